@@ -1,0 +1,1 @@
+// PLACEHOLDER: removed when the layer gets its first source file.
