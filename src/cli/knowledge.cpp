@@ -53,16 +53,16 @@ int ShowFile(const std::string& name) {
 
 void AddKnowledgeCommand(CLI::App& app, Context& ctx) {
   auto* kb = app.add_subcommand("kb", "Show the embedded knowledge base: files, versions, entries with sources");
-  auto* json = kb->add_flag("--json", "Machine-readable output");
+  static bool json = false;
+  kb->add_flag("--json", json, std::string("Machine-readable output"));
   auto* show = kb->add_subcommand("show", "Print one knowledge-base file (e.g. drugs, protocols) as stored");
   auto* file = show->add_option("FILE", "File name in data/, with or without .json")->required();
-  kb->callback([&ctx, kb, json, show, file] {
+  kb->callback([&ctx, show, file] {
     if (show->parsed()) {
       ctx.exit_code = ShowFile(file->as<std::string>());
       return;
     }
-    (void)kb;
-    ctx.exit_code = ListFiles(json->count() > 0);
+    ctx.exit_code = ListFiles(json);
   });
 }
 

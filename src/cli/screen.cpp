@@ -1,8 +1,68 @@
-// PLACEHOLDER until the verb is written.
+// `ldn screen FILE|- [--json]`: pre-treatment screening (src/clinical/screening, docs/screening.md).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "clinical/screening/screening.h"
 #include "cli/cli_support.h"
+#include "core/json_reader.h"
 
 namespace ldn::cli {
+namespace {
 
-void AddScreenCommand(CLI::App& app, Context& ctx) { (void)app; (void)ctx; }
+struct ScreenOptions {
+  std::string input;
+  bool json = false;
+};
+
+void PrintText(const clinical::ScreeningReport& report) {
+  std::cout << "Verdict: " << clinical::VerdictName(report.verdict) << "\n";
+  std::cout << "Earliest start: " << (report.earliest_start ? FormatDate(*report.earliest_start) : "not determined")
+            << "\n";
+  std::cout << fmt::format("Knowledge base: drugs {}, conditions {}\n", report.drugs_version,
+                           report.conditions_version);
+  std::cout << fmt::format("\nFindings ({}):\n", report.findings.size());
+  for (const clinical::Finding& f : report.findings) {
+    std::cout << fmt::format("- [{}] {}{}\n  {}\n  Source: {}\n", clinical::SeverityName(f.severity), f.rule,
+                             f.subject.empty() ? "" : " (" + f.subject + ")", f.message, f.source);
+  }
+  std::cout << "\nDecision support only: the prescriber decides.\n";
+}
+
+int Run(const ScreenOptions& opts) {
+  auto text = ReadInput(opts.input, "FILE");
+  if (!text.ok()) return ReportError("screen", text.status());
+  auto j = ParseJson(*text);
+  if (!j.ok()) return ReportError("screen", j.status());
+  auto input = clinical::ParseScreeningInput(*j);
+  if (!input.ok()) return ReportError("screen", input.status());
+  auto kb = clinical::DrugKnowledgeBase::Embedded();
+  if (!kb.ok()) return ReportError("screen", kb.status());
+  auto report = clinical::Screen(*input, **kb);
+  if (!report.ok()) return ReportError("screen", report.status());
+  if (opts.json) {
+    PrintJson(clinical::ToJson(*report));
+  } else {
+    PrintText(*report);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddScreenCommand(CLI::App& app, Context& ctx) {
+  auto opts = std::make_shared<ScreenOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "screen",
+      "Screen a patient before starting LDN: medications (opioids and their washout, interactions), conditions "
+      "and planned surgery. Input JSON: {\"today\":\"YYYY-MM-DD\",\"medications\":[{\"name\":...,"
+      "\"last_taken\":\"YYYY-MM-DD\"|null,\"current\":true|false}],\"conditions\":[...],"
+      "\"planned_surgery\":\"YYYY-MM-DD\"|null}. Verdict: eligible, wait, review or not_eligible.");
+  cmd->add_option("FILE", opts->input, "input JSON file, or - for standard input")->required();
+  cmd->add_flag("--json", opts->json, "print the report as JSON");
+  cmd->callback([opts, &ctx] { ctx.exit_code = Run(*opts); });
+}
 
 }  // namespace ldn::cli

@@ -1,0 +1,216 @@
+#include "analysis/diary.h"
+
+#include <algorithm>
+#include <cassert>
+#include <set>
+#include <utility>
+
+#include "core/json_reader.h"
+
+namespace ldn::analysis {
+namespace {
+
+// Item keys in the order of enum Item.
+constexpr std::array<std::string_view, kItemCount> kItemNames = {
+    "pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress"};
+
+// Instrument kinds scored by the clinical layer (clinical-facts.md section 3).
+constexpr std::array<std::string_view, 3> kInstrumentKinds = {"fiqr", "pgic", "acr2016"};
+
+bool IsSnakeCase(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// Checks that `date` is strictly after the previous one in an array; `what` is the array name.
+Status CheckIncreasing(const std::optional<LocalDate>& previous, LocalDate date, const std::string& field) {
+  if (!previous) return Status::Ok();
+  if (date == *previous) return Status::InvalidArgument(field, "duplicate date " + FormatDate(date));
+  if (date < *previous) {
+    return Status::InvalidArgument(
+        field, "dates must be in increasing order: " + FormatDate(date) + " comes after " + FormatDate(*previous));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<CourseStep>> ReadCourse(JsonObject& root) {
+  LDN_ASSIGN_OR_RETURN(JsonObject course, root.Object("course"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* steps, course.Array("steps"));
+  if (steps->empty()) return Status::InvalidArgument(course.PathOf("steps"), "the course needs at least one step");
+  std::vector<CourseStep> out;
+  std::optional<LocalDate> previous;
+  for (size_t i = 0; i < steps->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject s, JsonObject::Of((*steps)[i], IndexPath(course.PathOf("steps"), i)));
+    CourseStep step;
+    LDN_ASSIGN_OR_RETURN(step.start, s.Date("start"));
+    LDN_RETURN_IF_ERROR(CheckIncreasing(previous, step.start, s.PathOf("start")));
+    previous = step.start;
+    // 0 mg is allowed (a planned pause); 50 mg is the commercial tablet, far above any LDN dose.
+    LDN_ASSIGN_OR_RETURN(double mg, s.Number("dose_mg", 0, 50));
+    LDN_ASSIGN_OR_RETURN(step.dose, Dose::FromMilligramsHcl(mg, s.PathOf("dose_mg")));
+    LDN_RETURN_IF_ERROR(s.RejectUnknownKeys());
+    out.push_back(step);
+  }
+  LDN_RETURN_IF_ERROR(course.RejectUnknownKeys());
+  return out;
+}
+
+Result<std::vector<DoseLog>> ReadDoses(JsonObject& root, const Diary& diary) {
+  std::vector<DoseLog> out;
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* doses, root.OptionalArray("doses"));
+  if (doses == nullptr) return out;
+  std::optional<LocalDate> previous;
+  for (size_t i = 0; i < doses->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of((*doses)[i], IndexPath("doses", i)));
+    DoseLog log;
+    LDN_ASSIGN_OR_RETURN(log.date, o.Date("date"));
+    LDN_RETURN_IF_ERROR(CheckIncreasing(previous, log.date, o.PathOf("date")));
+    previous = log.date;
+    LDN_ASSIGN_OR_RETURN(log.taken, o.Bool("taken"));
+    LDN_ASSIGN_OR_RETURN(std::optional<double> mg, o.OptionalNumber("dose_mg", 0, 50));
+    if (mg) {
+      LDN_ASSIGN_OR_RETURN(Dose d, Dose::FromMilligramsHcl(*mg, o.PathOf("dose_mg")));
+      log.dose = d;
+    }
+    LDN_ASSIGN_OR_RETURN(std::optional<std::string> time, o.OptionalString("time"));
+    if (time) {
+      LDN_ASSIGN_OR_RETURN(TimeOfDay t, ParseTimeOfDay(*time, o.PathOf("time")));
+      log.time = t;
+    }
+    LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+    const CourseStep* step = diary.StepOn(log.date);
+    if (step == nullptr) {
+      return Status::InvalidArgument(o.PathOf("date"), "dose logged on " + FormatDate(log.date) +
+                                                           ", before the course starts on " +
+                                                           FormatDate(diary.steps.front().start));
+    }
+    if (log.taken && !log.dose) return Status::InvalidArgument(o.PathOf("dose_mg"), "a taken dose needs dose_mg");
+    if (log.taken && *log.dose != step->dose) {
+      return Status::InvalidArgument(
+          o.PathOf("dose_mg"), "logged " + log.dose->FormatMg() + " mg contradicts the plan: the step in force on " +
+                                   FormatDate(log.date) + " (from " + FormatDate(step->start) + ") is " +
+                                   step->dose.FormatMg() + " mg");
+    }
+    out.push_back(std::move(log));
+  }
+  return out;
+}
+
+Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path) {
+  LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(j, path));
+  DiaryDay day;
+  LDN_ASSIGN_OR_RETURN(day.date, o.Date("date"));
+  for (int i = 0; i < kItemCount; ++i) {
+    // Every item is a 0-10 numeric rating scale (clinical-facts.md section 6, note 5).
+    LDN_ASSIGN_OR_RETURN(std::optional<int64_t> v, o.OptionalInteger(kItemNames[i], 0, 10));
+    if (v) day.items[i] = static_cast<int>(*v);
+  }
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* effects, o.OptionalArray("side_effects"));
+  if (effects != nullptr) {
+    std::set<std::string> seen;
+    for (size_t k = 0; k < effects->size(); ++k) {
+      LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*effects)[k], IndexPath(o.PathOf("side_effects"), k)));
+      SideEffect se;
+      LDN_ASSIGN_OR_RETURN(se.name, e.String("name"));
+      if (!IsSnakeCase(se.name)) {
+        return Status::InvalidArgument(e.PathOf("name"), "must be lower-case snake_case, e.g. vivid_dreams");
+      }
+      if (!seen.insert(se.name).second)
+        return Status::InvalidArgument(e.PathOf("name"), "duplicate side effect " + se.name);
+      LDN_ASSIGN_OR_RETURN(int64_t sev, e.Integer("severity", 1, 3));
+      se.severity = static_cast<int>(sev);
+      LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
+      day.side_effects.push_back(std::move(se));
+    }
+  }
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue, o.OptionalArray("rescue_medication"));
+  if (rescue != nullptr) {
+    for (size_t k = 0; k < rescue->size(); ++k) {
+      LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*rescue)[k], IndexPath(o.PathOf("rescue_medication"), k)));
+      if (name.empty()) return Status::InvalidArgument(IndexPath(o.PathOf("rescue_medication"), k), "is empty");
+      day.rescue_medication.push_back(std::move(name));
+    }
+  }
+  LDN_ASSIGN_OR_RETURN(day.note, o.OptionalString("note"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  return day;
+}
+
+Result<std::vector<InstrumentEntry>> ReadInstruments(JsonObject& root) {
+  std::vector<InstrumentEntry> out;
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* arr, root.OptionalArray("instruments"));
+  if (arr == nullptr) return out;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of((*arr)[i], IndexPath("instruments", i)));
+    InstrumentEntry e;
+    LDN_ASSIGN_OR_RETURN(e.date, o.Date("date"));
+    LDN_ASSIGN_OR_RETURN(e.kind, o.String("kind"));
+    if (std::find(kInstrumentKinds.begin(), kInstrumentKinds.end(), e.kind) == kInstrumentKinds.end()) {
+      return Status::InvalidArgument(o.PathOf("kind"),
+                                     "unknown instrument \"" + e.kind + "\"; expected fiqr, pgic or acr2016");
+    }
+    if (!out.empty()) {
+      if (e.date < out.back().date) {
+        return Status::InvalidArgument(o.PathOf("date"), "dates must be in non-decreasing order");
+      }
+      for (const InstrumentEntry& prev : out) {
+        if (prev.date == e.date && prev.kind == e.kind) {
+          return Status::InvalidArgument(o.PathOf("date"), "duplicate " + e.kind + " on " + FormatDate(e.date));
+        }
+      }
+    }
+    LDN_ASSIGN_OR_RETURN(JsonObject answers, o.Object("answers"));
+    (void)answers;  // Scored by the clinical layer; kept verbatim here.
+    e.answers_json = (*arr)[i].at("answers").dump();
+    LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view ItemName(Item item) {
+  return kItemNames[static_cast<int>(item)];
+}
+
+bool HigherIsBetter(Item item) {
+  return item == Item::kSleep || item == Item::kMood;
+}
+
+const CourseStep* Diary::StepOn(LocalDate d) const {
+  const CourseStep* found = nullptr;
+  for (const CourseStep& s : steps) {
+    if (s.start <= d) found = &s;
+  }
+  return found;
+}
+
+Result<Diary> ParseDiaryJson(std::string_view text) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text));
+  LDN_ASSIGN_OR_RETURN(JsonObject root, JsonObject::Of(j, ""));
+  Diary diary;
+  LDN_ASSIGN_OR_RETURN(JsonObject patient, root.Object("patient"));
+  LDN_ASSIGN_OR_RETURN(diary.patient_id, patient.String("id"));
+  if (diary.patient_id.empty()) return Status::InvalidArgument(patient.PathOf("id"), "is empty");
+  LDN_ASSIGN_OR_RETURN(std::string tz, patient.String("time_zone"));
+  LDN_ASSIGN_OR_RETURN(diary.time_zone, TimeZone::Named(tz, patient.PathOf("time_zone")));
+  LDN_RETURN_IF_ERROR(patient.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(diary.steps, ReadCourse(root));
+  LDN_ASSIGN_OR_RETURN(diary.doses, ReadDoses(root, diary));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* days, root.Array("diary"));
+  std::optional<LocalDate> previous;
+  for (size_t i = 0; i < days->size(); ++i) {
+    const std::string path = IndexPath("diary", i);
+    LDN_ASSIGN_OR_RETURN(DiaryDay day, ReadDay((*days)[i], path));
+    LDN_RETURN_IF_ERROR(CheckIncreasing(previous, day.date, path + ".date"));
+    previous = day.date;
+    diary.days.push_back(std::move(day));
+  }
+  LDN_ASSIGN_OR_RETURN(diary.instruments, ReadInstruments(root));
+  LDN_RETURN_IF_ERROR(root.RejectUnknownKeys());
+  return diary;
+}
+
+}  // namespace ldn::analysis

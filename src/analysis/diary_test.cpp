@@ -1,0 +1,203 @@
+#include "analysis/diary.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ldn::analysis {
+namespace {
+
+// A small valid document; tests mutate it to produce each error.
+nlohmann::json ValidDoc() {
+  return nlohmann::json::parse(R"({
+    "patient": {"id": "p-001", "time_zone": "Europe/Oslo"},
+    "course": {"steps": [{"start": "2026-01-15", "dose_mg": 1.5}, {"start": "2026-01-22", "dose_mg": 3}]},
+    "doses": [
+      {"date": "2026-01-15", "taken": true, "dose_mg": 1.5, "time": "22:00"},
+      {"date": "2026-01-16", "taken": false},
+      {"date": "2026-01-22", "taken": true, "dose_mg": 3}
+    ],
+    "diary": [
+      {"date": "2026-01-14", "pain": 7, "fatigue": 6, "sleep": 3, "mood": 4, "anxiety": 5, "cognition": 5,
+       "stiffness": 6, "sensitivity": 5, "stress": 4, "note": "bad day"},
+      {"date": "2026-01-15", "pain": 6},
+      {"date": "2026-01-17", "side_effects": [{"name": "vivid_dreams", "severity": 2}],
+       "rescue_medication": ["paracetamol 1 g"]}
+    ],
+    "instruments": [
+      {"date": "2026-01-14", "kind": "fiqr", "answers": {"function": [1, 2]}},
+      {"date": "2026-01-14", "kind": "pgic", "answers": {"score": 4}}
+    ]
+  })");
+}
+
+Status ParseStatus(const nlohmann::json& j) {
+  return ParseDiaryJson(j.dump()).status();
+}
+
+void ExpectField(const nlohmann::json& j, const std::string& field) {
+  Status s = ParseStatus(j);
+  ASSERT_FALSE(s.ok()) << "expected an error at " << field;
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.field(), field) << s.ToString();
+}
+
+TEST(DiaryParseTest, ParsesAValidDocument) {
+  auto d = ParseDiaryJson(ValidDoc().dump());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->patient_id, "p-001");
+  EXPECT_EQ(d->time_zone.name(), "Europe/Oslo");
+  ASSERT_EQ(d->steps.size(), 2u);
+  EXPECT_EQ(d->steps[1].dose.micrograms_hcl(), 3000);
+  ASSERT_EQ(d->doses.size(), 3u);
+  EXPECT_FALSE(d->doses[1].taken);
+  EXPECT_FALSE(d->doses[1].dose.has_value());
+  EXPECT_EQ(d->doses[0].time->minutes, 22 * 60);
+  ASSERT_EQ(d->days.size(), 3u);
+  EXPECT_EQ(d->days[0].Get(Item::kStress), 4);
+  EXPECT_EQ(d->days[1].Get(Item::kPain), 6);
+  EXPECT_FALSE(d->days[1].Get(Item::kFatigue).has_value());
+  ASSERT_EQ(d->days[2].side_effects.size(), 1u);
+  EXPECT_EQ(d->days[2].side_effects[0].severity, 2);
+  EXPECT_EQ(d->days[2].rescue_medication[0], "paracetamol 1 g");
+  EXPECT_EQ(*d->days[0].note, "bad day");
+  ASSERT_EQ(d->instruments.size(), 2u);
+  EXPECT_EQ(d->instruments[1].kind, "pgic");
+  EXPECT_EQ(d->StepOn(*ParseDate("2026-01-21", "x")), &d->steps[0]);
+  EXPECT_EQ(d->StepOn(*ParseDate("2026-01-22", "x")), &d->steps[1]);
+  EXPECT_EQ(d->StepOn(*ParseDate("2026-01-14", "x")), nullptr);
+}
+
+TEST(DiaryParseTest, NotJson) {
+  Status s = ParseDiaryJson("{\"patient\": ").status();
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.field(), "");
+  EXPECT_FALSE(ParseDiaryJson("[]").ok());
+}
+
+TEST(DiaryParseTest, UnsortedDiaryDates) {
+  auto j = ValidDoc();
+  j["diary"][2]["date"] = "2026-01-13";
+  ExpectField(j, "diary[2].date");
+}
+
+TEST(DiaryParseTest, DuplicateDiaryDates) {
+  auto j = ValidDoc();
+  j["diary"][1]["date"] = "2026-01-14";
+  ExpectField(j, "diary[1].date");
+  EXPECT_NE(ParseStatus(j).message().find("duplicate"), std::string::npos);
+}
+
+TEST(DiaryParseTest, UnsortedOrDuplicateDoseAndStepDates) {
+  auto j = ValidDoc();
+  j["doses"][2]["date"] = "2026-01-16";
+  ExpectField(j, "doses[2].date");
+  j = ValidDoc();
+  j["course"]["steps"][1]["start"] = "2026-01-10";
+  ExpectField(j, "course.steps[1].start");
+  j = ValidDoc();
+  j["instruments"][1]["kind"] = "fiqr";
+  ExpectField(j, "instruments[1].date");
+  j = ValidDoc();
+  j["instruments"][1]["date"] = "2026-01-01";
+  ExpectField(j, "instruments[1].date");
+}
+
+TEST(DiaryParseTest, ItemsOutOfRange) {
+  for (const char* item :
+       {"pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress"}) {
+    auto j = ValidDoc();
+    j["diary"][0][item] = 11;
+    ExpectField(j, std::string("diary[0].") + item);
+    j["diary"][0][item] = -1;
+    ExpectField(j, std::string("diary[0].") + item);
+    j["diary"][0][item] = 4.5;  // the NRS is whole numbers
+    ExpectField(j, std::string("diary[0].") + item);
+  }
+  auto j = ValidDoc();
+  j["diary"][2]["side_effects"][0]["severity"] = 4;
+  ExpectField(j, "diary[2].side_effects[0].severity");
+  j["diary"][2]["side_effects"][0]["severity"] = 0;
+  ExpectField(j, "diary[2].side_effects[0].severity");
+  j = ValidDoc();
+  j["diary"][2]["side_effects"][0]["name"] = "Vivid Dreams";
+  ExpectField(j, "diary[2].side_effects[0].name");
+  j = ValidDoc();
+  j["diary"][2]["rescue_medication"][0] = 3;
+  ExpectField(j, "diary[2].rescue_medication[0]");
+}
+
+TEST(DiaryParseTest, UnknownTimeZone) {
+  auto j = ValidDoc();
+  j["patient"]["time_zone"] = "Mars/Olympus_Mons";
+  ExpectField(j, "patient.time_zone");
+}
+
+TEST(DiaryParseTest, DoseContradictingThePlan) {
+  auto j = ValidDoc();
+  j["doses"][2]["dose_mg"] = 1.5;  // the step from 2026-01-22 is 3 mg
+  ExpectField(j, "doses[2].dose_mg");
+  EXPECT_NE(ParseStatus(j).message().find("contradicts the plan"), std::string::npos);
+  j = ValidDoc();
+  j["doses"][0]["dose_mg"] = 4.5;
+  ExpectField(j, "doses[0].dose_mg");
+  // A dose not taken may carry any amount: nothing was taken to contradict the plan.
+  j = ValidDoc();
+  j["doses"][1]["dose_mg"] = 4.5;
+  EXPECT_TRUE(ParseStatus(j).ok());
+}
+
+TEST(DiaryParseTest, DoseBeforeCourseAndTakenWithoutAmount) {
+  auto j = ValidDoc();
+  j["doses"][0]["date"] = "2026-01-10";
+  ExpectField(j, "doses[0].date");
+  j = ValidDoc();
+  j["doses"][0].erase("dose_mg");
+  ExpectField(j, "doses[0].dose_mg");
+  j = ValidDoc();
+  j["doses"][0]["time"] = "25:00";
+  ExpectField(j, "doses[0].time");
+}
+
+TEST(DiaryParseTest, UnknownFields) {
+  auto j = ValidDoc();
+  j["extra"] = 1;
+  ExpectField(j, "extra");
+  j = ValidDoc();
+  j["diary"][1]["painn"] = 3;
+  ExpectField(j, "diary[1].painn");
+  j = ValidDoc();
+  j["patient"]["name"] = "x";
+  ExpectField(j, "patient.name");
+  j = ValidDoc();
+  j["course"]["steps"][0]["unit"] = "mg";
+  ExpectField(j, "course.steps[0].unit");
+  j = ValidDoc();
+  j["doses"][0]["site"] = "oral";
+  ExpectField(j, "doses[0].site");
+  j = ValidDoc();
+  j["diary"][2]["side_effects"][0]["onset"] = "x";
+  ExpectField(j, "diary[2].side_effects[0].onset");
+  j = ValidDoc();
+  j["instruments"][0]["kind"] = "sf36";
+  ExpectField(j, "instruments[0].kind");
+}
+
+TEST(DiaryParseTest, MissingRequiredParts) {
+  auto j = ValidDoc();
+  j.erase("course");
+  ExpectField(j, "course");
+  j = ValidDoc();
+  j["course"]["steps"] = nlohmann::json::array();
+  ExpectField(j, "course.steps");
+  j = ValidDoc();
+  j["diary"][0].erase("date");
+  ExpectField(j, "diary[0].date");
+  j = ValidDoc();
+  j["diary"][0]["date"] = "2026-02-30";
+  ExpectField(j, "diary[0].date");
+}
+
+}  // namespace
+}  // namespace ldn::analysis

@@ -1,0 +1,496 @@
+#include "analysis/response.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace ldn::analysis {
+namespace {
+
+// Floating-point tolerance for threshold comparisons on means of integer ratings.
+constexpr double kEps = 1e-9;
+
+// Values of `item` on diary days in [first, last], with their day index relative to `origin`.
+DailySeries Collect(const Diary& diary, Item item, LocalDate first, LocalDate last, LocalDate origin) {
+  DailySeries s;
+  for (const DiaryDay& d : diary.days) {
+    if (d.date < first || d.date > last) continue;
+    if (auto v = d.Get(item)) {
+      s.day_index.push_back(DaysBetween(origin, d.date));
+      s.values.push_back(*v);
+    }
+  }
+  return s;
+}
+
+ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDate b_last, LocalDate w_first,
+                       LocalDate w_last, LocalDate origin, const AnalysisOptions& options) {
+  ItemComparison c;
+  c.item = item;
+  const DailySeries b = Collect(diary, item, b_first, b_last, origin);
+  const DailySeries w = Collect(diary, item, w_first, w_last, origin);
+  c.n_baseline = static_cast<int>(b.values.size());
+  c.n_window = static_cast<int>(w.values.size());
+  if (c.n_baseline < options.min_baseline_days_with_data || c.n_window < options.min_window_days_with_data) {
+    c.note = fmt::format("too few days with data (baseline {}, window {}; need {} and {})", c.n_baseline, c.n_window,
+                         options.min_baseline_days_with_data, options.min_window_days_with_data);
+    return c;
+  }
+  c.baseline_mean = Mean(b.values);
+  c.window_mean = Mean(w.values);
+  c.change = *c.window_mean - *c.baseline_mean;
+  if (*c.baseline_mean != 0) {
+    c.pct_change = 100.0 * *c.change / *c.baseline_mean;
+  } else {
+    c.note = "baseline mean is 0: no percentage change";
+  }
+  // r is pooled over the residuals of the two windows being compared (ar1_interval.h).
+  const double r = PooledLag1Autocorrelation({b, w}).value_or(0.0);
+  c.interval = Ar1DifferenceInterval(b.values, w.values, r, options.confidence_level);
+  if (!c.interval) c.note = "effective sample size too small for an interval";
+  if (options.bootstrap_seed) {
+    c.bootstrap = MovingBlockBootstrapDifference(b.values, w.values, *options.bootstrap_seed,
+                                                 options.bootstrap_replicates, options.confidence_level);
+  }
+  return c;
+}
+
+Status CheckOptions(const AnalysisOptions& o) {
+  if (o.baseline_days < 7 || o.baseline_days > 365) {
+    return Status::InvalidArgument("options.baseline_days", "must be 7-365");
+  }
+  if (o.min_baseline_days_with_data < 7 || o.min_baseline_days_with_data > o.baseline_days) {
+    // 7 is the floor of the brief and of docs/analysis.md: below a week a baseline is anecdote.
+    return Status::InvalidArgument("options.min_baseline_days_with_data", "must be 7..baseline_days");
+  }
+  if (o.window_days < 7 || o.window_days > 84) return Status::InvalidArgument("options.window_days", "must be 7-84");
+  if (o.min_window_days_with_data < 2 || o.min_window_days_with_data > o.window_days) {
+    return Status::InvalidArgument("options.min_window_days_with_data", "must be 2..window_days");
+  }
+  for (int w : o.fixed_weeks) {
+    if (w < 2 || w > 104) return Status::InvalidArgument("options.fixed_weeks", "each week must be 2-104");
+  }
+  if (!(o.confidence_level > 0.5 && o.confidence_level < 1)) {
+    return Status::InvalidArgument("options.confidence_level", "must be in (0.5, 1)");
+  }
+  if (o.rolling_days < 1 || o.rolling_min_days < 1 || o.rolling_min_days > o.rolling_days) {
+    return Status::InvalidArgument("options.rolling_min_days", "must be 1..rolling_days");
+  }
+  if (!(o.response_threshold_pct > 0 && o.response_threshold_pct < 100)) {
+    return Status::InvalidArgument("options.response_threshold_pct", "must be in (0, 100)");
+  }
+  if (o.response_sustain_days < 1) return Status::InvalidArgument("options.response_sustain_days", "must be >= 1");
+  if (o.bootstrap_replicates < 100 || o.bootstrap_replicates > 100000) {
+    return Status::InvalidArgument("options.bootstrap_replicates", "must be 100-100000");
+  }
+  if (o.side_effect_settled_days < 1)
+    return Status::InvalidArgument("options.side_effect_settled_days", "must be >= 1");
+  return Status::Ok();
+}
+
+std::optional<Dose> SteadyDose(const Diary& diary, LocalDate first, LocalDate last) {
+  const CourseStep* a = diary.StepOn(first);
+  const CourseStep* b = diary.StepOn(last);
+  if (a == nullptr || a != b) return std::nullopt;
+  return a->dose;
+}
+
+EvaluationWindow MakeWindow(const Diary& diary, std::string label, std::string kind, LocalDate first,
+                            LocalDate first_dose, LocalDate b_first, LocalDate b_last, const AnalysisOptions& options) {
+  EvaluationWindow w;
+  w.label = std::move(label);
+  w.kind = std::move(kind);
+  w.first = first;
+  w.last = AddDays(first, options.window_days - 1);
+  w.first_day = DaysBetween(first_dose, first);
+  w.dose = SteadyDose(diary, w.first, w.last);
+  for (Item item : kAllItems) {
+    w.items.push_back(Compare(diary, item, b_first, b_last, w.first, w.last, first_dose, options));
+  }
+  return w;
+}
+
+Adherence ComputeAdherence(const Diary& diary, LocalDate end) {
+  Adherence a;
+  std::map<int, bool> logged;  // day number -> taken
+  const LocalDate origin = diary.steps.front().start;
+  for (const DoseLog& l : diary.doses) logged[DaysBetween(origin, l.date)] = l.taken;
+  int gap = 0;
+  for (LocalDate d = origin; d <= end; d = AddDays(d, 1)) {
+    const CourseStep* s = diary.StepOn(d);
+    if (s == nullptr || s->dose.micrograms_hcl() == 0) continue;  // a planned pause is not a missed dose
+    ++a.planned_doses;
+    auto it = logged.find(DaysBetween(origin, d));
+    if (it == logged.end()) {
+      ++a.not_logged;
+    } else if (it->second) {
+      ++a.taken;
+    } else {
+      ++a.logged_not_taken;
+    }
+    if (it != logged.end() && it->second) {
+      gap = 0;
+    } else {
+      a.longest_gap_days = std::max(a.longest_gap_days, ++gap);
+    }
+  }
+  if (a.planned_doses > 0) a.share_taken = static_cast<double>(a.taken) / a.planned_doses;
+  return a;
+}
+
+DiaryCompleteness ComputeCompleteness(const Diary& diary) {
+  DiaryCompleteness c;
+  if (diary.days.empty()) return c;
+  c.first = diary.days.front().date;
+  c.last = diary.days.back().date;
+  c.days_in_period = DaysBetween(c.first, c.last) + 1;
+  c.days_recorded = static_cast<int>(diary.days.size());
+  c.days_missing = c.days_in_period - c.days_recorded;
+  for (int i = 0; i < kItemCount; ++i) {
+    int present = 0;
+    for (const DiaryDay& d : diary.days) present += d.items[i].has_value() ? 1 : 0;
+    c.item_missing[i] = c.days_in_period - present;
+  }
+  return c;
+}
+
+std::vector<SideEffectSummary> ComputeSideEffects(const Diary& diary, LocalDate first_dose, const AnalysisOptions& o) {
+  std::map<std::string, SideEffectSummary> by_name;
+  for (const DiaryDay& d : diary.days) {
+    for (const SideEffect& e : d.side_effects) {
+      auto [it, inserted] = by_name.try_emplace(e.name);
+      SideEffectSummary& s = it->second;
+      if (inserted) {
+        s.name = e.name;
+        s.onset = d.date;
+        s.onset_day = DaysBetween(first_dose, d.date);
+        s.max_severity = e.severity;
+      }
+      s.last_reported = d.date;
+      ++s.days_reported;
+      s.max_severity = std::max(s.max_severity, e.severity);
+    }
+  }
+  std::vector<SideEffectSummary> out;
+  const LocalDate last_day = diary.days.back().date;
+  for (auto& [name, s] : by_name) {
+    s.duration_days = DaysBetween(s.onset, s.last_reported) + 1;
+    // Settled: the record extends at least settled_days past the last report.
+    s.settled = DaysBetween(s.last_reported, last_day) >= o.side_effect_settled_days;
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.onset < b.onset; });
+  return out;
+}
+
+std::string Pct(double v) {
+  return fmt::format("{:.0f}%", v);
+}
+
+Verdict MakeVerdict(const AnalysisReport& r) {
+  Verdict v;
+  if (!r.primary_window) {
+    v.summary =
+        "Not enough diary days after starting LDN to compare with your baseline yet: keep the diary going to at "
+        "least week 8.";
+  } else {
+    const EvaluationWindow& w = r.windows[*r.primary_window];
+    const ItemComparison& pain = w.Get(Item::kPain);
+    const double reduction = -*r.pain_change_pct;
+    std::string direction =
+        reduction >= 0 ? fmt::format("{} lower", Pct(reduction)) : fmt::format("{} higher", Pct(-reduction));
+    v.summary = fmt::format(
+        "In {} (days {}-{} after your first dose) your average pain was {:.1f} against {:.1f} before LDN: {}. "
+        "By the IMMPACT bands that is a {} change{}.",
+        w.label, w.first_day, w.first_day + DaysBetween(w.first, w.last), *pain.window_mean, *pain.baseline_mean,
+        direction, ResponderClassName(*r.responder_class),
+        *r.farrar_two_point ? ", and at least the 2-point drop patients tend to call 'much improved'" : "");
+    if (pain.interval) {
+      v.summary += fmt::format(
+          " The {:.0f}% interval for the change, allowing for day-to-day correlation, runs from {:.1f} to {:.1f} "
+          "points{}.",
+          100 * pain.interval->level, pain.interval->lower, pain.interval->upper,
+          (pain.interval->lower <= 0 && pain.interval->upper >= 0) ? ", which includes no change at all" : "");
+    }
+    if (r.time_to_response_days) {
+      v.summary += fmt::format(" Pain stayed at least 30% below baseline from day {}.", *r.time_to_response_days);
+    }
+  }
+  // The limits are always stated, whatever the numbers (clinical-facts.md section 2 and 6).
+  v.limits.push_back(
+      "This is an open before/after comparison: it cannot separate an effect of LDN from the placebo effect, "
+      "regression to the mean (people often start a treatment during a bad spell) or the natural ups and downs of "
+      "fibromyalgia.");
+  v.limits.push_back(
+      "Placebo responses in the LDN trials were large: pain fell 18.0% on placebo in Younger et al. 2013 "
+      "(Arthritis Rheum 65:529), 28% of placebo patients had a >=30% pain reduction in FINAL (Bruun et al. 2024), "
+      "and in INNOVA placebo did better than LDN. A change of this size on placebo is common.");
+  v.limits.push_back(
+      "Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical "
+      "placebo capsules and randomized periods is the way to know.");
+  if (r.adherence.share_taken && *r.adherence.share_taken < 0.8) {
+    v.limits.push_back(
+        fmt::format("Only {} of planned doses were logged as taken.", Pct(100 * *r.adherence.share_taken)));
+  }
+  if (r.completeness.days_missing > 0) {
+    v.limits.push_back(fmt::format("{} diary days are missing; they were not filled in.", r.completeness.days_missing));
+  }
+  return v;
+}
+
+nlohmann::json Optional(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ItemJson(const ItemComparison& c) {
+  nlohmann::json j = {{"item", ItemName(c.item)},
+                      {"higher_is_better", HigherIsBetter(c.item)},
+                      {"n_baseline", c.n_baseline},
+                      {"n_window", c.n_window},
+                      {"baseline_mean", Optional(c.baseline_mean)},
+                      {"window_mean", Optional(c.window_mean)},
+                      {"change", Optional(c.change)},
+                      {"pct_change", Optional(c.pct_change)}};
+  if (c.interval) {
+    j["interval"] = {{"level", c.interval->level},
+                     {"lower", c.interval->lower},
+                     {"upper", c.interval->upper},
+                     {"lag1_autocorrelation", c.interval->r},
+                     {"n_eff_baseline", c.interval->n_eff_before},
+                     {"n_eff_window", c.interval->n_eff_after},
+                     {"standard_error", c.interval->standard_error},
+                     {"degrees_of_freedom", c.interval->degrees_of_freedom}};
+  } else {
+    j["interval"] = nullptr;
+  }
+  if (c.bootstrap) {
+    j["bootstrap_interval"] = {{"level", c.bootstrap->level},
+                               {"lower", c.bootstrap->lower},
+                               {"upper", c.bootstrap->upper},
+                               {"replicates", c.bootstrap->replicates},
+                               {"block_length_baseline", c.bootstrap->block_length_before},
+                               {"block_length_window", c.bootstrap->block_length_after},
+                               {"seed", c.bootstrap->seed}};
+  }
+  if (!c.note.empty()) j["note"] = c.note;
+  return j;
+}
+
+}  // namespace
+
+std::string_view ResponderClassName(ResponderClass c) {
+  switch (c) {
+    case ResponderClass::kNone: return "none";
+    case ResponderClass::kMinimal: return "minimal";
+    case ResponderClass::kModerate: return "moderate";
+    case ResponderClass::kSubstantial: return "substantial";
+  }
+  return "none";
+}
+
+ResponderClass ClassifyPainReduction(double p) {
+  // IMMPACT bands, Dworkin et al. J Pain 2008;9:105 (clinical-facts.md section 4).
+  if (p >= 50.0 - kEps) return ResponderClass::kSubstantial;
+  if (p >= 30.0 - kEps) return ResponderClass::kModerate;
+  if (p >= 10.0 - kEps) return ResponderClass::kMinimal;
+  return ResponderClass::kNone;
+}
+
+bool FarrarTwoPointResponder(double baseline_mean, double window_mean) {
+  return baseline_mean - window_mean >= 2.0 - kEps;  // Farrar et al. Pain 2001;94:149
+}
+
+Result<LocalDate> FirstDoseDate(const Diary& diary) {
+  for (const DoseLog& l : diary.doses) {
+    if (l.taken) return l.date;
+  }
+  for (const CourseStep& s : diary.steps) {
+    if (s.dose.micrograms_hcl() > 0) return s.start;
+  }
+  return Status::InvalidArgument("doses", "no dose was taken and the course never has a dose above 0 mg");
+}
+
+std::optional<int> TimeToResponseDays(const Diary& diary, LocalDate first_dose, double baseline_pain_mean,
+                                      const AnalysisOptions& o) {
+  if (diary.days.empty()) return std::nullopt;
+  const LocalDate last = diary.days.back().date;
+  const int n_days = DaysBetween(first_dose, last) + 1;
+  if (n_days <= 0) return std::nullopt;
+  std::vector<std::optional<int>> pain(n_days);
+  for (const DiaryDay& d : diary.days) {
+    if (d.date >= first_dose) pain[DaysBetween(first_dose, d.date)] = d.Get(Item::kPain);
+  }
+  const double threshold = baseline_pain_mean * (1.0 - o.response_threshold_pct / 100.0);
+  int run_start = -1;
+  for (int t = 0; t < n_days; ++t) {
+    // Trailing rolling mean over days max(0, t - rolling_days + 1)..t: only on-treatment days.
+    double sum = 0;
+    int n = 0;
+    for (int k = std::max(0, t - o.rolling_days + 1); k <= t; ++k) {
+      if (pain[k]) {
+        sum += *pain[k];
+        ++n;
+      }
+    }
+    const bool below = n >= o.rolling_min_days && sum / n <= threshold + kEps;
+    if (!below) {
+      run_start = -1;
+      continue;
+    }
+    if (run_start < 0) run_start = t;
+    if (t - run_start + 1 >= o.response_sustain_days) return run_start;
+  }
+  return std::nullopt;
+}
+
+Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& options) {
+  LDN_RETURN_IF_ERROR(CheckOptions(options));
+  AnalysisReport r;
+  r.method = "ar1_effective_n_welch_t";
+  r.bootstrap_seed = options.bootstrap_seed;
+  LDN_ASSIGN_OR_RETURN(r.first_dose, FirstDoseDate(diary));
+  r.baseline_first = AddDays(r.first_dose, -options.baseline_days);
+  r.baseline_last = AddDays(r.first_dose, -1);
+  const DailySeries baseline_pain = Collect(diary, Item::kPain, r.baseline_first, r.baseline_last, r.first_dose);
+  if (static_cast<int>(baseline_pain.values.size()) < options.min_baseline_days_with_data) {
+    return Status::InvalidArgument(
+        "diary", fmt::format("only {} of the {} days before the first dose ({} to {}) have a pain rating; at least {} "
+                             "are needed for a baseline",
+                             baseline_pain.values.size(), options.baseline_days, FormatDate(r.baseline_first),
+                             FormatDate(r.baseline_last), options.min_baseline_days_with_data));
+  }
+  const LocalDate last_day = diary.days.back().date;
+
+  // Fixed windows: the window_days ending with week w (week 12 = days 70-83 for 14-day windows).
+  for (int week : options.fixed_weeks) {
+    const LocalDate first = AddDays(r.first_dose, 7 * week - options.window_days);
+    if (first < r.first_dose || AddDays(first, options.window_days - 1) > last_day) continue;
+    r.windows.push_back(MakeWindow(diary, fmt::format("week_{}", week), "fixed_week", first, r.first_dose,
+                                   r.baseline_first, r.baseline_last, options));
+  }
+  // Stable-dose windows: consecutive window_days blocks from the start of each step above 0 mg
+  // that lie wholly within the step, on or after the first dose, and within the record.
+  int stable = 0;
+  for (size_t i = 0; i < diary.steps.size(); ++i) {
+    const CourseStep& s = diary.steps[i];
+    if (s.dose.micrograms_hcl() == 0) continue;
+    const LocalDate step_end = i + 1 < diary.steps.size() ? AddDays(diary.steps[i + 1].start, -1) : last_day;
+    for (LocalDate first = std::max(s.start, r.first_dose);; first = AddDays(first, options.window_days)) {
+      const LocalDate last = AddDays(first, options.window_days - 1);
+      if (last > step_end || last > last_day) break;
+      r.windows.push_back(MakeWindow(diary, fmt::format("stable_{}", ++stable), "stable_dose", first, r.first_dose,
+                                     r.baseline_first, r.baseline_last, options));
+    }
+  }
+  // Primary window for the pain verdict: the last fixed week with enough pain data, else the
+  // latest stable-dose window with enough pain data.
+  for (size_t i = 0; i < r.windows.size(); ++i) {
+    const EvaluationWindow& w = r.windows[i];
+    if (!w.Get(Item::kPain).pct_change) continue;
+    if (!r.primary_window) {
+      r.primary_window = static_cast<int>(i);
+      continue;
+    }
+    const EvaluationWindow& cur = r.windows[*r.primary_window];
+    const bool cur_fixed = cur.kind == "fixed_week";
+    const bool w_fixed = w.kind == "fixed_week";
+    if ((w_fixed && !cur_fixed) || (w_fixed == cur_fixed && w.first > cur.first))
+      r.primary_window = static_cast<int>(i);
+  }
+  const double baseline_pain_mean = Mean(baseline_pain.values);
+  if (r.primary_window) {
+    const ItemComparison& pain = r.windows[*r.primary_window].Get(Item::kPain);
+    r.pain_change_pct = pain.pct_change;
+    r.responder_class = ClassifyPainReduction(-*pain.pct_change);
+    r.farrar_two_point = FarrarTwoPointResponder(*pain.baseline_mean, *pain.window_mean);
+  }
+  r.time_to_response_days = TimeToResponseDays(diary, r.first_dose, baseline_pain_mean, options);
+  LocalDate end = last_day;
+  if (!diary.doses.empty()) end = std::max(end, diary.doses.back().date);
+  r.adherence = ComputeAdherence(diary, end);
+  r.completeness = ComputeCompleteness(diary);
+  r.side_effects = ComputeSideEffects(diary, r.first_dose, options);
+  r.verdict = MakeVerdict(r);
+  return r;
+}
+
+nlohmann::json ReportToJson(const AnalysisReport& r) {
+  nlohmann::json j;
+  j["method"] = {{"interval", r.method},
+                 {"description",
+                  "difference of means with effective sample size n(1-r)/(1+r), r = pooled lag-1 autocorrelation "
+                  "of within-window residuals (Wilks 2011; Zwiers & von Storch 1995), Welch t quantile"},
+                 {"bootstrap",
+                  r.bootstrap_seed ? nlohmann::json("moving_block_percentile (Kunsch 1989)") : nlohmann::json(nullptr)},
+                 {"bootstrap_seed", r.bootstrap_seed ? nlohmann::json(*r.bootstrap_seed) : nlohmann::json(nullptr)}};
+  j["first_dose"] = FormatDate(r.first_dose);
+  nlohmann::json baseline = {{"first", FormatDate(r.baseline_first)}, {"last", FormatDate(r.baseline_last)}};
+  nlohmann::json windows = nlohmann::json::array();
+  nlohmann::json items = nlohmann::json::object();
+  for (const EvaluationWindow& w : r.windows) {
+    nlohmann::json wj = {{"label", w.label},
+                         {"kind", w.kind},
+                         {"first", FormatDate(w.first)},
+                         {"last", FormatDate(w.last)},
+                         {"first_day", w.first_day},
+                         {"dose_mg", w.dose ? nlohmann::json(w.dose->milligrams_hcl()) : nlohmann::json(nullptr)}};
+    nlohmann::json wi = nlohmann::json::array();
+    for (const ItemComparison& c : w.items) {
+      wi.push_back(ItemJson(c));
+      items[std::string(ItemName(c.item))][w.label] = ItemJson(c);
+    }
+    wj["items"] = std::move(wi);
+    windows.push_back(std::move(wj));
+  }
+  if (!r.windows.empty()) {
+    nlohmann::json bm = nlohmann::json::object();
+    for (const ItemComparison& c : r.windows.front().items) {
+      bm[std::string(ItemName(c.item))] = {{"n", c.n_baseline}, {"mean", Optional(c.baseline_mean)}};
+    }
+    baseline["items"] = std::move(bm);
+  }
+  j["baseline"] = std::move(baseline);
+  j["windows"] = std::move(windows);
+  j["items"] = std::move(items);
+  j["primary_window"] = r.primary_window ? nlohmann::json(r.windows[*r.primary_window].label) : nlohmann::json(nullptr);
+  j["pain_change_pct"] = Optional(r.pain_change_pct);
+  j["responder_class"] =
+      r.responder_class ? nlohmann::json(ResponderClassName(*r.responder_class)) : nlohmann::json(nullptr);
+  j["farrar_two_point_responder"] = r.farrar_two_point ? nlohmann::json(*r.farrar_two_point) : nlohmann::json(nullptr);
+  j["time_to_response_days"] =
+      r.time_to_response_days ? nlohmann::json(*r.time_to_response_days) : nlohmann::json(nullptr);
+  const Adherence& a = r.adherence;
+  j["adherence"] = {{"planned_doses", a.planned_doses},       {"taken", a.taken},
+                    {"logged_not_taken", a.logged_not_taken}, {"not_logged", a.not_logged},
+                    {"share_taken", Optional(a.share_taken)}, {"longest_gap_days", a.longest_gap_days}};
+  const DiaryCompleteness& c = r.completeness;
+  nlohmann::json missing = nlohmann::json::object();
+  for (int i = 0; i < kItemCount; ++i) missing[std::string(ItemName(kAllItems[i]))] = c.item_missing[i];
+  j["missing_diary"] = {{"first", FormatDate(c.first)},
+                        {"last", FormatDate(c.last)},
+                        {"days_in_period", c.days_in_period},
+                        {"days_recorded", c.days_recorded},
+                        {"days_missing", c.days_missing},
+                        {"item_days_missing", std::move(missing)},
+                        {"imputation", "none"}};
+  nlohmann::json se = nlohmann::json::array();
+  for (const SideEffectSummary& s : r.side_effects) {
+    se.push_back({{"name", s.name},
+                  {"onset", FormatDate(s.onset)},
+                  {"onset_day", s.onset_day},
+                  {"last_reported", FormatDate(s.last_reported)},
+                  {"days_reported", s.days_reported},
+                  {"duration_days", s.duration_days},
+                  {"max_severity", s.max_severity},
+                  {"settled", s.settled}});
+  }
+  j["side_effects"] = std::move(se);
+  j["verdict"] = {{"summary", r.verdict.summary}, {"limits", r.verdict.limits}};
+  return j;
+}
+
+}  // namespace ldn::analysis

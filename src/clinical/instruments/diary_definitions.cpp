@@ -1,0 +1,130 @@
+#include "clinical/instruments/diary_definitions.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/json_reader.h"
+#include "core/knowledge_files.h"
+
+namespace ldn::clinical {
+namespace {
+
+Result<std::string> NonEmpty(JsonObject& obj, std::string_view key) {
+  LDN_ASSIGN_OR_RETURN(std::string s, obj.String(key));
+  if (s.empty()) return Status::InvalidArgument(obj.PathOf(key), "must not be empty");
+  return s;
+}
+
+Status CheckUniqueId(std::set<std::string>& ids, const std::string& id, const std::string& path) {
+  if (!ids.insert(id).second) return Status::InvalidArgument(path, fmt::format("duplicate id '{}'", id));
+  return Status::Ok();
+}
+
+template <typename T>
+Result<T> Internal(std::string_view file, Result<T> r) {
+  if (r.ok()) return r;
+  return Status::Internal(fmt::format("data/{}: {}", file, r.status().ToString()));
+}
+
+}  // namespace
+
+Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text));
+  LDN_ASSIGN_OR_RETURN(JsonObject top, JsonObject::Of(doc, ""));
+  LDN_ASSIGN_OR_RETURN(std::string version, NonEmpty(top, "version"));
+  LDN_ASSIGN_OR_RETURN(std::string description, NonEmpty(top, "description"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, top.Array("entries"));
+  LDN_RETURN_IF_ERROR(top.RejectUnknownKeys());
+  std::vector<DiaryItem> items;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
+    DiaryItem item;
+    LDN_ASSIGN_OR_RETURN(item.id, NonEmpty(e, "id"));
+    LDN_RETURN_IF_ERROR(CheckUniqueId(ids, item.id, e.PathOf("id")));
+    LDN_ASSIGN_OR_RETURN(item.label, NonEmpty(e, "label"));
+    LDN_ASSIGN_OR_RETURN(item.question, NonEmpty(e, "question"));
+    LDN_ASSIGN_OR_RETURN(item.anchor_0, NonEmpty(e, "anchor_0"));
+    LDN_ASSIGN_OR_RETURN(item.anchor_10, NonEmpty(e, "anchor_10"));
+    LDN_ASSIGN_OR_RETURN(std::string dir, NonEmpty(e, "higher_is"));
+    if (dir == "worse") {
+      item.direction = ScaleDirection::kHigherIsWorse;
+    } else if (dir == "better") {
+      item.direction = ScaleDirection::kHigherIsBetter;
+    } else {
+      return Status::InvalidArgument(e.PathOf("higher_is"),
+                                     fmt::format("expected \"worse\" or \"better\", got \"{}\"", dir));
+    }
+    LDN_ASSIGN_OR_RETURN(item.source, NonEmpty(e, "source"));
+    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
+    items.push_back(std::move(item));
+  }
+  if (items.empty()) return Status::InvalidArgument("entries", "no diary items");
+  return items;
+}
+
+Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text));
+  LDN_ASSIGN_OR_RETURN(JsonObject top, JsonObject::Of(doc, ""));
+  LDN_ASSIGN_OR_RETURN(std::string version, NonEmpty(top, "version"));
+  LDN_ASSIGN_OR_RETURN(std::string description, NonEmpty(top, "description"));
+  SideEffectChecklist out;
+  LDN_ASSIGN_OR_RETURN(out.severity_scale_source, NonEmpty(top, "severity_scale_source"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* scale, top.Array("severity_scale"));
+  for (size_t i = 0; i < scale->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject s, JsonObject::Of((*scale)[i], IndexPath("severity_scale", i)));
+    SeverityLevel level;
+    LDN_ASSIGN_OR_RETURN(int64_t value, s.Integer("value", 1, 3));
+    if (value != static_cast<int64_t>(i) + 1) {
+      return Status::InvalidArgument(s.PathOf("value"), fmt::format("expected {} (levels 1-3 in order)", i + 1));
+    }
+    level.value = static_cast<int>(value);
+    LDN_ASSIGN_OR_RETURN(level.label, NonEmpty(s, "label"));
+    LDN_ASSIGN_OR_RETURN(level.description, NonEmpty(s, "description"));
+    LDN_RETURN_IF_ERROR(s.RejectUnknownKeys());
+    out.severity_scale.push_back(std::move(level));
+  }
+  if (out.severity_scale.size() != 3) return Status::InvalidArgument("severity_scale", "expected 3 levels (1-3)");
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, top.Array("entries"));
+  LDN_RETURN_IF_ERROR(top.RejectUnknownKeys());
+  std::set<std::string> ids;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
+    SideEffectDefinition def;
+    LDN_ASSIGN_OR_RETURN(def.id, NonEmpty(e, "id"));
+    LDN_RETURN_IF_ERROR(CheckUniqueId(ids, def.id, e.PathOf("id")));
+    LDN_ASSIGN_OR_RETURN(def.label, NonEmpty(e, "label"));
+    LDN_ASSIGN_OR_RETURN(const nlohmann::json* rates, e.Array("trial_rates"));
+    for (size_t k = 0; k < rates->size(); ++k) {
+      LDN_ASSIGN_OR_RETURN(JsonObject r, JsonObject::Of((*rates)[k], IndexPath(e.PathOf("trial_rates"), k)));
+      SideEffectTrialRate rate;
+      LDN_ASSIGN_OR_RETURN(rate.study, NonEmpty(r, "study"));
+      LDN_ASSIGN_OR_RETURN(rate.ldn_percent, r.Number("ldn_percent", 0, 100));
+      LDN_ASSIGN_OR_RETURN(rate.placebo_percent, r.Number("placebo_percent", 0, 100));
+      LDN_RETURN_IF_ERROR(r.RejectUnknownKeys());
+      def.trial_rates.push_back(std::move(rate));
+    }
+    LDN_ASSIGN_OR_RETURN(def.source, NonEmpty(e, "source"));
+    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
+    out.items.push_back(std::move(def));
+  }
+  if (out.items.empty()) return Status::InvalidArgument("entries", "no side effects");
+  return out;
+}
+
+Result<std::vector<DiaryItem>> LoadDiaryItems() {
+  constexpr std::string_view kFile = "diary_items.json";
+  auto text = KnowledgeFileText(kFile);
+  if (!text.ok()) return Status::Internal(fmt::format("data/{} is not embedded", kFile));
+  return Internal(kFile, ParseDiaryItems(*text));
+}
+
+Result<SideEffectChecklist> LoadSideEffectChecklist() {
+  constexpr std::string_view kFile = "side_effects.json";
+  auto text = KnowledgeFileText(kFile);
+  if (!text.ok()) return Status::Internal(fmt::format("data/{} is not embedded", kFile));
+  return Internal(kFile, ParseSideEffectChecklist(*text));
+}
+
+}  // namespace ldn::clinical

@@ -1,0 +1,81 @@
+#include "clinical/instruments/diary_definitions.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace ldn::clinical {
+namespace {
+
+TEST(DiaryDefinitionsTest, LoadsTheNineProductItems) {
+  auto items = LoadDiaryItems();
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  std::set<std::string> ids;
+  for (const auto& i : *items) {
+    ids.insert(i.id);
+    EXPECT_FALSE(i.anchor_0.empty());
+    EXPECT_FALSE(i.anchor_10.empty());
+    EXPECT_FALSE(i.source.empty());
+  }
+  // product.md section 4.
+  EXPECT_EQ(ids, (std::set<std::string>{"pain", "fatigue", "sleep_quality", "mood", "anxiety", "cognition", "stiffness",
+                                        "sensitivity", "stress"}));
+  for (const auto& i : *items) {
+    if (i.id == "sleep_quality") {
+      EXPECT_EQ(i.anchor_0, "awoke well rested");  // FIQR anchor, clinical-facts section 3
+      EXPECT_EQ(i.direction, ScaleDirection::kHigherIsWorse);
+    }
+    if (i.id == "mood") {
+      EXPECT_EQ(i.direction, ScaleDirection::kHigherIsBetter);
+    }
+  }
+}
+
+TEST(DiaryDefinitionsTest, LoadsTheSideEffectChecklist) {
+  auto c = LoadSideEffectChecklist();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->severity_scale.size(), 3u);
+  EXPECT_EQ(c->severity_scale[0].label, "mild");
+  EXPECT_EQ(c->severity_scale[2].label, "severe");
+  std::set<std::string> ids;
+  for (const auto& e : c->items) {
+    ids.insert(e.id);
+    if (e.id == "vivid_dreams") {
+      ASSERT_EQ(e.trial_rates.size(), 1u);
+      EXPECT_DOUBLE_EQ(e.trial_rates[0].ldn_percent, 37);  // Younger 2013
+      EXPECT_DOUBLE_EQ(e.trial_rates[0].placebo_percent, 13);
+    }
+    if (e.id == "headache") {
+      ASSERT_EQ(e.trial_rates.size(), 1u);
+      EXPECT_DOUBLE_EQ(e.trial_rates[0].ldn_percent, 16);
+      EXPECT_DOUBLE_EQ(e.trial_rates[0].placebo_percent, 3);
+    }
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"vivid_dreams", "insomnia", "headache", "nausea", "gi_upset", "symptom_flare",
+                                        "other"}));
+}
+
+TEST(DiaryDefinitionsTest, ParserRejectsMalformedEntries) {
+  auto bad_dir = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P","question":"Q",
+      "anchor_0":"a","anchor_10":"b","higher_is":"up","source":"s"}]})");
+  ASSERT_FALSE(bad_dir.ok());
+  EXPECT_EQ(bad_dir.status().field(), "entries[0].higher_is");
+  auto unknown = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P","question":"Q",
+      "anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s","colour":"red"}]})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().field(), "entries[0].colour");
+  auto empty_source = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P",
+      "question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":""}]})");
+  ASSERT_FALSE(empty_source.ok());
+  EXPECT_EQ(empty_source.status().field(), "entries[0].source");
+  auto bad_rate = ParseSideEffectChecklist(R"({"version":"1","description":"d","severity_scale_source":"s",
+      "severity_scale":[{"value":1,"label":"mild","description":"x"},{"value":2,"label":"moderate","description":"x"},
+      {"value":3,"label":"severe","description":"x"}],
+      "entries":[{"id":"nausea","label":"N","trial_rates":[{"study":"s","ldn_percent":120,"placebo_percent":1}],
+      "source":"s"}]})");
+  ASSERT_FALSE(bad_rate.ok());
+  EXPECT_EQ(bad_rate.status().field(), "entries[0].trial_rates[0].ldn_percent");
+}
+
+}  // namespace
+}  // namespace ldn::clinical

@@ -1,0 +1,81 @@
+// Adjusting a titration plan to what happened: side effects, sleep effects, treatment gaps.
+//
+// Rules (clinical-facts.md section 1; thresholds in data/protocols.json):
+//  - side_effects unsettled for >= side_effect_settle_days (3, our reading of LDN Research
+//    Trust's "a few days"): halve the current dose from the event date and re-titrate toward the
+//    target at the protocol's increment and step length; fewer days: no change, a note.
+//  - sleep_side_effects (vivid_dreams, insomnia) unsettled for >= the same threshold: at bedtime,
+//    move to the morning at the same dose (common advice; weak source, no trial compares timing);
+//    already in the morning, treat as side effects (halve). Fewer days: no change (sleep effects
+//    are described as transient, days to about 2 weeks).
+//  - gap of K days from D: no doses D..D+K-1. Resume on D+K at the prior dose and climb on, unless
+//    titration was "hard" and K > gap_step_down_days (21, the low end of LDN Research Trust's
+//    "about 3-4 weeks"): then restart at half the prior dose and re-titrate.
+// Events apply in date order; steps before an event are kept.
+#ifndef LDN_CLINICAL_TITRATION_ADJUST_H_
+#define LDN_CLINICAL_TITRATION_ADJUST_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "clinical/titration/plan.h"
+#include "core/calendar.h"
+#include "core/result.h"
+
+namespace ldn::clinical {
+
+enum class TitrationEase { kEasy, kHard };
+
+struct PlanEvent {
+  enum class Type { kSideEffects, kSleepSideEffects, kGap };
+  Type type = Type::kSideEffects;
+  LocalDate date;            // "date", or "from" for a gap
+  std::string name;          // side effect name ("headache", "vivid_dreams"); empty for a gap
+  int days_unsettled = 0;    // side effects: days they have not settled
+  int gap_days = 0;          // gap: days without a dose
+  std::string date_field;    // "events[1].date" / "events[1].from", for errors
+};
+
+struct AdjustmentRequest {
+  PlanRequest plan;
+  std::optional<TitrationEase> titration;  // required for a gap longer than the threshold
+  std::vector<PlanEvent> events;           // in date order (checked when read)
+};
+
+// Reads {"plan":{"protocol","start","target_mg","max_mg","time","liquid_mg_per_ml","step_days"},
+// "titration":"easy"|"hard","events":[...]} (only plan.protocol and plan.start required in
+// plan; "events" required). Fails with kInvalidArgument naming the field ("events[1].date",
+// "plan.target_mg") for empty or non-JSON input, unknown keys, wrong types, an unknown event type
+// or sleep effect name, or events out of date order.
+Result<AdjustmentRequest> ReadAdjustmentRequest(std::string_view text);
+
+struct PlanChange {
+  LocalDate date;
+  std::string type;    // "halve_dose", "move_to_morning", "resume", "step_down", "none"
+  std::string change;  // what changed, in words
+  std::string reason;  // why
+  std::string source;  // where the rule comes from
+};
+
+struct AdjustedPlan {
+  Plan plan;
+  std::vector<PlanChange> changes;  // one per event, in order
+};
+
+// Builds the plan (errors name "plan.<field>") and applies the events. Fails with
+// kInvalidArgument naming the event's date field when it is before the plan start or inside a
+// gap, and "titration" when a long gap needs it and it is absent.
+Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request);
+
+// PlanToJson plus "titration" and "changes":[{"date","type","change","reason","source"}].
+nlohmann::json AdjustedPlanToJson(const AdjustedPlan& adjusted);
+// The changes, then FormatPlanText.
+std::string FormatAdjustedPlanText(const AdjustedPlan& adjusted);
+
+}  // namespace ldn::clinical
+
+#endif  // LDN_CLINICAL_TITRATION_ADJUST_H_
