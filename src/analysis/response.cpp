@@ -237,7 +237,10 @@ Verdict MakeVerdict(const AnalysisReport& r) {
         fmt::format("Only {} of planned doses were logged as taken.", Pct(100 * *r.adherence.share_taken)));
   }
   if (r.completeness.days_missing > 0) {
-    v.limits.push_back(fmt::format("{} diary days are missing; they were not filled in.", r.completeness.days_missing));
+    v.limits.push_back(
+        r.completeness.days_missing == 1
+            ? std::string("1 diary day is missing; it was not filled in.")
+            : fmt::format("{} diary days are missing; they were not filled in.", r.completeness.days_missing));
   }
   return v;
 }

@@ -52,6 +52,10 @@ void AddDemoCommand(CLI::App& app, Context& ctx);
 void AddKnowledgeCommand(CLI::App& app, Context& ctx);
 void AddCompoundCommand(CLI::App& app, Context& ctx);
 void AddPkCommand(CLI::App& app, Context& ctx);
+void AddAnalyzeCommand(CLI::App& app, Context& ctx);   // analyze.cpp
+void AddSimulateCommand(CLI::App& app, Context& ctx);  // simulate.cpp
+void AddStoreCommands(CLI::App& app, Context& ctx);    // store_admin.cpp: backup, restore, migrate
+void AddServerCommands(CLI::App& app, Context& ctx);   // serve.cpp: serve, user, careteam, audit
 
 }  // namespace ldn::cli
 

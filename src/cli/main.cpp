@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
     AddCompoundCommand(app, ctx);
     AddPkCommand(app, ctx);
     AddDemoCommand(app, ctx);
+    AddAnalyzeCommand(app, ctx);
+    AddSimulateCommand(app, ctx);
+    AddStoreCommands(app, ctx);
+    AddServerCommands(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "clinical/screening/screening.h"
 #include "cli/cli_support.h"
+#include "clinical/screening/screening.h"
 #include "core/json_reader.h"
 
 namespace ldn::cli {
@@ -16,20 +16,6 @@ struct ScreenOptions {
   std::string input;
   bool json = false;
 };
-
-void PrintText(const clinical::ScreeningReport& report) {
-  std::cout << "Verdict: " << clinical::VerdictName(report.verdict) << "\n";
-  std::cout << "Earliest start: " << (report.earliest_start ? FormatDate(*report.earliest_start) : "not determined")
-            << "\n";
-  std::cout << fmt::format("Knowledge base: drugs {}, conditions {}\n", report.drugs_version,
-                           report.conditions_version);
-  std::cout << fmt::format("\nFindings ({}):\n", report.findings.size());
-  for (const clinical::Finding& f : report.findings) {
-    std::cout << fmt::format("- [{}] {}{}\n  {}\n  Source: {}\n", clinical::SeverityName(f.severity), f.rule,
-                             f.subject.empty() ? "" : " (" + f.subject + ")", f.message, f.source);
-  }
-  std::cout << "\nDecision support only: the prescriber decides.\n";
-}
 
 int Run(const ScreenOptions& opts) {
   auto text = ReadInput(opts.input, "FILE");
@@ -45,7 +31,7 @@ int Run(const ScreenOptions& opts) {
   if (opts.json) {
     PrintJson(clinical::ToJson(*report));
   } else {
-    PrintText(*report);
+    std::cout << clinical::FormatScreeningText(*report);
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct Case {
   std::string name;
   json spec;
 };
+
+// GoogleTest prints a parameter in test listings; without this it dumps the struct's raw bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file << "/" << c.name; }
 
 std::vector<Case> LoadCases() {
   std::vector<Case> cases;

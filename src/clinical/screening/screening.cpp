@@ -24,7 +24,9 @@ constexpr char kUnknownSource[] =
     "combination products and kratom must be excluded -- clinical-facts.md §5 Screen before start";
 
 // "1 day", "3 days".
-std::string DaysText(int n) { return fmt::format("{} day{}", n, n == 1 ? "" : "s"); }
+std::string DaysText(int n) {
+  return fmt::format("{} day{}", n, n == 1 ? "" : "s");
+}
 
 std::string Join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
@@ -83,8 +85,7 @@ struct Screener {
   bool opioid_history = false;
 
   void Add(std::string rule, Severity severity, std::string subject, std::string message, std::string source) {
-    report.findings.push_back(
-        {std::move(rule), severity, std::move(subject), std::move(message), std::move(source)});
+    report.findings.push_back({std::move(rule), severity, std::move(subject), std::move(message), std::move(source)});
   }
 
   void ScreenOpioid(const MedicationInput& med, const DrugEntry& e, const NameMatch& m, const std::string& subject) {
@@ -152,9 +153,7 @@ struct Screener {
     const std::string use = med.current ? "current use" : "past use";
     switch (e.category) {
       case DrugCategory::kOpioid:
-      case DrugCategory::kOpioidProduct:
-        ScreenOpioid(med, e, *m, subject);
-        return;
+      case DrugCategory::kOpioidProduct: ScreenOpioid(med, e, *m, subject); return;
       case DrugCategory::kOpioidTheoretical:
         Add("medication.theoretical_interaction", med.current ? Severity::kReview : Severity::kInfo, subject,
             prefix + fmt::format("{} ({}). {}", e.name, use, e.finding), e.source);
@@ -260,9 +259,9 @@ Result<ScreeningInput> ParseScreeningInput(const nlohmann::json& j) {
     LDN_ASSIGN_OR_RETURN(med.current, m.Bool("current"));
     LDN_RETURN_IF_ERROR(m.RejectUnknownKeys());
     if (med.last_taken && *med.last_taken > in.today) {
-      return Status::InvalidArgument(m.PathOf("last_taken"),
-                                     fmt::format("{} is after today ({})", FormatDate(*med.last_taken),
-                                                 FormatDate(in.today)));
+      return Status::InvalidArgument(
+          m.PathOf("last_taken"),
+          fmt::format("{} is after today ({})", FormatDate(*med.last_taken), FormatDate(in.today)));
     }
     in.medications.push_back(std::move(med));
   }
@@ -319,11 +318,26 @@ nlohmann::json ToJson(const ScreeningReport& report) {
                         {"message", f.message},
                         {"source", f.source}});
   }
-  return {{"verdict", VerdictName(report.verdict)},
-          {"earliest_start",
-           report.earliest_start ? nlohmann::json(FormatDate(*report.earliest_start)) : nlohmann::json()},
-          {"findings", std::move(findings)},
-          {"knowledge_base", {{"drugs", report.drugs_version}, {"conditions", report.conditions_version}}}};
+  return {
+      {"verdict", VerdictName(report.verdict)},
+      {"earliest_start", report.earliest_start ? nlohmann::json(FormatDate(*report.earliest_start)) : nlohmann::json()},
+      {"findings", std::move(findings)},
+      {"knowledge_base", {{"drugs", report.drugs_version}, {"conditions", report.conditions_version}}}};
+}
+
+std::string FormatScreeningText(const ScreeningReport& report) {
+  std::string out;
+  out += fmt::format("Verdict: {}\n", VerdictName(report.verdict));
+  out += fmt::format("Earliest start: {}\n",
+                     report.earliest_start ? FormatDate(*report.earliest_start) : "not determined");
+  out += fmt::format("Knowledge base: drugs {}, conditions {}\n", report.drugs_version, report.conditions_version);
+  out += fmt::format("\nFindings ({}):\n", report.findings.size());
+  for (const Finding& f : report.findings) {
+    out += fmt::format("- [{}] {}{}\n  {}\n  Source: {}\n", SeverityName(f.severity), f.rule,
+                       f.subject.empty() ? "" : " (" + f.subject + ")", f.message, f.source);
+  }
+  out += "\nDecision support only: the prescriber decides.\n";
+  return out;
 }
 
 }  // namespace ldn::clinical

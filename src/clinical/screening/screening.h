@@ -46,7 +46,7 @@ enum class Verdict { kEligible, kWait, kReview, kNotEligible };
 std::string_view VerdictName(Verdict v);  // "eligible", "wait", "review", "not_eligible"
 
 struct Finding {
-  std::string rule;     // e.g. "opioid.recent_use", "condition.pregnancy", "medication.unknown"
+  std::string rule;  // e.g. "opioid.recent_use", "condition.pregnancy", "medication.unknown"
   Severity severity = Severity::kInfo;
   std::string subject;  // the input item: "medications[0]", "conditions[1]", "planned_surgery", ""
   std::string message;
@@ -73,6 +73,10 @@ Result<ScreeningReport> Screen(const ScreeningInput& input, const DrugKnowledgeB
 // {"verdict","earliest_start"(string|null),"findings":[{rule,severity,subject,message,source}],
 //  "knowledge_base":{"drugs":version,"conditions":version}}.
 nlohmann::json ToJson(const ScreeningReport& report);
+
+// The report as readable text: verdict, earliest start, knowledge-base versions, each finding with
+// its severity, rule, message and source, and the decision-support reminder. Ends with a newline.
+std::string FormatScreeningText(const ScreeningReport& report);
 
 }  // namespace ldn::clinical
 

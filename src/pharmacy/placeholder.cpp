@@ -1,1 +1,0 @@
-// PLACEHOLDER: removed when the layer gets its first source file.

@@ -1,0 +1,42 @@
+#include "server/accounts.h"
+
+namespace ldn::server {
+
+Result<store::User> CreateAccount(store::Store& store, const NewAccount& account, store::Instant now,
+                                  PasswordCost cost) {
+  LDN_RETURN_IF_ERROR(CheckNewPassword(account.password, "password"));
+  const bool is_patient = account.role == store::Role::kPatient;
+  const int links = (account.patient_id ? 1 : 0) + (account.new_patient ? 1 : 0);
+  if (is_patient && links != 1) {
+    return Status::InvalidArgument("patient",
+                                   "a patient user needs either a new patient record or an existing patient_id");
+  }
+  if (!is_patient && links != 0) {
+    return Status::InvalidArgument("patient", "only a patient user is linked to a patient record");
+  }
+  // Hash outside the transaction: Argon2id takes tens of milliseconds by design.
+  LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(account.password, cost));
+  store::User created;
+  const Status s = store.RunInTransaction([&](store::Store& tx) -> Status {
+    store::User u;
+    u.username = account.username;
+    u.role = account.role;
+    u.password_hash = hash;
+    u.created_at = now;
+    u.patient_id = account.patient_id;
+    if (account.new_patient) {
+      store::Patient p;
+      p.display_name = account.new_patient->display_name;
+      p.time_zone = account.new_patient->time_zone;
+      p.created_at = now;
+      LDN_ASSIGN_OR_RETURN(store::Patient stored, tx.CreatePatient(p));
+      u.patient_id = stored.id;
+    }
+    LDN_ASSIGN_OR_RETURN(created, tx.CreateUser(u));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return created;
+}
+
+}  // namespace ldn::server

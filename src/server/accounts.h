@@ -1,0 +1,41 @@
+// Creating accounts: shared by POST /api/v1/users, `ldn user add` and the demo seed, so that all
+// three apply the same rules.
+#ifndef LDN_SERVER_ACCOUNTS_H_
+#define LDN_SERVER_ACCOUNTS_H_
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "server/auth.h"
+#include "store/store.h"
+
+namespace ldn::server {
+
+// A patient record to create together with a patient user.
+struct NewPatient {
+  std::string display_name;
+  std::string time_zone;  // IANA zone
+};
+
+struct NewAccount {
+  std::string username;
+  store::Role role = store::Role::kPatient;
+  std::string password;  // plain text; hashed here with Argon2id, never stored
+  // For role kPatient exactly one of these: link an existing patient, or create one.
+  std::optional<store::Id> patient_id;
+  std::optional<NewPatient> new_patient;
+};
+
+// Creates the account (and, for a new patient, the patient record) in one transaction.
+// Fails with kInvalidArgument naming the field: "password" (CheckNewPassword), "patient" (a
+// patient role without exactly one of patient_id / new_patient, or another role with either),
+// "time_zone" / "display_name" / "username" (store rules); kNotFound "patient_id" for a missing
+// patient; kConflict when the username is taken or the patient already has a user.
+// REQUIRES: InitCrypto() succeeded.
+Result<store::User> CreateAccount(store::Store& store, const NewAccount& account, store::Instant now,
+                                  PasswordCost cost = PasswordCost::kInteractive);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_ACCOUNTS_H_

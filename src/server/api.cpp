@@ -1,0 +1,342 @@
+#include "server/api.h"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <set>
+
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+
+#include "core/json_reader.h"
+#include "server/api_util.h"
+#include "server/http_errors.h"
+
+namespace ldn::server {
+
+namespace {
+
+// Deepest nesting of arrays and objects in `text`, outside strings; stops counting past `limit`.
+size_t JsonDepth(std::string_view text, size_t limit) {
+  size_t depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+      if (max_depth > limit) return max_depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+bool IsUnsafeMethod(std::string_view m) {
+  return m != "GET" && m != "HEAD" && m != "OPTIONS";
+}
+
+// "application/json" with optional parameters (charset=utf-8), case-insensitive.
+bool IsJsonContentType(std::string_view v) {
+  std::string s(v.substr(0, v.find(';')));
+  s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); }), s.end());
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s == "application/json";
+}
+
+std::string OutcomeFor(int http_status) {
+  if (http_status < 300) return "ok";
+  switch (http_status) {
+    case 400: return "invalid";
+    case 401: return "unauthenticated";
+    case 403: return "denied";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 413:
+    case 415: return "invalid";
+    default: return http_status >= 500 ? "error" : "refused";
+  }
+}
+
+// Printable ASCII only, at most `max` characters: audit details must stay plain and short.
+std::string Sanitize(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() >= max) break;
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  return out;
+}
+
+HttpResponse ToHttp(ApiReply reply) {
+  HttpResponse r;
+  r.status = reply.status;
+  r.content_type = reply.content_type;
+  r.headers = std::move(reply.headers);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  if (reply.content_type == "application/json") {
+    r.body = reply.status == 204 ? "" : reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (reply.status == 204) r.content_type.clear();
+  } else {
+    r.body = std::move(reply.raw_body);
+  }
+  return r;
+}
+
+constexpr std::string_view kNoSuchPatient = "no such patient";
+
+}  // namespace
+
+Result<nlohmann::json> RequestContext::JsonBody() const {
+  if (JsonDepth(request.body, max_json_depth) > max_json_depth) {
+    return Status::InvalidArgument("body", fmt::format("JSON nested deeper than {} levels", max_json_depth));
+  }
+  Result<nlohmann::json> j = Status::InvalidArgument("body", "not JSON");
+  try {
+    j = ParseJson(request.body);
+  } catch (const nlohmann::json::exception& e) {
+    // ParseJson turns parse errors into a Status; nlohmann also throws out_of_range for a number
+    // too large for a double (406), which is bad input all the same.
+    return Status::InvalidArgument("body",
+                                   e.id == 406 ? "a number in the body is too large" : "the body is not usable JSON");
+  }
+  if (!j.ok()) {
+    const Status& s = j.status();
+    return Status::InvalidArgument(s.field().empty() ? "body" : s.field(), s.message());
+  }
+  return j;
+}
+
+Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options) {
+  LDN_RETURN_IF_ERROR(InitCrypto());
+  return std::unique_ptr<Api>(new Api(store, clock, log, std::move(options)));
+}
+
+Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options)
+    : store_(store),
+      clock_(clock),
+      log_(log),
+      options_(std::move(options)),
+      static_files_(options_.web_root),
+      audit_(store) {
+  AddSystemRoutes(*this, routes_);
+  AddAdminRoutes(*this, routes_);
+  AddClinicalRoutes(*this, routes_);
+  AddDiaryRoutes(*this, routes_);
+}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) {
+    HttpResponse r = BadRequest("the request target is not a valid path: " + url.error().message(), "path");
+    r.log_route = "-";
+    return r;
+  }
+  std::vector<std::string> segments;
+  for (auto seg : url->segments()) segments.emplace_back(seg);
+  if (!segments.empty() && segments[0] == "api") {
+    std::map<std::string, std::string> query;
+    for (auto p : url->params()) {
+      std::string key(p.key);
+      if (query.count(key) != 0) {
+        HttpResponse r = ErrorResponse(Status::InvalidArgument(key, "query parameter given more than once"));
+        r.log_route = "-";
+        return r;
+      }
+      query[key] = std::string(p.value);
+    }
+    return HandleApi(request, segments, query);
+  }
+  return static_files_.Serve(request.method, segments, request.Header("if-none-match").value_or(""));
+}
+
+Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant now) {
+  LDN_ASSIGN_OR_RETURN(Credentials creds, ReadCredentials(request));
+  if (creds.source == CredentialSource::kNone) {
+    return Status::Unauthenticated("authentication required: log in with POST /api/v1/session");
+  }
+  const std::string hash = TokenHash(creds.token);
+  auto session = store_.FindSession(hash, now);
+  if (!session.ok()) {
+    if (session.status().code() == Code::kNotFound) return Status::Unauthenticated("the session is unknown or expired");
+    return session.status();
+  }
+  auto user = store_.GetUser(session->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return Status::Unauthenticated("the session's user no longer exists");
+    return user.status();
+  }
+  if (user->disabled) return Status::Unauthenticated("the account is disabled");
+  if (creds.source == CredentialSource::kCookie && IsUnsafeMethod(request.method)) {
+    auto header = request.Header(kCsrfHeader);
+    if (!header || !session->csrf_token_hash || !ConstantTimeEquals(TokenHash(*header), *session->csrf_token_hash)) {
+      return Status::PermissionDenied("a cookie session must send its CSRF token in the X-CSRF-Token header")
+          .WithFieldPrefix("X-CSRF-Token");
+    }
+  }
+  // Sliding expiry, written at most about once per half TTL so that reads stay read-only.
+  const auto ttl = options_.session_ttl;
+  if (session->expires_at - now < ttl / 2) {
+    const Status extended = store_.ExtendSession(hash, now + ttl);
+    if (!extended.ok() && extended.code() != Code::kNotFound) return extended;
+  }
+  Principal p;
+  p.user_id = user->id;
+  p.role = user->role;
+  p.patient_id = user->patient_id;
+  p.username = user->username;
+  p.token_hash = hash;
+  p.source = creds.source;
+  return p;
+}
+
+void Api::MaybeMaintain(store::Instant now) {
+  if (maintenance_counter_.fetch_add(1) % 64 != 0) return;
+  auto sessions = store_.DeleteExpiredSessions(now);
+  auto failures = store_.DeleteLoginFailuresBefore(now - options_.login_window);
+  if (!sessions.ok() || !failures.ok()) {
+    log_.Warn("maintenance_failed", {{"message", (!sessions.ok() ? sessions.status() : failures.status()).message()}});
+  }
+}
+
+Status Api::Audit(const RequestContext& ctx, std::optional<store::Id> patient_id, int http_status,
+                  const Status& failure) {
+  store::AuditEvent e;
+  e.at = ctx.now;
+  if (ctx.principal) {
+    e.actor_user_id = ctx.principal->user_id;
+    e.role = std::string(store::RoleName(ctx.principal->role));
+  } else {
+    e.role = "anonymous";
+  }
+  e.patient_id = patient_id;
+  e.action = ctx.route.access.audit_action;
+  std::string object = ctx.request.target.substr(0, ctx.request.target.find('?'));
+  constexpr std::string_view kPrefix = "/api/v1/";
+  if (object.rfind(kPrefix, 0) == 0) object = object.substr(kPrefix.size());
+  e.object = Sanitize(object, 200);
+  e.outcome = OutcomeFor(http_status);
+  if (!failure.ok()) {
+    e.detail = Sanitize(fmt::format("{} {}", CodeName(failure.code()), failure.field()), 500);
+    while (!e.detail.empty() && e.detail.back() == ' ') e.detail.pop_back();
+  }
+  return audit_.Append(std::move(e));
+}
+
+HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
+                            const std::map<std::string, std::string>& query) {
+  const RouteTable::Match match = routes_.Find(request.method, segments);
+  if (match.route == nullptr) {
+    HttpResponse r;
+    if (!match.allowed_methods.empty()) {
+      std::set<std::string> unique(match.allowed_methods.begin(), match.allowed_methods.end());
+      std::string allowed;
+      for (const auto& m : unique) allowed += (allowed.empty() ? "" : ", ") + m;
+      r = MethodNotAllowed(allowed);
+    } else {
+      r = ErrorResponse(Status::NotFound("no such endpoint"));
+    }
+    r.log_route = "-";
+    return r;
+  }
+  const Route& route = *match.route;
+  RequestContext ctx{request,      route,        match.params,           {}, std::nullopt, std::nullopt,
+                     clock_.Now(), std::nullopt, options_.max_json_depth};
+  std::optional<store::Id> claimed_patient;    // the path's patient id, for the audit of a refusal
+  std::optional<HttpResponse> protocol_error;  // a refusal that no Status code describes (415)
+  if (auto it = match.params.find("patient_id"); it != match.params.end()) {
+    auto id = ParseId(it->second, "patient_id");
+    if (id.ok()) claimed_patient = *id;
+  }
+
+  // Each step either passes or produces the failure answered (and audited) below.
+  auto run = [&]() -> Result<ApiReply> {
+    if (route.access.audience == Audience::kUnspecified) {
+      log_.Error("route_without_access", {{"route", route.pattern}, {"method", route.method}});
+      return Status::Internal("this endpoint has no access descriptor");
+    }
+    for (const auto& [k, v] : query) {
+      if (std::find(route.query.begin(), route.query.end(), k) == route.query.end()) {
+        return Status::InvalidArgument(k, "unknown query parameter");
+      }
+      ctx.query[k] = v;
+    }
+    if (route.access.audience == Audience::kAuthenticated) {
+      LDN_ASSIGN_OR_RETURN(ctx.principal, Authenticate(request, ctx.now));
+      if (route.access.roles.count(ctx.principal->role) == 0) {
+        return Status::PermissionDenied(
+            fmt::format("the {} role may not use this endpoint", store::RoleName(ctx.principal->role)));
+      }
+      if (route.access.patient_scoped) {
+        if (!claimed_patient) return Status::NotFound(std::string(kNoSuchPatient));
+        LDN_ASSIGN_OR_RETURN(bool visible, store_.CanSeePatient(ctx.principal->user_id, *claimed_patient));
+        if (!visible) return Status::NotFound(std::string(kNoSuchPatient));
+        ctx.patient_id = claimed_patient;
+      }
+    }
+    if (route.request_schema.empty()) {
+      if (!request.body.empty()) return Status::InvalidArgument("body", "this endpoint takes no request body");
+    } else {
+      const auto ct = request.Header("content-type");
+      if (!ct || !IsJsonContentType(*ct)) {
+        protocol_error = UnsupportedMediaType("application/json");
+        return Status::InvalidArgument("Content-Type", "must be application/json");
+      }
+    }
+    try {
+      return route.handler(ctx);
+    } catch (const std::exception& e) {
+      // Library exceptions are caught by the handlers; reaching here is a bug of ours.
+      log_.Error("handler_exception", {{"route", route.pattern}, {"what", e.what()}});
+      return Status::Internal("internal error");
+    }
+  };
+
+  Result<ApiReply> result = run();
+  HttpResponse response;
+  Status failure = Status::Ok();
+  if (result.ok()) {
+    response = ToHttp(std::move(result).value());
+  } else {
+    failure = result.status();
+    if (protocol_error) {
+      response = std::move(*protocol_error);
+    } else {
+      if (failure.code() == Code::kInternal || failure.code() == Code::kUnavailable) {
+        log_.Error("request_failed",
+                   {{"route", route.pattern}, {"code", CodeName(failure.code())}, {"message", failure.message()}});
+      }
+      response = ErrorResponse(failure);
+    }
+  }
+  if (!route.access.audit_action.empty()) {
+    const std::optional<store::Id> audited_patient = ctx.audit_patient_id ? ctx.audit_patient_id : claimed_patient;
+    const Status audited = Audit(ctx, audited_patient, response.status, failure);
+    if (!audited.ok()) {
+      log_.Error("audit_failed", {{"route", route.pattern}, {"message", audited.message()}});
+      response = ErrorResponse(Status::Unavailable("the audit log could not be written; retry later"));
+    }
+  }
+  response.log_route = route.pattern;
+  if (ctx.principal) response.log_user_id = std::to_string(ctx.principal->user_id);
+  if (response.status >= 400) {
+    // Errors are never cached either.
+    bool has = false;
+    for (const auto& [k, v] : response.headers) has = has || k == "Cache-Control";
+    if (!has) response.headers.emplace_back("Cache-Control", "no-store");
+  }
+  return response;
+}
+
+}  // namespace ldn::server

@@ -1,0 +1,131 @@
+// The HTTP JSON API under /api/v1 and the static front end: one Api object answers every request
+// the transport (http_server.h) reads.
+//
+// For a request under /api/ the dispatcher, in this order: decodes the path and query (400 for a
+// malformed target, an unknown or repeated query parameter); finds the route (404, or 405 with
+// Allow); authenticates (401: no, malformed, unknown or expired credentials, or a disabled user);
+// checks CSRF for a cookie session on an unsafe method (403, field "X-CSRF-Token"); checks the role
+// (403); for a patient-scoped route checks that the caller may see the patient (404 "no such
+// patient", exactly as for a missing one); checks the body's Content-Type (415) and size; runs the
+// handler; and writes an audit event for every route with an audit action, whatever the outcome.
+// Every error is the JSON of http_errors.h. Docs: docs/api.md.
+#ifndef LDN_SERVER_API_H_
+#define LDN_SERVER_API_H_
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "server/audit_log.h"
+#include "server/auth.h"
+#include "server/http_types.h"
+#include "server/json_log.h"
+#include "server/router.h"
+#include "server/static_files.h"
+#include "store/store.h"
+
+namespace ldn::server {
+
+struct ApiOptions {
+  std::filesystem::path web_root;               // static files; a missing directory serves nothing
+  std::chrono::seconds session_ttl{12 * 3600};  // a session expires after this much inactivity
+  bool secure_cookies = false;                  // add "Secure" to cookies (behind HTTPS)
+  int max_login_failures_per_user = 5;          // within login_window, then 429
+  int max_login_failures_per_address = 20;      // within login_window, then 429
+  std::chrono::seconds login_window{15 * 60};
+  PasswordCost password_cost = PasswordCost::kInteractive;  // for passwords set through the API
+  size_t max_json_depth = 32;                               // nesting of a request body
+  int max_batch = 366;                                      // entries in one diary batch
+};
+
+// The authenticated caller.
+struct Principal {
+  store::Id user_id = 0;
+  store::Role role = store::Role::kPatient;
+  std::optional<store::Id> patient_id;  // a patient user's own record
+  std::string username;
+  std::string token_hash;
+  CredentialSource source = CredentialSource::kNone;
+};
+
+// What a handler receives. Built by the dispatcher; lives for one request.
+struct RequestContext {
+  const HttpRequest& request;
+  const Route& route;
+  std::map<std::string, std::string> params;  // decoded path parameters
+  std::map<std::string, std::string> query;   // decoded query parameters (only declared ones)
+  std::optional<Principal> principal;         // set for authenticated routes
+  std::optional<store::Id> patient_id;        // the {patient_id} of a patient-scoped route, checked
+  store::Instant now{};
+  // Set by a handler that acts on a patient outside a patient-scoped route (user creation), so
+  // that the audit event names that patient.
+  std::optional<store::Id> audit_patient_id;
+
+  // The request body as JSON: kInvalidArgument (field "body") for an empty body, text that is not
+  // JSON, or nesting deeper than the limit.
+  Result<nlohmann::json> JsonBody() const;
+  size_t max_json_depth = 32;
+
+  // REQUIRES: principal (authenticated route).
+  const Principal& caller() const { return *principal; }
+  // REQUIRES: patient_id (patient-scoped route).
+  store::Id patient() const { return *patient_id; }
+};
+
+// Thread-safe: Handle may be called concurrently.
+class Api {
+ public:
+  // `store`, `clock` and `log` must outlive the Api. Fails with kInternal when libsodium cannot
+  // start.
+  static Result<std::unique_ptr<Api>> Create(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options);
+
+  HttpResponse Handle(const HttpRequest& request);
+  const RouteTable& routes() const { return routes_; }
+
+  // Shared with the handler files (api_*.cpp).
+  store::Store& store() { return store_; }
+  const Clock& clock() const { return clock_; }
+  const ApiOptions& options() const { return options_; }
+  JsonLog& log() { return log_; }
+  // Housekeeping run on some logins: deletes expired sessions and login failures older than the
+  // throttling window. Failures are logged, never returned.
+  void MaybeMaintain(store::Instant now);
+
+ private:
+  Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options);
+  HttpResponse HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
+                         const std::map<std::string, std::string>& query);
+  // Authentication: the principal, or 401 / 403 (CSRF) as a Status.
+  Result<Principal> Authenticate(const HttpRequest& request, store::Instant now);
+  Status Audit(const RequestContext& ctx, std::optional<store::Id> patient_id, int http_status, const Status& failure);
+
+  store::Store& store_;
+  const Clock& clock_;
+  JsonLog& log_;
+  ApiOptions options_;
+  RouteTable routes_;
+  StaticFiles static_files_;
+  AuditLog audit_;
+  std::atomic<uint64_t> maintenance_counter_{0};
+};
+
+// Route registration, one function per handler file.
+void AddSystemRoutes(Api& api, RouteTable& routes);    // api_system.cpp: health, openapi, session, me
+void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, care teams, audit, research
+void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
+void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
+
+// The OpenAPI 3.0 document describing `routes` (openapi.cpp).
+nlohmann::json OpenApiDocument(const RouteTable& routes);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_API_H_

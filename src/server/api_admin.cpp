@@ -1,0 +1,300 @@
+// Administration routes (users, care teams, the audit trail) and the researcher's de-identified
+// summary. An admin manages accounts and teams but reads no clinical data.
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "server/accounts.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/research_summary.h"
+
+namespace ldn::server {
+namespace {
+
+using store::Role;
+
+const std::set<Role> kAdmin = {Role::kAdmin};
+
+// ---- Users ------------------------------------------------------------------------------------
+
+Result<ApiReply> ListUsers(Api& api, RequestContext&) {
+  LDN_ASSIGN_OR_RETURN(auto users, api.store().ListUsers());
+  return Reply({{"users", ToJsonArray(users)}});
+}
+
+// Body: {"username", "role", "password", "patient": {"display_name", "time_zone"} | "patient_id"}.
+Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  NewAccount account;
+  LDN_ASSIGN_OR_RETURN(account.username, o.String("username"));
+  LDN_ASSIGN_OR_RETURN(std::string role, o.String("role"));
+  LDN_ASSIGN_OR_RETURN(account.password, o.String("password"));
+  LDN_ASSIGN_OR_RETURN(account.patient_id, OptionalId(o, "patient_id"));
+  if (o.HasNonNull("patient")) {
+    LDN_ASSIGN_OR_RETURN(JsonObject p, o.Object("patient"));
+    NewPatient np;
+    LDN_ASSIGN_OR_RETURN(np.display_name, p.String("display_name"));
+    LDN_ASSIGN_OR_RETURN(np.time_zone, p.String("time_zone"));
+    LDN_RETURN_IF_ERROR(p.RejectUnknownKeys());
+    LDN_RETURN_IF_ERROR(TimeZone::Named(np.time_zone, p.PathOf("time_zone")).status());
+    account.new_patient = np;
+  } else {
+    o.Consume("patient");
+  }
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(account.role, store::ParseRole(role, "role"));
+  LDN_ASSIGN_OR_RETURN(store::User u, CreateAccount(api.store(), account, ctx.now, api.options().password_cost));
+  ctx.audit_patient_id = u.patient_id;
+  return Reply(ToJson(u), 201);
+}
+
+// Body: {"disabled"?: bool, "password"?: string}. Either ends every session of the user.
+Result<ApiReply> UpdateUser(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "user_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(auto disabled, o.OptionalBool("disabled"));
+  LDN_ASSIGN_OR_RETURN(auto password, o.OptionalString("password"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(store::User u, api.store().GetUser(id));
+  if (disabled) {
+    if (*disabled && id == ctx.caller().user_id) {
+      return Status::InvalidArgument("disabled", "an admin cannot disable their own account");
+    }
+    u.disabled = *disabled;
+  }
+  if (password) {
+    LDN_RETURN_IF_ERROR(CheckNewPassword(*password, "password"));
+    LDN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(*password, api.options().password_cost));
+  }
+  LDN_RETURN_IF_ERROR(api.store().UpdateUser(u));
+  if (disabled.value_or(false) || password) LDN_RETURN_IF_ERROR(api.store().DeleteSessionsOfUser(id).status());
+  ctx.audit_patient_id = u.patient_id;
+  LDN_ASSIGN_OR_RETURN(store::User updated, api.store().GetUser(id));
+  return Reply(ToJson(updated));
+}
+
+// ---- Care teams -------------------------------------------------------------------------------
+
+Result<nlohmann::json> TeamJson(Api& api, const store::CareTeam& t) {
+  nlohmann::json j = ToJson(t);
+  LDN_ASSIGN_OR_RETURN(auto members, api.store().ListCareTeamMembers(t.id));
+  nlohmann::json ids = nlohmann::json::array();
+  for (const auto& m : members) ids.push_back(m.user_id);
+  j["member_user_ids"] = ids;
+  LDN_ASSIGN_OR_RETURN(auto patients, api.store().ListCareTeamPatients(t.id));
+  nlohmann::json pids = nlohmann::json::array();
+  for (const auto& p : patients) pids.push_back(p.id);
+  j["patient_ids"] = pids;
+  return j;
+}
+
+// An admin sees every team; a clinician or pharmacist the teams they belong to.
+Result<ApiReply> ListTeams(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto teams, api.store().ListCareTeams());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : teams) {
+    LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+    bool member = ctx.caller().role == Role::kAdmin;
+    for (const auto& id : j["member_user_ids"]) member = member || id.get<store::Id>() == ctx.caller().user_id;
+    if (member) out.push_back(std::move(j));
+  }
+  return Reply({{"care_teams", out}});
+}
+
+Result<ApiReply> CreateTeam(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::CareTeam t;
+  LDN_ASSIGN_OR_RETURN(t.name, o.String("name"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  t.created_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::CareTeam created, api.store().CreateCareTeam(t));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, created));
+  return Reply(j, 201);
+}
+
+Result<ApiReply> AddMember(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(int64_t user, o.Integer("user_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_RETURN_IF_ERROR(api.store().AddCareTeamMember(team, user, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::CareTeam t, api.store().GetCareTeam(team));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+  return Reply(j, 201);
+}
+
+Result<ApiReply> RemoveMember(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
+  LDN_ASSIGN_OR_RETURN(store::Id user, PathId(ctx, "user_id"));
+  LDN_RETURN_IF_ERROR(api.store().RemoveCareTeamMember(team, user));
+  return Reply(nullptr, 204);
+}
+
+Result<ApiReply> AddTeamPatient(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(int64_t patient, o.Integer("patient_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  ctx.audit_patient_id = patient;
+  LDN_RETURN_IF_ERROR(api.store().AddCareTeamPatient(team, patient, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::CareTeam t, api.store().GetCareTeam(team));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+  return Reply(j, 201);
+}
+
+Result<ApiReply> RemoveTeamPatient(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
+  LDN_ASSIGN_OR_RETURN(store::Id patient, PathId(ctx, "member_patient_id"));
+  ctx.audit_patient_id = patient;
+  LDN_RETURN_IF_ERROR(api.store().RemoveCareTeamPatient(team, patient));
+  return Reply(nullptr, 204);
+}
+
+// ---- Audit ------------------------------------------------------------------------------------
+
+Result<ApiReply> ListAuditEvents(Api& api, RequestContext& ctx) {
+  store::AuditQuery q;
+  if (auto it = ctx.query.find("patient_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(q.patient_id, ParseId(it->second, "patient_id"));
+  }
+  if (auto it = ctx.query.find("actor_user_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(q.actor_user_id, ParseId(it->second, "actor_user_id"));
+  }
+  if (auto it = ctx.query.find("after_seq"); it != ctx.query.end()) {
+    if (it->second != "0") {
+      LDN_ASSIGN_OR_RETURN(q.after_seq, ParseId(it->second, "after_seq"));
+    }
+  }
+  if (auto it = ctx.query.find("limit"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(store::Id limit, ParseId(it->second, "limit"));
+    if (limit > 10000) return Status::InvalidArgument("limit", "must be 1-10000");
+    q.limit = static_cast<int>(limit);
+  }
+  LDN_ASSIGN_OR_RETURN(auto events, api.store().ListAudit(q));
+  return Reply({{"events", ToJsonArray(events)}});
+}
+
+Result<ApiReply> VerifyAuditChain(Api& api, RequestContext&) {
+  LDN_ASSIGN_OR_RETURN(store::AuditVerification v, api.store().VerifyAudit());
+  return Reply({{"ok", v.ok},
+                {"events_checked", v.events_checked},
+                {"first_bad_seq", v.first_bad_seq ? nlohmann::json(*v.first_bad_seq) : nlohmann::json()},
+                {"problem", v.problem}});
+}
+
+Result<ApiReply> Research(Api& api, RequestContext&) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json summary, ResearchSummary(api.store()));
+  return Reply(summary);
+}
+
+constexpr char kUserSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["username","role","password"],"properties":{
+"username":{"type":"string"},"role":{"enum":["patient","clinician","pharmacist","researcher","admin"]},
+"password":{"type":"string","minLength":8},"patient_id":{"type":"integer"},
+"patient":{"type":"object","required":["display_name","time_zone"],"properties":{"display_name":{"type":"string"},
+"time_zone":{"type":"string"}}}}})js";
+constexpr char kUserPatchSchema[] =
+    R"js({"type":"object","additionalProperties":false,"properties":{"disabled":{"type":"boolean"},
+"password":{"type":"string","minLength":8}}})js";
+constexpr char kTeamSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"}}})js";
+constexpr char kMemberSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["user_id"],"properties":{"user_id":{"type":"integer"}}})js";
+constexpr char kTeamPatientSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["patient_id"],"properties":{
+"patient_id":{"type":"integer"}}})js";
+
+}  // namespace
+
+void AddAdminRoutes(Api& api, RouteTable& routes) {
+  Api* a = &api;
+  auto h = [a](Result<ApiReply> (*f)(Api&, RequestContext&)) {
+    return [a, f](RequestContext& ctx) { return f(*a, ctx); };
+  };
+  routes.Add({"GET", "/api/v1/users", Authenticated(kAdmin, "user.list"), h(ListUsers), "Every account.", "", {}});
+  routes.Add({"POST",
+              "/api/v1/users",
+              Authenticated(kAdmin, "user.create"),
+              h(CreateUser),
+              "Create an account (a patient account with a new or existing patient record).",
+              kUserSchema,
+              {}});
+  routes.Add({"PATCH",
+              "/api/v1/users/{user_id}",
+              Authenticated(kAdmin, "user.update"),
+              h(UpdateUser),
+              "Disable or enable an account, or set its password (ends its sessions).",
+              kUserPatchSchema,
+              {}});
+  routes.Add({"GET",
+              "/api/v1/care-teams",
+              Authenticated({Role::kAdmin, Role::kClinician, Role::kPharmacist}, "care_team.list"),
+              h(ListTeams),
+              "Care teams (an admin: all; others: their own) with member and patient ids.",
+              "",
+              {}});
+  routes.Add({"POST",
+              "/api/v1/care-teams",
+              Authenticated(kAdmin, "care_team.create"),
+              h(CreateTeam),
+              "Create a care team.",
+              kTeamSchema,
+              {}});
+  routes.Add({"POST",
+              "/api/v1/care-teams/{team_id}/members",
+              Authenticated(kAdmin, "care_team.update"),
+              h(AddMember),
+              "Add a clinician or pharmacist to a team.",
+              kMemberSchema,
+              {}});
+  routes.Add({"DELETE",
+              "/api/v1/care-teams/{team_id}/members/{user_id}",
+              Authenticated(kAdmin, "care_team.update"),
+              h(RemoveMember),
+              "Remove a member from a team.",
+              "",
+              {}});
+  routes.Add({"POST",
+              "/api/v1/care-teams/{team_id}/patients",
+              Authenticated(kAdmin, "care_team.update"),
+              h(AddTeamPatient),
+              "Put a patient in a team's care.",
+              kTeamPatientSchema,
+              {}});
+  routes.Add({"DELETE",
+              "/api/v1/care-teams/{team_id}/patients/{member_patient_id}",
+              Authenticated(kAdmin, "care_team.update"),
+              h(RemoveTeamPatient),
+              "Take a patient out of a team's care.",
+              "",
+              {}});
+  routes.Add({"GET",
+              "/api/v1/audit",
+              Authenticated(kAdmin, "audit.read"),
+              h(ListAuditEvents),
+              "Audit events in order (filters: patient_id, actor_user_id, after_seq, limit).",
+              "",
+              {"patient_id", "actor_user_id", "after_seq", "limit"}});
+  routes.Add({"GET",
+              "/api/v1/audit/verify",
+              Authenticated(kAdmin, "audit.verify"),
+              h(VerifyAuditChain),
+              "Check the audit hash chain end to end.",
+              "",
+              {}});
+  routes.Add({"GET",
+              "/api/v1/research/summary",
+              Authenticated({Role::kResearcher}, "research.summary"),
+              h(Research),
+              "De-identified pooled outcomes with small cells suppressed.",
+              "",
+              {}});
+}
+
+}  // namespace ldn::server

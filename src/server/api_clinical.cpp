@@ -1,0 +1,871 @@
+// Clinical routes: patients, medications, conditions, screenings, courses and their plans,
+// prescriptions, the dose log, instruments and adverse events. Each handler parses the request,
+// calls the domain (src/clinical) and the store, and serialises; authorization was checked by the
+// dispatcher from the route's Access descriptor.
+#include <fmt/format.h>
+
+#include "clinical/instruments/acr.h"
+#include "clinical/instruments/fiqr.h"
+#include "clinical/instruments/pgic.h"
+#include "clinical/screening/screening.h"
+#include "clinical/titration/adjust.h"
+#include "clinical/titration/plan.h"
+#include "core/dose.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/course_plans.h"
+
+namespace ldn::server {
+namespace {
+
+using store::Role;
+
+const std::set<Role> kCareReaders = {Role::kPatient, Role::kClinician, Role::kPharmacist};
+const std::set<Role> kPatientOrClinician = {Role::kPatient, Role::kClinician};
+const std::set<Role> kClinician = {Role::kClinician};
+
+// ---- Patients ---------------------------------------------------------------------------------
+
+Result<ApiReply> ListPatients(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto patients, api.store().ListVisiblePatients(ctx.caller().user_id));
+  return Reply({{"patients", ToJsonArray(patients)}});
+}
+
+Result<ApiReply> CreatePatient(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::Patient p;
+  LDN_ASSIGN_OR_RETURN(p.display_name, o.String("display_name"));
+  LDN_ASSIGN_OR_RETURN(p.time_zone, o.String("time_zone"));
+  LDN_ASSIGN_OR_RETURN(int64_t team_id, o.Integer("care_team_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_RETURN_IF_ERROR(TimeZone::Named(p.time_zone, "time_zone").status());
+  p.created_at = ctx.now;
+  // The clinician may only put a new patient in a team they belong to.
+  auto members = api.store().ListCareTeamMembers(team_id);
+  bool member = false;
+  if (members.ok()) {
+    for (const auto& m : *members) member = member || m.user_id == ctx.caller().user_id;
+  } else if (members.status().code() != Code::kNotFound) {
+    return members.status();
+  }
+  if (!member) return Status::NotFound("no such care team of yours").WithFieldPrefix("care_team_id");
+  store::Patient created;
+  LDN_RETURN_IF_ERROR(api.store().RunInTransaction([&](store::Store& tx) -> Status {
+    LDN_ASSIGN_OR_RETURN(created, tx.CreatePatient(p));
+    return tx.AddCareTeamPatient(team_id, created.id, ctx.now);
+  }));
+  ctx.audit_patient_id = created.id;
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> GetPatient(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient p, api.store().GetPatient(ctx.patient()));
+  return Reply(ToJson(p));
+}
+
+Result<ApiReply> UpdatePatient(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(store::Patient p, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalString("display_name"));
+  LDN_ASSIGN_OR_RETURN(auto zone, o.OptionalString("time_zone"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (name) p.display_name = *name;
+  if (zone) {
+    LDN_RETURN_IF_ERROR(TimeZone::Named(*zone, "time_zone").status());
+    p.time_zone = *zone;
+  }
+  LDN_RETURN_IF_ERROR(api.store().UpdatePatient(p));
+  LDN_ASSIGN_OR_RETURN(store::Patient updated, api.store().GetPatient(ctx.patient()));
+  return Reply(ToJson(updated));
+}
+
+// ---- Medications and conditions ---------------------------------------------------------------
+// Both keep their domain details (last dose, dose text, note) in details_json.
+
+struct RecordFields {
+  std::optional<std::string> name;
+  std::optional<bool> active;
+  nlohmann::json details = nlohmann::json::object();
+};
+
+Result<RecordFields> ReadRecord(JsonObject& o, bool create, bool medication) {
+  RecordFields f;
+  if (create) {
+    LDN_ASSIGN_OR_RETURN(std::string name, o.String("name"));
+    f.name = name;
+  } else {
+    LDN_ASSIGN_OR_RETURN(f.name, o.OptionalString("name"));
+  }
+  LDN_ASSIGN_OR_RETURN(f.active, o.OptionalBool("active"));
+  if (medication) {
+    LDN_ASSIGN_OR_RETURN(auto last_taken, o.OptionalDate("last_taken"));
+    if (last_taken) f.details["last_taken"] = FormatDate(*last_taken);
+    LDN_ASSIGN_OR_RETURN(auto dose, o.OptionalString("dose"));
+    if (dose) {
+      if (dose->size() > 200) return Status::InvalidArgument("dose", "must be at most 200 characters");
+      f.details["dose"] = *dose;
+    }
+  }
+  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
+  if (note) {
+    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
+    f.details["note"] = *note;
+  }
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (f.name && f.name->empty()) return Status::InvalidArgument("name", "must not be empty");
+  return f;
+}
+
+template <typename Row>
+void ApplyRecord(const RecordFields& f, Row& row) {
+  if (f.name) row.name = *f.name;
+  if (f.active) row.active = *f.active;
+  nlohmann::json details = StoredJson(row.details_json);
+  if (!details.is_object()) details = nlohmann::json::object();
+  for (const auto& [k, v] : f.details.items()) details[k] = v;
+  row.details_json = details.dump();
+}
+
+Result<ApiReply> ListMedications(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListMedications(ctx.patient()));
+  return Reply({{"medications", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> CreateMedication(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, true));
+  store::Medication m;
+  m.patient_id = ctx.patient();
+  ApplyRecord(f, m);
+  m.recorded_by = ctx.caller().user_id;
+  m.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::Medication created, api.store().CreateMedication(m));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> UpdateMedication(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "medication_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, true));
+  LDN_ASSIGN_OR_RETURN(store::Medication m, api.store().GetMedication(ctx.patient(), id));
+  ApplyRecord(f, m);
+  LDN_RETURN_IF_ERROR(api.store().UpdateMedication(m));
+  LDN_ASSIGN_OR_RETURN(store::Medication updated, api.store().GetMedication(ctx.patient(), id));
+  return Reply(ToJson(updated));
+}
+
+Result<ApiReply> ListConditions(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListConditions(ctx.patient()));
+  return Reply({{"conditions", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> CreateCondition(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, false));
+  store::Condition c;
+  c.patient_id = ctx.patient();
+  ApplyRecord(f, c);
+  c.recorded_by = ctx.caller().user_id;
+  c.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::Condition created, api.store().CreateCondition(c));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> UpdateCondition(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "condition_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, false));
+  LDN_ASSIGN_OR_RETURN(store::Condition c, api.store().GetCondition(ctx.patient(), id));
+  ApplyRecord(f, c);
+  LDN_RETURN_IF_ERROR(api.store().UpdateCondition(c));
+  LDN_ASSIGN_OR_RETURN(store::Condition updated, api.store().GetCondition(ctx.patient(), id));
+  return Reply(ToJson(updated));
+}
+
+// ---- Screenings -------------------------------------------------------------------------------
+
+// Body: {"today"?, "planned_surgery"?, "medications"?, "conditions"?}. Absent lists are taken from
+// the patient's record (active medications with their last dose; active conditions); absent
+// "today" is the patient's local date.
+Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  nlohmann::json input = nlohmann::json::object();
+  LDN_ASSIGN_OR_RETURN(auto today, o.OptionalDate("today"));
+  input["today"] = FormatDate(today ? *today : PatientToday(patient, ctx.now));
+  o.Consume("planned_surgery");
+  o.Consume("medications");
+  o.Consume("conditions");
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  input["planned_surgery"] = holder.contains("planned_surgery") ? holder["planned_surgery"] : nlohmann::json();
+  if (holder.contains("medications")) {
+    input["medications"] = holder["medications"];
+  } else {
+    LDN_ASSIGN_OR_RETURN(auto meds, api.store().ListMedications(ctx.patient()));
+    input["medications"] = nlohmann::json::array();
+    for (const auto& m : meds) {
+      const nlohmann::json details = StoredJson(m.details_json);
+      nlohmann::json item = {{"name", m.name}, {"current", m.active}};
+      if (details.is_object() && details.contains("last_taken")) item["last_taken"] = details["last_taken"];
+      input["medications"].push_back(item);
+    }
+  }
+  if (holder.contains("conditions")) {
+    input["conditions"] = holder["conditions"];
+  } else {
+    LDN_ASSIGN_OR_RETURN(auto conditions, api.store().ListConditions(ctx.patient()));
+    input["conditions"] = nlohmann::json::array();
+    for (const auto& c : conditions) {
+      if (c.active) input["conditions"].push_back(c.name);
+    }
+  }
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningInput parsed, clinical::ParseScreeningInput(input));
+  LDN_ASSIGN_OR_RETURN(const clinical::DrugKnowledgeBase* kb, clinical::DrugKnowledgeBase::Embedded());
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb));
+  store::Screening s;
+  s.patient_id = ctx.patient();
+  s.input_json = input.dump();
+  s.result_json = clinical::ToJson(report).dump();
+  s.verdict = std::string(clinical::VerdictName(report.verdict));
+  s.recorded_by = ctx.caller().user_id;
+  s.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::Screening created, api.store().CreateScreening(s));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> ListScreenings(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListScreenings(ctx.patient()));
+  return Reply({{"screenings", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> GetScreening(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "screening_id"));
+  LDN_ASSIGN_OR_RETURN(store::Screening s, api.store().GetScreening(ctx.patient(), id));
+  return Reply(ToJson(s));
+}
+
+// ---- Courses and plans (stored form: course_plans.h) --------------------------------------------
+
+Result<ApiReply> CreateCourse(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
+  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(body, nlohmann::json::array(), std::nullopt, ""));
+  store::Course c;
+  c.patient_id = ctx.patient();
+  c.protocol = plan.protocol;
+  c.plan_json = plan.plan_json;
+  c.status = store::CourseStatus::kPlanned;
+  c.start_date = plan.start;
+  c.recorded_by = ctx.caller().user_id;
+  c.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::Course created, api.store().CreateCourse(c));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> ListCourses(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListCourses(ctx.patient()));
+  return Reply({{"courses", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> GetCourse(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
+  LDN_ASSIGN_OR_RETURN(store::Course c, api.store().GetCourse(ctx.patient(), id));
+  return Reply(ToJson(c));
+}
+
+// Body: {"reason", "titration"?, "events": [...]} -- events is the full list since the plan start
+// (it replaces the previous list), in the format of clinical/titration/adjust.h.
+Result<ApiReply> AdjustCourse(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string reason, o.String("reason"));
+  LDN_ASSIGN_OR_RETURN(auto titration, o.OptionalString("titration"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (reason.empty() || reason.size() > 2000) return Status::InvalidArgument("reason", "must be 1-2000 characters");
+  LDN_ASSIGN_OR_RETURN(store::Course course, api.store().GetCourse(ctx.patient(), id));
+  const nlohmann::json stored = StoredJson(course.plan_json);
+  if (!stored.is_object() || !stored.contains("request")) {
+    return Status::Conflict("this course has no stored plan request to adjust");
+  }
+  // Errors in the stored request are ours (it was checked when stored): name them "stored_plan".
+  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(stored["request"], *events, titration, "stored_plan."));
+  store::PlanAdjustment a;
+  a.patient_id = ctx.patient();
+  a.course_id = id;
+  a.reason = reason;
+  a.plan_json = plan.plan_json;
+  a.recorded_by = ctx.caller().user_id;
+  a.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::PlanAdjustment created, api.store().AdjustCourse(a));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> ListAdjustments(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
+  LDN_RETURN_IF_ERROR(api.store().GetCourse(ctx.patient(), id).status());
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListPlanAdjustments(ctx.patient(), id));
+  return Reply({{"adjustments", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> SetCourseStatus(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string status_text, o.String("status"));
+  LDN_ASSIGN_OR_RETURN(auto start, o.OptionalDate("start_date"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(store::CourseStatus status, store::ParseCourseStatus(status_text, "status"));
+  LDN_RETURN_IF_ERROR(api.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::Course c, api.store().GetCourse(ctx.patient(), id));
+  return Reply(ToJson(c));
+}
+
+// ---- Prescriptions ----------------------------------------------------------------------------
+
+// {"form": "capsule"|"liquid", "strength_mg": > 0, "quantity": 1..10000, "directions": text}.
+// strength_mg is per capsule, or per mL for a liquid; quantity is capsules or mL.
+Result<nlohmann::json> ReadFormulation(JsonObject& parent) {
+  LDN_ASSIGN_OR_RETURN(JsonObject f, parent.Object("formulation"));
+  LDN_ASSIGN_OR_RETURN(std::string form, f.String("form"));
+  if (form != "capsule" && form != "liquid") {
+    return Status::InvalidArgument(f.PathOf("form"), "expected 'capsule' or 'liquid'");
+  }
+  LDN_ASSIGN_OR_RETURN(double strength_mg, f.Number("strength_mg", 0.001, 50));
+  LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, f.PathOf("strength_mg")));
+  LDN_ASSIGN_OR_RETURN(int64_t quantity, f.Integer("quantity", 1, 10000));
+  LDN_ASSIGN_OR_RETURN(std::string directions, f.String("directions"));
+  LDN_RETURN_IF_ERROR(f.RejectUnknownKeys());
+  if (directions.empty() || directions.size() > 500) {
+    return Status::InvalidArgument(f.PathOf("directions"), "must be 1-500 characters");
+  }
+  return nlohmann::json{{"form", form},
+                        {"strength_mg", strength.milligrams_hcl()},
+                        {"strength_ug", strength.micrograms_hcl()},
+                        {"quantity", quantity},
+                        {"directions", directions}};
+}
+
+Result<ApiReply> CreatePrescription(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::Prescription p;
+  LDN_ASSIGN_OR_RETURN(p.course_id, o.Integer("course_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_ASSIGN_OR_RETURN(p.pharmacy, o.String("pharmacy"));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json formulation, ReadFormulation(o));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  p.patient_id = ctx.patient();
+  p.formulation_json = formulation.dump();
+  p.status = store::PrescriptionStatus::kIssued;
+  p.recorded_by = ctx.caller().user_id;
+  p.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::Prescription created, api.store().CreatePrescription(p));
+  return Reply(ToJson(created), 201);
+}
+
+Result<ApiReply> ListPrescriptions(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListPrescriptions(ctx.patient()));
+  return Reply({{"prescriptions", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> GetPrescription(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  LDN_ASSIGN_OR_RETURN(store::Prescription p, api.store().GetPrescription(ctx.patient(), id));
+  return Reply(ToJson(p));
+}
+
+// Transitions: issued -> verified -> dispensed by a pharmacist; cancelled before dispensing by
+// the prescriber (a clinician) or a pharmacist.
+Result<ApiReply> SetPrescriptionStatus(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
+  LDN_ASSIGN_OR_RETURN(store::Prescription p, api.store().GetPrescription(ctx.patient(), id));
+  using PS = store::PrescriptionStatus;
+  const bool pharmacist = ctx.caller().role == Role::kPharmacist;
+  if (!pharmacist && to != PS::kCancelled) {
+    return Status::PermissionDenied("only a pharmacist verifies or dispenses a prescription");
+  }
+  const bool allowed = (p.status == PS::kIssued && (to == PS::kVerified || to == PS::kCancelled)) ||
+                       (p.status == PS::kVerified && (to == PS::kDispensed || to == PS::kCancelled));
+  if (!allowed) {
+    return Status::Conflict(fmt::format("a prescription that is {} cannot become {}",
+                                        store::PrescriptionStatusName(p.status), store::PrescriptionStatusName(to)));
+  }
+  std::optional<store::Id> pharmacist_id;
+  if (pharmacist) pharmacist_id = ctx.caller().user_id;
+  LDN_RETURN_IF_ERROR(api.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::Prescription updated, api.store().GetPrescription(ctx.patient(), id));
+  return Reply(ToJson(updated));
+}
+
+// ---- Dose log ---------------------------------------------------------------------------------
+
+Result<ApiReply> AddDose(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::DoseLogEntry d;
+  LDN_ASSIGN_OR_RETURN(d.local_date, o.Date("date"));
+  LDN_ASSIGN_OR_RETURN(d.taken, o.Bool("taken"));
+  LDN_ASSIGN_OR_RETURN(auto mg, o.OptionalNumber("dose_mg", 0, 50));
+  LDN_ASSIGN_OR_RETURN(auto time, o.OptionalString("time"));
+  LDN_ASSIGN_OR_RETURN(d.course_id, OptionalId(o, "course_id"));
+  LDN_ASSIGN_OR_RETURN(d.client_id, OptionalClientId(o, "client_id"));
+  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (d.taken && !mg) return Status::InvalidArgument("dose_mg", "is required when taken is true");
+  if (!d.taken && mg && *mg != 0) return Status::InvalidArgument("dose_mg", "must be absent or 0 when taken is false");
+  if (mg) {
+    LDN_ASSIGN_OR_RETURN(Dose dose, Dose::FromMilligramsHcl(*mg, "dose_mg"));
+    if (d.taken && dose.micrograms_hcl() == 0) return Status::InvalidArgument("dose_mg", "must be above 0 when taken");
+    d.dose_micrograms_hcl = dose.micrograms_hcl();
+  }
+  if (time) {
+    LDN_ASSIGN_OR_RETURN(TimeOfDay t, ParseTimeOfDay(*time, "time"));
+    d.local_time = t;
+  }
+  if (note) {
+    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
+    d.note = *note;
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  if (d.local_date > PatientToday(patient, ctx.now)) {
+    return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
+  }
+  d.patient_id = ctx.patient();
+  d.recorded_by = ctx.caller().user_id;
+  d.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::DoseLogEntry stored, api.store().AddDoseLogEntry(d));
+  return Reply(ToJson(stored), 201);
+}
+
+Result<ApiReply> ListDoses(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(auto from, QueryDate(ctx, "from"));
+  LDN_ASSIGN_OR_RETURN(auto to, QueryDate(ctx, "to"));
+  const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
+  const LocalDate first = from ? *from : AddDays(last, -365);
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDoseLog(ctx.patient(), first, last));
+  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", ToJsonArray(rows)}});
+}
+
+// ---- Instruments ------------------------------------------------------------------------------
+
+// Scores `answers` with the clinical scorer of `instrument`; the scores as JSON.
+Result<nlohmann::json> ScoreInstrument(const std::string& instrument, const nlohmann::json& answers) {
+  if (instrument == "fiqr") {
+    LDN_ASSIGN_OR_RETURN(clinical::FiqrAnswers a, clinical::ReadFiqrAnswers(answers));
+    LDN_ASSIGN_OR_RETURN(clinical::FiqrScore s, clinical::ScoreFiqr(a));
+    return clinical::FiqrScoreToJson(s);
+  }
+  if (instrument == "pgic") {
+    LDN_ASSIGN_OR_RETURN(int score, clinical::ReadPgic(answers));
+    return clinical::PgicScoreToJson(clinical::ScorePgic(score));
+  }
+  clinical::AcrVersion version;
+  if (instrument == "acr2010") {
+    version = clinical::AcrVersion::k2010;
+  } else if (instrument == "acr2011") {
+    version = clinical::AcrVersion::k2011;
+  } else if (instrument == "acr2016") {
+    version = clinical::AcrVersion::k2016;
+  } else {
+    return Status::InvalidArgument("instrument", "expected one of fiqr, pgic, acr2010, acr2011, acr2016");
+  }
+  LDN_ASSIGN_OR_RETURN(clinical::AcrAnswers a, clinical::ReadAcrAnswers(answers));
+  LDN_ASSIGN_OR_RETURN(clinical::AcrScore s, clinical::ScoreAcr(a, version));
+  return clinical::AcrScoreToJson(s);
+}
+
+Result<ApiReply> AddInstrument(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::InstrumentResponse r;
+  LDN_ASSIGN_OR_RETURN(r.instrument, o.String("instrument"));
+  LDN_ASSIGN_OR_RETURN(r.local_date, o.Date("date"));
+  LDN_ASSIGN_OR_RETURN(JsonObject answers_reader, o.Object("answers"));
+  (void)answers_reader;
+  LDN_ASSIGN_OR_RETURN(r.client_id, OptionalClientId(o, "client_id"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  const nlohmann::json& answers = holder["answers"];
+  auto scores = ScoreInstrument(r.instrument, answers);
+  if (!scores.ok()) {
+    const Status& s = scores.status();
+    if (s.code() != Code::kInvalidArgument || s.field() == "instrument") return s;
+    return s.WithFieldPrefix("answers");
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  if (r.local_date > PatientToday(patient, ctx.now)) {
+    return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
+  }
+  r.patient_id = ctx.patient();
+  r.answers_json = answers.dump();
+  r.scores_json = scores->dump();
+  r.recorded_by = ctx.caller().user_id;
+  r.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse stored, api.store().CreateInstrumentResponse(r));
+  return Reply(ToJson(stored), 201);
+}
+
+Result<ApiReply> ListInstruments(Api& api, RequestContext& ctx) {
+  std::string kind;
+  if (auto it = ctx.query.find("instrument"); it != ctx.query.end()) kind = it->second;
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListInstrumentResponses(ctx.patient(), kind));
+  return Reply({{"instruments", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> GetInstrument(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "response_id"));
+  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse r, api.store().GetInstrumentResponse(ctx.patient(), id));
+  return Reply(ToJson(r));
+}
+
+// ---- Adverse events ---------------------------------------------------------------------------
+
+Result<ApiReply> AddAdverseEvent(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  store::AdverseEvent e;
+  LDN_ASSIGN_OR_RETURN(e.onset_date, o.Date("onset_date"));
+  LDN_ASSIGN_OR_RETURN(e.description, o.String("description"));
+  LDN_ASSIGN_OR_RETURN(std::string severity, o.String("severity"));
+  LDN_ASSIGN_OR_RETURN(auto serious, o.OptionalBool("serious"));
+  LDN_ASSIGN_OR_RETURN(e.course_id, OptionalId(o, "course_id"));
+  LDN_ASSIGN_OR_RETURN(auto action, o.OptionalString("action_taken"));
+  LDN_ASSIGN_OR_RETURN(auto outcome, o.OptionalString("outcome"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(e.severity, store::ParseSeverity(severity, "severity"));
+  e.serious = serious.value_or(false);
+  nlohmann::json details = nlohmann::json::object();
+  if (action) {
+    if (action->size() > 500) return Status::InvalidArgument("action_taken", "must be at most 500 characters");
+    details["action_taken"] = *action;
+  }
+  if (outcome) {
+    if (outcome->size() > 500) return Status::InvalidArgument("outcome", "must be at most 500 characters");
+    details["outcome"] = *outcome;
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  if (e.onset_date > PatientToday(patient, ctx.now)) {
+    return Status::InvalidArgument("onset_date", "is in the future (in the patient's time zone)");
+  }
+  e.details_json = details.dump();
+  e.patient_id = ctx.patient();
+  e.recorded_by = ctx.caller().user_id;
+  e.recorded_at = ctx.now;
+  LDN_ASSIGN_OR_RETURN(store::AdverseEvent stored, api.store().CreateAdverseEvent(e));
+  return Reply(ToJson(stored), 201);
+}
+
+Result<ApiReply> ListAdverseEvents(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListAdverseEvents(ctx.patient()));
+  return Reply({{"adverse_events", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> GetAdverseEvent(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "adverse_event_id"));
+  LDN_ASSIGN_OR_RETURN(store::AdverseEvent e, api.store().GetAdverseEvent(ctx.patient(), id));
+  return Reply(ToJson(e));
+}
+
+// JSON Schemas of the bodies (OpenAPI). Kept next to the handlers that read them.
+constexpr char kPatientSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone","care_team_id"],
+"properties":{"display_name":{"type":"string"},"time_zone":{"type":"string","example":"Europe/Oslo"},
+"care_team_id":{"type":"integer"}}})js";
+constexpr char kPatientPatchSchema[] =
+    R"js({"type":"object","additionalProperties":false,"properties":{"display_name":{"type":"string"},
+"time_zone":{"type":"string"}}})js";
+constexpr char kMedicationSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},
+"active":{"type":"boolean"},"last_taken":{"type":"string","format":"date"},"dose":{"type":"string"},
+"note":{"type":"string"}}})js";
+constexpr char kConditionSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},
+"active":{"type":"boolean"},"note":{"type":"string"}}})js";
+constexpr char kScreeningSchema[] =
+    R"js({"type":"object","additionalProperties":false,"properties":{"today":{"type":"string","format":"date"},
+"planned_surgery":{"type":["string","null"],"format":"date"},
+"medications":{"type":"array","items":{"type":"object","required":["name","current"],"properties":{
+"name":{"type":"string"},"last_taken":{"type":["string","null"],"format":"date"},"current":{"type":"boolean"}}}},
+"conditions":{"type":"array","items":{"type":"string"}}}})js";
+constexpr char kCourseSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["protocol","start"],"properties":{
+"protocol":{"type":"string"},"start":{"type":"string","format":"date"},"target_mg":{"type":"number"},
+"max_mg":{"type":"number"},"time":{"enum":["bedtime","morning"]},"liquid_mg_per_ml":{"type":"number"},
+"step_days":{"type":"integer"}}})js";
+constexpr char kAdjustSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["reason","events"],"properties":{
+"reason":{"type":"string"},"titration":{"enum":["easy","hard"]},"events":{"type":"array","items":{
+"type":"object","required":["type"],"properties":{"type":{"enum":["side_effects","sleep_side_effects","gap"]},
+"date":{"type":"string","format":"date"},"name":{"type":"string"},"days_unsettled":{"type":"integer"},
+"from":{"type":"string","format":"date"},"days":{"type":"integer"}}}}}})js";
+constexpr char kStatusSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
+"status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"}}})js";
+constexpr char kPrescriptionSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["course_id","pharmacy","formulation"],
+"properties":{"course_id":{"type":"integer"},"pharmacy":{"type":"string"},"formulation":{"type":"object",
+"additionalProperties":false,"required":["form","strength_mg","quantity","directions"],"properties":{
+"form":{"enum":["capsule","liquid"]},"strength_mg":{"type":"number"},"quantity":{"type":"integer"},
+"directions":{"type":"string"}}}}})js";
+constexpr char kPrescriptionStatusSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
+"status":{"enum":["verified","dispensed","cancelled"]}}})js";
+constexpr char kDoseSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["date","taken"],"properties":{
+"date":{"type":"string","format":"date"},"taken":{"type":"boolean"},"dose_mg":{"type":"number"},
+"time":{"type":"string","example":"22:00"},"course_id":{"type":"integer"},"client_id":{"type":"string"},
+"note":{"type":"string"}}})js";
+constexpr char kInstrumentSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["instrument","date","answers"],"properties":{
+"instrument":{"enum":["fiqr","pgic","acr2010","acr2011","acr2016"]},"date":{"type":"string","format":"date"},
+"answers":{"type":"object"},"client_id":{"type":"string"}}})js";
+constexpr char kAdverseEventSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["onset_date","description","severity"],
+"properties":{"onset_date":{"type":"string","format":"date"},"description":{"type":"string"},
+"severity":{"enum":["mild","moderate","severe","life_threatening"]},"serious":{"type":"boolean"},
+"course_id":{"type":"integer"},"action_taken":{"type":"string"},"outcome":{"type":"string"}}})js";
+
+}  // namespace
+
+void AddClinicalRoutes(Api& api, RouteTable& routes) {
+  Api* a = &api;
+  auto h = [a](Result<ApiReply> (*f)(Api&, RequestContext&)) {
+    return [a, f](RequestContext& ctx) { return f(*a, ctx); };
+  };
+  const std::string p = "/api/v1/patients/{patient_id}";
+  const std::set<Role> care_team = {Role::kClinician, Role::kPharmacist};
+  const std::set<Role> all_clinical = {Role::kPatient, Role::kClinician, Role::kPharmacist};
+
+  routes.Add({"GET",
+              "/api/v1/patients",
+              Authenticated(kCareReaders, "patient.list"),
+              h(ListPatients),
+              "Patients the caller may see (a patient: their own record).",
+              "",
+              {}});
+  routes.Add({"POST",
+              "/api/v1/patients",
+              Authenticated(kClinician, "patient.create"),
+              h(CreatePatient),
+              "Create a patient in one of the clinician's care teams.",
+              kPatientSchema,
+              {}});
+  routes.Add({"GET", p, PatientScoped(kCareReaders, "patient.read"), h(GetPatient), "One patient's record.", "", {}});
+  routes.Add({"PATCH",
+              p,
+              PatientScoped(kPatientOrClinician, "patient.update"),
+              h(UpdatePatient),
+              "Change a patient's display name or time zone.",
+              kPatientPatchSchema,
+              {}});
+
+  routes.Add({"GET",
+              p + "/medications",
+              PatientScoped(kCareReaders, "medication.read"),
+              h(ListMedications),
+              "The patient's medications.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/medications",
+              PatientScoped(kPatientOrClinician, "medication.write"),
+              h(CreateMedication),
+              "Record a medication.",
+              kMedicationSchema,
+              {}});
+  routes.Add({"PATCH",
+              p + "/medications/{medication_id}",
+              PatientScoped(kPatientOrClinician, "medication.write"),
+              h(UpdateMedication),
+              "Change a medication (name, active, last dose, note).",
+              kMedicationSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/conditions",
+              PatientScoped(kCareReaders, "condition.read"),
+              h(ListConditions),
+              "The patient's conditions.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/conditions",
+              PatientScoped(kPatientOrClinician, "condition.write"),
+              h(CreateCondition),
+              "Record a condition.",
+              kConditionSchema,
+              {}});
+  routes.Add({"PATCH",
+              p + "/conditions/{condition_id}",
+              PatientScoped(kPatientOrClinician, "condition.write"),
+              h(UpdateCondition),
+              "Change a condition.",
+              kConditionSchema,
+              {}});
+
+  routes.Add({"POST",
+              p + "/screenings",
+              PatientScoped(kClinician, "screening.run"),
+              h(RunScreening),
+              "Run the pre-treatment screening (lists default to the patient's record) and store it.",
+              kScreeningSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/screenings",
+              PatientScoped(all_clinical, "screening.read"),
+              h(ListScreenings),
+              "Stored screenings.",
+              "",
+              {}});
+  routes.Add({"GET",
+              p + "/screenings/{screening_id}",
+              PatientScoped(all_clinical, "screening.read"),
+              h(GetScreening),
+              "One stored screening.",
+              "",
+              {}});
+
+  routes.Add({"POST",
+              p + "/courses",
+              PatientScoped(kClinician, "course.create"),
+              h(CreateCourse),
+              "Start a treatment course with a titration plan built from a protocol.",
+              kCourseSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/courses",
+              PatientScoped(all_clinical, "course.read"),
+              h(ListCourses),
+              "Treatment courses with their current plans.",
+              "",
+              {}});
+  routes.Add({"GET",
+              p + "/courses/{course_id}",
+              PatientScoped(all_clinical, "course.read"),
+              h(GetCourse),
+              "One course.",
+              "",
+              {}});
+  routes.Add({"PUT",
+              p + "/courses/{course_id}/status",
+              PatientScoped(kClinician, "course.status"),
+              h(SetCourseStatus),
+              "Set a course's status (and start date).",
+              kStatusSchema,
+              {}});
+  routes.Add({"POST",
+              p + "/courses/{course_id}/adjustments",
+              PatientScoped(kClinician, "course.adjust"),
+              h(AdjustCourse),
+              "Adjust the plan to events (side effects, gaps); the full event list replaces the last.",
+              kAdjustSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/courses/{course_id}/adjustments",
+              PatientScoped(all_clinical, "course.read"),
+              h(ListAdjustments),
+              "Every adjustment of a course, oldest first.",
+              "",
+              {}});
+
+  routes.Add({"POST",
+              p + "/prescriptions",
+              PatientScoped(kClinician, "prescription.create"),
+              h(CreatePrescription),
+              "Prescribe a formulation for a course.",
+              kPrescriptionSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/prescriptions",
+              PatientScoped(all_clinical, "prescription.read"),
+              h(ListPrescriptions),
+              "The patient's prescriptions.",
+              "",
+              {}});
+  routes.Add({"GET",
+              p + "/prescriptions/{prescription_id}",
+              PatientScoped(all_clinical, "prescription.read"),
+              h(GetPrescription),
+              "One prescription.",
+              "",
+              {}});
+  routes.Add({"PUT",
+              p + "/prescriptions/{prescription_id}/status",
+              PatientScoped(care_team, "prescription.status"),
+              h(SetPrescriptionStatus),
+              "Verify or dispense (pharmacist) or cancel a prescription.",
+              kPrescriptionStatusSchema,
+              {}});
+
+  routes.Add({"POST",
+              p + "/doses",
+              PatientScoped(kPatientOrClinician, "dose.write"),
+              h(AddDose),
+              "Log a dose taken or skipped (idempotent with client_id).",
+              kDoseSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/doses",
+              PatientScoped(all_clinical, "dose.read"),
+              h(ListDoses),
+              "The dose log between from and to (default: the last year).",
+              "",
+              {"from", "to"}});
+
+  routes.Add({"POST",
+              p + "/instruments",
+              PatientScoped(kPatientOrClinician, "instrument.write"),
+              h(AddInstrument),
+              "Score and store a questionnaire (FIQR, PGIC, ACR 2010/2011/2016).",
+              kInstrumentSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/instruments",
+              PatientScoped(kPatientOrClinician, "instrument.read"),
+              h(ListInstruments),
+              "Stored questionnaires, optionally of one instrument.",
+              "",
+              {"instrument"}});
+  routes.Add({"GET",
+              p + "/instruments/{response_id}",
+              PatientScoped(kPatientOrClinician, "instrument.read"),
+              h(GetInstrument),
+              "One stored questionnaire.",
+              "",
+              {}});
+
+  routes.Add({"POST",
+              p + "/adverse-events",
+              PatientScoped(all_clinical, "adverse_event.write"),
+              h(AddAdverseEvent),
+              "Report an adverse event.",
+              kAdverseEventSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/adverse-events",
+              PatientScoped(all_clinical, "adverse_event.read"),
+              h(ListAdverseEvents),
+              "The patient's adverse events.",
+              "",
+              {}});
+  routes.Add({"GET",
+              p + "/adverse-events/{adverse_event_id}",
+              PatientScoped(all_clinical, "adverse_event.read"),
+              h(GetAdverseEvent),
+              "One adverse event.",
+              "",
+              {}});
+}
+
+}  // namespace ldn::server

@@ -1,0 +1,271 @@
+// Diary routes: one entry per patient per local date (idempotent by client id, edits kept as
+// revisions), the batch form for offline clients, and the response analysis of a course.
+#include <fmt/format.h>
+
+#include "analysis/response.h"
+#include "report/clinic_report.h"
+#include "report/report_model.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/diary_assembly.h"
+
+namespace ldn::server {
+namespace {
+
+using store::Role;
+
+const std::set<Role> kPatientOrClinician = {Role::kPatient, Role::kClinician};
+
+std::string_view OutcomeName(store::DiaryUpsertOutcome o) {
+  switch (o) {
+    case store::DiaryUpsertOutcome::kCreated: return "created";
+    case store::DiaryUpsertOutcome::kUpdated: return "updated";
+    case store::DiaryUpsertOutcome::kReplayed: return "replayed";
+  }
+  return "updated";
+}
+
+// If-Match: "3" or 3 (the revision the client last saw; 0 = no entry yet).
+Result<std::optional<int>> ExpectedRevision(const RequestContext& ctx) {
+  auto header = ctx.request.Header("if-match");
+  if (!header) return std::optional<int>();
+  std::string_view v = *header;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  auto id = v == "0" ? Result<store::Id>(0) : ParseId(v, "If-Match");
+  if (!id.ok() || *id > 1000000) {
+    return Status::InvalidArgument("If-Match", "must be the entry's revision number, e.g. \"3\"");
+  }
+  return std::optional<int>(static_cast<int>(*id));
+}
+
+// Reads {"client_id", "items"} (plus "date" in a batch) at `prefix` into an entry for `date`.
+Result<store::DiaryEntry> ReadEntry(JsonObject& o, const nlohmann::json& items_json, LocalDate date,
+                                    const RequestContext& ctx) {
+  store::DiaryEntry e;
+  LDN_ASSIGN_OR_RETURN(auto client_id, OptionalClientId(o, "client_id"));
+  if (!client_id) return Status::InvalidArgument(o.PathOf("client_id"), "is required (a client-generated id)");
+  LDN_ASSIGN_OR_RETURN(JsonObject items_reader, o.Object("items"));
+  (void)items_reader;
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(e.items_json, CheckDiaryItems(items_json, date, o.PathOf("items")));
+  e.patient_id = ctx.patient();
+  e.local_date = date;
+  e.client_id = *client_id;
+  e.recorded_by = ctx.caller().user_id;
+  e.recorded_at = ctx.now;
+  return e;
+}
+
+Status CheckNotFuture(const store::Patient& patient, LocalDate date, const RequestContext& ctx,
+                      const std::string& field) {
+  if (date > PatientToday(patient, ctx.now)) {
+    return Status::InvalidArgument(field, "is in the future (in the patient's time zone)");
+  }
+  return Status::Ok();
+}
+
+Result<ApiReply> PutDiary(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
+  LDN_ASSIGN_OR_RETURN(auto expected, ExpectedRevision(ctx));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, "date"));
+  LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, api.store().UpsertDiary(e, expected));
+  nlohmann::json body = ToJson(r.entry);
+  body["outcome"] = OutcomeName(r.outcome);
+  ApiReply reply = Reply(body, r.outcome == store::DiaryUpsertOutcome::kCreated ? 201 : 200);
+  reply.headers.emplace_back("ETag", fmt::format("\"{}\"", r.entry.revision));
+  return reply;
+}
+
+Result<ApiReply> GetDiary(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
+  auto e = api.store().GetDiary(ctx.patient(), date);
+  if (!e.ok() && e.status().code() == Code::kNotFound) return Status::NotFound("no diary entry for this date");
+  if (!e.ok()) return e.status();
+  ApiReply reply = Reply(ToJson(*e));
+  reply.headers.emplace_back("ETag", fmt::format("\"{}\"", e->revision));
+  return reply;
+}
+
+Result<ApiReply> ListDiary(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(auto from, QueryDate(ctx, "from"));
+  LDN_ASSIGN_OR_RETURN(auto to, QueryDate(ctx, "to"));
+  const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
+  const LocalDate first = from ? *from : AddDays(last, -89);
+  if (last < first) return Status::InvalidArgument("to", "is before from");
+  if (DaysBetween(first, last) > 3660) return Status::InvalidArgument("from", "the range is longer than 10 years");
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDiary(ctx.patient(), first, last));
+  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"entries", ToJsonArray(rows)}});
+}
+
+Result<ApiReply> ListRevisions(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
+  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDiaryRevisions(ctx.patient(), date));
+  if (rows.empty()) return Status::NotFound("no diary entry for this date");
+  return Reply({{"date", FormatDate(date)}, {"revisions", ToJsonArray(rows)}});
+}
+
+// Body: {"entries": [{"date", "client_id", "items"}, ...]}: all written in one transaction, or
+// none (the first failure names "entries[i]...").
+Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, o.Array("entries"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (entries->empty()) return Status::InvalidArgument("entries", "must hold at least one entry");
+  const int max = api.options().max_batch;
+  if (entries->size() > static_cast<size_t>(max)) {
+    return Status::InvalidArgument("entries", fmt::format("at most {} entries per batch", max));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  std::vector<store::DiaryEntry> batch;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const std::string path = IndexPath("entries", i);
+    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], path));
+    LDN_ASSIGN_OR_RETURN(LocalDate date, e.Date("date"));
+    LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, e.PathOf("date")));
+    LDN_ASSIGN_OR_RETURN(store::DiaryEntry entry,
+                         ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx));
+    batch.push_back(std::move(entry));
+  }
+  auto written = api.store().UpsertDiaryBatch(batch);
+  if (!written.ok()) return written.status().WithFieldPrefix("entries");
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& r : *written) {
+    results.push_back({{"date", FormatDate(r.entry.local_date)},
+                       {"revision", r.entry.revision},
+                       {"client_id", r.entry.client_id},
+                       {"outcome", OutcomeName(r.outcome)}});
+  }
+  return Reply({{"results", results}});
+}
+
+Result<ApiReply> Analysis(Api& api, RequestContext& ctx) {
+  std::optional<store::Id> course_id;
+  if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(api.store(), ctx.patient(), course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(api.store(), patient, course, patient.research_id));
+  auto report = analysis::AnalyzeDiary(diary);
+  if (!report.ok()) {
+    // The request was fine; the stored record does not (yet) allow an analysis.
+    return Status::Conflict(fmt::format("the record cannot be analysed yet: {}", report.status().ToString()));
+  }
+  nlohmann::json body = analysis::ReportToJson(*report);
+  body["course_id"] = course.id;
+  body["patient_id"] = patient.id;
+  return Reply(body);
+}
+
+// The clinic's visit report (src/report) of the same analysis, as PDF.
+Result<ApiReply> ReportPdf(Api& api, RequestContext& ctx) {
+  std::optional<store::Id> course_id;
+  if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
+  }
+  report::Paper paper = report::Paper::kA4;
+  if (auto it = ctx.query.find("paper"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(paper, report::ParsePaper(it->second, "paper"));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(api.store(), ctx.patient(), course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(api.store(), patient, course, patient.research_id));
+  report::ReportModelOptions options;
+  auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
+  if (!analysed.ok()) {
+    return Status::Conflict(fmt::format("the record cannot be analysed yet: {}", analysed.status().ToString()));
+  }
+  options.generated_on = FormatDate(PatientToday(patient, ctx.now));
+  const report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
+  ApiReply reply;
+  reply.content_type = "application/pdf";
+  reply.raw_body = std::move(pdf);
+  reply.headers.emplace_back("Content-Disposition", "inline; filename=\"ldn-report.pdf\"");
+  return reply;
+}
+
+constexpr char kDiarySchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["client_id","items"],"properties":{
+"client_id":{"type":"string","description":"client-generated id of this write (idempotency)"},
+"items":{"type":"object","additionalProperties":false,"properties":{
+"pain":{"type":"integer","minimum":0,"maximum":10},"fatigue":{"type":"integer","minimum":0,"maximum":10},
+"sleep":{"type":"integer","minimum":0,"maximum":10},"mood":{"type":"integer","minimum":0,"maximum":10},
+"anxiety":{"type":"integer","minimum":0,"maximum":10},"cognition":{"type":"integer","minimum":0,"maximum":10},
+"stiffness":{"type":"integer","minimum":0,"maximum":10},"sensitivity":{"type":"integer","minimum":0,"maximum":10},
+"stress":{"type":"integer","minimum":0,"maximum":10},
+"side_effects":{"type":"array","items":{"type":"object","required":["name","severity"],"properties":{
+"name":{"type":"string"},"severity":{"type":"integer","minimum":1,"maximum":3}}}},
+"rescue_medication":{"type":"array","items":{"type":"string"}},"note":{"type":"string"}}}}})js";
+constexpr char kDiaryBatchSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{
+"type":"array","items":{"type":"object","required":["date","client_id","items"],"properties":{
+"date":{"type":"string","format":"date"},"client_id":{"type":"string"},"items":{"type":"object"}}}}}})js";
+
+}  // namespace
+
+void AddDiaryRoutes(Api& api, RouteTable& routes) {
+  Api* a = &api;
+  auto h = [a](Result<ApiReply> (*f)(Api&, RequestContext&)) {
+    return [a, f](RequestContext& ctx) { return f(*a, ctx); };
+  };
+  const std::string p = "/api/v1/patients/{patient_id}";
+  routes.Add({"GET",
+              p + "/diary",
+              PatientScoped(kPatientOrClinician, "diary.read"),
+              h(ListDiary),
+              "Diary entries between from and to (default: the last 90 days).",
+              "",
+              {"from", "to"}});
+  routes.Add({"GET",
+              p + "/diary/{date}",
+              PatientScoped(kPatientOrClinician, "diary.read"),
+              h(GetDiary),
+              "The diary entry of one local date (ETag: its revision).",
+              "",
+              {}});
+  routes.Add({"PUT",
+              p + "/diary/{date}",
+              PatientScoped(kPatientOrClinician, "diary.write"),
+              h(PutDiary),
+              "Write the entry of one local date: idempotent by client_id; an edit keeps the old revision; "
+              "If-Match: \"<revision>\" guards against lost updates.",
+              kDiarySchema,
+              {}});
+  routes.Add({"GET",
+              p + "/diary/{date}/revisions",
+              PatientScoped(kPatientOrClinician, "diary.read"),
+              h(ListRevisions),
+              "Every revision of one day's entry, oldest first.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/diary:batch",
+              PatientScoped(kPatientOrClinician, "diary.write"),
+              h(PutDiaryBatch),
+              "Write several days in one transaction (all or none).",
+              kDiaryBatchSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/analysis",
+              PatientScoped(kPatientOrClinician, "analysis.read"),
+              h(Analysis),
+              "Response analysis of a course (default: the current one) as JSON (docs/analysis.md).",
+              "",
+              {"course_id"}});
+  routes.Add({"GET",
+              p + "/report.pdf",
+              PatientScoped(kPatientOrClinician, "report.read"),
+              h(ReportPdf),
+              "The visit report of the analysis as PDF (paper: a4 or letter).",
+              "",
+              {"course_id", "paper"}});
+}
+
+}  // namespace ldn::server

@@ -1,0 +1,48 @@
+#include "server/course_plans.h"
+
+#include "core/json_reader.h"
+
+namespace ldn::server {
+namespace {
+
+// Renames the domain reader's "plan.x" fields to `prefix` + "x".
+Status RenamePlanFields(const Status& s, std::string_view prefix) {
+  if (s.ok() || s.code() != Code::kInvalidArgument) return s;
+  std::string f = s.field();
+  if (f.rfind("plan.", 0) == 0) {
+    f = std::string(prefix) + f.substr(5);
+  } else if (f == "plan" || f.empty()) {
+    f = prefix.empty() ? "body" : std::string(prefix.substr(0, prefix.size() - 1));
+  }
+  return Status::InvalidArgument(f, s.message());
+}
+
+}  // namespace
+
+Result<CoursePlan> BuildCoursePlan(const nlohmann::json& request, const nlohmann::json& events,
+                                   const std::optional<std::string>& titration, std::string_view request_prefix) {
+  if (!request.is_object()) {
+    return RenamePlanFields(Status::InvalidArgument("plan", "expected a JSON object, got " + JsonTypeName(request)),
+                            request_prefix);
+  }
+  nlohmann::json doc = {{"plan", request}, {"events", events}};
+  if (titration) doc["titration"] = *titration;
+  auto parsed = clinical::ReadAdjustmentRequest(doc.dump());
+  if (!parsed.ok()) return RenamePlanFields(parsed.status(), request_prefix);
+  auto adjusted = clinical::AdjustPlan(*parsed);
+  if (!adjusted.ok()) return RenamePlanFields(adjusted.status(), request_prefix);
+  CoursePlan c;
+  c.protocol = parsed->plan.protocol;
+  c.start = parsed->plan.start;
+  const bool any_events = !events.empty();
+  c.plan_json = nlohmann::json{{"request", request},
+                               {"titration", titration ? nlohmann::json(*titration) : nlohmann::json()},
+                               {"events", events},
+                               {"plan", any_events ? clinical::AdjustedPlanToJson(*adjusted)
+                                                   : clinical::PlanToJson(adjusted->plan)}}
+                    .dump();
+  c.adjusted = std::move(adjusted).value();
+  return c;
+}
+
+}  // namespace ldn::server

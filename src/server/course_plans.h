@@ -1,0 +1,37 @@
+// The stored form of a treatment course's plan, shared by the API and the demo seed.
+//
+// A course's plan_json is {"request": <plan request>, "titration": "easy"|"hard"|null,
+// "events": [...], "plan": <PlanToJson or AdjustedPlanToJson>}. The plan request is the "plan"
+// object of clinical::ReadAdjustmentRequest ({"protocol","start","target_mg","max_mg","time",
+// "liquid_mg_per_ml","step_days"}); it is kept so that every adjustment re-derives the plan from
+// the same start with the full list of events (clinical/titration/adjust.h).
+#ifndef LDN_SERVER_COURSE_PLANS_H_
+#define LDN_SERVER_COURSE_PLANS_H_
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "clinical/titration/adjust.h"
+#include "core/result.h"
+
+namespace ldn::server {
+
+struct CoursePlan {
+  clinical::AdjustedPlan adjusted;
+  std::string protocol;
+  LocalDate start;
+  std::string plan_json;  // the stored form above
+};
+
+// Builds the plan for `request` with `events` (an array; empty for a new course) and the
+// titration ease (nullopt when not given). Fails with kInvalidArgument naming the field in the
+// request's own terms ("target_mg", "events[1].date"; "body" when the request is not an object)
+// -- `request_prefix` is put before request fields ("" for a new course's body).
+Result<CoursePlan> BuildCoursePlan(const nlohmann::json& request, const nlohmann::json& events,
+                                   const std::optional<std::string>& titration, std::string_view request_prefix);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_COURSE_PLANS_H_

@@ -1,0 +1,51 @@
+// Demo data for `ldn serve --demo` and `make run`: one account per role, a care team, patients
+// and a few months of their records, so that every screen of the front end has something to show.
+//
+// Demo logins (docs/operations.md; never use them on a server reachable by others):
+//   pat / ldn-demo-patient     patient "Pat Demo" (Europe/Oslo), in the Demo clinic
+//   doc / ldn-demo-clinician   clinician, member of the Demo clinic
+//   pharm / ldn-demo-pharmacist  pharmacist, member of the Demo clinic
+//   res / ldn-demo-researcher  researcher
+//   admin / ldn-demo-admin     admin
+// Patients "Alex Example" and "Sam Sample" are also in the Demo clinic; "Robin Other" is in the
+// "Other clinic" and visible to none of the demo clinicians.
+//
+// Diaries are generated deterministically here (a fixed formula of the day, no randomness): a
+// 21-day baseline around pain 7 and a slow improvement after the first dose, a dose logged every
+// planned day except every ninth, vivid dreams in the first titration weeks. They are
+// illustrations, not simulated patients (analysis/simulate.h is the model for that).
+#ifndef LDN_SERVER_DEMO_H_
+#define LDN_SERVER_DEMO_H_
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace ldn::server {
+
+struct DemoLogin {
+  std::string username;
+  std::string password;
+  std::string role;
+};
+
+struct DemoSeed {
+  bool created = false;  // false: the demo accounts were already there and nothing was written
+  std::vector<DemoLogin> logins;
+};
+
+// The demo logins, in the order above.
+std::vector<DemoLogin> DemoLogins();
+
+// Seeds the demo into `store` as of `now` (records run up to the patients' local today).
+// Idempotent: when a user "admin" already exists nothing is written (created = false).
+// Fails with the store's status (kUnavailable, kConflict when a demo username is taken by a
+// non-demo account) or kInternal when the embedded protocols are broken.
+// REQUIRES: InitCrypto() succeeded.
+Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_DEMO_H_

@@ -1,0 +1,135 @@
+#include "server/diary_assembly.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/dose.h"
+#include "core/json_reader.h"
+
+namespace ldn::server {
+namespace {
+
+const LocalDate kFirstDay = date::year{1900} / 1 / 1;
+const LocalDate kLastDay = date::year{2200} / 12 / 31;
+
+// "diary[0].pain" -> "<prefix>.pain"; "diary[0]" -> "<prefix>".
+Status RenameDayField(const Status& s, std::string_view prefix) {
+  constexpr std::string_view kDay = "diary[0]";
+  std::string field = s.field();
+  if (field.rfind(kDay, 0) == 0) {
+    field = std::string(prefix) + field.substr(kDay.size());
+  } else {
+    field = std::string(prefix);
+  }
+  return Status::InvalidArgument(field, s.message());
+}
+
+}  // namespace
+
+Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix) {
+  if (!items.is_object()) {
+    return Status::InvalidArgument(std::string(prefix), "expected an object, got " + JsonTypeName(items));
+  }
+  if (items.contains("date")) {
+    return Status::InvalidArgument(std::string(prefix) + ".date", "the date is given by the path, not the items");
+  }
+  nlohmann::json day = items;
+  day["date"] = FormatDate(date);
+  // A minimal document around the one day: the domain parser checks every key of the day.
+  const nlohmann::json doc = {{"patient", {{"id", "check"}, {"time_zone", "UTC"}}},
+                              {"course", {{"steps", {{{"start", FormatDate(date)}, {"dose_mg", 0}}}}}},
+                              {"diary", {day}}};
+  auto parsed = analysis::ParseDiaryJson(doc.dump());
+  if (!parsed.ok()) return RenameDayField(parsed.status(), prefix);
+  return items.dump();
+}
+
+Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, std::optional<store::Id> course_id) {
+  if (course_id) {
+    auto c = store.GetCourse(patient_id, *course_id);
+    if (!c.ok() && c.status().code() == Code::kNotFound) {
+      return Status::NotFound("no such course").WithFieldPrefix("course_id");
+    }
+    return c;
+  }
+  LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, store.ListCourses(patient_id));
+  if (courses.empty()) return Status::Conflict("the patient has no treatment course to analyse");
+  for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
+    if (it->status == store::CourseStatus::kActive || it->status == store::CourseStatus::kPaused ||
+        it->status == store::CourseStatus::kCompleted) {
+      return *it;
+    }
+  }
+  return courses.back();
+}
+
+Result<analysis::Diary> AssembleDiary(store::Store& store, const store::Patient& patient, const store::Course& course,
+                                      const std::string& pseudonym) {
+  nlohmann::json doc;
+  doc["patient"] = {{"id", pseudonym}, {"time_zone", patient.time_zone}};
+
+  // Course steps from the stored plan (api_clinical.cpp writes {"plan": PlanToJson, ...}).
+  const auto plan = nlohmann::json::parse(course.plan_json, nullptr, false);
+  nlohmann::json steps = nlohmann::json::array();
+  if (plan.is_object() && plan.contains("plan") && plan["plan"].is_object() && plan["plan"].contains("steps") &&
+      plan["plan"]["steps"].is_array()) {
+    for (const auto& s : plan["plan"]["steps"]) {
+      if (!s.is_object() || !s.contains("start") || !s.contains("dose_ug") || !s["dose_ug"].is_number_integer()) {
+        continue;
+      }
+      steps.push_back(
+          {{"start", s["start"]},
+           {"dose_mg", Dose::FromMicrogramsHcl(std::max<int64_t>(0, s["dose_ug"].get<int64_t>())).milligrams_hcl()}});
+    }
+  }
+  if (steps.empty()) return Status::Conflict("the course's plan has no dose steps");
+  doc["course"] = {{"steps", steps}};
+
+  LDN_ASSIGN_OR_RETURN(std::vector<store::DoseLogEntry> log, store.ListDoseLog(patient.id, kFirstDay, kLastDay));
+  std::map<std::string, nlohmann::json> doses;  // by date: the last entry of the day wins
+  const std::string first_step = steps.front()["start"].is_string() ? steps.front()["start"].get<std::string>() : "";
+  for (const auto& d : log) {
+    if (d.course_id && *d.course_id != course.id) continue;
+    if (FormatDate(d.local_date) < first_step) continue;  // before this course: not part of its record
+    nlohmann::json e = {{"date", FormatDate(d.local_date)}, {"taken", d.taken}};
+    if (d.taken) e["dose_mg"] = Dose::FromMicrogramsHcl(d.dose_micrograms_hcl).milligrams_hcl();
+    if (d.local_time) e["time"] = FormatTimeOfDay(*d.local_time);
+    doses[FormatDate(d.local_date)] = e;
+  }
+  nlohmann::json dose_array = nlohmann::json::array();
+  for (auto& [k, v] : doses) dose_array.push_back(std::move(v));
+  doc["doses"] = dose_array;
+
+  LDN_ASSIGN_OR_RETURN(std::vector<store::DiaryEntry> entries, store.ListDiary(patient.id, kFirstDay, kLastDay));
+  nlohmann::json days = nlohmann::json::array();
+  for (const auto& e : entries) {
+    nlohmann::json day = nlohmann::json::parse(e.items_json, nullptr, false);
+    if (!day.is_object())
+      return Status::Conflict(fmt::format("the stored diary entry of {} is not an object", FormatDate(e.local_date)));
+    day["date"] = FormatDate(e.local_date);
+    days.push_back(std::move(day));
+  }
+  doc["diary"] = days;
+
+  LDN_ASSIGN_OR_RETURN(std::vector<store::InstrumentResponse> responses, store.ListInstrumentResponses(patient.id));
+  std::map<std::pair<std::string, std::string>, nlohmann::json> instruments;  // (date, kind) -> last
+  for (const auto& r : responses) {
+    if (r.instrument != "fiqr" && r.instrument != "pgic" && r.instrument != "acr2016") continue;
+    const std::string d = FormatDate(r.local_date);
+    instruments[{d, r.instrument}] = {
+        {"date", d}, {"kind", r.instrument}, {"answers", nlohmann::json::parse(r.answers_json, nullptr, false)}};
+  }
+  nlohmann::json inst = nlohmann::json::array();
+  for (auto& [k, v] : instruments) inst.push_back(std::move(v));
+  doc["instruments"] = inst;
+
+  auto diary = analysis::ParseDiaryJson(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  if (!diary.ok()) {
+    return Status::Conflict(fmt::format("the stored record cannot be analysed: {}", diary.status().ToString()));
+  }
+  return diary;
+}
+
+}  // namespace ldn::server

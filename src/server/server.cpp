@@ -1,0 +1,97 @@
+#include "server/server.h"
+
+#include <cstdlib>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "server/demo.h"
+#include "store/store.h"
+
+namespace ldn::server {
+namespace {
+
+Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  const std::string text(v);
+  if (text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument(name, fmt::format("must be a whole number {}..{}, got '{}'", min, max, text));
+  }
+  const int64_t n = std::stoll(text);
+  if (n < min || n > max) return Status::InvalidArgument(name, fmt::format("must be {}..{}, got {}", min, max, n));
+  return n;
+}
+
+std::string EnvString(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v == nullptr || *v == '\0' ? fallback : std::string(v);
+}
+
+}  // namespace
+
+Status ApplyEnvironment(ServerConfig& c) {
+  c.db_url = EnvString("LDN_DB", c.db_url);
+  c.http.bind_address = EnvString("LDN_BIND", c.http.bind_address);
+  c.api.web_root = EnvString("LDN_WEB", c.api.web_root.string());
+  LDN_ASSIGN_OR_RETURN(int64_t port, EnvInteger("LDN_PORT", 0, 65535, c.http.port));
+  c.http.port = static_cast<uint16_t>(port);
+  LDN_ASSIGN_OR_RETURN(int64_t threads, EnvInteger("LDN_THREADS", 1, 256, c.http.threads));
+  c.http.threads = static_cast<int>(threads);
+  LDN_ASSIGN_OR_RETURN(int64_t ttl, EnvInteger("LDN_SESSION_TTL", 60, 90LL * 24 * 3600, c.api.session_ttl.count()));
+  c.api.session_ttl = std::chrono::seconds(ttl);
+  LDN_ASSIGN_OR_RETURN(int64_t secure, EnvInteger("LDN_SECURE_COOKIES", 0, 1, c.api.secure_cookies ? 1 : 0));
+  c.api.secure_cookies = secure == 1;
+  LDN_ASSIGN_OR_RETURN(int64_t body,
+                       EnvInteger("LDN_BODY_LIMIT", 1024, 64LL << 20, static_cast<int64_t>(c.http.body_limit)));
+  c.http.body_limit = static_cast<size_t>(body);
+  LDN_ASSIGN_OR_RETURN(int64_t grace, EnvInteger("LDN_SHUTDOWN_GRACE", 0, 3600, c.http.shutdown_grace.count()));
+  c.http.shutdown_grace = std::chrono::seconds(grace);
+  return Status::Ok();
+}
+
+Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& out, JsonLog& log) {
+  LDN_RETURN_IF_ERROR(InitCrypto());
+  const std::string url = config.db_url.empty() ? store::DefaultStoreUrl() : config.db_url;
+  auto opened = store::OpenStore(url);
+  if (!opened.ok()) {
+    const Status& s = opened.status();
+    return s.field() == "url" ? Status::InvalidArgument("--db", s.message()) : s;
+  }
+  std::unique_ptr<store::Store> store = std::move(opened).value();
+  if (config.demo) {
+    LDN_ASSIGN_OR_RETURN(DemoSeed seed, SeedDemo(*store, clock.Now()));
+    log.Info("demo", {{"seeded", seed.created}});
+  }
+  LDN_ASSIGN_OR_RETURN(std::unique_ptr<Api> api, Api::Create(*store, clock, log, config.api));
+  HttpServerOptions http = config.http;
+  http.handle_signals = true;
+  HttpServer server(
+      http, [&api](const HttpRequest& r) { return api->Handle(r); }, &log);
+  Status started = server.Start();
+  if (!started.ok()) return started.field() == "bind" ? Status::InvalidArgument("--bind", started.message()) : started;
+  const std::string host =
+      http.bind_address.find(':') != std::string::npos ? "[" + http.bind_address + "]" : http.bind_address;
+  log.Info("listening", {{"address", http.bind_address},
+                         {"port", server.port()},
+                         {"store", store->backend()},
+                         {"web_root", config.api.web_root.string()}});
+  out << fmt::format("ldn serve: listening on http://{}:{}/ (database {}, {})\n", host, server.port(), url,
+                     store->backend());
+  if (config.demo) {
+    out << "Demo logins (for trying ldn out only):\n";
+    for (const DemoLogin& l : DemoLogins()) {
+      out << fmt::format("  {:<11} {:<6} / {}\n", l.role, l.username, l.password);
+    }
+  }
+  out << "Stop with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.\n";
+  out.flush();
+  server.Wait();
+  log.Info("shutdown", {{"phase", "connections closed"}});
+  api.reset();
+  store.reset();  // closes the database cleanly (WAL checkpointed by SQLite on the last close)
+  log.Info("shutdown", {{"phase", "complete"}});
+  return Status::Ok();
+}
+
+}  // namespace ldn::server

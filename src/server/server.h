@@ -1,0 +1,39 @@
+// The whole server as one call: open the store, optionally seed the demo, serve the API and the
+// web front end until SIGTERM or SIGINT, then shut down gracefully and close the store.
+// Configuration (flags and environment) is documented in docs/operations.md.
+#ifndef LDN_SERVER_SERVER_H_
+#define LDN_SERVER_SERVER_H_
+
+#include <ostream>
+#include <string>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "server/api.h"
+#include "server/http_server.h"
+#include "server/json_log.h"
+
+namespace ldn::server {
+
+struct ServerConfig {
+  std::string db_url;      // sqlite:PATH or postgresql://...; empty: store::DefaultStoreUrl()
+  bool demo = false;       // seed the demo accounts and records (demo.h) before serving
+  HttpServerOptions http;  // bind address, port, threads, limits, timeouts
+  ApiOptions api;          // web root, sessions, login throttling
+};
+
+// Reads the LDN_* environment variables into `config` (each overrides the default it names;
+// command-line flags, applied afterwards by the caller, override them in turn):
+//   LDN_DB, LDN_PORT, LDN_BIND, LDN_WEB, LDN_THREADS, LDN_SESSION_TTL (seconds),
+//   LDN_SECURE_COOKIES (1/0), LDN_BODY_LIMIT (bytes), LDN_SHUTDOWN_GRACE (seconds).
+// Fails with kInvalidArgument naming the variable when a value is malformed.
+Status ApplyEnvironment(ServerConfig& config);
+
+// Serves until a signal; returns OK after a clean shutdown. Prints the URL (and with demo the
+// logins) to `out` once the port is open. Fails with kInvalidArgument / kUnavailable when the
+// store cannot be opened or the port cannot be bound (nothing is served then).
+Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& out, JsonLog& log);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_SERVER_H_

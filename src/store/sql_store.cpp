@@ -1,0 +1,1612 @@
+#include "store/sql_store.h"
+
+#include <charconv>
+#include <chrono>
+
+#include <openssl/rand.h>
+
+#include "store/validation.h"
+
+namespace ldn::store::internal {
+namespace {
+
+int64_t Secs(Instant t) {
+  return t.time_since_epoch().count();
+}
+std::string Day(LocalDate d) {
+  return FormatDate(d);
+}
+
+bool IsOk(const Status& s) {
+  return s.ok();
+}
+template <typename T>
+bool IsOk(const Result<T>& r) {
+  return r.ok();
+}
+
+// Reads the cells of one row in order, remembering the first value that does not parse (a
+// database edited behind the store's back, or a bug: kInternal).
+class RowReader {
+ public:
+  explicit RowReader(const Row& row) : row_(row) {}
+
+  int64_t Int() {
+    const Cell& c = Next();
+    if (!c) return Fail<int64_t>("unexpected NULL");
+    int64_t v = 0;
+    const char* end = c->data() + c->size();
+    auto [p, ec] = std::from_chars(c->data(), end, v);
+    if (ec != std::errc() || p != end) return Fail<int64_t>("not an integer: " + *c);
+    return v;
+  }
+  std::optional<int64_t> OptInt() {
+    if (Peek()) return Int();
+    ++i_;
+    return std::nullopt;
+  }
+  std::string Text() {
+    const Cell& c = Next();
+    if (!c) return Fail<std::string>("unexpected NULL");
+    return *c;
+  }
+  std::optional<std::string> OptText() { return Next(); }
+  bool Bool() {
+    const Cell& c = Next();
+    if (c == "1" || c == "t" || c == "true") return true;
+    if (c == "0" || c == "f" || c == "false") return false;
+    return Fail<bool>("not a boolean");
+  }
+  Instant Time() { return Instant(std::chrono::seconds(Int())); }
+  LocalDate Date() {
+    const Cell& c = Next();
+    if (!c) return Fail<LocalDate>("unexpected NULL date");
+    Result<LocalDate> d = ParseDate(*c, "date");
+    if (!d.ok()) return Fail<LocalDate>("not a date: " + *c);
+    return *d;
+  }
+  std::optional<LocalDate> OptDate() {
+    if (Peek()) return Date();
+    ++i_;
+    return std::nullopt;
+  }
+  template <typename E>
+  E Enum(Result<E> (*parse)(std::string_view, std::string_view)) {
+    const std::string text = Text();
+    Result<E> e = parse(text, "column");
+    if (!e.ok()) return Fail<E>("unknown value " + text);
+    return *e;
+  }
+
+  Status status() const { return status_; }
+
+ private:
+  const Cell& Peek() {
+    static const Cell kNull;
+    return i_ < row_.size() ? row_[i_] : kNull;
+  }
+  const Cell& Next() {
+    static const Cell kNull;
+    if (i_ >= row_.size()) {
+      status_ = Status::Internal("row has too few columns");
+      return kNull;
+    }
+    return row_[i_++];
+  }
+  template <typename T>
+  T Fail(const std::string& what) {
+    if (status_.ok()) status_ = Status::Internal("stored value in column " + std::to_string(i_) + ": " + what);
+    return T{};
+  }
+
+  const Row& row_;
+  size_t i_ = 0;
+  Status status_ = Status::Ok();
+};
+
+// ---- Column lists and row readers, one per table -------------------------------------------
+
+constexpr const char* kUserCols = "id, username, role, patient_id, password_hash, disabled, created_at";
+Result<User> ReadUser(const Row& row) {
+  RowReader r(row);
+  User u;
+  u.id = r.Int();
+  u.username = r.Text();
+  u.role = r.Enum<Role>(&ParseRole);
+  u.patient_id = r.OptInt();
+  u.password_hash = r.Text();
+  u.disabled = r.Bool();
+  u.created_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return u;
+}
+
+constexpr const char* kPatientCols = "id, display_name, time_zone, research_id, created_at";
+Result<Patient> ReadPatient(const Row& row) {
+  RowReader r(row);
+  Patient p;
+  p.id = r.Int();
+  p.display_name = r.Text();
+  p.time_zone = r.Text();
+  p.research_id = r.Text();
+  p.created_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return p;
+}
+
+constexpr const char* kTeamCols = "id, name, created_at";
+Result<CareTeam> ReadTeam(const Row& row) {
+  RowReader r(row);
+  CareTeam t;
+  t.id = r.Int();
+  t.name = r.Text();
+  t.created_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return t;
+}
+
+constexpr const char* kSessionCols = "token_hash, user_id, created_at, expires_at, csrf_token_hash";
+Result<Session> ReadSession(const Row& row) {
+  RowReader r(row);
+  Session s;
+  s.token_hash = r.Text();
+  s.user_id = r.Int();
+  s.created_at = r.Time();
+  s.expires_at = r.Time();
+  s.csrf_token_hash = r.OptText();
+  LDN_RETURN_IF_ERROR(r.status());
+  return s;
+}
+
+constexpr const char* kMedicationCols = "id, patient_id, name, active, details, recorded_by, recorded_at";
+Result<Medication> ReadMedication(const Row& row) {
+  RowReader r(row);
+  Medication m;
+  m.id = r.Int();
+  m.patient_id = r.Int();
+  m.name = r.Text();
+  m.active = r.Bool();
+  m.details_json = r.Text();
+  m.recorded_by = r.Int();
+  m.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return m;
+}
+
+constexpr const char* kConditionCols = "id, patient_id, name, active, details, recorded_by, recorded_at";
+Result<Condition> ReadCondition(const Row& row) {
+  RowReader r(row);
+  Condition c;
+  c.id = r.Int();
+  c.patient_id = r.Int();
+  c.name = r.Text();
+  c.active = r.Bool();
+  c.details_json = r.Text();
+  c.recorded_by = r.Int();
+  c.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return c;
+}
+
+constexpr const char* kScreeningCols = "id, patient_id, input, result, verdict, recorded_by, recorded_at";
+Result<Screening> ReadScreening(const Row& row) {
+  RowReader r(row);
+  Screening s;
+  s.id = r.Int();
+  s.patient_id = r.Int();
+  s.input_json = r.Text();
+  s.result_json = r.Text();
+  s.verdict = r.Text();
+  s.recorded_by = r.Int();
+  s.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return s;
+}
+
+constexpr const char* kCourseCols =
+    "id, patient_id, protocol, plan, status, start_date, recorded_by, recorded_at, updated_at";
+Result<Course> ReadCourse(const Row& row) {
+  RowReader r(row);
+  Course c;
+  c.id = r.Int();
+  c.patient_id = r.Int();
+  c.protocol = r.Text();
+  c.plan_json = r.Text();
+  c.status = r.Enum<CourseStatus>(&ParseCourseStatus);
+  c.start_date = r.OptDate();
+  c.recorded_by = r.Int();
+  c.recorded_at = r.Time();
+  c.updated_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return c;
+}
+
+constexpr const char* kAdjustmentCols = "id, patient_id, course_id, reason, plan, recorded_by, recorded_at";
+Result<PlanAdjustment> ReadAdjustment(const Row& row) {
+  RowReader r(row);
+  PlanAdjustment a;
+  a.id = r.Int();
+  a.patient_id = r.Int();
+  a.course_id = r.Int();
+  a.reason = r.Text();
+  a.plan_json = r.Text();
+  a.recorded_by = r.Int();
+  a.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return a;
+}
+
+constexpr const char* kPrescriptionCols =
+    "id, patient_id, course_id, pharmacy, pharmacist_user_id, formulation, status, recorded_by, recorded_at, "
+    "updated_at";
+Result<Prescription> ReadPrescription(const Row& row) {
+  RowReader r(row);
+  Prescription p;
+  p.id = r.Int();
+  p.patient_id = r.Int();
+  p.course_id = r.Int();
+  p.pharmacy = r.Text();
+  p.pharmacist_user_id = r.OptInt();
+  p.formulation_json = r.Text();
+  p.status = r.Enum<PrescriptionStatus>(&ParsePrescriptionStatus);
+  p.recorded_by = r.Int();
+  p.recorded_at = r.Time();
+  p.updated_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return p;
+}
+
+constexpr const char* kDoseCols =
+    "id, patient_id, course_id, local_date, local_time_minutes, dose_micrograms_hcl, taken, client_id, note, "
+    "recorded_by, recorded_at";
+Result<DoseLogEntry> ReadDose(const Row& row) {
+  RowReader r(row);
+  DoseLogEntry d;
+  d.id = r.Int();
+  d.patient_id = r.Int();
+  d.course_id = r.OptInt();
+  d.local_date = r.Date();
+  if (std::optional<int64_t> minutes = r.OptInt()) d.local_time = TimeOfDay{static_cast<int>(*minutes)};
+  d.dose_micrograms_hcl = r.Int();
+  d.taken = r.Bool();
+  d.client_id = r.OptText();
+  d.note = r.Text();
+  d.recorded_by = r.Int();
+  d.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return d;
+}
+
+constexpr const char* kDiaryCols = "patient_id, local_date, items, client_id, revision, recorded_by, recorded_at";
+// diary_entries rows carry created_at as an eighth column; revision rows do not.
+Result<DiaryEntry> ReadDiary(const Row& row, bool with_created_at) {
+  RowReader r(row);
+  DiaryEntry e;
+  e.patient_id = r.Int();
+  e.local_date = r.Date();
+  e.items_json = r.Text();
+  e.client_id = r.Text();
+  e.revision = static_cast<int>(r.Int());
+  e.recorded_by = r.Int();
+  e.recorded_at = r.Time();
+  if (with_created_at) e.created_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return e;
+}
+
+constexpr const char* kInstrumentCols =
+    "id, patient_id, instrument, local_date, answers, scores, client_id, recorded_by, recorded_at";
+Result<InstrumentResponse> ReadInstrument(const Row& row) {
+  RowReader r(row);
+  InstrumentResponse i;
+  i.id = r.Int();
+  i.patient_id = r.Int();
+  i.instrument = r.Text();
+  i.local_date = r.Date();
+  i.answers_json = r.Text();
+  i.scores_json = r.Text();
+  i.client_id = r.OptText();
+  i.recorded_by = r.Int();
+  i.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return i;
+}
+
+constexpr const char* kAdverseCols =
+    "id, patient_id, course_id, onset_date, description, severity, serious, details, recorded_by, recorded_at";
+Result<AdverseEvent> ReadAdverse(const Row& row) {
+  RowReader r(row);
+  AdverseEvent a;
+  a.id = r.Int();
+  a.patient_id = r.Int();
+  a.course_id = r.OptInt();
+  a.onset_date = r.Date();
+  a.description = r.Text();
+  a.severity = r.Enum<Severity>(&ParseSeverity);
+  a.serious = r.Bool();
+  a.details_json = r.Text();
+  a.recorded_by = r.Int();
+  a.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return a;
+}
+
+constexpr const char* kAuditCols =
+    "seq, at, actor_user_id, role, patient_id, action, object, outcome, detail, prev_hash, hash";
+Result<AuditEvent> ReadAudit(const Row& row) {
+  RowReader r(row);
+  AuditEvent a;
+  a.seq = r.Int();
+  a.at = r.Time();
+  a.actor_user_id = r.OptInt();
+  a.role = r.Text();
+  a.patient_id = r.OptInt();
+  a.action = r.Text();
+  a.object = r.Text();
+  a.outcome = r.Text();
+  a.detail = r.Text();
+  a.prev_hash = r.Text();
+  a.hash = r.Text();
+  LDN_RETURN_IF_ERROR(r.status());
+  return a;
+}
+
+// Runs a query and reads its rows with `read`.
+template <typename T>
+Result<std::vector<T>> Query(Connection& c, std::string_view sql, std::initializer_list<Param> params,
+                             Result<T> (*read)(const Row&)) {
+  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
+  std::vector<T> out;
+  out.reserve(rows.rows.size());
+  for (const Row& row : rows.rows) {
+    LDN_ASSIGN_OR_RETURN(T value, read(row));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+// The single row of a query, or kNotFound with `not_found`.
+template <typename T>
+Result<T> QueryOne(Connection& c, std::string_view sql, std::initializer_list<Param> params,
+                   Result<T> (*read)(const Row&), const std::string& not_found) {
+  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
+  if (rows.rows.empty()) return Status::NotFound(not_found);
+  return read(rows.rows.front());
+}
+
+Result<bool> Exists(Connection& c, std::string_view sql, std::initializer_list<Param> params) {
+  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
+  return !rows.rows.empty();
+}
+
+// The id returned by an INSERT ... RETURNING id.
+Result<Id> ReturnedId(const Rows& rows) {
+  if (rows.rows.empty()) return Status::Internal("INSERT returned no id");
+  RowReader r(rows.rows.front());
+  const Id id = r.Int();
+  LDN_RETURN_IF_ERROR(r.status());
+  return id;
+}
+
+Status MustExist(Connection& c, std::string_view sql, std::initializer_list<Param> params, std::string message) {
+  LDN_ASSIGN_OR_RETURN(bool found, Exists(c, sql, params));
+  if (!found) return Status::NotFound(std::move(message));
+  return Status::Ok();
+}
+
+Status PatientMustExist(Connection& c, Id patient_id) {
+  return MustExist(c, "SELECT 1 FROM patients WHERE id = $1", {patient_id},
+                   "patient_id: patient " + std::to_string(patient_id) + " does not exist");
+}
+
+Status UserMustExist(Connection& c, Id user_id, std::string_view field) {
+  return MustExist(c, "SELECT 1 FROM users WHERE id = $1", {user_id},
+                   std::string(field) + ": user " + std::to_string(user_id) + " does not exist");
+}
+
+Status CourseMustExist(Connection& c, Id patient_id, Id course_id) {
+  return MustExist(c, "SELECT 1 FROM courses WHERE patient_id = $1 AND id = $2", {patient_id, course_id},
+                   "course_id: course " + std::to_string(course_id) + " of patient " + std::to_string(patient_id) +
+                       " does not exist");
+}
+
+Status AffectedOne(const Rows& rows, std::string message) {
+  if (rows.affected == 0) return Status::NotFound(std::move(message));
+  return Status::Ok();
+}
+
+std::string RandomResearchId() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "R-";
+  for (unsigned char b : bytes) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 0xF]);
+  }
+  return id;
+}
+
+Status CheckRange(LocalDate from, LocalDate to) {
+  LDN_RETURN_IF_ERROR(CheckDate(from, "from"));
+  LDN_RETURN_IF_ERROR(CheckDate(to, "to"));
+  if (to < from) return Status::InvalidArgument("to", "must not be before from");
+  return Status::Ok();
+}
+
+// A key for pg_advisory_xact_lock that serialises audit appends ("ldnaudit" in ASCII).
+constexpr const char* kAuditLockSql = "SELECT pg_advisory_xact_lock(7810420874227922292)";
+// A key that serialises migrations ("ldnmigra").
+constexpr const char* kMigrationLockSql = "SELECT pg_advisory_xact_lock(7810420874227926881)";
+
+}  // namespace
+
+// ---- Migrations --------------------------------------------------------------------------------
+
+Result<int> ReadSchemaVersion(Connection& conn) {
+  const char* exists_sql = conn.dialect() == Dialect::kSqlite
+                               ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                               : "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND "
+                                 "tablename = 'schema_migrations'";
+  LDN_ASSIGN_OR_RETURN(bool exists, Exists(conn, exists_sql, {}));
+  if (!exists) return 0;
+  LDN_ASSIGN_OR_RETURN(Rows rows, conn.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  if (rows.rows.empty()) return 0;
+  RowReader r(rows.rows.front());
+  const int64_t v = r.Int();
+  LDN_RETURN_IF_ERROR(r.status());
+  return static_cast<int>(v);
+}
+
+Status Migrate(Connection& conn, std::span<const Migration> migrations, bool apply) {
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  const bool sqlite = conn.dialect() == Dialect::kSqlite;
+  while (true) {
+    LDN_ASSIGN_OR_RETURN(Rows begun, conn.Exec(sqlite ? "BEGIN IMMEDIATE" : "BEGIN"));
+    (void)begun;
+    // One migration per transaction; the lock (SQLite: the write lock) makes concurrent openers
+    // of the same database take turns, and the second one finds nothing left to do.
+    Status step = [&]() -> Status {
+      if (!sqlite) LDN_RETURN_IF_ERROR(conn.Exec(kMigrationLockSql).status());
+      LDN_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(conn));
+      if (version > latest) {
+        return Status::Conflict("the database has schema version " + std::to_string(version) +
+                                ", newer than this ldn knows (" + std::to_string(latest) + "): upgrade ldn");
+      }
+      if (version == latest) return Status::NotFound("");  // nothing to do; ends the loop
+      if (!apply) {
+        return Status::Unavailable("the database has schema version " + std::to_string(version) + ", this ldn needs " +
+                                   std::to_string(latest) + ": run `ldn migrate`");
+      }
+      const Migration& next = migrations[static_cast<size_t>(version)];
+      if (next.version != version + 1) return Status::Internal("migrations are not numbered 1, 2, ...");
+      LDN_RETURN_IF_ERROR(conn.ExecScript(
+          sqlite ? "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                   "applied_at INTEGER NOT NULL) STRICT"
+                 : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                   "applied_at BIGINT NOT NULL)"));
+      LDN_RETURN_IF_ERROR(conn.ExecScript(next.sql));
+      const int64_t now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      return conn
+          .Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                {next.version, next.name, now})
+          .status();
+    }();
+    if (!step.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      if (step.code() == Code::kNotFound) return Status::Ok();
+      return step;
+    }
+    LDN_RETURN_IF_ERROR(conn.Exec("COMMIT").status());
+  }
+}
+
+// ---- SqlStore: plumbing --------------------------------------------------------------------------
+
+SqlStore::SqlStore(Dialect dialect, std::unique_ptr<ConnectionPool> pool, std::span<const Migration> migrations,
+                   bool serialise_writers)
+    : dialect_(dialect), pool_(std::move(pool)), migrations_(migrations) {
+  if (serialise_writers) writer_mutex_ = std::make_unique<std::mutex>();
+}
+
+SqlStore::SqlStore(Dialect dialect, Connection* bound, std::span<const Migration> migrations)
+    : dialect_(dialect), bound_(bound), migrations_(migrations) {}
+
+std::string_view SqlStore::backend() const {
+  return dialect_ == Dialect::kSqlite ? "sqlite" : "postgresql";
+}
+
+template <typename R, typename F>
+R SqlStore::Run(Mode mode, F&& fn) {
+  if (bound_ != nullptr) {
+    if (mode == Mode::kExclusive) {
+      return Status::InvalidArgument("", "backup and restore cannot run inside a transaction");
+    }
+    // A savepoint per call: a failed call inside a transaction undoes only itself (and keeps a
+    // PostgreSQL transaction usable after a failed statement).
+    LDN_RETURN_IF_ERROR(bound_->Exec("SAVEPOINT ldn_call").status());
+    R r = fn(*bound_);
+    if (IsOk(r)) {
+      LDN_RETURN_IF_ERROR(bound_->Exec("RELEASE SAVEPOINT ldn_call").status());
+    } else {
+      (void)bound_->Exec("ROLLBACK TO SAVEPOINT ldn_call");
+      (void)bound_->Exec("RELEASE SAVEPOINT ldn_call");
+    }
+    return r;
+  }
+  std::unique_lock<std::mutex> writer;
+  if (writer_mutex_ && (mode == Mode::kWrite || mode == Mode::kExclusive)) {
+    writer = std::unique_lock<std::mutex>(*writer_mutex_);
+  }
+  Result<ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.status();
+  Connection& c = **lease;
+  if (mode == Mode::kRead || mode == Mode::kExclusive) return fn(c);
+  const bool sqlite = dialect_ == Dialect::kSqlite;
+  const char* begin = mode == Mode::kWrite ? (sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
+                                           : (sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  LDN_RETURN_IF_ERROR(c.Exec(begin).status());
+  R r = fn(c);
+  if (!IsOk(r)) {
+    (void)c.Exec("ROLLBACK");
+    return r;
+  }
+  Result<Rows> commit = c.Exec("COMMIT");
+  if (!commit.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return Status::Unavailable("the transaction could not be committed: " + commit.status().message());
+  }
+  return r;
+}
+
+Status SqlStore::Ping() {
+  return Run<Status>(Mode::kRead, [&](Connection& c) { return c.Exec("SELECT 1").status(); });
+}
+
+Result<int> SqlStore::SchemaVersion() {
+  return Run<Result<int>>(Mode::kRead, [&](Connection& c) { return ReadSchemaVersion(c); });
+}
+
+Status SqlStore::RunInTransaction(const std::function<Status(Store&)>& body) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) {
+    SqlStore tx(dialect_, &c, migrations_);
+    return body(tx);
+  });
+}
+
+// ---- Users ---------------------------------------------------------------------------------------
+
+namespace {
+
+Status CheckUserUniqueness(Connection& c, const User& user, Id self) {
+  LDN_ASSIGN_OR_RETURN(bool taken, Exists(c, "SELECT 1 FROM users WHERE lower(username) = lower($1) AND id <> $2",
+                                          {user.username, self}));
+  if (taken) return Status::Conflict("username '" + user.username + "' is taken");
+  if (user.patient_id) {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, *user.patient_id));
+    LDN_ASSIGN_OR_RETURN(bool linked,
+                         Exists(c, "SELECT 1 FROM users WHERE patient_id = $1 AND id <> $2", {*user.patient_id, self}));
+    if (linked) return Status::Conflict("patient " + std::to_string(*user.patient_id) + " already has a user");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<User> SqlStore::CreateUser(const User& user) {
+  LDN_RETURN_IF_ERROR(ValidateUser(user));
+  return Run<Result<User>>(Mode::kWrite, [&](Connection& c) -> Result<User> {
+    LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, 0));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("INSERT INTO users (username, role, patient_id, password_hash, disabled, created_at) "
+                                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                {user.username, RoleName(user.role), user.patient_id, user.password_hash,
+                                 Param::Bool(user.disabled), Secs(user.created_at)}));
+    User stored = user;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<User> SqlStore::GetUser(Id user_id) {
+  return Run<Result<User>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<User>(c, std::string("SELECT ") + kUserCols + " FROM users WHERE id = $1", {user_id}, &ReadUser,
+                          "user " + std::to_string(user_id) + " does not exist");
+  });
+}
+
+Result<User> SqlStore::GetUserByUsername(std::string_view username) {
+  return Run<Result<User>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<User>(c, std::string("SELECT ") + kUserCols + " FROM users WHERE lower(username) = lower($1)",
+                          {username}, &ReadUser, "no user is called '" + std::string(username) + "'");
+  });
+}
+
+Result<std::vector<User>> SqlStore::ListUsers() {
+  return Run<Result<std::vector<User>>>(Mode::kRead, [&](Connection& c) {
+    return Query<User>(c, std::string("SELECT ") + kUserCols + " FROM users ORDER BY id", {}, &ReadUser);
+  });
+}
+
+Status SqlStore::UpdateUser(const User& user) {
+  LDN_RETURN_IF_ERROR(ValidateUser(user));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, user.id, "id"));
+    LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, user.id));
+    return c
+        .Exec(
+            "UPDATE users SET username = $2, role = $3, patient_id = $4, password_hash = $5, disabled = $6 "
+            "WHERE id = $1",
+            {user.id, user.username, RoleName(user.role), user.patient_id, user.password_hash,
+             Param::Bool(user.disabled)})
+        .status();
+  });
+}
+
+Status SqlStore::DeleteUser(Id user_id) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
+    Result<Rows> deleted = c.Exec("DELETE FROM users WHERE id = $1", {user_id});
+    // The only foreign keys left pointing at a user are the authors of clinical rows.
+    if (!deleted.ok() && deleted.status().code() == Code::kNotFound) {
+      return Status::Conflict("user " + std::to_string(user_id) +
+                              " is the author of clinical records and cannot be deleted; disable the user instead");
+    }
+    return deleted.status();
+  });
+}
+
+// ---- Patients ------------------------------------------------------------------------------------
+
+Result<Patient> SqlStore::CreatePatient(const Patient& patient) {
+  LDN_RETURN_IF_ERROR(ValidatePatient(patient));
+  return Run<Result<Patient>>(Mode::kWrite, [&](Connection& c) -> Result<Patient> {
+    Patient stored = patient;
+    if (stored.research_id.empty()) {
+      stored.research_id = RandomResearchId();
+      if (stored.research_id.empty()) return Status::Unavailable("no random bytes for a research id");
+    }
+    LDN_ASSIGN_OR_RETURN(bool taken, Exists(c, "SELECT 1 FROM patients WHERE research_id = $1", {stored.research_id}));
+    if (taken) return Status::Conflict("research_id '" + stored.research_id + "' is taken");
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("INSERT INTO patients (display_name, time_zone, research_id, created_at) "
+                                "VALUES ($1, $2, $3, $4) RETURNING id",
+                                {stored.display_name, stored.time_zone, stored.research_id, Secs(stored.created_at)}));
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<Patient> SqlStore::GetPatient(Id patient_id) {
+  return Run<Result<Patient>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Patient>(c, std::string("SELECT ") + kPatientCols + " FROM patients WHERE id = $1", {patient_id},
+                             &ReadPatient, "patient " + std::to_string(patient_id) + " does not exist");
+  });
+}
+
+Result<Patient> SqlStore::GetPatientByResearchId(std::string_view research_id) {
+  return Run<Result<Patient>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Patient>(c, std::string("SELECT ") + kPatientCols + " FROM patients WHERE research_id = $1",
+                             {research_id}, &ReadPatient,
+                             "no patient has research id '" + std::string(research_id) + "'");
+  });
+}
+
+Result<std::vector<Patient>> SqlStore::ListPatients() {
+  return Run<Result<std::vector<Patient>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Patient>(c, std::string("SELECT ") + kPatientCols + " FROM patients ORDER BY id", {}, &ReadPatient);
+  });
+}
+
+Status SqlStore::UpdatePatient(const Patient& patient) {
+  LDN_RETURN_IF_ERROR(ValidatePatient(patient));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE patients SET display_name = $2, time_zone = $3 WHERE id = $1",
+                                           {patient.id, patient.display_name, patient.time_zone}));
+    return AffectedOne(rows, "patient " + std::to_string(patient.id) + " does not exist");
+  });
+}
+
+// ---- Care teams ------------------------------------------------------------------------------------
+
+Result<CareTeam> SqlStore::CreateCareTeam(const CareTeam& team) {
+  LDN_RETURN_IF_ERROR(ValidateCareTeam(team));
+  return Run<Result<CareTeam>>(Mode::kWrite, [&](Connection& c) -> Result<CareTeam> {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("INSERT INTO care_teams (name, created_at) VALUES ($1, $2) RETURNING id",
+                                           {team.name, Secs(team.created_at)}));
+    CareTeam stored = team;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<CareTeam> SqlStore::GetCareTeam(Id care_team_id) {
+  return Run<Result<CareTeam>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<CareTeam>(c, std::string("SELECT ") + kTeamCols + " FROM care_teams WHERE id = $1", {care_team_id},
+                              &ReadTeam, "care team " + std::to_string(care_team_id) + " does not exist");
+  });
+}
+
+Result<std::vector<CareTeam>> SqlStore::ListCareTeams() {
+  return Run<Result<std::vector<CareTeam>>>(Mode::kRead, [&](Connection& c) {
+    return Query<CareTeam>(c, std::string("SELECT ") + kTeamCols + " FROM care_teams ORDER BY id", {}, &ReadTeam);
+  });
+}
+
+namespace {
+Status TeamMustExist(Connection& c, Id care_team_id) {
+  return MustExist(c, "SELECT 1 FROM care_teams WHERE id = $1", {care_team_id},
+                   "care_team_id: care team " + std::to_string(care_team_id) + " does not exist");
+}
+}  // namespace
+
+Status SqlStore::AddCareTeamMember(Id care_team_id, Id user_id, Instant at) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(TeamMustExist(c, care_team_id));
+    LDN_ASSIGN_OR_RETURN(User user,
+                         QueryOne<User>(c, std::string("SELECT ") + kUserCols + " FROM users WHERE id = $1", {user_id},
+                                        &ReadUser, "user_id: user " + std::to_string(user_id) + " does not exist"));
+    if (user.role != Role::kClinician && user.role != Role::kPharmacist) {
+      return Status::InvalidArgument("user_id", "user '" + user.username + "' is a " +
+                                                    std::string(RoleName(user.role)) +
+                                                    "; only clinicians and pharmacists join care teams");
+    }
+    LDN_ASSIGN_OR_RETURN(
+        bool member,
+        Exists(c, "SELECT 1 FROM care_team_members WHERE care_team_id = $1 AND user_id = $2", {care_team_id, user_id}));
+    if (member)
+      return Status::Conflict("user '" + user.username + "' is already in care team " + std::to_string(care_team_id));
+    return c
+        .Exec("INSERT INTO care_team_members (care_team_id, user_id, added_at) VALUES ($1, $2, $3)",
+              {care_team_id, user_id, Secs(at)})
+        .status();
+  });
+}
+
+Status SqlStore::RemoveCareTeamMember(Id care_team_id, Id user_id) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM care_team_members WHERE care_team_id = $1 AND user_id = $2",
+                                           {care_team_id, user_id}));
+    return AffectedOne(rows,
+                       "user " + std::to_string(user_id) + " is not in care team " + std::to_string(care_team_id));
+  });
+}
+
+Result<std::vector<CareTeamMember>> SqlStore::ListCareTeamMembers(Id care_team_id) {
+  return Run<Result<std::vector<CareTeamMember>>>(Mode::kRead, [&](Connection& c) {
+    return Query<CareTeamMember>(
+        c, "SELECT care_team_id, user_id, added_at FROM care_team_members WHERE care_team_id = $1 ORDER BY user_id",
+        {care_team_id}, +[](const Row& row) -> Result<CareTeamMember> {
+          RowReader r(row);
+          CareTeamMember m;
+          m.care_team_id = r.Int();
+          m.user_id = r.Int();
+          m.added_at = r.Time();
+          LDN_RETURN_IF_ERROR(r.status());
+          return m;
+        });
+  });
+}
+
+Status SqlStore::AddCareTeamPatient(Id care_team_id, Id patient_id, Instant at) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(TeamMustExist(c, care_team_id));
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, patient_id));
+    LDN_ASSIGN_OR_RETURN(bool in_team,
+                         Exists(c, "SELECT 1 FROM care_team_patients WHERE patient_id = $1 AND care_team_id = $2",
+                                {patient_id, care_team_id}));
+    if (in_team) {
+      return Status::Conflict("patient " + std::to_string(patient_id) + " is already in care team " +
+                              std::to_string(care_team_id));
+    }
+    return c
+        .Exec("INSERT INTO care_team_patients (patient_id, care_team_id, added_at) VALUES ($1, $2, $3)",
+              {patient_id, care_team_id, Secs(at)})
+        .status();
+  });
+}
+
+Status SqlStore::RemoveCareTeamPatient(Id care_team_id, Id patient_id) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM care_team_patients WHERE patient_id = $1 AND care_team_id = $2",
+                                           {patient_id, care_team_id}));
+    return AffectedOne(
+        rows, "patient " + std::to_string(patient_id) + " is not in care team " + std::to_string(care_team_id));
+  });
+}
+
+Result<std::vector<Patient>> SqlStore::ListCareTeamPatients(Id care_team_id) {
+  return Run<Result<std::vector<Patient>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Patient>(c,
+                          "SELECT p.id, p.display_name, p.time_zone, p.research_id, p.created_at FROM patients p "
+                          "JOIN care_team_patients t ON t.patient_id = p.id WHERE t.care_team_id = $1 ORDER BY p.id",
+                          {care_team_id}, &ReadPatient);
+  });
+}
+
+Result<std::vector<Patient>> SqlStore::ListVisiblePatients(Id user_id) {
+  return Run<Result<std::vector<Patient>>>(Mode::kSnapshot, [&](Connection& c) -> Result<std::vector<Patient>> {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
+    return Query<Patient>(
+        c,
+        "SELECT p.id, p.display_name, p.time_zone, p.research_id, p.created_at FROM patients p WHERE p.id IN ("
+        "  SELECT u.patient_id FROM users u"
+        "  WHERE u.id = $1 AND u.role = 'patient' AND u.disabled = $2 AND u.patient_id IS NOT NULL"
+        "  UNION"
+        "  SELECT t.patient_id FROM care_team_patients t"
+        "  JOIN care_team_members m ON m.care_team_id = t.care_team_id"
+        "  JOIN users u ON u.id = m.user_id"
+        "  WHERE m.user_id = $1 AND u.role IN ('clinician', 'pharmacist') AND u.disabled = $2"
+        ") ORDER BY p.id",
+        {user_id, Param::Bool(false)}, &ReadPatient);
+  });
+}
+
+Result<bool> SqlStore::CanSeePatient(Id user_id, Id patient_id) {
+  return Run<Result<bool>>(Mode::kRead, [&](Connection& c) {
+    return Exists(c,
+                  "SELECT 1 FROM users u WHERE u.id = $1 AND u.disabled = $3 AND ("
+                  "  (u.role = 'patient' AND u.patient_id = $2) OR"
+                  "  (u.role IN ('clinician', 'pharmacist') AND EXISTS ("
+                  "    SELECT 1 FROM care_team_members m"
+                  "    JOIN care_team_patients t ON t.care_team_id = m.care_team_id"
+                  "    WHERE m.user_id = u.id AND t.patient_id = $2)))",
+                  {user_id, patient_id, Param::Bool(false)});
+  });
+}
+
+// ---- Sessions and login throttling ---------------------------------------------------------------
+
+Status SqlStore::CreateSession(const Session& session) {
+  LDN_RETURN_IF_ERROR(ValidateSession(session));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, session.user_id, "user_id"));
+    LDN_ASSIGN_OR_RETURN(bool exists, Exists(c, "SELECT 1 FROM sessions WHERE token_hash = $1", {session.token_hash}));
+    if (exists) return Status::Conflict("a session with this token hash exists");
+    return c
+        .Exec(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, csrf_token_hash) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {session.token_hash, session.user_id, Secs(session.created_at), Secs(session.expires_at),
+             session.csrf_token_hash})
+        .status();
+  });
+}
+
+Result<Session> SqlStore::FindSession(std::string_view token_hash, Instant now) {
+  return Run<Result<Session>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Session>(
+        c, std::string("SELECT ") + kSessionCols + " FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        {token_hash, Secs(now)}, &ReadSession, "no such session (or it has expired)");
+  });
+}
+
+Status SqlStore::ExtendSession(std::string_view token_hash, Instant expires_at) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("UPDATE sessions SET expires_at = $2 WHERE token_hash = $1", {token_hash, Secs(expires_at)}));
+    return AffectedOne(rows, "no such session");
+  });
+}
+
+Status SqlStore::DeleteSession(std::string_view token_hash) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) {
+    return c.Exec("DELETE FROM sessions WHERE token_hash = $1", {token_hash}).status();
+  });
+}
+
+Result<int64_t> SqlStore::DeleteSessionsOfUser(Id user_id) {
+  return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1", {user_id}));
+    return rows.affected;
+  });
+}
+
+Result<int64_t> SqlStore::DeleteExpiredSessions(Instant now) {
+  return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE expires_at <= $1", {Secs(now)}));
+    return rows.affected;
+  });
+}
+
+Status SqlStore::RecordLoginFailure(std::string_view key, Instant at) {
+  LDN_RETURN_IF_ERROR(ValidateLoginKey(key));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) {
+    return c.Exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", {key, Secs(at)}).status();
+  });
+}
+
+Result<int64_t> SqlStore::CountLoginFailures(std::string_view key, Instant since) {
+  return Run<Result<int64_t>>(Mode::kRead, [&](Connection& c) -> Result<int64_t> {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", {key, Secs(since)}));
+    if (rows.rows.empty()) return Status::Internal("COUNT returned no row");
+    RowReader r(rows.rows.front());
+    const int64_t n = r.Int();
+    LDN_RETURN_IF_ERROR(r.status());
+    return n;
+  });
+}
+
+Status SqlStore::ClearLoginFailures(std::string_view key) {
+  return Run<Status>(
+      Mode::kWrite, [&](Connection& c) { return c.Exec("DELETE FROM login_failures WHERE key = $1", {key}).status(); });
+}
+
+Result<int64_t> SqlStore::DeleteLoginFailuresBefore(Instant before) {
+  return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM login_failures WHERE at < $1", {Secs(before)}));
+    return rows.affected;
+  });
+}
+
+// ---- Medications and conditions ----------------------------------------------------------------
+
+Result<Medication> SqlStore::CreateMedication(const Medication& medication) {
+  LDN_RETURN_IF_ERROR(ValidateMedication(medication));
+  return Run<Result<Medication>>(Mode::kWrite, [&](Connection& c) -> Result<Medication> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, medication.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, medication.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("INSERT INTO medications (patient_id, name, active, details, recorded_by, recorded_at) "
+                                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                {medication.patient_id, medication.name, Param::Bool(medication.active),
+                                 medication.details_json, medication.recorded_by, Secs(medication.recorded_at)}));
+    Medication stored = medication;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<Medication> SqlStore::GetMedication(Id patient_id, Id medication_id) {
+  return Run<Result<Medication>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Medication>(
+        c, std::string("SELECT ") + kMedicationCols + " FROM medications WHERE patient_id = $1 AND id = $2",
+        {patient_id, medication_id}, &ReadMedication, "medication " + std::to_string(medication_id) + " not found");
+  });
+}
+
+Result<std::vector<Medication>> SqlStore::ListMedications(Id patient_id) {
+  return Run<Result<std::vector<Medication>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Medication>(
+        c, std::string("SELECT ") + kMedicationCols + " FROM medications WHERE patient_id = $1 ORDER BY id",
+        {patient_id}, &ReadMedication);
+  });
+}
+
+Status SqlStore::UpdateMedication(const Medication& medication) {
+  LDN_RETURN_IF_ERROR(ValidateMedication(medication));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE medications SET name = $3, active = $4, details = $5 "
+                                           "WHERE patient_id = $1 AND id = $2",
+                                           {medication.patient_id, medication.id, medication.name,
+                                            Param::Bool(medication.active), medication.details_json}));
+    return AffectedOne(rows, "medication " + std::to_string(medication.id) + " not found");
+  });
+}
+
+Result<Condition> SqlStore::CreateCondition(const Condition& condition) {
+  LDN_RETURN_IF_ERROR(ValidateCondition(condition));
+  return Run<Result<Condition>>(Mode::kWrite, [&](Connection& c) -> Result<Condition> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, condition.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, condition.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("INSERT INTO conditions (patient_id, name, active, details, recorded_by, recorded_at) "
+                          "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                          {condition.patient_id, condition.name, Param::Bool(condition.active), condition.details_json,
+                           condition.recorded_by, Secs(condition.recorded_at)}));
+    Condition stored = condition;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<Condition> SqlStore::GetCondition(Id patient_id, Id condition_id) {
+  return Run<Result<Condition>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Condition>(
+        c, std::string("SELECT ") + kConditionCols + " FROM conditions WHERE patient_id = $1 AND id = $2",
+        {patient_id, condition_id}, &ReadCondition, "condition " + std::to_string(condition_id) + " not found");
+  });
+}
+
+Result<std::vector<Condition>> SqlStore::ListConditions(Id patient_id) {
+  return Run<Result<std::vector<Condition>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Condition>(
+        c, std::string("SELECT ") + kConditionCols + " FROM conditions WHERE patient_id = $1 ORDER BY id", {patient_id},
+        &ReadCondition);
+  });
+}
+
+Status SqlStore::UpdateCondition(const Condition& condition) {
+  LDN_RETURN_IF_ERROR(ValidateCondition(condition));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE conditions SET name = $3, active = $4, details = $5 "
+                                           "WHERE patient_id = $1 AND id = $2",
+                                           {condition.patient_id, condition.id, condition.name,
+                                            Param::Bool(condition.active), condition.details_json}));
+    return AffectedOne(rows, "condition " + std::to_string(condition.id) + " not found");
+  });
+}
+
+// ---- Screenings ----------------------------------------------------------------------------------
+
+Result<Screening> SqlStore::CreateScreening(const Screening& screening) {
+  LDN_RETURN_IF_ERROR(ValidateScreening(screening));
+  return Run<Result<Screening>>(Mode::kWrite, [&](Connection& c) -> Result<Screening> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, screening.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, screening.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("INSERT INTO screenings (patient_id, input, result, verdict, recorded_by, recorded_at) "
+                                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                {screening.patient_id, screening.input_json, screening.result_json, screening.verdict,
+                                 screening.recorded_by, Secs(screening.recorded_at)}));
+    Screening stored = screening;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<Screening> SqlStore::GetScreening(Id patient_id, Id screening_id) {
+  return Run<Result<Screening>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Screening>(
+        c, std::string("SELECT ") + kScreeningCols + " FROM screenings WHERE patient_id = $1 AND id = $2",
+        {patient_id, screening_id}, &ReadScreening, "screening " + std::to_string(screening_id) + " not found");
+  });
+}
+
+Result<std::vector<Screening>> SqlStore::ListScreenings(Id patient_id) {
+  return Run<Result<std::vector<Screening>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Screening>(
+        c, std::string("SELECT ") + kScreeningCols + " FROM screenings WHERE patient_id = $1 ORDER BY id", {patient_id},
+        &ReadScreening);
+  });
+}
+
+// ---- Courses and plan adjustments ----------------------------------------------------------------
+
+Result<Course> SqlStore::CreateCourse(const Course& course) {
+  LDN_RETURN_IF_ERROR(ValidateCourse(course));
+  return Run<Result<Course>>(Mode::kWrite, [&](Connection& c) -> Result<Course> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, course.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, course.recorded_by, "recorded_by"));
+    const std::optional<std::string> start =
+        course.start_date ? std::optional<std::string>(Day(*course.start_date)) : std::nullopt;
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("INSERT INTO courses (patient_id, protocol, plan, status, start_date, recorded_by, "
+                          "recorded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                          {course.patient_id, course.protocol, course.plan_json, CourseStatusName(course.status), start,
+                           course.recorded_by, Secs(course.recorded_at)}));
+    Course stored = course;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    stored.updated_at = course.recorded_at;
+    return stored;
+  });
+}
+
+Result<Course> SqlStore::GetCourse(Id patient_id, Id course_id) {
+  return Run<Result<Course>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Course>(c, std::string("SELECT ") + kCourseCols + " FROM courses WHERE patient_id = $1 AND id = $2",
+                            {patient_id, course_id}, &ReadCourse, "course " + std::to_string(course_id) + " not found");
+  });
+}
+
+Result<std::vector<Course>> SqlStore::ListCourses(Id patient_id) {
+  return Run<Result<std::vector<Course>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Course>(c, std::string("SELECT ") + kCourseCols + " FROM courses WHERE patient_id = $1 ORDER BY id",
+                         {patient_id}, &ReadCourse);
+  });
+}
+
+Status SqlStore::SetCourseStatus(Id patient_id, Id course_id, CourseStatus status, std::optional<LocalDate> start_date,
+                                 Instant at) {
+  if (start_date) LDN_RETURN_IF_ERROR(CheckDate(*start_date, "start_date"));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    const std::optional<std::string> start = start_date ? std::optional<std::string>(Day(*start_date)) : std::nullopt;
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("UPDATE courses SET status = $3, start_date = COALESCE($4, start_date), updated_at = $5 "
+                          "WHERE patient_id = $1 AND id = $2",
+                          {patient_id, course_id, CourseStatusName(status), start, Secs(at)}));
+    return AffectedOne(rows, "course_id: course " + std::to_string(course_id) + " not found");
+  });
+}
+
+Result<PlanAdjustment> SqlStore::AdjustCourse(const PlanAdjustment& adjustment) {
+  LDN_RETURN_IF_ERROR(ValidatePlanAdjustment(adjustment));
+  return Run<Result<PlanAdjustment>>(Mode::kWrite, [&](Connection& c) -> Result<PlanAdjustment> {
+    LDN_RETURN_IF_ERROR(CourseMustExist(c, adjustment.patient_id, adjustment.course_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, adjustment.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("INSERT INTO plan_adjustments (patient_id, course_id, reason, plan, recorded_by, "
+                                "recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                {adjustment.patient_id, adjustment.course_id, adjustment.reason, adjustment.plan_json,
+                                 adjustment.recorded_by, Secs(adjustment.recorded_at)}));
+    PlanAdjustment stored = adjustment;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    LDN_RETURN_IF_ERROR(
+        c.Exec("UPDATE courses SET plan = $3, updated_at = $4 WHERE patient_id = $1 AND id = $2",
+               {adjustment.patient_id, adjustment.course_id, adjustment.plan_json, Secs(adjustment.recorded_at)})
+            .status());
+    return stored;
+  });
+}
+
+Result<std::vector<PlanAdjustment>> SqlStore::ListPlanAdjustments(Id patient_id, Id course_id) {
+  return Run<Result<std::vector<PlanAdjustment>>>(Mode::kRead, [&](Connection& c) {
+    return Query<PlanAdjustment>(c,
+                                 std::string("SELECT ") + kAdjustmentCols +
+                                     " FROM plan_adjustments WHERE patient_id = $1 AND course_id = $2 ORDER BY id",
+                                 {patient_id, course_id}, &ReadAdjustment);
+  });
+}
+
+// ---- Prescriptions -------------------------------------------------------------------------------
+
+Result<Prescription> SqlStore::CreatePrescription(const Prescription& prescription) {
+  LDN_RETURN_IF_ERROR(ValidatePrescription(prescription));
+  return Run<Result<Prescription>>(Mode::kWrite, [&](Connection& c) -> Result<Prescription> {
+    LDN_RETURN_IF_ERROR(CourseMustExist(c, prescription.patient_id, prescription.course_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, prescription.recorded_by, "recorded_by"));
+    if (prescription.pharmacist_user_id) {
+      LDN_RETURN_IF_ERROR(UserMustExist(c, *prescription.pharmacist_user_id, "pharmacist_user_id"));
+    }
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec("INSERT INTO prescriptions (patient_id, course_id, pharmacy, pharmacist_user_id, formulation, status, "
+               "recorded_by, recorded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+               {prescription.patient_id, prescription.course_id, prescription.pharmacy, prescription.pharmacist_user_id,
+                prescription.formulation_json, PrescriptionStatusName(prescription.status), prescription.recorded_by,
+                Secs(prescription.recorded_at)}));
+    Prescription stored = prescription;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    stored.updated_at = prescription.recorded_at;
+    return stored;
+  });
+}
+
+Result<Prescription> SqlStore::GetPrescription(Id patient_id, Id prescription_id) {
+  return Run<Result<Prescription>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Prescription>(
+        c, std::string("SELECT ") + kPrescriptionCols + " FROM prescriptions WHERE patient_id = $1 AND id = $2",
+        {patient_id, prescription_id}, &ReadPrescription,
+        "prescription " + std::to_string(prescription_id) + " not found");
+  });
+}
+
+Result<std::vector<Prescription>> SqlStore::ListPrescriptions(Id patient_id) {
+  return Run<Result<std::vector<Prescription>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Prescription>(
+        c, std::string("SELECT ") + kPrescriptionCols + " FROM prescriptions WHERE patient_id = $1 ORDER BY id",
+        {patient_id}, &ReadPrescription);
+  });
+}
+
+Result<std::vector<Prescription>> SqlStore::ListPrescriptionsForPharmacy(std::string_view pharmacy) {
+  return Run<Result<std::vector<Prescription>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Prescription>(
+        c, std::string("SELECT ") + kPrescriptionCols + " FROM prescriptions WHERE pharmacy = $1 ORDER BY id",
+        {pharmacy}, &ReadPrescription);
+  });
+}
+
+Status SqlStore::SetPrescriptionStatus(Id patient_id, Id prescription_id, PrescriptionStatus status,
+                                       std::optional<Id> pharmacist_user_id, Instant at) {
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    if (pharmacist_user_id) LDN_RETURN_IF_ERROR(UserMustExist(c, *pharmacist_user_id, "pharmacist_user_id"));
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("UPDATE prescriptions SET status = $3, "
+                          "pharmacist_user_id = COALESCE($4, pharmacist_user_id), updated_at = $5 "
+                          "WHERE patient_id = $1 AND id = $2",
+                          {patient_id, prescription_id, PrescriptionStatusName(status), pharmacist_user_id, Secs(at)}));
+    return AffectedOne(rows, "prescription " + std::to_string(prescription_id) + " not found");
+  });
+}
+
+// ---- Dose log ------------------------------------------------------------------------------------
+
+Result<DoseLogEntry> SqlStore::AddDoseLogEntry(const DoseLogEntry& entry) {
+  LDN_RETURN_IF_ERROR(ValidateDoseLogEntry(entry));
+  return Run<Result<DoseLogEntry>>(Mode::kWrite, [&](Connection& c) -> Result<DoseLogEntry> {
+    const std::string select_replay =
+        std::string("SELECT ") + kDoseCols + " FROM dose_log WHERE patient_id = $1 AND client_id = $2";
+    auto replayed = [&]() -> Result<std::optional<DoseLogEntry>> {
+      if (!entry.client_id) return std::optional<DoseLogEntry>();
+      LDN_ASSIGN_OR_RETURN(std::vector<DoseLogEntry> found,
+                           Query<DoseLogEntry>(c, select_replay, {entry.patient_id, *entry.client_id}, &ReadDose));
+      if (found.empty()) return std::optional<DoseLogEntry>();
+      const DoseLogEntry& stored = found.front();
+      if (stored.local_date != entry.local_date || stored.dose_micrograms_hcl != entry.dose_micrograms_hcl ||
+          stored.taken != entry.taken) {
+        return Status::Conflict("client_id: '" + *entry.client_id + "' was already used for a different dose entry");
+      }
+      return std::optional<DoseLogEntry>(stored);
+    };
+    LDN_ASSIGN_OR_RETURN(std::optional<DoseLogEntry> previous, replayed());
+    if (previous) return *previous;
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, entry.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, entry.recorded_by, "recorded_by"));
+    if (entry.course_id) LDN_RETURN_IF_ERROR(CourseMustExist(c, entry.patient_id, *entry.course_id));
+    const std::optional<int64_t> minutes =
+        entry.local_time ? std::optional<int64_t>(entry.local_time->minutes) : std::nullopt;
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec("INSERT INTO dose_log (patient_id, course_id, local_date, local_time_minutes, "
+               "dose_micrograms_hcl, taken, client_id, note, recorded_by, recorded_at) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+               "ON CONFLICT (patient_id, client_id) DO NOTHING RETURNING id",
+               {entry.patient_id, entry.course_id, Day(entry.local_date), minutes, entry.dose_micrograms_hcl,
+                Param::Bool(entry.taken), entry.client_id, entry.note, entry.recorded_by, Secs(entry.recorded_at)}));
+    if (rows.rows.empty()) {
+      // A concurrent writer (PostgreSQL) stored the same client_id first.
+      LDN_ASSIGN_OR_RETURN(std::optional<DoseLogEntry> raced, replayed());
+      if (raced) return *raced;
+      return Status::Internal("dose log insert neither wrote nor found a row");
+    }
+    DoseLogEntry stored = entry;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<std::vector<DoseLogEntry>> SqlStore::ListDoseLog(Id patient_id, LocalDate from, LocalDate to) {
+  LDN_RETURN_IF_ERROR(CheckRange(from, to));
+  return Run<Result<std::vector<DoseLogEntry>>>(Mode::kRead, [&](Connection& c) {
+    return Query<DoseLogEntry>(c,
+                               std::string("SELECT ") + kDoseCols +
+                                   " FROM dose_log WHERE patient_id = $1 AND local_date >= $2 AND local_date <= $3 "
+                                   "ORDER BY local_date, id",
+                               {patient_id, Day(from), Day(to)}, &ReadDose);
+  });
+}
+
+// ---- Diary -------------------------------------------------------------------------------------
+
+Result<DiaryUpsertResult> SqlStore::UpsertDiaryOn(Connection& c, const DiaryEntry& entry,
+                                                  std::optional<int> expected_revision) {
+  const std::string day = Day(entry.local_date);
+  const std::string select_current = std::string("SELECT ") + kDiaryCols +
+                                     ", created_at FROM diary_entries WHERE patient_id = $1 AND local_date = $2" +
+                                     (dialect_ == Dialect::kPostgres ? " FOR UPDATE" : "");
+  auto read_current = [&]() -> Result<std::optional<DiaryEntry>> {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(select_current, {entry.patient_id, day}));
+    if (rows.rows.empty()) return std::optional<DiaryEntry>();
+    LDN_ASSIGN_OR_RETURN(DiaryEntry current, ReadDiary(rows.rows.front(), true));
+    return std::optional<DiaryEntry>(std::move(current));
+  };
+  // Two rounds at most: the second only when a concurrent writer created the day between our
+  // read and our insert (PostgreSQL; SQLite writers are serialised).
+  for (int round = 0; round < 2; ++round) {
+    // Lock the day's row first (PostgreSQL), then look for a replay: both see the same state.
+    LDN_ASSIGN_OR_RETURN(std::optional<DiaryEntry> current, read_current());
+    LDN_ASSIGN_OR_RETURN(Rows replay, c.Exec("SELECT local_date, items FROM diary_revisions "
+                                             "WHERE patient_id = $1 AND client_id = $2",
+                                             {entry.patient_id, entry.client_id}));
+    if (!replay.rows.empty()) {
+      RowReader r(replay.rows.front());
+      const LocalDate replay_day = r.Date();
+      const std::string replay_items = r.Text();
+      LDN_RETURN_IF_ERROR(r.status());
+      if (replay_day != entry.local_date) {
+        return Status::Conflict("client_id: '" + entry.client_id + "' was already used for the diary of " +
+                                Day(replay_day));
+      }
+      if (!JsonEqual(replay_items, entry.items_json)) {
+        return Status::Conflict("client_id: '" + entry.client_id + "' was already used for different diary items");
+      }
+      if (!current) return Status::Internal("diary revision without a diary entry");
+      return DiaryUpsertResult{*current, DiaryUpsertOutcome::kReplayed};
+    }
+    const int current_revision = current ? current->revision : 0;
+    if (expected_revision && *expected_revision != current_revision) {
+      return Status::Conflict("expected_revision: the diary of " + day + " is at revision " +
+                              std::to_string(current_revision) + ", not " + std::to_string(*expected_revision));
+    }
+    if (round == 0) {
+      LDN_RETURN_IF_ERROR(PatientMustExist(c, entry.patient_id));
+      LDN_RETURN_IF_ERROR(UserMustExist(c, entry.recorded_by, "recorded_by"));
+    }
+    DiaryEntry stored = entry;
+    stored.revision = current_revision + 1;
+    if (!current) {
+      LDN_ASSIGN_OR_RETURN(Rows inserted,
+                           c.Exec("INSERT INTO diary_entries (patient_id, local_date, items, client_id, revision, "
+                                  "recorded_by, recorded_at, created_at) VALUES ($1, $2, $3, $4, 1, $5, $6, $6) "
+                                  "ON CONFLICT (patient_id, local_date) DO NOTHING RETURNING revision",
+                                  {entry.patient_id, day, entry.items_json, entry.client_id, entry.recorded_by,
+                                   Secs(entry.recorded_at)}));
+      if (inserted.rows.empty()) continue;  // created concurrently: go round again
+      stored.created_at = entry.recorded_at;
+    } else {
+      LDN_RETURN_IF_ERROR(c.Exec("UPDATE diary_entries SET items = $3, client_id = $4, revision = $5, "
+                                 "recorded_by = $6, recorded_at = $7 WHERE patient_id = $1 AND local_date = $2",
+                                 {entry.patient_id, day, entry.items_json, entry.client_id, stored.revision,
+                                  entry.recorded_by, Secs(entry.recorded_at)})
+                              .status());
+      stored.created_at = current->created_at;
+    }
+    LDN_RETURN_IF_ERROR(c.Exec("INSERT INTO diary_revisions (patient_id, local_date, revision, items, client_id, "
+                               "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                               {entry.patient_id, day, stored.revision, entry.items_json, entry.client_id,
+                                entry.recorded_by, Secs(entry.recorded_at)})
+                            .status());
+    return DiaryUpsertResult{stored, current ? DiaryUpsertOutcome::kUpdated : DiaryUpsertOutcome::kCreated};
+  }
+  return Status::Unavailable("the diary of " + day + " is being written concurrently; retry");
+}
+
+Result<DiaryUpsertResult> SqlStore::UpsertDiary(const DiaryEntry& entry, std::optional<int> expected_revision) {
+  LDN_RETURN_IF_ERROR(ValidateDiaryEntry(entry));
+  if (expected_revision && *expected_revision < 0) {
+    return Status::InvalidArgument("expected_revision", "must not be negative");
+  }
+  return Run<Result<DiaryUpsertResult>>(Mode::kWrite,
+                                        [&](Connection& c) { return UpsertDiaryOn(c, entry, expected_revision); });
+}
+
+Result<std::vector<DiaryUpsertResult>> SqlStore::UpsertDiaryBatch(const std::vector<DiaryEntry>& entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Status s = ValidateDiaryEntry(entries[i]);
+    if (!s.ok()) return s.WithFieldPrefix("[" + std::to_string(i) + "]");
+  }
+  return Run<Result<std::vector<DiaryUpsertResult>>>(
+      Mode::kWrite, [&](Connection& c) -> Result<std::vector<DiaryUpsertResult>> {
+        std::vector<DiaryUpsertResult> out;
+        out.reserve(entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) {
+          Result<DiaryUpsertResult> r = UpsertDiaryOn(c, entries[i], std::nullopt);
+          if (!r.ok()) return r.status().WithFieldPrefix("[" + std::to_string(i) + "]");
+          out.push_back(std::move(r).value());
+        }
+        return out;
+      });
+}
+
+Result<DiaryEntry> SqlStore::GetDiary(Id patient_id, LocalDate local_date) {
+  LDN_RETURN_IF_ERROR(CheckDate(local_date, "local_date"));
+  return Run<Result<DiaryEntry>>(Mode::kRead, [&](Connection& c) -> Result<DiaryEntry> {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec(std::string("SELECT ") + kDiaryCols +
+                                    ", created_at FROM diary_entries WHERE patient_id = $1 AND local_date = $2",
+                                {patient_id, Day(local_date)}));
+    if (rows.rows.empty()) return Status::NotFound("no diary entry for " + Day(local_date));
+    return ReadDiary(rows.rows.front(), true);
+  });
+}
+
+Result<std::vector<DiaryEntry>> SqlStore::ListDiary(Id patient_id, LocalDate from, LocalDate to) {
+  LDN_RETURN_IF_ERROR(CheckRange(from, to));
+  return Run<Result<std::vector<DiaryEntry>>>(Mode::kRead, [&](Connection& c) {
+    return Query<DiaryEntry>(
+        c,
+        std::string("SELECT ") + kDiaryCols +
+            ", created_at FROM diary_entries WHERE patient_id = $1 AND local_date >= $2 "
+            "AND local_date <= $3 ORDER BY local_date",
+        {patient_id, Day(from), Day(to)}, +[](const Row& row) { return ReadDiary(row, true); });
+  });
+}
+
+Result<std::vector<DiaryEntry>> SqlStore::ListDiaryRevisions(Id patient_id, LocalDate local_date) {
+  LDN_RETURN_IF_ERROR(CheckDate(local_date, "local_date"));
+  return Run<Result<std::vector<DiaryEntry>>>(Mode::kRead, [&](Connection& c) -> Result<std::vector<DiaryEntry>> {
+    LDN_ASSIGN_OR_RETURN(std::vector<DiaryEntry> revisions,
+                         Query<DiaryEntry>(
+                             c,
+                             std::string("SELECT ") + kDiaryCols +
+                                 " FROM diary_revisions WHERE patient_id = $1 AND local_date = $2 "
+                                 "ORDER BY revision",
+                             {patient_id, Day(local_date)}, +[](const Row& row) { return ReadDiary(row, false); }));
+    for (DiaryEntry& e : revisions) e.created_at = revisions.front().recorded_at;
+    return revisions;
+  });
+}
+
+// ---- Instruments and adverse events ----------------------------------------------------------------
+
+Result<InstrumentResponse> SqlStore::CreateInstrumentResponse(const InstrumentResponse& response) {
+  LDN_RETURN_IF_ERROR(ValidateInstrumentResponse(response));
+  return Run<Result<InstrumentResponse>>(Mode::kWrite, [&](Connection& c) -> Result<InstrumentResponse> {
+    const std::string select_replay = std::string("SELECT ") + kInstrumentCols +
+                                      " FROM instrument_responses WHERE patient_id = $1 AND client_id = $2";
+    auto replayed = [&]() -> Result<std::optional<InstrumentResponse>> {
+      if (!response.client_id) return std::optional<InstrumentResponse>();
+      LDN_ASSIGN_OR_RETURN(
+          std::vector<InstrumentResponse> found,
+          Query<InstrumentResponse>(c, select_replay, {response.patient_id, *response.client_id}, &ReadInstrument));
+      if (found.empty()) return std::optional<InstrumentResponse>();
+      const InstrumentResponse& stored = found.front();
+      if (stored.instrument != response.instrument || stored.local_date != response.local_date ||
+          !JsonEqual(stored.answers_json, response.answers_json)) {
+        return Status::Conflict("client_id: '" + *response.client_id + "' was already used for a different response");
+      }
+      return std::optional<InstrumentResponse>(stored);
+    };
+    LDN_ASSIGN_OR_RETURN(std::optional<InstrumentResponse> previous, replayed());
+    if (previous) return *previous;
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, response.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, response.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec("INSERT INTO instrument_responses (patient_id, instrument, local_date, answers, scores, "
+               "client_id, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+               "ON CONFLICT (patient_id, client_id) DO NOTHING RETURNING id",
+               {response.patient_id, response.instrument, Day(response.local_date), response.answers_json,
+                response.scores_json, response.client_id, response.recorded_by, Secs(response.recorded_at)}));
+    if (rows.rows.empty()) {
+      LDN_ASSIGN_OR_RETURN(std::optional<InstrumentResponse> raced, replayed());
+      if (raced) return *raced;
+      return Status::Internal("instrument response insert neither wrote nor found a row");
+    }
+    InstrumentResponse stored = response;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<InstrumentResponse> SqlStore::GetInstrumentResponse(Id patient_id, Id response_id) {
+  return Run<Result<InstrumentResponse>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<InstrumentResponse>(
+        c, std::string("SELECT ") + kInstrumentCols + " FROM instrument_responses WHERE patient_id = $1 AND id = $2",
+        {patient_id, response_id}, &ReadInstrument,
+        "instrument response " + std::to_string(response_id) + " not found");
+  });
+}
+
+Result<std::vector<InstrumentResponse>> SqlStore::ListInstrumentResponses(Id patient_id, std::string_view instrument) {
+  return Run<Result<std::vector<InstrumentResponse>>>(Mode::kRead, [&](Connection& c) {
+    if (instrument.empty()) {
+      return Query<InstrumentResponse>(c,
+                                       std::string("SELECT ") + kInstrumentCols +
+                                           " FROM instrument_responses WHERE patient_id = $1 ORDER BY local_date, id",
+                                       {patient_id}, &ReadInstrument);
+    }
+    return Query<InstrumentResponse>(c,
+                                     std::string("SELECT ") + kInstrumentCols +
+                                         " FROM instrument_responses WHERE patient_id = $1 AND instrument = $2 "
+                                         "ORDER BY local_date, id",
+                                     {patient_id, instrument}, &ReadInstrument);
+  });
+}
+
+Result<AdverseEvent> SqlStore::CreateAdverseEvent(const AdverseEvent& event) {
+  LDN_RETURN_IF_ERROR(ValidateAdverseEvent(event));
+  return Run<Result<AdverseEvent>>(Mode::kWrite, [&](Connection& c) -> Result<AdverseEvent> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, event.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, event.recorded_by, "recorded_by"));
+    if (event.course_id) LDN_RETURN_IF_ERROR(CourseMustExist(c, event.patient_id, *event.course_id));
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("INSERT INTO adverse_events (patient_id, course_id, onset_date, description, severity, "
+                          "serious, details, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                          "RETURNING id",
+                          {event.patient_id, event.course_id, Day(event.onset_date), event.description,
+                           SeverityName(event.severity), Param::Bool(event.serious), event.details_json,
+                           event.recorded_by, Secs(event.recorded_at)}));
+    AdverseEvent stored = event;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<AdverseEvent> SqlStore::GetAdverseEvent(Id patient_id, Id adverse_event_id) {
+  return Run<Result<AdverseEvent>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<AdverseEvent>(
+        c, std::string("SELECT ") + kAdverseCols + " FROM adverse_events WHERE patient_id = $1 AND id = $2",
+        {patient_id, adverse_event_id}, &ReadAdverse,
+        "adverse event " + std::to_string(adverse_event_id) + " not found");
+  });
+}
+
+Result<std::vector<AdverseEvent>> SqlStore::ListAdverseEvents(Id patient_id) {
+  return Run<Result<std::vector<AdverseEvent>>>(Mode::kRead, [&](Connection& c) {
+    return Query<AdverseEvent>(
+        c, std::string("SELECT ") + kAdverseCols + " FROM adverse_events WHERE patient_id = $1 ORDER BY id",
+        {patient_id}, &ReadAdverse);
+  });
+}
+
+// ---- Audit -------------------------------------------------------------------------------------
+
+Result<AuditEvent> SqlStore::AppendAuditOn(Connection& c, const AuditEvent& event) {
+  if (dialect_ == Dialect::kPostgres) LDN_RETURN_IF_ERROR(c.Exec(kAuditLockSql).status());
+  LDN_ASSIGN_OR_RETURN(Rows last, c.Exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+  AuditEvent stored = event;
+  stored.seq = 1;
+  stored.prev_hash = std::string(kAuditGenesisHash);
+  if (!last.rows.empty()) {
+    RowReader r(last.rows.front());
+    stored.seq = r.Int() + 1;
+    stored.prev_hash = r.Text();
+    LDN_RETURN_IF_ERROR(r.status());
+  }
+  stored.hash = AuditHash(stored.prev_hash, stored);
+  LDN_RETURN_IF_ERROR(
+      c.Exec("INSERT INTO audit_events (seq, at, actor_user_id, role, patient_id, action, object, "
+             "outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             {stored.seq, Secs(stored.at), stored.actor_user_id, stored.role, stored.patient_id, stored.action,
+              stored.object, stored.outcome, stored.detail, stored.prev_hash, stored.hash})
+          .status());
+  return stored;
+}
+
+Result<AuditEvent> SqlStore::AppendAudit(const AuditEvent& event) {
+  LDN_RETURN_IF_ERROR(ValidateAuditEvent(event));
+  return Run<Result<AuditEvent>>(Mode::kWrite, [&](Connection& c) { return AppendAuditOn(c, event); });
+}
+
+Result<std::vector<AuditEvent>> SqlStore::AppendAuditBatch(const std::vector<AuditEvent>& events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    Status s = ValidateAuditEvent(events[i]);
+    if (!s.ok()) return s.WithFieldPrefix("[" + std::to_string(i) + "]");
+  }
+  return Run<Result<std::vector<AuditEvent>>>(Mode::kWrite, [&](Connection& c) -> Result<std::vector<AuditEvent>> {
+    std::vector<AuditEvent> out;
+    out.reserve(events.size());
+    for (const AuditEvent& e : events) {
+      LDN_ASSIGN_OR_RETURN(AuditEvent stored, AppendAuditOn(c, e));
+      out.push_back(std::move(stored));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditQuery& query) {
+  if (query.limit < 1 || query.limit > 10000) return Status::InvalidArgument("limit", "must be 1 to 10000");
+  if (query.after_seq < 0) return Status::InvalidArgument("after_seq", "must not be negative");
+  return Run<Result<std::vector<AuditEvent>>>(Mode::kRead, [&](Connection& c) {
+    // CAST gives the optional parameters a type in PostgreSQL when they are NULL.
+    return Query<AuditEvent>(c,
+                             std::string("SELECT ") + kAuditCols +
+                                 " FROM audit_events WHERE seq > $1"
+                                 " AND (CAST($2 AS BIGINT) IS NULL OR patient_id = CAST($2 AS BIGINT))"
+                                 " AND (CAST($3 AS BIGINT) IS NULL OR actor_user_id = CAST($3 AS BIGINT))"
+                                 " ORDER BY seq LIMIT $4",
+                             {query.after_seq, query.patient_id, query.actor_user_id, query.limit}, &ReadAudit);
+  });
+}
+
+Result<AuditVerification> SqlStore::VerifyAudit() {
+  return Run<Result<AuditVerification>>(Mode::kSnapshot, [&](Connection& c) -> Result<AuditVerification> {
+    AuditVerification v;
+    int64_t expected_seq = 1;
+    std::string prev_hash(kAuditGenesisHash);
+    auto fail = [&](int64_t seq, std::string problem) {
+      v.ok = false;
+      v.first_bad_seq = seq;
+      v.problem = std::move(problem);
+      return v;
+    };
+    while (true) {
+      LDN_ASSIGN_OR_RETURN(
+          std::vector<AuditEvent> page,
+          Query<AuditEvent>(
+              c, std::string("SELECT ") + kAuditCols + " FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT 1000",
+              {expected_seq}, &ReadAudit));
+      if (page.empty()) return v;
+      for (const AuditEvent& e : page) {
+        if (e.seq != expected_seq) {
+          return fail(e.seq,
+                      "events " + std::to_string(expected_seq) + " to " + std::to_string(e.seq - 1) + " are missing");
+        }
+        if (e.prev_hash != prev_hash) return fail(e.seq, "prev_hash does not match the previous event's hash");
+        if (AuditHash(e.prev_hash, e) != e.hash) return fail(e.seq, "hash does not match the event's content");
+        prev_hash = e.hash;
+        ++expected_seq;
+        ++v.events_checked;
+      }
+    }
+  });
+}
+
+// ---- Backup and restore ------------------------------------------------------------------------
+
+Status SqlStore::BackupTo(const std::string& path) {
+  return Run<Status>(Mode::kExclusive, [&](Connection& c) { return c.BackupTo(path); });
+}
+
+Status SqlStore::RestoreFrom(const std::string& path) {
+  return Run<Status>(Mode::kExclusive, [&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(c.RestoreFrom(path, migrations_.empty() ? 0 : migrations_.back().version));
+    return Migrate(c, migrations_, true);
+  });
+}
+
+}  // namespace ldn::store::internal

@@ -1,0 +1,144 @@
+// SqlStore: the Store contract implemented once in SQL over a Connection (connection.h), for both
+// backends. Each backend folder supplies connections, its migrations and its open function.
+// Internal to ldn_store.
+#ifndef LDN_STORE_SQL_STORE_H_
+#define LDN_STORE_SQL_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <span>
+
+#include "store/connection.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+namespace ldn::store::internal {
+
+// Applies the migrations newer than the database's version, each in its own transaction, creating
+// schema_migrations first when missing. kConflict when the database is newer than `migrations`.
+// With apply == false, only checks: kUnavailable when migrations are pending.
+Status Migrate(Connection& conn, std::span<const Migration> migrations, bool apply);
+// The highest version in schema_migrations (0 when the table is missing or empty).
+Result<int> ReadSchemaVersion(Connection& conn);
+
+class SqlStore final : public Store {
+ public:
+  // The top-level store over a pool. `serialise_writers`: take an in-process writer lock around
+  // every write transaction (SQLite, whose writers exclude each other anyway: waiting on a mutex
+  // is cheaper and fairer than SQLite's busy-retry loop).
+  SqlStore(Dialect dialect, std::unique_ptr<ConnectionPool> pool, std::span<const Migration> migrations,
+           bool serialise_writers);
+  // A store bound to one connection inside an open transaction (RunInTransaction's body).
+  SqlStore(Dialect dialect, Connection* bound, std::span<const Migration> migrations);
+
+  std::string_view backend() const override;
+  Status Ping() override;
+  Result<int> SchemaVersion() override;
+  Status RunInTransaction(const std::function<Status(Store&)>& body) override;
+
+  Result<User> CreateUser(const User& user) override;
+  Result<User> GetUser(Id user_id) override;
+  Result<User> GetUserByUsername(std::string_view username) override;
+  Result<std::vector<User>> ListUsers() override;
+  Status UpdateUser(const User& user) override;
+  Status DeleteUser(Id user_id) override;
+
+  Result<Patient> CreatePatient(const Patient& patient) override;
+  Result<Patient> GetPatient(Id patient_id) override;
+  Result<Patient> GetPatientByResearchId(std::string_view research_id) override;
+  Result<std::vector<Patient>> ListPatients() override;
+  Status UpdatePatient(const Patient& patient) override;
+
+  Result<CareTeam> CreateCareTeam(const CareTeam& team) override;
+  Result<CareTeam> GetCareTeam(Id care_team_id) override;
+  Result<std::vector<CareTeam>> ListCareTeams() override;
+  Status AddCareTeamMember(Id care_team_id, Id user_id, Instant at) override;
+  Status RemoveCareTeamMember(Id care_team_id, Id user_id) override;
+  Result<std::vector<CareTeamMember>> ListCareTeamMembers(Id care_team_id) override;
+  Status AddCareTeamPatient(Id care_team_id, Id patient_id, Instant at) override;
+  Status RemoveCareTeamPatient(Id care_team_id, Id patient_id) override;
+  Result<std::vector<Patient>> ListCareTeamPatients(Id care_team_id) override;
+  Result<std::vector<Patient>> ListVisiblePatients(Id user_id) override;
+  Result<bool> CanSeePatient(Id user_id, Id patient_id) override;
+
+  Status CreateSession(const Session& session) override;
+  Result<Session> FindSession(std::string_view token_hash, Instant now) override;
+  Status ExtendSession(std::string_view token_hash, Instant expires_at) override;
+  Status DeleteSession(std::string_view token_hash) override;
+  Result<int64_t> DeleteSessionsOfUser(Id user_id) override;
+  Result<int64_t> DeleteExpiredSessions(Instant now) override;
+  Status RecordLoginFailure(std::string_view key, Instant at) override;
+  Result<int64_t> CountLoginFailures(std::string_view key, Instant since) override;
+  Status ClearLoginFailures(std::string_view key) override;
+  Result<int64_t> DeleteLoginFailuresBefore(Instant before) override;
+
+  Result<Medication> CreateMedication(const Medication& medication) override;
+  Result<Medication> GetMedication(Id patient_id, Id medication_id) override;
+  Result<std::vector<Medication>> ListMedications(Id patient_id) override;
+  Status UpdateMedication(const Medication& medication) override;
+  Result<Condition> CreateCondition(const Condition& condition) override;
+  Result<Condition> GetCondition(Id patient_id, Id condition_id) override;
+  Result<std::vector<Condition>> ListConditions(Id patient_id) override;
+  Status UpdateCondition(const Condition& condition) override;
+  Result<Screening> CreateScreening(const Screening& screening) override;
+  Result<Screening> GetScreening(Id patient_id, Id screening_id) override;
+  Result<std::vector<Screening>> ListScreenings(Id patient_id) override;
+  Result<Course> CreateCourse(const Course& course) override;
+  Result<Course> GetCourse(Id patient_id, Id course_id) override;
+  Result<std::vector<Course>> ListCourses(Id patient_id) override;
+  Status SetCourseStatus(Id patient_id, Id course_id, CourseStatus status, std::optional<LocalDate> start_date,
+                         Instant at) override;
+  Result<PlanAdjustment> AdjustCourse(const PlanAdjustment& adjustment) override;
+  Result<std::vector<PlanAdjustment>> ListPlanAdjustments(Id patient_id, Id course_id) override;
+  Result<Prescription> CreatePrescription(const Prescription& prescription) override;
+  Result<Prescription> GetPrescription(Id patient_id, Id prescription_id) override;
+  Result<std::vector<Prescription>> ListPrescriptions(Id patient_id) override;
+  Result<std::vector<Prescription>> ListPrescriptionsForPharmacy(std::string_view pharmacy) override;
+  Status SetPrescriptionStatus(Id patient_id, Id prescription_id, PrescriptionStatus status,
+                               std::optional<Id> pharmacist_user_id, Instant at) override;
+  Result<DoseLogEntry> AddDoseLogEntry(const DoseLogEntry& entry) override;
+  Result<std::vector<DoseLogEntry>> ListDoseLog(Id patient_id, LocalDate from, LocalDate to) override;
+
+  Result<DiaryUpsertResult> UpsertDiary(const DiaryEntry& entry, std::optional<int> expected_revision) override;
+  Result<std::vector<DiaryUpsertResult>> UpsertDiaryBatch(const std::vector<DiaryEntry>& entries) override;
+  Result<DiaryEntry> GetDiary(Id patient_id, LocalDate local_date) override;
+  Result<std::vector<DiaryEntry>> ListDiary(Id patient_id, LocalDate from, LocalDate to) override;
+  Result<std::vector<DiaryEntry>> ListDiaryRevisions(Id patient_id, LocalDate local_date) override;
+
+  Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) override;
+  Result<InstrumentResponse> GetInstrumentResponse(Id patient_id, Id response_id) override;
+  Result<std::vector<InstrumentResponse>> ListInstrumentResponses(Id patient_id, std::string_view instrument) override;
+  Result<AdverseEvent> CreateAdverseEvent(const AdverseEvent& event) override;
+  Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) override;
+  Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) override;
+
+  Result<AuditEvent> AppendAudit(const AuditEvent& event) override;
+  Result<std::vector<AuditEvent>> AppendAuditBatch(const std::vector<AuditEvent>& events) override;
+  Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
+  Result<AuditVerification> VerifyAudit() override;
+
+  Status BackupTo(const std::string& path) override;
+  Status RestoreFrom(const std::string& path) override;
+
+ private:
+  // How a call uses its connection: kRead runs without a transaction (one statement), kSnapshot
+  // in a read transaction, kWrite in a write transaction (SQLite: BEGIN IMMEDIATE), kExclusive
+  // holds the writer lock with no transaction open (backup API).
+  enum class Mode { kRead, kSnapshot, kWrite, kExclusive };
+
+  template <typename R, typename F>
+  R Run(Mode mode, F&& fn);
+
+  Result<DiaryUpsertResult> UpsertDiaryOn(Connection& c, const DiaryEntry& entry, std::optional<int> expected_revision);
+  Result<AuditEvent> AppendAuditOn(Connection& c, const AuditEvent& event);
+
+  Dialect dialect_;
+  std::unique_ptr<ConnectionPool> pool_;  // null when bound_
+  Connection* bound_ = nullptr;           // the transaction's connection, or null
+  std::span<const Migration> migrations_;
+  std::unique_ptr<std::mutex> writer_mutex_;  // SQLite top-level store only
+};
+
+}  // namespace ldn::store::internal
+
+#endif  // LDN_STORE_SQL_STORE_H_

@@ -1,0 +1,601 @@
+// Store: the one storage interface of ldn, with an SQLite backend (the embedded default) and a
+// PostgreSQL 15 backend (clinics), chosen by OpenStore() from a URL.
+//
+// What it promises (docs/storage.md has the schema and the reasoning):
+// - Durability: a method that returned OK has committed. SQLite runs in WAL mode with
+//   synchronous=FULL, so an acknowledged write survives a crash or power loss of the host;
+//   PostgreSQL commits with its defaults (synchronous_commit=on).
+// - Atomicity: every method is all-or-nothing. RunInTransaction() makes several calls one unit.
+// - Isolation of patients: every patient-owned row carries patient_id, and every getter of a
+//   patient-owned object takes the patient_id as well as the object id; an object of another
+//   patient is kNotFound, exactly as an object that does not exist.
+// - Errors are a closed set (src/core/result.h):
+//     kInvalidArgument  a field of the input is malformed; field() names it ("username",
+//                       "items_json", "local_date", ...).
+//     kNotFound         the row asked for (or a row the input refers to: a patient, a course, a
+//                       user) does not exist.
+//     kConflict         a uniqueness rule or a stale expectation: the username is taken, a diary
+//                       client_id was reused with different content, an expected revision is stale,
+//                       a row still referenced cannot be deleted, a database schema is newer than
+//                       this binary.
+//     kUnavailable      the database cannot be reached, is locked past the busy timeout, or the
+//                       disk is full; retrying may help.
+//     kInternal         a broken invariant (a bug).
+//   No method throws; library exceptions are caught inside the store.
+//
+// Representation rules:
+// - Ids are 64-bit integers assigned by the store (> 0). A struct passed to a Create... method
+//   has its id (and any other field documented as "set by the store") ignored.
+// - Instants are UTC seconds (`Instant`); the caller supplies every timestamp (the server and CLI
+//   own a Clock). The store reads the system clock only to stamp an applied migration.
+// - Local dates (`LocalDate`) are calendar dates in the patient's time zone, stored as
+//   "YYYY-MM-DD" text (SQLite) or DATE (PostgreSQL).
+// - Fields named ..._json hold one JSON document as text, written by the domain/server layer. The
+//   store checks only that it is valid JSON (kInvalidArgument naming the field otherwise) and
+//   returns exactly the text it was given.
+//
+// Thread-safety: a Store is thread-safe; methods may be called concurrently from many threads
+// (each backend keeps a small pool of connections). The Store& handed to a RunInTransaction body
+// is NOT: use it only inside the body, on the calling thread.
+#ifndef LDN_STORE_STORE_H_
+#define LDN_STORE_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/calendar.h"
+#include "core/result.h"
+
+namespace ldn::store {
+
+using Id = int64_t;
+using Instant = std::chrono::sys_seconds;
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations, each with its stored name ("patient", "active", ...) and a parser that fails with
+// kInvalidArgument naming `field` for any other text.
+
+enum class Role { kPatient, kClinician, kPharmacist, kResearcher, kAdmin };
+std::string_view RoleName(Role role);
+Result<Role> ParseRole(std::string_view text, std::string_view field);
+
+// Life of a treatment course: planned -> active <-> paused -> completed | stopped.
+// The store does not police transitions; the domain does.
+enum class CourseStatus { kPlanned, kActive, kPaused, kCompleted, kStopped };
+std::string_view CourseStatusName(CourseStatus status);
+Result<CourseStatus> ParseCourseStatus(std::string_view text, std::string_view field);
+
+// Life of a prescription: issued (by a clinician) -> verified (by a pharmacist) -> dispensed;
+// or cancelled at any point before dispensing.
+enum class PrescriptionStatus { kIssued, kVerified, kDispensed, kCancelled };
+std::string_view PrescriptionStatusName(PrescriptionStatus status);
+Result<PrescriptionStatus> ParsePrescriptionStatus(std::string_view text, std::string_view field);
+
+// Severity grades of an adverse event (CTCAE-style words: "mild", "moderate", "severe",
+// "life_threatening").
+enum class Severity { kMild, kModerate, kSevere, kLifeThreatening };
+std::string_view SeverityName(Severity severity);
+Result<Severity> ParseSeverity(std::string_view text, std::string_view field);
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, patients, care teams, sessions.
+
+// An account. username: 1-64 characters of [A-Za-z0-9._@-], unique ignoring case.
+// patient_id: set exactly when role == kPatient (kInvalidArgument "patient_id" otherwise), and
+// then names an existing patient (kNotFound) not linked to another user (kConflict).
+// password_hash: an opaque non-empty string (the server stores an Argon2id encoded hash).
+struct User {
+  Id id = 0;  // set by the store
+  std::string username;
+  Role role = Role::kPatient;
+  std::optional<Id> patient_id;
+  std::string password_hash;
+  bool disabled = false;
+  Instant created_at{};
+};
+
+// A person whose health data is kept. research_id is the pseudonym researchers see: unique,
+// [A-Za-z0-9-] 1-64 characters; when left empty on creation the store assigns a random one
+// ("R-" + 16 lower-case hex digits). time_zone: an IANA zone name (checked against the tz
+// database; kInvalidArgument "time_zone"). display_name: 1-200 characters.
+struct Patient {
+  Id id = 0;  // set by the store
+  std::string display_name;
+  std::string time_zone;
+  std::string research_id;
+  Instant created_at{};
+};
+
+// A group of clinicians and pharmacists who look after a set of patients. name: 1-200 chars.
+struct CareTeam {
+  Id id = 0;  // set by the store
+  std::string name;
+  Instant created_at{};
+};
+
+struct CareTeamMember {
+  Id care_team_id = 0;
+  Id user_id = 0;
+  Instant added_at{};
+};
+
+// A login session. token_hash and csrf_token_hash are hashes computed by the server (the raw
+// tokens are never stored): non-empty, at most 128 characters; token_hash is unique.
+struct Session {
+  std::string token_hash;
+  Id user_id = 0;
+  Instant created_at{};
+  Instant expires_at{};
+  std::optional<std::string> csrf_token_hash;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Clinical objects. Every one belongs to a patient (patient_id) and records who wrote it
+// (recorded_by: a user id that must exist, kNotFound "recorded_by" otherwise) and when.
+
+// A medication the patient takes or took (the screening's input). name: 1-200 chars.
+// details_json: the domain's full description (dose, route, dates).
+struct Medication {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string name;
+  bool active = true;
+  std::string details_json = "{}";
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A diagnosis or condition. name: 1-200 chars (code and system, if any, in details_json).
+struct Condition {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string name;
+  bool active = true;
+  std::string details_json = "{}";
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// One run of the eligibility screening: what went in, what came out, and the verdict word
+// (1-64 chars, e.g. "eligible", "caution", "contraindicated").
+struct Screening {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string input_json;
+  std::string result_json;
+  std::string verdict;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A treatment course: the protocol it follows (1-64 chars), its current titration plan, and its
+// status. plan_json is replaced by AdjustCourse, which keeps every earlier plan in
+// PlanAdjustment rows. start_date is the first dosing day, when known.
+struct Course {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string protocol;
+  std::string plan_json;
+  CourseStatus status = CourseStatus::kPlanned;
+  std::optional<LocalDate> start_date;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+  Instant updated_at{};  // set by the store: recorded_at, then the time of the last change
+};
+
+// One change to a course's plan, with its reason (1-2000 chars) and the plan it put in force.
+struct PlanAdjustment {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id course_id = 0;
+  std::string reason;
+  std::string plan_json;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A prescription for a course, sent to a pharmacy (1-200 chars). formulation_json: the domain's
+// formulation (strength, form, quantity, directions). pharmacist_user_id: the pharmacist who
+// verified or dispensed it, when one has.
+struct Prescription {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id course_id = 0;  // a course of the same patient (kNotFound "course_id" otherwise)
+  std::string pharmacy;
+  std::optional<Id> pharmacist_user_id;
+  std::string formulation_json;
+  PrescriptionStatus status = PrescriptionStatus::kIssued;
+  Id recorded_by = 0;  // the prescriber
+  Instant recorded_at{};
+  Instant updated_at{};  // set by the store
+};
+
+// One dose taken (or skipped: dose_micrograms_hcl == 0 with taken == false). Doses are integer
+// micrograms of naltrexone HCl (src/core/dose.h), >= 0. client_id, when given (1-64 chars), makes
+// the write idempotent: a second AddDoseLogEntry with the same patient and client_id returns the
+// stored entry unchanged.
+struct DoseLogEntry {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::optional<Id> course_id;  // a course of the same patient, when given
+  LocalDate local_date{};
+  std::optional<TimeOfDay> local_time;
+  int64_t dose_micrograms_hcl = 0;
+  bool taken = true;
+  std::optional<std::string> client_id;
+  std::string note;  // 0-2000 chars
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// The daily diary: one entry per patient per local date. items_json holds the day's answers
+// (the domain's diary items). revision counts from 1 and grows by one with each edit.
+// client_id (1-64 chars) is the client-generated id of the write that produced this revision.
+struct DiaryEntry {
+  Id patient_id = 0;
+  LocalDate local_date{};
+  std::string items_json;
+  std::string client_id;
+  int revision = 0;       // set by the store
+  Id recorded_by = 0;     // who wrote this revision
+  Instant recorded_at{};  // when this revision was written
+  Instant created_at{};   // set by the store: recorded_at of revision 1
+};
+
+// What UpsertDiary did.
+enum class DiaryUpsertOutcome {
+  kCreated,   // no entry existed for the date; revision 1 was written
+  kUpdated,   // an entry existed; a new revision was written and the old one kept in history
+  kReplayed,  // the client_id was already stored for this date: nothing was written
+};
+
+struct DiaryUpsertResult {
+  DiaryEntry entry;  // the entry as stored after the call (the current revision)
+  DiaryUpsertOutcome outcome = DiaryUpsertOutcome::kCreated;
+};
+
+// A completed questionnaire (FIQR, PGIC, ...): instrument 1-64 chars, the raw answers and the
+// computed scores. client_id as for DoseLogEntry.
+struct InstrumentResponse {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string instrument;
+  LocalDate local_date{};
+  std::string answers_json;
+  std::string scores_json = "{}";
+  std::optional<std::string> client_id;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// An adverse event. description 1-2000 chars; details_json: anything else the domain records
+// (action taken, outcome, causality).
+struct AdverseEvent {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::optional<Id> course_id;  // a course of the same patient, when given
+  LocalDate onset_date{};
+  std::string description;
+  Severity severity = Severity::kMild;
+  bool serious = false;
+  std::string details_json = "{}";
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Audit.
+
+// One audited action: who (actor_user_id, absent for an anonymous or system action), in which
+// role (a RoleName, or "anonymous" / "system"), about which patient (if any), did what
+// (action: 1-64 chars, e.g. "diary.read"), to what (object: 0-200 chars, e.g.
+// "diary/2026-11-01"), with what outcome (1-32 chars, e.g. "ok", "denied", "invalid"), and a
+// free-text detail (0-500 chars) that must never carry diary content or passwords.
+//
+// seq, prev_hash and hash are set by AppendAudit: seq counts from 1 with no gaps; hash =
+// lower-case hex SHA-256 of (prev_hash hex text || CanonicalAuditEvent(event)), and prev_hash is
+// the previous event's hash (64 '0' characters for seq 1). Audit rows are append-only: both
+// backends refuse UPDATE and DELETE with a trigger.
+struct AuditEvent {
+  int64_t seq = 0;  // set by the store
+  Instant at{};
+  std::optional<Id> actor_user_id;
+  std::string role;
+  std::optional<Id> patient_id;
+  std::string action;
+  std::string object;
+  std::string outcome;
+  std::string detail;
+  std::string prev_hash;  // set by the store
+  std::string hash;       // set by the store
+};
+
+// The text that is hashed for an event: a one-line JSON object with the keys, in this order,
+// seq, at (RFC 3339 UTC), actor_user_id (number or null), role, patient_id (number or null),
+// action, object, outcome, detail. Stable across versions: changing it breaks every chain.
+std::string CanonicalAuditEvent(const AuditEvent& event);
+// Lower-case hex SHA-256 of prev_hash followed by CanonicalAuditEvent(event).
+std::string AuditHash(std::string_view prev_hash, const AuditEvent& event);
+// 64 '0' characters: the prev_hash of the first event.
+inline constexpr std::string_view kAuditGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+// Filter for ListAudit. Events come in ascending seq, those with seq > after_seq, at most limit
+// (1..10000; kInvalidArgument "limit" otherwise).
+struct AuditQuery {
+  std::optional<Id> patient_id;
+  std::optional<Id> actor_user_id;
+  int64_t after_seq = 0;
+  int limit = 1000;
+};
+
+// Result of VerifyAudit. ok is true when every event's seq follows the previous one by exactly
+// one, its prev_hash equals the previous event's hash, and its hash recomputes. Otherwise
+// first_bad_seq is the seq of the first event that fails (for a gap: the first seq after it) and
+// problem says which check failed.
+struct AuditVerification {
+  bool ok = true;
+  int64_t events_checked = 0;
+  std::optional<int64_t> first_bad_seq;
+  std::string problem;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+
+  // OK when the database answers a trivial query; kUnavailable otherwise. For /health.
+  virtual Status Ping() = 0;
+
+  // The highest migration applied (docs/storage.md lists them).
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Runs `body` in one database transaction: every call it makes on the Store& it receives is
+  // committed together when it returns OK, and rolled back together when it returns a non-OK
+  // status (which is then returned) or when the commit fails (kUnavailable). Nested calls on the
+  // transaction's Store run as a savepoint inside it. The Store& must not escape the body.
+  // A method that fails inside the body leaves its own effects undone (a savepoint), so the body
+  // may decide to carry on. The body must use the Store& it receives, never the outer store (which
+  // would wait for the transaction's own lock). With SQLite, writers are serialised: keep bodies
+  // short.
+  virtual Status RunInTransaction(const std::function<Status(Store&)>& body) = 0;
+
+  // ---- Users ----------------------------------------------------------------------------------
+  // Creates a user (see User for the rules). kConflict when the username is taken (ignoring
+  // case) or the patient already has a user.
+  virtual Result<User> CreateUser(const User& user) = 0;
+  // kNotFound when there is no such user.
+  virtual Result<User> GetUser(Id user_id) = 0;
+  // Case-insensitive. kNotFound when there is no such user.
+  virtual Result<User> GetUserByUsername(std::string_view username) = 0;
+  // Every user, by id.
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  // Replaces username, role, patient_id, password_hash and disabled of user.id (same rules as
+  // CreateUser; created_at is kept). kNotFound when there is no such user.
+  virtual Status UpdateUser(const User& user) = 0;
+  // Deletes a user and their sessions and care-team memberships. kNotFound when absent;
+  // kConflict when clinical rows name the user as their author (disable the user instead).
+  virtual Status DeleteUser(Id user_id) = 0;
+
+  // ---- Patients -------------------------------------------------------------------------------
+  // kConflict when the research_id is taken.
+  virtual Result<Patient> CreatePatient(const Patient& patient) = 0;
+  // kNotFound when absent.
+  virtual Result<Patient> GetPatient(Id patient_id) = 0;
+  // kNotFound when absent.
+  virtual Result<Patient> GetPatientByResearchId(std::string_view research_id) = 0;
+  // Every patient, by id.
+  virtual Result<std::vector<Patient>> ListPatients() = 0;
+  // Replaces display_name and time_zone of patient.id (research_id and created_at are kept).
+  virtual Status UpdatePatient(const Patient& patient) = 0;
+
+  // ---- Care teams and the authorization query ------------------------------------------------
+  virtual Result<CareTeam> CreateCareTeam(const CareTeam& team) = 0;
+  virtual Result<CareTeam> GetCareTeam(Id care_team_id) = 0;
+  virtual Result<std::vector<CareTeam>> ListCareTeams() = 0;
+  // Adds a clinician or pharmacist to a team. kNotFound for a missing team or user;
+  // kInvalidArgument "user_id" when the user's role is neither; kConflict when already a member.
+  virtual Status AddCareTeamMember(Id care_team_id, Id user_id, Instant at) = 0;
+  // kNotFound when the user is not a member.
+  virtual Status RemoveCareTeamMember(Id care_team_id, Id user_id) = 0;
+  virtual Result<std::vector<CareTeamMember>> ListCareTeamMembers(Id care_team_id) = 0;
+  // Puts a patient in a team's care. kNotFound for a missing team or patient; kConflict when the
+  // patient is already in the team.
+  virtual Status AddCareTeamPatient(Id care_team_id, Id patient_id, Instant at) = 0;
+  virtual Status RemoveCareTeamPatient(Id care_team_id, Id patient_id) = 0;
+  // Patients of one team, by id.
+  virtual Result<std::vector<Patient>> ListCareTeamPatients(Id care_team_id) = 0;
+  // The authorization query: the patients whose data `user_id` may see, by id. A patient user:
+  // their own patient record. A clinician or pharmacist: the patients of every care team they
+  // belong to. A researcher or admin, or a disabled user: none. kNotFound for a missing user.
+  virtual Result<std::vector<Patient>> ListVisiblePatients(Id user_id) = 0;
+  // True exactly when ListVisiblePatients(user_id) would contain patient_id (one indexed query).
+  // A missing user or patient is simply false.
+  virtual Result<bool> CanSeePatient(Id user_id, Id patient_id) = 0;
+
+  // ---- Sessions and login throttling ---------------------------------------------------------
+  // kNotFound when the user is missing; kConflict when the token_hash exists.
+  virtual Status CreateSession(const Session& session) = 0;
+  // The session with this token hash if it exists and expires_at > now; kNotFound otherwise
+  // (an expired session is indistinguishable from a missing one).
+  virtual Result<Session> FindSession(std::string_view token_hash, Instant now) = 0;
+  // Moves expires_at (sliding expiry). kNotFound when absent.
+  virtual Status ExtendSession(std::string_view token_hash, Instant expires_at) = 0;
+  // Logout. OK also when no such session exists (logout is idempotent).
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  // Every session of a user (password change, disable). Returns how many were deleted.
+  virtual Result<int64_t> DeleteSessionsOfUser(Id user_id) = 0;
+  // Sessions with expires_at <= now. Returns how many were deleted.
+  virtual Result<int64_t> DeleteExpiredSessions(Instant now) = 0;
+
+  // Failed logins are counted per key (the server chooses it: a username, an address, or both).
+  // key: 1-200 chars.
+  virtual Status RecordLoginFailure(std::string_view key, Instant at) = 0;
+  // Failures recorded for key at or after `since`.
+  virtual Result<int64_t> CountLoginFailures(std::string_view key, Instant since) = 0;
+  // Forgets every failure of key (after a successful login).
+  virtual Status ClearLoginFailures(std::string_view key) = 0;
+  // Forgets every failure recorded before `before`; returns how many.
+  virtual Result<int64_t> DeleteLoginFailuresBefore(Instant before) = 0;
+
+  // ---- Clinical objects ----------------------------------------------------------------------
+  // Create...: kNotFound "patient_id" for a missing patient, "recorded_by" for a missing author,
+  // "course_id" for a course that is not this patient's. Get...: kNotFound when absent or of
+  // another patient. List...: by id (creation order), possibly empty; a missing patient gives an
+  // empty list.
+  virtual Result<Medication> CreateMedication(const Medication& medication) = 0;
+  virtual Result<Medication> GetMedication(Id patient_id, Id medication_id) = 0;
+  virtual Result<std::vector<Medication>> ListMedications(Id patient_id) = 0;
+  // Replaces name, active and details_json. kNotFound when absent or of another patient.
+  virtual Status UpdateMedication(const Medication& medication) = 0;
+
+  virtual Result<Condition> CreateCondition(const Condition& condition) = 0;
+  virtual Result<Condition> GetCondition(Id patient_id, Id condition_id) = 0;
+  virtual Result<std::vector<Condition>> ListConditions(Id patient_id) = 0;
+  // Replaces name, active and details_json.
+  virtual Status UpdateCondition(const Condition& condition) = 0;
+
+  virtual Result<Screening> CreateScreening(const Screening& screening) = 0;
+  virtual Result<Screening> GetScreening(Id patient_id, Id screening_id) = 0;
+  virtual Result<std::vector<Screening>> ListScreenings(Id patient_id) = 0;
+
+  // updated_at is set to recorded_at.
+  virtual Result<Course> CreateCourse(const Course& course) = 0;
+  virtual Result<Course> GetCourse(Id patient_id, Id course_id) = 0;
+  virtual Result<std::vector<Course>> ListCourses(Id patient_id) = 0;
+  // Sets status (and start_date when given) and updated_at = at.
+  virtual Status SetCourseStatus(Id patient_id, Id course_id, CourseStatus status, std::optional<LocalDate> start_date,
+                                 Instant at) = 0;
+  // In one transaction: stores the adjustment (reason, plan) and makes its plan_json the
+  // course's plan (updated_at = adjustment.recorded_at). Returns the stored adjustment.
+  // kNotFound "course_id" when the course is absent or of another patient.
+  virtual Result<PlanAdjustment> AdjustCourse(const PlanAdjustment& adjustment) = 0;
+  // Every adjustment of a course, oldest first.
+  virtual Result<std::vector<PlanAdjustment>> ListPlanAdjustments(Id patient_id, Id course_id) = 0;
+
+  // updated_at is set to recorded_at.
+  virtual Result<Prescription> CreatePrescription(const Prescription& prescription) = 0;
+  virtual Result<Prescription> GetPrescription(Id patient_id, Id prescription_id) = 0;
+  virtual Result<std::vector<Prescription>> ListPrescriptions(Id patient_id) = 0;
+  // Prescriptions sent to a pharmacy (exact name), by id; for the pharmacist's queue.
+  virtual Result<std::vector<Prescription>> ListPrescriptionsForPharmacy(std::string_view pharmacy) = 0;
+  // Sets status, the pharmacist (when given) and updated_at = at. kNotFound
+  // "pharmacist_user_id" when that user is missing.
+  virtual Status SetPrescriptionStatus(Id patient_id, Id prescription_id, PrescriptionStatus status,
+                                       std::optional<Id> pharmacist_user_id, Instant at) = 0;
+
+  // Idempotent on (patient_id, client_id) when client_id is given: a replay returns the stored
+  // entry unchanged (kConflict "client_id" when the replay differs in date or dose).
+  virtual Result<DoseLogEntry> AddDoseLogEntry(const DoseLogEntry& entry) = 0;
+  // Entries with from <= local_date <= to, by date then id. kInvalidArgument "to" when to < from.
+  virtual Result<std::vector<DoseLogEntry>> ListDoseLog(Id patient_id, LocalDate from, LocalDate to) = 0;
+
+  // ---- Diary ---------------------------------------------------------------------------------
+  // Writes the entry for (patient_id, local_date):
+  // - client_id already stored for this patient (any revision of this date): nothing is written,
+  //   the current entry is returned with kReplayed -- unless the replay's items differ (as JSON
+  //   values) from that revision's items, or it names another date: kConflict "client_id".
+  // - no entry for the date: revision 1, kCreated.
+  // - otherwise: the current revision stays in history, the entry becomes revision n+1, kUpdated.
+  // expected_revision, when given, must equal the current revision (0 = "no entry yet") or the
+  // call fails with kConflict "expected_revision" (optimistic concurrency for If-Match); a replay
+  // is recognised before this check. kNotFound "patient_id" / "recorded_by" for missing rows.
+  virtual Result<DiaryUpsertResult> UpsertDiary(const DiaryEntry& entry,
+                                                std::optional<int> expected_revision = std::nullopt) = 0;
+  // Several upserts in one transaction, in order; the first failure rolls back all of them and is
+  // returned with its field prefixed by "[i]".
+  virtual Result<std::vector<DiaryUpsertResult>> UpsertDiaryBatch(const std::vector<DiaryEntry>& entries) = 0;
+  // The current entry. kNotFound when there is none.
+  virtual Result<DiaryEntry> GetDiary(Id patient_id, LocalDate local_date) = 0;
+  // Current entries with from <= local_date <= to, by date. kInvalidArgument "to" when to < from.
+  virtual Result<std::vector<DiaryEntry>> ListDiary(Id patient_id, LocalDate from, LocalDate to) = 0;
+  // Every revision of one day, revision 1 first (the current one last). Empty when none.
+  virtual Result<std::vector<DiaryEntry>> ListDiaryRevisions(Id patient_id, LocalDate local_date) = 0;
+
+  // ---- Instruments and adverse events --------------------------------------------------------
+  // Idempotent on (patient_id, client_id) like AddDoseLogEntry.
+  virtual Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) = 0;
+  virtual Result<InstrumentResponse> GetInstrumentResponse(Id patient_id, Id response_id) = 0;
+  // By local_date then id; instrument filters when non-empty.
+  virtual Result<std::vector<InstrumentResponse>> ListInstrumentResponses(Id patient_id,
+                                                                          std::string_view instrument = {}) = 0;
+
+  virtual Result<AdverseEvent> CreateAdverseEvent(const AdverseEvent& event) = 0;
+  virtual Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) = 0;
+  virtual Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) = 0;
+
+  // ---- Audit ---------------------------------------------------------------------------------
+  // Appends one event, computing seq, prev_hash and hash in the same transaction as the insert
+  // (appends are serialised, so the chain has no forks). Returns the stored event.
+  // kInvalidArgument naming the field for a malformed role/action/object/outcome/detail.
+  virtual Result<AuditEvent> AppendAudit(const AuditEvent& event) = 0;
+  // Several events in one transaction (one durable commit: the server's group commit), in order.
+  virtual Result<std::vector<AuditEvent>> AppendAuditBatch(const std::vector<AuditEvent>& events) = 0;
+  virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
+  // Walks the whole chain from seq 1 (see AuditVerification). A broken chain is an OK Result with
+  // ok == false; a non-OK Result means the database could not be read.
+  virtual Result<AuditVerification> VerifyAudit() = 0;
+
+  // ---- Backup and restore (SQLite) -----------------------------------------------------------
+  // Copies the whole database to a new SQLite file at `path` with SQLite's online backup API
+  // (the store stays usable meanwhile); the file appears atomically (written to path + ".tmp",
+  // then renamed). kConflict "path" when the file exists; kUnavailable when it cannot be written.
+  // PostgreSQL: kInvalidArgument "db" (use pg_dump; docs/storage.md).
+  virtual Status BackupTo(const std::string& path) = 0;
+  // Replaces the whole content of this database with the SQLite backup at `path`, then applies
+  // any newer migrations. REQUIRES: nothing else uses the database (stop the server first).
+  // kNotFound "path" when missing; kInvalidArgument "path" when it is not an ldn database;
+  // kConflict when its schema is newer than this binary. PostgreSQL: kInvalidArgument "db".
+  virtual Status RestoreFrom(const std::string& path) = 0;
+};
+
+// Options of OpenStore, with their defaults.
+struct OpenOptions {
+  // Apply pending migrations on open. When false, a database whose schema is behind this binary
+  // fails to open with kUnavailable ("run ldn migrate").
+  bool migrate = true;
+  // Connections kept by the store (readers run in parallel; SQLite serialises writers).
+  // Ignored for sqlite::memory:, which has exactly one connection. 1..64.
+  int pool_size = 4;
+  // How long an SQLite connection waits for a lock before kUnavailable, milliseconds.
+  int busy_timeout_ms = 5000;
+  // When false (with migrate false), the schema version is not checked at all: the database opens
+  // as it is, older or newer. For backup and restore, which copy a database whatever it holds;
+  // other calls on such a store may fail.
+  bool check_schema = true;
+  // When false, a missing SQLite file is kNotFound "url" instead of being created (for verbs that
+  // only read, so that a mistyped path does not leave an empty database behind).
+  bool create = true;
+};
+
+// Opens (creating if needed) the store named by `url`:
+//   sqlite:PATH              an SQLite file (created with its directory's permissions)
+//   sqlite::memory:          a private in-memory SQLite database (tests)
+//   postgresql://...         PostgreSQL (also postgres://); libpq URI syntax. "postgresql://" alone
+//                            takes host, port, user, password and database from the PG*
+//                            environment variables.
+// kInvalidArgument "url" for another scheme or an empty path; kUnavailable when the database
+// cannot be opened or reached; kConflict when its schema is newer than this binary.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const OpenOptions& options = {});
+
+// The store URL a command uses when it is given none: $LDN_DB when set and not empty, else
+// "sqlite:ldn.db" (a file in the working directory).
+std::string DefaultStoreUrl();
+
+// The newest schema version this binary knows. Both backends number their migrations alike.
+int LatestSchemaVersion();
+
+}  // namespace ldn::store
+
+#endif  // LDN_STORE_STORE_H_

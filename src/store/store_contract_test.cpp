@@ -1,0 +1,910 @@
+// The Store contract (store.h), run against every backend: SQLite in memory and on file in
+// ldn_store_tests, PostgreSQL in ldn_store_postgres_tests (see store_test_support.h).
+#include <regex>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/store.h"
+#include "store/store_test_support.h"
+
+namespace ldn::store {
+namespace {
+
+using ::ldn::store::testing::At;
+using ::ldn::store::testing::Day;
+using ::ldn::store::testing::StoreTestBase;
+using ::ldn::store::testing::T0;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class StoreContractTest : public StoreTestBase {
+ protected:
+  DiaryEntry Diary(LocalDate d, std::string client_id, std::string items) {
+    DiaryEntry e;
+    e.patient_id = patient1_.id;
+    e.local_date = d;
+    e.client_id = std::move(client_id);
+    e.items_json = std::move(items);
+    e.recorded_by = patient_user_.id;
+    e.recorded_at = T0();
+    return e;
+  }
+
+  Course MakeCourse(Id patient_id) {
+    Course c;
+    c.patient_id = patient_id;
+    c.protocol = "slow-1.5mg";
+    c.plan_json = R"({"steps":[{"day":1,"dose_ug":500}]})";
+    c.recorded_by = clinician_.id;
+    c.recorded_at = T0();
+    return c;
+  }
+
+  AuditEvent Audit(std::string action, std::optional<Id> patient_id) {
+    AuditEvent e;
+    e.at = T0();
+    e.actor_user_id = clinician_.id;
+    e.role = "clinician";
+    e.patient_id = patient_id;
+    e.action = std::move(action);
+    e.object = "diary/2026-11-01";
+    e.outcome = "ok";
+    return e;
+  }
+};
+
+TEST_P(StoreContractTest, ReportsBackendPingAndSchemaVersion) {
+  EXPECT_EQ(store_->backend(), IsPostgres() ? "postgresql" : "sqlite");
+  EXPECT_TRUE(store_->Ping().ok());
+  Result<int> v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v, LatestSchemaVersion());
+  EXPECT_GE(*v, 1);
+}
+
+// ---- Users ---------------------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, CreatesAndFindsUsers) {
+  Seed();
+  EXPECT_GT(patient_user_.id, 0);
+  Result<User> by_id = store_->GetUser(clinician_.id);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->username, "dr.who");
+  EXPECT_EQ(by_id->role, Role::kClinician);
+  EXPECT_FALSE(by_id->patient_id.has_value());
+  EXPECT_EQ(by_id->created_at, T0());
+  EXPECT_FALSE(by_id->disabled);
+
+  Result<User> by_name = store_->GetUserByUsername("ADA");  // case-insensitive
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->id, patient_user_.id);
+  EXPECT_EQ(by_name->patient_id, patient1_.id);
+  EXPECT_EQ(by_name->password_hash, patient_user_.password_hash);
+
+  EXPECT_EQ(store_->GetUser(9999).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetUserByUsername("nobody").status().code(), Code::kNotFound);
+  Result<std::vector<User>> all = store_->ListUsers();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, patient_user_.id);
+}
+
+TEST_P(StoreContractTest, RefusesBadOrDuplicateUsers) {
+  Seed();
+  User u;
+  u.username = "DR.WHO";
+  u.role = Role::kAdmin;
+  u.password_hash = "h";
+  Result<User> dup = store_->CreateUser(u);
+  EXPECT_EQ(dup.status().code(), Code::kConflict);
+
+  u.username = "bad name";
+  EXPECT_EQ(store_->CreateUser(u).status().field(), "username");
+  u.username = "";
+  EXPECT_EQ(store_->CreateUser(u).status().field(), "username");
+
+  u.username = "pat2";
+  u.role = Role::kPatient;
+  EXPECT_EQ(store_->CreateUser(u).status().field(), "patient_id");  // a patient needs a record
+  u.patient_id = 424242;
+  EXPECT_EQ(store_->CreateUser(u).status().code(), Code::kNotFound);
+  u.patient_id = patient1_.id;  // already linked to "ada"
+  EXPECT_EQ(store_->CreateUser(u).status().code(), Code::kConflict);
+
+  u.role = Role::kResearcher;  // only patients carry a patient_id
+  EXPECT_EQ(store_->CreateUser(u).status().field(), "patient_id");
+  u.patient_id.reset();
+  u.password_hash = "";
+  EXPECT_EQ(store_->CreateUser(u).status().field(), "password_hash");
+}
+
+TEST_P(StoreContractTest, UpdatesAndDeletesUsers) {
+  Seed();
+  User u = clinician_;
+  u.password_hash = "new-hash";
+  u.disabled = true;
+  ASSERT_TRUE(store_->UpdateUser(u).ok());
+  Result<User> got = store_->GetUser(u.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->password_hash, "new-hash");
+  EXPECT_TRUE(got->disabled);
+
+  u.username = "Ada";  // taken by another user
+  EXPECT_EQ(store_->UpdateUser(u).code(), Code::kConflict);
+  u.id = 9999;
+  u.username = "ghost";
+  EXPECT_EQ(store_->UpdateUser(u).code(), Code::kNotFound);
+
+  // A user who authored clinical records is kept (disable instead); one who did not goes, with
+  // their sessions.
+  Medication m;
+  m.patient_id = patient1_.id;
+  m.name = "duloxetine";
+  m.recorded_by = clinician_.id;
+  m.recorded_at = T0();
+  ASSERT_TRUE(store_->CreateMedication(m).ok());
+  EXPECT_EQ(store_->DeleteUser(clinician_.id).code(), Code::kConflict);
+  ASSERT_TRUE(store_->CreateSession({"tok", patient_user_.id, T0(), At(3600), std::nullopt}).ok());
+  ASSERT_TRUE(store_->DeleteUser(patient_user_.id).ok());
+  EXPECT_EQ(store_->GetUser(patient_user_.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->FindSession("tok", T0()).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->DeleteUser(patient_user_.id).code(), Code::kNotFound);
+}
+
+// ---- Patients ------------------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, CreatesPatientsWithPseudonymousResearchIds) {
+  Seed();
+  EXPECT_TRUE(std::regex_match(patient1_.research_id, std::regex("R-[0-9a-f]{16}"))) << patient1_.research_id;
+  EXPECT_NE(patient1_.research_id, patient2_.research_id);
+  Result<Patient> got = store_->GetPatient(patient1_.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->display_name, "Ada");
+  EXPECT_EQ(got->time_zone, "Europe/Oslo");
+  EXPECT_EQ(got->created_at, T0());
+  Result<Patient> by_rid = store_->GetPatientByResearchId(patient2_.research_id);
+  ASSERT_TRUE(by_rid.ok());
+  EXPECT_EQ(by_rid->id, patient2_.id);
+
+  Patient p;
+  p.display_name = "Lin";
+  p.time_zone = "Asia/Tokyo";
+  p.research_id = patient1_.research_id;
+  EXPECT_EQ(store_->CreatePatient(p).status().code(), Code::kConflict);
+  p.research_id = "STUDY-007";
+  Result<Patient> chosen = store_->CreatePatient(p);
+  ASSERT_TRUE(chosen.ok());
+  EXPECT_EQ(chosen->research_id, "STUDY-007");
+  p.research_id = "bad id!";
+  EXPECT_EQ(store_->CreatePatient(p).status().field(), "research_id");
+  p.research_id.clear();
+  p.time_zone = "Mars/Olympus";
+  EXPECT_EQ(store_->CreatePatient(p).status().field(), "time_zone");
+  p.time_zone = "UTC";
+  p.display_name = "";
+  EXPECT_EQ(store_->CreatePatient(p).status().field(), "display_name");
+
+  Result<std::vector<Patient>> all = store_->ListPatients();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+  EXPECT_EQ(store_->GetPatient(9999).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, UpdatesPatientsButKeepsResearchId) {
+  Seed();
+  Patient p = patient1_;
+  p.display_name = "Ada L.";
+  p.time_zone = "America/New_York";
+  p.research_id = "ignored";
+  ASSERT_TRUE(store_->UpdatePatient(p).ok());
+  Result<Patient> got = store_->GetPatient(p.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->display_name, "Ada L.");
+  EXPECT_EQ(got->time_zone, "America/New_York");
+  EXPECT_EQ(got->research_id, patient1_.research_id);
+  p.id = 9999;
+  EXPECT_EQ(store_->UpdatePatient(p).code(), Code::kNotFound);
+}
+
+// ---- Care teams and authorization --------------------------------------------------------------
+
+TEST_P(StoreContractTest, AuthorizationQueryFollowsRolesAndCareTeams) {
+  Seed();
+  User u;
+  u.password_hash = "h";
+  u.created_at = T0();
+  u.username = "pharma";
+  u.role = Role::kPharmacist;
+  Result<User> pharmacist = store_->CreateUser(u);
+  u.username = "res";
+  u.role = Role::kResearcher;
+  Result<User> researcher = store_->CreateUser(u);
+  u.username = "root";
+  u.role = Role::kAdmin;
+  Result<User> admin = store_->CreateUser(u);
+  u.username = "dr.no";
+  u.role = Role::kClinician;
+  Result<User> other_clinician = store_->CreateUser(u);
+  ASSERT_TRUE(pharmacist.ok() && researcher.ok() && admin.ok() && other_clinician.ok());
+
+  Result<CareTeam> team = store_->CreateCareTeam({0, "Pain clinic", T0()});
+  ASSERT_TRUE(team.ok());
+  EXPECT_GT(team->id, 0);
+  ASSERT_TRUE(store_->AddCareTeamMember(team->id, clinician_.id, T0()).ok());
+  ASSERT_TRUE(store_->AddCareTeamMember(team->id, pharmacist->id, T0()).ok());
+  ASSERT_TRUE(store_->AddCareTeamPatient(team->id, patient2_.id, T0()).ok());
+
+  // Refusals.
+  EXPECT_EQ(store_->AddCareTeamMember(team->id, clinician_.id, T0()).code(), Code::kConflict);
+  EXPECT_EQ(store_->AddCareTeamMember(team->id, admin->id, T0()).field(), "user_id");
+  EXPECT_EQ(store_->AddCareTeamMember(team->id, patient_user_.id, T0()).field(), "user_id");
+  EXPECT_EQ(store_->AddCareTeamMember(team->id, 9999, T0()).code(), Code::kNotFound);
+  EXPECT_EQ(store_->AddCareTeamMember(9999, clinician_.id, T0()).code(), Code::kNotFound);
+  EXPECT_EQ(store_->AddCareTeamPatient(team->id, patient2_.id, T0()).code(), Code::kConflict);
+  EXPECT_EQ(store_->AddCareTeamPatient(team->id, 9999, T0()).code(), Code::kNotFound);
+
+  auto visible = [&](Id user) {
+    std::vector<Id> ids;
+    Result<std::vector<Patient>> ps = store_->ListVisiblePatients(user);
+    EXPECT_TRUE(ps.ok()) << ps.status().ToString();
+    if (ps.ok()) {
+      for (const Patient& p : *ps) ids.push_back(p.id);
+    }
+    return ids;
+  };
+  EXPECT_THAT(visible(patient_user_.id), ElementsAre(patient1_.id));
+  EXPECT_THAT(visible(clinician_.id), ElementsAre(patient2_.id));
+  EXPECT_THAT(visible(pharmacist->id), ElementsAre(patient2_.id));
+  EXPECT_THAT(visible(other_clinician->id), ElementsAre());
+  EXPECT_THAT(visible(researcher->id), ElementsAre());
+  EXPECT_THAT(visible(admin->id), ElementsAre());
+  EXPECT_EQ(store_->ListVisiblePatients(9999).status().code(), Code::kNotFound);
+
+  // CanSeePatient agrees with ListVisiblePatients for every pair.
+  for (Id user : {patient_user_.id, clinician_.id, pharmacist->id, other_clinician->id, researcher->id, admin->id}) {
+    const std::vector<Id> v = visible(user);
+    for (Id patient : {patient1_.id, patient2_.id, Id{9999}}) {
+      Result<bool> can = store_->CanSeePatient(user, patient);
+      ASSERT_TRUE(can.ok());
+      EXPECT_EQ(*can, std::find(v.begin(), v.end(), patient) != v.end()) << user << " " << patient;
+    }
+  }
+  Result<bool> ghost = store_->CanSeePatient(9999, patient1_.id);
+  ASSERT_TRUE(ghost.ok());
+  EXPECT_FALSE(*ghost);
+
+  // A disabled clinician sees nobody.
+  User disabled = clinician_;
+  disabled.disabled = true;
+  ASSERT_TRUE(store_->UpdateUser(disabled).ok());
+  EXPECT_THAT(visible(clinician_.id), ElementsAre());
+  EXPECT_FALSE(*store_->CanSeePatient(clinician_.id, patient2_.id));
+
+  // Membership and patient lists; removal.
+  Result<std::vector<CareTeamMember>> members = store_->ListCareTeamMembers(team->id);
+  ASSERT_TRUE(members.ok());
+  ASSERT_EQ(members->size(), 2u);
+  Result<std::vector<Patient>> team_patients = store_->ListCareTeamPatients(team->id);
+  ASSERT_TRUE(team_patients.ok());
+  ASSERT_EQ(team_patients->size(), 1u);
+  EXPECT_EQ((*team_patients)[0].id, patient2_.id);
+  ASSERT_TRUE(store_->RemoveCareTeamPatient(team->id, patient2_.id).ok());
+  EXPECT_THAT(visible(pharmacist->id), ElementsAre());
+  EXPECT_EQ(store_->RemoveCareTeamPatient(team->id, patient2_.id).code(), Code::kNotFound);
+  ASSERT_TRUE(store_->RemoveCareTeamMember(team->id, pharmacist->id).ok());
+  EXPECT_EQ(store_->RemoveCareTeamMember(team->id, pharmacist->id).code(), Code::kNotFound);
+
+  Result<std::vector<CareTeam>> teams = store_->ListCareTeams();
+  ASSERT_TRUE(teams.ok());
+  ASSERT_EQ(teams->size(), 1u);
+  EXPECT_EQ((*teams)[0].name, "Pain clinic");
+  EXPECT_EQ(store_->GetCareTeam(9999).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->CreateCareTeam({0, "", T0()}).status().field(), "name");
+}
+
+// ---- Sessions and login throttling ---------------------------------------------------------------
+
+TEST_P(StoreContractTest, SessionsExpireExtendAndDelete) {
+  Seed();
+  ASSERT_TRUE(store_->CreateSession({"h1", patient_user_.id, T0(), At(100), std::string("c1")}).ok());
+  ASSERT_TRUE(store_->CreateSession({"h2", patient_user_.id, T0(), At(50), std::nullopt}).ok());
+  ASSERT_TRUE(store_->CreateSession({"h3", clinician_.id, T0(), At(500), std::nullopt}).ok());
+  EXPECT_EQ(store_->CreateSession({"h1", clinician_.id, T0(), At(100), std::nullopt}).code(), Code::kConflict);
+  EXPECT_EQ(store_->CreateSession({"h9", 9999, T0(), At(100), std::nullopt}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->CreateSession({"", clinician_.id, T0(), At(100), std::nullopt}).field(), "token_hash");
+
+  Result<Session> s = store_->FindSession("h1", At(99));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->user_id, patient_user_.id);
+  EXPECT_EQ(s->csrf_token_hash, std::optional<std::string>("c1"));
+  EXPECT_EQ(s->expires_at, At(100));
+  EXPECT_EQ(store_->FindSession("h1", At(100)).status().code(), Code::kNotFound);  // expired
+  ASSERT_TRUE(store_->ExtendSession("h1", At(200)).ok());
+  EXPECT_TRUE(store_->FindSession("h1", At(150)).ok());
+  EXPECT_EQ(store_->ExtendSession("nope", At(200)).code(), Code::kNotFound);
+
+  Result<int64_t> expired = store_->DeleteExpiredSessions(At(60));
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, 1);  // h2
+  Result<int64_t> of_user = store_->DeleteSessionsOfUser(patient_user_.id);
+  ASSERT_TRUE(of_user.ok());
+  EXPECT_EQ(*of_user, 1);  // h1
+  ASSERT_TRUE(store_->DeleteSession("h3").ok());
+  ASSERT_TRUE(store_->DeleteSession("h3").ok());  // idempotent
+  EXPECT_EQ(store_->FindSession("h3", T0()).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, CountsLoginFailuresPerKey) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->RecordLoginFailure("user:ada", At(i * 60)).ok());
+  ASSERT_TRUE(store_->RecordLoginFailure("user:bob", At(0)).ok());
+  EXPECT_EQ(*store_->CountLoginFailures("user:ada", T0()), 3);
+  EXPECT_EQ(*store_->CountLoginFailures("user:ada", At(60)), 2);
+  EXPECT_EQ(*store_->CountLoginFailures("user:nobody", T0()), 0);
+  Result<int64_t> pruned = store_->DeleteLoginFailuresBefore(At(60));
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 2);  // ada at 0 and bob at 0
+  ASSERT_TRUE(store_->ClearLoginFailures("user:ada").ok());
+  EXPECT_EQ(*store_->CountLoginFailures("user:ada", T0()), 0);
+  EXPECT_EQ(store_->RecordLoginFailure("", T0()).field(), "key");
+}
+
+// ---- Clinical objects ----------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, MedicationsAndConditionsBelongToTheirPatient) {
+  Seed();
+  Medication m;
+  m.patient_id = patient1_.id;
+  m.name = "tramadol";
+  m.details_json = R"({"dose_mg": 50, "route": "oral"})";
+  m.recorded_by = clinician_.id;
+  m.recorded_at = T0();
+  Result<Medication> created = store_->CreateMedication(m);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  Result<Medication> got = store_->GetMedication(patient1_.id, created->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->name, "tramadol");
+  EXPECT_EQ(got->details_json, m.details_json);  // the text exactly as given
+  EXPECT_TRUE(got->active);
+  // Another patient's id with this medication id: not found.
+  EXPECT_EQ(store_->GetMedication(patient2_.id, created->id).status().code(), Code::kNotFound);
+
+  Medication changed = *created;
+  changed.active = false;
+  ASSERT_TRUE(store_->UpdateMedication(changed).ok());
+  EXPECT_FALSE(store_->GetMedication(patient1_.id, created->id)->active);
+  changed.patient_id = patient2_.id;
+  EXPECT_EQ(store_->UpdateMedication(changed).code(), Code::kNotFound);
+
+  m.details_json = "{not json";
+  EXPECT_EQ(store_->CreateMedication(m).status().field(), "details_json");
+  m.details_json = "{}";
+  m.patient_id = 9999;
+  EXPECT_EQ(store_->CreateMedication(m).status().code(), Code::kNotFound);
+  m.patient_id = patient1_.id;
+  m.recorded_by = 9999;
+  EXPECT_EQ(store_->CreateMedication(m).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ListMedications(patient1_.id)->size(), 1u);
+  EXPECT_TRUE(store_->ListMedications(patient2_.id)->empty());
+
+  Condition c;
+  c.patient_id = patient1_.id;
+  c.name = "fibromyalgia";
+  c.details_json = R"({"icd10": "M79.7"})";
+  c.recorded_by = clinician_.id;
+  c.recorded_at = T0();
+  Result<Condition> cond = store_->CreateCondition(c);
+  ASSERT_TRUE(cond.ok());
+  EXPECT_EQ(store_->GetCondition(patient1_.id, cond->id)->details_json, c.details_json);
+  EXPECT_EQ(store_->GetCondition(patient2_.id, cond->id).status().code(), Code::kNotFound);
+  Condition cc = *cond;
+  cc.name = "fibromyalgia (ACR 2016)";
+  ASSERT_TRUE(store_->UpdateCondition(cc).ok());
+  EXPECT_EQ(store_->ListConditions(patient1_.id)->at(0).name, "fibromyalgia (ACR 2016)");
+}
+
+TEST_P(StoreContractTest, ScreeningsKeepInputResultAndVerdict) {
+  Seed();
+  Screening s;
+  s.patient_id = patient1_.id;
+  s.input_json = R"({"medications":["tramadol"]})";
+  s.result_json = R"({"findings":[{"rule":"opioid"}]})";
+  s.verdict = "contraindicated";
+  s.recorded_by = clinician_.id;
+  s.recorded_at = T0();
+  Result<Screening> created = store_->CreateScreening(s);
+  ASSERT_TRUE(created.ok());
+  Result<Screening> got = store_->GetScreening(patient1_.id, created->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->input_json, s.input_json);
+  EXPECT_EQ(got->result_json, s.result_json);
+  EXPECT_EQ(got->verdict, "contraindicated");
+  EXPECT_EQ(store_->GetScreening(patient2_.id, created->id).status().code(), Code::kNotFound);
+  s.verdict = "";
+  EXPECT_EQ(store_->CreateScreening(s).status().field(), "verdict");
+  s.verdict = "eligible";
+  s.result_json = "";
+  EXPECT_EQ(store_->CreateScreening(s).status().field(), "result_json");
+  EXPECT_EQ(store_->ListScreenings(patient1_.id)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, CoursesKeepEveryPlanAdjustmentWithItsReason) {
+  Seed();
+  Result<Course> course = store_->CreateCourse(MakeCourse(patient1_.id));
+  ASSERT_TRUE(course.ok()) << course.status().ToString();
+  EXPECT_EQ(course->status, CourseStatus::kPlanned);
+  EXPECT_EQ(course->updated_at, T0());
+
+  PlanAdjustment a;
+  a.patient_id = patient1_.id;
+  a.course_id = course->id;
+  a.reason = "vivid dreams at 1.5 mg: hold the step";
+  a.plan_json = R"({"steps":[{"day":1,"dose_ug":500},{"day":15,"dose_ug":1000}]})";
+  a.recorded_by = clinician_.id;
+  a.recorded_at = At(86400);
+  Result<PlanAdjustment> adj = store_->AdjustCourse(a);
+  ASSERT_TRUE(adj.ok()) << adj.status().ToString();
+  a.reason = "tolerated: resume";
+  a.plan_json = R"({"steps":[{"day":1,"dose_ug":1500}]})";
+  a.recorded_at = At(2 * 86400);
+  ASSERT_TRUE(store_->AdjustCourse(a).ok());
+
+  Result<Course> now = store_->GetCourse(patient1_.id, course->id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->plan_json, a.plan_json);
+  EXPECT_EQ(now->updated_at, At(2 * 86400));
+  Result<std::vector<PlanAdjustment>> history = store_->ListPlanAdjustments(patient1_.id, course->id);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].reason, "vivid dreams at 1.5 mg: hold the step");
+  EXPECT_EQ((*history)[1].reason, "tolerated: resume");
+
+  a.patient_id = patient2_.id;  // the course is not patient 2's
+  EXPECT_EQ(store_->AdjustCourse(a).status().code(), Code::kNotFound);
+  a.patient_id = patient1_.id;
+  a.reason = "";
+  EXPECT_EQ(store_->AdjustCourse(a).status().field(), "reason");
+
+  ASSERT_TRUE(store_->SetCourseStatus(patient1_.id, course->id, CourseStatus::kActive, Day(2026, 12, 1), At(5)).ok());
+  now = store_->GetCourse(patient1_.id, course->id);
+  EXPECT_EQ(now->status, CourseStatus::kActive);
+  EXPECT_EQ(now->start_date, std::optional<LocalDate>(Day(2026, 12, 1)));
+  ASSERT_TRUE(store_->SetCourseStatus(patient1_.id, course->id, CourseStatus::kPaused, std::nullopt, At(6)).ok());
+  now = store_->GetCourse(patient1_.id, course->id);
+  EXPECT_EQ(now->status, CourseStatus::kPaused);
+  EXPECT_EQ(now->start_date, std::optional<LocalDate>(Day(2026, 12, 1)));  // kept
+  EXPECT_EQ(store_->SetCourseStatus(patient2_.id, course->id, CourseStatus::kActive, std::nullopt, At(7)).code(),
+            Code::kNotFound);
+  EXPECT_EQ(store_->ListCourses(patient1_.id)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, PrescriptionsFollowTheirCourseAndPharmacy) {
+  Seed();
+  Result<Course> course = store_->CreateCourse(MakeCourse(patient1_.id));
+  Result<Course> other = store_->CreateCourse(MakeCourse(patient2_.id));
+  ASSERT_TRUE(course.ok() && other.ok());
+  Prescription rx;
+  rx.patient_id = patient1_.id;
+  rx.course_id = course->id;
+  rx.pharmacy = "Apotek 1 Storgata";
+  rx.formulation_json = R"({"strength_ug_per_ml":1000,"form":"oral_solution"})";
+  rx.recorded_by = clinician_.id;
+  rx.recorded_at = T0();
+  Result<Prescription> created = store_->CreatePrescription(rx);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->status, PrescriptionStatus::kIssued);
+
+  rx.course_id = other->id;  // patient 2's course for patient 1: refused
+  EXPECT_EQ(store_->CreatePrescription(rx).status().code(), Code::kNotFound);
+
+  User u;
+  u.username = "pharma";
+  u.role = Role::kPharmacist;
+  u.password_hash = "h";
+  Result<User> pharmacist = store_->CreateUser(u);
+  ASSERT_TRUE(pharmacist.ok());
+  ASSERT_TRUE(
+      store_->SetPrescriptionStatus(patient1_.id, created->id, PrescriptionStatus::kVerified, pharmacist->id, At(10))
+          .ok());
+  ASSERT_TRUE(
+      store_->SetPrescriptionStatus(patient1_.id, created->id, PrescriptionStatus::kDispensed, std::nullopt, At(20))
+          .ok());
+  Result<Prescription> got = store_->GetPrescription(patient1_.id, created->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status, PrescriptionStatus::kDispensed);
+  EXPECT_EQ(got->pharmacist_user_id, std::optional<Id>(pharmacist->id));  // kept
+  EXPECT_EQ(got->updated_at, At(20));
+  EXPECT_EQ(got->formulation_json, rx.formulation_json);
+  EXPECT_EQ(
+      store_->SetPrescriptionStatus(patient1_.id, created->id, PrescriptionStatus::kCancelled, 9999, At(30)).code(),
+      Code::kNotFound);
+  EXPECT_EQ(store_->GetPrescription(patient2_.id, created->id).status().code(), Code::kNotFound);
+
+  Result<std::vector<Prescription>> queue = store_->ListPrescriptionsForPharmacy("Apotek 1 Storgata");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);
+  EXPECT_TRUE(store_->ListPrescriptionsForPharmacy("elsewhere")->empty());
+  EXPECT_EQ(store_->ListPrescriptions(patient1_.id)->size(), 1u);
+}
+
+TEST_P(StoreContractTest, DoseLogIsIdempotentByClientId) {
+  Seed();
+  DoseLogEntry d;
+  d.patient_id = patient1_.id;
+  d.local_date = Day(2026, 11, 20);
+  d.local_time = TimeOfDay{22 * 60 + 30};
+  d.dose_micrograms_hcl = 1500;
+  d.client_id = "dose-1";
+  d.note = "with water";
+  d.recorded_by = patient_user_.id;
+  d.recorded_at = T0();
+  Result<DoseLogEntry> first = store_->AddDoseLogEntry(d);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  d.note = "replayed";  // a replay returns the stored entry unchanged
+  Result<DoseLogEntry> again = store_->AddDoseLogEntry(d);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, first->id);
+  EXPECT_EQ(again->note, "with water");
+  d.dose_micrograms_hcl = 3000;  // same client id, different dose
+  EXPECT_EQ(store_->AddDoseLogEntry(d).status().code(), Code::kConflict);
+
+  d.client_id.reset();
+  d.local_time.reset();
+  d.local_date = Day(2026, 11, 21);
+  d.taken = false;
+  d.dose_micrograms_hcl = 0;
+  ASSERT_TRUE(store_->AddDoseLogEntry(d).ok());
+  d.dose_micrograms_hcl = -1;
+  EXPECT_EQ(store_->AddDoseLogEntry(d).status().field(), "dose_micrograms_hcl");
+
+  Result<std::vector<DoseLogEntry>> log = store_->ListDoseLog(patient1_.id, Day(2026, 11, 1), Day(2026, 11, 30));
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].local_date, Day(2026, 11, 20));
+  EXPECT_EQ((*log)[0].local_time->minutes, 22 * 60 + 30);
+  EXPECT_EQ((*log)[0].dose_micrograms_hcl, 1500);
+  EXPECT_FALSE((*log)[1].taken);
+  EXPECT_FALSE((*log)[1].local_time.has_value());
+  EXPECT_EQ(store_->ListDoseLog(patient1_.id, Day(2026, 11, 21), Day(2026, 11, 21))->size(), 1u);
+  EXPECT_EQ(store_->ListDoseLog(patient1_.id, Day(2026, 11, 30), Day(2026, 11, 1)).status().field(), "to");
+  EXPECT_TRUE(store_->ListDoseLog(patient2_.id, Day(2026, 11, 1), Day(2026, 11, 30))->empty());
+}
+
+TEST_P(StoreContractTest, InstrumentResponsesAndAdverseEvents) {
+  Seed();
+  InstrumentResponse r;
+  r.patient_id = patient1_.id;
+  r.instrument = "fiqr";
+  r.local_date = Day(2026, 11, 1);
+  r.answers_json = "[5,5,5]";
+  r.scores_json = R"({"total":42.5})";
+  r.client_id = "fiqr-1";
+  r.recorded_by = patient_user_.id;
+  r.recorded_at = T0();
+  Result<InstrumentResponse> first = store_->CreateInstrumentResponse(r);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  Result<InstrumentResponse> replay = store_->CreateInstrumentResponse(r);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->id, first->id);
+  r.answers_json = "[1,1,1]";
+  EXPECT_EQ(store_->CreateInstrumentResponse(r).status().code(), Code::kConflict);
+  r.client_id.reset();
+  r.instrument = "pgic";
+  r.answers_json = "[6]";
+  ASSERT_TRUE(store_->CreateInstrumentResponse(r).ok());
+  EXPECT_EQ(store_->ListInstrumentResponses(patient1_.id)->size(), 2u);
+  Result<std::vector<InstrumentResponse>> fiqr = store_->ListInstrumentResponses(patient1_.id, "fiqr");
+  ASSERT_EQ(fiqr->size(), 1u);
+  EXPECT_EQ((*fiqr)[0].scores_json, R"({"total":42.5})");
+  EXPECT_EQ(store_->GetInstrumentResponse(patient2_.id, first->id).status().code(), Code::kNotFound);
+
+  AdverseEvent ae;
+  ae.patient_id = patient1_.id;
+  ae.onset_date = Day(2026, 11, 3);
+  ae.description = "vivid dreams";
+  ae.severity = Severity::kModerate;
+  ae.recorded_by = clinician_.id;
+  ae.recorded_at = T0();
+  Result<AdverseEvent> created = store_->CreateAdverseEvent(ae);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  Result<AdverseEvent> got = store_->GetAdverseEvent(patient1_.id, created->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->severity, Severity::kModerate);
+  EXPECT_EQ(got->onset_date, Day(2026, 11, 3));
+  EXPECT_FALSE(got->serious);
+  EXPECT_EQ(store_->GetAdverseEvent(patient2_.id, created->id).status().code(), Code::kNotFound);
+  ae.course_id = 9999;
+  EXPECT_EQ(store_->CreateAdverseEvent(ae).status().code(), Code::kNotFound);
+  ae.course_id.reset();
+  ae.description = "";
+  EXPECT_EQ(store_->CreateAdverseEvent(ae).status().field(), "description");
+  EXPECT_EQ(store_->ListAdverseEvents(patient1_.id)->size(), 1u);
+}
+
+// ---- Diary ---------------------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, DiaryUpsertCreatesReplaysAndUpdatesWithHistory) {
+  Seed();
+  const LocalDate d = Day(2026, 11, 20);
+  Result<DiaryUpsertResult> created = store_->UpsertDiary(Diary(d, "c-1", R"({"pain":6,"sleep":4})"));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->outcome, DiaryUpsertOutcome::kCreated);
+  EXPECT_EQ(created->entry.revision, 1);
+  EXPECT_EQ(created->entry.created_at, T0());
+
+  // The same write again (a retry after a lost response): nothing changes.
+  DiaryEntry replay = Diary(d, "c-1", R"({"sleep": 4, "pain": 6})");  // same value, other spelling
+  replay.recorded_at = At(60);
+  Result<DiaryUpsertResult> replayed = store_->UpsertDiary(replay);
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  EXPECT_EQ(replayed->outcome, DiaryUpsertOutcome::kReplayed);
+  EXPECT_EQ(replayed->entry.revision, 1);
+  EXPECT_EQ(replayed->entry.items_json, R"({"pain":6,"sleep":4})");
+  EXPECT_EQ(replayed->entry.recorded_at, T0());
+
+  // An edit: revision 2, revision 1 kept.
+  DiaryEntry edit = Diary(d, "c-2", R"({"pain":5,"sleep":4})");
+  edit.recorded_at = At(120);
+  Result<DiaryUpsertResult> updated = store_->UpsertDiary(edit);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->outcome, DiaryUpsertOutcome::kUpdated);
+  EXPECT_EQ(updated->entry.revision, 2);
+  EXPECT_EQ(updated->entry.created_at, T0());
+
+  // A late replay of the first write does not undo the edit.
+  Result<DiaryUpsertResult> late = store_->UpsertDiary(Diary(d, "c-1", R"({"pain":6,"sleep":4})"));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->outcome, DiaryUpsertOutcome::kReplayed);
+  EXPECT_EQ(late->entry.revision, 2);
+  EXPECT_EQ(late->entry.items_json, R"({"pain":5,"sleep":4})");
+
+  Result<DiaryEntry> current = store_->GetDiary(patient1_.id, d);
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->items_json, R"({"pain":5,"sleep":4})");
+  EXPECT_EQ(current->client_id, "c-2");
+  EXPECT_EQ(current->recorded_at, At(120));
+  Result<std::vector<DiaryEntry>> history = store_->ListDiaryRevisions(patient1_.id, d);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].revision, 1);
+  EXPECT_EQ((*history)[0].items_json, R"({"pain":6,"sleep":4})");
+  EXPECT_EQ((*history)[1].revision, 2);
+  EXPECT_EQ((*history)[1].created_at, T0());
+}
+
+TEST_P(StoreContractTest, DiaryRefusesClientIdReuseAndStaleRevisions) {
+  Seed();
+  const LocalDate d = Day(2026, 11, 20);
+  ASSERT_TRUE(store_->UpsertDiary(Diary(d, "c-1", R"({"pain":6})")).ok());
+  Result<DiaryUpsertResult> other_items = store_->UpsertDiary(Diary(d, "c-1", R"({"pain":2})"));
+  EXPECT_EQ(other_items.status().code(), Code::kConflict);
+  EXPECT_THAT(other_items.status().message(), HasSubstr("client_id"));
+  Result<DiaryUpsertResult> other_day = store_->UpsertDiary(Diary(Day(2026, 11, 21), "c-1", R"({"pain":6})"));
+  EXPECT_EQ(other_day.status().code(), Code::kConflict);
+
+  Result<DiaryUpsertResult> stale = store_->UpsertDiary(Diary(d, "c-2", R"({"pain":3})"), 0);
+  EXPECT_EQ(stale.status().code(), Code::kConflict);
+  EXPECT_THAT(stale.status().message(), HasSubstr("expected_revision"));
+  Result<DiaryUpsertResult> fresh = store_->UpsertDiary(Diary(d, "c-2", R"({"pain":3})"), 1);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->entry.revision, 2);
+  Result<DiaryUpsertResult> create_expecting_none = store_->UpsertDiary(Diary(Day(2026, 11, 22), "c-3", "{}"), 0);
+  ASSERT_TRUE(create_expecting_none.ok());
+  EXPECT_EQ(create_expecting_none->outcome, DiaryUpsertOutcome::kCreated);
+
+  EXPECT_EQ(store_->UpsertDiary(Diary(d, "", "{}")).status().field(), "client_id");
+  EXPECT_EQ(store_->UpsertDiary(Diary(d, "c-9", "[1,")).status().field(), "items_json");
+  DiaryEntry wrong_patient = Diary(d, "c-9", "{}");
+  wrong_patient.patient_id = 9999;
+  EXPECT_EQ(store_->UpsertDiary(wrong_patient).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetDiary(patient2_.id, d).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, DiaryListsByDateRange) {
+  Seed();
+  for (int day = 1; day <= 5; ++day) {
+    ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, day), "c-" + std::to_string(day), "{}")).ok());
+  }
+  DiaryEntry other = Diary(Day(2026, 11, 3), "p2-3", "{}");
+  other.patient_id = patient2_.id;
+  ASSERT_TRUE(store_->UpsertDiary(other).ok());
+  Result<std::vector<DiaryEntry>> week = store_->ListDiary(patient1_.id, Day(2026, 11, 2), Day(2026, 11, 4));
+  ASSERT_TRUE(week.ok());
+  ASSERT_EQ(week->size(), 3u);
+  EXPECT_EQ((*week)[0].local_date, Day(2026, 11, 2));
+  EXPECT_EQ((*week)[2].local_date, Day(2026, 11, 4));
+  for (const DiaryEntry& e : *week) EXPECT_EQ(e.patient_id, patient1_.id);
+  EXPECT_EQ(store_->ListDiary(patient1_.id, Day(2026, 11, 4), Day(2026, 11, 2)).status().field(), "to");
+}
+
+TEST_P(StoreContractTest, DiaryBatchIsAllOrNothing) {
+  Seed();
+  std::vector<DiaryEntry> batch = {Diary(Day(2026, 11, 1), "b-1", "{}"), Diary(Day(2026, 11, 2), "b-2", "{}")};
+  Result<std::vector<DiaryUpsertResult>> ok = store_->UpsertDiaryBatch(batch);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[1].outcome, DiaryUpsertOutcome::kCreated);
+
+  // A malformed second entry: refused before anything is written, and named.
+  std::vector<DiaryEntry> bad = {Diary(Day(2026, 11, 3), "b-3", "{}"), Diary(Day(2026, 11, 4), "b-4", "nope")};
+  EXPECT_EQ(store_->UpsertDiaryBatch(bad).status().field(), "[1].items_json");
+  // A second entry that fails inside the database (patient missing): the first is rolled back.
+  bad[1].items_json = "{}";
+  bad[1].patient_id = 9999;
+  EXPECT_EQ(store_->UpsertDiaryBatch(bad).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetDiary(patient1_.id, Day(2026, 11, 3)).status().code(), Code::kNotFound);
+}
+
+// ---- Transactions --------------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, RunInTransactionCommitsOrRollsBackTogether) {
+  Seed();
+  // Commit: a patient and their user appear together.
+  Id new_patient = 0;
+  Status committed = store_->RunInTransaction([&](Store& tx) -> Status {
+    Patient p;
+    p.display_name = "Lin";
+    p.time_zone = "Asia/Tokyo";
+    LDN_ASSIGN_OR_RETURN(Patient created, tx.CreatePatient(p));
+    new_patient = created.id;
+    User u;
+    u.username = "lin";
+    u.role = Role::kPatient;
+    u.patient_id = created.id;
+    u.password_hash = "h";
+    return tx.CreateUser(u).status();
+  });
+  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  EXPECT_TRUE(store_->GetPatient(new_patient).ok());
+  EXPECT_EQ(store_->GetUserByUsername("lin")->patient_id, new_patient);
+
+  // Rollback: the username is taken, so the patient made before it disappears too.
+  Id doomed = 0;
+  Status rolled_back = store_->RunInTransaction([&](Store& tx) -> Status {
+    Patient p;
+    p.display_name = "Mo";
+    p.time_zone = "UTC";
+    LDN_ASSIGN_OR_RETURN(Patient created, tx.CreatePatient(p));
+    doomed = created.id;
+    User u;
+    u.username = "lin";
+    u.role = Role::kPatient;
+    u.patient_id = created.id;
+    u.password_hash = "h";
+    return tx.CreateUser(u).status();
+  });
+  EXPECT_EQ(rolled_back.code(), Code::kConflict);
+  ASSERT_GT(doomed, 0);
+  EXPECT_EQ(store_->GetPatient(doomed).status().code(), Code::kNotFound);
+
+  // A failed call inside a body undoes only itself; the body may carry on and commit.
+  Status carried_on = store_->RunInTransaction([&](Store& tx) -> Status {
+    EXPECT_EQ(tx.CreateUser(User{0, "dr.who", Role::kClinician, std::nullopt, "h", false, T0()}).status().code(),
+              Code::kConflict);
+    LDN_RETURN_IF_ERROR(tx.UpsertDiary(Diary(Day(2026, 11, 9), "t-1", "{}")).status());
+    // Nested transactions are savepoints.
+    Status inner = tx.RunInTransaction([&](Store& inner_tx) -> Status {
+      LDN_RETURN_IF_ERROR(inner_tx.UpsertDiary(Diary(Day(2026, 11, 10), "t-2", "{}")).status());
+      return Status::Conflict("changed my mind");
+    });
+    EXPECT_EQ(inner.code(), Code::kConflict);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(carried_on.ok()) << carried_on.ToString();
+  EXPECT_TRUE(store_->GetDiary(patient1_.id, Day(2026, 11, 9)).ok());
+  EXPECT_EQ(store_->GetDiary(patient1_.id, Day(2026, 11, 10)).status().code(), Code::kNotFound);
+}
+
+// ---- Audit ---------------------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, AuditAppendsAHashChain) {
+  Seed();
+  Result<AuditEvent> first = store_->AppendAudit(Audit("diary.read", patient1_.id));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->seq, 1);
+  EXPECT_EQ(first->prev_hash, kAuditGenesisHash);
+  EXPECT_EQ(first->hash, AuditHash(kAuditGenesisHash, *first));
+  EXPECT_EQ(first->hash.size(), 64u);
+
+  AuditEvent anonymous = Audit("session.create", std::nullopt);
+  anonymous.actor_user_id.reset();
+  anonymous.role = "anonymous";
+  anonymous.outcome = "denied";
+  anonymous.detail = "bad password";
+  Result<std::vector<AuditEvent>> batch =
+      store_->AppendAuditBatch({anonymous, Audit("diary.write", patient2_.id), Audit("diary.read", patient2_.id)});
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 3u);
+  EXPECT_EQ((*batch)[0].seq, 2);
+  EXPECT_EQ((*batch)[0].prev_hash, first->hash);
+  EXPECT_EQ((*batch)[2].seq, 4);
+
+  Result<std::vector<AuditEvent>> all = store_->ListAudit({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[1].role, "anonymous");
+  EXPECT_FALSE((*all)[1].actor_user_id.has_value());
+  EXPECT_EQ((*all)[1].detail, "bad password");
+  EXPECT_EQ((*all)[3].hash, (*batch)[2].hash);
+
+  AuditQuery q;
+  q.patient_id = patient2_.id;
+  Result<std::vector<AuditEvent>> p2 = store_->ListAudit(q);
+  ASSERT_TRUE(p2.ok());
+  ASSERT_EQ(p2->size(), 2u);
+  EXPECT_EQ((*p2)[0].seq, 3);
+  q.after_seq = 3;
+  EXPECT_EQ(store_->ListAudit(q)->size(), 1u);
+  AuditQuery by_actor;
+  by_actor.actor_user_id = clinician_.id;
+  by_actor.limit = 2;
+  Result<std::vector<AuditEvent>> limited = store_->ListAudit(by_actor);
+  ASSERT_EQ(limited->size(), 2u);
+  EXPECT_EQ((*limited)[1].seq, 3);
+  by_actor.limit = 0;
+  EXPECT_EQ(store_->ListAudit(by_actor).status().field(), "limit");
+
+  Result<AuditVerification> v = store_->VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->events_checked, 4);
+
+  AuditEvent bad = Audit("", patient1_.id);
+  EXPECT_EQ(store_->AppendAudit(bad).status().field(), "action");
+  EXPECT_EQ(store_->AppendAuditBatch({Audit("x", std::nullopt), bad}).status().field(), "[1].action");
+  EXPECT_EQ(store_->ListAudit({})->size(), 4u);  // the batch wrote nothing
+}
+
+TEST_P(StoreContractTest, EmptyAuditVerifies) {
+  Result<AuditVerification> v = store_->VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok);
+  EXPECT_EQ(v->events_checked, 0);
+}
+
+// ---- Concurrency ---------------------------------------------------------------------------------
+
+// Several threads edit the same few days and append audit events at once: no write is lost, the
+// revisions of each day are 1..n without gaps, and the audit chain stays one unbroken chain.
+TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
+  Seed();
+  constexpr int kThreads = 4;
+  constexpr int kWritesPerThread = 15;
+  constexpr int kDays = 3;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        DiaryEntry e = Diary(Day(2026, 11, 1 + (i % kDays)), id, R"({"pain":)" + std::to_string(i % 10) + "}");
+        if (!store_->UpsertDiary(e).ok()) ++failures[t];
+        if (!store_->AppendAudit(Audit("diary.write", patient1_.id)).ok()) ++failures[t];
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+
+  int revisions_total = 0;
+  for (int d = 1; d <= kDays; ++d) {
+    Result<std::vector<DiaryEntry>> revs = store_->ListDiaryRevisions(patient1_.id, Day(2026, 11, d));
+    ASSERT_TRUE(revs.ok());
+    for (size_t r = 0; r < revs->size(); ++r) EXPECT_EQ((*revs)[r].revision, static_cast<int>(r) + 1);
+    Result<DiaryEntry> current = store_->GetDiary(patient1_.id, Day(2026, 11, d));
+    ASSERT_TRUE(current.ok());
+    EXPECT_EQ(current->revision, static_cast<int>(revs->size()));
+    revisions_total += static_cast<int>(revs->size());
+  }
+  EXPECT_EQ(revisions_total, kThreads * kWritesPerThread);
+  Result<AuditVerification> v = store_->VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->events_checked, kThreads * kWritesPerThread);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, LDN_STORE_TEST_BACKENDS, testing::BackendName);
+
+}  // namespace
+}  // namespace ldn::store

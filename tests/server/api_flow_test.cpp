@@ -1,0 +1,243 @@
+// End-to-end behaviour of the API on a real server: the diary's idempotency, revisions and
+// optimistic concurrency, the batch's all-or-none, screening from the record, plans and their
+// adjustment, the prescription workflow, instruments, the analysis and its PDF, the audit trail
+// and the logs.
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "server_fixture.h"
+
+namespace ldn::testing {
+namespace {
+
+using store::Role;
+using J = nlohmann::json;
+
+class ApiFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_file_ = std::tmpfile();
+    f_ = std::make_unique<ServerFixture>(server::ApiOptions{}, server::HttpServerOptions{}, log_file_);
+    const auto now = f_->clock().Now();
+    const store::User doc = f_->AddUser("doc", Role::kClinician);
+    const store::User pharm = f_->AddUser("pharm", Role::kPharmacist);
+    const store::User pat = f_->AddUser("pat", Role::kPatient, "Flow Patient");
+    auto team = f_->store().CreateCareTeam({0, "Team", now});
+    ASSERT_TRUE(team.ok());
+    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, doc.id, now).ok());
+    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, pharm.id, now).ok());
+    ASSERT_TRUE(f_->store().AddCareTeamPatient(team->id, *pat.patient_id, now).ok());
+    patient_ = *pat.patient_id;
+    doc_ = f_->Login("doc").token;
+    pharm_ = f_->Login("pharm").token;
+    pat_ = f_->Login("pat").token;
+    ASSERT_FALSE(doc_.empty() || pharm_.empty() || pat_.empty());
+  }
+  void TearDown() override {
+    f_.reset();
+    std::fclose(log_file_);
+  }
+  std::string P(const std::string& rest = "") const { return "/api/v1/patients/" + std::to_string(patient_) + rest; }
+  std::string Log() {
+    std::fflush(log_file_);
+    std::rewind(log_file_);
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, log_file_)) > 0) out.append(buf, n);
+    return out;
+  }
+
+  std::FILE* log_file_ = nullptr;
+  std::unique_ptr<ServerFixture> f_;
+  store::Id patient_ = 0;
+  std::string doc_, pharm_, pat_;
+};
+
+TEST_F(ApiFlowTest, DiaryWritesAreIdempotentKeepRevisionsAndDetectLostUpdates) {
+  const std::string day = P("/diary/2026-11-20");
+  const J first = {{"client_id", "w1"}, {"items", {{"pain", 6}, {"note", "slept badly"}}}};
+  TestResponse r = f_->Send("PUT", day, first.dump(), pat_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["revision"], 1);
+  EXPECT_EQ(r.Json()["outcome"], "created");
+  EXPECT_EQ(r.Header("etag"), "\"1\"");
+  // The same write again (a retry): nothing new.
+  r = f_->Send("PUT", day, first.dump(), pat_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json()["outcome"], "replayed");
+  EXPECT_EQ(r.Json()["revision"], 1);
+  // The same client id with other content is a conflict.
+  EXPECT_EQ(f_->Send("PUT", day, J{{"client_id", "w1"}, {"items", {{"pain", 2}}}}.dump(), pat_).status, 409);
+  // An edit by the clinician makes revision 2 and keeps revision 1.
+  r = f_->Send("PUT", day, J{{"client_id", "w2"}, {"items", {{"pain", 5}}}}.dump(), doc_, {{"If-Match", "\"1\""}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["revision"], 2);
+  // A device that still believes revision 1 is refused.
+  r = f_->Send("PUT", day, J{{"client_id", "w3"}, {"items", {{"pain", 9}}}}.dump(), pat_, {{"If-Match", "\"1\""}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  r = f_->Send("GET", day + "/revisions", "", pat_);
+  ASSERT_EQ(r.status, 200);
+  ASSERT_EQ(r.Json()["revisions"].size(), 2u);
+  EXPECT_EQ(r.Json()["revisions"][0]["items"]["note"], "slept badly");
+  r = f_->Send("GET", day, "", pat_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Json()["items"], J({{"pain", 5}}));
+  EXPECT_EQ(f_->Send("GET", P("/diary/2026-11-19"), "", pat_).status, 404);
+}
+
+TEST_F(ApiFlowTest, BatchIsAllOrNone) {
+  ASSERT_EQ(
+      f_->Send("PUT", P("/diary/2026-11-10"), J{{"client_id", "old"}, {"items", {{"pain", 3}}}}.dump(), pat_).status,
+      201);
+  // The second entry reuses client id "old" for another date: the store refuses, and the first
+  // entry of the batch must not stay written.
+  const J batch = {{"entries",
+                    {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"items", {{"pain", 4}}}},
+                     {{"date", "2026-11-12"}, {"client_id", "old"}, {"items", {{"pain", 5}}}}}}};
+  const TestResponse bad = f_->Send("POST", P("/diary:batch"), batch.dump(), pat_);
+  EXPECT_EQ(bad.status, 409) << bad.body;
+  EXPECT_EQ(f_->Send("GET", P("/diary/2026-11-11"), "", pat_).status, 404);
+  const J good = {{"entries",
+                   {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"items", {{"pain", 4}}}},
+                    {{"date", "2026-11-12"}, {"client_id", "b2"}, {"items", {{"pain", 5}}}}}}};
+  const TestResponse ok = f_->Send("POST", P("/diary:batch"), good.dump(), pat_);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["results"].size(), 2u);
+  const TestResponse list = f_->Send("GET", P("/diary?from=2026-11-01&to=2026-11-30"), "", doc_);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.Json()["entries"].size(), 3u);
+}
+
+TEST_F(ApiFlowTest, ScreeningUsesTheRecordAndFindsTheOpioidWashout) {
+  ASSERT_EQ(f_->Send("POST", P("/medications"),
+                     J{{"name", "tramadol"}, {"active", false}, {"last_taken", "2026-11-20"}}.dump(), pat_)
+                .status,
+            201);
+  const TestResponse r = f_->Send("POST", P("/screenings"), "{}", doc_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const J j = r.Json();
+  EXPECT_EQ(j["input"]["today"], "2026-11-22");  // the patient's local date (Europe/Oslo)
+  EXPECT_EQ(j["input"]["medications"][0]["name"], "tramadol");
+  EXPECT_EQ(j["verdict"], "wait");
+  EXPECT_TRUE(j["result"]["earliest_start"].is_string());
+  EXPECT_EQ(f_->Send("GET", P("/screenings"), "", pharm_).Json()["screenings"].size(), 1u);
+}
+
+TEST_F(ApiFlowTest, CoursePlanAdjustmentAndPrescriptionWorkflow) {
+  TestResponse r =
+      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const int64_t course = r.Json()["id"];
+  const J steps = r.Json()["plan"]["plan"]["steps"];
+  ASSERT_GT(steps.size(), 1u);
+  EXPECT_EQ(steps[0]["start"], "2026-11-01");
+  const J event = {{"type", "side_effects"}, {"date", "2026-11-10"}, {"name", "headache"}, {"days_unsettled", 5}};
+  r = f_->Send("POST", P("/courses/" + std::to_string(course) + "/adjustments"),
+               J{{"reason", "headache for 5 days"}, {"events", {event}}}.dump(), doc_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["plan"]["plan"]["changes"][0]["type"], "halve_dose");
+  r = f_->Send("GET", P("/courses/" + std::to_string(course)), "", pat_);
+  EXPECT_EQ(r.Json()["plan"]["events"].size(), 1u);
+  EXPECT_EQ(f_->Send("GET", P("/courses/" + std::to_string(course) + "/adjustments"), "", pharm_)
+                .Json()["adjustments"]
+                .size(),
+            1u);
+
+  const J rx = {
+      {"course_id", course},
+      {"pharmacy", "Main St"},
+      {"formulation", {{"form", "liquid"}, {"strength_mg", 1}, {"quantity", 100}, {"directions", "see plan"}}}};
+  r = f_->Send("POST", P("/prescriptions"), rx.dump(), doc_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string status = P("/prescriptions/" + std::to_string(r.Json()["id"].get<int64_t>()) + "/status");
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"verified"})", doc_).status, 403);     // clinicians only cancel
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"dispensed"})", pharm_).status, 409);  // not verified yet
+  r = f_->Send("PUT", status, R"({"status":"verified"})", pharm_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["status"], "verified");
+  EXPECT_FALSE(r.Json()["pharmacist_user_id"].is_null());
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"dispensed"})", pharm_).Json()["status"], "dispensed");
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"cancelled"})", doc_).status, 409);
+}
+
+TEST_F(ApiFlowTest, InstrumentsAreScoredByTheClinicalScorers) {
+  const J fiqr = {
+      {"instrument", "fiqr"},
+      {"date", "2026-11-20"},
+      {"answers",
+       {{"function", {3, 3, 3, 3, 3, 3, 3, 3, 3}}, {"impact", {5, 5}}, {"symptoms", {6, 6, 6, 6, 6, 6, 6, 6, 6, 6}}}},
+      {"client_id", "fiqr-1"}};
+  const TestResponse r = f_->Send("POST", P("/instruments"), fiqr.dump(), pat_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  // Bennett 2009: function 27/3 = 9, impact 10, symptoms 60/2 = 30; total 49.
+  EXPECT_DOUBLE_EQ(r.Json()["scores"]["total"].get<double>(), 49.0);
+  EXPECT_EQ(f_->Send("GET", P("/instruments?instrument=fiqr"), "", doc_).Json()["instruments"].size(), 1u);
+  EXPECT_EQ(f_->Send("GET", P("/instruments?instrument=pgic"), "", doc_).Json()["instruments"].size(), 0u);
+}
+
+TEST_F(ApiFlowTest, AnalysisAndPdfReportOfAStoredRecord) {
+  EXPECT_EQ(f_->Send("GET", P("/analysis"), "", doc_).status, 409);  // no course yet
+  ASSERT_EQ(
+      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-09-01"}}.dump(), doc_).status,
+      201);
+  J entries = J::array();
+  for (LocalDate d = *ParseDate("2026-08-18", "d"); d <= *ParseDate("2026-11-20", "d"); d = AddDays(d, 1)) {
+    const int pain = d < *ParseDate("2026-09-01", "d") ? 7 : 4;
+    entries.push_back({{"date", FormatDate(d)}, {"client_id", "a-" + FormatDate(d)}, {"items", {{"pain", pain}}}});
+  }
+  ASSERT_EQ(f_->Send("POST", P("/diary:batch"), J{{"entries", entries}}.dump(), pat_).status, 200);
+  const TestResponse a = f_->Send("GET", P("/analysis"), "", pat_);
+  ASSERT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.Json()["patient_id"], patient_);
+  EXPECT_TRUE(a.Json().contains("verdict")) << a.body;
+  const TestResponse pdf = f_->Send("GET", P("/report.pdf?paper=letter"), "", doc_);
+  ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 300);
+  EXPECT_EQ(pdf.Header("content-type"), "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(f_->Send("GET", P("/report.pdf?paper=a3"), "", doc_).status, 400);
+}
+
+TEST_F(ApiFlowTest, ReadsAndWritesAreAuditedAndLogsHoldNoContent) {
+  ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-20"),
+                     J{{"client_id", "n1"}, {"items", {{"pain", 3}, {"note", "my very private note"}}}}.dump(), pat_)
+                .status,
+            201);
+  ASSERT_EQ(f_->Send("GET", P("/diary/2026-11-20"), "", doc_).status, 200);
+  store::AuditQuery q;
+  q.patient_id = patient_;
+  auto events = f_->store().ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  bool write_seen = false, read_seen = false;
+  for (const auto& e : *events) {
+    write_seen = write_seen || (e.action == "diary.write" && e.role == "patient" && e.outcome == "ok");
+    read_seen = read_seen || (e.action == "diary.read" && e.role == "clinician" && e.outcome == "ok" &&
+                              e.object == "patients/" + std::to_string(patient_) + "/diary/2026-11-20");
+    EXPECT_EQ(e.detail.find("private"), std::string::npos);
+  }
+  EXPECT_TRUE(write_seen);
+  EXPECT_TRUE(read_seen);
+
+  f_.reset();  // a request's log line follows its response: stop the server to read them all
+  const std::string log = Log();
+  EXPECT_EQ(log.find("my very private note"), std::string::npos);
+  EXPECT_EQ(log.find(pat_), std::string::npos);  // no token
+  EXPECT_EQ(log.find("correct horse"), std::string::npos);
+  EXPECT_EQ(log.find("2026-11-20"), std::string::npos);  // concrete paths are not logged
+  size_t lines = 0, diary_lines = 0;
+  for (size_t pos = 0, nl; (nl = log.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+    const J line = J::parse(log.substr(pos, nl - pos), nullptr, false);
+    ASSERT_TRUE(line.is_object()) << log.substr(pos, nl - pos);
+    ++lines;
+    if (line.value("route", "") == "/api/v1/patients/{patient_id}/diary/{date}") {
+      ++diary_lines;
+      EXPECT_TRUE(line.contains("status") && line.contains("duration_ms") && line.contains("user_id"));
+    }
+  }
+  EXPECT_GE(lines, 5u);
+  EXPECT_EQ(diary_lines, 2u);
+}
+
+}  // namespace
+}  // namespace ldn::testing

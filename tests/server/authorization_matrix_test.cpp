@@ -1,0 +1,475 @@
+// The authorization matrix, generated from the route table: every route x every role x (for
+// patient-scoped routes) the caller's own patient and another patient, plus the unauthenticated
+// call. A route without an example below, or without an access descriptor, fails the test, so a
+// new route cannot be forgotten.
+//
+// Expected: an allowed role on its own patient (or on a route without patient scope) -> 2xx;
+// a role the route does not allow -> 403; an allowed role on another patient -> 404 "no such
+// patient"; no credentials -> 401. Every refusal is a JSON error that holds no patient data.
+#include <functional>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "server/auth.h"
+#include "server/course_plans.h"
+#include "server_fixture.h"
+
+namespace ldn::testing {
+namespace {
+
+using store::Role;
+
+const LocalDate kDiaryDate = *ParseDate("2026-11-20", "d");
+
+struct PatientData {
+  store::Id patient_id = 0;
+  std::string display_name;
+  std::string research_id;
+  std::map<std::string, std::string> params;  // path parameter -> value
+  double dose_mg_on_diary_date = 0;
+};
+
+struct Example {
+  std::map<std::string, std::string> params;  // overrides of the patient's params
+  std::string body;
+  std::string token_override;  // a session used instead of the caller's (logout)
+};
+
+class AuthorizationMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f_ = std::make_unique<ServerFixture>();
+    store::Store& st = f_->store();
+    const auto now = f_->clock().Now();
+    const store::User admin = f_->AddUser("admin", Role::kAdmin);
+    const store::User doc = f_->AddUser("doc", Role::kClinician);
+    const store::User pharm = f_->AddUser("pharm", Role::kPharmacist);
+    f_->AddUser("res", Role::kResearcher);
+    const store::User pat = f_->AddUser("pat", Role::kPatient, "Alice Matrixpatient");
+    const store::User doc2 = f_->AddUser("doc2", Role::kClinician);
+    const store::User pat2 = f_->AddUser("pat2", Role::kPatient, "Bob Otherpatient");
+    (void)admin;
+    auto team_a = st.CreateCareTeam({0, "Team A", now});
+    auto team_b = st.CreateCareTeam({0, "Team B", now});
+    ASSERT_TRUE(team_a.ok() && team_b.ok());
+    team_a_ = team_a->id;
+    ASSERT_TRUE(st.AddCareTeamMember(team_a_, doc.id, now).ok());
+    ASSERT_TRUE(st.AddCareTeamMember(team_a_, pharm.id, now).ok());
+    ASSERT_TRUE(st.AddCareTeamPatient(team_a_, *pat.patient_id, now).ok());
+    ASSERT_TRUE(st.AddCareTeamMember(team_b->id, doc2.id, now).ok());
+    ASSERT_TRUE(st.AddCareTeamPatient(team_b->id, *pat2.patient_id, now).ok());
+    own_ = MakePatientData(*pat.patient_id, doc.id);
+    other_ = MakePatientData(*pat2.patient_id, doc2.id);
+    for (const char* name : {"admin", "doc", "pharm", "res", "pat"}) {
+      Account a = f_->Login(name);
+      ASSERT_FALSE(a.token.empty()) << name;
+      accounts_[a.role] = a;
+    }
+  }
+
+  // Records of one patient, written through the store, so that every object route has a target.
+  PatientData MakePatientData(store::Id patient_id, store::Id author) {
+    store::Store& st = f_->store();
+    const auto now = f_->clock().Now();
+    PatientData d;
+    d.patient_id = patient_id;
+    auto p = st.GetPatient(patient_id);
+    EXPECT_TRUE(p.ok());
+    d.display_name = p->display_name;
+    d.research_id = p->research_id;
+    d.params["patient_id"] = std::to_string(patient_id);
+    d.params["date"] = FormatDate(kDiaryDate);
+    auto med = st.CreateMedication({0, patient_id, "sertraline", true, "{}", author, now});
+    auto cond = st.CreateCondition({0, patient_id, "fibromyalgia", true, "{}", author, now});
+    auto screening = st.CreateScreening({0, patient_id, "{}", "{}", "eligible", author, now});
+    auto plan = server::BuildCoursePlan({{"protocol", "ldnrt-standard"}, {"start", "2026-10-01"}},
+                                        nlohmann::json::array(), std::nullopt, "");
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    store::Course course;
+    course.patient_id = patient_id;
+    course.protocol = plan->protocol;
+    course.plan_json = plan->plan_json;
+    course.status = store::CourseStatus::kActive;
+    course.start_date = plan->start;
+    course.recorded_by = author;
+    course.recorded_at = now;
+    auto c = st.CreateCourse(course);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    for (const auto& s : plan->adjusted.plan.steps) {
+      if (s.start <= kDiaryDate) d.dose_mg_on_diary_date = s.dose.milligrams_hcl();
+    }
+    auto rx = NewPrescription(patient_id, c->id, author);
+    store::InstrumentResponse ir;
+    ir.patient_id = patient_id;
+    ir.instrument = "pgic";
+    ir.local_date = kDiaryDate;
+    ir.answers_json = R"({"pgic":3})";
+    ir.recorded_by = author;
+    ir.recorded_at = now;
+    auto inst = st.CreateInstrumentResponse(ir);
+    store::AdverseEvent ae;
+    ae.patient_id = patient_id;
+    ae.onset_date = kDiaryDate;
+    ae.description = "headache";
+    ae.recorded_by = author;
+    ae.recorded_at = now;
+    auto event = st.CreateAdverseEvent(ae);
+    EXPECT_TRUE(med.ok() && cond.ok() && screening.ok() && inst.ok() && event.ok());
+    // Diary: two weeks of baseline before the course and every day since, so the analysis runs.
+    std::vector<store::DiaryEntry> entries;
+    for (LocalDate day = AddDays(plan->start, -14); day <= kDiaryDate; day = AddDays(day, 1)) {
+      store::DiaryEntry e;
+      e.patient_id = patient_id;
+      e.local_date = day;
+      e.items_json = nlohmann::json{{"pain", day < plan->start ? 7 : 5}, {"sleep", 4}}.dump();
+      e.client_id = "seed-" + FormatDate(day);
+      e.recorded_by = author;
+      e.recorded_at = now;
+      entries.push_back(e);
+    }
+    EXPECT_TRUE(st.UpsertDiaryBatch(entries).ok());
+    d.params["medication_id"] = std::to_string(med->id);
+    d.params["condition_id"] = std::to_string(cond->id);
+    d.params["screening_id"] = std::to_string(screening->id);
+    d.params["course_id"] = std::to_string(c->id);
+    d.params["prescription_id"] = std::to_string(rx);
+    d.params["response_id"] = std::to_string(inst->id);
+    d.params["adverse_event_id"] = std::to_string(event->id);
+    return d;
+  }
+
+  store::Id NewPrescription(store::Id patient_id, store::Id course_id, store::Id author) {
+    store::Prescription p;
+    p.patient_id = patient_id;
+    p.course_id = course_id;
+    p.pharmacy = "Matrix pharmacy";
+    p.formulation_json = R"({"form":"capsule","strength_mg":1.5,"quantity":30,"directions":"at bedtime"})";
+    p.recorded_by = author;
+    p.recorded_at = f_->clock().Now();
+    auto r = f_->store().CreatePrescription(p);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A user created directly in the store (no password: never logs in).
+  store::Id NewUser(Role role) {
+    store::User u;
+    u.username = "spare" + std::to_string(++counter_);
+    u.role = role;
+    u.password_hash = "not-a-hash";
+    u.created_at = f_->clock().Now();
+    if (role == Role::kPatient) u.patient_id = NewPatient();
+    auto r = f_->store().CreateUser(u);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  store::Id NewPatient() {
+    auto p = f_->store().CreatePatient({0, "Spare Patient", "UTC", "", f_->clock().Now()});
+    EXPECT_TRUE(p.ok());
+    return p.ok() ? p->id : 0;
+  }
+
+  std::string Unique(const std::string& prefix) { return prefix + std::to_string(++counter_); }
+
+  // One example request per route, keyed "METHOD pattern".
+  std::map<std::string, std::function<Example(const PatientData&, const Account&)>> Examples() {
+    using J = nlohmann::json;
+    auto none = [](const PatientData&, const Account&) { return Example{}; };
+    auto body = [](J j) { return [j](const PatientData&, const Account&) { return Example{{}, j.dump(), ""}; }; };
+    const std::string p = "/api/v1/patients/{patient_id}";
+    return {
+        {"GET /api/v1/health", none},
+        {"GET /api/v1/openapi.json", none},
+        {"POST /api/v1/session", body({{"username", "pat"}, {"password", kTestPassword}})},
+        {"DELETE /api/v1/session",
+         [this](const PatientData&, const Account& caller) {
+           Example e;
+           e.token_override = f_->Login(caller.username).token;
+           return e;
+         }},
+        {"GET /api/v1/me", none},
+        {"GET /api/v1/users", none},
+        {"POST /api/v1/users",
+         [this](const PatientData&, const Account&) {
+           return Example{
+               {}, J{{"username", Unique("made")}, {"role", "researcher"}, {"password", "long enough pw"}}.dump(), ""};
+         }},
+        {"PATCH /api/v1/users/{user_id}",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"user_id", std::to_string(NewUser(Role::kResearcher))}}, J{{"disabled", true}}.dump(), ""};
+         }},
+        {"GET /api/v1/care-teams", none},
+        {"POST /api/v1/care-teams", body({{"name", "Another team"}})},
+        {"POST /api/v1/care-teams/{team_id}/members",
+         [this](const PatientData&, const Account&) {
+           return Example{
+               {{"team_id", std::to_string(team_a_)}}, J{{"user_id", NewUser(Role::kPharmacist)}}.dump(), ""};
+         }},
+        {"DELETE /api/v1/care-teams/{team_id}/members/{user_id}",
+         [this](const PatientData&, const Account&) {
+           const store::Id u = NewUser(Role::kClinician);
+           EXPECT_TRUE(f_->store().AddCareTeamMember(team_a_, u, f_->clock().Now()).ok());
+           return Example{{{"team_id", std::to_string(team_a_)}, {"user_id", std::to_string(u)}}, "", ""};
+         }},
+        {"POST /api/v1/care-teams/{team_id}/patients",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"team_id", std::to_string(team_a_)}}, J{{"patient_id", NewPatient()}}.dump(), ""};
+         }},
+        {"DELETE /api/v1/care-teams/{team_id}/patients/{member_patient_id}",
+         [this](const PatientData&, const Account&) {
+           const store::Id pid = NewPatient();
+           EXPECT_TRUE(f_->store().AddCareTeamPatient(team_a_, pid, f_->clock().Now()).ok());
+           return Example{{{"team_id", std::to_string(team_a_)}, {"member_patient_id", std::to_string(pid)}}, "", ""};
+         }},
+        {"GET /api/v1/audit", none},
+        {"GET /api/v1/audit/verify", none},
+        {"GET /api/v1/research/summary", none},
+        {"GET /api/v1/patients", none},
+        {"POST /api/v1/patients",
+         [this](const PatientData&, const Account&) {
+           return Example{
+               {}, J{{"display_name", "New Patient"}, {"time_zone", "UTC"}, {"care_team_id", team_a_}}.dump(), ""};
+         }},
+        {"GET " + p, none},
+        {"PATCH " + p,
+         [](const PatientData& d, const Account&) {
+           return Example{{}, J{{"display_name", d.display_name}}.dump(), ""};
+         }},
+        {"GET " + p + "/medications", none},
+        {"POST " + p + "/medications", body({{"name", "amitriptyline"}, {"dose", "10 mg"}})},
+        {"PATCH " + p + "/medications/{medication_id}", body({{"active", false}})},
+        {"GET " + p + "/conditions", none},
+        {"POST " + p + "/conditions", body({{"name", "hypothyroidism"}})},
+        {"PATCH " + p + "/conditions/{condition_id}", body({{"note", "stable"}})},
+        {"POST " + p + "/screenings", body(J::object())},
+        {"GET " + p + "/screenings", none},
+        {"GET " + p + "/screenings/{screening_id}", none},
+        {"POST " + p + "/courses", body({{"protocol", "ldnrt-standard"}, {"start", "2026-12-01"}})},
+        {"GET " + p + "/courses", none},
+        {"GET " + p + "/courses/{course_id}", none},
+        {"PUT " + p + "/courses/{course_id}/status", body({{"status", "active"}})},
+        {"POST " + p + "/courses/{course_id}/adjustments", body({{"reason", "matrix"}, {"events", J::array()}})},
+        {"GET " + p + "/courses/{course_id}/adjustments", none},
+        {"POST " + p + "/prescriptions",
+         [](const PatientData& d, const Account&) {
+           return Example{
+               {},
+               J{{"course_id", std::stoll(d.params.at("course_id"))},
+                 {"pharmacy", "Matrix pharmacy"},
+                 {"formulation",
+                  {{"form", "capsule"}, {"strength_mg", 1.5}, {"quantity", 30}, {"directions", "1 at bedtime"}}}}
+                   .dump(),
+               ""};
+         }},
+        {"GET " + p + "/prescriptions", none},
+        {"GET " + p + "/prescriptions/{prescription_id}", none},
+        {"PUT " + p + "/prescriptions/{prescription_id}/status",
+         [this](const PatientData& d, const Account&) {
+           const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")), 1);
+           return Example{{{"prescription_id", std::to_string(rx)}}, J{{"status", "cancelled"}}.dump(), ""};
+         }},
+        {"POST " + p + "/doses",
+         [this](const PatientData& d, const Account&) {
+           return Example{{},
+                          J{{"date", FormatDate(kDiaryDate)},
+                            {"taken", true},
+                            {"dose_mg", d.dose_mg_on_diary_date},
+                            {"client_id", Unique("dose-")}}
+                              .dump(),
+                          ""};
+         }},
+        {"GET " + p + "/doses", none},
+        {"POST " + p + "/instruments",
+         body({{"instrument", "pgic"}, {"date", FormatDate(kDiaryDate)}, {"answers", {{"pgic", 2}}}})},
+        {"GET " + p + "/instruments", none},
+        {"GET " + p + "/instruments/{response_id}", none},
+        {"POST " + p + "/adverse-events",
+         body({{"onset_date", FormatDate(kDiaryDate)}, {"description", "nausea"}, {"severity", "mild"}})},
+        {"GET " + p + "/adverse-events", none},
+        {"GET " + p + "/adverse-events/{adverse_event_id}", none},
+        {"GET " + p + "/diary", none},
+        {"GET " + p + "/diary/{date}", none},
+        {"PUT " + p + "/diary/{date}",
+         [this](const PatientData&, const Account&) {
+           return Example{{}, J{{"client_id", Unique("put-")}, {"items", {{"pain", 5}}}}.dump(), ""};
+         }},
+        {"GET " + p + "/diary/{date}/revisions", none},
+        {"POST " + p + "/diary:batch",
+         [this](const PatientData&, const Account&) {
+           return Example{
+               {},
+               J{{"entries",
+                  J::array({{{"date", "2026-11-19"}, {"client_id", Unique("batch-")}, {"items", {{"pain", 4}}}}})}}
+                   .dump(),
+               ""};
+         }},
+        {"GET " + p + "/analysis", none},
+        {"GET " + p + "/report.pdf", none},
+    };
+  }
+
+  static std::string Fill(std::string pattern, const std::map<std::string, std::string>& params) {
+    for (const auto& [k, v] : params) {
+      const std::string key = "{" + k + "}";
+      for (size_t pos; (pos = pattern.find(key)) != std::string::npos;) pattern.replace(pos, key.size(), v);
+    }
+    return pattern;
+  }
+
+  // A refusal must be a JSON error and nothing else: no patient names, no research ids.
+  void ExpectCleanRefusal(const TestResponse& r, const std::string& what) {
+    const auto j = r.Json();
+    ASSERT_TRUE(j.is_object()) << what << ": " << r.body;
+    EXPECT_EQ(j.size(), 1u) << what << ": " << r.body;
+    EXPECT_TRUE(j.contains("error")) << what << ": " << r.body;
+    for (const PatientData* d : {&own_, &other_}) {
+      EXPECT_EQ(r.body.find(d->display_name), std::string::npos) << what << ": " << r.body;
+      EXPECT_EQ(r.body.find(d->research_id), std::string::npos) << what << ": " << r.body;
+    }
+  }
+
+  std::unique_ptr<ServerFixture> f_;
+  std::map<Role, Account> accounts_;
+  PatientData own_, other_;
+  store::Id team_a_ = 0;
+  int counter_ = 0;
+};
+
+TEST_F(AuthorizationMatrixTest, EveryRouteEveryRoleOwnAndOtherPatient) {
+  auto examples = Examples();
+  const auto& routes = f_->api().routes().routes();
+  ASSERT_GT(routes.size(), 40u);
+  int checked = 0;
+  for (const server::Route& route : routes) {
+    const std::string key = route.method + " " + route.pattern;
+    ASSERT_NE(route.access.audience, server::Audience::kUnspecified) << key << " has no access descriptor";
+    ASSERT_TRUE(examples.count(key)) << "no authorization-matrix example for " << key << ": add one";
+    auto& example = examples[key];
+
+    if (route.access.audience == server::Audience::kPublic) {
+      const Example e = example(own_, Account{});
+      const TestResponse r = f_->Send(route.method, Fill(route.pattern, own_.params), e.body);
+      EXPECT_GE(r.status, 200) << key;
+      EXPECT_LT(r.status, 300) << key << ": " << r.body;
+      ++checked;
+      continue;
+    }
+
+    // No credentials.
+    {
+      const Example e = example(own_, Account{});
+      std::map<std::string, std::string> params = own_.params;
+      for (const auto& [k, v] : e.params) params[k] = v;
+      const TestResponse r = f_->Send(route.method, Fill(route.pattern, params), e.body);
+      EXPECT_EQ(r.status, 401) << key << ": " << r.body;
+      ExpectCleanRefusal(r, key + " anonymous");
+      EXPECT_EQ(r.Json()["error"]["code"], "unauthenticated") << key;
+      ++checked;
+    }
+
+    for (const auto& [role, account] : accounts_) {
+      const bool role_allowed = route.access.roles.count(role) != 0;
+      const std::vector<const PatientData*> targets = route.access.patient_scoped
+                                                          ? std::vector<const PatientData*>{&own_, &other_}
+                                                          : std::vector<const PatientData*>{&own_};
+      for (const PatientData* target : targets) {
+        const bool own = target == &own_;
+        const Example e = example(*target, account);
+        std::map<std::string, std::string> params = target->params;
+        for (const auto& [k, v] : e.params) params[k] = v;
+        const std::string path = Fill(route.pattern, params);
+        const std::string token = e.token_override.empty() ? account.token : e.token_override;
+        const TestResponse r = f_->Send(route.method, path, e.body, token);
+        const std::string what = key + " as " + std::string(store::RoleName(role)) + (own ? " (own)" : " (other)");
+        ++checked;
+        if (!role_allowed) {
+          EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+          ExpectCleanRefusal(r, what);
+          EXPECT_EQ(r.Json()["error"]["code"], "permission_denied") << what;
+        } else if (route.access.patient_scoped && !own) {
+          EXPECT_EQ(r.status, 404) << what << ": " << r.body;
+          ExpectCleanRefusal(r, what);
+          EXPECT_EQ(r.Json()["error"]["message"], "no such patient") << what;
+        } else {
+          EXPECT_GE(r.status, 200) << what << ": " << r.body;
+          EXPECT_LT(r.status, 300) << what << ": " << r.body;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 200);
+
+  // Every refusal on a patient-scoped route was audited, and the chain is intact.
+  store::AuditQuery q;
+  q.limit = 10000;
+  auto events = f_->store().ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  int denied = 0, not_found = 0, unauthenticated = 0;
+  for (const auto& e : *events) {
+    denied += e.outcome == "denied";
+    not_found += e.outcome == "not_found";
+    unauthenticated += e.outcome == "unauthenticated";
+  }
+  EXPECT_GT(denied, 50);
+  EXPECT_GT(not_found, 20);
+  EXPECT_GT(unauthenticated, 20);
+  auto verified = f_->store().VerifyAudit();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+}
+
+TEST_F(AuthorizationMatrixTest, EveryPatientScopedRouteIsDeclaredAsSuch) {
+  for (const server::Route& route : f_->api().routes().routes()) {
+    const std::string key = route.method + " " + route.pattern;
+    EXPECT_NE(route.access.audience, server::Audience::kUnspecified) << key;
+    const bool has_patient_param = route.pattern.find("{patient_id}") != std::string::npos;
+    EXPECT_EQ(route.access.patient_scoped, has_patient_param) << key;
+    if (route.access.audience == server::Audience::kAuthenticated) {
+      EXPECT_FALSE(route.access.roles.empty()) << key;
+    }
+    if (route.access.patient_scoped) {
+      EXPECT_FALSE(route.access.audit_action.empty()) << key;
+    }
+    // Researchers see aggregates only; admins manage accounts, not clinical data.
+    if (route.access.patient_scoped) {
+      EXPECT_EQ(route.access.roles.count(Role::kResearcher), 0u) << key;
+      EXPECT_EQ(route.access.roles.count(Role::kAdmin), 0u) << key;
+    }
+  }
+}
+
+TEST_F(AuthorizationMatrixTest, ClinicianSeesOnlyTheirCareTeamsPatients) {
+  const TestResponse r = f_->Send("GET", "/api/v1/patients", "", accounts_[Role::kClinician].token);
+  ASSERT_EQ(r.status, 200);
+  const auto patients = r.Json()["patients"];
+  ASSERT_EQ(patients.size(), 1u);
+  EXPECT_EQ(patients[0]["id"], own_.patient_id);
+  EXPECT_EQ(r.body.find(other_.display_name), std::string::npos);
+}
+
+TEST_F(AuthorizationMatrixTest, PatientSeesOnlyThemselves) {
+  const TestResponse me = f_->Send("GET", "/api/v1/me", "", accounts_[Role::kPatient].token);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.Json()["patient_id"], own_.patient_id);
+  EXPECT_EQ(me.Json()["role"], "patient");
+  const TestResponse list = f_->Send("GET", "/api/v1/patients", "", accounts_[Role::kPatient].token);
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.Json()["patients"].size(), 1u);
+  EXPECT_EQ(list.Json()["patients"][0]["id"], own_.patient_id);
+}
+
+TEST_F(AuthorizationMatrixTest, ResearcherSummaryHoldsNoIdentifiers) {
+  const TestResponse r = f_->Send("GET", "/api/v1/research/summary", "", accounts_[Role::kResearcher].token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  for (const PatientData* d : {&own_, &other_}) {
+    EXPECT_EQ(r.body.find(d->display_name), std::string::npos);
+    EXPECT_EQ(r.body.find(d->research_id), std::string::npos);
+  }
+  // Two patients: below the minimum cell size, so suppressed.
+  EXPECT_TRUE(r.Json()["patients"].is_null());
+}
+
+}  // namespace
+}  // namespace ldn::testing
