@@ -1,6 +1,6 @@
 # The small front door over CMake. The README's two set-up commands are `make run` and `make test`.
 #   make          install missing packages, build build/ldn
-#   make run      ... then start the main job (until the server exists: the clinical demo)
+#   make run      ... then start `ldn serve` on ./ldn.db with demo data (prints the URL and demo logins)
 #   make test     ... build and run every test, then again under ASan+UBSan (build-asan/)
 #   make bench    ... build the benchmarks in release mode and write docs/benchmarks.md
 #   make format   clang-format the tree
@@ -29,7 +29,7 @@ test-asan: setup
 	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 run: build
-	./build/ldn demo
+	./build/ldn serve --db sqlite:ldn.db --demo
 
 bench: setup
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLDN_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null

@@ -3,10 +3,12 @@
 // A cohort of 1000 patients x (28 baseline + 112 treatment days) is the unit of `ldn simulate
 // patients 1000` and of the end-to-end agreement check in docs/simulation.md.
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "analysis/diary.h"
 #include "analysis/diary_csv.h"
 #include "analysis/response.h"
 #include "analysis/simulate.h"
@@ -84,6 +86,55 @@ void BM_ParseDiaryCsv(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(csv.size()));
 }
 BENCHMARK(BM_ParseDiaryCsv)->Unit(benchmark::kMicrosecond);
+
+// Issue 3's aim: the full JSON report of one diary file in under 5 ms on one core. From the
+// diary's JSON text to the report's JSON text: parse, analyse, serialise. Arg = diary days after
+// the first dose (112: 12 weeks after titration; 730: two years), plus the 28-day baseline.
+void BM_JsonReportFromDiaryText(benchmark::State& state) {
+  SimulationRequest r;
+  r.seed = 1;
+  r.days = static_cast<int>(state.range(0));
+  auto p = ldn::analysis::SimulatePatient(Params(), r, 0);
+  if (!p.ok()) std::abort();
+  const std::string text = ldn::analysis::DiaryToJson(p->diary);
+  for (auto _ : state) {
+    auto diary = ldn::analysis::ParseDiaryJson(text);
+    if (!diary.ok()) std::abort();
+    auto report = ldn::analysis::AnalyzeDiary(*diary);
+    if (!report.ok()) std::abort();
+    std::string out = ldn::analysis::ReportToJson(*report).dump();
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
+  state.counters["diary_kb"] = static_cast<double>(text.size()) / 1024.0;
+}
+BENCHMARK(BM_JsonReportFromDiaryText)->Arg(112)->Arg(730)->Unit(benchmark::kMillisecond);
+
+// 10,000 patients' reports: analysis and JSON serialisation of 10,000 simulated diaries (12 weeks
+// after titration each) already in memory, one thread.
+void BM_Reports10000(benchmark::State& state) {
+  constexpr int kPatients = 10000;
+  SimulationRequest r;
+  r.seed = 1;
+  std::vector<ldn::analysis::Diary> diaries;
+  diaries.reserve(kPatients);
+  for (int i = 0; i < kPatients; ++i) {
+    auto p = ldn::analysis::SimulatePatient(Params(), r, i);
+    if (!p.ok()) std::abort();
+    diaries.push_back(std::move(p->diary));
+  }
+  for (auto _ : state) {
+    size_t bytes = 0;
+    for (const auto& d : diaries) {
+      auto report = ldn::analysis::AnalyzeDiary(d);
+      if (!report.ok()) std::abort();
+      bytes += ldn::analysis::ReportToJson(*report).dump().size();
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+  state.SetItemsProcessed(state.iterations() * kPatients);
+}
+BENCHMARK(BM_Reports10000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

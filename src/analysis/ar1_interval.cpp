@@ -43,24 +43,48 @@ std::optional<double> PooledLag1Autocorrelation(const std::vector<DailySeries>& 
   return num / den;
 }
 
-double EffectiveSampleSize(int n, double r) {
-  const double rc = std::clamp(r, 0.0, kMaxAutocorrelation);
-  return static_cast<double>(n) * (1.0 - rc) / (1.0 + rc);
+double BiasCorrectedAutocorrelation(double r, double n) {
+  if (n <= 4) return r;
+  return (n * r + 1.0) / (n - 3.0);
+}
+
+double EffectiveSampleSize(int n, double phi) {
+  assert(n >= 2);
+  const double p = std::clamp(phi, 0.0, kMaxAutocorrelation);
+  const double nd = static_cast<double>(n);
+  double f = 1.0;
+  double pk = 1.0;
+  for (int k = 1; k < n; ++k) {
+    pk *= p;
+    f += 2.0 * (1.0 - k / nd) * pk;
+  }
+  return nd * (nd - f) / ((nd - 1.0) * f);
+}
+
+double VarianceDegreesOfFreedom(int n, double phi) {
+  assert(n >= 2);
+  const double p = std::clamp(phi, 0.0, kMaxAutocorrelation);
+  const double nd = static_cast<double>(n);
+  return std::min(nd - 1.0, nd * (1.0 - p * p) / (1.0 + p * p));
 }
 
 std::optional<DifferenceInterval> Ar1DifferenceInterval(const std::vector<double>& before,
-                                                        const std::vector<double>& after, double r, double level) {
+                                                        const std::vector<double>& after, double phi, double level) {
   assert(level > 0 && level < 1);
   if (before.size() < 2 || after.size() < 2) return std::nullopt;
   DifferenceInterval out;
   out.level = level;
-  out.r = std::clamp(r, 0.0, kMaxAutocorrelation);
+  out.r = std::clamp(phi, 0.0, kMaxAutocorrelation);
   out.mean_before = Mean(before);
   out.mean_after = Mean(after);
   out.difference = out.mean_after - out.mean_before;
-  out.n_eff_before = EffectiveSampleSize(static_cast<int>(before.size()), r);
-  out.n_eff_after = EffectiveSampleSize(static_cast<int>(after.size()), r);
-  if (out.n_eff_before <= 1 || out.n_eff_after <= 1) return std::nullopt;
+  out.n_eff_before = EffectiveSampleSize(static_cast<int>(before.size()), out.r);
+  out.n_eff_after = EffectiveSampleSize(static_cast<int>(after.size()), out.r);
+  out.df_before = VarianceDegreesOfFreedom(static_cast<int>(before.size()), out.r);
+  out.df_after = VarianceDegreesOfFreedom(static_cast<int>(after.size()), out.r);
+  // Less than one effective observation, or a variance resting on less than one degree of
+  // freedom: the t quantile explodes and no interval can honestly be stated.
+  if (out.n_eff_before < 1 || out.n_eff_after < 1 || out.df_before < 1 || out.df_after < 1) return std::nullopt;
   const double vb = SampleVariance(before) / out.n_eff_before;
   const double va = SampleVariance(after) / out.n_eff_after;
   out.standard_error = std::sqrt(vb + va);
@@ -69,8 +93,8 @@ std::optional<DifferenceInterval> Ar1DifferenceInterval(const std::vector<double
     out.degrees_of_freedom = 0;
     return out;
   }
-  // Welch-Satterthwaite: (vb + va)^2 / (vb^2 / (n_b - 1) + va^2 / (n_a - 1)), n = n_eff.
-  out.degrees_of_freedom = (vb + va) * (vb + va) / (vb * vb / (out.n_eff_before - 1) + va * va / (out.n_eff_after - 1));
+  // Welch-Satterthwaite: (vb + va)^2 / (vb^2 / nu_b + va^2 / nu_a), nu = the variance's df.
+  out.degrees_of_freedom = (vb + va) * (vb + va) / (vb * vb / out.df_before + va * va / out.df_after);
   const boost::math::students_t dist(out.degrees_of_freedom);
   const double q = boost::math::quantile(dist, 0.5 + level / 2);
   out.lower = out.difference - q * out.standard_error;

@@ -66,7 +66,9 @@ TEST(Ar1IntervalTest, MatchesROracle) {
     auto r = PooledLag1Autocorrelation({Consecutive(before, -14), Consecutive(after, 70)});
     ASSERT_TRUE(r.has_value());
     ExpectRel(*r, c["r"], "r");
-    auto ci = Ar1DifferenceInterval(before, after, *r, golden["level"].get<double>());
+    const double phi = BiasCorrectedAutocorrelation(*r, (before.size() + after.size()) / 2.0);
+    ExpectRel(phi, c["phi"], "phi");
+    auto ci = Ar1DifferenceInterval(before, after, phi, golden["level"].get<double>());
     ASSERT_TRUE(ci.has_value());
     ExpectRel(ci->mean_before, c["mean_before"], "mean_before");
     ExpectRel(ci->mean_after, c["mean_after"], "mean_after");
@@ -74,6 +76,8 @@ TEST(Ar1IntervalTest, MatchesROracle) {
     ExpectRel(ci->r, c["r_clamped"], "r_clamped");
     ExpectRel(ci->n_eff_before, c["n_eff_before"], "n_eff_before");
     ExpectRel(ci->n_eff_after, c["n_eff_after"], "n_eff_after");
+    ExpectRel(ci->df_before, c["df_before"], "df_before");
+    ExpectRel(ci->df_after, c["df_after"], "df_after");
     ExpectRel(ci->standard_error, c["standard_error"], "standard_error");
     ExpectRel(ci->degrees_of_freedom, c["degrees_of_freedom"], "degrees_of_freedom");
     ExpectRel(ci->lower, c["lower"], "lower");
@@ -88,14 +92,26 @@ TEST(Ar1IntervalTest, PositiveAutocorrelationWidensTheInterval) {
   auto correlated = Ar1DifferenceInterval(b, a, 0.5);
   ASSERT_TRUE(independent && correlated);
   EXPECT_DOUBLE_EQ(independent->n_eff_before, 14.0);
-  EXPECT_DOUBLE_EQ(correlated->n_eff_before, 14.0 * 0.5 / 1.5);
+  EXPECT_DOUBLE_EQ(independent->degrees_of_freedom, 26.0);  // Welch with equal variances: 13 + 13
+  // phi 0.5, n 14: f = 1 + 2 sum_{k=1}^{13} (1 - k/14) 0.5^k = 2.714303..., n_eff = 14 (14 - f) / (13 f).
+  EXPECT_NEAR(correlated->n_eff_before, 4.4776971, 1e-6);
+  EXPECT_NEAR(correlated->df_before, 14.0 * 0.75 / 1.25, 1e-12);
+  // Tends to the large-n form n (1 - phi) / (1 + phi) (Wilks 2011 eq. 5.12).
+  EXPECT_NEAR(EffectiveSampleSize(100000, 0.5) / 100000.0, 1.0 / 3.0, 1e-4);
   EXPECT_GT(correlated->upper - correlated->lower, independent->upper - independent->lower);
   EXPECT_DOUBLE_EQ(independent->difference, -2.0);
 }
 
 TEST(Ar1IntervalTest, NegativeAutocorrelationIsClampedToZero) {
   EXPECT_DOUBLE_EQ(EffectiveSampleSize(10, -0.7), 10.0);
-  EXPECT_DOUBLE_EQ(EffectiveSampleSize(10, 0.99), 10.0 * 0.05 / 1.95);  // clamped at 0.95
+  EXPECT_DOUBLE_EQ(EffectiveSampleSize(10, 0.99), EffectiveSampleSize(10, 0.95));  // clamped at 0.95
+  EXPECT_DOUBLE_EQ(VarianceDegreesOfFreedom(10, -0.3), 9.0);
+}
+
+TEST(Ar1IntervalTest, BiasCorrectionInvertsKendallsBias) {
+  // E[r] ~ phi - (1 + 3 phi) / n: for phi 0.6, n 14 the expected r is 0.6 - 2.8 / 14 = 0.4.
+  EXPECT_NEAR(BiasCorrectedAutocorrelation(0.4, 14), 0.6, 1e-12);
+  EXPECT_DOUBLE_EQ(BiasCorrectedAutocorrelation(0.4, 4), 0.4);  // too short to correct
 }
 
 TEST(Ar1IntervalTest, GapsBreakLagPairs) {
@@ -113,7 +129,7 @@ TEST(Ar1IntervalTest, DegenerateInputs) {
   DailySeries flat{{0, 1, 2}, {4, 4, 4}};
   EXPECT_FALSE(PooledLag1Autocorrelation({flat}).has_value());
   EXPECT_FALSE(Ar1DifferenceInterval({5}, {4, 3}, 0).has_value());
-  // r = 0.95 makes n_eff of 30 values 0.77 <= 1: no interval rather than a fake one.
+  // phi = 0.95 makes n_eff of 30 values 0.59 < 1: no interval rather than a fake one.
   std::vector<double> x(30, 5.0);
   x[0] = 6;
   EXPECT_FALSE(Ar1DifferenceInterval(x, x, 0.95).has_value());

@@ -1,6 +1,7 @@
 #include "analysis/response.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <map>
@@ -27,8 +28,34 @@ DailySeries Collect(const Diary& diary, Item item, LocalDate first, LocalDate la
   return s;
 }
 
+// The AR(1) coefficient of one item, estimated once from the whole record rather than from the
+// two 14-day windows of each comparison: the record is cut into consecutive window_days blocks
+// from the baseline's first day, each block's residuals are taken from its own mean (so slow
+// change across blocks, such as a response, is not read as autocorrelation), the lag-1
+// autocorrelation is pooled over the blocks (ar1_interval.h) and bias-corrected for the block
+// length (Kendall 1954). With two 14-day windows alone the estimate was too noisy: it often
+// exceeded the true value enough to leave no interval, and as often fell short of it enough to
+// make the interval too narrow (docs/analysis.md, "Coverage on simulated patients").
+// Trend within a block (a titration step) can only raise the estimate: a wider, not a
+// narrower, interval. nullopt when the item never varies within a block.
+std::optional<double> RecordAutocorrelation(const Diary& diary, Item item, LocalDate first, LocalDate last,
+                                            int block_days) {
+  std::vector<DailySeries> blocks;
+  int total = 0;
+  for (LocalDate b = first; b <= last; b = AddDays(b, block_days)) {
+    DailySeries s = Collect(diary, item, b, std::min(last, AddDays(b, block_days - 1)), first);
+    if (s.values.size() < 2) continue;
+    total += static_cast<int>(s.values.size());
+    blocks.push_back(std::move(s));
+  }
+  if (blocks.empty()) return std::nullopt;
+  const auto r = PooledLag1Autocorrelation(blocks);
+  if (!r) return std::nullopt;
+  return BiasCorrectedAutocorrelation(*r, static_cast<double>(total) / static_cast<double>(blocks.size()));
+}
+
 ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDate b_last, LocalDate w_first,
-                       LocalDate w_last, LocalDate origin, const AnalysisOptions& options) {
+                       LocalDate w_last, LocalDate origin, std::optional<double> phi, const AnalysisOptions& options) {
   ItemComparison c;
   c.item = item;
   const DailySeries b = Collect(diary, item, b_first, b_last, origin);
@@ -48,9 +75,8 @@ ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDa
   } else {
     c.note = "baseline mean is 0: no percentage change";
   }
-  // r is pooled over the residuals of the two windows being compared (ar1_interval.h).
-  const double r = PooledLag1Autocorrelation({b, w}).value_or(0.0);
-  c.interval = Ar1DifferenceInterval(b.values, w.values, r, options.confidence_level);
+  // phi comes from the whole record (RecordAutocorrelation); 0 when the item never varies.
+  c.interval = Ar1DifferenceInterval(b.values, w.values, phi.value_or(0.0), options.confidence_level);
   if (!c.interval) c.note = "effective sample size too small for an interval";
   if (options.bootstrap_seed) {
     c.bootstrap = MovingBlockBootstrapDifference(b.values, w.values, *options.bootstrap_seed,
@@ -100,7 +126,8 @@ std::optional<Dose> SteadyDose(const Diary& diary, LocalDate first, LocalDate la
 }
 
 EvaluationWindow MakeWindow(const Diary& diary, std::string label, std::string kind, LocalDate first,
-                            LocalDate first_dose, LocalDate b_first, LocalDate b_last, const AnalysisOptions& options) {
+                            LocalDate first_dose, LocalDate b_first, LocalDate b_last,
+                            const std::array<std::optional<double>, kItemCount>& phi, const AnalysisOptions& options) {
   EvaluationWindow w;
   w.label = std::move(label);
   w.kind = std::move(kind);
@@ -109,7 +136,8 @@ EvaluationWindow MakeWindow(const Diary& diary, std::string label, std::string k
   w.first_day = DaysBetween(first_dose, first);
   w.dose = SteadyDose(diary, w.first, w.last);
   for (Item item : kAllItems) {
-    w.items.push_back(Compare(diary, item, b_first, b_last, w.first, w.last, first_dose, options));
+    w.items.push_back(
+        Compare(diary, item, b_first, b_last, w.first, w.last, first_dose, phi[static_cast<int>(item)], options));
   }
   return w;
 }
@@ -215,6 +243,12 @@ Verdict MakeVerdict(const AnalysisReport& r) {
           "points{}.",
           100 * pain.interval->level, pain.interval->lower, pain.interval->upper,
           (pain.interval->lower <= 0 && pain.interval->upper >= 0) ? ", which includes no change at all" : "");
+    }
+    if (r.responder_class_lowest && r.responder_class_highest &&
+        *r.responder_class_lowest != *r.responder_class_highest) {
+      v.summary += fmt::format(" Within that interval the IMMPACT class could be anything from {} to {}.",
+                               ResponderClassName(*r.responder_class_lowest),
+                               ResponderClassName(*r.responder_class_highest));
     }
     if (r.time_to_response_days) {
       v.summary += fmt::format(" Pain stayed at least 30% below baseline from day {}.", *r.time_to_response_days);
@@ -353,7 +387,7 @@ std::optional<int> TimeToResponseDays(const Diary& diary, LocalDate first_dose, 
 Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& options) {
   LDN_RETURN_IF_ERROR(CheckOptions(options));
   AnalysisReport r;
-  r.method = "ar1_effective_n_welch_t";
+  r.method = "ar1_effective_n_welch_t";  // docs/analysis.md: record-wide phi, Kendall-corrected
   r.bootstrap_seed = options.bootstrap_seed;
   LDN_ASSIGN_OR_RETURN(r.first_dose, FirstDoseDate(diary));
   r.baseline_first = AddDays(r.first_dose, -options.baseline_days);
@@ -367,13 +401,18 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
                              FormatDate(r.baseline_last), options.min_baseline_days_with_data));
   }
   const LocalDate last_day = diary.days.back().date;
+  std::array<std::optional<double>, kItemCount> phi;
+  for (Item item : kAllItems) {
+    phi[static_cast<int>(item)] =
+        RecordAutocorrelation(diary, item, r.baseline_first, last_day, options.window_days);
+  }
 
   // Fixed windows: the window_days ending with week w (week 12 = days 70-83 for 14-day windows).
   for (int week : options.fixed_weeks) {
     const LocalDate first = AddDays(r.first_dose, 7 * week - options.window_days);
     if (first < r.first_dose || AddDays(first, options.window_days - 1) > last_day) continue;
     r.windows.push_back(MakeWindow(diary, fmt::format("week_{}", week), "fixed_week", first, r.first_dose,
-                                   r.baseline_first, r.baseline_last, options));
+                                   r.baseline_first, r.baseline_last, phi, options));
   }
   // Stable-dose windows: consecutive window_days blocks from the start of each step above 0 mg
   // that lie wholly within the step, on or after the first dose, and within the record.
@@ -386,7 +425,7 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
       const LocalDate last = AddDays(first, options.window_days - 1);
       if (last > step_end || last > last_day) break;
       r.windows.push_back(MakeWindow(diary, fmt::format("stable_{}", ++stable), "stable_dose", first, r.first_dose,
-                                     r.baseline_first, r.baseline_last, options));
+                                     r.baseline_first, r.baseline_last, phi, options));
     }
   }
   // Primary window for the pain verdict: the last fixed week with enough pain data, else the
@@ -409,6 +448,11 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
     const ItemComparison& pain = r.windows[*r.primary_window].Get(Item::kPain);
     r.pain_change_pct = pain.pct_change;
     r.responder_class = ClassifyPainReduction(-*pain.pct_change);
+    if (pain.interval && *pain.baseline_mean > 0) {
+      // Reduction % at each end of the interval for the change (change = window - baseline).
+      r.responder_class_lowest = ClassifyPainReduction(-100.0 * pain.interval->upper / *pain.baseline_mean);
+      r.responder_class_highest = ClassifyPainReduction(-100.0 * pain.interval->lower / *pain.baseline_mean);
+    }
     r.farrar_two_point = FarrarTwoPointResponder(*pain.baseline_mean, *pain.window_mean);
   }
   r.time_to_response_days = TimeToResponseDays(diary, r.first_dose, baseline_pain_mean, options);
@@ -425,8 +469,9 @@ nlohmann::json ReportToJson(const AnalysisReport& r) {
   nlohmann::json j;
   j["method"] = {{"interval", r.method},
                  {"description",
-                  "difference of means with effective sample size n(1-r)/(1+r), r = pooled lag-1 autocorrelation "
-                  "of within-window residuals (Wilks 2011; Zwiers & von Storch 1995), Welch t quantile"},
+                  "difference of means with the finite-n AR(1) effective sample size (Wilks 2011), phi = lag-1 "
+                  "autocorrelation of the whole record in 14-day blocks, bias-corrected (Kendall 1954), Welch t "
+                  "quantile on the AR(1) variance degrees of freedom (Bartlett 1946); docs/analysis.md"},
                  {"bootstrap",
                   r.bootstrap_seed ? nlohmann::json("moving_block_percentile (Kunsch 1989)") : nlohmann::json(nullptr)},
                  {"bootstrap_seed", r.bootstrap_seed ? nlohmann::json(*r.bootstrap_seed) : nlohmann::json(nullptr)}};
@@ -463,6 +508,12 @@ nlohmann::json ReportToJson(const AnalysisReport& r) {
   j["pain_change_pct"] = Optional(r.pain_change_pct);
   j["responder_class"] =
       r.responder_class ? nlohmann::json(ResponderClassName(*r.responder_class)) : nlohmann::json(nullptr);
+  if (r.responder_class_lowest && r.responder_class_highest) {
+    j["responder_class_range"] = {{"lowest", ResponderClassName(*r.responder_class_lowest)},
+                                  {"highest", ResponderClassName(*r.responder_class_highest)}};
+  } else {
+    j["responder_class_range"] = nullptr;
+  }
   j["farrar_two_point_responder"] = r.farrar_two_point ? nlohmann::json(*r.farrar_two_point) : nlohmann::json(nullptr);
   j["time_to_response_days"] =
       r.time_to_response_days ? nlohmann::json(*r.time_to_response_days) : nlohmann::json(nullptr);

@@ -132,6 +132,12 @@ struct AnalysisReport {
   std::optional<int> primary_window;  // index into windows used for the pain verdict
   std::optional<double> pain_change_pct;
   std::optional<ResponderClass> responder_class;
+  // The IMMPACT classes compatible with the pain interval: the class of the % reduction at each end
+  // of the interval for the change, the baseline mean taken as fixed. With 14-day windows the
+  // interval often spans two classes, and then the point class alone would overstate what the
+  // diary can tell. Absent when the primary window has no interval.
+  std::optional<ResponderClass> responder_class_lowest;
+  std::optional<ResponderClass> responder_class_highest;
   std::optional<bool> farrar_two_point;
   std::optional<int> time_to_response_days;
   Adherence adherence;

@@ -487,6 +487,10 @@ TEST(SimulateEndToEndTest, OpenAnalysisAgainstGroundTruth) {
       strong_called, strong, placebo_called, placebo_only, class_agree, classed, covered, with_interval);
   RecordProperty("agreement", summary);
   std::cout << summary << "\n";
+  // The interval is honest: it covers the true change about as often as it says (docs/analysis.md).
+  EXPECT_GE(covered, 0.90 * with_interval);
+  EXPECT_LE(covered, 0.98 * with_interval);
+  EXPECT_GE(with_interval, 990);
   // Most strong responders are seen as responders...
   ASSERT_GT(strong, 30);
   EXPECT_GE(strong_called, 0.9 * strong);
@@ -494,6 +498,52 @@ TEST(SimulateEndToEndTest, OpenAnalysisAgainstGroundTruth) {
   // tell a placebo response from LDN (the FINAL placebo arm had 28% >=30% responders).
   EXPECT_GE(placebo_called, 0.1 * placebo_only);
   EXPECT_LE(placebo_called, 0.4 * placebo_only);
+}
+
+// Issue 3's acceptance: 200 simulated patients with a fixed seed. The 95% interval for the
+// week-12 pain change must cover the true change for 90-98% of them; the responder class is
+// compared with the true class wherever the true reduction is >= 5 points of % from a boundary,
+// both as the point class and as "the true class lies within the classes the interval allows"
+// (AnalysisReport::responder_class_lowest/highest). The figures are printed and recorded.
+TEST(SimulateEndToEndTest, RoundTrip200) {
+  SimulationRequest r;
+  r.seed = 20261130;
+  int covered = 0, with_interval = 0, classed = 0, point_agree = 0, range_agree = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto p = SimulatePatient(Params(), r, i);
+    ASSERT_TRUE(p.ok());
+    auto report = AnalyzeDiary(p->diary);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    const GroundTruth& t = p->truth;
+    ASSERT_TRUE(report->primary_window && report->responder_class);
+    const EvaluationWindow& w = report->windows[*report->primary_window];
+    ASSERT_EQ(w.label, "week_12");
+    if (const auto& interval = w.Get(Item::kPain).interval) {
+      ++with_interval;
+      covered += interval->lower <= *t.true_change_week12 && *t.true_change_week12 <= interval->upper ? 1 : 0;
+    }
+    const double true_reduction = -*t.true_change_pct_week12;
+    const double margin =
+        std::min({std::fabs(true_reduction - 10), std::fabs(true_reduction - 30), std::fabs(true_reduction - 50)});
+    if (margin < 5) continue;
+    ++classed;
+    const ResponderClass truth = ClassifyPainReduction(true_reduction);
+    point_agree += truth == *report->responder_class ? 1 : 0;
+    if (report->responder_class_lowest && report->responder_class_highest) {
+      range_agree += *report->responder_class_lowest <= truth && truth <= *report->responder_class_highest ? 1 : 0;
+    }
+  }
+  const std::string summary = fmt::format(
+      "seed 20261130, 200 patients: 95% interval covers the true week-12 pain change for {}/{} with an interval; "
+      "true IMMPACT class (>= 5 points from a boundary, {} patients) equals the point class for {} and lies within "
+      "the interval's class range for {}",
+      covered, with_interval, classed, point_agree, range_agree);
+  RecordProperty("round_trip", summary);
+  std::cout << summary << "\n";
+  EXPECT_GE(with_interval, 195);
+  EXPECT_GE(covered, 0.90 * with_interval);
+  EXPECT_LE(covered, 0.98 * with_interval);
+  EXPECT_GE(range_agree, 0.90 * classed);
 }
 
 }  // namespace

@@ -373,7 +373,7 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
   out.push_back(
       Text("Each item's mean in the baseline and in every evaluation window, the change against the baseline "
            "and its 95% interval. Interval method: AR(1)-adjusted effective sample size with a Welch t "
-           "quantile (Wilks 2011; Zwiers & von Storch 1995), described under Methods.",
+           "quantile (Wilks 2011; Kendall 1954; Welch 1947), described under Methods.",
            kBody, 0));
   for (const ItemDetail& d : m->items) {
     out.push_back(Heading(d.title + "  \u00b7  " + d.scale, kH2, 10));

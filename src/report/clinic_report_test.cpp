@@ -133,8 +133,8 @@ TEST(ClinicReportPdfTest, DetailsNameTheIntervalMethodAndShowNotesLiterally) {
                       "41 4.5 mg 14 4.4 \xe2\x88\x92"
                       "2.3 \xe2\x88\x92"
                       "34% \xe2\x88\x92"
-                      "3.1 to \xe2\x88\x92"
-                      "1.5"),
+                      "3.3 to \xe2\x88\x92"
+                      "1.2"),
             std::string::npos)
       << text;
   // Pango markup in a note is shown as typed, not interpreted.

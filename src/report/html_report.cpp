@@ -159,7 +159,7 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
   h += "<section class=\"details\"><h2>Results by diary item</h2>\n";
   h += "<p>Each item's mean in the baseline and in every evaluation window, the change against the baseline and its "
        "95% interval. Interval method: AR(1)-adjusted effective sample size with a Welch t quantile (Wilks 2011; "
-       "Zwiers &amp; von Storch 1995), described under Methods.</p>\n";
+       "Kendall 1954; Welch 1947), described under Methods.</p>\n";
   for (const ItemDetail& d : m.items) {
     h += fmt::format("<h3 id=\"item-{}\">{} <span class=\"muted\">\u00b7 {}</span></h3>\n", EscapeHtml(d.key),
                      EscapeHtml(d.title), EscapeHtml(d.scale));

@@ -134,6 +134,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddAdminRoutes(*this, routes_);
   AddClinicalRoutes(*this, routes_);
   AddDiaryRoutes(*this, routes_);
+  AddPharmacyRoutes(*this, routes_);
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {

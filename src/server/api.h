@@ -122,6 +122,7 @@ void AddSystemRoutes(Api& api, RouteTable& routes);    // api_system.cpp: health
 void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, care teams, audit, research
 void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
+void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: worksheet, PK profile
 
 // The OpenAPI 3.0 document describing `routes` (openapi.cpp).
 nlohmann::json OpenApiDocument(const RouteTable& routes);

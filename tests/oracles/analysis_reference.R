@@ -9,10 +9,13 @@
 #   r      = pooled lag-1 autocorrelation of within-window residuals
 #          = sum_w n_w * c1_w / sum_w n_w * c0_w, with c_k from acf(x, type = "covariance")
 #            (acf divides by n, so n_w * c_k_w is the window's sum of lagged residual products)
-#   rc     = r clamped to [0, 0.95]
-#   n_eff  = n (1 - rc) / (1 + rc)                      (Wilks 2011, eq. 5.12)
+#   phi    = (m r + 1) / (m - 3), m = mean window length  (Kendall 1954 bias correction)
+#   rc     = phi clamped to [0, 0.95]
+#   f      = 1 + 2 sum_{k=1}^{n-1} (1 - k/n) rc^k      (variance inflation of an AR(1) mean)
+#   n_eff  = n (n - f) / ((n - 1) f)                   (finite-n form of Wilks 2011 eq. 5.12)
+#   nu     = min(n - 1, n (1 - rc^2) / (1 + rc^2))     (df of an AR(1) sample variance, Bartlett)
 #   se     = sqrt(var(before) / n_eff_b + var(after) / n_eff_a)
-#   df     = Welch-Satterthwaite with n_eff in place of n (Welch 1947)
+#   df     = Welch-Satterthwaite on nu_b and nu_a (Welch 1947)
 #   CI     = (mean_a - mean_b) -/+ qt(0.975, df) * se
 #
 # Run from the repository root:  Rscript tests/oracles/analysis_reference.R
@@ -30,20 +33,25 @@ for (case in unique(d$case)) {
   cb <- acf(b, type = "covariance", lag.max = 1, plot = FALSE, demean = TRUE)$acf
   ca <- acf(a, type = "covariance", lag.max = 1, plot = FALSE, demean = TRUE)$acf
   r <- (length(b) * cb[2] + length(a) * ca[2]) / (length(b) * cb[1] + length(a) * ca[1])
-  rc <- min(max(r, 0), 0.95)
-  neb <- length(b) * (1 - rc) / (1 + rc)
-  nea <- length(a) * (1 - rc) / (1 + rc)
+  m <- (length(b) + length(a)) / 2
+  phi <- if (m > 4) (m * r + 1) / (m - 3) else r
+  rc <- min(max(phi, 0), 0.95)
+  neff <- function(n) { k <- seq_len(n - 1); f <- 1 + 2 * sum((1 - k / n) * rc^k); n * (n - f) / ((n - 1) * f) }
+  nu <- function(n) min(n - 1, n * (1 - rc^2) / (1 + rc^2))
+  neb <- neff(length(b))
+  nea <- neff(length(a))
   vb <- var(b) / neb
   va <- var(a) / nea
   se <- sqrt(vb + va)
-  df <- (vb + va)^2 / (vb^2 / (neb - 1) + va^2 / (nea - 1))
+  df <- (vb + va)^2 / (vb^2 / nu(length(b)) + va^2 / nu(length(a)))
   q <- qt(0.975, df)
   diff <- mean(a) - mean(b)
   entries <- c(entries, paste0(
     "    {\"case\": \"", case, "\", \"n_before\": ", length(b), ", \"n_after\": ", length(a),
     ", \"mean_before\": ", num(mean(b)), ", \"mean_after\": ", num(mean(a)),
-    ", \"difference\": ", num(diff), ", \"r\": ", num(r), ", \"r_clamped\": ", num(rc),
+    ", \"difference\": ", num(diff), ", \"r\": ", num(r), ", \"phi\": ", num(phi), ", \"r_clamped\": ", num(rc),
     ", \"n_eff_before\": ", num(neb), ", \"n_eff_after\": ", num(nea),
+    ", \"df_before\": ", num(nu(length(b))), ", \"df_after\": ", num(nu(length(a))),
     ", \"standard_error\": ", num(se), ", \"degrees_of_freedom\": ", num(df),
     ", \"lower\": ", num(diff - q * se), ", \"upper\": ", num(diff + q * se), "}"))
 }

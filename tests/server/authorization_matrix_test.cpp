@@ -307,6 +307,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
          }},
         {"GET " + p + "/analysis", none},
         {"GET " + p + "/report.pdf", none},
+        {"POST " + p + "/prescriptions/{prescription_id}/worksheet",
+         body({{"capsule_size", "3"}, {"fill_weight_mg", 200}, {"tablet_weight_mg", 150}})},
+        {"GET /api/v1/pharmacology/pk", none},
     };
   }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Copies the browser library files the web app serves from node_modules/ into web/vendor/
+// (web/vendor/README.md). Run after `npm ci` when package.json changes a library's version.
+import { copyFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const files = [
+  ['node_modules/uplot/dist/uPlot.esm.js', 'web/vendor/uPlot.esm.js'],
+  ['node_modules/uplot/dist/uPlot.min.css', 'web/vendor/uPlot.min.css'],
+  ['node_modules/uplot/LICENSE', 'web/vendor/uPlot.LICENSE'],
+];
+const version = JSON.parse(readFileSync(join(root, 'node_modules/uplot/package.json'), 'utf8')).version;
+for (const [from, to] of files) copyFileSync(join(root, from), join(root, to));
+console.log(`web/vendor: uPlot ${version} copied; update the version in web/vendor/README.md if it changed`);

@@ -1,0 +1,49 @@
+// The HTTP JSON API (docs/api.md): cookie session + CSRF header on writes, errors as ApiError.
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {};
+    super(e.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = e.code || 'network';
+    this.field = e.field || null;
+  }
+}
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)ldn_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : '';
+}
+
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { ...extraHeaders };
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(BASE + path, {
+      method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, { error: { code: 'network', message: 'No connection to the server.' } });
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body);
+export const put = (path, body, headers) => api('PUT', path, body, headers);
+export const del = (path) => api('DELETE', path);
+
+// A client-generated id for idempotent writes (1-64 of [A-Za-z0-9._:-]).
+export function clientId(prefix) {
+  const r = crypto.getRandomValues(new Uint32Array(3));
+  return `${prefix}-${Date.now().toString(36)}-${Array.from(r, (n) => n.toString(36)).join('')}`;
+}

@@ -1,0 +1,376 @@
+// The patient's pages: today's entry, past days, my plan, progress, questionnaires.
+import { h, mount, field, source, uid } from './dom.js';
+import { scrollAttrs } from './dom.js';
+import { get, clientId, ApiError } from './api.js';
+import { session, say, setTitle } from './app.js';
+import { sendOrQueue } from './offline.js';
+import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate } from './time.js';
+import { DIARY_ITEMS, SIDE_EFFECTS } from './kb.js';
+import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
+
+// The API's item keys, in the order of the diary; the knowledge base calls sleep "sleep_quality".
+export const ITEMS = ['pain', 'fatigue', 'sleep', 'mood', 'anxiety', 'cognition', 'stiffness', 'sensitivity', 'stress'];
+export function itemInfo(key) {
+  return DIARY_ITEMS.entries.find((e) => e.id === key || (key === 'sleep' && e.id === 'sleep_quality'));
+}
+const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
+
+function pid() { return session.me.patient_id; }
+function tz() { return (session.patient && session.patient.time_zone) || 'UTC'; }
+
+function tzNote() {
+  return h('p.muted.small', `Dates and times are in your time zone, ${tz()}.`);
+}
+
+// Course, plan and prescriptions of the patient, loaded together.
+export async function loadTreatment(patientId) {
+  const [courses, rx] = await Promise.all([
+    get(`/patients/${patientId}/courses`),
+    get(`/patients/${patientId}/prescriptions`),
+  ]);
+  const course = currentCourse(courses.courses);
+  return { course, plan: planOf(course), prescriptions: rx.prescriptions, liquid: course ? liquidOf(rx.prescriptions, course.id) : null };
+}
+
+function doseLine(step, liquid) {
+  if (!step) return 'No dose planned for this day.';
+  const volume = liquid ? ` = ${ml(step.dose_mg, liquid.strength_mg)} of the ${mg(liquid.strength_mg)}/mL liquid` : '';
+  return `${mg(step.dose_mg)}${volume}, at ${step.time}`;
+}
+
+function planSource(t) {
+  const parts = [];
+  if (t.plan) parts.push(`your clinician's plan (protocol: ${t.plan.protocol_name || t.plan.protocol}; ${t.plan.source})`);
+  if (t.liquid) parts.push(`mL from prescription #${t.liquid.rx.id} (${mg(t.liquid.strength_mg)} per mL, ${t.liquid.rx.pharmacy})`);
+  return parts.join('; ');
+}
+
+// ---- Today and past days ------------------------------------------------------------------------
+
+export async function today(main) {
+  return dayPage(main, todayIn(tz()), true);
+}
+
+export async function day(main, date) {
+  return dayPage(main, date, false);
+}
+
+async function dayPage(main, date, isToday) {
+  const localToday = todayIn(tz());
+  if (date > localToday) {
+    mount(main, h('div.card', h('h1', 'That day has not come yet'), h('p', h('a', { href: '#/today' }, 'Go to today'))));
+    return;
+  }
+  setTitle(isToday ? 'Today' : formatDate(date));
+  const p = pid();
+  const [t, existing, yesterday, doses] = await Promise.all([
+    loadTreatment(p),
+    getEntry(p, date),
+    getEntry(p, addDays(date, -1)),
+    get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({ doses: [] })),
+  ]);
+  const step = stepOn(t.plan, date);
+  const next = nextStep(t.plan, date);
+  const lastDose = (doses.doses || []).slice(-1)[0] || null;
+
+  const doseCard = h('section.card.dose', { 'aria-labelledby': 'dose-h' },
+    h('h2', { id: 'dose-h' }, isToday ? "Today's dose" : `Dose on ${formatDate(date)}`),
+    h('p.big', doseLine(step, t.liquid)),
+    next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
+    t.plan ? source(planSource(t)) : null);
+
+  mount(main,
+    h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)),
+    tzNote(),
+    doseCard,
+    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }));
+}
+
+async function getEntry(patientId, date) {
+  try {
+    return await get(`/patients/${patientId}/diary/${date}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+// The diary form of one day. Items not answered are left out of the entry.
+export function diaryForm({ patientId, date, existing, yesterday, step, course, lastDose }) {
+  const items = (existing && existing.items) || {};
+  const scales = ITEMS.map((key) => {
+    const info = itemInfo(key) || { label: key, question: key, anchor_0: '', anchor_10: '' };
+    return [key, scale(key, [h('span.item-label', info.label), ' ', h('span.item-q', info.question)], { value: items[key] ?? null, low: info.anchor_0, high: info.anchor_10 })];
+  });
+
+  const copy = yesterday && !existing
+    ? h('button.secondary', {
+      type: 'button',
+      onclick: () => { for (const [key, s] of scales) if (yesterday.items[key] !== undefined) s.set(yesterday.items[key]); },
+    }, 'Start from yesterday\'s answers')
+    : null;
+
+  // Dose taken.
+  const doseName = uid('dose');
+  const taken = lastDose ? (lastDose.taken ? 'yes' : 'no') : null;
+  const doseRadios = [['yes', 'Yes, I took it'], ['no', 'No, I skipped it'], ['later', 'Not yet']].map(([v, label]) => {
+    const id = `${doseName}-${v}`;
+    return h('span.choice', h('input', { type: 'radio', name: doseName, id, value: v, checked: taken === v || (!taken && v === 'later') }),
+      h('label', { for: id }, label));
+  });
+  const doseMg = h('input', { type: 'number', id: uid('mg'), step: '0.001', min: '0.001', max: '50', inputmode: 'decimal',
+    value: lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '') });
+  const doseTime = h('input', { type: 'time', id: uid('time'), value: (lastDose && lastDose.time) || nowTimeIn(tz()) });
+  const doseBox = h('fieldset.box', h('legend', 'Did you take your LDN dose?'), h('div.choices', doseRadios),
+    h('div.row', field('Amount (mg)', doseMg, step ? `Your plan says ${mg(step.dose_mg)}.` : null), field('Time', doseTime)));
+
+  // Side effects: a chip each; a pressed chip asks for its severity.
+  const chosen = new Map((items.side_effects || []).map((s) => [s.name, s.severity]));
+  const chipArea = h('div.chips');
+  const sevArea = h('div');
+  function renderSideEffects() {
+    chipArea.replaceChildren(...SIDE_EFFECTS.entries.map((e) => h('button.chip', {
+      type: 'button', 'aria-pressed': chosen.has(e.id) ? 'true' : 'false',
+      onclick: () => { if (chosen.has(e.id)) chosen.delete(e.id); else chosen.set(e.id, 1); renderSideEffects(); },
+    }, e.label)));
+    sevArea.replaceChildren(...[...chosen.keys()].map((name) => {
+      const label = (SIDE_EFFECTS.entries.find((e) => e.id === name) || { label: name }).label;
+      const group = uid('sev');
+      return h('fieldset.sev', h('legend', `How bad: ${label}`), h('div.choices', SEVERITY.map(([v, text]) => {
+        const id = `${group}-${v}`;
+        return h('span.choice', h('input', { type: 'radio', name: group, id, checked: chosen.get(name) === v, onchange: () => chosen.set(name, v) }),
+          h('label', { for: id }, text));
+      })));
+    }));
+  }
+  renderSideEffects();
+  const sideBox = h('fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
+    source(`side-effect list ${SIDE_EFFECTS.file} (version ${SIDE_EFFECTS.version}); the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).`));
+
+  const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
+  const note = h('textarea', { id: uid('note'), rows: '3' });
+  note.value = items.note || '';
+  const error = h('p.error', { role: 'alert' });
+  const done = h('div', { 'aria-live': 'polite' });
+  const submit = h('button.primary.wide', { type: 'submit' }, existing ? 'Save changes' : 'Save today\'s entry');
+
+  const form = h('form.diary', {
+    'aria-label': `Diary for ${formatLongDate(date)}`,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      done.replaceChildren();
+      const entry = {};
+      for (const [key, s] of scales) { const v = s.get(); if (v !== null) entry[key] = v; }
+      if (chosen.size) entry.side_effects = [...chosen].map(([name, severity]) => ({ name, severity }));
+      const meds = rescue.value.split(',').map((s) => s.trim()).filter(Boolean);
+      if (meds.length) entry.rescue_medication = meds;
+      if (note.value.trim()) entry.note = note.value.trim();
+      if (!Object.keys(entry).length) { error.textContent = 'Answer at least one question before saving.'; return; }
+      const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
+      const writes = [{
+        method: 'PUT', path: `/patients/${patientId}/diary/${date}`, label: `diary ${date}`,
+        body: { client_id: clientId('diary'), items: entry },
+      }];
+      if (doseChoice === 'yes' || doseChoice === 'no') {
+        const body = { date, taken: doseChoice === 'yes', client_id: clientId('dose') };
+        if (doseChoice === 'yes') {
+          body.dose_mg = Number(doseMg.value);
+          if (!(body.dose_mg > 0)) { error.textContent = 'Enter the amount you took, in mg.'; return; }
+          if (doseTime.value) body.time = doseTime.value;
+        }
+        if (course) body.course_id = course.id;
+        writes.push({ method: 'POST', path: `/patients/${patientId}/doses`, label: `dose ${date}`, body });
+      }
+      submit.disabled = true;
+      try {
+        let queued = false;
+        for (const w of writes) queued = (await sendOrQueue(w)).queued || queued;
+        const msg = queued
+          ? 'Saved on this device. It will be sent automatically when you are back online.'
+          : 'Saved. Thank you.';
+        say(msg, queued ? 'warn' : 'ok');
+        done.replaceChildren(h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
+        submit.textContent = 'Save changes';
+      } catch (err) {
+        error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+      } finally {
+        submit.disabled = false;
+      }
+    },
+  },
+  h('section.card', { 'aria-labelledby': 'items-h' },
+    h('h2', { id: 'items-h' }, 'How was your day?'),
+    h('p.muted.small', 'Tap a number for each. Skip any you are unsure of.'),
+    copy,
+    scales.map(([, s]) => s.el),
+    source(`questions and anchors ${DIARY_ITEMS.file} (version ${DIARY_ITEMS.version}), following the FIQR symptom items (Bennett et al., Arthritis Res Ther 2009;11:R120).`)),
+  h('section.card', doseBox, sideBox,
+    field('Rescue or other medication today (separate with commas)', rescue),
+    field('Note (optional)', note)),
+  error, submit, done);
+  return form;
+}
+
+export async function history(main) {
+  setTitle('Past days');
+  const p = pid();
+  const localToday = todayIn(tz());
+  const from = addDays(localToday, -27);
+  const diary = await get(`/patients/${p}/diary?from=${from}&to=${localToday}`);
+  const byDate = new Map(diary.entries.map((e) => [e.date, e]));
+  const rows = [];
+  for (let d = localToday; d >= from; d = addDays(d, -1)) {
+    const e = byDate.get(d);
+    rows.push(h('li.dayrow',
+      h('span.daydate', formatDate(d)),
+      h('span.daysum', e ? `pain ${e.items.pain ?? '–'}, fatigue ${e.items.fatigue ?? '–'}, sleep ${e.items.sleep ?? '–'}` : 'no entry'),
+      h('a.button.secondary', { href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}` }, e ? 'Edit' : 'Add')));
+  }
+  mount(main, h('h1', 'Past days'), tzNote(),
+    h('p', 'Edits keep the earlier version: your clinician can see what changed and when.'),
+    h('ul.days', rows));
+}
+
+// ---- My plan ------------------------------------------------------------------------------------
+
+export async function plan(main) {
+  setTitle('My plan');
+  const t = await loadTreatment(pid());
+  const date = todayIn(tz());
+  if (!t.plan) {
+    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')));
+    return;
+  }
+  const step = stepOn(t.plan, date);
+  const next = nextStep(t.plan, date);
+  const adjustments = await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({ adjustments: [] }));
+  mount(main,
+    h('h1', 'My plan'), tzNote(),
+    h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
+      next ? h('p', `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${daysBetween(date, next.start)} days).`)
+        : h('p', 'You are on your target dose: no further steps are planned.'),
+      source(planSource(t))),
+    h('section.card', h('h2', 'All steps'),
+      h('div.tablewrap', scrollAttrs(), h('table',
+        h('caption.sr', 'Titration steps'),
+        h('thead', h('tr', h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'To'), h('th', { scope: 'col' }, 'Dose'), h('th', { scope: 'col' }, 'When'))),
+        h('tbody', t.plan.steps.map((s) => h('tr', { class: s === step ? 'current' : null },
+          h('td', formatDate(s.start)), h('td', s.end ? formatDate(s.end) : 'onwards'),
+          h('td', mg(s.dose_mg), t.liquid ? ` (${ml(s.dose_mg, t.liquid.strength_mg)})` : ''), h('td', s.time))))))),
+    h('section.card', h('h2', 'Why this plan'),
+      h('ul', t.plan.notes.map((n) => h('li', n))),
+      (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', w))) : null),
+    (adjustments.adjustments || []).length ? h('section.card', h('h2', 'Changes to the plan'),
+      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${a.recorded_at.slice(0, 10)})`)))) : null);
+}
+
+// ---- Progress -----------------------------------------------------------------------------------
+
+export async function progress(main) {
+  setTitle('Progress');
+  const { progressPanel } = await import('./progress.js');
+  mount(main, h('h1', 'My progress'), tzNote());
+  main.append(await progressPanel(pid(), tz()));
+}
+
+// ---- Questionnaires -----------------------------------------------------------------------------
+
+const FIQR_FUNCTION = ['Brush or comb your hair', 'Walk continuously for 20 minutes', 'Prepare a homemade meal',
+  'Vacuum, scrub or sweep floors', 'Lift and carry a bag full of groceries', 'Climb one flight of stairs',
+  'Change bed sheets', 'Sit in a chair for 45 minutes', 'Go shopping for groceries'];
+const FIQR_IMPACT = ['Fibromyalgia prevented me from accomplishing goals for the week',
+  'I was completely overwhelmed by my fibromyalgia symptoms'];
+const FIQR_SYMPTOMS = [['your level of pain', 'no pain', 'unbearable pain'], ['your level of energy', 'lots of energy', 'no energy'],
+  ['your level of stiffness', 'no stiffness', 'severe stiffness'], ['the quality of your sleep', 'awoke well rested', 'awoke very tired'],
+  ['your level of depression', 'no depression', 'very depressed'], ['your level of memory problems', 'good memory', 'very poor memory'],
+  ['your level of anxiety', 'not anxious', 'very anxious'], ['your level of tenderness to touch', 'no tenderness', 'very tender'],
+  ['your level of balance problems', 'no imbalance', 'severe imbalance'],
+  ['your level of sensitivity to loud noises, bright lights, odours and cold', 'no sensitivity', 'extreme sensitivity']];
+const PGIC = ['Very much improved', 'Much improved', 'Minimally improved', 'No change', 'Minimally worse', 'Much worse', 'Very much worse'];
+const DUE_EVERY_DAYS = 28;
+
+export async function questionnaires(main) {
+  setTitle('Questionnaires');
+  const p = pid();
+  const date = todayIn(tz());
+  const [inst, t] = await Promise.all([get(`/patients/${p}/instruments`), loadTreatment(p)]);
+  const last = (name) => inst.instruments.filter((r) => r.instrument === name).map((r) => r.date).sort().pop() || null;
+  const lastFiqr = last('fiqr');
+  const lastPgic = last('pgic');
+  const fiqrDue = !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
+  const started = t.course && t.course.start_date;
+  const pgicDue = !!started && daysBetween(started, date) >= DUE_EVERY_DAYS && (!lastPgic || daysBetween(lastPgic, date) >= DUE_EVERY_DAYS);
+
+  const dueText = (name, lastDate, due) => h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
+    ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
+  mount(main, h('h1', 'Questionnaires'), tzNote(),
+    h('section.card', h('h2', 'When they are due'),
+      dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
+      source(`ldn asks every ${DUE_EVERY_DAYS} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
+    fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
+    h('section.card', h('h2', 'Your answers'), inst.instruments.length
+      ? h('ul', inst.instruments.slice().sort((a, b) => (a.date < b.date ? 1 : -1)).map((r) => h('li', `${formatDate(r.date)}: ${r.instrument.toUpperCase()} ${scoreText(r)}`)))
+      : h('p', 'None yet.')));
+}
+
+export function scoreText(r) {
+  const s = r.scores || {};
+  if (r.instrument === 'fiqr' && s.total !== undefined) return `total ${Math.round(s.total * 10) / 10} of 100${s.severity ? ` (${s.severity})` : ''}`;
+  if (r.instrument === 'pgic') return s.label || PGIC[(r.answers.pgic || 4) - 1].toLowerCase();
+  return '';
+}
+
+function instrumentSubmit(p, instrument, date, answersFn, after) {
+  return async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const err = form.querySelector('.error');
+    err.textContent = '';
+    const answers = answersFn();
+    if (!answers) { err.textContent = 'Please answer the questions first.'; return; }
+    try {
+      const { queued } = await sendOrQueue({ method: 'POST', path: `/patients/${p}/instruments`, label: `${instrument} ${date}`,
+        body: { instrument, date, answers, client_id: clientId(instrument) } });
+      say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.', queued ? 'warn' : 'ok');
+      after();
+    } catch (x) {
+      err.textContent = x.field ? `${x.message} (${x.field})` : x.message;
+    }
+  };
+}
+
+function fiqrForm(p, date, due) {
+  const fn = FIQR_FUNCTION.map((q, i) => scale(`f${i}`, q, { low: 'no difficulty', high: 'very difficult' }));
+  const im = FIQR_IMPACT.map((q, i) => scale(`i${i}`, q, { low: 'never', high: 'always' }));
+  const sy = FIQR_SYMPTOMS.map(([q, lo, hi], i) => scale(`s${i}`, `Rate ${q}`, { low: lo, high: hi }));
+  const answers = () => {
+    const a = { function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get()) };
+    return [...a.function, ...a.impact, ...a.symptoms].some((v) => v !== null) ? a : null;
+  };
+  const body = h('form', { onsubmit: instrumentSubmit(p, 'fiqr', date, answers, () => { location.hash = '#/questionnaires'; }) },
+    h('p', 'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
+    h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el),
+    h('h3', 'Overall'), im.map((s) => s.el),
+    h('h3', 'Symptoms'), sy.map((s) => s.el),
+    source('Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored by ldn as in docs/instruments.md.'),
+    h('p.error', { role: 'alert' }), h('button.primary', { type: 'submit' }, 'Save FIQR'));
+  return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `FIQR (21 questions, about 3 minutes)${due ? ': due' : ''}`)), body);
+}
+
+function pgicForm(p, date, due) {
+  const group = uid('pgic');
+  const radios = PGIC.map((label, i) => {
+    const id = `${group}-${i + 1}`;
+    return h('span.choice.block', h('input', { type: 'radio', name: group, id, value: String(i + 1) }), h('label', { for: id }, `${i + 1}. ${label}`));
+  });
+  const answers = () => {
+    const c = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
+    return c ? { pgic: Number(c.value) } : null;
+  };
+  const body = h('form', { onsubmit: instrumentSubmit(p, 'pgic', date, answers, () => { location.hash = '#/questionnaires'; }) },
+    h('fieldset', h('legend', 'Since you started LDN, how would you describe the change in your overall status?'), radios),
+    source('Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
+    h('p.error', { role: 'alert' }), h('button.primary', { type: 'submit' }, 'Save PGIC'));
+  return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `PGIC (1 question)${due ? ': due' : ''}`)), body);
+}

@@ -1,0 +1,162 @@
+// The pharmacist's desk: incoming prescriptions, the formulation worksheet with amounts, the BUD,
+// the batch record (print) and the label print view.
+import { h, mount, field, source, uid } from './dom.js';
+import { scrollAttrs } from './dom.js';
+import { get, post, put } from './api.js';
+import { say, setTitle } from './app.js';
+import { formatInstant } from './time.js';
+import { formulationText } from './clinician.js';
+
+const ORDER = { issued: 0, verified: 1, dispensed: 2, cancelled: 3 };
+
+export async function incoming(main) {
+  setTitle('Prescriptions');
+  const list = await get('/patients');
+  const all = [];
+  await Promise.all(list.patients.map(async (p) => {
+    const rx = await get(`/patients/${p.id}/prescriptions`);
+    for (const r of rx.prescriptions) all.push({ ...r, patient: p });
+  }));
+  all.sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || (b.id - a.id));
+  const open = all.filter((r) => r.status === 'issued' || r.status === 'verified');
+  const action = (r, status, label) => h('button', {
+    type: 'button',
+    onclick: async () => {
+      try {
+        await put(`/patients/${r.patient.id}/prescriptions/${r.id}/status`, { status });
+        say(`Prescription #${r.id} ${status}.`, 'ok');
+        incoming(main);
+      } catch (err) { say(err.message, 'error'); }
+    },
+  }, label);
+  mount(main, h('h1', 'Prescriptions'),
+    h('p.muted', `${open.length} to prepare; newest first. Times are in each patient's time zone.`),
+    h('div.card', h('div.tablewrap', scrollAttrs(), h('table.stack', h('caption.sr', 'Incoming prescriptions'),
+      h('thead', h('tr', ['#', 'Patient', 'Formulation', 'Pharmacy', 'Received', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', all.map((r) => h('tr', { 'data-rx': String(r.id) },
+        h('td', { 'data-label': 'Prescription' }, `#${r.id}`), h('td', { 'data-label': 'Patient' }, r.patient.display_name),
+        h('td', { 'data-label': 'Formulation' }, formulationText(r.formulation)), h('td', { 'data-label': 'Pharmacy' }, r.pharmacy),
+        h('td', { 'data-label': 'Received' }, formatInstant(r.recorded_at, r.patient.time_zone)), h('td', { 'data-label': 'Status' }, r.status),
+        h('td', h('div.actions',
+          r.status !== 'cancelled' ? h('a.button', { href: `#/rx/${r.patient.id}/${r.id}` }, `Worksheet #${r.id}`) : null,
+          r.status === 'issued' ? action(r, 'verified', `Verify #${r.id}`) : null,
+          r.status === 'verified' ? action(r, 'dispensed', `Dispense #${r.id}`) : null)))))))));
+}
+
+function inputsKey(pid, rxid) { return `ldn.worksheet.${pid}.${rxid}`; }
+
+export async function worksheet(main, pid, rxid) {
+  const [patient, rx] = await Promise.all([get(`/patients/${pid}`), get(`/patients/${pid}/prescriptions/${rxid}`)]);
+  setTitle(`Worksheet #${rxid}`);
+  const f = rx.formulation;
+  const capsule = f.form === 'capsule';
+  const saved = JSON.parse(sessionStorage.getItem(inputsKey(pid, rxid)) || 'null') || {};
+  const src = h('select', { id: uid('src') }, h('option', { value: 'tablets' }, '50 mg tablets'), h('option', { value: 'api' }, 'API powder (certificate of analysis)'));
+  src.value = saved.source || 'tablets';
+  const tabletWeight = h('input', { id: uid('tw'), type: 'number', step: '0.1', value: saved.tablet_weight_mg ?? '' });
+  const assay = h('input', { id: uid('as'), type: 'number', step: '0.1', value: saved.assay_pct ?? '' });
+  const water = h('input', { id: uid('wa'), type: 'number', step: '0.1', value: saved.water_pct ?? '' });
+  const size = h('select', { id: uid('cs') }, ['000', '00', '0', '1', '2', '3', '4', '5'].map((s) => h('option', { value: s }, `#${s}`)));
+  size.value = saved.capsule_size || '3';
+  const fill = h('input', { id: uid('fw'), type: 'number', step: '0.1', value: saved.fill_weight_mg ?? '' });
+  const volume = h('input', { id: uid('vol'), type: 'number', step: '1', value: saved.volume_ml ?? f.quantity });
+  const error = h('p.error', { role: 'alert' });
+  const out = h('div');
+
+  const gather = () => {
+    const b = { source: src.value };
+    const num = (el) => (el.value === '' ? undefined : Number(el.value));
+    if (src.value === 'api') { b.assay_pct = num(assay); b.water_pct = num(water); }
+    if (capsule) {
+      if (src.value === 'tablets') b.tablet_weight_mg = num(tabletWeight);
+      b.capsule_size = size.value;
+      b.fill_weight_mg = num(fill);
+    } else {
+      b.volume_ml = num(volume);
+    }
+    for (const k of Object.keys(b)) if (b[k] === undefined) delete b[k];
+    return b;
+  };
+
+  const form = h('form.no-print', {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      error.textContent = '';
+      const body = gather();
+      try {
+        const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, body);
+        sessionStorage.setItem(inputsKey(pid, rxid), JSON.stringify(body));
+        out.replaceChildren(renderWorksheet(ws, pid, rxid));
+        out.querySelector('h2').focus();
+      } catch (err) {
+        error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+      }
+    },
+  },
+  h('div.row', field('Drug source', src),
+    capsule ? field('Average weight of one 50 mg tablet, mg (weigh 10)', tabletWeight, 'From tablets only.') : null,
+    field('API assay, % (certificate of analysis)', assay, 'From API only.'),
+    field('API water content, %', water, 'From API only.')),
+  capsule
+    ? h('div.row', field('Capsule size', size), field('Calibrated net fill of one capsule with the filler alone, mg', fill))
+    : h('div.row', field('Volume to make, mL', volume, 'From tablets the batch must use whole 50 mg tablets.')),
+  error, h('button.primary', { type: 'submit' }, 'Compute the worksheet'));
+
+  mount(main,
+    h('h1', `Prescription #${rxid}`),
+    h('section.card.no-print', h('p.big', formulationText(f)),
+      h('p', `For ${patient.display_name} · ${rx.pharmacy} · status ${rx.status} · received ${formatInstant(rx.recorded_at, patient.time_zone)}`),
+      form,
+      source('compounding rules of docs/pharmacy.md: CoA correction, weighability, USP <795> (2023) beyond-use dates, the Fawcett 1997 liquid; pharmacology-facts.md part B.')),
+    out);
+  if (saved.source) requestAnimationFrame(() => { if (form.isConnected) form.requestSubmit(); });
+}
+
+function list(title, items, ordered = false) {
+  if (!items || !items.length) return null;
+  return h('section', h('h3', title), h(ordered ? 'ol' : 'ul', items.map((t) => h('li', t))));
+}
+
+export function renderWorksheet(ws, pid, rxid) {
+  const w = ws.worksheet;
+  const prep = ws.preparation;
+  return h('div.card.worksheet',
+    h('h2', { tabindex: '-1' }, `${w.title}: ${w.subtitle}`),
+    h('div.actions', h('button.primary', { type: 'button', onclick: () => window.print() }, 'Print the batch record'),
+      h('a.button', { href: `#/rx/${pid}/${rxid}/label` }, 'Label print view')),
+    w.confidentiality ? h('p.error', w.confidentiality) : null,
+    h('section', h('h3', 'Beyond-use date'), h('p.big', `${prep.bud_date} (${prep.bud_days} days)`),
+      h('p', prep.bud && prep.bud.basis ? prep.bud.basis : ''), source('USP <795> (2023) and preparation-specific stability data (docs/pharmacy.md).')),
+    h('section', h('h3', 'Record'), h('dl', w.header.map(({ label, value }) => [h('dt', label), h('dd', value || h('span.fill', ' '))]))),
+    h('section', h('h3', 'Ingredients and amounts'), h('div.tablewrap', scrollAttrs(), h('table',
+      h('thead', h('tr', ['Ingredient', 'Role', 'Amount', 'How found', 'Lot', 'Weighed by', 'Checked by'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', w.ingredients.map((i) => h('tr', h('td', i.name), h('td', i.role), h('td', h('strong', i.quantity)), h('td.small', i.detail),
+        h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')))))))),
+    list('Calculations', w.calculations), list('Dose volumes', w.dose_lines), list('Method', w.method, true),
+    list('Quality control', w.qc), list('Warnings', w.warnings), list('Notes', w.notes),
+    h('section.label-card', h('h3', 'Label'), labelBox(w.label_lines)),
+    h('section', h('h3', 'Signatures'), w.signatures.map((s) => h('p.signature', `${s}: `, h('span.fill', ' '), ' date ', h('span.fill', ' ')))),
+    list('Sources', w.sources),
+    h('p.muted.small', w.footer));
+}
+
+function labelBox(lines) {
+  return h('div.label-print', { role: 'group', 'aria-label': 'Label as printed' }, lines.map((l) => h('p', l || ' ')));
+}
+
+export async function labelView(main, pid, rxid) {
+  setTitle(`Label #${rxid}`);
+  const saved = JSON.parse(sessionStorage.getItem(inputsKey(pid, rxid)) || 'null');
+  if (!saved) {
+    mount(main, h('div.card', h('h1', 'No worksheet yet'), h('p', 'Compute the worksheet first: the label comes from it.'),
+      h('a.button', { href: `#/rx/${pid}/${rxid}` }, 'Open the worksheet')));
+    return;
+  }
+  const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, saved);
+  mount(main, h('div.label-only',
+    h('h1.no-print', `Label for prescription #${rxid}`),
+    h('div.actions', h('button.primary', { type: 'button', onclick: () => window.print() }, 'Print the label'),
+      h('a.button', { href: `#/rx/${pid}/${rxid}` }, 'Back to the worksheet')),
+    h('div.card.label-card', labelBox(ws.worksheet.label_lines)),
+    h('p.muted.small.no-print', 'Label content: docs/pharmacy.md (USP <795> labelling, opioid-blockade warning).')));
+}
