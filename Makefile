@@ -32,7 +32,7 @@ run: build
 	./build/ldn serve --db sqlite:ldn.db --demo
 
 bench: setup
-	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLDN_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLDN_BUILD_TESTS=OFF -DLDN_WERROR=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-bench -j $(JOBS)
 	bash scripts/bench build-bench
 

@@ -1,10 +1,9 @@
 // Benchmarks of the clinical core: one screening, one titration plan, one FIQR score.
 // These run on every API call that screens, plans or scores, so they should stay far below a
 // millisecond; the numbers go to docs/benchmarks.md (make bench), never into tests.
-#include <benchmark/benchmark.h>
-
 #include <cstdlib>
 
+#include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>
 
 #include "clinical/instruments/fiqr.h"
@@ -63,8 +62,8 @@ void BM_PlanWithLiquid(benchmark::State& state) {
 BENCHMARK(BM_PlanWithLiquid)->Unit(benchmark::kMicrosecond);
 
 void BM_FiqrFromJson(benchmark::State& state) {
-  const auto input = nlohmann::json::parse(
-      R"({"function":[3,4,5,2,6,7,3,4,5],"impact":[6,null],"symptoms":[7,6,5,8,4,6,7,5,6,3]})");
+  const auto input =
+      nlohmann::json::parse(R"({"function":[3,4,5,2,6,7,3,4,5],"impact":[6,null],"symptoms":[7,6,5,8,4,6,7,5,6,3]})");
   for (auto _ : state) {
     auto answers = ldn::clinical::ReadFiqrAnswers(input);
     if (!answers.ok()) state.SkipWithError("read failed");

@@ -1,9 +1,9 @@
 // Benchmarks of the PK / occupancy simulation (src/pharmacology/simulation.h).
 // Target (brief): 100,000 virtual patients x 24 h at 5-minute steps, with percentile bands, under 1 s on
 // 2 cores.
-#include <benchmark/benchmark.h>
-
 #include <cstdlib>
+
+#include <benchmark/benchmark.h>
 
 #include "pharmacology/pk_parameters.h"
 #include "pharmacology/simulation.h"

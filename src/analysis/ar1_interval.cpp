@@ -95,7 +95,10 @@ std::optional<DifferenceInterval> Ar1DifferenceInterval(const std::vector<double
   }
   // Welch-Satterthwaite: (vb + va)^2 / (vb^2 / nu_b + va^2 / nu_a), nu = the variance's df.
   out.degrees_of_freedom = (vb + va) * (vb + va) / (vb * vb / out.df_before + va * va / out.df_after);
-  const boost::math::students_t dist(out.degrees_of_freedom);
+  // Double precision throughout: Boost's default promotes to long double, which costs a tenth of a
+  // whole report's time and nothing the 1e-9 agreement with R needs.
+  using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+  const boost::math::students_t_distribution<double, Policy> dist(out.degrees_of_freedom);
   const double q = boost::math::quantile(dist, 0.5 + level / 2);
   out.lower = out.difference - q * out.standard_error;
   out.upper = out.difference + q * out.standard_error;

@@ -69,7 +69,7 @@ struct DifferenceInterval {
   double r = 0;           // the AR(1) coefficient used for n_eff (phi, clamped)
   double n_eff_before = 0;
   double n_eff_after = 0;
-  double df_before = 0;           // VarianceDegreesOfFreedom of each window
+  double df_before = 0;  // VarianceDegreesOfFreedom of each window
   double df_after = 0;
   double standard_error = 0;      // sqrt(s_b^2 / n_eff_b + s_a^2 / n_eff_a), s^2 with n - 1
   double degrees_of_freedom = 0;  // Welch-Satterthwaite on df_before and df_after

@@ -18,8 +18,11 @@ constexpr double kEps = 1e-9;
 // Values of `item` on diary days in [first, last], with their day index relative to `origin`.
 DailySeries Collect(const Diary& diary, Item item, LocalDate first, LocalDate last, LocalDate origin) {
   DailySeries s;
-  for (const DiaryDay& d : diary.days) {
-    if (d.date < first || d.date > last) continue;
+  // diary.days is sorted by date with no duplicates (ParseDiaryJson's invariant): start at `first`.
+  auto it = std::lower_bound(diary.days.begin(), diary.days.end(), first,
+                             [](const DiaryDay& d, LocalDate date) { return d.date < date; });
+  for (; it != diary.days.end() && it->date <= last; ++it) {
+    const DiaryDay& d = *it;
     if (auto v = d.Get(item)) {
       s.day_index.push_back(DaysBetween(origin, d.date));
       s.values.push_back(*v);
@@ -246,9 +249,9 @@ Verdict MakeVerdict(const AnalysisReport& r) {
     }
     if (r.responder_class_lowest && r.responder_class_highest &&
         *r.responder_class_lowest != *r.responder_class_highest) {
-      v.summary += fmt::format(" Within that interval the IMMPACT class could be anything from {} to {}.",
-                               ResponderClassName(*r.responder_class_lowest),
-                               ResponderClassName(*r.responder_class_highest));
+      v.summary +=
+          fmt::format(" Within that interval the IMMPACT class could be anything from {} to {}.",
+                      ResponderClassName(*r.responder_class_lowest), ResponderClassName(*r.responder_class_highest));
     }
     if (r.time_to_response_days) {
       v.summary += fmt::format(" Pain stayed at least 30% below baseline from day {}.", *r.time_to_response_days);
@@ -403,8 +406,7 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
   const LocalDate last_day = diary.days.back().date;
   std::array<std::optional<double>, kItemCount> phi;
   for (Item item : kAllItems) {
-    phi[static_cast<int>(item)] =
-        RecordAutocorrelation(diary, item, r.baseline_first, last_day, options.window_days);
+    phi[static_cast<int>(item)] = RecordAutocorrelation(diary, item, r.baseline_first, last_day, options.window_days);
   }
 
   // Fixed windows: the window_days ending with week w (week 12 = days 70-83 for 14-day windows).

@@ -42,7 +42,9 @@ int ReportError(std::string_view verb, const Status& status) {
   return ExitCodeFor(status.code());
 }
 
-void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+void PrintJson(const nlohmann::json& j) {
+  std::cout << j.dump(2) << "\n";
+}
 
 double Round(double value, int decimals) {
   const double f = std::pow(10.0, decimals);

@@ -17,7 +17,8 @@ int ListFiles(bool json) {
   nlohmann::json out = nlohmann::json::array();
   for (const KnowledgeFile& f : KnowledgeFiles()) {
     auto doc = ParseJson(f.text);
-    if (!doc.ok()) return ReportError("kb", Status::Internal(fmt::format("data/{}: {}", f.path, doc.status().ToString())));
+    if (!doc.ok())
+      return ReportError("kb", Status::Internal(fmt::format("data/{}: {}", f.path, doc.status().ToString())));
     out.push_back({{"file", std::string(f.path)},
                    {"version", doc->value("version", "")},
                    {"description", doc->value("description", "")},
@@ -42,7 +43,8 @@ int ShowFile(const std::string& name) {
   if (!text.ok()) {
     std::string known;
     for (const KnowledgeFile& f : KnowledgeFiles()) known += (known.empty() ? "" : ", ") + std::string(f.path);
-    return ReportError("kb", Status::InvalidArgument("FILE", fmt::format("no knowledge-base file '{}' (known: {})", name, known)));
+    return ReportError(
+        "kb", Status::InvalidArgument("FILE", fmt::format("no knowledge-base file '{}' (known: {})", name, known)));
   }
   std::cout << *text;
   if (!text->ends_with("\n")) std::cout << "\n";

@@ -20,10 +20,11 @@ int main(int argc, char** argv) {
     Context ctx;
     ctx.clock = clock.get();
 
-    CLI::App app{"ldn: low-dose naltrexone therapy for fibromyalgia -- screening, titration, scoring, "
-                 "compounding, pharmacology.\nDecision support for clinicians: every finding says why and "
-                 "where it comes from.",
-                 "ldn"};
+    CLI::App app{
+        "ldn: low-dose naltrexone therapy for fibromyalgia -- screening, titration, scoring, "
+        "compounding, pharmacology.\nDecision support for clinicians: every finding says why and "
+        "where it comes from.",
+        "ldn"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "ldn 0.1.0");
     AddScreenCommand(app, ctx);

@@ -1,6 +1,8 @@
 // `ldn pk --dose MG --at HH:MM [--days N] [--wake HH:MM] [--population N [--seed S]] [--json]`:
 // naltrexone and 6beta-naltrexol concentrations and mu-opioid receptor occupancy over the 24 h after a
 // daily dose, for the typical patient and optionally a virtual population. Model: docs/pharmacology.md.
+#include <system_error>
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -76,21 +77,25 @@ nlohmann::json BandJson(const ph::Percentiles& p, int decimals) {
   return nlohmann::json{Round(p.p5, decimals), Round(p.p50, decimals), Round(p.p95, decimals)};
 }
 
-std::string Clock(int minutes) { return FormatTimeOfDay(TimeOfDay{minutes}); }
+std::string Clock(int minutes) {
+  return FormatTimeOfDay(TimeOfDay{minutes});
+}
 
 std::vector<std::string> Notes(const ph::PkParameters& params, const ph::Profile& profile) {
   std::vector<std::string> notes;
   if (profile.extrapolated_below_studied_range) {
-    notes.push_back(fmt::format(
-        "Concentrations below {} mg are a linear extrapolation: PK linearity is shown only for 50-200 mg "
-        "(Meyer 1984) and no PK study at 0.5-6 mg was found.",
-        FormatMilligrams(params.linearity_studied_min_mg)));
+    notes.push_back(
+        fmt::format("Concentrations below {} mg are a linear extrapolation: PK linearity is shown only for 50-200 mg "
+                    "(Meyer 1984) and no PK study at 0.5-6 mg was found.",
+                    FormatMilligrams(params.linearity_studied_min_mg)));
   }
-  notes.push_back("The one-compartment parameters are derived (trust L) from the 50 mg Cmax/Tmax and label "
-                  "half-lives (pharmacology-facts.md A2).");
-  notes.push_back("Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 "
-                  "dose curve cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its "
-                  "EC50 calibration are assumptions. 6beta-naltrexol is not counted toward brain occupancy.");
+  notes.push_back(
+      "The one-compartment parameters are derived (trust L) from the 50 mg Cmax/Tmax and label "
+      "half-lives (pharmacology-facts.md A2).");
+  notes.push_back(
+      "Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 "
+      "dose curve cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its "
+      "EC50 calibration are assumptions. 6beta-naltrexol is not counted toward brain occupancy.");
   notes.push_back("Between-subject variability CVs are assumptions (no oral naltrexone popPK model found).");
   return notes;
 }
@@ -101,37 +106,37 @@ void PrintText(const ph::SimulationRequest& req, const ph::PkParameters& params,
   std::cout << fmt::format("Naltrexone {} ({} mg base) daily at {}, day {} of dosing; typical patient\n",
                            req.dose.ToString(), FormatMilligrams(req.dose.milligrams_base()),
                            FormatTimeOfDay(req.dose_time), req.days);
-  std::cout << fmt::format("  naltrexone        Cmax {:.3g} ng/mL ({:.3g} nM) at {:.2f} h; trough {:.3g} ng/mL; "
-                           "AUC 0-24h {:.3g} ng*h/mL\n",
-                           s.cmax_ng_ml, s.cmax_nm, s.tmax_h, s.trough_ng_ml, s.auc_tau_ng_h_ml);
+  std::cout << fmt::format(
+      "  naltrexone        Cmax {:.3g} ng/mL ({:.3g} nM) at {:.2f} h; trough {:.3g} ng/mL; "
+      "AUC 0-24h {:.3g} ng*h/mL\n",
+      s.cmax_ng_ml, s.cmax_nm, s.tmax_h, s.trough_ng_ml, s.auc_tau_ng_h_ml);
   std::cout << fmt::format("  6beta-naltrexol   Cmax {:.3g} ng/mL at {:.2f} h; AUC 0-24h {:.3g} ng*h/mL\n",
                            s.naltrexol_cmax_ng_ml, s.naltrexol_tmax_h, s.naltrexol_auc_tau_ng_h_ml);
-  std::cout << fmt::format("  MOR occupancy, direct (plasma)   peak {:.1f}%; >50% for {:.1f} h, >25% for {:.1f} h; "
-                           "at wake ({}, {:.1f} h after the dose) {:.1f}%\n",
-                           s.occupancy_direct_peak_pct, s.occupancy_direct_hours_above_50,
-                           s.occupancy_direct_hours_above_25, FormatTimeOfDay(req.wake_time), profile.wake_h,
-                           s.occupancy_direct_at_wake_pct);
-  std::cout << fmt::format("  MOR occupancy, effect site       peak {:.1f}% at {:.2f} h; >50% for {:.1f} h, >25% for "
-                           "{:.1f} h; at wake {:.1f}%\n",
-                           s.occupancy_effect_peak_pct, s.occupancy_effect_peak_time_h,
-                           s.occupancy_effect_hours_above_50, s.occupancy_effect_hours_above_25,
-                           s.occupancy_effect_at_wake_pct);
+  std::cout << fmt::format(
+      "  MOR occupancy, direct (plasma)   peak {:.1f}%; >50% for {:.1f} h, >25% for {:.1f} h; "
+      "at wake ({}, {:.1f} h after the dose) {:.1f}%\n",
+      s.occupancy_direct_peak_pct, s.occupancy_direct_hours_above_50, s.occupancy_direct_hours_above_25,
+      FormatTimeOfDay(req.wake_time), profile.wake_h, s.occupancy_direct_at_wake_pct);
+  std::cout << fmt::format(
+      "  MOR occupancy, effect site       peak {:.1f}% at {:.2f} h; >50% for {:.1f} h, >25% for "
+      "{:.1f} h; at wake {:.1f}%\n",
+      s.occupancy_effect_peak_pct, s.occupancy_effect_peak_time_h, s.occupancy_effect_hours_above_50,
+      s.occupancy_effect_hours_above_25, s.occupancy_effect_at_wake_pct);
   std::cout << fmt::format("  Troestheim 2022 dose-based peak blockade (< 8 h): {:.1f}%\n\n",
                            profile.trostheim_peak_block_pct);
   std::cout << "  hour  clock  naltrexone  naltrexol  occ.direct  occ.effect\n";
   std::cout << "     h         ng/mL       ng/mL      %           %\n";
   for (size_t j = 0; j < profile.series.size(); j += 12) {
     const ph::TimePoint& tp = profile.series[j];
-    std::cout << fmt::format("  {:4.0f}  {}  {:10.4f}  {:9.3f}  {:10.1f}  {:10.1f}\n", tp.t_h,
-                             Clock(tp.clock_minutes), tp.naltrexone_ng_ml, tp.naltrexol_ng_ml,
-                             tp.occupancy_direct_pct, tp.occupancy_effect_pct);
+    std::cout << fmt::format("  {:4.0f}  {}  {:10.4f}  {:9.3f}  {:10.1f}  {:10.1f}\n", tp.t_h, Clock(tp.clock_minutes),
+                             tp.naltrexone_ng_ml, tp.naltrexol_ng_ml, tp.occupancy_direct_pct, tp.occupancy_effect_pct);
   }
   if (pop) {
     std::cout << fmt::format("\nPopulation: {} virtual patients (seed {}), 5th / 50th / 95th percentiles\n",
                              pop->patients, pop->seed);
     for (const ph::SummaryField& f : ph::SummaryFields()) {
-      std::cout << fmt::format("  {:34} {:>10.4g} {:>10.4g} {:>10.4g}\n", f.name, pop->p5.*f.member,
-                               pop->p50.*f.member, pop->p95.*f.member);
+      std::cout << fmt::format("  {:34} {:>10.4g} {:>10.4g} {:>10.4g}\n", f.name, pop->p5.*f.member, pop->p50.*f.member,
+                               pop->p95.*f.member);
     }
   }
   std::cout << "\nNotes:\n";
@@ -154,12 +159,14 @@ nlohmann::json ToJson(const ph::SimulationRequest& req, const ph::PkParameters& 
   j["wake_hours_after_dose"] = profile.wake_h;
   j["window"] = "the 24 h after the last of `days` daily doses; t_h = hours after that dose";
   j["model"] = {
-      {"pk", "one compartment, first-order absorption (Bateman); 6beta-naltrexol formed presystemically with the "
-             "same ka; superposition of daily doses"},
+      {"pk",
+       "one compartment, first-order absorption (Bateman); 6beta-naltrexol formed presystemically with the "
+       "same ka; superposition of daily doses"},
       {"dose_basis", "mg naltrexone HCl (apparent V/F and CL/F are per mg HCl, fitted to the 50 mg HCl tablet)"},
       {"occupancy_direct", "Emax 100%, Hill 1, on plasma naltrexone, EC50 1.5 ng/mL"},
-      {"occupancy_effect", "Emax 100%, Hill 1, on an effect compartment (ke0 assumed), EC50 calibrated to the "
-                           "Troestheim ED50"},
+      {"occupancy_effect",
+       "Emax 100%, Hill 1, on an effect compartment (ke0 assumed), EC50 calibrated to the "
+       "Troestheim ED50"},
       {"auc", "AUC over the dosing interval 0-24 h after the last dose (exact integral)"},
       {"grid", "5-minute steps; peaks and tmax on the grid"}};
   j["summary"] = SummaryJson(profile.summary);
@@ -197,8 +204,8 @@ nlohmann::json ToJson(const ph::SimulationRequest& req, const ph::PkParameters& 
   nlohmann::json parameters = nlohmann::json::array();
   nlohmann::json assumptions = nlohmann::json::array();
   for (const ph::ParameterRecord& r : params.records) {
-    nlohmann::json e = {{"id", r.id}, {"unit", r.unit}, {"trust", r.trust}, {"assumption", r.assumption},
-                        {"source", r.source}};
+    nlohmann::json e = {
+        {"id", r.id}, {"unit", r.unit}, {"trust", r.trust}, {"assumption", r.assumption}, {"source", r.source}};
     if (r.id == "dose_basis") {
       e["value"] = "naltrexone HCl";
     } else {
@@ -215,8 +222,8 @@ nlohmann::json ToJson(const ph::SimulationRequest& req, const ph::PkParameters& 
 Status Run(const PkArgs& args) {
   LDN_ASSIGN_OR_RETURN(double mg, ParseNumber(args.dose, "--dose"));
   if (mg <= 0 || mg > 50) {
-    return Status::InvalidArgument("--dose", fmt::format("must be above 0 and at most 50 mg naltrexone HCl (got {})",
-                                                         args.dose));
+    return Status::InvalidArgument("--dose",
+                                   fmt::format("must be above 0 and at most 50 mg naltrexone HCl (got {})", args.dose));
   }
   ph::SimulationRequest req;
   LDN_ASSIGN_OR_RETURN(req.dose, Dose::FromMilligramsHcl(mg, "--dose"));
@@ -260,8 +267,9 @@ Status Run(const PkArgs& args) {
 void AddPkCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<PkArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "pk", "Naltrexone / 6beta-naltrexol concentrations and mu-receptor occupancy over the 24 h after a daily dose "
-            "(typical patient; optional virtual population). Why bedtime, why low dose: docs/pharmacology.md.");
+      "pk",
+      "Naltrexone / 6beta-naltrexol concentrations and mu-receptor occupancy over the 24 h after a daily dose "
+      "(typical patient; optional virtual population). Why bedtime, why low dose: docs/pharmacology.md.");
   cmd->add_option("--dose", args->dose, "Dose in mg of naltrexone HCl, above 0 and at most 50")->required();
   cmd->add_option("--at", args->at, "Clock time of the daily dose, HH:MM (24 h)")->required();
   cmd->add_option("--days", args->days, "Number of daily doses; the last day is shown (1-60, default 1)");

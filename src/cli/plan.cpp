@@ -1,4 +1,6 @@
 // `ldn plan`: titration plans (build, adjust, list protocols), as a table, JSON or iCalendar.
+#include "clinical/titration/plan.h"
+
 #include <iostream>
 #include <optional>
 #include <string>
@@ -8,7 +10,6 @@
 #include "cli/cli_support.h"
 #include "clinical/titration/adjust.h"
 #include "clinical/titration/ics.h"
-#include "clinical/titration/plan.h"
 #include "clinical/titration/protocols.h"
 #include "core/calendar.h"
 #include "core/dose.h"
@@ -96,23 +97,23 @@ int RunProtocols(bool json) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& p : k->protocols) {
     if (json) {
-      out.push_back({{"id", p.id},
-                     {"name", p.name},
-                     {"start_mg", p.start.milligrams_hcl()},
-                     {"increment_mg", p.increment.milligrams_hcl()},
-                     {"step_days",
-                      {{"default", p.step_days_default}, {"min", p.step_days_min}, {"max", p.step_days_max}}},
-                     {"target_mg", p.target.milligrams_hcl()},
-                     {"reconstructed", p.reconstructed},
-                     {"notes", p.notes},
-                     {"uncertainty", p.uncertainty},
-                     {"source", p.source}});
+      out.push_back(
+          {{"id", p.id},
+           {"name", p.name},
+           {"start_mg", p.start.milligrams_hcl()},
+           {"increment_mg", p.increment.milligrams_hcl()},
+           {"step_days", {{"default", p.step_days_default}, {"min", p.step_days_min}, {"max", p.step_days_max}}},
+           {"target_mg", p.target.milligrams_hcl()},
+           {"reconstructed", p.reconstructed},
+           {"notes", p.notes},
+           {"uncertainty", p.uncertainty},
+           {"source", p.source}});
     } else {
-      std::cout << fmt::format("{}: {}\n  start {} mg, +{} mg every {} days ({}-{}), target {} mg\n  {}\n  "
-                               "Uncertainty: {}\n  Source: {}\n\n",
-                               p.id, p.name, p.start.FormatMg(), p.increment.FormatMg(), p.step_days_default,
-                               p.step_days_min, p.step_days_max, p.target.FormatMg(), p.notes, p.uncertainty,
-                               p.source);
+      std::cout << fmt::format(
+          "{}: {}\n  start {} mg, +{} mg every {} days ({}-{}), target {} mg\n  {}\n  "
+          "Uncertainty: {}\n  Source: {}\n\n",
+          p.id, p.name, p.start.FormatMg(), p.increment.FormatMg(), p.step_days_default, p.step_days_min,
+          p.step_days_max, p.target.FormatMg(), p.notes, p.uncertainty, p.source);
     }
   }
   if (json) PrintJson({{"protocols", out}});
@@ -136,9 +137,10 @@ void AddPlanCommand(CLI::App& app, Context& ctx) {
   plan->add_flag("--json", opts->json, "Print JSON");
   plan->add_flag("--ics", opts->ics, "Print an iCalendar (RFC 5545) calendar with a daily reminder per step");
 
-  CLI::App* adjust = plan->add_subcommand(
-      "adjust", "Revise a plan for side effects, sleep effects and gaps: FILE or - holds "
-                "{\"plan\":{...},\"titration\":\"easy|hard\",\"events\":[...]} (docs/titration.md)");
+  CLI::App* adjust =
+      plan->add_subcommand("adjust",
+                           "Revise a plan for side effects, sleep effects and gaps: FILE or - holds "
+                           "{\"plan\":{...},\"titration\":\"easy|hard\",\"events\":[...]} (docs/titration.md)");
   adjust->add_option("input", opts->adjust_input, "FILE, or - for standard input")->required();
   adjust->add_flag("--json", opts->json, "Print JSON");
   adjust->add_flag("--ics", opts->ics, "Print an iCalendar (RFC 5545) calendar");

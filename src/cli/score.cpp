@@ -43,7 +43,9 @@ void PrintFiqr(const clinical::FiqrScore& s, const nlohmann::json& j) {
   PrintSources(j);
 }
 
-std::string YesNo(bool b) { return b ? "yes" : "no"; }
+std::string YesNo(bool b) {
+  return b ? "yes" : "no";
+}
 
 void PrintAcr(const clinical::AcrScore& s, const nlohmann::json& j) {
   const auto& c = j.at("criteria");

@@ -46,7 +46,9 @@ std::string FormatDate(LocalDate d) {
                      static_cast<unsigned>(d.day()));
 }
 
-LocalDate AddDays(LocalDate d, int days) { return LocalDate{date::sys_days{d} + date::days{days}}; }
+LocalDate AddDays(LocalDate d, int days) {
+  return LocalDate{date::sys_days{d} + date::days{days}};
+}
 
 int DaysBetween(LocalDate from, LocalDate to) {
   return static_cast<int>((date::sys_days{to} - date::sys_days{from}).count());
@@ -64,7 +66,9 @@ Result<TimeOfDay> ParseTimeOfDay(std::string_view text, std::string_view field) 
   return TimeOfDay{h * 60 + m};
 }
 
-std::string FormatTimeOfDay(TimeOfDay t) { return fmt::format("{:02}:{:02}", t.hour(), t.minute()); }
+std::string FormatTimeOfDay(TimeOfDay t) {
+  return fmt::format("{:02}:{:02}", t.hour(), t.minute());
+}
 
 Result<TimeZone> TimeZone::Named(std::string_view name, std::string_view field) {
   // The date library throws std::runtime_error for an unknown zone: caught here, at the
@@ -78,7 +82,9 @@ Result<TimeZone> TimeZone::Named(std::string_view name, std::string_view field) 
   }
 }
 
-TimeZone TimeZone::Utc() { return TimeZone("UTC"); }
+TimeZone TimeZone::Utc() {
+  return TimeZone("UTC");
+}
 
 LocalDate TimeZone::LocalDateAt(std::chrono::sys_seconds t) const {
   const date::time_zone* zone = date::locate_zone(name_);
@@ -102,6 +108,8 @@ Result<std::chrono::sys_seconds> ParseUtcInstant(std::string_view text, std::str
          std::chrono::seconds{s};
 }
 
-std::string FormatUtcInstant(std::chrono::sys_seconds t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+std::string FormatUtcInstant(std::chrono::sys_seconds t) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", t);
+}
 
 }  // namespace ldn

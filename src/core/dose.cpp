@@ -14,8 +14,10 @@ Dose Dose::FromMicrogramsHcl(int64_t micrograms) {
 
 Result<Dose> Dose::FromMilligramsHcl(double mg, std::string_view field) {
   if (!std::isfinite(mg)) return Status::InvalidArgument(std::string(field), "dose must be a finite number of mg");
-  if (mg < 0) return Status::InvalidArgument(std::string(field), fmt::format("dose must not be negative (got {} mg)", mg));
-  if (mg > 1'000'000) return Status::InvalidArgument(std::string(field), fmt::format("dose {} mg is not plausible", mg));
+  if (mg < 0)
+    return Status::InvalidArgument(std::string(field), fmt::format("dose must not be negative (got {} mg)", mg));
+  if (mg > 1'000'000)
+    return Status::InvalidArgument(std::string(field), fmt::format("dose {} mg is not plausible", mg));
   const double ug = mg * 1000.0;
   const double rounded = std::round(ug);
   // 1e-6 ug of slack absorbs binary representation error of decimal input such as 4.5 or 0.1.
@@ -38,8 +40,12 @@ std::string FormatMilligrams(double mg) {
   return s;
 }
 
-std::string Dose::FormatMg() const { return FormatMilligrams(milligrams_hcl()); }
+std::string Dose::FormatMg() const {
+  return FormatMilligrams(milligrams_hcl());
+}
 
-std::string Dose::ToString() const { return FormatMg() + " mg naltrexone HCl"; }
+std::string Dose::ToString() const {
+  return FormatMg() + " mg naltrexone HCl";
+}
 
 }  // namespace ldn

@@ -19,8 +19,9 @@ Result<nlohmann::json> ParseJson(std::string_view text) {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    return Status::InvalidArgument("", fmt::format("the input is not valid JSON (byte {}): {}", e.byte,
-                                                   std::string_view(e.what()).substr(std::string_view(e.what()).find(':') + 2)));
+    return Status::InvalidArgument(
+        "", fmt::format("the input is not valid JSON (byte {}): {}", e.byte,
+                        std::string_view(e.what()).substr(std::string_view(e.what()).find(':') + 2)));
   }
 }
 
@@ -48,7 +49,9 @@ std::string FormatRange(double v) {
 }
 }  // namespace
 
-std::string IndexPath(std::string_view path, size_t i) { return fmt::format("{}[{}]", path, i); }
+std::string IndexPath(std::string_view path, size_t i) {
+  return fmt::format("{}[{}]", path, i);
+}
 
 Result<int64_t> ReadInteger(const nlohmann::json& j, std::string_view path, int64_t min, int64_t max) {
   if (!j.is_number()) {
@@ -72,8 +75,8 @@ Result<double> ReadNumber(const nlohmann::json& j, std::string_view path, double
   const double d = j.get<double>();
   if (!std::isfinite(d)) return Status::InvalidArgument(std::string(path), "expected a finite number");
   if (d < min || d > max) {
-    return Status::InvalidArgument(std::string(path), fmt::format("{} is out of range (allowed {} to {})",
-                                                                  j.dump(), FormatRange(min), FormatRange(max)));
+    return Status::InvalidArgument(std::string(path), fmt::format("{} is out of range (allowed {} to {})", j.dump(),
+                                                                  FormatRange(min), FormatRange(max)));
   }
   return d;
 }
@@ -98,7 +101,9 @@ std::string JsonObject::PathOf(std::string_view key) const {
   return fmt::format("{}.{}", path_, key);
 }
 
-bool JsonObject::Has(std::string_view key) const { return j_->contains(key); }
+bool JsonObject::Has(std::string_view key) const {
+  return j_->contains(key);
+}
 
 bool JsonObject::HasNonNull(std::string_view key) const {
   auto it = j_->find(key);
@@ -112,10 +117,14 @@ const nlohmann::json* JsonObject::Get(std::string_view key) {
   return &*it;
 }
 
-void JsonObject::Consume(std::string_view key) { consumed_.emplace(key); }
+void JsonObject::Consume(std::string_view key) {
+  consumed_.emplace(key);
+}
 
 namespace {
-Status Missing(const std::string& path) { return Status::InvalidArgument(path, "is required"); }
+Status Missing(const std::string& path) {
+  return Status::InvalidArgument(path, "is required");
+}
 }  // namespace
 
 Result<std::string> JsonObject::String(std::string_view key) {

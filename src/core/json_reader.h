@@ -38,8 +38,8 @@ class JsonObject {
   const std::string& path() const { return path_; }
   // The path of `key` inside this object: "medications[2]" + "name" -> "medications[2].name".
   std::string PathOf(std::string_view key) const;
-  bool Has(std::string_view key) const;               // present, even if null
-  bool HasNonNull(std::string_view key) const;        // present and not null
+  bool Has(std::string_view key) const;         // present, even if null
+  bool HasNonNull(std::string_view key) const;  // present and not null
 
   // Required values. Fail when absent, null, of the wrong type, or outside [min, max].
   Result<std::string> String(std::string_view key);

@@ -43,15 +43,11 @@ class [[nodiscard]] Status {
   }
   static Status NotFound(std::string message) { return Status(Code::kNotFound, "", std::move(message)); }
   static Status Conflict(std::string message) { return Status(Code::kConflict, "", std::move(message)); }
-  static Status Unauthenticated(std::string message) {
-    return Status(Code::kUnauthenticated, "", std::move(message));
-  }
+  static Status Unauthenticated(std::string message) { return Status(Code::kUnauthenticated, "", std::move(message)); }
   static Status PermissionDenied(std::string message) {
     return Status(Code::kPermissionDenied, "", std::move(message));
   }
-  static Status Unavailable(std::string message) {
-    return Status(Code::kUnavailable, "", std::move(message));
-  }
+  static Status Unavailable(std::string message) { return Status(Code::kUnavailable, "", std::move(message)); }
   static Status Internal(std::string message) { return Status(Code::kInternal, "", std::move(message)); }
 
   bool ok() const { return code_ == Code::kOk; }
@@ -114,17 +110,16 @@ class [[nodiscard]] Result {
 }  // namespace ldn
 
 // Evaluates `expr` (a Status); returns it from the calling function if it is not OK.
-#define LDN_RETURN_IF_ERROR(expr)        \
-  do {                                   \
-    ::ldn::Status ldn_status_ = (expr);  \
+#define LDN_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::ldn::Status ldn_status_ = (expr);        \
     if (!ldn_status_.ok()) return ldn_status_; \
   } while (0)
 
 #define LDN_CONCAT_INNER_(a, b) a##b
 #define LDN_CONCAT_(a, b) LDN_CONCAT_INNER_(a, b)
 // `LDN_ASSIGN_OR_RETURN(auto x, ResultExpr());` declares x from the value, or returns the status.
-#define LDN_ASSIGN_OR_RETURN(lhs, rexpr) \
-  LDN_ASSIGN_OR_RETURN_IMPL_(LDN_CONCAT_(ldn_result_, __LINE__), lhs, rexpr)
+#define LDN_ASSIGN_OR_RETURN(lhs, rexpr) LDN_ASSIGN_OR_RETURN_IMPL_(LDN_CONCAT_(ldn_result_, __LINE__), lhs, rexpr)
 #define LDN_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, rexpr) \
   auto tmp = (rexpr);                               \
   if (!tmp.ok()) return tmp.status();               \

@@ -36,7 +36,9 @@ PkParameters Params() {
   return *p;
 }
 
-Dose Mg(double mg) { return Dose::FromMicrogramsHcl(std::llround(mg * 1000)); }
+Dose Mg(double mg) {
+  return Dose::FromMicrogramsHcl(std::llround(mg * 1000));
+}
 
 Profile Typical(double mg, int days = 1) {
   SimulationRequest r;
@@ -92,7 +94,8 @@ TEST(GoldenTest, A2PredictedCmaxTable) {
         << mg;
   }
   const Profile p = Typical(4.5);
-  EXPECT_NEAR(p.summary.cmax_nm, g["nanomolar_4_5mg"]["cmax_nm"].get<double>(), g["nanomolar_4_5mg"]["tol"].get<double>());
+  EXPECT_NEAR(p.summary.cmax_nm, g["nanomolar_4_5mg"]["cmax_nm"].get<double>(),
+              g["nanomolar_4_5mg"]["tol"].get<double>());
 }
 
 TEST(GoldenTest, TrostheimDoseOccupancyCurve) {

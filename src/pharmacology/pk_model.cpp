@@ -73,8 +73,8 @@ PatientModel::PatientModel(const IndividualParameters& ip, Dose dose, int days) 
   const double tau = kDosingIntervalH;
   naltrexone_ = ChainResponse(mg * 1000.0 / ip_.v_naltrexone_l * ip_.ka, {ip_.ka, ip_.k_naltrexone}, days, tau);
   naltrexol_ = ChainResponse(mg * 1000.0 / ip_.v_naltrexol_l * ip_.ka, {ip_.ka, ip_.k_naltrexol}, days, tau);
-  effect_site_ = ChainResponse(mg * 1000.0 / ip_.v_naltrexone_l * ip_.ka * ip_.ke0,
-                               {ip_.ka, ip_.k_naltrexone, ip_.ke0}, days, tau);
+  effect_site_ = ChainResponse(mg * 1000.0 / ip_.v_naltrexone_l * ip_.ka * ip_.ke0, {ip_.ka, ip_.k_naltrexone, ip_.ke0},
+                               days, tau);
 }
 
 Concentrations PatientModel::At(double s) const {

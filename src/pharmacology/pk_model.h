@@ -6,8 +6,8 @@
 //       Pharmacokinetics 2nd ed. 1982, eq. 1.57):  C1(t) = D ka / V1 * (e^-k1 t - e^-ka t) / (ka - k1)
 //   (2) 6beta-naltrexol formed presystemically with the same ka:  C2(t) = D ka / V2 * (e^-k2 t - e^-ka t)/(ka - k2)
 //   (3) effect compartment (Sheiner et al., Clin Pharmacol Ther 1979;25:358):  dCe/dt = ke0 (C1 - Ce),
-//       whose solution is the convolution of exponentials  Ce(t) = D ka ke0 / V1 * sum_i e^-r_i t / prod_j!=i (r_j - r_i)
-//       over the rates r = {ka, k1, ke0} (the hypoexponential density).
+//       whose solution is the convolution of exponentials  Ce(t) = D ka ke0 / V1 * sum_i e^-r_i t / prod_j!=i (r_j -
+//       r_i) over the rates r = {ka, k1, ke0} (the hypoexponential density).
 //   (4) repeated doses every tau: superposition of n doses; at s hours after the last dose every term
 //       e^-r s is multiplied by (1 - e^-n r tau) / (1 - e^-r tau).
 // D is in mg HCl, V in L, concentrations in ng/mL (mg/L * 1000).
@@ -25,9 +25,9 @@ namespace ldn::pharmacology {
 
 // One patient's parameters (1/h, L, ng/mL). Value type.
 struct IndividualParameters {
-  double ka = 0;                 // absorption rate, parent and metabolite
-  double k_naltrexone = 0;       // CL/F / V/F
-  double v_naltrexone_l = 0;     // V/F
+  double ka = 0;              // absorption rate, parent and metabolite
+  double k_naltrexone = 0;    // CL/F / V/F
+  double v_naltrexone_l = 0;  // V/F
   double k_naltrexol = 0;
   double v_naltrexol_l = 0;
   double ke0 = 0;                // effect-compartment equilibration rate

@@ -15,7 +15,9 @@ PkParameters Params() {
   return *p;
 }
 
-Dose Mg(double mg) { return Dose::FromMicrogramsHcl(std::llround(mg * 1000)); }
+Dose Mg(double mg) {
+  return Dose::FromMicrogramsHcl(std::llround(mg * 1000));
+}
 
 TEST(PkModelTest, ZeroAtDoseTimeAndPositiveAfter) {
   const PatientModel m(TypicalIndividual(Params()), Mg(4.5), 1);
@@ -151,7 +153,8 @@ TEST(SampleIndividualTest, LogNormalWithTheConfiguredCv) {
     const IndividualParameters ip = SampleIndividual(p, typical, rng);
     log_cl.push_back(std::log(ip.k_naltrexone * ip.v_naltrexone_l / (typical.k_naltrexone * typical.v_naltrexone_l)));
     ASSERT_DOUBLE_EQ(ip.ka, typical.ka);
-    ASSERT_DOUBLE_EQ(ip.ec50_effect_ng_ml / typical.ec50_effect_ng_ml, ip.ec50_direct_ng_ml / typical.ec50_direct_ng_ml);
+    ASSERT_DOUBLE_EQ(ip.ec50_effect_ng_ml / typical.ec50_effect_ng_ml,
+                     ip.ec50_direct_ng_ml / typical.ec50_direct_ng_ml);
   }
   double mean = 0, var = 0;
   for (double x : log_cl) mean += x;

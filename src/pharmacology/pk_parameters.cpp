@@ -60,7 +60,9 @@ Status CheckWithin(double reported, double derived, double rel_tol, std::string_
 double PkParameters::naltrexone_cl_f_l_h() const {
   return naltrexone_v_f_l * std::numbers::ln2 / naltrexone_half_life_h;
 }
-double PkParameters::naltrexol_cl_f_l_h() const { return naltrexol_v_f_l * std::numbers::ln2 / naltrexol_half_life_h; }
+double PkParameters::naltrexol_cl_f_l_h() const {
+  return naltrexol_v_f_l * std::numbers::ln2 / naltrexol_half_life_h;
+}
 
 Result<PkParameters> ParsePkParameters(std::string_view json_text) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(json_text));

@@ -27,23 +27,23 @@ struct ParameterRecord {
 
 // Typical (population median) values. Value type; thread-compatible.
 struct PkParameters {
-  double ka_per_h = 0;                    // absorption rate, parent and metabolite (A2)
-  double naltrexone_half_life_h = 0;      // elimination t1/2 (label, A1)
-  double naltrexone_v_f_l = 0;            // apparent volume V/F (A2)
-  double naltrexol_half_life_h = 0;       // 6beta-naltrexol t1/2 (label, A1)
-  double naltrexol_v_f_l = 0;             // apparent volume of the metabolite per mg HCl dosed (A2)
-  double linearity_studied_min_mg = 0;    // below this dose, concentrations are extrapolated (Meyer 1984)
-  double ec50_direct_ng_ml = 0;           // direct Emax on plasma naltrexone (A4)
-  double ke0_half_life_h = 0;             // effect-compartment equilibration t1/2 (ASSUMPTION)
-  double ec50_calibration_dose_mg = 0;    // dose whose typical peak effect-site occupancy is 50% (ASSUMPTION)
-  double trostheim_ed50_mg = 0;           // Troestheim 2022 dose-based ED50 (valid < 8 h)
-  double iiv_cl_f_cv = 0;                 // log-normal CVs (ASSUMPTIONS, A6)
+  double ka_per_h = 0;                  // absorption rate, parent and metabolite (A2)
+  double naltrexone_half_life_h = 0;    // elimination t1/2 (label, A1)
+  double naltrexone_v_f_l = 0;          // apparent volume V/F (A2)
+  double naltrexol_half_life_h = 0;     // 6beta-naltrexol t1/2 (label, A1)
+  double naltrexol_v_f_l = 0;           // apparent volume of the metabolite per mg HCl dosed (A2)
+  double linearity_studied_min_mg = 0;  // below this dose, concentrations are extrapolated (Meyer 1984)
+  double ec50_direct_ng_ml = 0;         // direct Emax on plasma naltrexone (A4)
+  double ke0_half_life_h = 0;           // effect-compartment equilibration t1/2 (ASSUMPTION)
+  double ec50_calibration_dose_mg = 0;  // dose whose typical peak effect-site occupancy is 50% (ASSUMPTION)
+  double trostheim_ed50_mg = 0;         // Troestheim 2022 dose-based ED50 (valid < 8 h)
+  double iiv_cl_f_cv = 0;               // log-normal CVs (ASSUMPTIONS, A6)
   double iiv_v_f_cv = 0;
   double iiv_naltrexol_cl_f_cv = 0;
   double iiv_ec50_cv = 0;
-  double molar_mass_hcl = 0;              // g/mol
-  double molar_mass_base = 0;             // g/mol
-  std::vector<ParameterRecord> records;   // every entry, in file order
+  double molar_mass_hcl = 0;             // g/mol
+  double molar_mass_base = 0;            // g/mol
+  std::vector<ParameterRecord> records;  // every entry, in file order
 
   // Derived: CL/F = V/F * ln2 / t1/2 (one-compartment, Gibaldi & Perrier, Pharmacokinetics 2nd ed., ch. 1).
   double naltrexone_cl_f_l_h() const;

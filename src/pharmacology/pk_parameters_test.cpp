@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/knowledge_files.h"
 #include "core/json_reader.h"
+#include "core/knowledge_files.h"
 
 namespace ldn::pharmacology {
 namespace {

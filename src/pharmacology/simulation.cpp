@@ -13,9 +13,9 @@
 namespace ldn::pharmacology {
 namespace {
 
-constexpr int kSeries = 4;       // naltrexone, naltrexol, occupancy direct, occupancy effect
-constexpr int kChunk = 32;       // time points evaluated per patient before switching patient (cache use)
-constexpr int kTerms = 7;        // 2 (naltrexone) + 2 (naltrexol) + 3 (effect site) exponentials
+constexpr int kSeries = 4;  // naltrexone, naltrexol, occupancy direct, occupancy effect
+constexpr int kChunk = 32;  // time points evaluated per patient before switching patient (cache use)
+constexpr int kTerms = 7;   // 2 (naltrexone) + 2 (naltrexol) + 3 (effect site) exponentials
 
 // Hours within one grid step during which a linearly interpolated value is at or above `level`.
 double HoursAbove(double prev, double cur, double level) {
@@ -95,7 +95,9 @@ void Advance(PatientState& st, int j0, int j1, double* out, size_t stride, size_
   }
 }
 
-int ClockAt(TimeOfDay dose_time, int j) { return (dose_time.minutes + 5 * j) % (24 * 60); }
+int ClockAt(TimeOfDay dose_time, int j) {
+  return (dose_time.minutes + 5 * j) % (24 * 60);
+}
 
 }  // namespace
 
@@ -246,8 +248,8 @@ Result<Profile> SimulateTypical(const PkParameters& params, const SimulationRequ
     Advance(st, j0, j1, buffer.data(), 1, 0);
     for (int j = j0; j < j1; ++j) {
       const size_t i = static_cast<size_t>(j - j0);
-      profile.series.push_back(TimePoint{j * kGridStepH, ClockAt(request.dose_time, j), buffer[i],
-                                         buffer[kChunk + i], buffer[2 * kChunk + i], buffer[3 * kChunk + i]});
+      profile.series.push_back(TimePoint{j * kGridStepH, ClockAt(request.dose_time, j), buffer[i], buffer[kChunk + i],
+                                         buffer[2 * kChunk + i], buffer[3 * kChunk + i]});
     }
   }
   profile.summary = st.s;

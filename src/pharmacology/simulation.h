@@ -19,15 +19,15 @@
 
 namespace ldn::pharmacology {
 
-inline constexpr double kGridStepH = 5.0 / 60.0;  // 5 minutes
-inline constexpr int kGridPoints = 289;           // 0, 5 min, ..., 24 h inclusive
+inline constexpr double kGridStepH = 5.0 / 60.0;       // 5 minutes
+inline constexpr int kGridPoints = 289;                // 0, 5 min, ..., 24 h inclusive
 inline constexpr int64_t kMaxDoseMicrograms = 50'000;  // the 50 mg tablet: the top of the studied range
 inline constexpr int kMaxDays = 60;
 inline constexpr int kMaxPopulation = 100'000;
 
 struct SimulationRequest {
   Dose dose = Dose::FromMicrogramsHcl(0);
-  TimeOfDay dose_time;         // clock time of every daily dose
+  TimeOfDay dose_time;          // clock time of every daily dose
   TimeOfDay wake_time{7 * 60};  // for "occupancy at waking"
   int days = 1;                 // number of daily doses, 1..kMaxDays
 };
@@ -54,7 +54,7 @@ struct TimePoint {
 struct ProfileSummary {
   double cmax_ng_ml = 0;
   double tmax_h = 0;
-  double cmax_nm = 0;  // naltrexone base, nmol/L
+  double cmax_nm = 0;       // naltrexone base, nmol/L
   double trough_ng_ml = 0;  // 24 h after the last dose
   double auc_tau_ng_h_ml = 0;
   double naltrexol_cmax_ng_ml = 0;
@@ -80,9 +80,9 @@ const std::vector<SummaryField>& SummaryFields();
 
 struct Profile {
   ProfileSummary summary;
-  std::vector<TimePoint> series;  // kGridPoints points
-  double wake_h = 0;              // hours after the dose at which wake values are taken
-  double trostheim_peak_block_pct = 0;  // dose-based, valid < 8 h after a dose
+  std::vector<TimePoint> series;                  // kGridPoints points
+  double wake_h = 0;                              // hours after the dose at which wake values are taken
+  double trostheim_peak_block_pct = 0;            // dose-based, valid < 8 h after a dose
   bool extrapolated_below_studied_range = false;  // dose < 50 mg: linearity assumed (Meyer 1984)
 };
 
@@ -108,14 +108,14 @@ struct BandPoint {
 struct PopulationOptions {
   int patients = 1000;  // 1..kMaxPopulation
   uint64_t seed = 1;
-  bool bands = true;    // compute percentile bands over time (the costly part)
-  int threads = 1;      // worker threads (clamped to 1..16); the result is identical for any count
+  bool bands = true;  // compute percentile bands over time (the costly part)
+  int threads = 1;    // worker threads (clamped to 1..16); the result is identical for any count
 };
 
 struct PopulationResult {
   int patients = 0;
   uint64_t seed = 0;
-  ProfileSummary p5, p50, p95;  // percentiles of each summary value across patients
+  ProfileSummary p5, p50, p95;   // percentiles of each summary value across patients
   std::vector<BandPoint> bands;  // kGridPoints points when options.bands
 };
 

@@ -175,8 +175,8 @@ TEST(SimulationTest, PopulationBandsAreOrderedAndCentredOnTheTypicalPatient) {
   auto typical = SimulateTypical(p, Request(4.5));
   ASSERT_TRUE(pop.ok() && typical.ok());
   for (const BandPoint& b : pop->bands) {
-    for (const Percentiles* q : {&b.naltrexone_ng_ml, &b.naltrexol_ng_ml, &b.occupancy_direct_pct,
-                                 &b.occupancy_effect_pct}) {
+    for (const Percentiles* q :
+         {&b.naltrexone_ng_ml, &b.naltrexol_ng_ml, &b.occupancy_direct_pct, &b.occupancy_effect_pct}) {
       ASSERT_LE(q->p5, q->p50);
       ASSERT_LE(q->p50, q->p95);
     }

@@ -236,7 +236,8 @@ std::vector<std::string> Findings(const Diary& diary, const AnalysisReport& r, c
       f.push_back("No interval for the change: " + p.note + ".");
     }
     std::string range;
-    if (r.responder_class_lowest && r.responder_class_highest && *r.responder_class_lowest != *r.responder_class_highest) {
+    if (r.responder_class_lowest && r.responder_class_highest &&
+        *r.responder_class_lowest != *r.responder_class_highest) {
       range = fmt::format(" (within the interval: {} to {})", analysis::ResponderClassName(*r.responder_class_lowest),
                           analysis::ResponderClassName(*r.responder_class_highest));
     }

@@ -28,7 +28,9 @@ struct Case {
 };
 
 // GoogleTest prints a parameter in test listings; without this it dumps the struct's raw bytes.
-void PrintTo(const Case& c, std::ostream* os) { *os << c.file << "/" << c.name; }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.file << "/" << c.name;
+}
 
 std::vector<Case> LoadCases() {
   std::vector<Case> cases;
@@ -76,7 +78,8 @@ bool Matches(const json& expected, const json& actual, std::string path, std::st
     return false;
   }
   if (expected.is_object() && expected.contains("$contains")) {
-    if (actual.is_string() && actual.get<std::string>().find(expected["$contains"].get<std::string>()) != std::string::npos)
+    if (actual.is_string() &&
+        actual.get<std::string>().find(expected["$contains"].get<std::string>()) != std::string::npos)
       return true;
     *why = path + ": expected a string containing " + expected["$contains"].dump() + ", got " + actual.dump();
     return false;
@@ -122,7 +125,8 @@ bool Matches(const json& expected, const json& actual, std::string path, std::st
     return true;
   }
   if (expected.is_number() && actual.is_number()) {
-    if (std::fabs(expected.get<double>() - actual.get<double>()) <= 1e-9 * std::max(1.0, std::fabs(expected.get<double>())))
+    if (std::fabs(expected.get<double>() - actual.get<double>()) <=
+        1e-9 * std::max(1.0, std::fabs(expected.get<double>())))
       return true;
   } else if (expected == actual) {
     return true;
@@ -155,7 +159,8 @@ TEST_P(CliCaseTest, Runs) {
   const int code = WEXITSTATUS(status);
   const std::string stdout_text = Slurp(out), stderr_text = Slurp(err);
   fs::remove_all(dir);
-  const std::string context = "\n$ " + cmd + "\n--- stdout:\n" + stdout_text.substr(0, 4000) + "\n--- stderr:\n" + stderr_text;
+  const std::string context =
+      "\n$ " + cmd + "\n--- stdout:\n" + stdout_text.substr(0, 4000) + "\n--- stderr:\n" + stderr_text;
 
   EXPECT_EQ(code, s.value("exit", 0)) << context;
   for (const auto& needle : s.value("stderr_contains", json::array())) {

@@ -155,6 +155,18 @@ async function everyPage(viewport, label) {
     await visit(page, '#/today', 'patient-today', label, heading(/^Today/));
     await visit(page, '#/history', 'patient-history', label, heading('Past days'));
     await visit(page, `#/day/${localDate('Europe/Oslo', -2)}`, 'patient-day-edit', label, async (p) => { await p.getByRole('heading', { name: 'How was your day?' }).waitFor(); });
+    // Keyboard: the first Tab reaches the skip link; a 0-10 item is answered with the arrow keys.
+    const firstStop = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])').textContent);
+    check(firstStop === 'Skip to content', `${label}: the first Tab stop is the skip link (${firstStop})`);
+    const before = page.url();
+    await page.locator('a.skip').focus();
+    await page.keyboard.press('Enter');
+    check(await page.evaluate(() => document.activeElement.id) === 'main' && page.url() === before,
+      `${label}: the skip link moves the focus to the content and stays on the page`);
+    await page.locator('fieldset[data-scale="stress"] input[value="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    check(await page.locator('fieldset[data-scale="stress"] input:checked').getAttribute('value') === '2', `${label}: a diary item is answered with the arrow keys`);
     await visit(page, '#/plan', 'patient-plan', label, heading('My plan'));
     await visit(page, '#/progress', 'patient-progress', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); });
     await visit(page, '#/questionnaires', 'patient-questionnaires', label, heading('Questionnaires'));
@@ -222,6 +234,13 @@ async function patientEntryInChart() {
   const stored = await page.evaluate(async (d) => (await fetch(`/api/v1/patients/1/diary/${d}`)).json(), today);
   check(stored.items && stored.items.pain === 1 && stored.items.side_effects && stored.items.side_effects[0].name === 'vivid_dreams',
     'the entry is stored with its side effect');
+  // PGIC when due: the answer is scored by the API and listed.
+  await page.goto('/#/questionnaires');
+  await page.getByLabel('2. Much improved').check();
+  await page.getByRole('button', { name: 'Save PGIC' }).click();
+  await page.getByText('Thank you: your answers are saved.').waitFor();
+  await page.locator('li', { hasText: /PGIC much improved/ }).first().waitFor();
+  check(true, 'the patient answered the PGIC and sees it scored');
   await context.close();
 }
 
@@ -230,6 +249,17 @@ async function clinicianToPharmacist() {
   {
     const { context, page } = await newPage(DESKTOP);
     await login(page, 'clinician');
+    // A severe adverse event flags the patient on the panel (a cookie session's write needs its CSRF token).
+    const csrf = (await context.cookies()).find((c) => c.name === 'ldn_csrf').value;
+    const ae = await page.request.post('/api/v1/patients/3/adverse-events', { headers: { 'X-CSRF-Token': csrf },
+      data: { onset_date: localDate('Australia/Sydney', -1), description: 'fainted', severity: 'severe' } });
+    check(ae.status() === 201, `a severe adverse event is recorded (${ae.status()})`);
+    await page.reload();  // the panel was rendered at login, before the event
+    const sam = page.locator('tr', { hasText: 'Sam Sample' }).filter({ hasText: 'Safety' });
+    await sam.waitFor();
+    check((await sam.textContent()).includes('Safety: 1 severe or serious adverse event'), 'the panel flags the patient with a severe adverse event');
+    check((await page.locator('tbody tr').first().textContent()).includes('Sam Sample'), 'flagged patients come first');
+    await shot(page, 'clinician-panel-flagged', 'desktop');
     await page.goto('/#/patient/2/new-course');
     await page.getByRole('button', { name: 'Run the screening' }).click();
     await page.getByText(/Verdict:/).waitFor();

@@ -102,9 +102,9 @@ async function start() {
 }
 
 let routing = 0;
-export async function route() {
+export async function route(keepStatus) {
   const token = ++routing;
-  clearStatus();
+  if (keepStatus !== true) clearStatus();
   const hash = location.hash || '#/';
   if (!session.me) {
     try { await start(); } catch { /* not logged in */ }
@@ -147,6 +147,8 @@ export async function route() {
 }
 
 window.addEventListener('hashchange', route);
+// The skip link moves the focus without touching the hash (the hash is the route).
+document.querySelector('a.skip').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
 outbox.onChange(() => renderNav());
 window.addEventListener('online', async () => {
   const sent = await outbox.flush((m) => say(m, 'error'));

@@ -4,7 +4,7 @@ import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
 import { get, post, put, ApiError } from './api.js';
 import { say, setTitle } from './app.js';
-import { todayIn, addDays, daysBetween, formatDate, formatLongDate } from './time.js';
+import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
@@ -58,6 +58,9 @@ export function flagsOf(r) {
   return flags;
 }
 
+// Safety flags first, then the number of flags.
+function rank(flags) { return flags.filter(([, sev]) => sev === 'red').length * 100 + flags.length; }
+
 function flagList(flags) {
   return flags.length ? flags.map(([t, sev]) => h('span.flag', { class: sev === 'red' ? 'red' : null }, t)) : h('span.flag.none', 'No flags');
 }
@@ -71,7 +74,7 @@ export async function panel(main) {
     const step = course ? stepOn(planOf(course), r.today) : null;
     const flags = r.error ? [[`Could not load: ${r.error}`, 'red']] : flagsOf(r);
     return { r, course, step, flags };
-  }).sort((a, b) => b.flags.length - a.flags.length);
+  }).sort((a, b) => rank(b.flags) - rank(a.flags));
   mount(main,
     h('h1', 'Patients'),
     h('p.muted', `${rows.length} patient${rows.length === 1 ? '' : 's'} in your care teams; those with flags first.`),
@@ -105,7 +108,20 @@ export async function patientDetail(main, id) {
       ? h('ul', instruments.instruments.map((x) => h('li', `${formatDate(x.date)}: ${x.instrument.toUpperCase()} ${scoreText(x)}`)))
       : h('p', 'None yet.')),
     course ? await courseCard(id, course, r) : h('section.card', h('h2', 'Treatment'), h('p', 'No course yet.')),
+    otherCourses(id, r.courses.filter((c) => !course || c.id !== course.id)),
     prescriptionsCard(id, r.prescriptions));
+}
+
+function otherCourses(patientId, courses) {
+  if (!courses.length) return null;
+  return h('section.card', h('h2', 'Other courses'), h('ul', courses.sort((a, b) => b.id - a.id).map((c) => h('li',
+    `Course #${c.id}: ${c.protocol}, ${c.status}${c.start_date ? ` from ${formatDate(c.start_date)}` : ''} `,
+    c.status === 'planned' ? h('button', {
+      type: 'button',
+      onclick: async () => {
+        try { await put(`/patients/${patientId}/courses/${c.id}/status`, { status: 'active' }); say(`Course #${c.id} is active.`, 'ok'); location.reload(); } catch (err) { say(err.message, 'error'); }
+      },
+    }, `Activate course #${c.id}`) : null))));
 }
 
 function prescriptionsCard(patientId, prescriptions) {
@@ -143,7 +159,7 @@ async function courseCard(patientId, course, r) {
     plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c : JSON.stringify(c)))) : null,
     h('h3', 'Adjustments'),
     (adjustments.adjustments || []).length
-      ? h('ul', adjustments.adjustments.map((a) => h('li', `${a.recorded_at.slice(0, 10)}: ${a.reason}`)))
+      ? h('ul', adjustments.adjustments.map((a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`)))
       : h('p', 'None yet.'),
     course.status === 'planned' ? h('button', {
       type: 'button',
@@ -261,6 +277,8 @@ export async function newCourse(main, id) {
       onsubmit: async (e) => {
         e.preventDefault();
         error.textContent = '';
+        const create = e.target.querySelector('button[type="submit"]');
+        create.disabled = true;
         const req = { protocol: protocol.value, start: start.value, time: time.value };
         if (Number(liquid.value) > 0) req.liquid_mg_per_ml = Number(liquid.value);
         try {
@@ -269,6 +287,7 @@ export async function newCourse(main, id) {
           say(`Course #${state.course.id} planned.`, 'ok');
           render();
         } catch (err) {
+          create.disabled = false;
           error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
         }
       },
@@ -294,6 +313,8 @@ export async function newCourse(main, id) {
         onsubmit: async (e) => {
           e.preventDefault();
           error.textContent = '';
+          const send = e.target.querySelector('button[type="submit"]');
+          send.disabled = true;  // one prescription per click; stays disabled once sent
           try {
             state.prescription = await post(`/patients/${id}/prescriptions`, {
               course_id: state.course.id, pharmacy: pharmacy.value.trim(),
@@ -303,6 +324,7 @@ export async function newCourse(main, id) {
             done.replaceChildren(h('p.saved', `Prescription #${state.prescription.id} sent to ${state.prescription.pharmacy}.`),
               h('p', h('a', { href: `#/patient/${id}` }, 'Back to the patient')));
           } catch (err) {
+            send.disabled = false;
             error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
           }
         },

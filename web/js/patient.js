@@ -2,9 +2,9 @@
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
 import { get, clientId, ApiError } from './api.js';
-import { session, say, setTitle } from './app.js';
+import { session, say, setTitle, route } from './app.js';
 import { sendOrQueue } from './offline.js';
-import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate } from './time.js';
+import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
 import { DIARY_ITEMS, SIDE_EFFECTS } from './kb.js';
 import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
 
@@ -262,7 +262,7 @@ export async function plan(main) {
       h('ul', t.plan.notes.map((n) => h('li', n))),
       (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', w))) : null),
     (adjustments.adjustments || []).length ? h('section.card', h('h2', 'Changes to the plan'),
-      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${a.recorded_at.slice(0, 10)})`)))) : null);
+      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null);
 }
 
 // ---- Progress -----------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
       const { queued } = await sendOrQueue({ method: 'POST', path: `/patients/${p}/instruments`, label: `${instrument} ${date}`,
         body: { instrument, date, answers, client_id: clientId(instrument) } });
       say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.', queued ? 'warn' : 'ok');
-      after();
+      after(true);
     } catch (x) {
       err.textContent = x.field ? `${x.message} (${x.field})` : x.message;
     }
@@ -348,7 +348,7 @@ function fiqrForm(p, date, due) {
     const a = { function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get()) };
     return [...a.function, ...a.impact, ...a.symptoms].some((v) => v !== null) ? a : null;
   };
-  const body = h('form', { onsubmit: instrumentSubmit(p, 'fiqr', date, answers, () => { location.hash = '#/questionnaires'; }) },
+  const body = h('form', { onsubmit: instrumentSubmit(p, 'fiqr', date, answers, route) },
     h('p', 'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
     h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el),
     h('h3', 'Overall'), im.map((s) => s.el),
@@ -368,7 +368,7 @@ function pgicForm(p, date, due) {
     const c = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
     return c ? { pgic: Number(c.value) } : null;
   };
-  const body = h('form', { onsubmit: instrumentSubmit(p, 'pgic', date, answers, () => { location.hash = '#/questionnaires'; }) },
+  const body = h('form', { onsubmit: instrumentSubmit(p, 'pgic', date, answers, route) },
     h('fieldset', h('legend', 'Since you started LDN, how would you describe the change in your overall status?'), radios),
     source('Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
     h('p.error', { role: 'alert' }), h('button.primary', { type: 'submit' }, 'Save PGIC'));

@@ -25,24 +25,12 @@ struct Area {
 
 // WPI areas and regions (Wolfe 2016, Table 1).
 constexpr std::array<Area, 19> kAreas{{
-    {"left_jaw", 1, false},
-    {"left_shoulder_girdle", 1, true},
-    {"left_upper_arm", 1, true},
-    {"left_lower_arm", 1, true},
-    {"right_jaw", 2, false},
-    {"right_shoulder_girdle", 2, true},
-    {"right_upper_arm", 2, true},
-    {"right_lower_arm", 2, true},
-    {"left_hip", 3, true},
-    {"left_upper_leg", 3, true},
-    {"left_lower_leg", 3, true},
-    {"right_hip", 4, true},
-    {"right_upper_leg", 4, true},
-    {"right_lower_leg", 4, true},
-    {"neck", 5, true},
-    {"upper_back", 5, true},
-    {"lower_back", 5, true},
-    {"chest", 5, false},
+    {"left_jaw", 1, false},       {"left_shoulder_girdle", 1, true}, {"left_upper_arm", 1, true},
+    {"left_lower_arm", 1, true},  {"right_jaw", 2, false},           {"right_shoulder_girdle", 2, true},
+    {"right_upper_arm", 2, true}, {"right_lower_arm", 2, true},      {"left_hip", 3, true},
+    {"left_upper_leg", 3, true},  {"left_lower_leg", 3, true},       {"right_hip", 4, true},
+    {"right_upper_leg", 4, true}, {"right_lower_leg", 4, true},      {"neck", 5, true},
+    {"upper_back", 5, true},      {"lower_back", 5, true},           {"chest", 5, false},
     {"abdomen", 5, false},
 }};
 constexpr std::array<std::string_view, 5> kRegionNames{"left_upper", "right_upper", "left_lower", "right_lower",
@@ -123,9 +111,8 @@ Result<AcrAnswers> ReadAcrAnswers(const nlohmann::json& input) {
     const std::string path = IndexPath("pain_areas", i);
     LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*areas)[i], path));
     if (FindArea(name) == nullptr) {
-      return Status::InvalidArgument(
-          path, fmt::format("unknown pain area '{}'; did you mean '{}'? (valid: {})", name, ClosestArea(name),
-                            fmt::join(AcrPainAreaNames(), ", ")));
+      return Status::InvalidArgument(path, fmt::format("unknown pain area '{}'; did you mean '{}'? (valid: {})", name,
+                                                       ClosestArea(name), fmt::join(AcrPainAreaNames(), ", ")));
     }
     if (!a.pain_areas.insert(name).second) {
       return Status::InvalidArgument(path, fmt::format("pain area '{}' is listed twice", name));
@@ -219,13 +206,14 @@ Result<AcrScore> ScoreAcr(const AcrAnswers& answers, AcrVersion version) {
 
 nlohmann::json AcrScoreToJson(const AcrScore& s) {
   const bool is2016 = s.version == AcrVersion::k2016;
-  const char* source = s.version == AcrVersion::k2010 ? kSource2010
+  const char* source = s.version == AcrVersion::k2010   ? kSource2010
                        : s.version == AcrVersion::k2011 ? kSource2011
-                                                         : kSource2016;
+                                                        : kSource2016;
   nlohmann::json criteria = {
-      {"wpi_sss", {{"met", s.wpi_sss_met},
-                   {"rule", is2016 ? "(WPI >= 7 and SSS >= 5) or (WPI 4-6 and SSS >= 9)"
-                                   : "(WPI >= 7 and SSS >= 5) or (WPI 3-6 and SSS >= 9)"}}},
+      {"wpi_sss",
+       {{"met", s.wpi_sss_met},
+        {"rule", is2016 ? "(WPI >= 7 and SSS >= 5) or (WPI 4-6 and SSS >= 9)"
+                        : "(WPI >= 7 and SSS >= 5) or (WPI 3-6 and SSS >= 9)"}}},
       {"symptom_duration", {{"met", s.duration_met}, {"rule", "symptoms present for at least 3 months"}}},
   };
   if (is2016) {

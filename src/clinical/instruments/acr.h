@@ -32,27 +32,27 @@ const std::vector<std::string_view>& AcrPainAreaNames();
 // One questionnaire: a superset of the fields of all three versions. Optional fields are
 // required by the versions that use them (ScoreAcr checks).
 struct AcrAnswers {
-  std::set<std::string> pain_areas;  // names from AcrPainAreaNames(), no duplicates
-  int fatigue = 0;                   // 0-3
-  int waking_unrefreshed = 0;        // 0-3
-  int cognitive = 0;                 // 0-3
-  std::optional<bool> headaches;              // past 6 months (2011, 2016)
-  std::optional<bool> lower_abdominal_pain;   // past 6 months (2011, 2016)
-  std::optional<bool> depression;             // past 6 months (2011, 2016)
-  std::optional<int> somatic_symptoms;        // clinician-rated 0-3 (2010)
-  double symptom_months = 0;                  // >= 0, how long symptoms have been present
+  std::set<std::string> pain_areas;          // names from AcrPainAreaNames(), no duplicates
+  int fatigue = 0;                           // 0-3
+  int waking_unrefreshed = 0;                // 0-3
+  int cognitive = 0;                         // 0-3
+  std::optional<bool> headaches;             // past 6 months (2011, 2016)
+  std::optional<bool> lower_abdominal_pain;  // past 6 months (2011, 2016)
+  std::optional<bool> depression;            // past 6 months (2011, 2016)
+  std::optional<int> somatic_symptoms;       // clinician-rated 0-3 (2010)
+  double symptom_months = 0;                 // >= 0, how long symptoms have been present
 };
 
 struct AcrScore {
   AcrVersion version = AcrVersion::k2016;
-  int wpi = 0;  // 0-19
-  int sss = 0;  // 0-12
-  int psd = 0;  // 0-31
-  std::string psd_category;                 // none, mild, moderate, severe, very severe
+  int wpi = 0;                                 // 0-19
+  int sss = 0;                                 // 0-12
+  int psd = 0;                                 // 0-31
+  std::string psd_category;                    // none, mild, moderate, severe, very severe
   std::vector<std::string> regions_with_pain;  // of the 5 regions, jaw/chest/abdomen not counted
-  bool generalized_pain = false;            // >= 4 of 5 regions (2016 definition)
-  bool wpi_sss_met = false;                 // the WPI/SSS arm of the version
-  bool duration_met = false;                // symptoms >= 3 months
+  bool generalized_pain = false;               // >= 4 of 5 regions (2016 definition)
+  bool wpi_sss_met = false;                    // the WPI/SSS arm of the version
+  bool duration_met = false;                   // symptoms >= 3 months
   bool meets_criteria = false;
   std::vector<std::string> fields_not_used;  // present in the input, not used by this version
   std::vector<std::string> notes;

@@ -8,11 +8,14 @@ namespace {
 using nlohmann::json;
 
 json Base() {
-  return {{"pain_areas", {"neck"}}, {"fatigue", 1}, {"waking_unrefreshed", 1}, {"cognitive", 1},
-          {"headaches", false}, {"lower_abdominal_pain", false}, {"depression", false}, {"symptom_months", 4}};
+  return {{"pain_areas", {"neck"}}, {"fatigue", 1},       {"waking_unrefreshed", 1},
+          {"cognitive", 1},         {"headaches", false}, {"lower_abdominal_pain", false},
+          {"depression", false},    {"symptom_months", 4}};
 }
 
-TEST(AcrTest, NineteenAreas) { EXPECT_EQ(AcrPainAreaNames().size(), 19u); }
+TEST(AcrTest, NineteenAreas) {
+  EXPECT_EQ(AcrPainAreaNames().size(), 19u);
+}
 
 TEST(AcrTest, FieldErrors) {
   json in = Base();

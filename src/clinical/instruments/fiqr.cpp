@@ -72,9 +72,8 @@ std::string RuleText(bool lenient) {
 Status CheckDomain(std::string_view domain, int answered, int min, int items, bool lenient) {
   if (answered >= min) return Status::Ok();
   return Status::InvalidArgument(
-      std::string(domain),
-      fmt::format("only {} of {} items answered; at least {} are required: {}", answered, items, min,
-                  RuleText(lenient)));
+      std::string(domain), fmt::format("only {} of {} items answered; at least {} are required: {}", answered, items,
+                                       min, RuleText(lenient)));
 }
 
 }  // namespace

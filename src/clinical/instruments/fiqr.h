@@ -62,7 +62,7 @@ struct FiqrScore {
   int function_answered = 0;
   int impact_answered = 0;
   int symptoms_answered = 0;
-  bool prorated = false;    // some domain was weighted for missing items
+  bool prorated = false;     // some domain was weighted for missing items
   std::string missing_rule;  // the rule applied, with its source
 };
 

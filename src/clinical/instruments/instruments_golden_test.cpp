@@ -119,9 +119,15 @@ void RunGoldenFile(const std::string& file, const std::string& default_instrumen
   }
 }
 
-TEST(InstrumentsGoldenTest, Fiqr) { RunGoldenFile("fiqr.json", "fiqr", 10); }
-TEST(InstrumentsGoldenTest, Acr) { RunGoldenFile("acr.json", "", 15); }
-TEST(InstrumentsGoldenTest, Pgic) { RunGoldenFile("pgic.json", "pgic", 7); }
+TEST(InstrumentsGoldenTest, Fiqr) {
+  RunGoldenFile("fiqr.json", "fiqr", 10);
+}
+TEST(InstrumentsGoldenTest, Acr) {
+  RunGoldenFile("acr.json", "", 15);
+}
+TEST(InstrumentsGoldenTest, Pgic) {
+  RunGoldenFile("pgic.json", "pgic", 7);
+}
 
 }  // namespace
 }  // namespace ldn::clinical

@@ -9,7 +9,7 @@
 namespace ldn::clinical {
 namespace {
 
-constexpr std::array<std::string_view, 7> kLabels{"very much improved", "much improved", "minimally improved",
+constexpr std::array<std::string_view, 7> kLabels{"very much improved", "much improved",   "minimally improved",
                                                   "no change",          "minimally worse", "much worse",
                                                   "very much worse"};
 

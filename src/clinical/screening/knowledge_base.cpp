@@ -37,16 +37,17 @@ const std::set<std::string, std::less<>>& StripWords() {
 // Unit words: a number followed by one is a strength ("5 mg"), not part of a product name.
 const std::set<std::string, std::less<>>& UnitWords() {
   static const std::set<std::string, std::less<>> kWords = {
-      "mg", "mcg", "ug", "g", "ml", "microgram", "micrograms", "milligram", "milligrams", "unit", "units", "h",
-      "hr", "hour", "hours"};
+      "mg",         "mcg",  "ug",    "g", "ml", "microgram", "micrograms", "milligram",
+      "milligrams", "unit", "units", "h", "hr", "hour",      "hours"};
   return kWords;
 }
 
 // Marker words of modified-release or transdermal forms: a long-acting washout applies.
 const std::set<std::string, std::less<>>& ExtendedReleaseWords() {
   static const std::set<std::string, std::less<>> kWords = {
-      "er", "sr", "xr", "cr", "la", "mr", "xl", "pr", "extended", "modified", "sustained", "controlled",
-      "prolonged", "patch", "patches", "transdermal", "depot", "contin", "continus"};
+      "er",      "sr",          "xr",       "cr",        "la",         "mr",        "xl",
+      "pr",      "extended",    "modified", "sustained", "controlled", "prolonged", "patch",
+      "patches", "transdermal", "depot",    "contin",    "continus"};
   return kWords;
 }
 
@@ -94,8 +95,8 @@ std::string StripStrengthOnly(std::string_view name) {
 }
 
 Result<OpioidClass> ParseOpioidClass(std::string_view id, std::string_view field) {
-  for (OpioidClass c : {OpioidClass::kShortActing, OpioidClass::kLongActing, OpioidClass::kMethadone,
-                        OpioidClass::kBuprenorphine}) {
+  for (OpioidClass c :
+       {OpioidClass::kShortActing, OpioidClass::kLongActing, OpioidClass::kMethadone, OpioidClass::kBuprenorphine}) {
     if (OpioidClassId(c) == id) return c;
   }
   return Status::InvalidArgument(std::string(field), fmt::format("unknown opioid class '{}'", id));
@@ -195,7 +196,7 @@ int EditDistance(std::string_view a, std::string_view b) {
 }
 
 Result<DrugKnowledgeBase> DrugKnowledgeBase::FromJsonText(std::string_view drugs_json,
-                                                           std::string_view conditions_json) {
+                                                          std::string_view conditions_json) {
   DrugKnowledgeBase kb;
   // Indexes `key` for entry `id`; suggestions show `display` (the entry's name for its id key).
   auto add_key = [](Index& index, const std::string& key, const std::string& id, const std::string& field,
@@ -227,8 +228,8 @@ Result<DrugKnowledgeBase> DrugKnowledgeBase::FromJsonText(std::string_view drugs
     LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
     kb.washouts_.push_back(std::move(w));
   }
-  for (OpioidClass c : {OpioidClass::kShortActing, OpioidClass::kLongActing, OpioidClass::kMethadone,
-                        OpioidClass::kBuprenorphine}) {
+  for (OpioidClass c :
+       {OpioidClass::kShortActing, OpioidClass::kLongActing, OpioidClass::kMethadone, OpioidClass::kBuprenorphine}) {
     if (std::none_of(kb.washouts_.begin(), kb.washouts_.end(),
                      [c](const WashoutClass& w) { return w.opioid_class == c; })) {
       return Status::InvalidArgument(drugs.PathOf("washout_classes"),
@@ -367,8 +368,7 @@ std::vector<std::string> DrugKnowledgeBase::Suggest(const Index& index, std::str
   for (const auto& [key, value] : index) {
     const int d = EditDistance(query, key);
     auto it = best.find(value.entry_id);
-    if (it == best.end() || d < it->second.first ||
-        (d == it->second.first && value.display < it->second.second)) {
+    if (it == best.end() || d < it->second.first || (d == it->second.first && value.display < it->second.second)) {
       best[value.entry_id] = {d, value.display};
     }
   }

@@ -28,22 +28,22 @@ std::string_view OpioidClassId(OpioidClass c);
 // One washout class of data/drugs.json "washout_classes".
 struct WashoutClass {
   OpioidClass opioid_class = OpioidClass::kShortActing;
-  std::string label;   // "short-acting opioid"
-  int days = 0;        // days from the last dose to the earliest start
+  std::string label;  // "short-acting opioid"
+  int days = 0;       // days from the last dose to the earliest start
   std::string source;
 };
 
 // Drug categories of data/drugs.json.
 enum class DrugCategory {
-  kOpioid,              // a single opioid; has opioid_class
-  kOpioidProduct,       // a brand, combination or extended-release product; has components
-  kOpioidTheoretical,   // loperamide: interaction theoretical only
-  kOpioidAntagonist,    // naltrexone, naloxone, nalmefene, samidorphan
+  kOpioid,             // a single opioid; has opioid_class
+  kOpioidProduct,      // a brand, combination or extended-release product; has components
+  kOpioidTheoretical,  // loperamide: interaction theoretical only
+  kOpioidAntagonist,   // naltrexone, naloxone, nalmefene, samidorphan
   kThyroid,
   kImmunosuppressant,
   kAnticoagulant,
-  kInteracting,         // thioridazine
-  kNoInteraction,       // recognised, no known interaction
+  kInteracting,    // thioridazine
+  kNoInteraction,  // recognised, no known interaction
 };
 
 struct DrugEntry {
@@ -73,8 +73,8 @@ struct ConditionEntry {
 // How a name was matched.
 struct NameMatch {
   std::string entry_id;
-  std::string matched_key;      // the name or alias that matched, as written in the data
-  bool after_stripping = false; // matched only after removing strength, salt and form words
+  std::string matched_key;        // the name or alias that matched, as written in the data
+  bool after_stripping = false;   // matched only after removing strength, salt and form words
   bool extended_release = false;  // the name carries an ER/SR/patch marker ("MR", "patch", ...)
 };
 
@@ -147,7 +147,7 @@ class DrugKnowledgeBase {
   std::vector<WashoutClass> washouts_;
   std::vector<DrugEntry> drugs_;
   std::vector<ConditionEntry> conditions_;
-  Index drug_index_;       // normalised name or alias -> entry
+  Index drug_index_;  // normalised name or alias -> entry
   Index condition_index_;
 };
 

@@ -13,8 +13,8 @@
 namespace ldn::clinical {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 
 const DrugKnowledgeBase& Kb() {
   auto kb = DrugKnowledgeBase::Embedded();
@@ -75,7 +75,7 @@ TEST(LookupDrugTest, BrandsCaseAndSpacing) {
   EXPECT_EQ(oxy->matched_key, "oxycodone");
   auto t4 = kb.LookupDrug("Tylenol #4 tablets");
   ASSERT_TRUE(t4.has_value());
-  EXPECT_EQ(t4->entry_id, "tylenol_codeine");  // not plain paracetamol
+  EXPECT_EQ(t4->entry_id, "tylenol_codeine");            // not plain paracetamol
   EXPECT_FALSE(kb.LookupDrug("oxycodine").has_value());  // never a fuzzy match
   EXPECT_FALSE(kb.LookupDrug("5 mg").has_value());
 }
@@ -137,20 +137,32 @@ TEST(KnowledgeBaseDataTest, DrugsFileHasAtLeast60SourcedEntries) {
 
 TEST(KnowledgeBaseDataTest, EveryRequiredOpioidIsKnownAsAnOpioid) {
   const DrugKnowledgeBase& kb = Kb();
-  for (const char* name :
-       {"morphine", "codeine", "dihydrocodeine", "hydrocodone", "oxycodone", "hydromorphone", "oxymorphone",
-        "fentanyl", "sufentanil", "alfentanil", "remifentanil", "pethidine", "meperidine", "tramadol", "tapentadol",
-        "methadone", "levomethadone", "levorphanol", "buprenorphine", "butorphanol", "nalbuphine", "pentazocine",
-        "diamorphine", "dipipanone", "meptazinol", "piritramide", "tilidine", "dextropropoxyphene", "diphenoxylate",
-        "difenoxin", "opium", "paregoric", "pholcodine", "ethylmorphine", "benzhydrocodone", "oliceridine",
-        "eluxadoline", "kratom", "mitragynine", "OxyContin", "Percocet", "Percodan", "Endocet", "Roxicodone",
-        "Vicodin", "Norco", "Lortab", "Hysingla", "Zohydro", "MS Contin", "Kadian", "Oramorph", "Sevredol",
-        "Zomorph", "MST Continus", "Duragesic", "Durogesic", "Actiq", "Fentora", "Abstral", "Dilaudid", "Exalgo",
-        "Opana", "Demerol", "Ultram", "Zydol", "ConZip", "Nucynta", "Palexia", "Dolophine", "Methadose",
-        "Physeptone", "Subutex", "Suboxone", "Zubsolv", "Sublocade", "Butrans", "Belbuca", "Temgesic", "Transtec",
-        "Buvidal", "Targin", "OxyNorm", "Longtec", "Talwin", "Lomotil", "Motofen", "Tylenol #3", "Tylenol #4",
-        "co-codamol", "Solpadeine", "Zapain", "Tylex", "Kapake", "co-dydramol", "Ultracet", "Tramacet", "Zaldiar",
-        "codeine linctus", "Robitussin AC", "Tuzistra", "Tuxarin", "Hycodan", "Tussionex"}) {
+  for (const char* name : {"morphine",      "codeine",       "dihydrocodeine",  "hydrocodone",
+                           "oxycodone",     "hydromorphone", "oxymorphone",     "fentanyl",
+                           "sufentanil",    "alfentanil",    "remifentanil",    "pethidine",
+                           "meperidine",    "tramadol",      "tapentadol",      "methadone",
+                           "levomethadone", "levorphanol",   "buprenorphine",   "butorphanol",
+                           "nalbuphine",    "pentazocine",   "diamorphine",     "dipipanone",
+                           "meptazinol",    "piritramide",   "tilidine",        "dextropropoxyphene",
+                           "diphenoxylate", "difenoxin",     "opium",           "paregoric",
+                           "pholcodine",    "ethylmorphine", "benzhydrocodone", "oliceridine",
+                           "eluxadoline",   "kratom",        "mitragynine",     "OxyContin",
+                           "Percocet",      "Percodan",      "Endocet",         "Roxicodone",
+                           "Vicodin",       "Norco",         "Lortab",          "Hysingla",
+                           "Zohydro",       "MS Contin",     "Kadian",          "Oramorph",
+                           "Sevredol",      "Zomorph",       "MST Continus",    "Duragesic",
+                           "Durogesic",     "Actiq",         "Fentora",         "Abstral",
+                           "Dilaudid",      "Exalgo",        "Opana",           "Demerol",
+                           "Ultram",        "Zydol",         "ConZip",          "Nucynta",
+                           "Palexia",       "Dolophine",     "Methadose",       "Physeptone",
+                           "Subutex",       "Suboxone",      "Zubsolv",         "Sublocade",
+                           "Butrans",       "Belbuca",       "Temgesic",        "Transtec",
+                           "Buvidal",       "Targin",        "OxyNorm",         "Longtec",
+                           "Talwin",        "Lomotil",       "Motofen",         "Tylenol #3",
+                           "Tylenol #4",    "co-codamol",    "Solpadeine",      "Zapain",
+                           "Tylex",         "Kapake",        "co-dydramol",     "Ultracet",
+                           "Tramacet",      "Zaldiar",       "codeine linctus", "Robitussin AC",
+                           "Tuzistra",      "Tuxarin",       "Hycodan",         "Tussionex"}) {
     auto m = kb.LookupDrug(name);
     ASSERT_TRUE(m.has_value()) << name;
     EXPECT_TRUE(kb.Drug(m->entry_id)->IsOpioid()) << name;
@@ -162,11 +174,10 @@ TEST(KnowledgeBaseDataTest, EveryRequiredOpioidIsKnownAsAnOpioid) {
 
 TEST(KnowledgeBaseDataTest, RejectsDuplicateNamesAndBadComponents) {
   const std::string conditions = R"({"version":"1","description":"d","entries":[]})";
-  const std::string classes =
-      R"("washout_classes":[{"id":"short_acting","label":"s","days":10,"source":"x"},)"
-      R"({"id":"long_acting","label":"l","days":14,"source":"x"},)"
-      R"({"id":"methadone","label":"m","days":14,"source":"x"},)"
-      R"({"id":"buprenorphine","label":"b","days":14,"source":"x"}])";
+  const std::string classes = R"("washout_classes":[{"id":"short_acting","label":"s","days":10,"source":"x"},)"
+                              R"({"id":"long_acting","label":"l","days":14,"source":"x"},)"
+                              R"({"id":"methadone","label":"m","days":14,"source":"x"},)"
+                              R"({"id":"buprenorphine","label":"b","days":14,"source":"x"}])";
   const std::string head = R"({"version":"1","description":"d",)" + classes;
   const std::string dup =
       head + R"(,"entries":[)"
@@ -189,9 +200,8 @@ TEST(KnowledgeBaseDataTest, RejectsDuplicateNamesAndBadComponents) {
 TEST(KnowledgeBaseDataTest, ConditionsCoverTheScreeningList) {
   const DrugKnowledgeBase& kb = Kb();
   for (const char* id : {"liver_disease", "pregnancy", "breastfeeding", "thyroid_replacement", "immunosuppression",
-                         "opioid_use_disorder", "suicidality", "acute_opioid_withdrawal",
-                         "naltrexone_hypersensitivity", "kidney_disease", "substance_use",
-                         "positive_urine_opioid_screen"}) {
+                         "opioid_use_disorder", "suicidality", "acute_opioid_withdrawal", "naltrexone_hypersensitivity",
+                         "kidney_disease", "substance_use", "positive_urine_opioid_screen"}) {
     ASSERT_NE(kb.Condition(id), nullptr) << id;
     EXPECT_FALSE(kb.Condition(id)->source.empty());
   }

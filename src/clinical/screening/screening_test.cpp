@@ -26,7 +26,9 @@ Status ParseError(const json& j) {
   return r.ok() ? Status::Ok() : r.status();
 }
 
-json Minimal() { return json{{"today", "2026-11-22"}, {"medications", json::array()}, {"conditions", json::array()}}; }
+json Minimal() {
+  return json{{"today", "2026-11-22"}, {"medications", json::array()}, {"conditions", json::array()}};
+}
 
 TEST(ParseScreeningInputTest, AcceptsMinimalAndFullInput) {
   auto r = ParseScreeningInput(Minimal());
@@ -51,8 +53,8 @@ TEST(ParseScreeningInputTest, ErrorsNameTheField) {
   EXPECT_EQ(ParseError(j).field(), "today");
 
   j = Minimal();
-  j["medications"] = json::array({{{"name", "codeine"}, {"current", false}},
-                                  {{"name", "x"}, {"current", false}, {"dose", 5}}});
+  j["medications"] =
+      json::array({{{"name", "codeine"}, {"current", false}}, {{"name", "x"}, {"current", false}, {"dose", 5}}});
   EXPECT_EQ(ParseError(j).field(), "medications[1].dose");
 
   j = Minimal();
@@ -91,9 +93,9 @@ TEST(ScreenTest, EveryInputItemYieldsAFinding) {
   auto r = Screen(*in, Kb());
   ASSERT_TRUE(r.ok());
   for (const char* subject : {"medications[0]", "medications[1]", "medications[2]", "conditions[0]", "conditions[1]"}) {
-    EXPECT_TRUE(std::any_of(r->findings.begin(), r->findings.end(),
-                            [&](const Finding& f) { return f.subject == subject; }))
-        << subject;
+    EXPECT_TRUE(std::any_of(r->findings.begin(), r->findings.end(), [&](const Finding& f) {
+      return f.subject == subject;
+    })) << subject;
   }
   EXPECT_EQ(r->verdict, Verdict::kReview);
   EXPECT_FALSE(r->earliest_start.has_value());
@@ -166,7 +168,9 @@ TEST_P(ScreeningGoldenTest, MatchesExpected) {
 INSTANTIATE_TEST_SUITE_P(Golden, ScreeningGoldenTest, ::testing::ValuesIn(LoadGolden()),
                          [](const ::testing::TestParamInfo<GoldenCase>& info) { return info.param.name; });
 
-TEST(ScreeningGoldenSuiteTest, HasAtLeast30Cases) { EXPECT_GE(LoadGolden().size(), 30u); }
+TEST(ScreeningGoldenSuiteTest, HasAtLeast30Cases) {
+  EXPECT_GE(LoadGolden().size(), 30u);
+}
 
 }  // namespace
 }  // namespace ldn::clinical

@@ -79,9 +79,13 @@ void KeepBefore(std::vector<PlanStep>& steps, int j, LocalDate day) {
   if (keep_j) steps.back().end = AddDays(day, -1);
 }
 
-std::string Mg(Dose d) { return d.FormatMg() + " mg"; }
+std::string Mg(Dose d) {
+  return d.FormatMg() + " mg";
+}
 
-Dose Half(Dose d) { return Dose::FromMicrogramsHcl(std::max<int64_t>(1, d.micrograms_hcl() / 2)); }
+Dose Half(Dose d) {
+  return Dose::FromMicrogramsHcl(std::max<int64_t>(1, d.micrograms_hcl() / 2));
+}
 
 }  // namespace
 
@@ -134,16 +138,16 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
   std::vector<PlanStep>& steps = plan.steps;
   const Dose inc = plan.protocol.increment;
   const int n = plan.step_days;
-  const std::string settle_rule = fmt::format("threshold {} days: {}", rules.side_effect_settle_days,
-                                              rules.settle_source);
+  const std::string settle_rule =
+      fmt::format("threshold {} days: {}", rules.side_effect_settle_days, rules.settle_source);
 
   for (const PlanEvent& e : request.events) {
     const int j = StepAt(steps, e.date);
     if (j < 0) {
       const bool before = e.date < steps.front().start;
-      return Status::InvalidArgument(e.date_field, fmt::format("{} is {}: no dose is scheduled that day",
-                                                               FormatDate(e.date),
-                                                               before ? "before the plan starts" : "inside a gap"));
+      return Status::InvalidArgument(e.date_field,
+                                     fmt::format("{} is {}: no dose is scheduled that day", FormatDate(e.date),
+                                                 before ? "before the plan starts" : "inside a gap"));
     }
     const PlanStep current = steps[j];
     PlanChange c;
@@ -157,17 +161,18 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
       } else {
         c.type = "none";
         c.change = "no change";
-        c.reason = fmt::format("{} for {} days is below the {}-day settle threshold; re-assess if it persists",
-                               e.name, e.days_unsettled, rules.side_effect_settle_days);
+        c.reason = fmt::format("{} for {} days is below the {}-day settle threshold; re-assess if it persists", e.name,
+                               e.days_unsettled, rules.side_effect_settle_days);
       }
       c.source = rules.settle_source;
     } else if (e.type == PlanEvent::Type::kSleepSideEffects) {
       if (!unsettled) {
         c.type = "none";
         c.change = "no change";
-        c.reason = fmt::format("{} for {} days is below the {}-day threshold; sleep effects are described as "
-                               "transient (days to about 2 weeks)",
-                               e.name, e.days_unsettled, rules.side_effect_settle_days);
+        c.reason = fmt::format(
+            "{} for {} days is below the {}-day threshold; sleep effects are described as "
+            "transient (days to about 2 weeks)",
+            e.name, e.days_unsettled, rules.side_effect_settle_days);
         c.source = rules.settle_source;
       } else if (current.time == DoseTime::kBedtime) {
         std::vector<PlanStep> rest(steps.begin() + j, steps.end());
@@ -177,15 +182,17 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
         steps.insert(steps.end(), rest.begin(), rest.end());
         c.type = "move_to_morning";
         c.change = fmt::format("dose moved from bedtime to morning at the same {}", Mg(current.dose));
-        c.reason = fmt::format("{} unsettled for {} days while dosing at bedtime; morning dosing is tried first "
-                               "(weak source: no trial compares timing)",
-                               e.name, e.days_unsettled);
+        c.reason = fmt::format(
+            "{} unsettled for {} days while dosing at bedtime; morning dosing is tried first "
+            "(weak source: no trial compares timing)",
+            e.name, e.days_unsettled);
         c.source = kSleepSource;
       } else {
         halve = true;
-        c.reason = fmt::format("{} unsettled for {} days although already dosing in the morning; treated as "
-                               "unsettled side effects",
-                               e.name, e.days_unsettled);
+        c.reason = fmt::format(
+            "{} unsettled for {} days although already dosing in the morning; treated as "
+            "unsettled side effects",
+            e.name, e.days_unsettled);
         c.source = rules.settle_source;
       }
     } else {  // gap
@@ -209,8 +216,8 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
         c.change = fmt::format("no doses {} to {}; restart on {} at {} (half the prior {}) and re-titrate to {}",
                                FormatDate(e.date), FormatDate(AddDays(resume, -1)), FormatDate(resume), Mg(restart),
                                Mg(current.dose), Mg(plan.target));
-        c.reason = fmt::format("titration was hard and the {}-day gap exceeds {} days", e.gap_days,
-                               rules.gap_step_down_days);
+        c.reason =
+            fmt::format("titration was hard and the {}-day gap exceeds {} days", e.gap_days, rules.gap_step_down_days);
       } else {
         c.type = "resume";
         c.change = fmt::format("no doses {} to {}; resume on {} at the prior {}", FormatDate(e.date),
@@ -225,16 +232,17 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
       std::vector<PlanStep> rest = Climb(e.date, half, inc, n, plan.target, current.time);
       steps.insert(steps.end(), rest.begin(), rest.end());
       c.type = "halve_dose";
-      c.change = fmt::format("dose halved from {} to {}, then +{} every {} days back to {}", Mg(current.dose),
-                             Mg(half), Mg(inc), n, Mg(plan.target));
+      c.change = fmt::format("dose halved from {} to {}, then +{} every {} days back to {}", Mg(current.dose), Mg(half),
+                             Mg(inc), n, Mg(plan.target));
       c.source = fmt::format("{} ({})", rules.settle_source, settle_rule);
     }
     out.changes.push_back(std::move(c));
   }
   FinishPlan(rules, plan);
   if (!out.changes.empty()) {
-    plan.notes.push_back("Re-titration climbs back to the original target; if the side effects return at a dose, "
-                         "consider a lower target.");
+    plan.notes.push_back(
+        "Re-titration climbs back to the original target; if the side effects return at a dose, "
+        "consider a lower target.");
   }
   return out;
 }

@@ -33,11 +33,11 @@ enum class TitrationEase { kEasy, kHard };
 struct PlanEvent {
   enum class Type { kSideEffects, kSleepSideEffects, kGap };
   Type type = Type::kSideEffects;
-  LocalDate date;            // "date", or "from" for a gap
-  std::string name;          // side effect name ("headache", "vivid_dreams"); empty for a gap
-  int days_unsettled = 0;    // side effects: days they have not settled
-  int gap_days = 0;          // gap: days without a dose
-  std::string date_field;    // "events[1].date" / "events[1].from", for errors
+  LocalDate date;          // "date", or "from" for a gap
+  std::string name;        // side effect name ("headache", "vivid_dreams"); empty for a gap
+  int days_unsettled = 0;  // side effects: days they have not settled
+  int gap_days = 0;        // gap: days without a dose
+  std::string date_field;  // "events[1].date" / "events[1].from", for errors
 };
 
 struct AdjustmentRequest {

@@ -86,10 +86,10 @@ std::string PlanToIcs(const Plan& plan, std::chrono::sys_seconds now) {
     add("DURATION:PT15M");
     add(s.end ? "RRULE:FREQ=DAILY;UNTIL=" + IcsLocal(*s.end, at) : std::string("RRULE:FREQ=DAILY"));
     add("SUMMARY:" + EscapeIcsText(what));
-    add("DESCRIPTION:" + EscapeIcsText(fmt::format(
-                             "Step {} of {}, {} to {}, once daily at {}, protocol {}.\nSource: {}{}", i + 1,
-                             plan.steps.size(), FormatDate(s.start), s.end ? FormatDate(*s.end) : "onward",
-                             DoseTimeName(s.time), plan.protocol.id, plan.protocol.source, warnings)));
+    add("DESCRIPTION:" +
+        EscapeIcsText(fmt::format("Step {} of {}, {} to {}, once daily at {}, protocol {}.\nSource: {}{}", i + 1,
+                                  plan.steps.size(), FormatDate(s.start), s.end ? FormatDate(*s.end) : "onward",
+                                  DoseTimeName(s.time), plan.protocol.id, plan.protocol.source, warnings)));
     add("BEGIN:VALARM");
     add("ACTION:DISPLAY");
     add("TRIGGER:PT0M");

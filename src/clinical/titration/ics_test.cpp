@@ -40,8 +40,12 @@ struct Component {
   }
 };
 
-bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }
-bool IsCtl(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; }
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+}
+bool IsCtl(unsigned char c) {
+  return (c < 0x20 && c != '\t') || c == 0x7f;
+}
 
 // Parses one unfolded content line (RFC 5545 3.1): name *(";" param) ":" value.
 bool ParseContentLine(const std::string& line, Property* out, std::string* why) {
@@ -148,7 +152,8 @@ bool UnescapeText(const std::string& v, std::string* out) {
       case '\\': *out += '\\'; break;
       case ';': *out += ';'; break;
       case ',': *out += ','; break;
-      case 'n': case 'N': *out += '\n'; break;
+      case 'n':
+      case 'N': *out += '\n'; break;
       default: return false;
     }
   }

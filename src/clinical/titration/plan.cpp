@@ -18,11 +18,15 @@ constexpr int64_t kMaxLiquidUgPerMl = 100'000;
 constexpr int kJudgeFromDays = 56;
 constexpr int kJudgeToDays = 84;
 
-std::string Mg(Dose d) { return d.FormatMg() + " mg"; }
+std::string Mg(Dose d) {
+  return d.FormatMg() + " mg";
+}
 
 }  // namespace
 
-std::string_view DoseTimeName(DoseTime t) { return t == DoseTime::kBedtime ? "bedtime" : "morning"; }
+std::string_view DoseTimeName(DoseTime t) {
+  return t == DoseTime::kBedtime ? "bedtime" : "morning";
+}
 
 Result<DoseTime> ParseDoseTime(std::string_view text, std::string_view field) {
   if (text == "bedtime") return DoseTime::kBedtime;
@@ -30,9 +34,13 @@ Result<DoseTime> ParseDoseTime(std::string_view text, std::string_view field) {
   return Status::InvalidArgument(std::string(field), fmt::format("expected 'bedtime' or 'morning', got '{}'", text));
 }
 
-TimeOfDay ClockTimeOf(DoseTime t) { return TimeOfDay{t == DoseTime::kBedtime ? 22 * 60 : 8 * 60}; }
+TimeOfDay ClockTimeOf(DoseTime t) {
+  return TimeOfDay{t == DoseTime::kBedtime ? 22 * 60 : 8 * 60};
+}
 
-std::string FormatCentiMl(int64_t centi_ml) { return fmt::format("{}.{:02}", centi_ml / 100, centi_ml % 100); }
+std::string FormatCentiMl(int64_t centi_ml) {
+  return fmt::format("{}.{:02}", centi_ml / 100, centi_ml % 100);
+}
 
 std::vector<PlanStep> Climb(LocalDate from, Dose dose, Dose increment, int step_days, Dose target, DoseTime time) {
   assert(dose.micrograms_hcl() > 0 && increment.micrograms_hcl() > 0 && step_days >= 1);
@@ -75,8 +83,8 @@ Result<Plan> BuildPlan(const TitrationKnowledge& k, const PlanRequest& request, 
       return Status::InvalidArgument(names.target, "must be a positive dose in mg");
     }
     if (request.max && *request.target > *request.max) {
-      return Status::InvalidArgument(names.target, fmt::format("target {} is above {} {}", Mg(*request.target),
-                                                               names.max, Mg(*request.max)));
+      return Status::InvalidArgument(
+          names.target, fmt::format("target {} is above {} {}", Mg(*request.target), names.max, Mg(*request.max)));
     }
     plan.target = *request.target;
   } else {
@@ -87,18 +95,19 @@ Result<Plan> BuildPlan(const TitrationKnowledge& k, const PlanRequest& request, 
   }
   if (plan.target > rules.usual_max && (!request.max || *request.max < plan.target)) {
     return Status::InvalidArgument(
-        names.max, fmt::format("the final dose {} ({}) is above the usual LDN range 1.5-{}; confirm it with {} {} or "
-                               "higher. Why it may be chosen: {}",
-                               Mg(plan.target), request.target ? names.target + " " + plan.target.FormatMg()
-                                                               : "protocol " + p.id + " target",
-                               Mg(rules.usual_max), names.max, plan.target.FormatMg(), rules.usual_max_source));
+        names.max,
+        fmt::format("the final dose {} ({}) is above the usual LDN range 1.5-{}; confirm it with {} {} or "
+                    "higher. Why it may be chosen: {}",
+                    Mg(plan.target),
+                    request.target ? names.target + " " + plan.target.FormatMg() : "protocol " + p.id + " target",
+                    Mg(rules.usual_max), names.max, plan.target.FormatMg(), rules.usual_max_source));
   }
 
   plan.step_days = request.step_days.value_or(p.step_days_default);
   if (plan.step_days < p.step_days_min || plan.step_days > p.step_days_max) {
-    return Status::InvalidArgument(names.step_days,
-                                   fmt::format("{} days is outside protocol {}'s range {}-{} days", plan.step_days,
-                                               p.id, p.step_days_min, p.step_days_max));
+    return Status::InvalidArgument(
+        names.step_days, fmt::format("{} days is outside protocol {}'s range {}-{} days", plan.step_days, p.id,
+                                     p.step_days_min, p.step_days_max));
   }
   if (request.liquid_per_ml) {
     const int64_t c = request.liquid_per_ml->micrograms_hcl();
@@ -140,13 +149,15 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
     notes.push_back(fmt::format("Liquid {} mg/mL: volume = dose / concentration, rounded to the nearest 0.01 mL.",
                                 plan.request.liquid_per_ml->FormatMg()));
     if (small) {
-      warnings.push_back(fmt::format("Some volumes are below {} mL, too small to measure well with an oral syringe "
-                                     "({}); consider a weaker concentration.",
-                                     FormatCentiMl(rules.min_syringe_volume_centi_ml), rules.syringe_source));
+      warnings.push_back(
+          fmt::format("Some volumes are below {} mL, too small to measure well with an oral syringe "
+                      "({}); consider a weaker concentration.",
+                      FormatCentiMl(rules.min_syringe_volume_centi_ml), rules.syringe_source));
     }
     if (inexact) {
-      warnings.push_back("At this concentration some rounded volumes differ from the dose by more than 1%; consider "
-                         "a concentration that divides the doses evenly.");
+      warnings.push_back(
+          "At this concentration some rounded volumes differ from the dose by more than 1%; consider "
+          "a concentration that divides the doses evenly.");
     }
   } else {
     for (PlanStep& s : plan.steps) s.volume_centi_ml.reset();
@@ -155,13 +166,15 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   bool any_morning = false;
   for (const PlanStep& s : plan.steps) any_morning = any_morning || s.time == DoseTime::kMorning;
   if (any_morning) {
-    notes.push_back("Morning dosing: switching from bedtime to morning for insomnia or vivid dreams is common advice, "
-                    "but only patient, blog and Q&A sources support it and no trial compares timing (clinical-facts.md "
-                    "section 1).");
+    notes.push_back(
+        "Morning dosing: switching from bedtime to morning for insomnia or vivid dreams is common advice, "
+        "but only patient, blog and Q&A sources support it and no trial compares timing (clinical-facts.md "
+        "section 1).");
   } else {
-    notes.push_back("Bedtime dosing is the convention: Younger 2009/2013 and INNOVA dosed at bedtime "
-                    "(clinical-facts.md section 1). If insomnia or vivid dreams persist, morning dosing is an "
-                    "option (weak evidence: no trial compares timing).");
+    notes.push_back(
+        "Bedtime dosing is the convention: Younger 2009/2013 and INNOVA dosed at bedtime "
+        "(clinical-facts.md section 1). If insomnia or vivid dreams persist, morning dosing is an "
+        "option (weak evidence: no trial compares timing).");
   }
 
   const PlanStep& last = plan.steps.back();
@@ -173,9 +186,10 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   notes.push_back(fmt::format("Protocol {} ({}): {} Source: {}.", p.id, p.name, p.notes, p.source));
   notes.push_back("Uncertainty: " + p.uncertainty);
   if (p.reconstructed) {
-    warnings.push_back(fmt::format("RECONSTRUCTED STEPS: the published sources do not give the exact titration steps "
-                                   "of protocol {}; these steps are our reconstruction ({}).",
-                                   p.id, p.uncertainty));
+    warnings.push_back(
+        fmt::format("RECONSTRUCTED STEPS: the published sources do not give the exact titration steps "
+                    "of protocol {}; these steps are our reconstruction ({}).",
+                    p.id, p.uncertainty));
   }
   if (!plan.request.liquid_per_ml && plan.protocol.increment.micrograms_hcl() % 500 != 0) {
     notes.push_back("Fine steps suit a liquid (LDN Research Trust); see --liquid.");
@@ -185,11 +199,11 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   Dose top = Dose::FromMicrogramsHcl(0);
   for (const PlanStep& s : plan.steps) top = std::max(top, s.dose);
   if (top > rules.usual_max) {
-    warnings.push_back(fmt::format("The final dose {} is above the usual LDN range 1.5-{}, confirmed by --max {}: "
-                                   "{}.",
-                                   Mg(top), Mg(rules.usual_max),
-                                   plan.request.max ? Mg(*plan.request.max) : std::string("?"),
-                                   rules.usual_max_source));
+    warnings.push_back(
+        fmt::format("The final dose {} is above the usual LDN range 1.5-{}, confirmed by --max {}: "
+                    "{}.",
+                    Mg(top), Mg(rules.usual_max), plan.request.max ? Mg(*plan.request.max) : std::string("?"),
+                    rules.usual_max_source));
   }
   plan.notes = std::move(notes);
   plan.warnings = std::move(warnings);

@@ -35,13 +35,13 @@ TimeOfDay ClockTimeOf(DoseTime t);
 // What the caller asks for. Milligram options are already Doses (the caller converts and names
 // its own field); absent optionals take the protocol's defaults.
 struct PlanRequest {
-  std::string protocol;                 // a protocol id of data/protocols.json
-  LocalDate start;                      // first day of the first step
-  std::optional<Dose> target;           // final dose; default: the protocol's target capped by max
-  std::optional<Dose> max;              // the clinician's ceiling; required for a final dose > 4.5 mg
-  DoseTime time = DoseTime::kBedtime;   // bedtime is the convention (clinical-facts.md section 1)
-  std::optional<Dose> liquid_per_ml;    // liquid concentration: micrograms HCl per mL
-  std::optional<int> step_days;         // days per step; within the protocol's range
+  std::string protocol;                // a protocol id of data/protocols.json
+  LocalDate start;                     // first day of the first step
+  std::optional<Dose> target;          // final dose; default: the protocol's target capped by max
+  std::optional<Dose> max;             // the clinician's ceiling; required for a final dose > 4.5 mg
+  DoseTime time = DoseTime::kBedtime;  // bedtime is the convention (clinical-facts.md section 1)
+  std::optional<Dose> liquid_per_ml;   // liquid concentration: micrograms HCl per mL
+  std::optional<int> step_days;        // days per step; within the protocol's range
 };
 
 // How the caller names each request field in its errors: CLI options by default; the adjust
@@ -58,7 +58,7 @@ struct PlanFieldNames {
 
 struct PlanStep {
   LocalDate start;
-  std::optional<LocalDate> end;            // inclusive; empty for the open last step
+  std::optional<LocalDate> end;  // inclusive; empty for the open last step
   Dose dose = Dose::FromMicrogramsHcl(0);
   DoseTime time = DoseTime::kBedtime;
   std::optional<int64_t> volume_centi_ml;  // with a liquid: dose / concentration in 0.01 mL
@@ -66,8 +66,8 @@ struct PlanStep {
 
 struct Plan {
   Protocol protocol;
-  PlanRequest request;       // with defaults filled in (target, step_days set)
-  int step_days = 7;         // the step length in use
+  PlanRequest request;  // with defaults filled in (target, step_days set)
+  int step_days = 7;    // the step length in use
   Dose target = Dose::FromMicrogramsHcl(0);
   std::vector<PlanStep> steps;
   std::vector<std::string> notes;     // why bedtime, when to judge response, the source, ...

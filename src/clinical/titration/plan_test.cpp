@@ -56,11 +56,11 @@ TEST(PlanGoldenTest, EveryCase) {
     SCOPED_TRACE(name);
     ASSERT_FALSE(c.value("source", "").empty()) << name << " cites no source";
     auto request = ReadAdjustmentRequest(json{{"plan", c["request"]}, {"events", json::array()}}.dump());
-    Result<Plan> plan = request.ok() ? BuildPlan(request->plan, PlanFieldNames{"plan.protocol", "plan.start",
-                                                                                 "plan.target_mg", "plan.max_mg",
-                                                                                 "plan.time", "plan.liquid_mg_per_ml",
-                                                                                 "plan.step_days"})
-                                     : Result<Plan>(request.status());
+    Result<Plan> plan =
+        request.ok()
+            ? BuildPlan(request->plan, PlanFieldNames{"plan.protocol", "plan.start", "plan.target_mg", "plan.max_mg",
+                                                      "plan.time", "plan.liquid_mg_per_ml", "plan.step_days"})
+            : Result<Plan>(request.status());
     if (c.contains("error_field")) {
       ASSERT_FALSE(plan.ok()) << name << " should fail";
       EXPECT_EQ(plan.status().code(), Code::kInvalidArgument);

@@ -15,15 +15,15 @@ namespace ldn::clinical {
 // One titration protocol: start at `start`, add `increment` every `step_days` until `target`
 // (the last step is exactly the target). Value type.
 struct Protocol {
-  std::string id;            // "ldnrt-standard"
-  std::string name;          // human-readable
+  std::string id;    // "ldnrt-standard"
+  std::string name;  // human-readable
   Dose start = Dose::FromMicrogramsHcl(0);
   Dose increment = Dose::FromMicrogramsHcl(0);
   int step_days_default = 7;  // days per step unless --step-days says otherwise
   int step_days_min = 7;      // --step-days must lie in [min, max]
   int step_days_max = 7;
   Dose target = Dose::FromMicrogramsHcl(0);  // default final dose
-  bool reconstructed = false;  // true when the steps are ours, not published (final-6mg)
+  bool reconstructed = false;                // true when the steps are ours, not published (final-6mg)
   std::string source;
   std::string notes;
   std::string uncertainty;
@@ -31,11 +31,11 @@ struct Protocol {
 
 // The numeric rules of data/protocols.json (each entry cites its source there).
 struct TitrationRules {
-  Dose usual_max = Dose::FromMicrogramsHcl(4500);       // above it, --max must confirm
+  Dose usual_max = Dose::FromMicrogramsHcl(4500);         // above it, --max must confirm
   Dose low_dose_ceiling = Dose::FromMicrogramsHcl(9000);  // a --max above it is refused
-  int side_effect_settle_days = 3;  // unsettled this many days or more -> halve and re-titrate
-  int gap_step_down_days = 21;      // hard titration and a gap longer than this -> step down
-  int min_syringe_volume_centi_ml = 20;  // volumes below 0.20 mL get a warning
+  int side_effect_settle_days = 3;                        // unsettled this many days or more -> halve and re-titrate
+  int gap_step_down_days = 21;                            // hard titration and a gap longer than this -> step down
+  int min_syringe_volume_centi_ml = 20;                   // volumes below 0.20 mL get a warning
   std::string usual_max_source;
   std::string ceiling_source;
   std::string settle_source;
