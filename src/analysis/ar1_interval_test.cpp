@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/response.h"
+
 namespace ldn::analysis {
 namespace {
 
@@ -82,6 +84,15 @@ TEST(Ar1IntervalTest, MatchesROracle) {
     ExpectRel(ci->degrees_of_freedom, c["degrees_of_freedom"], "degrees_of_freedom");
     ExpectRel(ci->lower, c["lower"], "lower");
     ExpectRel(ci->upper, c["upper"], "upper");
+    // The responder logic on the same numbers (response.h), against the oracle's own rules.
+    const double pct = 100.0 * ci->difference / ci->mean_before;
+    ExpectRel(pct, c["pct_change"], "pct_change");
+    EXPECT_EQ(ResponderClassName(ClassifyPainReduction(-pct)), c["responder_class"].get<std::string>());
+    EXPECT_EQ(ResponderClassName(ClassifyPainReduction(-100.0 * ci->upper / ci->mean_before)),
+              c["class_lowest"].get<std::string>());
+    EXPECT_EQ(ResponderClassName(ClassifyPainReduction(-100.0 * ci->lower / ci->mean_before)),
+              c["class_highest"].get<std::string>());
+    EXPECT_EQ(FarrarTwoPointResponder(ci->mean_before, ci->mean_after), c["farrar"].get<bool>());
   }
 }
 

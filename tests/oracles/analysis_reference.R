@@ -17,6 +17,7 @@
 #   se     = sqrt(var(before) / n_eff_b + var(after) / n_eff_a)
 #   df     = Welch-Satterthwaite on nu_b and nu_a (Welch 1947)
 #   CI     = (mean_a - mean_b) -/+ qt(0.975, df) * se
+#   and the responder logic: % change, IMMPACT class, the classes at the interval's ends, Farrar
 #
 # Run from the repository root:  Rscript tests/oracles/analysis_reference.R
 args <- commandArgs(trailingOnly = TRUE)
@@ -46,6 +47,12 @@ for (case in unique(d$case)) {
   df <- (vb + va)^2 / (vb^2 / nu(length(b)) + va^2 / nu(length(a)))
   q <- qt(0.975, df)
   diff <- mean(a) - mean(b)
+  # Responder logic (src/analysis/response.h): IMMPACT class of the % reduction (Dworkin 2008:
+  # < 10 none, 10-30 minimal, 30-50 moderate, >= 50 substantial; 1e-9 tolerance at each lower
+  # bound), the classes at the two ends of the interval, and Farrar's >= 2-point drop.
+  cls <- function(red) if (red >= 50 - 1e-9) "substantial" else if (red >= 30 - 1e-9) "moderate" else
+    if (red >= 10 - 1e-9) "minimal" else "none"
+  pct <- 100 * diff / mean(b)
   entries <- c(entries, paste0(
     "    {\"case\": \"", case, "\", \"n_before\": ", length(b), ", \"n_after\": ", length(a),
     ", \"mean_before\": ", num(mean(b)), ", \"mean_after\": ", num(mean(a)),
@@ -53,7 +60,11 @@ for (case in unique(d$case)) {
     ", \"n_eff_before\": ", num(neb), ", \"n_eff_after\": ", num(nea),
     ", \"df_before\": ", num(nu(length(b))), ", \"df_after\": ", num(nu(length(a))),
     ", \"standard_error\": ", num(se), ", \"degrees_of_freedom\": ", num(df),
-    ", \"lower\": ", num(diff - q * se), ", \"upper\": ", num(diff + q * se), "}"))
+    ", \"lower\": ", num(diff - q * se), ", \"upper\": ", num(diff + q * se),
+    ", \"pct_change\": ", num(pct), ", \"responder_class\": \"", cls(-pct),
+    "\", \"class_lowest\": \"", cls(-100 * (diff + q * se) / mean(b)),
+    "\", \"class_highest\": \"", cls(-100 * (diff - q * se) / mean(b)),
+    "\", \"farrar\": ", if (mean(b) - mean(a) >= 2 - 1e-9) "true" else "false", "}"))
 }
 writeLines(c("{", paste0("  \"generated_by\": \"tests/oracles/analysis_reference.R (", R.version.string, ")\","),
              "  \"level\": 0.95,", "  \"cases\": [", paste(entries, collapse = ",\n"), "  ]", "}"), output)
