@@ -234,11 +234,18 @@ Verdict MakeVerdict(const AnalysisReport& r) {
     const double reduction = -*r.pain_change_pct;
     std::string direction =
         reduction >= 0 ? fmt::format("{} lower", Pct(reduction)) : fmt::format("{} higher", Pct(-reduction));
+    // "week_12" -> "week 12", "stable_3" -> "stable-dose window 3": the summary is read by patients.
+    std::string window_name = w.label;
+    if (window_name.rfind("stable_", 0) == 0) window_name = "stable-dose window " + window_name.substr(7);
+    std::replace(window_name.begin(), window_name.end(), '_', ' ');
+    const std::string band = *r.responder_class == ResponderClass::kNone
+                                 ? std::string("less than a minimal change")
+                                 : fmt::format("a {} change", ResponderClassName(*r.responder_class));
     v.summary = fmt::format(
         "In {} (days {}-{} after your first dose) your average pain was {:.1f} against {:.1f} before LDN: {}. "
-        "By the IMMPACT bands that is a {} change{}.",
-        w.label, w.first_day, w.first_day + DaysBetween(w.first, w.last), *pain.window_mean, *pain.baseline_mean,
-        direction, ResponderClassName(*r.responder_class),
+        "By the IMMPACT bands that is {}{}.",
+        window_name, w.first_day, w.first_day + DaysBetween(w.first, w.last), *pain.window_mean, *pain.baseline_mean,
+        direction, band,
         *r.farrar_two_point ? ", and at least the 2-point drop patients tend to call 'much improved'" : "");
     if (pain.interval) {
       v.summary += fmt::format(

@@ -278,7 +278,16 @@ TEST(AnalyzeTest, JsonHasTheContractKeysAndHonestVerdict) {
   EXPECT_NE(limits.find("regression to the mean"), std::string::npos);
   EXPECT_NE(limits.find("18.0%"), std::string::npos);
   EXPECT_NE(limits.find("N-of-1"), std::string::npos);
-  EXPECT_NE(j["verdict"]["summary"].get<std::string>().find("week_12"), std::string::npos);
+  const std::string summary = j["verdict"]["summary"];
+  EXPECT_NE(summary.find("In week 12 (days 70-83"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("a substantial change"), std::string::npos) << summary;
+}
+
+TEST(AnalyzeTest, VerdictNamesNoChangeInWords) {
+  auto r = AnalyzeDiary(Parse(BuildDiaryJson(Series({6, 7}, {6, 7}, 84))));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->responder_class, ResponderClass::kNone);
+  EXPECT_NE(r->verdict.summary.find("less than a minimal change"), std::string::npos) << r->verdict.summary;
 }
 
 TEST(AnalyzeTest, OptionalBootstrapIsReportedWithItsSeed) {

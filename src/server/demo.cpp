@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/diary_csv.h"
+#include "analysis/simulate.h"
 #include "clinical/instruments/pgic.h"
 #include "core/calendar.h"
 #include "core/dose.h"
@@ -13,37 +15,10 @@
 namespace ldn::server {
 namespace {
 
-int Clamp(int v) {
-  return std::max(0, std::min(10, v));
-}
-
-// One demo diary day: `day` is relative to the first dose (negative in the baseline). `shift`
-// varies the patients. Pain falls from about 7 by up to 2.5 points over 12 weeks, with a weekly
-// wobble; the other items follow.
-nlohmann::json DemoDay(int day, int shift) {
-  const int wobble = ((day + shift) * 7 % 5 + 5) % 5 - 2;              // -2..2, repeats every 5 days
-  const int improvement = day <= 0 ? 0 : std::min(25, day * 25 / 84);  // tenths of a point
-  const int pain = Clamp((70 - improvement + wobble * 4 + shift) / 10);
-  nlohmann::json j = {{"pain", pain},
-                      {"fatigue", Clamp(pain + (wobble > 0 ? 1 : 0))},
-                      {"sleep", Clamp(10 - pain - 1)},
-                      {"mood", Clamp(10 - pain + (wobble < 0 ? 1 : 0))},
-                      {"anxiety", Clamp(pain - 2)},
-                      {"cognition", Clamp(pain - 1)},
-                      {"stiffness", Clamp(pain)},
-                      {"sensitivity", Clamp(pain - 1)},
-                      {"stress", Clamp(pain - 2 + (wobble == 2 ? 1 : 0))}};
-  if (day >= 2 && day <= 20 && day % 3 == 0) {
-    j["side_effects"] = nlohmann::json::array({{{"name", "vivid_dreams"}, {"severity", day < 10 ? 2 : 1}}});
-  }
-  if (pain >= 8) j["rescue_medication"] = nlohmann::json::array({"paracetamol 1 g"});
-  return j;
-}
-
 struct DemoPatient {
   std::string display_name;
   std::string time_zone;
-  int shift = 0;
+  int simulated_index = 0;  // which simulated patient of seed 1 (analysis/simulate.h) lends its diary
   int days_on_treatment = 84;
 };
 
@@ -93,35 +68,44 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   rx.recorded_at = now;
   LDN_RETURN_IF_ERROR(tx.CreatePrescription(rx).status());
 
-  const auto& steps = plan->adjusted.plan.steps;
-  for (int day = -21; day <= p.days_on_treatment; ++day) {
-    const LocalDate d = AddDays(start, day);
-    if (day >= 0) {
-      // The step in force on d.
-      const clinical::PlanStep* step = nullptr;
-      for (const auto& s : steps) {
-        if (s.start <= d) step = &s;
-      }
-      if (step != nullptr) {
-        store::DoseLogEntry dose;
-        dose.patient_id = patient_id;
-        dose.course_id = stored_course.id;
-        dose.local_date = d;
-        dose.local_time = TimeOfDay{22 * 60};
-        dose.taken = day % 9 != 8;
-        dose.dose_micrograms_hcl = dose.taken ? step->dose.micrograms_hcl() : 0;
-        dose.client_id = "demo-dose-" + FormatDate(d);
-        dose.recorded_by = author;
-        dose.recorded_at = now;
-        LDN_RETURN_IF_ERROR(tx.AddDoseLogEntry(dose).status());
-      }
-    }
-    if ((day + p.shift) % 11 == 10) continue;  // a missed diary day now and then
+  // The dose log and the diary are a simulated patient's (analysis/simulate.h, seed 1), moved in
+  // time so that its first dose falls on `start` and its last diary day is today: months of
+  // autocorrelated ratings with a placebo response (and, for a responder, an LDN effect), side
+  // effects at the trial rates, missed doses and missing diary days. The simulator titrates by
+  // the same protocol (ldnrt-standard, data/simulation.json), so the doses agree with the plan.
+  const auto& params = analysis::LoadSimulationParameters();
+  if (!params.ok()) return Status::Internal("demo: simulation parameters: " + params.status().ToString());
+  analysis::SimulationRequest sim_request;
+  sim_request.seed = 1;
+  sim_request.days = p.days_on_treatment + 1;
+  auto sim = analysis::SimulatePatient(*params, sim_request, p.simulated_index);
+  if (!sim.ok()) return Status::Internal("demo: simulated patient: " + sim.status().ToString());
+  const int shift = DaysBetween(sim->truth.first_dose, start);
+  for (const analysis::DoseLog& logged : sim->diary.doses) {
+    store::DoseLogEntry dose;
+    dose.patient_id = patient_id;
+    dose.course_id = stored_course.id;
+    dose.local_date = AddDays(logged.date, shift);
+    dose.local_time = logged.time;
+    dose.taken = logged.taken;
+    dose.dose_micrograms_hcl = logged.dose ? logged.dose->micrograms_hcl() : 0;
+    dose.client_id = "demo-dose-" + FormatDate(dose.local_date);
+    dose.recorded_by = author;
+    dose.recorded_at = now;
+    LDN_RETURN_IF_ERROR(tx.AddDoseLogEntry(dose).status());
+  }
+  // The diary file form of the same days (docs/diary-format.md): one object per day, whose items
+  // are what the API stores for a day.
+  const nlohmann::json file = nlohmann::json::parse(analysis::DiaryToJson(sim->diary));
+  const nlohmann::json& days = file.at("diary");
+  for (size_t i = 0; i < sim->diary.days.size(); ++i) {
+    nlohmann::json items = days.at(i);
+    items.erase("date");
     store::DiaryEntry e;
     e.patient_id = patient_id;
-    e.local_date = d;
-    e.items_json = DemoDay(day, p.shift).dump();
-    e.client_id = "demo-diary-" + FormatDate(d);
+    e.local_date = AddDays(sim->diary.days[i].date, shift);
+    e.items_json = items.dump();
+    e.client_id = "demo-diary-" + FormatDate(e.local_date);
     e.recorded_by = author;
     e.recorded_at = now;
     LDN_RETURN_IF_ERROR(tx.UpsertDiary(e).status());
@@ -178,9 +162,11 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, doc.id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, pharm.id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, *pat.patient_id, now));
-    LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, *pat.patient_id, doc.id, {"Pat Demo", "Europe/Oslo", 0, 84}, now));
-    const std::vector<DemoPatient> others = {{"Alex Example", "America/New_York", 3, 70},
-                                             {"Sam Sample", "Australia/Sydney", 5, 42}};
+    LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, *pat.patient_id, doc.id, {"Pat Demo", "Europe/Oslo", 4, 84}, now));
+    // Simulated patients of seed 1: #4 has an LDN effect; #0 has none but a large placebo
+    // response (what an open comparison cannot tell apart); #7 has neither, and side effects.
+    const std::vector<DemoPatient> others = {{"Alex Example", "America/New_York", 0, 70},
+                                             {"Sam Sample", "Australia/Sydney", 7, 42}};
     for (const DemoPatient& p : others) {
       store::Patient record;
       record.display_name = p.display_name;

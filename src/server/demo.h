@@ -10,10 +10,11 @@
 // Patients "Alex Example" and "Sam Sample" are also in the Demo clinic; "Robin Other" is in the
 // "Other clinic" and visible to none of the demo clinicians.
 //
-// Diaries are generated deterministically here (a fixed formula of the day, no randomness): a
-// 21-day baseline around pain 7 and a slow improvement after the first dose, a dose logged every
-// planned day except every ninth, vivid dreams in the first titration weeks. They are
-// illustrations, not simulated patients (analysis/simulate.h is the model for that).
+// Diaries and dose logs are simulated patients of seed 1 (analysis/simulate.h; docs/simulation.md),
+// moved in time so that the first dose is 84 (Pat), 70 (Alex) or 42 (Sam) days before today and
+// the last diary day is today: a 28-day baseline, then the ldnrt-standard titration. Pat has an
+// LDN effect; Alex none but a large placebo response; Sam neither, and side effects. Deterministic
+// apart from the date they are seeded on.
 #ifndef LDN_SERVER_DEMO_H_
 #define LDN_SERVER_DEMO_H_
 
