@@ -90,34 +90,48 @@ Result<Dose> ReadMgPerMl(const nlohmann::json& j, const std::string& path) {
   return Dose::FromMilligramsHcl(v, path);
 }
 
-Status ParseCapsules(const nlohmann::json& doc, CompoundingKnowledge& k, std::string* version) {
+// Reads a knowledge file's entries in order: for each, the fields every entry has (`kind`, `id`
+// and its cited `source`, ReadCommon), then `fn`, then the check that no key was left unread.
+// Stops at the first failure, which names the entry's path ("entries[3].days").
+template <typename Fn>
+Status ForEachEntry(const nlohmann::json& doc, std::string* version, Fn&& fn) {
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, ReadDocument(doc, version));
-  double low = 0, high = 0;
   for (size_t i = 0; i < entries->size(); ++i) {
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
     std::string source;
     LDN_RETURN_IF_ERROR(ReadCommon(e, &source));
     LDN_ASSIGN_OR_RETURN(std::string kind, e.String("kind"));
     LDN_ASSIGN_OR_RETURN(std::string id, e.String("id"));
-    if (kind == "fill_density") {
-      LDN_ASSIGN_OR_RETURN(low, e.Number("low_g_per_ml", 0.1, 3));
-      LDN_ASSIGN_OR_RETURN(high, e.Number("high_g_per_ml", low, 3));
-      LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
-      k.fill_density_source = source;
-    } else if (kind == "capsule_size") {
-      CapsuleSize c;
-      c.id = id;
-      LDN_ASSIGN_OR_RETURN(c.volume_ml, e.Number("volume_ml", 0.01, 5));
-      c.source = source;
-      for (const CapsuleSize& other : k.capsule_sizes) {
-        if (other.id == id) return Status::InvalidArgument(e.PathOf("id"), "duplicate capsule size");
-      }
-      k.capsule_sizes.push_back(std::move(c));
-    } else {
-      return Status::InvalidArgument(e.PathOf("kind"), "expected 'fill_density' or 'capsule_size'");
-    }
+    LDN_RETURN_IF_ERROR(fn(e, kind, id, source));
     LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
   }
+  return Status::Ok();
+}
+
+Status ParseCapsules(const nlohmann::json& doc, CompoundingKnowledge& k, std::string* version) {
+  double low = 0, high = 0;
+  LDN_RETURN_IF_ERROR(ForEachEntry(
+      doc, version,
+      [&](JsonObject& e, const std::string& kind, const std::string& id, const std::string& source) -> Status {
+        if (kind == "fill_density") {
+          LDN_ASSIGN_OR_RETURN(low, e.Number("low_g_per_ml", 0.1, 3));
+          LDN_ASSIGN_OR_RETURN(high, e.Number("high_g_per_ml", low, 3));
+          LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
+          k.fill_density_source = source;
+        } else if (kind == "capsule_size") {
+          CapsuleSize c;
+          c.id = id;
+          LDN_ASSIGN_OR_RETURN(c.volume_ml, e.Number("volume_ml", 0.01, 5));
+          c.source = source;
+          for (const CapsuleSize& other : k.capsule_sizes) {
+            if (other.id == id) return Status::InvalidArgument(e.PathOf("id"), "duplicate capsule size");
+          }
+          k.capsule_sizes.push_back(std::move(c));
+        } else {
+          return Status::InvalidArgument(e.PathOf("kind"), "expected 'fill_density' or 'capsule_size'");
+        }
+        return Status::Ok();
+      }));
   if (low == 0) return Status::InvalidArgument("entries", "the fill_density entry is missing");
   if (k.capsule_sizes.empty()) return Status::InvalidArgument("entries", "no capsule sizes");
   for (CapsuleSize& c : k.capsule_sizes) {
@@ -128,39 +142,35 @@ Status ParseCapsules(const nlohmann::json& doc, CompoundingKnowledge& k, std::st
 }
 
 Status ParseExcipients(const nlohmann::json& doc, CompoundingKnowledge& k, std::string* version) {
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, ReadDocument(doc, version));
   std::set<std::string> ids;
-  for (size_t i = 0; i < entries->size(); ++i) {
-    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
-    std::string source;
-    LDN_RETURN_IF_ERROR(ReadCommon(e, &source));
-    LDN_ASSIGN_OR_RETURN(std::string kind, e.String("kind"));
-    LDN_ASSIGN_OR_RETURN(std::string id, e.String("id"));
-    if (!ids.insert(id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
-    if (kind == "filler") {
-      Filler f;
-      f.id = id;
-      LDN_ASSIGN_OR_RETURN(f.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(f.aliases, ReadStrings(e, "aliases"));
-      LDN_ASSIGN_OR_RETURN(f.is_default, e.Bool("default"));
-      LDN_ASSIGN_OR_RETURN(f.allowed, e.Bool("allowed"));
-      LDN_ASSIGN_OR_RETURN(f.reason, e.String("reason"));
-      if (f.is_default && !f.allowed) return Status::InvalidArgument(e.PathOf("default"), "a refused filler");
-      f.source = source;
-      k.fillers.push_back(std::move(f));
-    } else if (kind == "liquid_excipient") {
-      LiquidExcipient x;
-      x.id = id;
-      LDN_ASSIGN_OR_RETURN(x.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(x.role, e.String("role"));
-      LDN_ASSIGN_OR_RETURN(x.solubility_mg_per_ml, e.Number("solubility_mg_per_ml", 0, 10000));
-      x.source = source;
-      k.liquid_excipients.push_back(std::move(x));
-    } else {
-      return Status::InvalidArgument(e.PathOf("kind"), "expected 'filler' or 'liquid_excipient'");
-    }
-    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
-  }
+  LDN_RETURN_IF_ERROR(ForEachEntry(
+      doc, version,
+      [&](JsonObject& e, const std::string& kind, const std::string& id, const std::string& source) -> Status {
+        if (!ids.insert(id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
+        if (kind == "filler") {
+          Filler f;
+          f.id = id;
+          LDN_ASSIGN_OR_RETURN(f.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(f.aliases, ReadStrings(e, "aliases"));
+          LDN_ASSIGN_OR_RETURN(f.is_default, e.Bool("default"));
+          LDN_ASSIGN_OR_RETURN(f.allowed, e.Bool("allowed"));
+          LDN_ASSIGN_OR_RETURN(f.reason, e.String("reason"));
+          if (f.is_default && !f.allowed) return Status::InvalidArgument(e.PathOf("default"), "a refused filler");
+          f.source = source;
+          k.fillers.push_back(std::move(f));
+        } else if (kind == "liquid_excipient") {
+          LiquidExcipient x;
+          x.id = id;
+          LDN_ASSIGN_OR_RETURN(x.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(x.role, e.String("role"));
+          LDN_ASSIGN_OR_RETURN(x.solubility_mg_per_ml, e.Number("solubility_mg_per_ml", 0, 10000));
+          x.source = source;
+          k.liquid_excipients.push_back(std::move(x));
+        } else {
+          return Status::InvalidArgument(e.PathOf("kind"), "expected 'filler' or 'liquid_excipient'");
+        }
+        return Status::Ok();
+      }));
   int defaults = 0;
   for (const Filler& f : k.fillers) defaults += f.is_default ? 1 : 0;
   if (defaults != 1) return Status::InvalidArgument("entries", "exactly one filler must be the default");
@@ -206,96 +216,93 @@ Result<LiquidFormula> ReadLiquidFormula(JsonObject& e, const std::string& id, co
 }
 
 Status ParseFormulations(const nlohmann::json& doc, CompoundingKnowledge& k, std::string* version) {
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, ReadDocument(doc, version));
   std::set<std::string> seen;
-  for (size_t i = 0; i < entries->size(); ++i) {
-    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
-    std::string source;
-    LDN_RETURN_IF_ERROR(ReadCommon(e, &source));
-    LDN_ASSIGN_OR_RETURN(std::string kind, e.String("kind"));
-    LDN_ASSIGN_OR_RETURN(std::string id, e.String("id"));
-    if (!seen.insert(kind + "/" + id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
-    LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
-    if (kind == "api") {
-      Api& a = k.api;
-      LDN_ASSIGN_OR_RETURN(a.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(a.salt, e.String("salt"));
-      LDN_ASSIGN_OR_RETURN(a.aqueous_solubility_mg_per_ml, e.Number("aqueous_solubility_mg_per_ml", 1, 10000));
-      LDN_ASSIGN_OR_RETURN(a.monograph_assay_min_pct, e.Number("monograph_assay_min_pct", 50, 150));
-      LDN_ASSIGN_OR_RETURN(a.monograph_assay_max_pct,
-                           e.Number("monograph_assay_max_pct", a.monograph_assay_min_pct, 150));
-      LDN_ASSIGN_OR_RETURN(a.accepted_assay_min_pct, e.Number("accepted_assay_min_pct", 50, a.monograph_assay_min_pct));
-      LDN_ASSIGN_OR_RETURN(a.accepted_assay_max_pct,
-                           e.Number("accepted_assay_max_pct", a.monograph_assay_max_pct, 150));
-      a.source = source;
-    } else if (kind == "tablet") {
-      Tablet& t = k.tablet;
-      LDN_ASSIGN_OR_RETURN(t.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(double mg, e.Number("strength_mg", 0.001, 1000));
-      LDN_ASSIGN_OR_RETURN(t.strength, Dose::FromMilligramsHcl(mg, e.PathOf("strength_mg")));
-      LDN_ASSIGN_OR_RETURN(t.content_tolerance_pct, e.Number("content_tolerance_pct", 0, 50));
-      LDN_ASSIGN_OR_RETURN(t.excipients, ReadStrings(e, "excipients"));
-      t.source = source;
-    } else if (kind == "liquid_formula") {
-      LDN_ASSIGN_OR_RETURN(LiquidFormula f, ReadLiquidFormula(e, id, source, k));
-      k.liquid_formulas.push_back(std::move(f));
-    } else if (kind == "home_dilution") {
-      LDN_ASSIGN_OR_RETURN(k.home_dilution.water_ml, e.Number("water_ml", 1, 1000));
-      k.home_dilution.source = source;
-    } else if (kind == "home_dilution_risk") {
-      Risk r;
-      r.id = id;
-      LDN_ASSIGN_OR_RETURN(r.text, e.String("text"));
-      r.source = source;
-      k.home_dilution.risks.push_back(std::move(r));
-    } else if (kind == "balance") {
-      Balance b;
-      b.id = id;
-      LDN_ASSIGN_OR_RETURN(b.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(b.sensitivity_mg, e.Number("sensitivity_mg", 0.0001, 1000));
-      LDN_ASSIGN_OR_RETURN(b.mwq_mg, e.Number("mwq_mg", b.sensitivity_mg, 100000));
-      LDN_ASSIGN_OR_RETURN(b.capacity_mg, e.Number("capacity_mg", b.mwq_mg, 1e8));
-      b.source = source;
-      k.balances.push_back(std::move(b));
-    } else if (kind == "rule") {
-      LDN_ASSIGN_OR_RETURN(double value, e.Number("value", 0.001, 1000));
-      if (id == "weighing_error_pct") {
-        k.weighing_error_pct = value;
-        k.weighing_error_source = source;
-      } else if (id == "preparation_tolerance_pct") {
-        k.preparation_tolerance_pct = value;
-        k.preparation_tolerance_source = source;
-      } else if (id == "liquid_aliquot_ml") {
-        k.liquid_aliquot_ml = value;
-        k.liquid_aliquot_source = source;
-      } else {
-        return Status::InvalidArgument(e.PathOf("id"), fmt::format("unknown rule '{}'", id));
-      }
-    } else if (kind == "label_text") {
-      LDN_ASSIGN_OR_RETURN(std::string text, e.String("text"));
-      LabelTexts& l = k.labels;
-      if (id == "compounded_statement") {
-        l.compounded_statement = text;
-        l.compounded_source = source;
-      } else if (id == "opioid_warning") {
-        l.opioid_warning = text;
-        l.opioid_source = source;
-      } else if (id == "shake_well") {
-        l.shake_well = text;
-      } else if (id == "protect_from_light") {
-        l.protect_from_light = text;
-      } else if (id == "oral_syringe") {
-        l.oral_syringe = text;
-      } else if (id == "blinded_statement") {
-        l.blinded_statement = text;
-      } else {
-        return Status::InvalidArgument(e.PathOf("id"), fmt::format("unknown label text '{}'", id));
-      }
-    } else {
-      return Status::InvalidArgument(e.PathOf("kind"), fmt::format("unknown kind '{}'", kind));
-    }
-    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
-  }
+  LDN_RETURN_IF_ERROR(ForEachEntry(
+      doc, version,
+      [&](JsonObject& e, const std::string& kind, const std::string& id, const std::string& source) -> Status {
+        if (!seen.insert(kind + "/" + id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
+        LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
+        if (kind == "api") {
+          Api& a = k.api;
+          LDN_ASSIGN_OR_RETURN(a.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(a.salt, e.String("salt"));
+          LDN_ASSIGN_OR_RETURN(a.aqueous_solubility_mg_per_ml, e.Number("aqueous_solubility_mg_per_ml", 1, 10000));
+          LDN_ASSIGN_OR_RETURN(a.monograph_assay_min_pct, e.Number("monograph_assay_min_pct", 50, 150));
+          LDN_ASSIGN_OR_RETURN(a.monograph_assay_max_pct,
+                               e.Number("monograph_assay_max_pct", a.monograph_assay_min_pct, 150));
+          LDN_ASSIGN_OR_RETURN(a.accepted_assay_min_pct,
+                               e.Number("accepted_assay_min_pct", 50, a.monograph_assay_min_pct));
+          LDN_ASSIGN_OR_RETURN(a.accepted_assay_max_pct,
+                               e.Number("accepted_assay_max_pct", a.monograph_assay_max_pct, 150));
+          a.source = source;
+        } else if (kind == "tablet") {
+          Tablet& t = k.tablet;
+          LDN_ASSIGN_OR_RETURN(t.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(double mg, e.Number("strength_mg", 0.001, 1000));
+          LDN_ASSIGN_OR_RETURN(t.strength, Dose::FromMilligramsHcl(mg, e.PathOf("strength_mg")));
+          LDN_ASSIGN_OR_RETURN(t.content_tolerance_pct, e.Number("content_tolerance_pct", 0, 50));
+          LDN_ASSIGN_OR_RETURN(t.excipients, ReadStrings(e, "excipients"));
+          t.source = source;
+        } else if (kind == "liquid_formula") {
+          LDN_ASSIGN_OR_RETURN(LiquidFormula f, ReadLiquidFormula(e, id, source, k));
+          k.liquid_formulas.push_back(std::move(f));
+        } else if (kind == "home_dilution") {
+          LDN_ASSIGN_OR_RETURN(k.home_dilution.water_ml, e.Number("water_ml", 1, 1000));
+          k.home_dilution.source = source;
+        } else if (kind == "home_dilution_risk") {
+          Risk r;
+          r.id = id;
+          LDN_ASSIGN_OR_RETURN(r.text, e.String("text"));
+          r.source = source;
+          k.home_dilution.risks.push_back(std::move(r));
+        } else if (kind == "balance") {
+          Balance b;
+          b.id = id;
+          LDN_ASSIGN_OR_RETURN(b.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(b.sensitivity_mg, e.Number("sensitivity_mg", 0.0001, 1000));
+          LDN_ASSIGN_OR_RETURN(b.mwq_mg, e.Number("mwq_mg", b.sensitivity_mg, 100000));
+          LDN_ASSIGN_OR_RETURN(b.capacity_mg, e.Number("capacity_mg", b.mwq_mg, 1e8));
+          b.source = source;
+          k.balances.push_back(std::move(b));
+        } else if (kind == "rule") {
+          LDN_ASSIGN_OR_RETURN(double value, e.Number("value", 0.001, 1000));
+          if (id == "weighing_error_pct") {
+            k.weighing_error_pct = value;
+            k.weighing_error_source = source;
+          } else if (id == "preparation_tolerance_pct") {
+            k.preparation_tolerance_pct = value;
+            k.preparation_tolerance_source = source;
+          } else if (id == "liquid_aliquot_ml") {
+            k.liquid_aliquot_ml = value;
+            k.liquid_aliquot_source = source;
+          } else {
+            return Status::InvalidArgument(e.PathOf("id"), fmt::format("unknown rule '{}'", id));
+          }
+        } else if (kind == "label_text") {
+          LDN_ASSIGN_OR_RETURN(std::string text, e.String("text"));
+          LabelTexts& l = k.labels;
+          if (id == "compounded_statement") {
+            l.compounded_statement = text;
+            l.compounded_source = source;
+          } else if (id == "opioid_warning") {
+            l.opioid_warning = text;
+            l.opioid_source = source;
+          } else if (id == "shake_well") {
+            l.shake_well = text;
+          } else if (id == "protect_from_light") {
+            l.protect_from_light = text;
+          } else if (id == "oral_syringe") {
+            l.oral_syringe = text;
+          } else if (id == "blinded_statement") {
+            l.blinded_statement = text;
+          } else {
+            return Status::InvalidArgument(e.PathOf("id"), fmt::format("unknown label text '{}'", id));
+          }
+        } else {
+          return Status::InvalidArgument(e.PathOf("kind"), fmt::format("unknown kind '{}'", kind));
+        }
+        return Status::Ok();
+      }));
   const char* required[] = {"api/naltrexone-hcl",
                             "balance/class-a",
                             "balance/analytical",
@@ -320,54 +327,50 @@ Status ParseFormulations(const nlohmann::json& doc, CompoundingKnowledge& k, std
 }
 
 Status ParseBud(const nlohmann::json& doc, CompoundingKnowledge& k, std::string* version) {
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, ReadDocument(doc, version));
   std::set<std::string> ids;
-  for (size_t i = 0; i < entries->size(); ++i) {
-    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
-    std::string source;
-    LDN_RETURN_IF_ERROR(ReadCommon(e, &source));
-    LDN_ASSIGN_OR_RETURN(std::string kind, e.String("kind"));
-    LDN_ASSIGN_OR_RETURN(std::string id, e.String("id"));
-    if (!ids.insert(id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
-    if (kind == "category") {
-      BudRule r;
-      LDN_ASSIGN_OR_RETURN(r.category, ParseBudCategory(id, e.PathOf("id")));
-      LDN_ASSIGN_OR_RETURN(r.name, e.String("name"));
-      LDN_ASSIGN_OR_RETURN(int64_t days, e.Integer("days", 1, 3650));
-      r.days = static_cast<int>(days);
-      LDN_ASSIGN_OR_RETURN(std::vector<std::string> storages, ReadStrings(e, "storage"));
-      for (size_t j = 0; j < storages.size(); ++j) {
-        LDN_ASSIGN_OR_RETURN(Storage s, ParseStorage(storages[j], IndexPath(e.PathOf("storage"), j)));
-        r.storages.push_back(s);
-      }
-      if (r.storages.empty()) return Status::InvalidArgument(e.PathOf("storage"), "must not be empty");
-      r.source = source;
-      k.bud_rules.push_back(std::move(r));
-    } else if (kind == "study") {
-      StabilityStudy s;
-      s.id = id;
-      LDN_ASSIGN_OR_RETURN(s.formula, e.String("formula"));
-      LDN_ASSIGN_OR_RETURN(const nlohmann::json* concs, e.Array("concentrations_mg_per_ml"));
-      for (size_t j = 0; j < concs->size(); ++j) {
-        LDN_ASSIGN_OR_RETURN(Dose c, ReadMgPerMl((*concs)[j], IndexPath(e.PathOf("concentrations_mg_per_ml"), j)));
-        s.concentrations_per_ml.push_back(c);
-      }
-      LDN_ASSIGN_OR_RETURN(s.requires_preserved, e.Bool("requires_preserved"));
-      LDN_ASSIGN_OR_RETURN(int64_t fridge, e.Integer("fridge_days", 0, 3650));
-      LDN_ASSIGN_OR_RETURN(int64_t room, e.Integer("room_days", 0, 3650));
-      s.fridge_days = static_cast<int>(fridge);
-      s.room_days = static_cast<int>(room);
-      LDN_ASSIGN_OR_RETURN(s.applied, e.Bool("applied"));
-      LDN_ASSIGN_OR_RETURN(s.conditions, e.String("conditions"));
-      LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
-      s.note = note.value_or("");
-      s.source = source;
-      k.studies.push_back(std::move(s));
-    } else {
-      return Status::InvalidArgument(e.PathOf("kind"), "expected 'category' or 'study'");
-    }
-    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
-  }
+  LDN_RETURN_IF_ERROR(ForEachEntry(
+      doc, version,
+      [&](JsonObject& e, const std::string& kind, const std::string& id, const std::string& source) -> Status {
+        if (!ids.insert(id).second) return Status::InvalidArgument(e.PathOf("id"), "duplicate id");
+        if (kind == "category") {
+          BudRule r;
+          LDN_ASSIGN_OR_RETURN(r.category, ParseBudCategory(id, e.PathOf("id")));
+          LDN_ASSIGN_OR_RETURN(r.name, e.String("name"));
+          LDN_ASSIGN_OR_RETURN(int64_t days, e.Integer("days", 1, 3650));
+          r.days = static_cast<int>(days);
+          LDN_ASSIGN_OR_RETURN(std::vector<std::string> storages, ReadStrings(e, "storage"));
+          for (size_t j = 0; j < storages.size(); ++j) {
+            LDN_ASSIGN_OR_RETURN(Storage s, ParseStorage(storages[j], IndexPath(e.PathOf("storage"), j)));
+            r.storages.push_back(s);
+          }
+          if (r.storages.empty()) return Status::InvalidArgument(e.PathOf("storage"), "must not be empty");
+          r.source = source;
+          k.bud_rules.push_back(std::move(r));
+        } else if (kind == "study") {
+          StabilityStudy s;
+          s.id = id;
+          LDN_ASSIGN_OR_RETURN(s.formula, e.String("formula"));
+          LDN_ASSIGN_OR_RETURN(const nlohmann::json* concs, e.Array("concentrations_mg_per_ml"));
+          for (size_t j = 0; j < concs->size(); ++j) {
+            LDN_ASSIGN_OR_RETURN(Dose c, ReadMgPerMl((*concs)[j], IndexPath(e.PathOf("concentrations_mg_per_ml"), j)));
+            s.concentrations_per_ml.push_back(c);
+          }
+          LDN_ASSIGN_OR_RETURN(s.requires_preserved, e.Bool("requires_preserved"));
+          LDN_ASSIGN_OR_RETURN(int64_t fridge, e.Integer("fridge_days", 0, 3650));
+          LDN_ASSIGN_OR_RETURN(int64_t room, e.Integer("room_days", 0, 3650));
+          s.fridge_days = static_cast<int>(fridge);
+          s.room_days = static_cast<int>(room);
+          LDN_ASSIGN_OR_RETURN(s.applied, e.Bool("applied"));
+          LDN_ASSIGN_OR_RETURN(s.conditions, e.String("conditions"));
+          LDN_ASSIGN_OR_RETURN(std::optional<std::string> note, e.OptionalString("note"));
+          s.note = note.value_or("");
+          s.source = source;
+          k.studies.push_back(std::move(s));
+        } else {
+          return Status::InvalidArgument(e.PathOf("kind"), "expected 'category' or 'study'");
+        }
+        return Status::Ok();
+      }));
   for (BudCategory c : kCategories) {
     bool found = false;
     for (const BudRule& r : k.bud_rules) found = found || r.category == c;

@@ -21,17 +21,6 @@ using ::testing::HasSubstr;
 
 class StoreDurabilityTest : public StoreTestBase {
  protected:
-  DiaryEntry Diary(LocalDate d, std::string client_id, std::string items) {
-    DiaryEntry e;
-    e.patient_id = patient1_.id;
-    e.local_date = d;
-    e.client_id = std::move(client_id);
-    e.items_json = std::move(items);
-    e.recorded_by = patient_user_.id;
-    e.recorded_at = T0();
-    return e;
-  }
-
   void AppendAudits(int n) {
     for (int i = 0; i < n; ++i) {
       AuditEvent e;

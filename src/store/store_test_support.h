@@ -155,6 +155,18 @@ class StoreTestBase : public ::testing::TestWithParam<TestBackend> {
     clinician_ = *cu;
   }
 
+  // A diary entry of patient1_, written by its patient user at T0().
+  DiaryEntry Diary(LocalDate d, std::string client_id, std::string items) {
+    DiaryEntry e;
+    e.patient_id = patient1_.id;
+    e.local_date = d;
+    e.client_id = std::move(client_id);
+    e.items_json = std::move(items);
+    e.recorded_by = patient_user_.id;
+    e.recorded_at = T0();
+    return e;
+  }
+
   std::string url_;
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
