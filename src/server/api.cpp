@@ -124,12 +124,7 @@ Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock
 }
 
 Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options)
-    : store_(store),
-      clock_(clock),
-      log_(log),
-      options_(std::move(options)),
-      static_files_(options_.web_root),
-      audit_(store) {
+    : store_(store), clock_(clock), log_(log), options_(std::move(options)), static_files_(options_.web_root) {
   AddSystemRoutes(*this, routes_);
   AddAdminRoutes(*this, routes_);
   AddClinicalRoutes(*this, routes_);
@@ -211,8 +206,7 @@ void Api::MaybeMaintain(store::Instant now) {
   }
 }
 
-Status Api::Audit(const RequestContext& ctx, std::optional<store::Id> patient_id, int http_status,
-                  const Status& failure) {
+store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status, const Status& failure) const {
   store::AuditEvent e;
   e.at = ctx.now;
   if (ctx.principal) {
@@ -221,7 +215,14 @@ Status Api::Audit(const RequestContext& ctx, std::optional<store::Id> patient_id
   } else {
     e.role = "anonymous";
   }
-  e.patient_id = patient_id;
+  // The patient acted on: a handler's own choice (user creation), else the path's patient id,
+  // also when the call was refused.
+  if (ctx.audit_patient_id) {
+    e.patient_id = ctx.audit_patient_id;
+  } else if (auto it = ctx.params.find("patient_id"); it != ctx.params.end()) {
+    auto id = ParseId(it->second, "patient_id");
+    if (id.ok()) e.patient_id = *id;
+  }
   e.action = ctx.route.access.audit_action;
   std::string object = ctx.request.target.substr(0, ctx.request.target.find('?'));
   constexpr std::string_view kPrefix = "/api/v1/";
@@ -232,7 +233,7 @@ Status Api::Audit(const RequestContext& ctx, std::optional<store::Id> patient_id
     e.detail = Sanitize(fmt::format("{} {}", CodeName(failure.code()), failure.field()), 500);
     while (!e.detail.empty() && e.detail.back() == ' ') e.detail.pop_back();
   }
-  return audit_.Append(std::move(e));
+  return e;
 }
 
 HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
@@ -254,15 +255,12 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
   const Route& route = *match.route;
   RequestContext ctx{request,      route,        match.params,           {}, std::nullopt, std::nullopt,
                      clock_.Now(), std::nullopt, options_.max_json_depth};
-  std::optional<store::Id> claimed_patient;    // the path's patient id, for the audit of a refusal
+  ctx.store_ = &store_;
   std::optional<HttpResponse> protocol_error;  // a refusal that no Status code describes (415)
-  if (auto it = match.params.find("patient_id"); it != match.params.end()) {
-    auto id = ParseId(it->second, "patient_id");
-    if (id.ok()) claimed_patient = *id;
-  }
 
-  // Each step either passes or produces the failure answered (and audited) below.
-  auto run = [&]() -> Result<ApiReply> {
+  // The checks before the handler; each either passes or produces the failure answered (and
+  // audited) below.
+  auto admit = [&]() -> Status {
     if (route.access.audience == Audience::kUnspecified) {
       log_.Error("route_without_access", {{"route", route.pattern}, {"method", route.method}});
       return Status::Internal("this endpoint has no access descriptor");
@@ -280,10 +278,13 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
             fmt::format("the {} role may not use this endpoint", store::RoleName(ctx.principal->role)));
       }
       if (route.access.patient_scoped) {
-        if (!claimed_patient) return Status::NotFound(std::string(kNoSuchPatient));
-        LDN_ASSIGN_OR_RETURN(bool visible, store_.CanSeePatient(ctx.principal->user_id, *claimed_patient));
+        auto it = match.params.find("patient_id");
+        auto claimed =
+            it == match.params.end() ? Result<store::Id>(Status::NotFound("")) : ParseId(it->second, "patient_id");
+        if (!claimed.ok()) return Status::NotFound(std::string(kNoSuchPatient));
+        LDN_ASSIGN_OR_RETURN(bool visible, store_.CanSeePatient(ctx.principal->user_id, *claimed));
         if (!visible) return Status::NotFound(std::string(kNoSuchPatient));
-        ctx.patient_id = claimed_patient;
+        ctx.patient_id = *claimed;
       }
     }
     if (route.request_schema.empty()) {
@@ -295,6 +296,9 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
         return Status::InvalidArgument("Content-Type", "must be application/json");
       }
     }
+    return Status::Ok();
+  };
+  auto call_handler = [&]() -> Result<ApiReply> {
     try {
       return route.handler(ctx);
     } catch (const std::exception& e) {
@@ -304,7 +308,31 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
     }
   };
 
-  Result<ApiReply> result = run();
+  const bool audited = !route.access.audit_action.empty();
+  const bool audit_with_data = audited && IsUnsafeMethod(route.method) && !route.access.audit_apart;
+  bool audit_written = false;
+  Result<ApiReply> result = [&]() -> Result<ApiReply> {
+    LDN_RETURN_IF_ERROR(admit());
+    if (!audit_with_data) return call_handler();
+    // The change and the audit event of its success: one transaction, committed together.
+    std::optional<Result<ApiReply>> handled;
+    const Status committed = store_.RunInTransaction([&](store::Store& tx) -> Status {
+      ctx.store_ = &tx;
+      handled.emplace(call_handler());
+      ctx.store_ = &store_;
+      if (!handled->ok()) return handled->status();
+      return tx.AppendAudit(AuditEventFor(ctx, (*handled)->status, Status::Ok())).status();
+    });
+    ctx.store_ = &store_;
+    if (committed.ok()) {
+      audit_written = true;
+      return std::move(*handled);
+    }
+    if (handled && !handled->ok()) return std::move(*handled);  // the handler's own failure, undone
+    log_.Error("audit_failed", {{"route", route.pattern}, {"message", committed.message()}});
+    return Status::Unavailable("the change could not be stored with its audit event; retry later");
+  }();
+
   HttpResponse response;
   Status failure = Status::Ok();
   if (result.ok()) {
@@ -321,11 +349,10 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
       response = ErrorResponse(failure);
     }
   }
-  if (!route.access.audit_action.empty()) {
-    const std::optional<store::Id> audited_patient = ctx.audit_patient_id ? ctx.audit_patient_id : claimed_patient;
-    const Status audited = Audit(ctx, audited_patient, response.status, failure);
-    if (!audited.ok()) {
-      log_.Error("audit_failed", {{"route", route.pattern}, {"message", audited.message()}});
+  if (audited && !audit_written) {
+    auto appended = store_.AppendAudit(AuditEventFor(ctx, response.status, failure));
+    if (!appended.ok()) {
+      log_.Error("audit_failed", {{"route", route.pattern}, {"message", appended.status().message()}});
       response = ErrorResponse(Status::Unavailable("the audit log could not be written; retry later"));
     }
   }

@@ -8,6 +8,8 @@
 // (403); for a patient-scoped route checks that the caller may see the patient (404 "no such
 // patient", exactly as for a missing one); checks the body's Content-Type (415) and size; runs the
 // handler; and writes an audit event for every route with an audit action, whatever the outcome.
+// A change (an unsafe method) is, unless its route says otherwise (Access::audit_apart), made in
+// one store transaction with the audit event of its success: both are committed, or neither.
 // Every error is the JSON of http_errors.h. Docs: docs/api.md.
 #ifndef LDN_SERVER_API_H_
 #define LDN_SERVER_API_H_
@@ -24,7 +26,6 @@
 
 #include "core/clock.h"
 #include "core/result.h"
-#include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/http_types.h"
 #include "server/json_log.h"
@@ -74,6 +75,11 @@ struct RequestContext {
   Result<nlohmann::json> JsonBody() const;
   size_t max_json_depth = 32;
 
+  // The store the handler must use: the request's transaction for a route whose handler runs in
+  // one with its audit event (Access::audit_apart), else the server's store.
+  store::Store& store() const { return *store_; }
+  store::Store* store_ = nullptr;  // set by the dispatcher
+
   // REQUIRES: principal (authenticated route).
   const Principal& caller() const { return *principal; }
   // REQUIRES: patient_id (patient-scoped route).
@@ -105,7 +111,8 @@ class Api {
                          const std::map<std::string, std::string>& query);
   // Authentication: the principal, or 401 / 403 (CSRF) as a Status.
   Result<Principal> Authenticate(const HttpRequest& request, store::Instant now);
-  Status Audit(const RequestContext& ctx, std::optional<store::Id> patient_id, int http_status, const Status& failure);
+  // The audit event of one answered call.
+  store::AuditEvent AuditEventFor(const RequestContext& ctx, int http_status, const Status& failure) const;
 
   store::Store& store_;
   const Clock& clock_;
@@ -113,7 +120,6 @@ class Api {
   ApiOptions options_;
   RouteTable routes_;
   StaticFiles static_files_;
-  AuditLog audit_;
   std::atomic<uint64_t> maintenance_counter_{0};
 };
 

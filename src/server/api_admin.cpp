@@ -18,8 +18,8 @@ const std::set<Role> kAdmin = {Role::kAdmin};
 
 // ---- Users ------------------------------------------------------------------------------------
 
-Result<ApiReply> ListUsers(Api& api, RequestContext&) {
-  LDN_ASSIGN_OR_RETURN(auto users, api.store().ListUsers());
+Result<ApiReply> ListUsers(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto users, ctx.store().ListUsers());
   return Reply({{"users", ToJsonArray(users)}});
 }
 
@@ -45,7 +45,7 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   }
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(account.role, store::ParseRole(role, "role"));
-  LDN_ASSIGN_OR_RETURN(store::User u, CreateAccount(api.store(), account, ctx.now, api.options().password_cost));
+  LDN_ASSIGN_OR_RETURN(store::User u, CreateAccount(ctx.store(), account, ctx.now, api.options().password_cost));
   ctx.audit_patient_id = u.patient_id;
   return Reply(ToJson(u), 201);
 }
@@ -58,7 +58,7 @@ Result<ApiReply> UpdateUser(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto disabled, o.OptionalBool("disabled"));
   LDN_ASSIGN_OR_RETURN(auto password, o.OptionalString("password"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(store::User u, api.store().GetUser(id));
+  LDN_ASSIGN_OR_RETURN(store::User u, ctx.store().GetUser(id));
   if (disabled) {
     if (*disabled && id == ctx.caller().user_id) {
       return Status::InvalidArgument("disabled", "an admin cannot disable their own account");
@@ -69,22 +69,22 @@ Result<ApiReply> UpdateUser(Api& api, RequestContext& ctx) {
     LDN_RETURN_IF_ERROR(CheckNewPassword(*password, "password"));
     LDN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(*password, api.options().password_cost));
   }
-  LDN_RETURN_IF_ERROR(api.store().UpdateUser(u));
-  if (disabled.value_or(false) || password) LDN_RETURN_IF_ERROR(api.store().DeleteSessionsOfUser(id).status());
+  LDN_RETURN_IF_ERROR(ctx.store().UpdateUser(u));
+  if (disabled.value_or(false) || password) LDN_RETURN_IF_ERROR(ctx.store().DeleteSessionsOfUser(id).status());
   ctx.audit_patient_id = u.patient_id;
-  LDN_ASSIGN_OR_RETURN(store::User updated, api.store().GetUser(id));
+  LDN_ASSIGN_OR_RETURN(store::User updated, ctx.store().GetUser(id));
   return Reply(ToJson(updated));
 }
 
 // ---- Care teams -------------------------------------------------------------------------------
 
-Result<nlohmann::json> TeamJson(Api& api, const store::CareTeam& t) {
+Result<nlohmann::json> TeamJson(store::Store& st, const store::CareTeam& t) {
   nlohmann::json j = ToJson(t);
-  LDN_ASSIGN_OR_RETURN(auto members, api.store().ListCareTeamMembers(t.id));
+  LDN_ASSIGN_OR_RETURN(auto members, st.ListCareTeamMembers(t.id));
   nlohmann::json ids = nlohmann::json::array();
   for (const auto& m : members) ids.push_back(m.user_id);
   j["member_user_ids"] = ids;
-  LDN_ASSIGN_OR_RETURN(auto patients, api.store().ListCareTeamPatients(t.id));
+  LDN_ASSIGN_OR_RETURN(auto patients, st.ListCareTeamPatients(t.id));
   nlohmann::json pids = nlohmann::json::array();
   for (const auto& p : patients) pids.push_back(p.id);
   j["patient_ids"] = pids;
@@ -92,11 +92,11 @@ Result<nlohmann::json> TeamJson(Api& api, const store::CareTeam& t) {
 }
 
 // An admin sees every team; a clinician or pharmacist the teams they belong to.
-Result<ApiReply> ListTeams(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto teams, api.store().ListCareTeams());
+Result<ApiReply> ListTeams(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto teams, ctx.store().ListCareTeams());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& t : teams) {
-    LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+    LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(ctx.store(), t));
     bool member = ctx.caller().role == Role::kAdmin;
     for (const auto& id : j["member_user_ids"]) member = member || id.get<store::Id>() == ctx.caller().user_id;
     if (member) out.push_back(std::move(j));
@@ -104,61 +104,61 @@ Result<ApiReply> ListTeams(Api& api, RequestContext& ctx) {
   return Reply({{"care_teams", out}});
 }
 
-Result<ApiReply> CreateTeam(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreateTeam(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::CareTeam t;
   LDN_ASSIGN_OR_RETURN(t.name, o.String("name"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   t.created_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::CareTeam created, api.store().CreateCareTeam(t));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, created));
+  LDN_ASSIGN_OR_RETURN(store::CareTeam created, ctx.store().CreateCareTeam(t));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(ctx.store(), created));
   return Reply(j, 201);
 }
 
-Result<ApiReply> AddMember(Api& api, RequestContext& ctx) {
+Result<ApiReply> AddMember(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(int64_t user, o.Integer("user_id", 1, std::numeric_limits<int64_t>::max()));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_RETURN_IF_ERROR(api.store().AddCareTeamMember(team, user, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::CareTeam t, api.store().GetCareTeam(team));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+  LDN_RETURN_IF_ERROR(ctx.store().AddCareTeamMember(team, user, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::CareTeam t, ctx.store().GetCareTeam(team));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(ctx.store(), t));
   return Reply(j, 201);
 }
 
-Result<ApiReply> RemoveMember(Api& api, RequestContext& ctx) {
+Result<ApiReply> RemoveMember(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
   LDN_ASSIGN_OR_RETURN(store::Id user, PathId(ctx, "user_id"));
-  LDN_RETURN_IF_ERROR(api.store().RemoveCareTeamMember(team, user));
+  LDN_RETURN_IF_ERROR(ctx.store().RemoveCareTeamMember(team, user));
   return Reply(nullptr, 204);
 }
 
-Result<ApiReply> AddTeamPatient(Api& api, RequestContext& ctx) {
+Result<ApiReply> AddTeamPatient(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(int64_t patient, o.Integer("patient_id", 1, std::numeric_limits<int64_t>::max()));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   ctx.audit_patient_id = patient;
-  LDN_RETURN_IF_ERROR(api.store().AddCareTeamPatient(team, patient, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::CareTeam t, api.store().GetCareTeam(team));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(api, t));
+  LDN_RETURN_IF_ERROR(ctx.store().AddCareTeamPatient(team, patient, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::CareTeam t, ctx.store().GetCareTeam(team));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(ctx.store(), t));
   return Reply(j, 201);
 }
 
-Result<ApiReply> RemoveTeamPatient(Api& api, RequestContext& ctx) {
+Result<ApiReply> RemoveTeamPatient(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id team, PathId(ctx, "team_id"));
   LDN_ASSIGN_OR_RETURN(store::Id patient, PathId(ctx, "member_patient_id"));
   ctx.audit_patient_id = patient;
-  LDN_RETURN_IF_ERROR(api.store().RemoveCareTeamPatient(team, patient));
+  LDN_RETURN_IF_ERROR(ctx.store().RemoveCareTeamPatient(team, patient));
   return Reply(nullptr, 204);
 }
 
 // ---- Audit ------------------------------------------------------------------------------------
 
-Result<ApiReply> ListAuditEvents(Api& api, RequestContext& ctx) {
+Result<ApiReply> ListAuditEvents(Api&, RequestContext& ctx) {
   store::AuditQuery q;
   if (auto it = ctx.query.find("patient_id"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(q.patient_id, ParseId(it->second, "patient_id"));
@@ -176,20 +176,20 @@ Result<ApiReply> ListAuditEvents(Api& api, RequestContext& ctx) {
     if (limit > 10000) return Status::InvalidArgument("limit", "must be 1-10000");
     q.limit = static_cast<int>(limit);
   }
-  LDN_ASSIGN_OR_RETURN(auto events, api.store().ListAudit(q));
+  LDN_ASSIGN_OR_RETURN(auto events, ctx.store().ListAudit(q));
   return Reply({{"events", ToJsonArray(events)}});
 }
 
-Result<ApiReply> VerifyAuditChain(Api& api, RequestContext&) {
-  LDN_ASSIGN_OR_RETURN(store::AuditVerification v, api.store().VerifyAudit());
+Result<ApiReply> VerifyAuditChain(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::AuditVerification v, ctx.store().VerifyAudit());
   return Reply({{"ok", v.ok},
                 {"events_checked", v.events_checked},
                 {"first_bad_seq", v.first_bad_seq ? nlohmann::json(*v.first_bad_seq) : nlohmann::json()},
                 {"problem", v.problem}});
 }
 
-Result<ApiReply> Research(Api& api, RequestContext&) {
-  LDN_ASSIGN_OR_RETURN(nlohmann::json summary, ResearchSummary(api.store()));
+Result<ApiReply> Research(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(nlohmann::json summary, ResearchSummary(ctx.store()));
   return Reply(summary);
 }
 
@@ -220,14 +220,14 @@ void AddAdminRoutes(Api& api, RouteTable& routes) {
   routes.Add({"GET", "/api/v1/users", Authenticated(kAdmin, "user.list"), h(ListUsers), "Every account.", "", {}});
   routes.Add({"POST",
               "/api/v1/users",
-              Authenticated(kAdmin, "user.create"),
+              AuditApart(Authenticated(kAdmin, "user.create")),
               h(CreateUser),
               "Create an account (a patient account with a new or existing patient record).",
               kUserSchema,
               {}});
   routes.Add({"PATCH",
               "/api/v1/users/{user_id}",
-              Authenticated(kAdmin, "user.update"),
+              AuditApart(Authenticated(kAdmin, "user.update")),
               h(UpdateUser),
               "Disable or enable an account, or set its password (ends its sessions).",
               kUserPatchSchema,

@@ -26,12 +26,12 @@ const std::set<Role> kClinician = {Role::kClinician};
 
 // ---- Patients ---------------------------------------------------------------------------------
 
-Result<ApiReply> ListPatients(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto patients, api.store().ListVisiblePatients(ctx.caller().user_id));
+Result<ApiReply> ListPatients(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
   return Reply({{"patients", ToJsonArray(patients)}});
 }
 
-Result<ApiReply> CreatePatient(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Patient p;
@@ -42,7 +42,7 @@ Result<ApiReply> CreatePatient(Api& api, RequestContext& ctx) {
   LDN_RETURN_IF_ERROR(TimeZone::Named(p.time_zone, "time_zone").status());
   p.created_at = ctx.now;
   // The clinician may only put a new patient in a team they belong to.
-  auto members = api.store().ListCareTeamMembers(team_id);
+  auto members = ctx.store().ListCareTeamMembers(team_id);
   bool member = false;
   if (members.ok()) {
     for (const auto& m : *members) member = member || m.user_id == ctx.caller().user_id;
@@ -51,7 +51,7 @@ Result<ApiReply> CreatePatient(Api& api, RequestContext& ctx) {
   }
   if (!member) return Status::NotFound("no such care team of yours").WithFieldPrefix("care_team_id");
   store::Patient created;
-  LDN_RETURN_IF_ERROR(api.store().RunInTransaction([&](store::Store& tx) -> Status {
+  LDN_RETURN_IF_ERROR(ctx.store().RunInTransaction([&](store::Store& tx) -> Status {
     LDN_ASSIGN_OR_RETURN(created, tx.CreatePatient(p));
     return tx.AddCareTeamPatient(team_id, created.id, ctx.now);
   }));
@@ -59,15 +59,15 @@ Result<ApiReply> CreatePatient(Api& api, RequestContext& ctx) {
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> GetPatient(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Patient p, api.store().GetPatient(ctx.patient()));
+Result<ApiReply> GetPatient(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient p, ctx.store().GetPatient(ctx.patient()));
   return Reply(ToJson(p));
 }
 
-Result<ApiReply> UpdatePatient(Api& api, RequestContext& ctx) {
+Result<ApiReply> UpdatePatient(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(store::Patient p, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient p, ctx.store().GetPatient(ctx.patient()));
   LDN_ASSIGN_OR_RETURN(auto name, o.OptionalString("display_name"));
   LDN_ASSIGN_OR_RETURN(auto zone, o.OptionalString("time_zone"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
@@ -76,8 +76,8 @@ Result<ApiReply> UpdatePatient(Api& api, RequestContext& ctx) {
     LDN_RETURN_IF_ERROR(TimeZone::Named(*zone, "time_zone").status());
     p.time_zone = *zone;
   }
-  LDN_RETURN_IF_ERROR(api.store().UpdatePatient(p));
-  LDN_ASSIGN_OR_RETURN(store::Patient updated, api.store().GetPatient(ctx.patient()));
+  LDN_RETURN_IF_ERROR(ctx.store().UpdatePatient(p));
+  LDN_ASSIGN_OR_RETURN(store::Patient updated, ctx.store().GetPatient(ctx.patient()));
   return Reply(ToJson(updated));
 }
 
@@ -128,12 +128,12 @@ void ApplyRecord(const RecordFields& f, Row& row) {
   row.details_json = details.dump();
 }
 
-Result<ApiReply> ListMedications(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListMedications(ctx.patient()));
+Result<ApiReply> ListMedications(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListMedications(ctx.patient()));
   return Reply({{"medications", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> CreateMedication(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreateMedication(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, true));
@@ -142,28 +142,28 @@ Result<ApiReply> CreateMedication(Api& api, RequestContext& ctx) {
   ApplyRecord(f, m);
   m.recorded_by = ctx.caller().user_id;
   m.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Medication created, api.store().CreateMedication(m));
+  LDN_ASSIGN_OR_RETURN(store::Medication created, ctx.store().CreateMedication(m));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> UpdateMedication(Api& api, RequestContext& ctx) {
+Result<ApiReply> UpdateMedication(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "medication_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, true));
-  LDN_ASSIGN_OR_RETURN(store::Medication m, api.store().GetMedication(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Medication m, ctx.store().GetMedication(ctx.patient(), id));
   ApplyRecord(f, m);
-  LDN_RETURN_IF_ERROR(api.store().UpdateMedication(m));
-  LDN_ASSIGN_OR_RETURN(store::Medication updated, api.store().GetMedication(ctx.patient(), id));
+  LDN_RETURN_IF_ERROR(ctx.store().UpdateMedication(m));
+  LDN_ASSIGN_OR_RETURN(store::Medication updated, ctx.store().GetMedication(ctx.patient(), id));
   return Reply(ToJson(updated));
 }
 
-Result<ApiReply> ListConditions(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListConditions(ctx.patient()));
+Result<ApiReply> ListConditions(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListConditions(ctx.patient()));
   return Reply({{"conditions", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> CreateCondition(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreateCondition(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, false));
@@ -172,19 +172,19 @@ Result<ApiReply> CreateCondition(Api& api, RequestContext& ctx) {
   ApplyRecord(f, c);
   c.recorded_by = ctx.caller().user_id;
   c.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Condition created, api.store().CreateCondition(c));
+  LDN_ASSIGN_OR_RETURN(store::Condition created, ctx.store().CreateCondition(c));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> UpdateCondition(Api& api, RequestContext& ctx) {
+Result<ApiReply> UpdateCondition(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "condition_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, false));
-  LDN_ASSIGN_OR_RETURN(store::Condition c, api.store().GetCondition(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Condition c, ctx.store().GetCondition(ctx.patient(), id));
   ApplyRecord(f, c);
-  LDN_RETURN_IF_ERROR(api.store().UpdateCondition(c));
-  LDN_ASSIGN_OR_RETURN(store::Condition updated, api.store().GetCondition(ctx.patient(), id));
+  LDN_RETURN_IF_ERROR(ctx.store().UpdateCondition(c));
+  LDN_ASSIGN_OR_RETURN(store::Condition updated, ctx.store().GetCondition(ctx.patient(), id));
   return Reply(ToJson(updated));
 }
 
@@ -193,10 +193,10 @@ Result<ApiReply> UpdateCondition(Api& api, RequestContext& ctx) {
 // Body: {"today"?, "planned_surgery"?, "medications"?, "conditions"?}. Absent lists are taken from
 // the patient's record (active medications with their last dose; active conditions); absent
 // "today" is the patient's local date.
-Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
+Result<ApiReply> RunScreening(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   nlohmann::json input = nlohmann::json::object();
   LDN_ASSIGN_OR_RETURN(auto today, o.OptionalDate("today"));
   input["today"] = FormatDate(today ? *today : PatientToday(patient, ctx.now));
@@ -208,7 +208,7 @@ Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
   if (holder.contains("medications")) {
     input["medications"] = holder["medications"];
   } else {
-    LDN_ASSIGN_OR_RETURN(auto meds, api.store().ListMedications(ctx.patient()));
+    LDN_ASSIGN_OR_RETURN(auto meds, ctx.store().ListMedications(ctx.patient()));
     input["medications"] = nlohmann::json::array();
     for (const auto& m : meds) {
       const nlohmann::json details = StoredJson(m.details_json);
@@ -220,7 +220,7 @@ Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
   if (holder.contains("conditions")) {
     input["conditions"] = holder["conditions"];
   } else {
-    LDN_ASSIGN_OR_RETURN(auto conditions, api.store().ListConditions(ctx.patient()));
+    LDN_ASSIGN_OR_RETURN(auto conditions, ctx.store().ListConditions(ctx.patient()));
     input["conditions"] = nlohmann::json::array();
     for (const auto& c : conditions) {
       if (c.active) input["conditions"].push_back(c.name);
@@ -236,24 +236,24 @@ Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
   s.verdict = std::string(clinical::VerdictName(report.verdict));
   s.recorded_by = ctx.caller().user_id;
   s.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Screening created, api.store().CreateScreening(s));
+  LDN_ASSIGN_OR_RETURN(store::Screening created, ctx.store().CreateScreening(s));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> ListScreenings(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListScreenings(ctx.patient()));
+Result<ApiReply> ListScreenings(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListScreenings(ctx.patient()));
   return Reply({{"screenings", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> GetScreening(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetScreening(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "screening_id"));
-  LDN_ASSIGN_OR_RETURN(store::Screening s, api.store().GetScreening(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Screening s, ctx.store().GetScreening(ctx.patient(), id));
   return Reply(ToJson(s));
 }
 
 // ---- Courses and plans (stored form: course_plans.h) --------------------------------------------
 
-Result<ApiReply> CreateCourse(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreateCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
   LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(body, nlohmann::json::array(), std::nullopt, ""));
   store::Course c;
@@ -264,24 +264,24 @@ Result<ApiReply> CreateCourse(Api& api, RequestContext& ctx) {
   c.start_date = plan.start;
   c.recorded_by = ctx.caller().user_id;
   c.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Course created, api.store().CreateCourse(c));
+  LDN_ASSIGN_OR_RETURN(store::Course created, ctx.store().CreateCourse(c));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> ListCourses(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListCourses(ctx.patient()));
+Result<ApiReply> ListCourses(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListCourses(ctx.patient()));
   return Reply({{"courses", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> GetCourse(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
-  LDN_ASSIGN_OR_RETURN(store::Course c, api.store().GetCourse(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
   return Reply(ToJson(c));
 }
 
 // Body: {"reason", "titration"?, "events": [...]} -- events is the full list since the plan start
 // (it replaces the previous list), in the format of clinical/titration/adjust.h.
-Result<ApiReply> AdjustCourse(Api& api, RequestContext& ctx) {
+Result<ApiReply> AdjustCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
@@ -290,7 +290,7 @@ Result<ApiReply> AdjustCourse(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (reason.empty() || reason.size() > 2000) return Status::InvalidArgument("reason", "must be 1-2000 characters");
-  LDN_ASSIGN_OR_RETURN(store::Course course, api.store().GetCourse(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ctx.store().GetCourse(ctx.patient(), id));
   const nlohmann::json stored = StoredJson(course.plan_json);
   if (!stored.is_object() || !stored.contains("request")) {
     return Status::Conflict("this course has no stored plan request to adjust");
@@ -304,18 +304,18 @@ Result<ApiReply> AdjustCourse(Api& api, RequestContext& ctx) {
   a.plan_json = plan.plan_json;
   a.recorded_by = ctx.caller().user_id;
   a.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::PlanAdjustment created, api.store().AdjustCourse(a));
+  LDN_ASSIGN_OR_RETURN(store::PlanAdjustment created, ctx.store().AdjustCourse(a));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> ListAdjustments(Api& api, RequestContext& ctx) {
+Result<ApiReply> ListAdjustments(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
-  LDN_RETURN_IF_ERROR(api.store().GetCourse(ctx.patient(), id).status());
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListPlanAdjustments(ctx.patient(), id));
+  LDN_RETURN_IF_ERROR(ctx.store().GetCourse(ctx.patient(), id).status());
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListPlanAdjustments(ctx.patient(), id));
   return Reply({{"adjustments", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> SetCourseStatus(Api& api, RequestContext& ctx) {
+Result<ApiReply> SetCourseStatus(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
@@ -323,8 +323,8 @@ Result<ApiReply> SetCourseStatus(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto start, o.OptionalDate("start_date"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(store::CourseStatus status, store::ParseCourseStatus(status_text, "status"));
-  LDN_RETURN_IF_ERROR(api.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::Course c, api.store().GetCourse(ctx.patient(), id));
+  LDN_RETURN_IF_ERROR(ctx.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
   return Reply(ToJson(c));
 }
 
@@ -353,7 +353,7 @@ Result<nlohmann::json> ReadFormulation(JsonObject& parent) {
                         {"directions", directions}};
 }
 
-Result<ApiReply> CreatePrescription(Api& api, RequestContext& ctx) {
+Result<ApiReply> CreatePrescription(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Prescription p;
@@ -366,31 +366,31 @@ Result<ApiReply> CreatePrescription(Api& api, RequestContext& ctx) {
   p.status = store::PrescriptionStatus::kIssued;
   p.recorded_by = ctx.caller().user_id;
   p.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Prescription created, api.store().CreatePrescription(p));
+  LDN_ASSIGN_OR_RETURN(store::Prescription created, ctx.store().CreatePrescription(p));
   return Reply(ToJson(created), 201);
 }
 
-Result<ApiReply> ListPrescriptions(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListPrescriptions(ctx.patient()));
+Result<ApiReply> ListPrescriptions(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListPrescriptions(ctx.patient()));
   return Reply({{"prescriptions", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> GetPrescription(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetPrescription(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription p, api.store().GetPrescription(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Prescription p, ctx.store().GetPrescription(ctx.patient(), id));
   return Reply(ToJson(p));
 }
 
 // Transitions: issued -> verified -> dispensed by a pharmacist; cancelled before dispensing by
 // the prescriber (a clinician) or a pharmacist.
-Result<ApiReply> SetPrescriptionStatus(Api& api, RequestContext& ctx) {
+Result<ApiReply> SetPrescriptionStatus(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription p, api.store().GetPrescription(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Prescription p, ctx.store().GetPrescription(ctx.patient(), id));
   using PS = store::PrescriptionStatus;
   const bool pharmacist = ctx.caller().role == Role::kPharmacist;
   if (!pharmacist && to != PS::kCancelled) {
@@ -404,14 +404,14 @@ Result<ApiReply> SetPrescriptionStatus(Api& api, RequestContext& ctx) {
   }
   std::optional<store::Id> pharmacist_id;
   if (pharmacist) pharmacist_id = ctx.caller().user_id;
-  LDN_RETURN_IF_ERROR(api.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::Prescription updated, api.store().GetPrescription(ctx.patient(), id));
+  LDN_RETURN_IF_ERROR(ctx.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::Prescription updated, ctx.store().GetPrescription(ctx.patient(), id));
   return Reply(ToJson(updated));
 }
 
 // ---- Dose log ---------------------------------------------------------------------------------
 
-Result<ApiReply> AddDose(Api& api, RequestContext& ctx) {
+Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::DoseLogEntry d;
@@ -438,24 +438,24 @@ Result<ApiReply> AddDose(Api& api, RequestContext& ctx) {
     if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
     d.note = *note;
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (d.local_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
   }
   d.patient_id = ctx.patient();
   d.recorded_by = ctx.caller().user_id;
   d.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::DoseLogEntry stored, api.store().AddDoseLogEntry(d));
+  LDN_ASSIGN_OR_RETURN(store::DoseLogEntry stored, ctx.store().AddDoseLogEntry(d));
   return Reply(ToJson(stored), 201);
 }
 
-Result<ApiReply> ListDoses(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+Result<ApiReply> ListDoses(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_ASSIGN_OR_RETURN(auto from, QueryDate(ctx, "from"));
   LDN_ASSIGN_OR_RETURN(auto to, QueryDate(ctx, "to"));
   const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
   const LocalDate first = from ? *from : AddDays(last, -365);
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDoseLog(ctx.patient(), first, last));
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListDoseLog(ctx.patient(), first, last));
   return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", ToJsonArray(rows)}});
 }
 
@@ -487,7 +487,7 @@ Result<nlohmann::json> ScoreInstrument(const std::string& instrument, const nloh
   return clinical::AcrScoreToJson(s);
 }
 
-Result<ApiReply> AddInstrument(Api& api, RequestContext& ctx) {
+Result<ApiReply> AddInstrument(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::InstrumentResponse r;
@@ -504,7 +504,7 @@ Result<ApiReply> AddInstrument(Api& api, RequestContext& ctx) {
     if (s.code() != Code::kInvalidArgument || s.field() == "instrument") return s;
     return s.WithFieldPrefix("answers");
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (r.local_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
   }
@@ -513,26 +513,26 @@ Result<ApiReply> AddInstrument(Api& api, RequestContext& ctx) {
   r.scores_json = scores->dump();
   r.recorded_by = ctx.caller().user_id;
   r.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse stored, api.store().CreateInstrumentResponse(r));
+  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse stored, ctx.store().CreateInstrumentResponse(r));
   return Reply(ToJson(stored), 201);
 }
 
-Result<ApiReply> ListInstruments(Api& api, RequestContext& ctx) {
+Result<ApiReply> ListInstruments(Api&, RequestContext& ctx) {
   std::string kind;
   if (auto it = ctx.query.find("instrument"); it != ctx.query.end()) kind = it->second;
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListInstrumentResponses(ctx.patient(), kind));
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListInstrumentResponses(ctx.patient(), kind));
   return Reply({{"instruments", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> GetInstrument(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetInstrument(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "response_id"));
-  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse r, api.store().GetInstrumentResponse(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::InstrumentResponse r, ctx.store().GetInstrumentResponse(ctx.patient(), id));
   return Reply(ToJson(r));
 }
 
 // ---- Adverse events ---------------------------------------------------------------------------
 
-Result<ApiReply> AddAdverseEvent(Api& api, RequestContext& ctx) {
+Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::AdverseEvent e;
@@ -555,7 +555,7 @@ Result<ApiReply> AddAdverseEvent(Api& api, RequestContext& ctx) {
     if (outcome->size() > 500) return Status::InvalidArgument("outcome", "must be at most 500 characters");
     details["outcome"] = *outcome;
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (e.onset_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("onset_date", "is in the future (in the patient's time zone)");
   }
@@ -563,18 +563,18 @@ Result<ApiReply> AddAdverseEvent(Api& api, RequestContext& ctx) {
   e.patient_id = ctx.patient();
   e.recorded_by = ctx.caller().user_id;
   e.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::AdverseEvent stored, api.store().CreateAdverseEvent(e));
+  LDN_ASSIGN_OR_RETURN(store::AdverseEvent stored, ctx.store().CreateAdverseEvent(e));
   return Reply(ToJson(stored), 201);
 }
 
-Result<ApiReply> ListAdverseEvents(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListAdverseEvents(ctx.patient()));
+Result<ApiReply> ListAdverseEvents(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListAdverseEvents(ctx.patient()));
   return Reply({{"adverse_events", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> GetAdverseEvent(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetAdverseEvent(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "adverse_event_id"));
-  LDN_ASSIGN_OR_RETURN(store::AdverseEvent e, api.store().GetAdverseEvent(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::AdverseEvent e, ctx.store().GetAdverseEvent(ctx.patient(), id));
   return Reply(ToJson(e));
 }
 

@@ -64,15 +64,15 @@ Status CheckNotFuture(const store::Patient& patient, LocalDate date, const Reque
   return Status::Ok();
 }
 
-Result<ApiReply> PutDiary(Api& api, RequestContext& ctx) {
+Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
   LDN_ASSIGN_OR_RETURN(auto expected, ExpectedRevision(ctx));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx));
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, "date"));
-  LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, api.store().UpsertDiary(e, expected));
+  LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, ctx.store().UpsertDiary(e, expected));
   nlohmann::json body = ToJson(r.entry);
   body["outcome"] = OutcomeName(r.outcome);
   ApiReply reply = Reply(body, r.outcome == store::DiaryUpsertOutcome::kCreated ? 201 : 200);
@@ -80,9 +80,9 @@ Result<ApiReply> PutDiary(Api& api, RequestContext& ctx) {
   return reply;
 }
 
-Result<ApiReply> GetDiary(Api& api, RequestContext& ctx) {
+Result<ApiReply> GetDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
-  auto e = api.store().GetDiary(ctx.patient(), date);
+  auto e = ctx.store().GetDiary(ctx.patient(), date);
   if (!e.ok() && e.status().code() == Code::kNotFound) return Status::NotFound("no diary entry for this date");
   if (!e.ok()) return e.status();
   ApiReply reply = Reply(ToJson(*e));
@@ -90,21 +90,21 @@ Result<ApiReply> GetDiary(Api& api, RequestContext& ctx) {
   return reply;
 }
 
-Result<ApiReply> ListDiary(Api& api, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+Result<ApiReply> ListDiary(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_ASSIGN_OR_RETURN(auto from, QueryDate(ctx, "from"));
   LDN_ASSIGN_OR_RETURN(auto to, QueryDate(ctx, "to"));
   const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
   const LocalDate first = from ? *from : AddDays(last, -89);
   if (last < first) return Status::InvalidArgument("to", "is before from");
   if (DaysBetween(first, last) > 3660) return Status::InvalidArgument("from", "the range is longer than 10 years");
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDiary(ctx.patient(), first, last));
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListDiary(ctx.patient(), first, last));
   return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"entries", ToJsonArray(rows)}});
 }
 
-Result<ApiReply> ListRevisions(Api& api, RequestContext& ctx) {
+Result<ApiReply> ListRevisions(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
-  LDN_ASSIGN_OR_RETURN(auto rows, api.store().ListDiaryRevisions(ctx.patient(), date));
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListDiaryRevisions(ctx.patient(), date));
   if (rows.empty()) return Status::NotFound("no diary entry for this date");
   return Reply({{"date", FormatDate(date)}, {"revisions", ToJsonArray(rows)}});
 }
@@ -121,7 +121,7 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
   if (entries->size() > static_cast<size_t>(max)) {
     return Status::InvalidArgument("entries", fmt::format("at most {} entries per batch", max));
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   std::vector<store::DiaryEntry> batch;
   for (size_t i = 0; i < entries->size(); ++i) {
     const std::string path = IndexPath("entries", i);
@@ -132,7 +132,7 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
                          ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx));
     batch.push_back(std::move(entry));
   }
-  auto written = api.store().UpsertDiaryBatch(batch);
+  auto written = ctx.store().UpsertDiaryBatch(batch);
   if (!written.ok()) return written.status().WithFieldPrefix("entries");
   nlohmann::json results = nlohmann::json::array();
   for (const auto& r : *written) {
@@ -144,14 +144,14 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
   return Reply({{"results", results}});
 }
 
-Result<ApiReply> Analysis(Api& api, RequestContext& ctx) {
+Result<ApiReply> Analysis(Api&, RequestContext& ctx) {
   std::optional<store::Id> course_id;
   if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(api.store(), ctx.patient(), course_id));
-  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(api.store(), patient, course, patient.research_id));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(ctx.store(), ctx.patient(), course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
   auto report = analysis::AnalyzeDiary(diary);
   if (!report.ok()) {
     // The request was fine; the stored record does not (yet) allow an analysis.
@@ -164,7 +164,7 @@ Result<ApiReply> Analysis(Api& api, RequestContext& ctx) {
 }
 
 // The clinic's visit report (src/report) of the same analysis, as PDF.
-Result<ApiReply> ReportPdf(Api& api, RequestContext& ctx) {
+Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
   std::optional<store::Id> course_id;
   if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
@@ -173,9 +173,9 @@ Result<ApiReply> ReportPdf(Api& api, RequestContext& ctx) {
   if (auto it = ctx.query.find("paper"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(paper, report::ParsePaper(it->second, "paper"));
   }
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(api.store(), ctx.patient(), course_id));
-  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(api.store(), patient, course, patient.research_id));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(ctx.store(), ctx.patient(), course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
   report::ReportModelOptions options;
   auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
   if (!analysed.ok()) {

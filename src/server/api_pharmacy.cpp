@@ -91,10 +91,10 @@ nlohmann::json WorksheetJson(const ph::Worksheet& w) {
 // "component_expiries"?: [dates], "batch_id"?}. Capsules need capsule_size and fill_weight_mg (and
 // tablet_weight_mg from tablets, assay_pct from API); a liquid makes volume_ml (default: the
 // prescribed quantity).
-Result<ApiReply> PrescriptionWorksheet(Api& api, RequestContext& ctx) {
+Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription rx, api.store().GetPrescription(ctx.patient(), id));
-  LDN_ASSIGN_OR_RETURN(store::Patient patient, api.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, ctx.store().GetPrescription(ctx.patient(), id));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   const nlohmann::json formulation = StoredJson(rx.formulation_json);
   if (!formulation.is_object() || !formulation.contains("form") || !formulation.contains("strength_mg") ||
       !formulation.contains("quantity")) {
@@ -296,7 +296,7 @@ void AddPharmacyRoutes(Api& api, RouteTable& routes) {
   const std::string p = "/api/v1/patients/{patient_id}";
   routes.Add({"POST",
               p + "/prescriptions/{prescription_id}/worksheet",
-              PatientScoped({Role::kPharmacist}, "prescription.worksheet"),
+              AuditApart(PatientScoped({Role::kPharmacist}, "prescription.worksheet")),
               h(PrescriptionWorksheet),
               "Compute the batch that fills a prescription (amounts, BUD, label, worksheet) from the pharmacy's "
               "measurements; nothing is stored.",

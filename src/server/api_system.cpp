@@ -37,7 +37,7 @@ Result<ApiReply> Login(Api& api, RequestContext& ctx) {
   if (password.empty() || password.size() > 1024) {
     return Status::InvalidArgument("password", "must be 1-1024 bytes");
   }
-  store::Store& st = api.store();
+  store::Store& st = ctx.store();
   const ApiOptions& opt = api.options();
   const std::string user_key = "user:" + Lower(username);
   const std::string address_key = "address:" + ctx.request.remote_address.substr(0, 100);
@@ -97,7 +97,7 @@ Result<ApiReply> Login(Api& api, RequestContext& ctx) {
 }
 
 Result<ApiReply> Logout(Api& api, RequestContext& ctx) {
-  LDN_RETURN_IF_ERROR(api.store().DeleteSession(ctx.caller().token_hash));
+  LDN_RETURN_IF_ERROR(ctx.store().DeleteSession(ctx.caller().token_hash));
   ApiReply reply = Reply(nullptr, 204);
   reply.headers.emplace_back("Set-Cookie", Cookie(kSessionCookie, "", 0, true, api.options().secure_cookies));
   reply.headers.emplace_back("Set-Cookie", Cookie(kCsrfCookie, "", 0, false, api.options().secure_cookies));
@@ -132,6 +132,7 @@ void AddSystemRoutes(Api& api, RouteTable& routes) {
               [] {
                 Access acc = Public();
                 acc.audit_action = "session.create";
+                acc.audit_apart = true;  // a failed login must stay counted; Argon2id runs outside
                 return acc;
               }(),
               [a](RequestContext& ctx) { return Login(*a, ctx); },

@@ -260,4 +260,9 @@ Access PatientScoped(std::set<store::Role> roles, std::string audit_action) {
   return a;
 }
 
+Access AuditApart(Access access) {
+  access.audit_apart = true;
+  return access;
+}
+
 }  // namespace ldn::server

@@ -78,6 +78,9 @@ nlohmann::json ToJsonArray(const std::vector<T>& rows) {
 Access Public();
 Access Authenticated(std::set<store::Role> roles, std::string audit_action = "");
 Access PatientScoped(std::set<store::Role> roles, std::string audit_action);
+// `access` with audit_apart set: for a handler that hashes a password (Argon2id would hold the
+// database's writer) or that stores nothing.
+Access AuditApart(Access access);
 
 }  // namespace ldn::server
 

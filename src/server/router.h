@@ -40,6 +40,15 @@ struct Access {
   // Audit action written for every call, allowed or refused ("diary.read"). Required for
   // patient-scoped routes; optional for others (account administration sets it too).
   std::string audit_action;
+  // How a call with an unsafe method (POST, PUT, PATCH, DELETE) and an audit action runs. false
+  // (the default): its handler runs inside one store transaction together with the audit event
+  // of its success, so a change is acknowledged only with its audit event and neither is ever
+  // stored without the other; a handler that fails has all its writes undone (its refusal is then
+  // audited on its own). true: the handler runs outside any transaction and its event is appended
+  // after it, as for reads -- for handlers whose writes must stay when they fail (a failed login
+  // is counted), that do slow work the database's single writer must not wait for (Argon2id
+  // password hashing), or that store nothing.
+  bool audit_apart = false;
 };
 
 // A successful handler result: the status (2xx) and a JSON body, or a non-JSON body (PDF).

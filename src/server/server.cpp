@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 
@@ -53,7 +54,11 @@ Status ApplyEnvironment(ServerConfig& c) {
 Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& out, JsonLog& log) {
   LDN_RETURN_IF_ERROR(InitCrypto());
   const std::string url = config.db_url.empty() ? store::DefaultStoreUrl() : config.db_url;
-  auto opened = store::OpenStore(url);
+  store::OpenOptions options;
+  // A connection per server thread (at least the store's default of 4, at most its limit of 64):
+  // with fewer, threads queue for a connection before their query even starts.
+  options.pool_size = std::clamp(config.http.threads, 4, 64);
+  auto opened = store::OpenStore(url, options);
   if (!opened.ok()) {
     const Status& s = opened.status();
     return s.field() == "url" ? Status::InvalidArgument("--db", s.message()) : s;

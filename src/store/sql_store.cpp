@@ -2,6 +2,9 @@
 
 #include <charconv>
 #include <chrono>
+#include <exception>
+#include <optional>
+#include <utility>
 
 #include <openssl/rand.h>
 
@@ -23,6 +26,13 @@ bool IsOk(const Status& s) {
 template <typename T>
 bool IsOk(const Result<T>& r) {
   return r.ok();
+}
+Status StatusOf(const Status& s) {
+  return s;
+}
+template <typename T>
+Status StatusOf(const Result<T>& r) {
+  return r.status();
 }
 
 // Reads the cells of one row in order, remembering the first value that does not parse (a
@@ -506,7 +516,7 @@ Status Migrate(Connection& conn, std::span<const Migration> migrations, bool app
 
 SqlStore::SqlStore(Dialect dialect, std::unique_ptr<ConnectionPool> pool, std::span<const Migration> migrations,
                    bool serialise_writers)
-    : dialect_(dialect), pool_(std::move(pool)), migrations_(migrations) {
+    : dialect_(dialect), pool_(std::move(pool)), migrations_(migrations), group_(std::make_unique<Group>()) {
   if (serialise_writers) writer_mutex_ = std::make_unique<std::mutex>();
 }
 
@@ -535,29 +545,105 @@ R SqlStore::Run(Mode mode, F&& fn) {
     }
     return r;
   }
-  std::unique_lock<std::mutex> writer;
-  if (writer_mutex_ && (mode == Mode::kWrite || mode == Mode::kExclusive)) {
-    writer = std::unique_lock<std::mutex>(*writer_mutex_);
+  if (mode == Mode::kWrite) {
+    // A member of a group commit: fn runs (on the group leader's thread) inside the group's
+    // transaction, and we return once the group has committed or rolled back.
+    std::optional<R> out;
+    const Status s = GroupCommit([&](Connection& c) -> Status {
+      out.emplace(fn(c));
+      return IsOk(*out) ? Status::Ok() : StatusOf(*out);
+    });
+    if (!out || (IsOk(*out) && !s.ok())) return R(s);  // never ran, or ran and the commit failed
+    return std::move(*out);
   }
+  std::unique_lock<std::mutex> writer;
+  if (writer_mutex_ && mode == Mode::kExclusive) writer = std::unique_lock<std::mutex>(*writer_mutex_);
   Result<ConnectionPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
   Connection& c = **lease;
   if (mode == Mode::kRead || mode == Mode::kExclusive) return fn(c);
   const bool sqlite = dialect_ == Dialect::kSqlite;
-  const char* begin = mode == Mode::kWrite ? (sqlite ? "BEGIN IMMEDIATE" : "BEGIN")
-                                           : (sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  LDN_RETURN_IF_ERROR(c.Exec(begin).status());
+  LDN_RETURN_IF_ERROR(c.Exec(sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status());
   R r = fn(c);
-  if (!IsOk(r)) {
+  // A read transaction has nothing to make durable; COMMIT only ends it.
+  (void)c.Exec(IsOk(r) ? "COMMIT" : "ROLLBACK");
+  return r;
+}
+
+Status SqlStore::GroupCommit(const std::function<Status(Connection&)>& work) {
+  GroupMember me{&work};
+  std::unique_lock<std::mutex> lock(group_->mu);
+  group_->queue.push_back(&me);
+  while (!me.done) {
+    if (group_->leading) {
+      group_->cv.wait(lock);
+      continue;
+    }
+    // Leader: run everything queued so far (our own work included) as one transaction.
+    group_->leading = true;
+    std::vector<GroupMember*> batch = std::exchange(group_->queue, {});
+    lock.unlock();
+    RunGroup(batch);
+    lock.lock();
+    for (GroupMember* m : batch) m->done = true;  // a member may return (and vanish) after this
+    group_->leading = false;
+    group_->cv.notify_all();
+  }
+  return me.status;
+}
+
+void SqlStore::RunGroup(const std::vector<GroupMember*>& batch) {
+  auto fail_all = [&](const Status& s) {
+    for (GroupMember* m : batch) m->status = s;
+  };
+  std::unique_lock<std::mutex> writer;
+  if (writer_mutex_) writer = std::unique_lock<std::mutex>(*writer_mutex_);
+  Result<ConnectionPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return fail_all(lease.status());
+  Connection& c = **lease;
+  const Status begun = c.Exec(dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN").status();
+  if (!begun.ok()) return fail_all(begun);
+  auto run = [&](GroupMember* m) -> Status {
+    try {
+      return (*m->work)(c);
+    } catch (const std::exception& e) {
+      // Store methods do not throw; a RunInTransaction body of the caller did (a bug there).
+      return Status::Internal(std::string("a transaction body threw: ") + e.what());
+    }
+  };
+  bool any_ok = false;
+  if (batch.size() == 1) {
+    batch[0]->status = run(batch[0]);
+    any_ok = batch[0]->status.ok();
+  } else {
+    // Each member in its own savepoint, so that a member that fails undoes only itself.
+    for (GroupMember* m : batch) {
+      Status s = c.Exec("SAVEPOINT ldn_member").status();
+      if (s.ok()) {
+        s = run(m);
+        if (s.ok()) {
+          s = c.Exec("RELEASE SAVEPOINT ldn_member").status();
+        } else {
+          (void)c.Exec("ROLLBACK TO SAVEPOINT ldn_member");
+          (void)c.Exec("RELEASE SAVEPOINT ldn_member");
+        }
+      }
+      m->status = s;
+      any_ok = any_ok || s.ok();
+    }
+  }
+  if (!any_ok) {
     (void)c.Exec("ROLLBACK");
-    return r;
+    return;
   }
   Result<Rows> commit = c.Exec("COMMIT");
   if (!commit.ok()) {
     (void)c.Exec("ROLLBACK");
-    return Status::Unavailable("the transaction could not be committed: " + commit.status().message());
+    const Status failed = Status::Unavailable("the transaction could not be committed: " + commit.status().message());
+    for (GroupMember* m : batch) {
+      if (m->status.ok()) m->status = failed;
+    }
   }
-  return r;
 }
 
 Status SqlStore::Ping() {

@@ -1,12 +1,24 @@
 // SqlStore: the Store contract implemented once in SQL over a Connection (connection.h), for both
 // backends. Each backend folder supplies connections, its migrations and its open function.
 // Internal to ldn_store.
+//
+// Group commit: every top-level write (a write method, or RunInTransaction) is a member of a
+// group. The first caller to find no group running becomes its leader: it takes every member
+// queued so far, runs them one after another in one database transaction, each in its own
+// savepoint (a member that fails undoes only itself and gets its own failure), commits once, and
+// wakes them all. Callers that arrive meanwhile queue for the next group. So concurrent writers
+// share one durable commit (one fsync) instead of taking turns at one each, and a member is
+// answered only after the commit that holds its work. A failed COMMIT fails every member that
+// had succeeded (kUnavailable).
 #ifndef LDN_STORE_SQL_STORE_H_
 #define LDN_STORE_SQL_STORE_H_
 
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "store/connection.h"
 #include "store/migrations.h"
@@ -129,6 +141,23 @@ class SqlStore final : public Store {
   template <typename R, typename F>
   R Run(Mode mode, F&& fn);
 
+  // One caller's work in a group commit; `status` is its own failure, or the commit's outcome.
+  struct GroupMember {
+    const std::function<Status(Connection&)>* work;
+    Status status = Status::Ok();
+    bool done = false;  // guarded by Group::mu
+  };
+  struct Group {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<GroupMember*> queue;  // guarded by mu
+    bool leading = false;             // guarded by mu: a leader is running a group
+  };
+  // Runs `work` as a member of a group commit (see the file comment) and returns its outcome.
+  Status GroupCommit(const std::function<Status(Connection&)>& work);
+  // The leader's part: one transaction for `batch`; sets every member's status.
+  void RunGroup(const std::vector<GroupMember*>& batch);
+
   Result<DiaryUpsertResult> UpsertDiaryOn(Connection& c, const DiaryEntry& entry, std::optional<int> expected_revision);
   Result<AuditEvent> AppendAuditOn(Connection& c, const AuditEvent& event);
 
@@ -137,6 +166,7 @@ class SqlStore final : public Store {
   Connection* bound_ = nullptr;           // the transaction's connection, or null
   std::span<const Migration> migrations_;
   std::unique_ptr<std::mutex> writer_mutex_;  // SQLite top-level store only
+  std::unique_ptr<Group> group_;              // top-level store only
 };
 
 }  // namespace ldn::store::internal

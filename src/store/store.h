@@ -35,8 +35,9 @@
 //   returns exactly the text it was given.
 //
 // Thread-safety: a Store is thread-safe; methods may be called concurrently from many threads
-// (each backend keeps a small pool of connections). The Store& handed to a RunInTransaction body
-// is NOT: use it only inside the body, on the calling thread.
+// (each backend keeps a small pool of connections; concurrent writes share a group commit, see
+// RunInTransaction). The Store& handed to a RunInTransaction body is NOT: use it only inside the
+// body, on the thread that runs it.
 #ifndef LDN_STORE_STORE_H_
 #define LDN_STORE_STORE_H_
 
@@ -366,9 +367,14 @@ class Store {
   // status (which is then returned) or when the commit fails (kUnavailable). Nested calls on the
   // transaction's Store run as a savepoint inside it. The Store& must not escape the body.
   // A method that fails inside the body leaves its own effects undone (a savepoint), so the body
-  // may decide to carry on. The body must use the Store& it receives, never the outer store (which
-  // would wait for the transaction's own lock). With SQLite, writers are serialised: keep bodies
-  // short.
+  // may decide to carry on. The body must use the Store& it receives, never the outer store's
+  // write methods (which would wait for the transaction's own commit).
+  // Group commit: concurrent write methods and RunInTransaction calls are committed together, one
+  // durable commit for the group, each in its own savepoint; the call returns only after the
+  // commit that holds its work (or with its own failure, which undid only its own work). So the
+  // body may run on another thread (the group's leader) while the caller waits, after other
+  // callers' bodies in the same transaction: it must not depend on thread identity, must not
+  // wait for other threads, and should be short (writers are serialised while it runs).
   virtual Status RunInTransaction(const std::function<Status(Store&)>& body) = 0;
 
   // ---- Users ----------------------------------------------------------------------------------
@@ -540,7 +546,7 @@ class Store {
   // (appends are serialised, so the chain has no forks). Returns the stored event.
   // kInvalidArgument naming the field for a malformed role/action/object/outcome/detail.
   virtual Result<AuditEvent> AppendAudit(const AuditEvent& event) = 0;
-  // Several events in one transaction (one durable commit: the server's group commit), in order.
+  // Several events in one transaction, in order.
   virtual Result<std::vector<AuditEvent>> AppendAuditBatch(const std::vector<AuditEvent>& events) = 0;
   virtual Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) = 0;
   // Walks the whole chain from seq 1 (see AuditVerification). A broken chain is an OK Result with

@@ -1,6 +1,8 @@
 // The Store contract (store.h), run against every backend: SQLite in memory and on file in
 // ldn_store_tests, PostgreSQL in ldn_store_postgres_tests (see store_test_support.h).
+#include <atomic>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -891,6 +893,92 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok) << v->problem;
   EXPECT_EQ(v->events_checked, kThreads * kWritesPerThread);
+}
+
+// Many threads append audit events at once (the server audits every request this way): every
+// event is stored once, in one gapless chain that verifies.
+TEST_P(StoreContractTest, ConcurrentAuditAppendsFormOneChain) {
+  Seed();
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        AuditEvent e = Audit("diary.read", patient1_.id);
+        e.object = "thread" + std::to_string(t) + "/" + std::to_string(i);
+        if (!store_->AppendAudit(e).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  AuditQuery q;
+  q.limit = 10000;
+  Result<std::vector<AuditEvent>> events = store_->ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), static_cast<size_t>(kThreads * kEach));
+  std::set<std::string> objects;
+  for (const AuditEvent& e : *events) objects.insert(e.object);
+  EXPECT_EQ(objects.size(), static_cast<size_t>(kThreads * kEach));
+  Result<AuditVerification> v = store_->VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
+  EXPECT_EQ(v->events_checked, kThreads * kEach);
+}
+
+// Concurrent transactions share group commits (store.h): each caller still gets its own outcome,
+// a body that fails has nothing of it stored, and the bodies that succeed in the same group are
+// all stored. One slow body per round holds the group open so that the others queue behind it
+// and run together in the next one.
+TEST_P(StoreContractTest, GroupCommitKeepsEachCallersOutcome) {
+  Seed();
+  constexpr int kThreads = 8, kRounds = 5;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<Status>> outcomes(kThreads, std::vector<Status>(kRounds, Status::Ok()));
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        const std::string id = "t" + std::to_string(t) + "r" + std::to_string(r);
+        outcomes[t][r] = store_->RunInTransaction([&](Store& tx) -> Status {
+          if (t == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          DiaryEntry e = Diary(Day(2026, 1 + r, 1 + t), id, R"({"pain":3})");
+          LDN_RETURN_IF_ERROR(tx.UpsertDiary(e).status());
+          AuditEvent a = Audit("diary.write", patient1_.id);
+          a.object = id;
+          LDN_RETURN_IF_ERROR(tx.AppendAudit(a).status());
+          if (t % 2 == 1) return Status::InvalidArgument("odd" + std::to_string(t), "refused after writing");
+          return Status::Ok();
+        });
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  int stored = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int r = 0; r < kRounds; ++r) {
+      const Result<DiaryEntry> entry = store_->GetDiary(patient1_.id, Day(2026, 1 + r, 1 + t));
+      if (t % 2 == 1) {
+        EXPECT_EQ(outcomes[t][r].code(), Code::kInvalidArgument) << t << "/" << r;
+        EXPECT_EQ(outcomes[t][r].field(), "odd" + std::to_string(t));
+        EXPECT_EQ(entry.status().code(), Code::kNotFound) << "a failed body's write was kept: " << t << "/" << r;
+      } else {
+        EXPECT_TRUE(outcomes[t][r].ok()) << outcomes[t][r].ToString();
+        EXPECT_TRUE(entry.ok()) << "a successful body's write was lost: " << t << "/" << r;
+        ++stored;
+      }
+    }
+  }
+  EXPECT_EQ(stored, kThreads / 2 * kRounds);
+  AuditQuery q;
+  q.limit = 10000;
+  Result<std::vector<AuditEvent>> events = store_->ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), static_cast<size_t>(stored));
+  for (const AuditEvent& e : *events) EXPECT_EQ(e.object.find("t1r"), std::string::npos) << e.object;
+  Result<AuditVerification> v = store_->VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->problem;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, LDN_STORE_TEST_BACKENDS, testing::BackendName);
