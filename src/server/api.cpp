@@ -132,12 +132,12 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddPharmacyRoutes(*this, routes_);
 }
 
-HttpResponse Api::Handle(const HttpRequest& request) {
+void Api::Handle(const HttpRequest& request, Responder respond) {
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) {
     HttpResponse r = BadRequest("the request target is not a valid path: " + url.error().message(), "path");
     r.log_route = "-";
-    return r;
+    return respond(std::move(r));
   }
   std::vector<std::string> segments;
   for (auto seg : url->segments()) segments.emplace_back(seg);
@@ -148,13 +148,13 @@ HttpResponse Api::Handle(const HttpRequest& request) {
       if (query.count(key) != 0) {
         HttpResponse r = ErrorResponse(Status::InvalidArgument(key, "query parameter given more than once"));
         r.log_route = "-";
-        return r;
+        return respond(std::move(r));
       }
       query[key] = std::string(p.value);
     }
-    return HandleApi(request, segments, query);
+    return HandleApi(request, segments, query, std::move(respond));
   }
-  return static_files_.Serve(request.method, segments, request.Header("if-none-match").value_or(""));
+  respond(static_files_.Serve(request.method, segments, request.Header("if-none-match").value_or("")));
 }
 
 Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant now) {
@@ -236,8 +236,16 @@ store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status,
   return e;
 }
 
-HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
-                            const std::map<std::string, std::string>& query) {
+// One API call in flight: lives until it is answered, which may be after a commit on the store's
+// committer thread.
+struct Api::Call {
+  RequestContext ctx;
+  Responder respond;
+  std::optional<HttpResponse> protocol_error;  // a refusal that no Status code describes (415)
+};
+
+void Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
+                    const std::map<std::string, std::string>& query, Responder respond) {
   const RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.route == nullptr) {
     HttpResponse r;
@@ -250,97 +258,108 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
       r = ErrorResponse(Status::NotFound("no such endpoint"));
     }
     r.log_route = "-";
-    return r;
+    return respond(std::move(r));
   }
   const Route& route = *match.route;
-  RequestContext ctx{request,      route,        match.params,           {}, std::nullopt, std::nullopt,
-                     clock_.Now(), std::nullopt, options_.max_json_depth};
-  ctx.store_ = &store_;
-  std::optional<HttpResponse> protocol_error;  // a refusal that no Status code describes (415)
+  auto call = std::make_shared<Call>(Call{RequestContext{request,
+                                                         route,
+                                                         match.params,
+                                                         {},
+                                                         std::nullopt,
+                                                         std::nullopt,
+                                                         clock_.Now(),
+                                                         std::nullopt,
+                                                         options_.max_json_depth},
+                                          std::move(respond), std::nullopt});
+  call->ctx.store_ = &store_;
+  const Status admitted = Admit(*call, query);
+  if (!admitted.ok()) return Finish(call, admitted, /*audit_written=*/false);
+  const bool audit_with_data =
+      !route.access.audit_action.empty() && IsUnsafeMethod(route.method) && !route.access.audit_apart;
+  if (!audit_with_data) return Finish(call, CallHandler(call->ctx), /*audit_written=*/false);
 
-  // The checks before the handler; each either passes or produces the failure answered (and
-  // audited) below.
-  auto admit = [&]() -> Status {
-    if (route.access.audience == Audience::kUnspecified) {
-      log_.Error("route_without_access", {{"route", route.pattern}, {"method", route.method}});
-      return Status::Internal("this endpoint has no access descriptor");
-    }
-    for (const auto& [k, v] : query) {
-      if (std::find(route.query.begin(), route.query.end(), k) == route.query.end()) {
-        return Status::InvalidArgument(k, "unknown query parameter");
-      }
-      ctx.query[k] = v;
-    }
-    if (route.access.audience == Audience::kAuthenticated) {
-      LDN_ASSIGN_OR_RETURN(ctx.principal, Authenticate(request, ctx.now));
-      if (route.access.roles.count(ctx.principal->role) == 0) {
-        return Status::PermissionDenied(
-            fmt::format("the {} role may not use this endpoint", store::RoleName(ctx.principal->role)));
-      }
-      if (route.access.patient_scoped) {
-        auto it = match.params.find("patient_id");
-        auto claimed =
-            it == match.params.end() ? Result<store::Id>(Status::NotFound("")) : ParseId(it->second, "patient_id");
-        if (!claimed.ok()) return Status::NotFound(std::string(kNoSuchPatient));
-        LDN_ASSIGN_OR_RETURN(bool visible, store_.CanSeePatient(ctx.principal->user_id, *claimed));
-        if (!visible) return Status::NotFound(std::string(kNoSuchPatient));
-        ctx.patient_id = *claimed;
-      }
-    }
-    if (route.request_schema.empty()) {
-      if (!request.body.empty()) return Status::InvalidArgument("body", "this endpoint takes no request body");
-    } else {
-      const auto ct = request.Header("content-type");
-      if (!ct || !IsJsonContentType(*ct)) {
-        protocol_error = UnsupportedMediaType("application/json");
-        return Status::InvalidArgument("Content-Type", "must be application/json");
-      }
-    }
-    return Status::Ok();
-  };
-  auto call_handler = [&]() -> Result<ApiReply> {
-    try {
-      return route.handler(ctx);
-    } catch (const std::exception& e) {
-      // Library exceptions are caught by the handlers; reaching here is a bug of ours.
-      log_.Error("handler_exception", {{"route", route.pattern}, {"what", e.what()}});
-      return Status::Internal("internal error");
-    }
-  };
+  // The change and the audit event of its success: one transaction, committed together; the
+  // answer waits for that commit without holding this thread.
+  auto handled = std::make_shared<std::optional<Result<ApiReply>>>();
+  store_.SubmitTransaction(
+      [this, call, handled](store::Store& tx) -> Status {
+        RequestContext& ctx = call->ctx;
+        ctx.store_ = &tx;
+        handled->emplace(CallHandler(ctx));
+        ctx.store_ = &store_;
+        if (!(*handled)->ok()) return (*handled)->status();
+        return tx.AppendAudit(AuditEventFor(ctx, (**handled)->status, Status::Ok())).status();
+      },
+      [this, call, handled](Status committed) {
+        if (committed.ok()) return Finish(call, std::move(**handled), /*audit_written=*/true);
+        if (*handled && !(*handled)->ok()) return Finish(call, std::move(**handled), false);  // undone
+        log_.Error("audit_failed", {{"route", call->ctx.route.pattern}, {"message", committed.message()}});
+        Finish(call, Status::Unavailable("the change could not be stored with its audit event; retry later"), false);
+      });
+}
 
-  const bool audited = !route.access.audit_action.empty();
-  const bool audit_with_data = audited && IsUnsafeMethod(route.method) && !route.access.audit_apart;
-  bool audit_written = false;
-  Result<ApiReply> result = [&]() -> Result<ApiReply> {
-    LDN_RETURN_IF_ERROR(admit());
-    if (!audit_with_data) return call_handler();
-    // The change and the audit event of its success: one transaction, committed together.
-    std::optional<Result<ApiReply>> handled;
-    const Status committed = store_.RunInTransaction([&](store::Store& tx) -> Status {
-      ctx.store_ = &tx;
-      handled.emplace(call_handler());
-      ctx.store_ = &store_;
-      if (!handled->ok()) return handled->status();
-      return tx.AppendAudit(AuditEventFor(ctx, (*handled)->status, Status::Ok())).status();
-    });
-    ctx.store_ = &store_;
-    if (committed.ok()) {
-      audit_written = true;
-      return std::move(*handled);
+Status Api::Admit(Call& call, const std::map<std::string, std::string>& query) {
+  RequestContext& ctx = call.ctx;
+  const Route& route = ctx.route;
+  if (route.access.audience == Audience::kUnspecified) {
+    log_.Error("route_without_access", {{"route", route.pattern}, {"method", route.method}});
+    return Status::Internal("this endpoint has no access descriptor");
+  }
+  for (const auto& [k, v] : query) {
+    if (std::find(route.query.begin(), route.query.end(), k) == route.query.end()) {
+      return Status::InvalidArgument(k, "unknown query parameter");
     }
-    if (handled && !handled->ok()) return std::move(*handled);  // the handler's own failure, undone
-    log_.Error("audit_failed", {{"route", route.pattern}, {"message", committed.message()}});
-    return Status::Unavailable("the change could not be stored with its audit event; retry later");
-  }();
+    ctx.query[k] = v;
+  }
+  if (route.access.audience == Audience::kAuthenticated) {
+    LDN_ASSIGN_OR_RETURN(ctx.principal, Authenticate(ctx.request, ctx.now));
+    if (route.access.roles.count(ctx.principal->role) == 0) {
+      return Status::PermissionDenied(
+          fmt::format("the {} role may not use this endpoint", store::RoleName(ctx.principal->role)));
+    }
+    if (route.access.patient_scoped) {
+      auto it = ctx.params.find("patient_id");
+      auto claimed =
+          it == ctx.params.end() ? Result<store::Id>(Status::NotFound("")) : ParseId(it->second, "patient_id");
+      if (!claimed.ok()) return Status::NotFound(std::string(kNoSuchPatient));
+      LDN_ASSIGN_OR_RETURN(bool visible, store_.CanSeePatient(ctx.principal->user_id, *claimed));
+      if (!visible) return Status::NotFound(std::string(kNoSuchPatient));
+      ctx.patient_id = *claimed;
+    }
+  }
+  if (route.request_schema.empty()) {
+    if (!ctx.request.body.empty()) return Status::InvalidArgument("body", "this endpoint takes no request body");
+  } else {
+    const auto ct = ctx.request.Header("content-type");
+    if (!ct || !IsJsonContentType(*ct)) {
+      call.protocol_error = UnsupportedMediaType("application/json");
+      return Status::InvalidArgument("Content-Type", "must be application/json");
+    }
+  }
+  return Status::Ok();
+}
 
+Result<ApiReply> Api::CallHandler(RequestContext& ctx) {
+  try {
+    return ctx.route.handler(ctx);
+  } catch (const std::exception& e) {
+    // Library exceptions are caught by the handlers; reaching here is a bug of ours.
+    log_.Error("handler_exception", {{"route", ctx.route.pattern}, {"what", e.what()}});
+    return Status::Internal("internal error");
+  }
+}
+
+void Api::Finish(const std::shared_ptr<Call>& call, Result<ApiReply> result, bool audit_written) {
+  const RequestContext& ctx = call->ctx;
+  const Route& route = ctx.route;
   HttpResponse response;
   Status failure = Status::Ok();
   if (result.ok()) {
     response = ToHttp(std::move(result).value());
   } else {
     failure = result.status();
-    if (protocol_error) {
-      response = std::move(*protocol_error);
+    if (call->protocol_error) {
+      response = std::move(*call->protocol_error);
     } else {
       if (failure.code() == Code::kInternal || failure.code() == Code::kUnavailable) {
         log_.Error("request_failed",
@@ -349,22 +368,32 @@ HttpResponse Api::HandleApi(const HttpRequest& request, const std::vector<std::s
       response = ErrorResponse(failure);
     }
   }
-  if (audited && !audit_written) {
-    auto appended = store_.AppendAudit(AuditEventFor(ctx, response.status, failure));
-    if (!appended.ok()) {
-      log_.Error("audit_failed", {{"route", route.pattern}, {"message", appended.status().message()}});
-      response = ErrorResponse(Status::Unavailable("the audit log could not be written; retry later"));
-    }
-  }
-  response.log_route = route.pattern;
-  if (ctx.principal) response.log_user_id = std::to_string(ctx.principal->user_id);
+  if (route.access.audit_action.empty() || audit_written) return Deliver(*call, std::move(response));
+  // Reads, refusals and the routes that audit apart: the answer goes out once its audit event is
+  // committed.
+  store::AuditEvent event = AuditEventFor(ctx, response.status, failure);
+  auto pending = std::make_shared<HttpResponse>(std::move(response));
+  store_.SubmitTransaction(
+      [event = std::move(event)](store::Store& tx) { return tx.AppendAudit(event).status(); },
+      [this, call, pending](Status appended) {
+        if (!appended.ok()) {
+          log_.Error("audit_failed", {{"route", call->ctx.route.pattern}, {"message", appended.message()}});
+          *pending = ErrorResponse(Status::Unavailable("the audit log could not be written; retry later"));
+        }
+        Deliver(*call, std::move(*pending));
+      });
+}
+
+void Api::Deliver(Call& call, HttpResponse response) {
+  response.log_route = call.ctx.route.pattern;
+  if (call.ctx.principal) response.log_user_id = std::to_string(call.ctx.principal->user_id);
   if (response.status >= 400) {
     // Errors are never cached either.
     bool has = false;
     for (const auto& [k, v] : response.headers) has = has || k == "Cache-Control";
     if (!has) response.headers.emplace_back("Cache-Control", "no-store");
   }
-  return response;
+  call.respond(std::move(response));
 }
 
 }  // namespace ldn::server

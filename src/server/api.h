@@ -93,7 +93,9 @@ class Api {
   // start.
   static Result<std::unique_ptr<Api>> Create(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options);
 
-  HttpResponse Handle(const HttpRequest& request);
+  // Answers `request` through `respond` (exactly once): at once, or -- when the answer waits for a
+  // durable commit (an audit event, a change) -- later, from the store's committer thread.
+  void Handle(const HttpRequest& request, Responder respond);
   const RouteTable& routes() const { return routes_; }
 
   // Shared with the handler files (api_*.cpp).
@@ -107,8 +109,16 @@ class Api {
 
  private:
   Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options);
-  HttpResponse HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
-                         const std::map<std::string, std::string>& query);
+  struct Call;  // one API call in flight (api.cpp)
+  void HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
+                 const std::map<std::string, std::string>& query, Responder respond);
+  // The checks before the handler (access descriptor, query, authentication, role, patient
+  // scope, Content-Type), in that order; the first failure.
+  Status Admit(Call& call, const std::map<std::string, std::string>& query);
+  Result<ApiReply> CallHandler(RequestContext& ctx);
+  // Turns the outcome into the response, audits it unless audit_written, then delivers it.
+  void Finish(const std::shared_ptr<Call>& call, Result<ApiReply> result, bool audit_written);
+  void Deliver(Call& call, HttpResponse response);
   // Authentication: the principal, or 401 / 403 (CSRF) as a Status.
   Result<Principal> Authenticate(const HttpRequest& request, store::Instant now);
   // The audit event of one answered call.

@@ -241,15 +241,45 @@ class HttpServer::Impl {
     }
   }
 
-  HttpResponse Handle(const HttpRequest& req) {
+  // Runs the handler and waits, without holding a thread, until it responds. The answer goes to
+  // the io_context (alive: the waiting timer keeps it running), then to the connection's strand,
+  // where it wakes the waiting coroutine by cancelling its timer. A Responder copy that lives on
+  // in another thread (the store's committer) holds no executor, so dropping it after the server
+  // has stopped releases nothing of the io_context.
+  asio::awaitable<HttpResponse> Call(const HttpRequest& req) {
+    auto executor = co_await asio::this_coro::executor;
+    struct Slot {
+      explicit Slot(const asio::any_io_executor& ex) : timer(ex, asio::steady_timer::time_point::max()) {}
+      asio::steady_timer timer;
+      std::optional<HttpResponse> response;
+    };
+    auto slot = std::make_shared<Slot>(executor);
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Responder respond = [this, answered, weak = std::weak_ptr<Slot>(slot)](HttpResponse r) {
+      if (answered->exchange(true)) {
+        log_->Error("handler_answered_twice", {});
+        return;
+      }
+      asio::post(ioc_, [weak, r = std::move(r)]() mutable {
+        auto s = weak.lock();
+        if (!s) return;
+        asio::dispatch(s->timer.get_executor(), [s, r = std::move(r)]() mutable {
+          s->response = std::move(r);
+          s->timer.cancel();
+        });
+      });
+    };
     try {
-      return handler_(req);
+      handler_(req, respond);
     } catch (const std::exception& e) {
       log_->Error("handler_exception", {{"what", e.what()}});
+      respond(ErrorResponse(Status::Internal("internal error")));
     } catch (...) {
       log_->Error("handler_exception", {{"what", "unknown"}});
+      respond(ErrorResponse(Status::Internal("internal error")));
     }
-    return ErrorResponse(Status::Internal("internal error"));
+    while (!slot->response) co_await slot->timer.async_wait(kToken);
+    co_return std::move(*slot->response);
   }
 
   void LogRequest(std::string_view method, const HttpResponse& res, Clock::time_point start) {
@@ -313,7 +343,7 @@ class HttpServer::Impl {
       } else {
         HttpRequest req = ToHttpRequest(parser.get(), remote);
         method = req.method;
-        res = Handle(req);
+        res = co_await Call(req);
         keep_alive = parser.get().keep_alive() && !stopping_;
       }
       auto out = ToBeastResponse(res, keep_alive);

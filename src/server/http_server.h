@@ -2,7 +2,8 @@
 //
 // Each connection is one coroutine on its own strand; the io_context runs on `threads` threads.
 // A request is read whole (with size limits and timeouts), handed to the RequestHandler as an
-// HttpRequest, and its HttpResponse written back with the security headers added. Keep-alive and
+// HttpRequest, and its HttpResponse written back with the security headers added once the
+// handler responds (the coroutine waits for that without holding a thread). Keep-alive and
 // pipelining are supported. Limits and timeouts answer with a JSON error (http_errors.h) and close
 // the connection: 413 for a body over body_limit, 431 for headers over header_limit, 400 for a
 // malformed request, 408 for a request not received within request_timeout.
@@ -41,9 +42,11 @@ struct HttpServerOptions {
   bool handle_signals = false;               // SIGINT and SIGTERM call Shutdown()
 };
 
-// The application: turns a request into a response. Called concurrently from several threads;
-// must be thread-safe and must not throw (an exception is logged and answered with a 500).
-using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+// The application: answers a request by calling the Responder exactly once, before returning or
+// later from any thread; meanwhile the connection waits without holding a server thread. Called
+// concurrently from several threads; must be thread-safe and must not throw (an exception is
+// logged and answered with a 500).
+using RequestHandler = std::function<void(const HttpRequest&, Responder)>;
 
 // The security headers added to every response (Content-Security-Policy, X-Content-Type-Options,
 // Referrer-Policy, X-Frame-Options), and Cache-Control: no-store unless the response sets its own.

@@ -4,6 +4,7 @@
 #ifndef LDN_SERVER_HTTP_TYPES_H_
 #define LDN_SERVER_HTTP_TYPES_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ struct HttpResponse {
   std::string log_route;    // the route template ("/api/v1/patients/{id}/diary/{date}") or "static"
   std::string log_user_id;  // the authenticated user's id, empty when anonymous
 };
+
+// Delivers the answer to one request. Called exactly once, from any thread (an answer may wait
+// for a durable commit on another thread); the request it answers stays valid until then.
+using Responder = std::function<void(HttpResponse)>;
 
 }  // namespace ldn::server
 

@@ -72,7 +72,7 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
   HttpServerOptions http = config.http;
   http.handle_signals = true;
   HttpServer server(
-      http, [&api](const HttpRequest& r) { return api->Handle(r); }, &log);
+      http, [&api](const HttpRequest& r, Responder respond) { api->Handle(r, std::move(respond)); }, &log);
   Status started = server.Start();
   if (!started.ok()) return started.field() == "bind" ? Status::InvalidArgument("--bind", started.message()) : started;
   const std::string host =

@@ -571,7 +571,8 @@ R SqlStore::Run(Mode mode, F&& fn) {
 }
 
 Status SqlStore::GroupCommit(const std::function<Status(Connection&)>& work) {
-  GroupMember me{&work};
+  GroupMember me;
+  me.work = &work;
   std::unique_lock<std::mutex> lock(group_->mu);
   group_->queue.push_back(&me);
   while (!me.done) {
@@ -579,17 +580,74 @@ Status SqlStore::GroupCommit(const std::function<Status(Connection&)>& work) {
       group_->cv.wait(lock);
       continue;
     }
-    // Leader: run everything queued so far (our own work included) as one transaction.
-    group_->leading = true;
-    std::vector<GroupMember*> batch = std::exchange(group_->queue, {});
-    lock.unlock();
-    RunGroup(batch);
-    lock.lock();
-    for (GroupMember* m : batch) m->done = true;  // a member may return (and vanish) after this
-    group_->leading = false;
-    group_->cv.notify_all();
+    LeadGroup(lock);  // runs everything queued so far, our own work included
   }
   return me.status;
+}
+
+void SqlStore::LeadGroup(std::unique_lock<std::mutex>& lock) {
+  group_->leading = true;
+  std::vector<GroupMember*> batch = std::exchange(group_->queue, {});
+  lock.unlock();
+  RunGroup(batch);
+  std::vector<GroupMember*> submitted;
+  for (GroupMember* m : batch) {
+    if (m->on_done) submitted.push_back(m);
+  }
+  lock.lock();
+  for (GroupMember* m : batch) m->done = true;  // a waiting member may return (and vanish) after this
+  group_->leading = false;
+  group_->cv.notify_all();
+  if (!group_->queue.empty() || group_->stopping) group_->committer_cv.notify_one();
+  lock.unlock();
+  // Submitted members are answered outside the lock: their callbacks may submit more.
+  for (GroupMember* m : submitted) {
+    m->on_done(m->status);
+    delete m;
+  }
+  lock.lock();
+}
+
+void SqlStore::SubmitTransaction(std::function<Status(Store&)> body, std::function<void(Status)> done) {
+  if (bound_ != nullptr) {
+    done(RunInTransaction(body));
+    return;
+  }
+  auto* m = new GroupMember;
+  m->owned_work = [this, body = std::move(body)](Connection& c) {
+    SqlStore tx(dialect_, &c, migrations_);
+    return body(tx);
+  };
+  m->work = &m->owned_work;
+  m->on_done = std::move(done);
+  std::unique_lock<std::mutex> lock(group_->mu);
+  if (group_->stopping) {
+    lock.unlock();
+    m->on_done(Status::Unavailable("the store is closing"));
+    delete m;
+    return;
+  }
+  if (!group_->committer.joinable()) group_->committer = std::thread([this] { CommitterLoop(); });
+  group_->queue.push_back(m);
+  if (!group_->leading) group_->committer_cv.notify_one();
+}
+
+void SqlStore::CommitterLoop() {
+  std::unique_lock<std::mutex> lock(group_->mu);
+  for (;;) {
+    group_->committer_cv.wait(lock, [&] { return (group_->stopping || !group_->queue.empty()) && !group_->leading; });
+    if (group_->queue.empty()) return;  // stopping, and nothing left to commit
+    LeadGroup(lock);
+  }
+}
+
+SqlStore::~SqlStore() {
+  if (group_ == nullptr) return;
+  std::unique_lock<std::mutex> lock(group_->mu);
+  group_->stopping = true;
+  group_->committer_cv.notify_one();
+  lock.unlock();
+  if (group_->committer.joinable()) group_->committer.join();
 }
 
 void SqlStore::RunGroup(const std::vector<GroupMember*>& batch) {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "store/connection.h"
@@ -43,10 +44,13 @@ class SqlStore final : public Store {
   // A store bound to one connection inside an open transaction (RunInTransaction's body).
   SqlStore(Dialect dialect, Connection* bound, std::span<const Migration> migrations);
 
+  ~SqlStore() override;
+
   std::string_view backend() const override;
   Status Ping() override;
   Result<int> SchemaVersion() override;
   Status RunInTransaction(const std::function<Status(Store&)>& body) override;
+  void SubmitTransaction(std::function<Status(Store&)> body, std::function<void(Status)> done) override;
 
   Result<User> CreateUser(const User& user) override;
   Result<User> GetUser(Id user_id) override;
@@ -142,21 +146,34 @@ class SqlStore final : public Store {
   R Run(Mode mode, F&& fn);
 
   // One caller's work in a group commit; `status` is its own failure, or the commit's outcome.
+  // A waiting caller's member lives on its stack; a submitted one (SubmitTransaction) is owned by
+  // the group and deleted after its on_done has been called.
   struct GroupMember {
-    const std::function<Status(Connection&)>* work;
+    const std::function<Status(Connection&)>* work = nullptr;
+    std::function<Status(Connection&)> owned_work;  // submitted members: what `work` points to
+    std::function<void(Status)> on_done;            // submitted members only
     Status status = Status::Ok();
     bool done = false;  // guarded by Group::mu
   };
   struct Group {
     std::mutex mu;
-    std::condition_variable cv;
-    std::vector<GroupMember*> queue;  // guarded by mu
-    bool leading = false;             // guarded by mu: a leader is running a group
+    std::condition_variable cv;            // waiting callers: a group has finished
+    std::condition_variable committer_cv;  // the committer: work is queued and nobody leads
+    std::vector<GroupMember*> queue;       // guarded by mu
+    bool leading = false;                  // guarded by mu: a leader is running a group
+    bool stopping = false;                 // guarded by mu: the store is being destroyed
+    std::thread committer;                 // leads groups of submitted work; started on first use
   };
   // Runs `work` as a member of a group commit (see the file comment) and returns its outcome.
   Status GroupCommit(const std::function<Status(Connection&)>& work);
+  // Takes the queue as one group, runs it (unlocking meanwhile), wakes the waiting members and
+  // answers the submitted ones. REQUIRES: `lock` holds group_->mu and nobody leads.
+  void LeadGroup(std::unique_lock<std::mutex>& lock);
   // The leader's part: one transaction for `batch`; sets every member's status.
   void RunGroup(const std::vector<GroupMember*>& batch);
+  // The committer thread: leads a group whenever submitted work waits and nobody leads; drains
+  // the queue before returning when the store is destroyed.
+  void CommitterLoop();
 
   Result<DiaryUpsertResult> UpsertDiaryOn(Connection& c, const DiaryEntry& entry, std::optional<int> expected_revision);
   Result<AuditEvent> AppendAuditOn(Connection& c, const AuditEvent& event);

@@ -377,6 +377,15 @@ class Store {
   // wait for other threads, and should be short (writers are serialised while it runs).
   virtual Status RunInTransaction(const std::function<Status(Store&)>& body) = 0;
 
+  // RunInTransaction without waiting, for a server whose threads must not sit out a disk flush:
+  // returns at once; `body` runs later in a group commit, and `done` is called exactly once with
+  // what RunInTransaction would have returned, after the commit. Both run on a thread of the
+  // store (its committer) or of a caller leading a group at the time, so `done` must be short and
+  // must not wait for the store (it may submit more). Every submission is answered before the
+  // store's destructor returns. On the Store& of a RunInTransaction body it runs at once (a
+  // savepoint) and calls `done` before returning.
+  virtual void SubmitTransaction(std::function<Status(Store&)> body, std::function<void(Status)> done) = 0;
+
   // ---- Users ----------------------------------------------------------------------------------
   // Creates a user (see User for the rules). kConflict when the username is taken (ignoring
   // case) or the patient already has a user.

@@ -1,6 +1,9 @@
 // The Store contract (store.h), run against every backend: SQLite in memory and on file in
 // ldn_store_tests, PostgreSQL in ldn_store_postgres_tests (see store_test_support.h).
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -979,6 +982,76 @@ TEST_P(StoreContractTest, GroupCommitKeepsEachCallersOutcome) {
   Result<AuditVerification> v = store_->VerifyAudit();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok) << v->problem;
+}
+
+// SubmitTransaction answers every submission exactly once, after the commit that holds its work,
+// with its own outcome; the store's destructor answers what is still queued.
+TEST_P(StoreContractTest, SubmittedTransactionsAreAnsweredWithTheirOwnOutcome) {
+  Seed();
+  constexpr int kSubmissions = 40;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::optional<Status>> answers(kSubmissions);
+  int answered = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kSubmissions; i += 4) {
+        store_->SubmitTransaction(
+            [this, i](Store& tx) -> Status {
+              LDN_RETURN_IF_ERROR(
+                  tx.UpsertDiary(Diary(Day(2026, 1 + i / 28, 1 + i % 28), "s" + std::to_string(i), R"({"pain":1})"))
+                      .status());
+              if (i % 2 == 1) return Status::InvalidArgument("odd" + std::to_string(i), "refused after writing");
+              return Status::Ok();
+            },
+            [&, i](Status s) {
+              std::lock_guard<std::mutex> lock(mu);
+              EXPECT_FALSE(answers[i].has_value()) << "answered twice: " << i;
+              answers[i] = s;
+              ++answered;
+              cv.notify_all();
+            });
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return answered == kSubmissions; }));
+  }
+  for (int i = 0; i < kSubmissions; ++i) {
+    const Result<DiaryEntry> entry = store_->GetDiary(patient1_.id, Day(2026, 1 + i / 28, 1 + i % 28));
+    if (i % 2 == 1) {
+      EXPECT_EQ(answers[i]->field(), "odd" + std::to_string(i));
+      EXPECT_EQ(entry.status().code(), Code::kNotFound) << i;
+    } else {
+      EXPECT_TRUE(answers[i]->ok()) << answers[i]->ToString();
+      EXPECT_TRUE(entry.ok()) << i;
+    }
+  }
+  // Submitted just before the store closes: still answered, and committed.
+  int late = 0;
+  for (int i = 0; i < 10; ++i) {
+    store_->SubmitTransaction(
+        [this, i](Store& tx) {
+          return tx.UpsertDiary(Diary(Day(2027, 1, 1 + i), "late" + std::to_string(i), R"({"pain":2})")).status();
+        },
+        [&](Status s) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (s.ok()) ++late;
+        });
+  }
+  if (IsMemory()) {
+    store_.reset();
+    EXPECT_EQ(late, 10);
+    return;
+  }
+  Reopen();
+  EXPECT_EQ(late, 10);
+  Result<std::vector<DiaryEntry>> stored = store_->ListDiary(patient1_.id, Day(2027, 1, 1), Day(2027, 1, 31));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->size(), 10u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, LDN_STORE_TEST_BACKENDS, testing::BackendName);

@@ -4,6 +4,7 @@
 // and the logs.
 #include <cstdio>
 
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include "server_fixture.h"
@@ -237,6 +238,64 @@ TEST_F(ApiFlowTest, ReadsAndWritesAreAuditedAndLogsHoldNoContent) {
   }
   EXPECT_GE(lines, 5u);
   EXPECT_EQ(diary_lines, 2u);
+}
+
+// A change and the audit event of its success are one transaction: when the event cannot be
+// written (a trigger planted in the database refuses it), the change is not stored either and the
+// client gets 503; a change whose event can be written is stored with it.
+TEST_F(ApiFlowTest, AChangeIsStoredOnlyWithItsAuditEvent) {
+  {
+    SQLite::Database db((f_->dir() / "test.db").string(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events "
+        "WHEN NEW.object LIKE '%/diary/2026-11-03' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  }
+  const J entry = {{"client_id", "a1"}, {"items", {{"pain", 4}}}};
+  TestResponse r = f_->Send("PUT", P("/diary/2026-11-03"), entry.dump(), pat_);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.Json()["error"]["code"], "unavailable") << r.body;
+  EXPECT_EQ(f_->store().GetDiary(patient_, LocalDate{date::year(2026), date::month(11), date::day(3)}).status().code(),
+            Code::kNotFound);
+  auto revisions = f_->store().ListDiaryRevisions(patient_, LocalDate{date::year(2026), date::month(11), date::day(3)});
+  ASSERT_TRUE(revisions.ok());
+  EXPECT_TRUE(revisions->empty());
+
+  // Another day: stored, with exactly one "ok" event naming it.
+  r = f_->Send("PUT", P("/diary/2026-11-04"), J{{"client_id", "a2"}, {"items", {{"pain", 4}}}}.dump(), pat_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  store::AuditQuery q;
+  q.patient_id = patient_;
+  auto events = f_->store().ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  int ok_writes = 0, writes_of_refused_day = 0;
+  for (const auto& e : *events) {
+    if (e.action == "diary.write" && e.outcome == "ok" && e.object.ends_with("/diary/2026-11-04")) ++ok_writes;
+    if (e.object.ends_with("/diary/2026-11-03")) ++writes_of_refused_day;
+  }
+  EXPECT_EQ(ok_writes, 1);
+  EXPECT_EQ(writes_of_refused_day, 0);
+  auto verified = f_->store().VerifyAudit();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+}
+
+// A refused change leaves nothing behind but its refusal in the audit trail.
+TEST_F(ApiFlowTest, ARefusedChangeIsUndoneAndAuditedAsRefused) {
+  // The batch's second entry is out of range: neither entry is stored.
+  const J batch = {{"entries",
+                    {{{"date", "2026-11-05"}, {"client_id", "b1"}, {"items", {{"pain", 3}}}},
+                     {{"date", "2026-11-06"}, {"client_id", "b2"}, {"items", {{"pain", 11}}}}}}};
+  TestResponse r = f_->Send("POST", P("/diary:batch"), batch.dump(), pat_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(f_->store().GetDiary(patient_, LocalDate{date::year(2026), date::month(11), date::day(5)}).status().code(),
+            Code::kNotFound);
+  store::AuditQuery q;
+  q.patient_id = patient_;
+  auto events = f_->store().ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  ASSERT_FALSE(events->empty());
+  EXPECT_EQ(events->back().action, "diary.write");
+  EXPECT_EQ(events->back().outcome, "invalid");
 }
 
 }  // namespace

@@ -84,7 +84,8 @@ class ServerFixture {
     http.port = 0;
     http.threads = 2;
     server_ = std::make_unique<server::HttpServer>(
-        http, [this](const server::HttpRequest& r) { return api_->Handle(r); }, &log_);
+        http, [this](const server::HttpRequest& r, server::Responder respond) { api_->Handle(r, std::move(respond)); },
+        &log_);
     const Status started = server_->Start();
     EXPECT_TRUE(started.ok()) << started.ToString();
   }
