@@ -6,7 +6,7 @@
 -- i = OFFSET + n * THREADS + t: patient PATIENT_IDS[i % #ids], date 1901-01-01 + floor(i / #ids)
 -- days (a later run on the same database starts at an OFFSET past the indexes written before).
 -- Dates stay before 2020-01-01 (the API refuses future dates), so there is room for
--- #ids * 43,000 writes; scripts/bench_http checks that (beyond it a write would be an edit).
+-- #ids * 43,000 writes; scripts/bench_http checks that (beyond it dates pass 2020, and then today).
 
 local next_tid = 0
 function setup(thread)

@@ -40,9 +40,10 @@ bool MatchPattern(const std::vector<std::string>& pattern, const std::vector<std
 
 RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<std::string>& segments) const {
   Match m;
-  for (const Route& r : routes_) {
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
     std::map<std::string, std::string> params;
-    if (!MatchPattern(SplitPath(r.pattern), segments, &params)) continue;
+    if (!MatchPattern(patterns_[i], segments, &params)) continue;
     if (r.method == method) {
       m.route = &r;
       m.params = std::move(params);

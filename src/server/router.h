@@ -78,7 +78,10 @@ std::vector<std::string> SplitPath(std::string_view path);
 // The routes of the API, matched in order. Thread-safe once built (read-only).
 class RouteTable {
  public:
-  void Add(Route route) { routes_.push_back(std::move(route)); }
+  void Add(Route route) {
+    patterns_.push_back(SplitPath(route.pattern));
+    routes_.push_back(std::move(route));
+  }
   const std::vector<Route>& routes() const { return routes_; }
 
   struct Match {
@@ -92,6 +95,7 @@ class RouteTable {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split once, at Add
 };
 
 }  // namespace ldn::server

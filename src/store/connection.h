@@ -115,6 +115,8 @@ class ConnectionPool {
   // Blocks until a connection is free; makes a new one (or replaces a broken one) with the
   // factory, whose failure is returned.
   Result<Lease> Acquire();
+  // The most connections the pool makes.
+  int size() const { return size_; }
 
  private:
   void Return(std::unique_ptr<Connection> conn);

@@ -545,6 +545,19 @@ R SqlStore::Run(Mode mode, F&& fn) {
     }
     return r;
   }
+  if (mode == Mode::kWrite && !grouped()) {
+    // PostgreSQL: a transaction of its own on a pool connection, concurrent with the others.
+    std::optional<R> out;
+    const std::function<Status(Connection&)> work = [&](Connection& c) -> Status {
+      out.emplace(fn(c));
+      return IsOk(*out) ? Status::Ok() : StatusOf(*out);
+    };
+    GroupMember me;
+    me.work = &work;
+    RunGroup({&me});
+    if (!out || (IsOk(*out) && !me.status.ok())) return R(me.status);
+    return std::move(*out);
+  }
   if (mode == Mode::kWrite) {
     // A member of a group commit: fn runs (on the group leader's thread) inside the group's
     // transaction, and we return once the group has committed or rolled back.
@@ -627,9 +640,30 @@ void SqlStore::SubmitTransaction(std::function<Status(Store&)> body, std::functi
     delete m;
     return;
   }
-  if (!group_->committer.joinable()) group_->committer = std::thread([this] { CommitterLoop(); });
+  if (group_->committers.empty()) {
+    if (grouped()) {
+      group_->committers.emplace_back([this] { CommitterLoop(); });
+    } else {
+      for (int i = 0; i < pool_->size(); ++i) group_->committers.emplace_back([this] { WorkerLoop(); });
+    }
+  }
   group_->queue.push_back(m);
   if (!group_->leading) group_->committer_cv.notify_one();
+}
+
+void SqlStore::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(group_->mu);
+  for (;;) {
+    group_->committer_cv.wait(lock, [&] { return group_->stopping || !group_->queue.empty(); });
+    if (group_->queue.empty()) return;  // stopping, and nothing left to commit
+    GroupMember* m = group_->queue.front();
+    group_->queue.erase(group_->queue.begin());
+    lock.unlock();
+    RunGroup({m});
+    m->on_done(m->status);
+    delete m;
+    lock.lock();
+  }
 }
 
 void SqlStore::CommitterLoop() {
@@ -645,9 +679,9 @@ SqlStore::~SqlStore() {
   if (group_ == nullptr) return;
   std::unique_lock<std::mutex> lock(group_->mu);
   group_->stopping = true;
-  group_->committer_cv.notify_one();
+  group_->committer_cv.notify_all();
   lock.unlock();
-  if (group_->committer.joinable()) group_->committer.join();
+  for (std::thread& t : group_->committers) t.join();
 }
 
 void SqlStore::RunGroup(const std::vector<GroupMember*>& batch) {

@@ -2,14 +2,15 @@
 // backends. Each backend folder supplies connections, its migrations and its open function.
 // Internal to ldn_store.
 //
-// Group commit: every top-level write (a write method, or RunInTransaction) is a member of a
-// group. The first caller to find no group running becomes its leader: it takes every member
+// Group commit (SQLite): every top-level write (a write method, or RunInTransaction) is a member
+// of a group. The first caller to find no group running becomes its leader: it takes every member
 // queued so far, runs them one after another in one database transaction, each in its own
 // savepoint (a member that fails undoes only itself and gets its own failure), commits once, and
 // wakes them all. Callers that arrive meanwhile queue for the next group. So concurrent writers
 // share one durable commit (one fsync) instead of taking turns at one each, and a member is
 // answered only after the commit that holds its work. A failed COMMIT fails every member that
-// had succeeded (kUnavailable).
+// had succeeded (kUnavailable). PostgreSQL: each top-level write is a transaction of its own on a
+// pool connection (see grouped()).
 #ifndef LDN_STORE_SQL_STORE_H_
 #define LDN_STORE_SQL_STORE_H_
 
@@ -162,7 +163,10 @@ class SqlStore final : public Store {
     std::vector<GroupMember*> queue;       // guarded by mu
     bool leading = false;                  // guarded by mu: a leader is running a group
     bool stopping = false;                 // guarded by mu: the store is being destroyed
-    std::thread committer;                 // leads groups of submitted work; started on first use
+    // Started on the first SubmitTransaction: SQLite, one committer that leads groups of the
+    // submitted work; PostgreSQL, one worker per pool connection, each running one submission
+    // at a time as its own transaction.
+    std::vector<std::thread> committers;
   };
   // Runs `work` as a member of a group commit (see the file comment) and returns its outcome.
   Status GroupCommit(const std::function<Status(Connection&)>& work);
@@ -174,6 +178,12 @@ class SqlStore final : public Store {
   // The committer thread: leads a group whenever submitted work waits and nobody leads; drains
   // the queue before returning when the store is destroyed.
   void CommitterLoop();
+  // A PostgreSQL worker: runs submitted work one transaction at a time; drains the queue too.
+  void WorkerLoop();
+  // Whether writes are grouped (SQLite, whose one writer makes each commit's fsync the cost that
+  // matters). PostgreSQL runs concurrent transactions and shares WAL flushes itself, while a
+  // group's statements would wait for one another's network round trips.
+  bool grouped() const { return writer_mutex_ != nullptr; }
 
   Result<DiaryUpsertResult> UpsertDiaryOn(Connection& c, const DiaryEntry& entry, std::optional<int> expected_revision);
   Result<AuditEvent> AppendAuditOn(Connection& c, const AuditEvent& event);

@@ -369,12 +369,12 @@ class Store {
   // A method that fails inside the body leaves its own effects undone (a savepoint), so the body
   // may decide to carry on. The body must use the Store& it receives, never the outer store's
   // write methods (which would wait for the transaction's own commit).
-  // Group commit: concurrent write methods and RunInTransaction calls are committed together, one
-  // durable commit for the group, each in its own savepoint; the call returns only after the
-  // commit that holds its work (or with its own failure, which undid only its own work). So the
-  // body may run on another thread (the group's leader) while the caller waits, after other
-  // callers' bodies in the same transaction: it must not depend on thread identity, must not
-  // wait for other threads, and should be short (writers are serialised while it runs).
+  // Group commit (SQLite): concurrent write methods and RunInTransaction calls are committed
+  // together, one durable commit for the group, each in its own savepoint; the call returns only
+  // after the commit that holds its work (or with its own failure, which undid only its own
+  // work). So the body may run on another thread (the group's leader) while the caller waits,
+  // after other callers' bodies in the same transaction: it must not depend on thread identity,
+  // must not wait for other threads, and should be short (writers are serialised while it runs).
   virtual Status RunInTransaction(const std::function<Status(Store&)>& body) = 0;
 
   // RunInTransaction without waiting, for a server whose threads must not sit out a disk flush:
