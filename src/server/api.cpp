@@ -163,16 +163,13 @@ Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant n
     return Status::Unauthenticated("authentication required: log in with POST /api/v1/session");
   }
   const std::string hash = TokenHash(creds.token);
-  auto session = store_.FindSession(hash, now);
-  if (!session.ok()) {
-    if (session.status().code() == Code::kNotFound) return Status::Unauthenticated("the session is unknown or expired");
-    return session.status();
+  auto found = store_.FindSessionUser(hash, now);
+  if (!found.ok()) {
+    if (found.status().code() == Code::kNotFound) return Status::Unauthenticated("the session is unknown or expired");
+    return found.status();
   }
-  auto user = store_.GetUser(session->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == Code::kNotFound) return Status::Unauthenticated("the session's user no longer exists");
-    return user.status();
-  }
+  const store::Session* session = &found->session;
+  const store::User* user = &found->user;
   if (user->disabled) return Status::Unauthenticated("the account is disabled");
   if (creds.source == CredentialSource::kCookie && IsUnsafeMethod(request.method)) {
     auto header = request.Header(kCsrfHeader);

@@ -1060,6 +1060,24 @@ Result<Session> SqlStore::FindSession(std::string_view token_hash, Instant now) 
   });
 }
 
+Result<SessionUser> SqlStore::FindSessionUser(std::string_view token_hash, Instant now) {
+  return Run<Result<SessionUser>>(Mode::kRead, [&](Connection& c) -> Result<SessionUser> {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.csrf_token_hash, u.id, "
+                                "u.username, u.role, u.patient_id, u.password_hash, u.disabled, u.created_at "
+                                "FROM sessions s JOIN users u ON u.id = s.user_id "
+                                "WHERE s.token_hash = $1 AND s.expires_at > $2",
+                                {token_hash, Secs(now)}));
+    if (rows.rows.empty()) return Status::NotFound("no such session (or it has expired)");
+    const Row& row = rows.rows.front();
+    if (row.size() != 12) return Status::Internal("FindSessionUser: unexpected column count");
+    SessionUser out;
+    LDN_ASSIGN_OR_RETURN(out.session, ReadSession(Row(row.begin(), row.begin() + 5)));
+    LDN_ASSIGN_OR_RETURN(out.user, ReadUser(Row(row.begin() + 5, row.end())));
+    return out;
+  });
+}
+
 Status SqlStore::ExtendSession(std::string_view token_hash, Instant expires_at) {
   return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
     LDN_ASSIGN_OR_RETURN(

@@ -80,6 +80,7 @@ class SqlStore final : public Store {
 
   Status CreateSession(const Session& session) override;
   Result<Session> FindSession(std::string_view token_hash, Instant now) override;
+  Result<SessionUser> FindSessionUser(std::string_view token_hash, Instant now) override;
   Status ExtendSession(std::string_view token_hash, Instant expires_at) override;
   Status DeleteSession(std::string_view token_hash) override;
   Result<int64_t> DeleteSessionsOfUser(Id user_id) override;

@@ -136,6 +136,12 @@ struct Session {
   std::optional<std::string> csrf_token_hash;
 };
 
+// A session with its user (Store::FindSessionUser).
+struct SessionUser {
+  Session session;
+  User user;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Clinical objects. Every one belongs to a patient (patient_id) and records who wrote it
 // (recorded_by: a user id that must exist, kNotFound "recorded_by" otherwise) and when.
@@ -445,6 +451,9 @@ class Store {
   // The session with this token hash if it exists and expires_at > now; kNotFound otherwise
   // (an expired session is indistinguishable from a missing one).
   virtual Result<Session> FindSession(std::string_view token_hash, Instant now) = 0;
+  // FindSession and the session's user in one query (the server authenticates every request
+  // with it). kNotFound as FindSession.
+  virtual Result<SessionUser> FindSessionUser(std::string_view token_hash, Instant now) = 0;
   // Moves expires_at (sliding expiry). kNotFound when absent.
   virtual Status ExtendSession(std::string_view token_hash, Instant expires_at) = 0;
   // Logout. OK also when no such session exists (logout is idempotent).

@@ -315,6 +315,23 @@ TEST_P(StoreContractTest, SessionsExpireExtendAndDelete) {
   EXPECT_EQ(s->csrf_token_hash, std::optional<std::string>("c1"));
   EXPECT_EQ(s->expires_at, At(100));
   EXPECT_EQ(store_->FindSession("h1", At(100)).status().code(), Code::kNotFound);  // expired
+  // The same session with its user, in one query (the server's authentication).
+  Result<SessionUser> su = store_->FindSessionUser("h1", At(99));
+  ASSERT_TRUE(su.ok()) << su.status().ToString();
+  EXPECT_EQ(su->session.token_hash, "h1");
+  EXPECT_EQ(su->session.csrf_token_hash, std::optional<std::string>("c1"));
+  EXPECT_EQ(su->session.expires_at, At(100));
+  EXPECT_EQ(su->user.id, patient_user_.id);
+  EXPECT_EQ(su->user.username, patient_user_.username);
+  EXPECT_EQ(su->user.role, Role::kPatient);
+  EXPECT_EQ(su->user.patient_id, patient_user_.patient_id);
+  EXPECT_EQ(su->user.created_at, patient_user_.created_at);
+  Result<SessionUser> clinician = store_->FindSessionUser("h3", At(99));
+  ASSERT_TRUE(clinician.ok());
+  EXPECT_EQ(clinician->user.role, Role::kClinician);
+  EXPECT_FALSE(clinician->session.csrf_token_hash.has_value());
+  EXPECT_EQ(store_->FindSessionUser("h1", At(100)).status().code(), Code::kNotFound);  // expired
+  EXPECT_EQ(store_->FindSessionUser("nope", T0()).status().code(), Code::kNotFound);
   ASSERT_TRUE(store_->ExtendSession("h1", At(200)).ok());
   EXPECT_TRUE(store_->FindSession("h1", At(150)).ok());
   EXPECT_EQ(store_->ExtendSession("nope", At(200)).code(), Code::kNotFound);
