@@ -212,10 +212,12 @@ store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status,
   } else {
     e.role = "anonymous";
   }
-  // The patient acted on: a handler's own choice (user creation), else the path's patient id,
-  // also when the call was refused.
+  // The patient acted on: a handler's own choice (user creation), else the path's patient id
+  // (already checked when the call was admitted; parsed here when it was refused).
   if (ctx.audit_patient_id) {
     e.patient_id = ctx.audit_patient_id;
+  } else if (ctx.patient_id) {
+    e.patient_id = ctx.patient_id;
   } else if (auto it = ctx.params.find("patient_id"); it != ctx.params.end()) {
     auto id = ParseId(it->second, "patient_id");
     if (id.ok()) e.patient_id = *id;

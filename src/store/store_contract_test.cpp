@@ -36,6 +36,25 @@ class StoreContractTest : public StoreTestBase {
     return c;
   }
 
+  // Every audit event (up to 10,000), in order.
+  std::vector<AuditEvent> AllAudit() {
+    AuditQuery q;
+    q.limit = 10000;
+    Result<std::vector<AuditEvent>> events = store_->ListAudit(q);
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    return events.ok() ? *events : std::vector<AuditEvent>{};
+  }
+
+  // The audit chain verifies; `events`, when given, is how many events it must hold.
+  void ExpectChainVerifies(std::optional<int64_t> events = std::nullopt) {
+    Result<AuditVerification> v = store_->VerifyAudit();
+    ASSERT_TRUE(v.ok());
+    EXPECT_TRUE(v->ok) << v->problem;
+    if (events) {
+      EXPECT_EQ(v->events_checked, *events);
+    }
+  }
+
   AuditEvent Audit(std::string action, std::optional<Id> patient_id) {
     AuditEvent e;
     e.at = T0();
@@ -909,10 +928,7 @@ TEST_P(StoreContractTest, ConcurrentWritersLoseNothing) {
     revisions_total += static_cast<int>(revs->size());
   }
   EXPECT_EQ(revisions_total, kThreads * kWritesPerThread);
-  Result<AuditVerification> v = store_->VerifyAudit();
-  ASSERT_TRUE(v.ok());
-  EXPECT_TRUE(v->ok) << v->problem;
-  EXPECT_EQ(v->events_checked, kThreads * kWritesPerThread);
+  ExpectChainVerifies(kThreads * kWritesPerThread);
 }
 
 // Many threads append audit events at once (the server audits every request this way): every
@@ -933,18 +949,12 @@ TEST_P(StoreContractTest, ConcurrentAuditAppendsFormOneChain) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  AuditQuery q;
-  q.limit = 10000;
-  Result<std::vector<AuditEvent>> events = store_->ListAudit(q);
-  ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), static_cast<size_t>(kThreads * kEach));
+  const std::vector<AuditEvent> events = AllAudit();
+  ASSERT_EQ(events.size(), static_cast<size_t>(kThreads * kEach));
   std::set<std::string> objects;
-  for (const AuditEvent& e : *events) objects.insert(e.object);
+  for (const AuditEvent& e : events) objects.insert(e.object);
   EXPECT_EQ(objects.size(), static_cast<size_t>(kThreads * kEach));
-  Result<AuditVerification> v = store_->VerifyAudit();
-  ASSERT_TRUE(v.ok());
-  EXPECT_TRUE(v->ok) << v->problem;
-  EXPECT_EQ(v->events_checked, kThreads * kEach);
+  ExpectChainVerifies(kThreads * kEach);
 }
 
 // Concurrent transactions share group commits (store.h): each caller still gets its own outcome,
@@ -990,15 +1000,10 @@ TEST_P(StoreContractTest, GroupCommitKeepsEachCallersOutcome) {
     }
   }
   EXPECT_EQ(stored, kThreads / 2 * kRounds);
-  AuditQuery q;
-  q.limit = 10000;
-  Result<std::vector<AuditEvent>> events = store_->ListAudit(q);
-  ASSERT_TRUE(events.ok());
-  EXPECT_EQ(events->size(), static_cast<size_t>(stored));
-  for (const AuditEvent& e : *events) EXPECT_EQ(e.object.find("t1r"), std::string::npos) << e.object;
-  Result<AuditVerification> v = store_->VerifyAudit();
-  ASSERT_TRUE(v.ok());
-  EXPECT_TRUE(v->ok) << v->problem;
+  const std::vector<AuditEvent> events = AllAudit();
+  EXPECT_EQ(events.size(), static_cast<size_t>(stored));
+  for (const AuditEvent& e : events) EXPECT_EQ(e.object.find("t1r"), std::string::npos) << e.object;
+  ExpectChainVerifies();
 }
 
 // SubmitTransaction answers every submission exactly once, after the commit that holds its work,

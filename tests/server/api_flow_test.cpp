@@ -20,19 +20,11 @@ class ApiFlowTest : public ::testing::Test {
   void SetUp() override {
     log_file_ = std::tmpfile();
     f_ = std::make_unique<ServerFixture>(server::ApiOptions{}, server::HttpServerOptions{}, log_file_);
-    const auto now = f_->clock().Now();
-    const store::User doc = f_->AddUser("doc", Role::kClinician);
-    const store::User pharm = f_->AddUser("pharm", Role::kPharmacist);
-    const store::User pat = f_->AddUser("pat", Role::kPatient, "Flow Patient");
-    auto team = f_->store().CreateCareTeam({0, "Team", now});
-    ASSERT_TRUE(team.ok());
-    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, doc.id, now).ok());
-    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, pharm.id, now).ok());
-    ASSERT_TRUE(f_->store().AddCareTeamPatient(team->id, *pat.patient_id, now).ok());
-    patient_ = *pat.patient_id;
-    doc_ = f_->Login("doc").token;
-    pharm_ = f_->Login("pharm").token;
-    pat_ = f_->Login("pat").token;
+    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Flow Patient");
+    patient_ = seed.patient_id;
+    doc_ = seed.doc;
+    pharm_ = seed.pharm;
+    pat_ = seed.pat;
     ASSERT_FALSE(doc_.empty() || pharm_.empty() || pat_.empty());
   }
   void TearDown() override {

@@ -15,18 +15,11 @@ class PharmacyApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     f_ = std::make_unique<ServerFixture>();
-    const auto now = f_->clock().Now();
-    const store::User doc = f_->AddUser("doc", Role::kClinician);
-    const store::User pharm = f_->AddUser("pharm", Role::kPharmacist);
-    const store::User pat = f_->AddUser("pat", Role::kPatient, "Rx Patient");
-    auto team = f_->store().CreateCareTeam({0, "Team", now});
-    ASSERT_TRUE(team.ok());
-    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, doc.id, now).ok());
-    ASSERT_TRUE(f_->store().AddCareTeamMember(team->id, pharm.id, now).ok());
-    ASSERT_TRUE(f_->store().AddCareTeamPatient(team->id, *pat.patient_id, now).ok());
-    patient_ = *pat.patient_id;
-    doc_ = f_->Login("doc").token;
-    pharm_ = f_->Login("pharm").token;
+    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Rx Patient");
+    patient_ = seed.patient_id;
+    doc_ = seed.doc;
+    pharm_ = seed.pharm;
+    ASSERT_FALSE(doc_.empty() || pharm_.empty());
     auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
     ASSERT_EQ(r.status, 201) << r.body;
     course_ = r.Json()["id"].get<int64_t>();

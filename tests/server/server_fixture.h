@@ -112,6 +112,31 @@ class ServerFixture {
     return u.ok() ? *u : store::User{};
   }
 
+  // A care team with a clinician "doc", a pharmacist "pharm" and a patient "pat" (a new patient
+  // record named `patient_name`), each logged in.
+  struct CareTeamSeed {
+    store::Id patient_id = 0;
+    std::string doc, pharm, pat;  // session tokens (empty when a login failed)
+  };
+  CareTeamSeed SeedCareTeam(const std::string& patient_name) {
+    const auto now = clock_.Now();
+    const store::User doc = AddUser("doc", store::Role::kClinician);
+    const store::User pharm = AddUser("pharm", store::Role::kPharmacist);
+    const store::User pat = AddUser("pat", store::Role::kPatient, patient_name);
+    auto team = store_->CreateCareTeam({0, "Team", now});
+    EXPECT_TRUE(team.ok());
+    CareTeamSeed seed;
+    if (!team.ok() || !pat.patient_id) return seed;
+    EXPECT_TRUE(store_->AddCareTeamMember(team->id, doc.id, now).ok());
+    EXPECT_TRUE(store_->AddCareTeamMember(team->id, pharm.id, now).ok());
+    EXPECT_TRUE(store_->AddCareTeamPatient(team->id, *pat.patient_id, now).ok());
+    seed.patient_id = *pat.patient_id;
+    seed.doc = Login("doc").token;
+    seed.pharm = Login("pharm").token;
+    seed.pat = Login("pat").token;
+    return seed;
+  }
+
   // POST /api/v1/session; returns the account with its tokens (empty on failure).
   Account Login(const std::string& username, const std::string& password = kTestPassword) {
     const nlohmann::json body = {{"username", username}, {"password", password}};
