@@ -1,0 +1,178 @@
+// The browser-test harness shared by every spec in tests/web/specs/ (docs/web.md, "Browser tests").
+// One spec is one ctest (`web_<name>`), run as
+//   node tests/web/run.mjs <path to ldn> <screenshot dir> <spec name>
+// The harness starts a real `ldn serve --demo` on SQLite (a throwaway file, a free loopback port),
+// waits for /api/v1/health, launches Debian's Chromium with playwright-core, hands the spec a
+// context of helpers (log in, visit and audit with axe-core, screenshot, check), then stops the
+// server (which must exit 0 on SIGTERM) and exits 1 on any failed check.
+// No network beyond loopback; no timed assertions (timeouts are generous for slow machines).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'package.json'));
+let chromium;
+let axeSource;
+try {
+  ({ chromium } = require('playwright-core'));
+  axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+} catch (err) {
+  console.error(`web tests: npm packages missing (${err.message}); run \`npm ci\` in ${root} (scripts/setup does)`);
+  process.exit(1);
+}
+
+const CHROMIUM = process.env.LDN_CHROMIUM || '/usr/bin/chromium';
+export const TIMEOUT = 90_000;  // per action; nothing here is a timing assertion
+export const PHONE = { width: 360, height: 780 };
+export const PHONE_390 = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 900 };
+export const LOGINS = { patient: ['pat', 'ldn-demo-patient'], clinician: ['doc', 'ldn-demo-clinician'],
+  pharmacist: ['pharm', 'ldn-demo-pharmacist'], researcher: ['res', 'ldn-demo-researcher'], admin: ['admin', 'ldn-demo-admin'] };
+
+// Runs one spec: `body(t)` receives the helpers below bound to a fresh server and browser.
+// options.serveArgs: extra arguments for `ldn serve`; options.env: extra environment.
+export async function runSpec(name, body, options = {}) {
+  const ldn = resolve(process.argv[2] || join(root, 'build', 'ldn'));
+  const shots = resolve(process.argv[3] || join(dirname(ldn), 'screenshots'));
+  const failures = [];
+  let checks = 0;
+  const check = (ok, what) => {
+    checks += 1;
+    if (!ok) { failures.push(what); console.error(`FAIL ${what}`); } else console.log(`ok   ${what}`);
+  };
+
+  const work = mkdtempSync(join(tmpdir(), `ldn-web-${name}-`));
+  mkdirSync(shots, { recursive: true });
+  const server = spawn(ldn, ['serve', '--db', `sqlite:${join(work, 'web.db')}`, '--port', '0', '--bind', '127.0.0.1',
+    '--demo', '--web', join(root, 'web'), '--threads', '2', ...(options.serveArgs || [])],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
+  let serverLog = '';
+  server.stderr.on('data', (d) => { serverLog += d; if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000); });
+  let serverOut = '';
+  const base = await new Promise((resolveBase, reject) => {
+    server.stdout.on('data', (d) => {
+      serverOut += d;
+      const m = serverOut.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolveBase(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`ldn serve exited (${code}) before listening:\n${serverOut}\n${serverLog}`)));
+  });
+  for (let i = 0; ; i += 1) {
+    try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
+    if (i > 600) throw new Error('the server never became healthy');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.log(`[${name}] server ${base}, screenshots in ${shots}`);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'] });
+
+  async function newPage(viewport, contextOptions = {}) {
+    const context = await browser.newContext({ viewport, baseURL: base, locale: 'en-GB', ...contextOptions });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) page.errors.push(`CSP: ${m.text()}`); });
+    return { context, page };
+  }
+
+  // Logs in through the login form: `who` is a role of LOGINS or [username, password].
+  async function login(page, who) {
+    const [user, pass] = Array.isArray(who) ? who : LOGINS[who];
+    await page.goto('/#/login');
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Password').fill(pass);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: /Log out/ }).waitFor();
+  }
+
+  async function settle(page) {
+    await page.waitForFunction(() => !document.querySelector('main p.muted') || document.querySelector('main p.muted').textContent !== 'Loading…');
+    await page.waitForLoadState('networkidle');
+  }
+
+  const axeSeen = new Set();
+  async function audit(page, pageName) {
+    await settle(page);
+    await page.evaluate(axeSource);  // through the DevTools protocol: not subject to the page's CSP
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help, target: v.nodes[0] && v.nodes[0].target.join(' ') }));
+    });
+    const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    if (!axeSeen.has(pageName)) {
+      axeSeen.add(pageName);
+      check(bad.length === 0, `axe: no serious or critical violation on ${pageName}${bad.length ? `: ${JSON.stringify(bad)}` : ''}`);
+    }
+    const minor = result.filter((v) => !bad.includes(v));
+    if (minor.length) console.log(`     axe (${pageName}) minor: ${minor.map((v) => `${v.id}/${v.impact}`).join(', ')}`);
+    return bad;
+  }
+
+  async function shot(page, shotName, label) {
+    await settle(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 0, `${shotName} (${label}) fits the window's width (overflow ${overflow} px)`);
+    await page.screenshot({ path: join(shots, `${shotName}-${label}.png`), fullPage: true });
+  }
+
+  // Visits `hash`, waits for `ready`, audits and screenshots at the page's width.
+  async function visit(page, hash, pageName, label, ready) {
+    await page.goto(`/${hash}`);
+    const broken = page.getByRole('heading', { name: 'Something went wrong' }).waitFor()
+      .then(async () => { throw new Error(`${pageName}: ${await page.locator('main').textContent()}`); });
+    await Promise.race([ready(page), broken]);
+    await audit(page, pageName);
+    await shot(page, pageName, label);
+  }
+
+  // A cookie session's unsafe request needs its CSRF token: the API through the page's cookies.
+  async function apiAs(page, method, path, data) {
+    const cookies = await page.context().cookies();
+    const csrf = (cookies.find((c) => c.name === 'ldn_csrf') || {}).value;
+    const r = await page.request.fetch(`/api/v1${path}`, { method, headers: csrf ? { 'X-CSRF-Token': csrf } : {}, data });
+    let json = null;
+    try { json = await r.json(); } catch { /* not JSON */ }
+    return { status: r.status(), json, response: r };
+  }
+
+  const t = { base, shots, work, check, newPage, login, settle, audit, shot, visit, apiAs, heading, localDate,
+    serverLog: () => serverLog, serverOut: () => serverOut, browser, ldn };
+  let exitCode = 1;
+  try {
+    await body(t);
+    exitCode = failures.length ? 1 : 0;
+  } catch (err) {
+    failures.push(`exception: ${err.stack || err}`);
+    console.error(err);
+  } finally {
+    await browser.close().catch(() => {});
+    server.kill('SIGTERM');
+    const code = await new Promise((r) => { if (server.exitCode !== null) r(server.exitCode); else server.on('exit', (c) => r(c)); });
+    check(code === 0, `ldn serve stopped cleanly on SIGTERM (exit ${code})`);
+    if (code !== 0) exitCode = 1;
+    rmSync(work, { recursive: true, force: true });
+  }
+  writeFileSync(join(shots, `RESULT-${name}.txt`), `${checks} checks, ${failures.length} failed\n${failures.join('\n')}\n`);
+  console.log(`\n[${name}] ${checks} checks, ${failures.length} failed`);
+  if (failures.length) {
+    console.log(failures.map((f) => `  - ${f}`).join('\n'));
+    console.log(`server log (tail):\n${serverLog.slice(-3000)}`);
+  }
+  process.exit(exitCode);
+}
+
+export const heading = (text) => async (page) => { await page.getByRole('heading', { level: 1, name: text }).waitFor(); };
+
+// Today's date (plus offsetDays) in the time zone `tz`, as YYYY-MM-DD.
+export function localDate(tz, offsetDays = 0) {
+  const d = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const t = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10), 12) + offsetDays * 86400000;
+  return new Date(t).toISOString().slice(0, 10);
+}

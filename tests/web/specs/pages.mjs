@@ -1,0 +1,107 @@
+import { runSpec, PHONE, DESKTOP, heading, localDate } from '../harness.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+// Every page of every role at phone and desktop width: axe-core, width, screenshots, script/CSP errors; the diary page's weight.
+runSpec('pages', async (t) => {
+  const { check, newPage, login, visit, audit, shot, base, shots } = t;
+
+  async function everyPage(viewport, label) {
+    // Login page (anonymous).
+    {
+      const { context, page } = await newPage(viewport);
+      await visit(page, '#/login', 'login', label, heading('Log in'));
+      await context.close();
+    }
+    // Patient.
+    {
+      const { context, page } = await newPage(viewport);
+      await login(page, 'patient');
+      check(/#\/today$/.test(page.url()), `${label}: the patient lands on today's page`);
+      await visit(page, '#/today', 'patient-today', label, heading(/^Today/));
+      await visit(page, '#/history', 'patient-history', label, heading('Past days'));
+      await visit(page, `#/day/${localDate('Europe/Oslo', -2)}`, 'patient-day-edit', label, async (p) => { await p.getByRole('heading', { name: 'How was your day?' }).waitFor(); });
+      // Keyboard: the first Tab reaches the skip link; a 0-10 item is answered with the arrow keys.
+      const firstStop = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])').textContent);
+      check(firstStop === 'Skip to content', `${label}: the first Tab stop is the skip link (${firstStop})`);
+      const before = page.url();
+      await page.locator('a.skip').focus();
+      await page.keyboard.press('Enter');
+      check(await page.evaluate(() => document.activeElement.id) === 'main' && page.url() === before,
+        `${label}: the skip link moves the focus to the content and stays on the page`);
+      await page.locator('fieldset[data-scale="stress"] input[value="0"]').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      check(await page.locator('fieldset[data-scale="stress"] input:checked').getAttribute('value') === '2', `${label}: a diary item is answered with the arrow keys`);
+      await visit(page, '#/plan', 'patient-plan', label, heading('My plan'));
+      await visit(page, '#/progress', 'patient-progress', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); });
+      await visit(page, '#/questionnaires', 'patient-questionnaires', label, heading('Questionnaires'));
+      await visit(page, '#/evidence', 'evidence', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); await p.getByText(/Peak naltrexone/).waitFor(); });
+      check(page.errors.length === 0, `${label}: patient pages raised no script or CSP error ${page.errors.join('; ')}`);
+      await context.close();
+    }
+    // Clinician.
+    {
+      const { context, page } = await newPage(viewport);
+      await login(page, 'clinician');
+      await visit(page, '#/panel', 'clinician-panel', label, async (p) => { await p.getByRole('link', { name: 'Pat Demo' }).waitFor(); });
+      await visit(page, '#/patient/1', 'clinician-patient', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); await p.getByRole('heading', { name: 'Is it working?' }).waitFor(); });
+      await visit(page, '#/patient/3/new-course', 'clinician-new-course', label, heading(/New course/));
+      check(page.errors.length === 0, `${label}: clinician pages raised no script or CSP error ${page.errors.join('; ')}`);
+      await context.close();
+    }
+    // Pharmacist, researcher, admin.
+    {
+      const { context, page } = await newPage(viewport);
+      await login(page, 'pharmacist');
+      await visit(page, '#/rx', 'pharmacist-rx', label, heading('Prescriptions'));
+      await visit(page, '#/rx/1/1', 'pharmacist-worksheet', label, heading('Prescription #1'));
+      await page.getByRole('button', { name: 'Compute the worksheet' }).click();
+      await page.getByRole('heading', { name: /Compounding record/i }).waitFor();
+      await audit(page, 'pharmacist-worksheet (computed)');
+      await shot(page, 'pharmacist-worksheet-computed', label);
+      await visit(page, '#/rx/1/1/label', 'pharmacist-label', label, async (p) => { await p.locator('.label-print').waitFor(); });
+      await page.emulateMedia({ media: 'print' });
+      await shot(page, 'pharmacist-label-print', label);
+      await page.emulateMedia({ media: 'screen' });
+      check(page.errors.length === 0, `${label}: pharmacist pages raised no script or CSP error ${page.errors.join('; ')}`);
+      await context.close();
+    }
+    for (const [role, hash, name, title] of [['researcher', '#/research', 'researcher', 'Pooled outcomes'], ['admin', '#/admin', 'admin', 'Users and care teams']]) {
+      const { context, page } = await newPage(viewport);
+      await login(page, role);
+      await visit(page, hash, name, label, heading(title));
+      check(page.errors.length === 0, `${label}: ${role} page raised no script or CSP error ${page.errors.join('; ')}`);
+      await context.close();
+    }
+  }
+
+  // What the browser downloads for the patient's diary page on a first visit with an empty cache
+  // (logged in already): every response's headers and body, as Chromium counted them.
+  async function diaryPageWeight() {
+    const { context, page } = await newPage(PHONE);
+    const login = await context.request.post('/api/v1/session', { data: { username: 'pat', password: 'ldn-demo-patient' } });
+    check(login.status() === 201, 'the patient logs in through the API');
+    const responses = [];
+    page.on('requestfinished', (req) => responses.push(req));
+    await page.goto('/#/today');
+    await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    let total = 0;
+    const files = [];
+    for (const req of responses) {
+      const sizes = await req.sizes();
+      const bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+      total += bytes;
+      files.push({ url: req.url().replace(base, ''), bytes });
+    }
+    files.sort((a, b) => b.bytes - a.bytes);
+    writeFileSync(join(shots, 'diary-page-weight.json'), `${JSON.stringify({ total_bytes: total, requests: files.length, files }, null, 1)}\n`);
+    console.log(`     diary page: ${files.length} requests, ${total} bytes (${(total / 1024).toFixed(1)} KiB)`);
+    check(total < 300 * 1024, `the diary page downloads under 300 KB (${total} bytes)`);
+    await context.close();
+  }
+
+  await diaryPageWeight();
+  await everyPage(PHONE, 'phone');
+  await everyPage(DESKTOP, 'desktop');
+});
