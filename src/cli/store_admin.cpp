@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "server/order_signing.h"
 #include "store/store.h"
 
 namespace ldn::cli {
@@ -105,13 +106,18 @@ int VerifyAudit(const std::string& db, bool json) {
   if (!s.ok()) return ReportError("audit verify", s.status());
   Result<store::AuditVerification> v = (*s)->VerifyAudit();
   if (!v.ok()) return ReportError("audit verify", v.status());
+  // Issue 13: every signed prescription's content hash, signature and audit record.
+  Result<server::SignatureReport> rx = server::VerifyOrderSignatures(**s);
+  if (!rx.ok()) return ReportError("audit verify", rx.status());
   if (json) {
-    nlohmann::json out = {{"ok", v->ok}, {"events_checked", v->events_checked}};
+    nlohmann::json out = {{"ok", v->ok && rx->problems.empty()}, {"events_checked", v->events_checked}};
     out["first_bad_seq"] = v->first_bad_seq ? nlohmann::json(*v->first_bad_seq) : nlohmann::json(nullptr);
     out["problem"] = v->problem;
+    out["prescriptions"] = server::SignatureReportToJson(*rx);
     PrintJson(out);
-  } else if (v->ok) {
-    std::cout << fmt::format("audit chain intact: {} events\n", v->events_checked);
+  } else {
+    if (v->ok) std::cout << fmt::format("audit chain intact: {} events\n", v->events_checked);
+    if (rx->problems.empty()) std::cout << fmt::format("prescription signatures intact: {} signed\n", rx->checked);
   }
   if (!v->ok) {
     // Tampering is not bad input: exit 1, and say where on stderr even with --json.
@@ -119,8 +125,12 @@ int VerifyAudit(const std::string& db, bool json) {
         "ldn audit verify: error: the audit chain is broken at seq {}: {} ({} events before it "
         "verify)\n",
         *v->first_bad_seq, v->problem, v->events_checked);
-    return kExitFailure;
   }
+  for (const server::SignatureProblem& p : rx->problems) {
+    std::cerr << fmt::format("ldn audit verify: error: prescription {} of patient {}: {}\n", p.prescription_id,
+                             p.patient_id, p.problem);
+  }
+  if (!v->ok || !rx->problems.empty()) return kExitFailure;
   return kExitOk;
 }
 

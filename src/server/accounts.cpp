@@ -1,10 +1,12 @@
 #include "server/accounts.h"
 
+#include "server/account_codes.h"
+
 namespace ldn::server {
 
 Result<store::User> CreateAccount(store::Store& store, const NewAccount& account, store::Instant now,
                                   PasswordCost cost) {
-  LDN_RETURN_IF_ERROR(CheckNewPassword(account.password, "password"));
+  if (!account.password_later) LDN_RETURN_IF_ERROR(CheckNewPassword(account.password, "password"));
   const bool is_patient = account.role == store::Role::kPatient;
   const int links = (account.patient_id ? 1 : 0) + (account.new_patient ? 1 : 0);
   if (is_patient && links != 1) {
@@ -14,8 +16,14 @@ Result<store::User> CreateAccount(store::Store& store, const NewAccount& account
   if (!is_patient && links != 0) {
     return Status::InvalidArgument("patient", "only a patient user is linked to a patient record");
   }
+  if (account.pharmacy_id && account.role != store::Role::kPharmacist) {
+    return Status::InvalidArgument("pharmacy_id", "only a pharmacist works for a pharmacy");
+  }
   // Hash outside the transaction: Argon2id takes tens of milliseconds by design.
-  LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(account.password, cost));
+  std::string hash(kNoPasswordYet);
+  if (!account.password_later) {
+    LDN_ASSIGN_OR_RETURN(hash, HashPassword(account.password, cost));
+  }
   store::User created;
   const Status s = store.RunInTransaction([&](store::Store& tx) -> Status {
     store::User u;
@@ -33,6 +41,7 @@ Result<store::User> CreateAccount(store::Store& store, const NewAccount& account
       u.patient_id = stored.id;
     }
     LDN_ASSIGN_OR_RETURN(created, tx.CreateUser(u));
+    if (account.pharmacy_id) LDN_RETURN_IF_ERROR(tx.SetUserPharmacy(created.id, account.pharmacy_id, now));
     return Status::Ok();
   });
   if (!s.ok()) return s;

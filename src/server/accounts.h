@@ -25,13 +25,19 @@ struct NewAccount {
   // For role kPatient exactly one of these: link an existing patient, or create one.
   std::optional<store::Id> patient_id;
   std::optional<NewPatient> new_patient;
+  // Issue 13: no password yet (the owner sets it with a one-time password code, account_codes.h;
+  // `password` is then ignored), and the pharmacy of a pharmacist.
+  bool password_later = false;
+  std::optional<store::Id> pharmacy_id;
 };
 
 // Creates the account (and, for a new patient, the patient record) in one transaction.
-// Fails with kInvalidArgument naming the field: "password" (CheckNewPassword), "patient" (a
-// patient role without exactly one of patient_id / new_patient, or another role with either),
+// Fails with kInvalidArgument naming the field: "password" (CheckNewPassword, unless
+// password_later), "patient" (a patient role without exactly one of patient_id / new_patient, or
+// another role with either), "pharmacy_id" (given for a role other than pharmacist),
 // "time_zone" / "display_name" / "username" (store rules); kNotFound "patient_id" for a missing
-// patient; kConflict when the username is taken or the patient already has a user.
+// patient, "pharmacy_id" for a missing pharmacy; kConflict when the username is taken or the
+// patient already has a user.
 // REQUIRES: InitCrypto() succeeded.
 Result<store::User> CreateAccount(store::Store& store, const NewAccount& account, store::Instant now,
                                   PasswordCost cost = PasswordCost::kInteractive);

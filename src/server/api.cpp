@@ -130,6 +130,10 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddClinicalRoutes(*this, routes_);
   AddDiaryRoutes(*this, routes_);
   AddPharmacyRoutes(*this, routes_);
+  AddChartRoutes(*this, routes_);  // issue 13: the clinic's workspace
+  AddOrderRoutes(*this, routes_);
+  AddAccountRoutes(*this, routes_);
+  AddMessageRoutes(*this, routes_);
 }
 
 void Api::Handle(const HttpRequest& request, Responder respond) {

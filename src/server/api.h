@@ -139,6 +139,11 @@ void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, 
 void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
 void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: worksheet, PK profile
+// The clinic's workspace (issue 13).
+void AddChartRoutes(Api& api, RouteTable& routes);    // api_chart.cpp: record, medications, timeline
+void AddOrderRoutes(Api& api, RouteTable& routes);    // api_orders.cpp: prescriptions as orders
+void AddAccountRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, pharmacies
+void AddMessageRoutes(Api& api, RouteTable& routes);  // api_messages.cpp: the patient's thread
 
 // The OpenAPI 3.0 document describing `routes` (openapi.cpp).
 nlohmann::json OpenApiDocument(const RouteTable& routes);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "server/account_codes.h"
 #include "server/accounts.h"
 #include "server/api.h"
 #include "server/api_util.h"
@@ -18,19 +19,46 @@ const std::set<Role> kAdmin = {Role::kAdmin};
 
 // ---- Users ------------------------------------------------------------------------------------
 
+// Each user with, for a pharmacist, the pharmacy they work for and, for a clinician, whether their
+// prescriber details are on record (issue 13).
 Result<ApiReply> ListUsers(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto users, ctx.store().ListUsers());
-  return Reply({{"users", ToJsonArray(users)}});
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& u : users) {
+    nlohmann::json j = ToJson(u);
+    j["password_set"] = u.password_hash != kNoPasswordYet;
+    if (u.role == Role::kPharmacist) {
+      LDN_ASSIGN_OR_RETURN(std::optional<store::Id> pharmacy, ctx.store().GetUserPharmacy(u.id));
+      j["pharmacy_id"] = pharmacy ? nlohmann::json(*pharmacy) : nlohmann::json();
+    }
+    if (u.role == Role::kClinician) {
+      auto profile = ctx.store().GetPrescriberProfile(u.id);
+      if (!profile.ok() && profile.status().code() != Code::kNotFound) return profile.status();
+      j["prescriber"] = profile.ok() ? nlohmann::json{{"full_name", profile->full_name},
+                                                      {"profession", profile->profession},
+                                                      {"registration_number", profile->registration_number},
+                                                      {"address", profile->address},
+                                                      {"phone", profile->phone}}
+                                     : nlohmann::json();
+    }
+    out.push_back(std::move(j));
+  }
+  return Reply({{"users", std::move(out)}});
 }
 
-// Body: {"username", "role", "password", "patient": {"display_name", "time_zone"} | "patient_id"}.
+// Body: {"username", "role", "password"?, "patient": {"display_name", "time_zone"} | "patient_id",
+// "pharmacy_id"? (a pharmacist's pharmacy)}. Without a password the answer carries a one-time
+// "password_code" with which the new user sets their own (issue 13: the admin never sees one).
 Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   NewAccount account;
   LDN_ASSIGN_OR_RETURN(account.username, o.String("username"));
   LDN_ASSIGN_OR_RETURN(std::string role, o.String("role"));
-  LDN_ASSIGN_OR_RETURN(account.password, o.String("password"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> password, o.OptionalString("password"));
+  account.password_later = !password;
+  account.password = password.value_or("");
+  LDN_ASSIGN_OR_RETURN(account.pharmacy_id, OptionalId(o, "pharmacy_id"));
   LDN_ASSIGN_OR_RETURN(account.patient_id, OptionalId(o, "patient_id"));
   if (o.HasNonNull("patient")) {
     LDN_ASSIGN_OR_RETURN(JsonObject p, o.Object("patient"));
@@ -47,7 +75,15 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(account.role, store::ParseRole(role, "role"));
   LDN_ASSIGN_OR_RETURN(store::User u, CreateAccount(ctx.store(), account, ctx.now, api.options().password_cost));
   ctx.audit_patient_id = u.patient_id;
-  return Reply(ToJson(u), 201);
+  nlohmann::json j = ToJson(u);
+  if (account.pharmacy_id) j["pharmacy_id"] = *account.pharmacy_id;
+  if (account.password_later) {
+    LDN_ASSIGN_OR_RETURN(IssuedCode code, IssueAccountCode(ctx.store(), store::AccountCodePurpose::kPassword,
+                                                           std::nullopt, u.id, ctx.caller().user_id, ctx.now));
+    j["password_code"] = {
+        {"code", code.code}, {"expires_at", InstantText(code.stored.expires_at)}, {"link", code.link}};
+  }
+  return Reply(std::move(j), 201);
 }
 
 // Body: {"disabled"?: bool, "password"?: string}. Either ends every session of the user.
@@ -194,9 +230,9 @@ Result<ApiReply> Research(Api&, RequestContext& ctx) {
 }
 
 constexpr char kUserSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["username","role","password"],"properties":{
+    R"js({"type":"object","additionalProperties":false,"required":["username","role"],"properties":{
 "username":{"type":"string"},"role":{"enum":["patient","clinician","pharmacist","researcher","admin"]},
-"password":{"type":"string","minLength":8},"patient_id":{"type":"integer"},
+"password":{"type":"string","minLength":8},"patient_id":{"type":"integer"},"pharmacy_id":{"type":"integer"},
 "patient":{"type":"object","required":["display_name","time_zone"],"properties":{"display_name":{"type":"string"},
 "time_zone":{"type":"string"}}}}})js";
 constexpr char kUserPatchSchema[] =
@@ -222,7 +258,8 @@ void AddAdminRoutes(Api& api, RouteTable& routes) {
               "/api/v1/users",
               AuditApart(Authenticated(kAdmin, "user.create")),
               h(CreateUser),
-              "Create an account (a patient account with a new or existing patient record).",
+              "Create an account (a patient account with a new or existing patient record); without a password, "
+              "a one-time password code for its owner.",
               kUserSchema,
               {}});
   routes.Add({"PATCH",

@@ -1,5 +1,6 @@
-// Clinical routes: patients, medications, conditions, screenings, courses and their plans,
-// prescriptions, the dose log, instruments and adverse events. Each handler parses the request,
+// Clinical routes: the patient list, screenings, courses and their plans, the dose log,
+// instruments and adverse events (the chart -- a patient's record, medications, conditions -- is in
+// api_chart.cpp; prescriptions in api_orders.cpp). Each handler parses the request,
 // calls the domain (src/clinical) and the store, and serialises; authorization was checked by the
 // dispatcher from the route's Access descriptor.
 #include <fmt/format.h>
@@ -29,163 +30,6 @@ const std::set<Role> kClinician = {Role::kClinician};
 Result<ApiReply> ListPatients(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
   return Reply({{"patients", ToJsonArray(patients)}});
-}
-
-Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  store::Patient p;
-  LDN_ASSIGN_OR_RETURN(p.display_name, o.String("display_name"));
-  LDN_ASSIGN_OR_RETURN(p.time_zone, o.String("time_zone"));
-  LDN_ASSIGN_OR_RETURN(int64_t team_id, o.Integer("care_team_id", 1, std::numeric_limits<int64_t>::max()));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_RETURN_IF_ERROR(TimeZone::Named(p.time_zone, "time_zone").status());
-  p.created_at = ctx.now;
-  // The clinician may only put a new patient in a team they belong to.
-  auto members = ctx.store().ListCareTeamMembers(team_id);
-  bool member = false;
-  if (members.ok()) {
-    for (const auto& m : *members) member = member || m.user_id == ctx.caller().user_id;
-  } else if (members.status().code() != Code::kNotFound) {
-    return members.status();
-  }
-  if (!member) return Status::NotFound("no such care team of yours").WithFieldPrefix("care_team_id");
-  store::Patient created;
-  LDN_RETURN_IF_ERROR(ctx.store().RunInTransaction([&](store::Store& tx) -> Status {
-    LDN_ASSIGN_OR_RETURN(created, tx.CreatePatient(p));
-    return tx.AddCareTeamPatient(team_id, created.id, ctx.now);
-  }));
-  ctx.audit_patient_id = created.id;
-  return Reply(ToJson(created), 201);
-}
-
-Result<ApiReply> GetPatient(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Patient p, ctx.store().GetPatient(ctx.patient()));
-  return Reply(ToJson(p));
-}
-
-Result<ApiReply> UpdatePatient(Api&, RequestContext& ctx) {
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(store::Patient p, ctx.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalString("display_name"));
-  LDN_ASSIGN_OR_RETURN(auto zone, o.OptionalString("time_zone"));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (name) p.display_name = *name;
-  if (zone) {
-    LDN_RETURN_IF_ERROR(TimeZone::Named(*zone, "time_zone").status());
-    p.time_zone = *zone;
-  }
-  LDN_RETURN_IF_ERROR(ctx.store().UpdatePatient(p));
-  LDN_ASSIGN_OR_RETURN(store::Patient updated, ctx.store().GetPatient(ctx.patient()));
-  return Reply(ToJson(updated));
-}
-
-// ---- Medications and conditions ---------------------------------------------------------------
-// Both keep their domain details (last dose, dose text, note) in details_json.
-
-struct RecordFields {
-  std::optional<std::string> name;
-  std::optional<bool> active;
-  nlohmann::json details = nlohmann::json::object();
-};
-
-Result<RecordFields> ReadRecord(JsonObject& o, bool create, bool medication) {
-  RecordFields f;
-  if (create) {
-    LDN_ASSIGN_OR_RETURN(std::string name, o.String("name"));
-    f.name = name;
-  } else {
-    LDN_ASSIGN_OR_RETURN(f.name, o.OptionalString("name"));
-  }
-  LDN_ASSIGN_OR_RETURN(f.active, o.OptionalBool("active"));
-  if (medication) {
-    LDN_ASSIGN_OR_RETURN(auto last_taken, o.OptionalDate("last_taken"));
-    if (last_taken) f.details["last_taken"] = FormatDate(*last_taken);
-    LDN_ASSIGN_OR_RETURN(auto dose, o.OptionalString("dose"));
-    if (dose) {
-      if (dose->size() > 200) return Status::InvalidArgument("dose", "must be at most 200 characters");
-      f.details["dose"] = *dose;
-    }
-  }
-  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
-  if (note) {
-    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
-    f.details["note"] = *note;
-  }
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (f.name && f.name->empty()) return Status::InvalidArgument("name", "must not be empty");
-  return f;
-}
-
-template <typename Row>
-void ApplyRecord(const RecordFields& f, Row& row) {
-  if (f.name) row.name = *f.name;
-  if (f.active) row.active = *f.active;
-  nlohmann::json details = StoredJson(row.details_json);
-  if (!details.is_object()) details = nlohmann::json::object();
-  for (const auto& [k, v] : f.details.items()) details[k] = v;
-  row.details_json = details.dump();
-}
-
-Result<ApiReply> ListMedications(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListMedications(ctx.patient()));
-  return Reply({{"medications", ToJsonArray(rows)}});
-}
-
-Result<ApiReply> CreateMedication(Api&, RequestContext& ctx) {
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, true));
-  store::Medication m;
-  m.patient_id = ctx.patient();
-  ApplyRecord(f, m);
-  m.recorded_by = ctx.caller().user_id;
-  m.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Medication created, ctx.store().CreateMedication(m));
-  return Reply(ToJson(created), 201);
-}
-
-Result<ApiReply> UpdateMedication(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "medication_id"));
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, true));
-  LDN_ASSIGN_OR_RETURN(store::Medication m, ctx.store().GetMedication(ctx.patient(), id));
-  ApplyRecord(f, m);
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateMedication(m));
-  LDN_ASSIGN_OR_RETURN(store::Medication updated, ctx.store().GetMedication(ctx.patient(), id));
-  return Reply(ToJson(updated));
-}
-
-Result<ApiReply> ListConditions(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListConditions(ctx.patient()));
-  return Reply({{"conditions", ToJsonArray(rows)}});
-}
-
-Result<ApiReply> CreateCondition(Api&, RequestContext& ctx) {
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, true, false));
-  store::Condition c;
-  c.patient_id = ctx.patient();
-  ApplyRecord(f, c);
-  c.recorded_by = ctx.caller().user_id;
-  c.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Condition created, ctx.store().CreateCondition(c));
-  return Reply(ToJson(created), 201);
-}
-
-Result<ApiReply> UpdateCondition(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "condition_id"));
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(RecordFields f, ReadRecord(o, false, false));
-  LDN_ASSIGN_OR_RETURN(store::Condition c, ctx.store().GetCondition(ctx.patient(), id));
-  ApplyRecord(f, c);
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateCondition(c));
-  LDN_ASSIGN_OR_RETURN(store::Condition updated, ctx.store().GetCondition(ctx.patient(), id));
-  return Reply(ToJson(updated));
 }
 
 // ---- Screenings -------------------------------------------------------------------------------
@@ -326,87 +170,6 @@ Result<ApiReply> SetCourseStatus(Api&, RequestContext& ctx) {
   LDN_RETURN_IF_ERROR(ctx.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
   LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
   return Reply(ToJson(c));
-}
-
-// ---- Prescriptions ----------------------------------------------------------------------------
-
-// {"form": "capsule"|"liquid", "strength_mg": > 0, "quantity": 1..10000, "directions": text}.
-// strength_mg is per capsule, or per mL for a liquid; quantity is capsules or mL.
-Result<nlohmann::json> ReadFormulation(JsonObject& parent) {
-  LDN_ASSIGN_OR_RETURN(JsonObject f, parent.Object("formulation"));
-  LDN_ASSIGN_OR_RETURN(std::string form, f.String("form"));
-  if (form != "capsule" && form != "liquid") {
-    return Status::InvalidArgument(f.PathOf("form"), "expected 'capsule' or 'liquid'");
-  }
-  LDN_ASSIGN_OR_RETURN(double strength_mg, f.Number("strength_mg", 0.001, 50));
-  LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, f.PathOf("strength_mg")));
-  LDN_ASSIGN_OR_RETURN(int64_t quantity, f.Integer("quantity", 1, 10000));
-  LDN_ASSIGN_OR_RETURN(std::string directions, f.String("directions"));
-  LDN_RETURN_IF_ERROR(f.RejectUnknownKeys());
-  if (directions.empty() || directions.size() > 500) {
-    return Status::InvalidArgument(f.PathOf("directions"), "must be 1-500 characters");
-  }
-  return nlohmann::json{{"form", form},
-                        {"strength_mg", strength.milligrams_hcl()},
-                        {"strength_ug", strength.micrograms_hcl()},
-                        {"quantity", quantity},
-                        {"directions", directions}};
-}
-
-Result<ApiReply> CreatePrescription(Api&, RequestContext& ctx) {
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  store::Prescription p;
-  LDN_ASSIGN_OR_RETURN(p.course_id, o.Integer("course_id", 1, std::numeric_limits<int64_t>::max()));
-  LDN_ASSIGN_OR_RETURN(p.pharmacy, o.String("pharmacy"));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json formulation, ReadFormulation(o));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  p.patient_id = ctx.patient();
-  p.formulation_json = formulation.dump();
-  p.status = store::PrescriptionStatus::kIssued;
-  p.recorded_by = ctx.caller().user_id;
-  p.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Prescription created, ctx.store().CreatePrescription(p));
-  return Reply(ToJson(created), 201);
-}
-
-Result<ApiReply> ListPrescriptions(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListPrescriptions(ctx.patient()));
-  return Reply({{"prescriptions", ToJsonArray(rows)}});
-}
-
-Result<ApiReply> GetPrescription(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription p, ctx.store().GetPrescription(ctx.patient(), id));
-  return Reply(ToJson(p));
-}
-
-// Transitions: issued -> verified -> dispensed by a pharmacist; cancelled before dispensing by
-// the prescriber (a clinician) or a pharmacist.
-Result<ApiReply> SetPrescriptionStatus(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription p, ctx.store().GetPrescription(ctx.patient(), id));
-  using PS = store::PrescriptionStatus;
-  const bool pharmacist = ctx.caller().role == Role::kPharmacist;
-  if (!pharmacist && to != PS::kCancelled) {
-    return Status::PermissionDenied("only a pharmacist verifies or dispenses a prescription");
-  }
-  const bool allowed = (p.status == PS::kIssued && (to == PS::kVerified || to == PS::kCancelled)) ||
-                       (p.status == PS::kVerified && (to == PS::kDispensed || to == PS::kCancelled));
-  if (!allowed) {
-    return Status::Conflict(fmt::format("a prescription that is {} cannot become {}",
-                                        store::PrescriptionStatusName(p.status), store::PrescriptionStatusName(to)));
-  }
-  std::optional<store::Id> pharmacist_id;
-  if (pharmacist) pharmacist_id = ctx.caller().user_id;
-  LDN_RETURN_IF_ERROR(ctx.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::Prescription updated, ctx.store().GetPrescription(ctx.patient(), id));
-  return Reply(ToJson(updated));
 }
 
 // ---- Dose log ---------------------------------------------------------------------------------
@@ -579,20 +342,6 @@ Result<ApiReply> GetAdverseEvent(Api&, RequestContext& ctx) {
 }
 
 // JSON Schemas of the bodies (OpenAPI). Kept next to the handlers that read them.
-constexpr char kPatientSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone","care_team_id"],
-"properties":{"display_name":{"type":"string"},"time_zone":{"type":"string","example":"Europe/Oslo"},
-"care_team_id":{"type":"integer"}}})js";
-constexpr char kPatientPatchSchema[] =
-    R"js({"type":"object","additionalProperties":false,"properties":{"display_name":{"type":"string"},
-"time_zone":{"type":"string"}}})js";
-constexpr char kMedicationSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},
-"active":{"type":"boolean"},"last_taken":{"type":"string","format":"date"},"dose":{"type":"string"},
-"note":{"type":"string"}}})js";
-constexpr char kConditionSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"},
-"active":{"type":"boolean"},"note":{"type":"string"}}})js";
 constexpr char kScreeningSchema[] =
     R"js({"type":"object","additionalProperties":false,"properties":{"today":{"type":"string","format":"date"},
 "planned_surgery":{"type":["string","null"],"format":"date"},
@@ -613,15 +362,6 @@ constexpr char kAdjustSchema[] =
 constexpr char kStatusSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
 "status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"}}})js";
-constexpr char kPrescriptionSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["course_id","pharmacy","formulation"],
-"properties":{"course_id":{"type":"integer"},"pharmacy":{"type":"string"},"formulation":{"type":"object",
-"additionalProperties":false,"required":["form","strength_mg","quantity","directions"],"properties":{
-"form":{"enum":["capsule","liquid"]},"strength_mg":{"type":"number"},"quantity":{"type":"integer"},
-"directions":{"type":"string"}}}}})js";
-constexpr char kPrescriptionStatusSchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
-"status":{"enum":["verified","dispensed","cancelled"]}}})js";
 constexpr char kDoseSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["date","taken"],"properties":{
 "date":{"type":"string","format":"date"},"taken":{"type":"boolean"},"dose_mg":{"type":"number"},
@@ -645,7 +385,6 @@ void AddClinicalRoutes(Api& api, RouteTable& routes) {
     return [a, f](RequestContext& ctx) { return f(*a, ctx); };
   };
   const std::string p = "/api/v1/patients/{patient_id}";
-  const std::set<Role> care_team = {Role::kClinician, Role::kPharmacist};
   const std::set<Role> all_clinical = {Role::kPatient, Role::kClinician, Role::kPharmacist};
 
   routes.Add({"GET",
@@ -654,64 +393,6 @@ void AddClinicalRoutes(Api& api, RouteTable& routes) {
               h(ListPatients),
               "Patients the caller may see (a patient: their own record).",
               "",
-              {}});
-  routes.Add({"POST",
-              "/api/v1/patients",
-              Authenticated(kClinician, "patient.create"),
-              h(CreatePatient),
-              "Create a patient in one of the clinician's care teams.",
-              kPatientSchema,
-              {}});
-  routes.Add({"GET", p, PatientScoped(kCareReaders, "patient.read"), h(GetPatient), "One patient's record.", "", {}});
-  routes.Add({"PATCH",
-              p,
-              PatientScoped(kPatientOrClinician, "patient.update"),
-              h(UpdatePatient),
-              "Change a patient's display name or time zone.",
-              kPatientPatchSchema,
-              {}});
-
-  routes.Add({"GET",
-              p + "/medications",
-              PatientScoped(kCareReaders, "medication.read"),
-              h(ListMedications),
-              "The patient's medications.",
-              "",
-              {}});
-  routes.Add({"POST",
-              p + "/medications",
-              PatientScoped(kPatientOrClinician, "medication.write"),
-              h(CreateMedication),
-              "Record a medication.",
-              kMedicationSchema,
-              {}});
-  routes.Add({"PATCH",
-              p + "/medications/{medication_id}",
-              PatientScoped(kPatientOrClinician, "medication.write"),
-              h(UpdateMedication),
-              "Change a medication (name, active, last dose, note).",
-              kMedicationSchema,
-              {}});
-  routes.Add({"GET",
-              p + "/conditions",
-              PatientScoped(kCareReaders, "condition.read"),
-              h(ListConditions),
-              "The patient's conditions.",
-              "",
-              {}});
-  routes.Add({"POST",
-              p + "/conditions",
-              PatientScoped(kPatientOrClinician, "condition.write"),
-              h(CreateCondition),
-              "Record a condition.",
-              kConditionSchema,
-              {}});
-  routes.Add({"PATCH",
-              p + "/conditions/{condition_id}",
-              PatientScoped(kPatientOrClinician, "condition.write"),
-              h(UpdateCondition),
-              "Change a condition.",
-              kConditionSchema,
               {}});
 
   routes.Add({"POST",
@@ -777,35 +458,6 @@ void AddClinicalRoutes(Api& api, RouteTable& routes) {
               h(ListAdjustments),
               "Every adjustment of a course, oldest first.",
               "",
-              {}});
-
-  routes.Add({"POST",
-              p + "/prescriptions",
-              PatientScoped(kClinician, "prescription.create"),
-              h(CreatePrescription),
-              "Prescribe a formulation for a course.",
-              kPrescriptionSchema,
-              {}});
-  routes.Add({"GET",
-              p + "/prescriptions",
-              PatientScoped(all_clinical, "prescription.read"),
-              h(ListPrescriptions),
-              "The patient's prescriptions.",
-              "",
-              {}});
-  routes.Add({"GET",
-              p + "/prescriptions/{prescription_id}",
-              PatientScoped(all_clinical, "prescription.read"),
-              h(GetPrescription),
-              "One prescription.",
-              "",
-              {}});
-  routes.Add({"PUT",
-              p + "/prescriptions/{prescription_id}/status",
-              PatientScoped(care_team, "prescription.status"),
-              h(SetPrescriptionStatus),
-              "Verify or dispense (pharmacist) or cancel a prescription.",
-              kPrescriptionStatusSchema,
               {}});
 
   routes.Add({"POST",

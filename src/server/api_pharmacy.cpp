@@ -21,6 +21,7 @@
 #include "pharmacy/worksheet.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/orders.h"
 
 namespace ldn::server {
 namespace {
@@ -93,7 +94,8 @@ nlohmann::json WorksheetJson(const ph::Worksheet& w) {
 // prescribed quantity).
 Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
-  LDN_ASSIGN_OR_RETURN(store::Prescription rx, ctx.store().GetPrescription(ctx.patient(), id));
+  // Only the pharmacy the order is routed to sees it (issue 13).
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, VisiblePrescription(ctx, id));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   const nlohmann::json formulation = StoredJson(rx.formulation_json);
   if (!formulation.is_object() || !formulation.contains("form") || !formulation.contains("strength_mg") ||

@@ -172,7 +172,13 @@ nlohmann::json ToJson(const store::Prescription& p) {
           {"status", store::PrescriptionStatusName(p.status)},
           {"recorded_by", p.recorded_by},
           {"recorded_at", InstantText(p.recorded_at)},
-          {"updated_at", InstantText(p.updated_at)}};
+          {"updated_at", InstantText(p.updated_at)},
+          // Orders (issue 13): the pharmacy routed to, the signature, a cancellation's reason.
+          {"pharmacy_id", OptionalIdJson(p.pharmacy_id)},
+          {"signed", p.signed_at.has_value()},
+          {"signed_at", p.signed_at ? nlohmann::json(InstantText(*p.signed_at)) : nlohmann::json()},
+          {"signature", p.signature_json.empty() ? nlohmann::json() : StoredJson(p.signature_json)},
+          {"cancel_reason", p.cancel_reason.empty() ? nlohmann::json() : nlohmann::json(p.cancel_reason)}};
 }
 
 nlohmann::json ToJson(const store::DoseLogEntry& d) {

@@ -11,6 +11,7 @@
 #include "core/dose.h"
 #include "server/accounts.h"
 #include "server/course_plans.h"
+#include "server/orders.h"
 
 namespace ldn::server {
 namespace {
@@ -20,12 +21,42 @@ struct DemoPatient {
   std::string time_zone;
   int simulated_index = 0;  // which simulated patient of seed 1 (analysis/simulate.h) lends its diary
   int days_on_treatment = 84;
+  // Demographics (issue 13): invented people.
+  std::string date_of_birth;
+  std::string sex_at_birth;
+  std::string language;
+  std::string jurisdiction;
+  std::string address;
+};
+
+Status SeedDemographics(store::Store& tx, store::Id patient_id, store::Id author, const DemoPatient& p,
+                        store::Instant now) {
+  store::PatientDemographics d;
+  d.patient_id = patient_id;
+  auto dob = ParseDate(p.date_of_birth, "date_of_birth");
+  if (!dob.ok()) return dob.status();
+  d.date_of_birth = *dob;
+  d.sex_at_birth = p.sex_at_birth;
+  d.language = p.language;
+  d.jurisdiction = p.jurisdiction;
+  d.address = p.address;
+  d.updated_by = author;
+  d.updated_at = now;
+  return tx.PutPatientDemographics(d);
+}
+
+// The prescriber and pharmacy of the demo's orders (issue 13).
+struct DemoOrders {
+  store::User prescriber;
+  std::string prescriber_password;
+  store::Id pharmacy_id = 0;
 };
 
 // Records of one patient: medications, a condition, a screening-ready record, an active course
-// with its plan, the dose log, diary entries, instruments and a prescription.
+// with its plan, the dose log, diary entries, instruments and a signed order routed to the demo
+// pharmacy.
 Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id author, const DemoPatient& p,
-                         store::Instant now) {
+                         store::Instant now, const DemoOrders& orders) {
   auto tz = TimeZone::Named(p.time_zone, "time_zone");
   if (!tz.ok()) return tz.status();
   const LocalDate today = tz->LocalDateAt(now);
@@ -34,7 +65,7 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   store::Medication duloxetine;
   duloxetine.patient_id = patient_id;
   duloxetine.name = "duloxetine";
-  duloxetine.details_json = R"({"dose":"30 mg daily"})";
+  duloxetine.details_json = R"({"dose":"30 mg daily","source":"patient-reported"})";
   duloxetine.recorded_by = author;
   duloxetine.recorded_at = now;
   LDN_RETURN_IF_ERROR(tx.CreateMedication(duloxetine).status());
@@ -58,15 +89,19 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   course.recorded_at = now;
   LDN_ASSIGN_OR_RETURN(store::Course stored_course, tx.CreateCourse(course));
 
-  store::Prescription rx;
-  rx.patient_id = patient_id;
-  rx.course_id = stored_course.id;
-  rx.pharmacy = "Demo pharmacy";
-  rx.formulation_json =
-      R"({"form":"liquid","strength_mg":1,"strength_ug":1000,"quantity":150,"directions":"Take as the plan says, at bedtime."})";
-  rx.recorded_by = author;
-  rx.recorded_at = now;
-  LDN_RETURN_IF_ERROR(tx.CreatePrescription(rx).status());
+  // The current order: the 1 mg/mL liquid for the next 28 days, signed by the demo prescriber.
+  DraftOrderRequest order;
+  order.patient_id = patient_id;
+  order.course_id = stored_course.id;
+  order.pharmacy_id = orders.pharmacy_id;
+  order.strength_mg = 1;
+  order.renewals = 1;
+  order.renewal_interval_days = 28;
+  order.prescriber_user_id = orders.prescriber.id;
+  auto draft = DraftOrder(tx, order, now);
+  if (!draft.ok()) return Status::Internal("demo order: " + draft.status().ToString());
+  LDN_RETURN_IF_ERROR(
+      SignDraftOrder(tx, patient_id, draft->id, orders.prescriber, orders.prescriber_password, now).status());
 
   // The dose log and the diary are a simulated patient's (analysis/simulate.h, seed 1), moved in
   // time so that its first dose falls on `start` and its last diary day is today: months of
@@ -155,6 +190,16 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     const store::User& pat = users[0];
     const store::User& doc = users[1];
     const store::User& pharm = users[2];
+    // Pharmacies as organisations, the demo pharmacist's own, and the demo prescriber's details
+    // (issue 13). Invented names, addresses and registration numbers.
+    LDN_ASSIGN_OR_RETURN(store::Pharmacy pharmacy,
+                         tx.CreatePharmacy({0, "Demo Pharmacy", "Apotekergata 1, 0180 Oslo", "+47 22 00 11 22", now}));
+    LDN_RETURN_IF_ERROR(tx.CreatePharmacy({0, "Harbour Compounding", "Kaigata 5, 5003 Bergen", "+47 55 00 33 44", now})
+                            .status());
+    LDN_RETURN_IF_ERROR(tx.SetUserPharmacy(pharm.id, pharmacy.id, now));
+    LDN_RETURN_IF_ERROR(tx.PutPrescriberProfile({doc.id, "Dr Dana Demo", "physician", "HPR 9144889 (demo)",
+                                                 "Demo clinic, Storgata 1, 0155 Oslo", "+47 22 00 00 00", now}));
+    const DemoOrders orders{doc, seed.logins[1].password, pharmacy.id};
     store::CareTeam team;
     team.name = "Demo clinic";
     team.created_at = now;
@@ -162,11 +207,15 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, doc.id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, pharm.id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, *pat.patient_id, now));
-    LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, *pat.patient_id, doc.id, {"Pat Demo", "Europe/Oslo", 4, 84}, now));
+    const DemoPatient pat_demo{"Pat Demo",   "Europe/Oslo", 4, 84, "1979-05-14", "female", "nb", "NO",
+                               "Parkveien 2, 0350 Oslo"};
+    LDN_RETURN_IF_ERROR(SeedDemographics(tx, *pat.patient_id, doc.id, pat_demo, now));
+    LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, *pat.patient_id, doc.id, pat_demo, now, orders));
     // Simulated patients of seed 1: #4 has an LDN effect; #0 has none but a large placebo
     // response (what an open comparison cannot tell apart); #7 has neither, and side effects.
-    const std::vector<DemoPatient> others = {{"Alex Example", "America/New_York", 0, 70},
-                                             {"Sam Sample", "Australia/Sydney", 7, 42}};
+    const std::vector<DemoPatient> others = {
+        {"Alex Example", "America/New_York", 0, 70, "1985-09-02", "male", "en", "US-NY", "12 Elm Street, Albany, NY"},
+        {"Sam Sample", "Australia/Sydney", 7, 42, "1972-03-30", "female", "en", "AU", "4 Harbour Road, Sydney NSW"}};
     for (const DemoPatient& p : others) {
       store::Patient record;
       record.display_name = p.display_name;
@@ -174,8 +223,29 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
       record.created_at = now;
       LDN_ASSIGN_OR_RETURN(store::Patient stored, tx.CreatePatient(record));
       LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, stored.id, now));
-      LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, stored.id, doc.id, p, now));
+      LDN_RETURN_IF_ERROR(SeedDemographics(tx, stored.id, doc.id, p, now));
+      LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, stored.id, doc.id, p, now, orders));
     }
+    // A few messages: Pat asked about dreams and the clinic answered (both read); Pat's next
+    // question waits unread in the clinic's inbox.
+    const auto ago = [&](int hours) { return now - std::chrono::hours(hours); };
+    LDN_ASSIGN_OR_RETURN(store::Message asked,
+                         tx.CreateMessage({0, *pat.patient_id, pat.id,
+                                           "Hi, I have had vivid dreams since the dose went up. Is that normal?",
+                                           ago(50), "demo-message-1"}));
+    LDN_RETURN_IF_ERROR(tx.MarkMessagesRead(*pat.patient_id, doc.id, asked.id, ago(30)).status());
+    LDN_ASSIGN_OR_RETURN(
+        store::Message answered,
+        tx.CreateMessage({0, *pat.patient_id, doc.id,
+                          "Yes, vivid dreams are common in the first weeks and usually settle. If they bother you, "
+                          "take the dose in the morning instead and tell me how it goes.",
+                          ago(29), "demo-message-2"}));
+    LDN_RETURN_IF_ERROR(tx.MarkMessagesRead(*pat.patient_id, pat.id, answered.id, ago(20)).status());
+    LDN_RETURN_IF_ERROR(tx.CreateMessage({0, *pat.patient_id, pat.id,
+                                          "Morning dosing helped, thank you. Should I stay on it from now on?", ago(3),
+                                          "demo-message-3"})
+                            .status());
+
     store::CareTeam other_team;
     other_team.name = "Other clinic";
     other_team.created_at = now;

@@ -10,6 +10,12 @@
 // Patients "Alex Example" and "Sam Sample" are also in the Demo clinic; "Robin Other" is in the
 // "Other clinic" and visible to none of the demo clinicians.
 //
+// The clinic's workspace (issue 13): the demo pharmacist works for "Demo Pharmacy" (a second,
+// "Harbour Compounding", has no staff); "doc" is the prescriber "Dr Dana Demo" (an invented
+// registration number); the demo patients have demographics (invented dates of birth and
+// addresses); each has a signed order for the 1 mg/mL liquid routed to Demo Pharmacy; and Pat has a
+// short message thread with the clinic, whose last message is unread.
+//
 // Diaries and dose logs are simulated patients of seed 1 (analysis/simulate.h; docs/simulation.md),
 // moved in time so that the first dose is 84 (Pat), 70 (Alex) or 42 (Sam) days before today and
 // the last diary day is today: a 28-day baseline, then the ldnrt-standard titration. Pat has an

@@ -8,111 +8,11 @@
 
 #include <openssl/rand.h>
 
+#include "store/sql_helpers.h"
 #include "store/validation.h"
 
 namespace ldn::store::internal {
 namespace {
-
-int64_t Secs(Instant t) {
-  return t.time_since_epoch().count();
-}
-std::string Day(LocalDate d) {
-  return FormatDate(d);
-}
-
-bool IsOk(const Status& s) {
-  return s.ok();
-}
-template <typename T>
-bool IsOk(const Result<T>& r) {
-  return r.ok();
-}
-Status StatusOf(const Status& s) {
-  return s;
-}
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-
-// Reads the cells of one row in order, remembering the first value that does not parse (a
-// database edited behind the store's back, or a bug: kInternal).
-class RowReader {
- public:
-  explicit RowReader(const Row& row) : row_(row) {}
-
-  int64_t Int() {
-    const Cell& c = Next();
-    if (!c) return Fail<int64_t>("unexpected NULL");
-    int64_t v = 0;
-    const char* end = c->data() + c->size();
-    auto [p, ec] = std::from_chars(c->data(), end, v);
-    if (ec != std::errc() || p != end) return Fail<int64_t>("not an integer: " + *c);
-    return v;
-  }
-  std::optional<int64_t> OptInt() {
-    if (Peek()) return Int();
-    ++i_;
-    return std::nullopt;
-  }
-  std::string Text() {
-    const Cell& c = Next();
-    if (!c) return Fail<std::string>("unexpected NULL");
-    return *c;
-  }
-  std::optional<std::string> OptText() { return Next(); }
-  bool Bool() {
-    const Cell& c = Next();
-    if (c == "1" || c == "t" || c == "true") return true;
-    if (c == "0" || c == "f" || c == "false") return false;
-    return Fail<bool>("not a boolean");
-  }
-  Instant Time() { return Instant(std::chrono::seconds(Int())); }
-  LocalDate Date() {
-    const Cell& c = Next();
-    if (!c) return Fail<LocalDate>("unexpected NULL date");
-    Result<LocalDate> d = ParseDate(*c, "date");
-    if (!d.ok()) return Fail<LocalDate>("not a date: " + *c);
-    return *d;
-  }
-  std::optional<LocalDate> OptDate() {
-    if (Peek()) return Date();
-    ++i_;
-    return std::nullopt;
-  }
-  template <typename E>
-  E Enum(Result<E> (*parse)(std::string_view, std::string_view)) {
-    const std::string text = Text();
-    Result<E> e = parse(text, "column");
-    if (!e.ok()) return Fail<E>("unknown value " + text);
-    return *e;
-  }
-
-  Status status() const { return status_; }
-
- private:
-  const Cell& Peek() {
-    static const Cell kNull;
-    return i_ < row_.size() ? row_[i_] : kNull;
-  }
-  const Cell& Next() {
-    static const Cell kNull;
-    if (i_ >= row_.size()) {
-      status_ = Status::Internal("row has too few columns");
-      return kNull;
-    }
-    return row_[i_++];
-  }
-  template <typename T>
-  T Fail(const std::string& what) {
-    if (status_.ok()) status_ = Status::Internal("stored value in column " + std::to_string(i_) + ": " + what);
-    return T{};
-  }
-
-  const Row& row_;
-  size_t i_ = 0;
-  Status status_ = Status::Ok();
-};
 
 // ---- Column lists and row readers, one per table -------------------------------------------
 
@@ -248,7 +148,7 @@ Result<PlanAdjustment> ReadAdjustment(const Row& row) {
 
 constexpr const char* kPrescriptionCols =
     "id, patient_id, course_id, pharmacy, pharmacist_user_id, formulation, status, recorded_by, recorded_at, "
-    "updated_at";
+    "updated_at, pharmacy_id, signed_at, signature, cancel_reason";
 Result<Prescription> ReadPrescription(const Row& row) {
   RowReader r(row);
   Prescription p;
@@ -262,6 +162,10 @@ Result<Prescription> ReadPrescription(const Row& row) {
   p.recorded_by = r.Int();
   p.recorded_at = r.Time();
   p.updated_at = r.Time();
+  p.pharmacy_id = r.OptInt();
+  if (std::optional<int64_t> signed_at = r.OptInt()) p.signed_at = Instant(std::chrono::seconds(*signed_at));
+  p.signature_json = r.OptText().value_or("");
+  p.cancel_reason = r.OptText().value_or("");
   LDN_RETURN_IF_ERROR(r.status());
   return p;
 }
@@ -359,70 +263,6 @@ Result<AuditEvent> ReadAudit(const Row& row) {
   a.hash = r.Text();
   LDN_RETURN_IF_ERROR(r.status());
   return a;
-}
-
-// Runs a query and reads its rows with `read`.
-template <typename T>
-Result<std::vector<T>> Query(Connection& c, std::string_view sql, std::initializer_list<Param> params,
-                             Result<T> (*read)(const Row&)) {
-  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
-  std::vector<T> out;
-  out.reserve(rows.rows.size());
-  for (const Row& row : rows.rows) {
-    LDN_ASSIGN_OR_RETURN(T value, read(row));
-    out.push_back(std::move(value));
-  }
-  return out;
-}
-
-// The single row of a query, or kNotFound with `not_found`.
-template <typename T>
-Result<T> QueryOne(Connection& c, std::string_view sql, std::initializer_list<Param> params,
-                   Result<T> (*read)(const Row&), const std::string& not_found) {
-  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
-  if (rows.rows.empty()) return Status::NotFound(not_found);
-  return read(rows.rows.front());
-}
-
-Result<bool> Exists(Connection& c, std::string_view sql, std::initializer_list<Param> params) {
-  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, params));
-  return !rows.rows.empty();
-}
-
-// The id returned by an INSERT ... RETURNING id.
-Result<Id> ReturnedId(const Rows& rows) {
-  if (rows.rows.empty()) return Status::Internal("INSERT returned no id");
-  RowReader r(rows.rows.front());
-  const Id id = r.Int();
-  LDN_RETURN_IF_ERROR(r.status());
-  return id;
-}
-
-Status MustExist(Connection& c, std::string_view sql, std::initializer_list<Param> params, std::string message) {
-  LDN_ASSIGN_OR_RETURN(bool found, Exists(c, sql, params));
-  if (!found) return Status::NotFound(std::move(message));
-  return Status::Ok();
-}
-
-Status PatientMustExist(Connection& c, Id patient_id) {
-  return MustExist(c, "SELECT 1 FROM patients WHERE id = $1", {patient_id},
-                   "patient_id: patient " + std::to_string(patient_id) + " does not exist");
-}
-
-Status UserMustExist(Connection& c, Id user_id, std::string_view field) {
-  return MustExist(c, "SELECT 1 FROM users WHERE id = $1", {user_id},
-                   std::string(field) + ": user " + std::to_string(user_id) + " does not exist");
-}
-
-Status CourseMustExist(Connection& c, Id patient_id, Id course_id) {
-  return MustExist(c, "SELECT 1 FROM courses WHERE patient_id = $1 AND id = $2", {patient_id, course_id},
-                   "course_id: course " + std::to_string(course_id) + " of patient " + std::to_string(patient_id) +
-                       " does not exist");
-}
-
-Status AffectedOne(const Rows& rows, std::string message) {
-  if (rows.affected == 0) return Status::NotFound(std::move(message));
-  return Status::Ok();
 }
 
 std::string RandomResearchId() {
@@ -738,6 +578,10 @@ void SqlStore::RunGroup(const std::vector<GroupMember*>& batch) {
   }
 }
 
+Status SqlStore::RunWork(Mode mode, const std::function<Status(Connection&)>& work) {
+  return Run<Status>(mode, work);
+}
+
 Status SqlStore::Ping() {
   return Run<Status>(Mode::kRead, [&](Connection& c) { return c.Exec("SELECT 1").status(); });
 }
@@ -1016,6 +860,11 @@ Result<std::vector<Patient>> SqlStore::ListVisiblePatients(Id user_id) {
         "  JOIN care_team_members m ON m.care_team_id = t.care_team_id"
         "  JOIN users u ON u.id = m.user_id"
         "  WHERE m.user_id = $1 AND u.role IN ('clinician', 'pharmacist') AND u.disabled = $2"
+        "  UNION"  // a pharmacist: the patients of the signed orders routed to their pharmacy
+        "  SELECT rx.patient_id FROM prescriptions rx"
+        "  JOIN pharmacy_staff s ON s.pharmacy_id = rx.pharmacy_id"
+        "  JOIN users u ON u.id = s.user_id"
+        "  WHERE s.user_id = $1 AND u.role = 'pharmacist' AND u.disabled = $2 AND rx.signed_at IS NOT NULL"
         ") ORDER BY p.id",
         {user_id, Param::Bool(false)}, &ReadPatient);
   });
@@ -1029,7 +878,11 @@ Result<bool> SqlStore::CanSeePatient(Id user_id, Id patient_id) {
                   "  (u.role IN ('clinician', 'pharmacist') AND EXISTS ("
                   "    SELECT 1 FROM care_team_members m"
                   "    JOIN care_team_patients t ON t.care_team_id = m.care_team_id"
-                  "    WHERE m.user_id = u.id AND t.patient_id = $2)))",
+                  "    WHERE m.user_id = u.id AND t.patient_id = $2)) OR"
+                  "  (u.role = 'pharmacist' AND EXISTS ("  // the signed orders routed to their pharmacy
+                  "    SELECT 1 FROM pharmacy_staff s"
+                  "    JOIN prescriptions rx ON rx.pharmacy_id = s.pharmacy_id"
+                  "    WHERE s.user_id = u.id AND rx.patient_id = $2 AND rx.signed_at IS NOT NULL)))",
                   {user_id, patient_id, Param::Bool(false)});
   });
 }
@@ -1346,16 +1199,25 @@ Result<Prescription> SqlStore::CreatePrescription(const Prescription& prescripti
     if (prescription.pharmacist_user_id) {
       LDN_RETURN_IF_ERROR(UserMustExist(c, *prescription.pharmacist_user_id, "pharmacist_user_id"));
     }
+    if (prescription.pharmacy_id) {
+      LDN_RETURN_IF_ERROR(MustExist(c, "SELECT 1 FROM pharmacies WHERE id = $1", {*prescription.pharmacy_id},
+                                    "pharmacy_id: pharmacy " + std::to_string(*prescription.pharmacy_id) +
+                                        " does not exist"));
+    }
     LDN_ASSIGN_OR_RETURN(
         Rows rows,
         c.Exec("INSERT INTO prescriptions (patient_id, course_id, pharmacy, pharmacist_user_id, formulation, status, "
-               "recorded_by, recorded_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+               "recorded_by, recorded_at, updated_at, pharmacy_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) "
+               "RETURNING id",
                {prescription.patient_id, prescription.course_id, prescription.pharmacy, prescription.pharmacist_user_id,
                 prescription.formulation_json, PrescriptionStatusName(prescription.status), prescription.recorded_by,
-                Secs(prescription.recorded_at)}));
+                Secs(prescription.recorded_at), prescription.pharmacy_id}));
     Prescription stored = prescription;
     LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
     stored.updated_at = prescription.recorded_at;
+    stored.signed_at.reset();
+    stored.signature_json.clear();
+    stored.cancel_reason.clear();
     return stored;
   });
 }
@@ -1395,6 +1257,62 @@ Status SqlStore::SetPrescriptionStatus(Id patient_id, Id prescription_id, Prescr
                           "WHERE patient_id = $1 AND id = $2",
                           {patient_id, prescription_id, PrescriptionStatusName(status), pharmacist_user_id, Secs(at)}));
     return AffectedOne(rows, "prescription " + std::to_string(prescription_id) + " not found");
+  });
+}
+
+// Orders (issue 13): signature, cancellation with a reason, a pharmacy's queue.
+
+Status SqlStore::SignPrescription(Id patient_id, Id prescription_id, Instant signed_at,
+                                  const std::string& signature_json) {
+  LDN_RETURN_IF_ERROR(CheckJson(signature_json, "signature_json"));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Prescription p, QueryOne<Prescription>(
+                                             c,
+                                             std::string("SELECT ") + kPrescriptionCols +
+                                                 " FROM prescriptions WHERE patient_id = $1 AND id = $2",
+                                             {patient_id, prescription_id}, &ReadPrescription,
+                                             "prescription " + std::to_string(prescription_id) + " not found"));
+    if (p.signed_at) return Status::Conflict("prescription " + std::to_string(prescription_id) + " is already signed");
+    if (p.status != PrescriptionStatus::kIssued) {
+      return Status::Conflict("prescription " + std::to_string(prescription_id) + " is " +
+                              std::string(PrescriptionStatusName(p.status)) + " and cannot be signed");
+    }
+    return c
+        .Exec("UPDATE prescriptions SET signed_at = $3, signature = $4, updated_at = $3 "
+              "WHERE patient_id = $1 AND id = $2",
+              {patient_id, prescription_id, Secs(signed_at), signature_json})
+        .status();
+  });
+}
+
+Status SqlStore::CancelPrescription(Id patient_id, Id prescription_id, const std::string& reason,
+                                    std::optional<Id> pharmacist_user_id, Instant at) {
+  LDN_RETURN_IF_ERROR(CheckText(reason, "reason", 1, 2000));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    if (pharmacist_user_id) LDN_RETURN_IF_ERROR(UserMustExist(c, *pharmacist_user_id, "pharmacist_user_id"));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("UPDATE prescriptions SET status = $3, cancel_reason = $4, "
+                                "pharmacist_user_id = COALESCE($5, pharmacist_user_id), updated_at = $6 "
+                                "WHERE patient_id = $1 AND id = $2",
+                                {patient_id, prescription_id, PrescriptionStatusName(PrescriptionStatus::kCancelled),
+                                 reason, pharmacist_user_id, Secs(at)}));
+    return AffectedOne(rows, "prescription " + std::to_string(prescription_id) + " not found");
+  });
+}
+
+Result<std::vector<Prescription>> SqlStore::ListPharmacyOrders(Id pharmacy_id) {
+  return Run<Result<std::vector<Prescription>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Prescription>(
+        c, std::string("SELECT ") + kPrescriptionCols + " FROM prescriptions WHERE pharmacy_id = $1 ORDER BY id",
+        {pharmacy_id}, &ReadPrescription);
+  });
+}
+
+Result<std::vector<Prescription>> SqlStore::ListSignedPrescriptions() {
+  return Run<Result<std::vector<Prescription>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Prescription>(
+        c, std::string("SELECT ") + kPrescriptionCols + " FROM prescriptions WHERE signed_at IS NOT NULL ORDER BY id",
+        {}, &ReadPrescription);
   });
 }
 
@@ -1596,6 +1514,25 @@ Result<std::vector<DiaryEntry>> SqlStore::ListDiaryRevisions(Id patient_id, Loca
   });
 }
 
+Result<std::vector<DiaryEntry>> SqlStore::ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) {
+  LDN_RETURN_IF_ERROR(CheckRange(from, to));
+  return Run<Result<std::vector<DiaryEntry>>>(Mode::kRead, [&](Connection& c) -> Result<std::vector<DiaryEntry>> {
+    LDN_ASSIGN_OR_RETURN(std::vector<DiaryEntry> revisions,
+                         Query<DiaryEntry>(
+                             c,
+                             std::string("SELECT ") + kDiaryCols +
+                                 " FROM diary_revisions WHERE patient_id = $1 AND local_date >= $2 AND "
+                                 "local_date <= $3 ORDER BY local_date, revision",
+                             {patient_id, Day(from), Day(to)}, +[](const Row& row) { return ReadDiary(row, false); }));
+    // created_at is the first revision's time of each day.
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      const bool first = i == 0 || revisions[i - 1].local_date != revisions[i].local_date;
+      revisions[i].created_at = first ? revisions[i].recorded_at : revisions[i - 1].created_at;
+    }
+    return revisions;
+  });
+}
+
 // ---- Instruments and adverse events ----------------------------------------------------------------
 
 Result<InstrumentResponse> SqlStore::CreateInstrumentResponse(const InstrumentResponse& response) {
@@ -1696,6 +1633,19 @@ Result<std::vector<AdverseEvent>> SqlStore::ListAdverseEvents(Id patient_id) {
     return Query<AdverseEvent>(
         c, std::string("SELECT ") + kAdverseCols + " FROM adverse_events WHERE patient_id = $1 ORDER BY id",
         {patient_id}, &ReadAdverse);
+  });
+}
+
+Status SqlStore::UpdateAdverseEvent(const AdverseEvent& event) {
+  LDN_RETURN_IF_ERROR(ValidateAdverseEvent(event));
+  return Run<Status>(Mode::kWrite, [&](Connection& c) -> Status {
+    if (event.course_id) LDN_RETURN_IF_ERROR(CourseMustExist(c, event.patient_id, *event.course_id));
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("UPDATE adverse_events SET course_id = $3, description = $4, severity = $5, "
+                                "serious = $6, details = $7 WHERE patient_id = $1 AND id = $2",
+                                {event.patient_id, event.id, event.course_id, event.description,
+                                 SeverityName(event.severity), Param::Bool(event.serious), event.details_json}));
+    return AffectedOne(rows, "adverse event " + std::to_string(event.id) + " not found");
   });
 }
 

@@ -24,6 +24,7 @@
 
 #include "store/connection.h"
 #include "store/migrations.h"
+#include "store/sql_helpers.h"
 #include "store/store.h"
 
 namespace ldn::store::internal {
@@ -135,6 +136,44 @@ class SqlStore final : public Store {
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerification> VerifyAudit() override;
 
+  // The clinic's workspace (issue 13): sql_store_clinic.cpp, except the last two (sql_store.cpp).
+  Result<PatientDemographics> GetPatientDemographics(Id patient_id) override;
+  Status PutPatientDemographics(const PatientDemographics& demographics) override;
+  Result<Allergy> CreateAllergy(const Allergy& allergy) override;
+  Result<Allergy> GetAllergy(Id patient_id, Id allergy_id) override;
+  Result<std::vector<Allergy>> ListAllergies(Id patient_id) override;
+  Status UpdateAllergy(const Allergy& allergy) override;
+  Result<Pharmacy> CreatePharmacy(const Pharmacy& pharmacy) override;
+  Result<Pharmacy> GetPharmacy(Id pharmacy_id) override;
+  Result<std::vector<Pharmacy>> ListPharmacies() override;
+  Status UpdatePharmacy(const Pharmacy& pharmacy) override;
+  Status SetUserPharmacy(Id user_id, std::optional<Id> pharmacy_id, Instant at) override;
+  Result<std::optional<Id>> GetUserPharmacy(Id user_id) override;
+  Result<std::vector<Id>> ListPharmacyStaff(Id pharmacy_id) override;
+  Status PutPrescriberProfile(const PrescriberProfile& profile) override;
+  Result<PrescriberProfile> GetPrescriberProfile(Id user_id) override;
+  Result<SigningKey> CreateSigningKey(const SigningKey& key) override;
+  Result<SigningKey> GetActiveSigningKey(Id user_id) override;
+  Result<SigningKey> GetSigningKey(Id key_id) override;
+  Status SignPrescription(Id patient_id, Id prescription_id, Instant signed_at,
+                          const std::string& signature_json) override;
+  Status CancelPrescription(Id patient_id, Id prescription_id, const std::string& reason,
+                            std::optional<Id> pharmacist_user_id, Instant at) override;
+  Result<std::vector<Prescription>> ListPharmacyOrders(Id pharmacy_id) override;
+  Result<std::vector<Prescription>> ListSignedPrescriptions() override;
+  Result<PrescriptionEvent> AddPrescriptionEvent(const PrescriptionEvent& event) override;
+  Result<std::vector<PrescriptionEvent>> ListPrescriptionEvents(Id patient_id) override;
+  Result<AccountCode> CreateAccountCode(const AccountCode& code) override;
+  Result<AccountCode> FindAccountCode(std::string_view code_hash) override;
+  Status UseAccountCode(Id code_id, Id used_by, Instant at) override;
+  Result<std::vector<AccountCode>> ListAccountCodes(std::optional<Id> patient_id, std::optional<Id> user_id) override;
+  Result<Message> CreateMessage(const Message& message) override;
+  Result<std::vector<Message>> ListMessages(Id patient_id, Id after_id, int limit) override;
+  Result<int64_t> MarkMessagesRead(Id patient_id, Id user_id, Id up_to_id, Instant at) override;
+  Result<std::vector<MessageRead>> ListMessageReads(Id patient_id) override;
+  Status UpdateAdverseEvent(const AdverseEvent& event) override;
+  Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) override;
+
   Status BackupTo(const std::string& path) override;
   Status RestoreFrom(const std::string& path) override;
 
@@ -146,6 +185,19 @@ class SqlStore final : public Store {
 
   template <typename R, typename F>
   R Run(Mode mode, F&& fn);
+  // Run() for the files beside sql_store.cpp, where Run's template definition is not visible:
+  // `fn` returns Status or Result<T>; the answer is what Run would give.
+  Status RunWork(Mode mode, const std::function<Status(Connection&)>& work);
+  template <typename R, typename F>
+  R RunOutside(Mode mode, F&& fn) {
+    std::optional<R> out;
+    const Status s = RunWork(mode, [&](Connection& c) -> Status {
+      out.emplace(fn(c));
+      return StatusOf(*out);
+    });
+    if (!out || (out->ok() && !s.ok())) return R(s);  // never ran, or ran and the commit failed
+    return std::move(*out);
+  }
 
   // One caller's work in a group commit; `status` is its own failure, or the commit's outcome.
   // A waiting caller's member lives on its stack; a submitted one (SubmitTransaction) is owned by

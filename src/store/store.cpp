@@ -58,6 +58,9 @@ std::string_view SeverityName(Severity severity) {
 Result<Severity> ParseSeverity(std::string_view text, std::string_view field) {
   return ParseName<Severity>(text, field, kSeverityNames, "severity");
 }
+std::string_view AccountCodePurposeName(AccountCodePurpose purpose) {
+  return purpose == AccountCodePurpose::kInvitation ? "invitation" : "password";
+}
 
 std::string CanonicalAuditEvent(const AuditEvent& event) {
   nlohmann::ordered_json j;

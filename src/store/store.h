@@ -207,9 +207,13 @@ struct PlanAdjustment {
   Instant recorded_at{};
 };
 
-// A prescription for a course, sent to a pharmacy (1-200 chars). formulation_json: the domain's
-// formulation (strength, form, quantity, directions). pharmacist_user_id: the pharmacist who
-// verified or dispensed it, when one has.
+// A prescription for a course, sent to a pharmacy (1-200 chars: the pharmacy's name as written
+// on the order). formulation_json: the domain's order (strength, form, quantity, directions and,
+// for an order, its steps, supply and renewals). pharmacist_user_id: the pharmacist who verified
+// or dispensed it, when one has.
+// An order (issue 13) is routed to pharmacy_id (a Pharmacy; kNotFound "pharmacy_id" otherwise)
+// and is a draft until SignPrescription stores its signature; signed_at, signature_json and
+// cancel_reason are set by SignPrescription and CancelPrescription only (ignored on creation).
 struct Prescription {
   Id id = 0;  // set by the store
   Id patient_id = 0;
@@ -221,6 +225,10 @@ struct Prescription {
   Id recorded_by = 0;  // the prescriber
   Instant recorded_at{};
   Instant updated_at{};  // set by the store
+  std::optional<Id> pharmacy_id;
+  std::optional<Instant> signed_at;
+  std::string signature_json;  // empty while unsigned
+  std::string cancel_reason;   // empty unless cancelled with a reason
 };
 
 // One dose taken (or skipped: dose_micrograms_hcl == 0 with taken == false). Doses are integer
@@ -353,6 +361,126 @@ struct AuditVerification {
   std::string problem;
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// The clinic's workspace (issue 13; docs/clinic.md): demographics, pharmacies, prescribers,
+// signed orders, one-time account codes, messages.
+
+// What the chart records about a patient beyond the name and time zone. Every field is optional
+// (absent: not recorded). sex_at_birth: "female", "male" or "unknown" (US Core birth sex, FHIR
+// R4). language: a BCP 47 tag ("nb", "en-GB"); jurisdiction: an ISO 3166-1 alpha-2 code with an
+// optional subdivision ("NO", "GB", "US-CA"); address: 1-500 chars.
+struct PatientDemographics {
+  Id patient_id = 0;
+  std::optional<LocalDate> date_of_birth;
+  std::optional<std::string> sex_at_birth;
+  std::optional<std::string> language;
+  std::optional<std::string> jurisdiction;
+  std::optional<std::string> address;
+  Id updated_by = 0;
+  Instant updated_at{};
+};
+
+// An allergy or intolerance. substance 1-200 chars; details_json: reaction, severity ("mild",
+// "moderate", "severe", "unknown"), note -- the domain's description.
+struct Allergy {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string substance;
+  bool active = true;
+  std::string details_json = "{}";
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A pharmacy: an organisation whose pharmacists alone see the orders routed to it.
+// name 1-200, address 1-500, phone 1-50 characters.
+struct Pharmacy {
+  Id id = 0;  // set by the store
+  std::string name;
+  std::string address;
+  std::string phone;
+  Instant created_at{};
+};
+
+// What a prescription says about its prescriber: full name (1-200), profession (1-100, e.g.
+// "physician"), registration number with its register (1-100, e.g. "HPR 1234567", "GMC
+// 7654321"), practice address (1-500) and phone (0-50).
+struct PrescriberProfile {
+  Id user_id = 0;
+  std::string full_name;
+  std::string profession;
+  std::string registration_number;
+  std::string address;
+  std::string phone;
+  Instant updated_at{};
+};
+
+// A prescriber's Ed25519 signing key: public_key 64 hex characters; sealed_secret the secret key
+// sealed with a key derived from the prescriber's password (base64, 1-400 chars); salt 32 and
+// nonce 48 hex characters. The store keeps, and never interprets, them.
+struct SigningKey {
+  Id id = 0;  // set by the store
+  Id user_id = 0;
+  std::string public_key;
+  std::string sealed_secret;
+  std::string salt;
+  std::string nonce;
+  Instant created_at{};
+  std::optional<Instant> retired_at;  // set by the store when a newer key replaces it
+};
+
+// One event in the life of an order: kind "created", "signed", "verified", "dispensed" or
+// "cancelled"; note 0-2000 chars (a cancellation's reason).
+struct PrescriptionEvent {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id prescription_id = 0;
+  std::string kind;
+  Id actor_user_id = 0;
+  Instant at{};
+  std::string note;
+};
+
+// A one-time code: its SHA-256 (64 lower-case hex characters; the code itself is never stored).
+// purpose kInvitation makes a patient's account for patient_id; kPassword sets the password of
+// user_id (a new account, or a reset). used_at/used_by/revoked_at are set by the store.
+enum class AccountCodePurpose { kInvitation, kPassword };
+std::string_view AccountCodePurposeName(AccountCodePurpose purpose);  // "invitation" / "password"
+struct AccountCode {
+  Id id = 0;  // set by the store
+  std::string code_hash;
+  AccountCodePurpose purpose = AccountCodePurpose::kInvitation;
+  std::optional<Id> patient_id;
+  std::optional<Id> user_id;
+  Id created_by = 0;
+  Instant created_at{};
+  Instant expires_at{};
+  std::optional<Instant> used_at;
+  std::optional<Id> used_by;
+  std::optional<Instant> revoked_at;
+};
+
+// One message of a patient's thread: sender_user_id is the patient's own user or a member of
+// their care team (the server checks who may write). body 1-5000 characters. client_id, when
+// given (1-64 chars), makes the write idempotent as for DoseLogEntry.
+struct Message {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id sender_user_id = 0;
+  std::string body;
+  Instant sent_at{};
+  std::optional<std::string> client_id;
+};
+
+// A read receipt: user_id read message_id at read_at.
+struct MessageRead {
+  Id patient_id = 0;
+  Id message_id = 0;
+  Id user_id = 0;
+  Instant read_at{};
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Store {
@@ -439,7 +567,8 @@ class Store {
   virtual Result<std::vector<Patient>> ListCareTeamPatients(Id care_team_id) = 0;
   // The authorization query: the patients whose data `user_id` may see, by id. A patient user:
   // their own patient record. A clinician or pharmacist: the patients of every care team they
-  // belong to. A researcher or admin, or a disabled user: none. kNotFound for a missing user.
+  // belong to; a pharmacist also the patients of the signed orders routed to their pharmacy
+  // (issue 13). A researcher or admin, or a disabled user: none. kNotFound for a missing user.
   virtual Result<std::vector<Patient>> ListVisiblePatients(Id user_id) = 0;
   // True exactly when ListVisiblePatients(user_id) would contain patient_id (one indexed query).
   // A missing user or patient is simply false.
@@ -570,6 +699,98 @@ class Store {
   // Walks the whole chain from seq 1 (see AuditVerification). A broken chain is an OK Result with
   // ok == false; a non-OK Result means the database could not be read.
   virtual Result<AuditVerification> VerifyAudit() = 0;
+
+  // ---- The clinic's workspace (issue 13) -----------------------------------------------------
+  // Demographics: kNotFound when none were recorded (or the patient is missing).
+  virtual Result<PatientDemographics> GetPatientDemographics(Id patient_id) = 0;
+  // Creates or replaces the patient's demographics. kNotFound "patient_id" / "updated_by".
+  virtual Status PutPatientDemographics(const PatientDemographics& demographics) = 0;
+
+  // Allergies: as medications (Create/Get/List/Update with the same kNotFound rules).
+  virtual Result<Allergy> CreateAllergy(const Allergy& allergy) = 0;
+  virtual Result<Allergy> GetAllergy(Id patient_id, Id allergy_id) = 0;
+  virtual Result<std::vector<Allergy>> ListAllergies(Id patient_id) = 0;
+  // Replaces substance, active and details_json.
+  virtual Status UpdateAllergy(const Allergy& allergy) = 0;
+
+  virtual Result<Pharmacy> CreatePharmacy(const Pharmacy& pharmacy) = 0;
+  virtual Result<Pharmacy> GetPharmacy(Id pharmacy_id) = 0;
+  // Every pharmacy, by id.
+  virtual Result<std::vector<Pharmacy>> ListPharmacies() = 0;
+  // Replaces name, address and phone. kNotFound when absent.
+  virtual Status UpdatePharmacy(const Pharmacy& pharmacy) = 0;
+  // Makes a pharmacist a member of pharmacy_id (leaving any other), or of none (nullopt).
+  // kNotFound "user_id" / "pharmacy_id"; kInvalidArgument "user_id" when the user is not a
+  // pharmacist.
+  virtual Status SetUserPharmacy(Id user_id, std::optional<Id> pharmacy_id, Instant at) = 0;
+  // The pharmacy of a user: nullopt when they belong to none (or are missing).
+  virtual Result<std::optional<Id>> GetUserPharmacy(Id user_id) = 0;
+  // The pharmacists of a pharmacy, by user id.
+  virtual Result<std::vector<Id>> ListPharmacyStaff(Id pharmacy_id) = 0;
+
+  // Creates or replaces a clinician's prescriber profile. kNotFound "user_id";
+  // kInvalidArgument "user_id" when the user is not a clinician.
+  virtual Status PutPrescriberProfile(const PrescriberProfile& profile) = 0;
+  // kNotFound when the user has none.
+  virtual Result<PrescriberProfile> GetPrescriberProfile(Id user_id) = 0;
+
+  // Stores a new signing key of key.user_id and retires (retired_at = key.created_at) every
+  // earlier key of that user, in one transaction. kNotFound "user_id".
+  virtual Result<SigningKey> CreateSigningKey(const SigningKey& key) = 0;
+  // The user's key that is not retired; kNotFound when none.
+  virtual Result<SigningKey> GetActiveSigningKey(Id user_id) = 0;
+  // Any key, retired or not; kNotFound when absent.
+  virtual Result<SigningKey> GetSigningKey(Id key_id) = 0;
+
+  // Stores the signature of a draft: signed_at and signature_json (a JSON document). kNotFound
+  // when the prescription is absent or of another patient; kConflict when it is already signed
+  // or not issued.
+  virtual Status SignPrescription(Id patient_id, Id prescription_id, Instant signed_at,
+                                  const std::string& signature_json) = 0;
+  // Sets status cancelled, the reason (1-2000 chars), the pharmacist (when given) and
+  // updated_at = at. kNotFound as SignPrescription. (The server checks the transition.)
+  virtual Status CancelPrescription(Id patient_id, Id prescription_id, const std::string& reason,
+                                    std::optional<Id> pharmacist_user_id, Instant at) = 0;
+  // Orders routed to a pharmacy (pharmacy_id), by id; drafts included (the server filters).
+  virtual Result<std::vector<Prescription>> ListPharmacyOrders(Id pharmacy_id) = 0;
+  // Every signed prescription of every patient, by id (for verifying signatures).
+  virtual Result<std::vector<Prescription>> ListSignedPrescriptions() = 0;
+  // kNotFound "prescription_id" when the prescription is not this patient's; "actor_user_id".
+  virtual Result<PrescriptionEvent> AddPrescriptionEvent(const PrescriptionEvent& event) = 0;
+  // Every event of every prescription of a patient, by id.
+  virtual Result<std::vector<PrescriptionEvent>> ListPrescriptionEvents(Id patient_id) = 0;
+
+  // Stores a one-time code. In the same transaction every earlier open code (not used, not
+  // revoked) of the same purpose and target is revoked (revoked_at = code.created_at): only the
+  // newest code works. kConflict when the hash exists; kNotFound "patient_id" / "user_id" /
+  // "created_by"; kInvalidArgument "patient_id" / "user_id" for a target that does not match the
+  // purpose, "expires_at" when it is not after created_at.
+  virtual Result<AccountCode> CreateAccountCode(const AccountCode& code) = 0;
+  // The code with this hash (used, revoked or expired included); kNotFound when none.
+  virtual Result<AccountCode> FindAccountCode(std::string_view code_hash) = 0;
+  // Marks the code used by `used_by` at `at`, exactly once: kConflict when it is already used or
+  // revoked, or expired (expires_at <= at); kNotFound when absent.
+  virtual Status UseAccountCode(Id code_id, Id used_by, Instant at) = 0;
+  // Codes of a patient (invitations) or a user (password codes), by id.
+  virtual Result<std::vector<AccountCode>> ListAccountCodes(std::optional<Id> patient_id, std::optional<Id> user_id) = 0;
+
+  // Idempotent on (patient_id, client_id) when client_id is given (kConflict "client_id" when a
+  // replay differs in sender or body). kNotFound "patient_id" / "sender_user_id".
+  virtual Result<Message> CreateMessage(const Message& message) = 0;
+  // Messages of a patient with id > after_id, oldest first, at most limit (1..1000;
+  // kInvalidArgument "limit").
+  virtual Result<std::vector<Message>> ListMessages(Id patient_id, Id after_id, int limit) = 0;
+  // Records that user_id has read every message of the patient's thread with id <= up_to_id that
+  // another user sent and that user_id had not read yet. Returns how many receipts were written.
+  virtual Result<int64_t> MarkMessagesRead(Id patient_id, Id user_id, Id up_to_id, Instant at) = 0;
+  // Every read receipt of the patient's thread, by message then user.
+  virtual Result<std::vector<MessageRead>> ListMessageReads(Id patient_id) = 0;
+
+  // Replaces description, severity, serious, course_id and details_json of an adverse event.
+  // kNotFound when absent or of another patient; kNotFound "course_id" as CreateAdverseEvent.
+  virtual Status UpdateAdverseEvent(const AdverseEvent& event) = 0;
+  // Every revision of the diary days from..to, by date then revision. kInvalidArgument "to".
+  virtual Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) = 0;
 
   // ---- Backup and restore (SQLite) -----------------------------------------------------------
   // Copies the whole database to a new SQLite file at `path` with SQLite's online backup API

@@ -138,13 +138,24 @@ TEST_F(ApiFlowTest, CoursePlanAdjustmentAndPrescriptionWorkflow) {
                 .size(),
             1u);
 
-  const J rx = {
-      {"course_id", course},
-      {"pharmacy", "Main St"},
-      {"formulation", {{"form", "liquid"}, {"strength_mg", 1}, {"quantity", 100}, {"directions", "see plan"}}}};
+  // An order (issue 13): routed to the pharmacist's pharmacy, signed by its prescriber.
+  store::Store& st = f_->store();
+  const auto now = f_->clock().Now();
+  auto pharmacy = st.CreatePharmacy({0, "Main St", "Main Street 1", "+47 1", now});
+  ASSERT_TRUE(pharmacy.ok());
+  ASSERT_TRUE(st.SetUserPharmacy(f_->Login("pharm").user_id, pharmacy->id, now).ok());
+  ASSERT_TRUE(st.PutPrescriberProfile({f_->Login("doc").user_id, "Dr Doc", "physician", "HPR 1", "Clinic", "", now}).ok());
+  ASSERT_EQ(f_->Send("PATCH", P(), J{{"date_of_birth", "1970-01-01"}}.dump(), doc_).status, 200);
+  const J rx = {{"course_id", course},
+                {"pharmacy_id", pharmacy->id},
+                {"formulation", {{"form", "liquid"}, {"strength_mg", 1}}}};
   r = f_->Send("POST", P("/prescriptions"), rx.dump(), doc_);
   ASSERT_EQ(r.status, 201) << r.body;
-  const std::string status = P("/prescriptions/" + std::to_string(r.Json()["id"].get<int64_t>()) + "/status");
+  const std::string id = std::to_string(r.Json()["id"].get<int64_t>());
+  const std::string status = P("/prescriptions/" + id + "/status");
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"verified"})", pharm_).status, 404);  // a draft: not routed yet
+  ASSERT_EQ(f_->Send("POST", P("/prescriptions/" + id + "/sign"), J{{"password", kTestPassword}}.dump(), doc_).status,
+            200);
   EXPECT_EQ(f_->Send("PUT", status, R"({"status":"verified"})", doc_).status, 403);     // clinicians only cancel
   EXPECT_EQ(f_->Send("PUT", status, R"({"status":"dispensed"})", pharm_).status, 409);  // not verified yet
   r = f_->Send("PUT", status, R"({"status":"verified"})", pharm_);
@@ -152,7 +163,7 @@ TEST_F(ApiFlowTest, CoursePlanAdjustmentAndPrescriptionWorkflow) {
   EXPECT_EQ(r.Json()["status"], "verified");
   EXPECT_FALSE(r.Json()["pharmacist_user_id"].is_null());
   EXPECT_EQ(f_->Send("PUT", status, R"({"status":"dispensed"})", pharm_).Json()["status"], "dispensed");
-  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"cancelled"})", doc_).status, 409);
+  EXPECT_EQ(f_->Send("PUT", status, R"({"status":"cancelled","reason":"too late"})", doc_).status, 409);
 }
 
 TEST_F(ApiFlowTest, InstrumentsAreScoredByTheClinicalScorers) {

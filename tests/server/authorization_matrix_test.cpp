@@ -11,8 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include "server/account_codes.h"
 #include "server/auth.h"
 #include "server/course_plans.h"
+#include "server/orders.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -24,6 +26,8 @@ const LocalDate kDiaryDate = *ParseDate("2026-11-20", "d");
 
 struct PatientData {
   store::Id patient_id = 0;
+  store::Id pharmacy_id = 0;  // where its orders go
+  store::Id author = 0;       // its clinician
   std::string display_name;
   std::string research_id;
   std::map<std::string, std::string> params;  // path parameter -> value
@@ -59,8 +63,22 @@ class AuthorizationMatrixTest : public ::testing::Test {
     ASSERT_TRUE(st.AddCareTeamPatient(team_a_, *pat.patient_id, now).ok());
     ASSERT_TRUE(st.AddCareTeamMember(team_b->id, doc2.id, now).ok());
     ASSERT_TRUE(st.AddCareTeamPatient(team_b->id, *pat2.patient_id, now).ok());
-    own_ = MakePatientData(*pat.patient_id, doc.id);
-    other_ = MakePatientData(*pat2.patient_id, doc2.id);
+    // Issue 13: pharmacies as organisations, prescriber details and dates of birth, so that every
+    // patient has a signed order -- the own patient's routed to pharm's pharmacy, the other
+    // patient's to another (else pharm could see that patient too).
+    auto pharmacy_a = st.CreatePharmacy({0, "Pharmacy A", "A street 1", "+47 1", now});
+    auto pharmacy_b = st.CreatePharmacy({0, "Pharmacy B", "B street 2", "+47 2", now});
+    ASSERT_TRUE(pharmacy_a.ok() && pharmacy_b.ok());
+    pharmacy_a_ = pharmacy_a->id;
+    ASSERT_TRUE(st.SetUserPharmacy(pharm.id, pharmacy_a_, now).ok());
+    for (const store::User* u : {&doc, &doc2}) {
+      ASSERT_TRUE(st.PutPrescriberProfile({u->id, "Dr " + u->username, "physician", "REG-" + u->username, "Clinic 1",
+                                           "", now})
+                      .ok());
+    }
+    doc_ = doc;
+    own_ = MakePatientData(*pat.patient_id, doc, pharmacy_a_);
+    other_ = MakePatientData(*pat2.patient_id, doc2, pharmacy_b->id);
     for (const char* name : {"admin", "doc", "pharm", "res", "pat"}) {
       Account a = f_->Login(name);
       ASSERT_FALSE(a.token.empty()) << name;
@@ -69,10 +87,19 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
 
   // Records of one patient, written through the store, so that every object route has a target.
-  PatientData MakePatientData(store::Id patient_id, store::Id author) {
+  PatientData MakePatientData(store::Id patient_id, const store::User& author_user, store::Id pharmacy_id) {
     store::Store& st = f_->store();
     const auto now = f_->clock().Now();
+    const store::Id author = author_user.id;
+    store::PatientDemographics demographics;
+    demographics.patient_id = patient_id;
+    demographics.date_of_birth = *ParseDate("1980-01-31", "d");
+    demographics.updated_by = author;
+    demographics.updated_at = now;
+    EXPECT_TRUE(st.PutPatientDemographics(demographics).ok());
     PatientData d;
+    d.pharmacy_id = pharmacy_id;
+    d.author = author;
     d.patient_id = patient_id;
     auto p = st.GetPatient(patient_id);
     EXPECT_TRUE(p.ok());
@@ -99,7 +126,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
     for (const auto& s : plan->adjusted.plan.steps) {
       if (s.start <= kDiaryDate) d.dose_mg_on_diary_date = s.dose.milligrams_hcl();
     }
-    auto rx = NewPrescription(patient_id, c->id, author);
+    auto rx = NewPrescription(patient_id, c->id, author_user, pharmacy_id);
+    auto allergy = st.CreateAllergy({0, patient_id, "penicillin", true, "{}", author, now});
+    EXPECT_TRUE(allergy.ok());
+    d.params["allergy_id"] = std::to_string(allergy->id);
     store::InstrumentResponse ir;
     ir.patient_id = patient_id;
     ir.instrument = "pgic";
@@ -139,17 +169,31 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return d;
   }
 
-  store::Id NewPrescription(store::Id patient_id, store::Id course_id, store::Id author) {
-    store::Prescription p;
-    p.patient_id = patient_id;
-    p.course_id = course_id;
-    p.pharmacy = "Matrix pharmacy";
-    p.formulation_json = R"({"form":"capsule","strength_mg":1.5,"quantity":30,"directions":"at bedtime"})";
-    p.recorded_by = author;
-    p.recorded_at = f_->clock().Now();
-    auto r = f_->store().CreatePrescription(p);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? r->id : 0;
+  // An order drafted from the course (server::DraftOrder); signed unless `sign` is false.
+  store::Id NewPrescription(store::Id patient_id, store::Id course_id, const store::User& author,
+                            store::Id pharmacy_id, bool sign = true) {
+    server::DraftOrderRequest r;
+    r.patient_id = patient_id;
+    r.course_id = course_id;
+    r.pharmacy_id = pharmacy_id;
+    r.strength_mg = 1;
+    r.prescriber_user_id = author.id;
+    auto draft = server::DraftOrder(f_->store(), r, f_->clock().Now());
+    EXPECT_TRUE(draft.ok()) << draft.status().ToString();
+    if (!draft.ok()) return 0;
+    if (sign) {
+      auto signed_rx =
+          server::SignDraftOrder(f_->store(), patient_id, draft->id, author, kTestPassword, f_->clock().Now());
+      EXPECT_TRUE(signed_rx.ok()) << signed_rx.status().ToString();
+    }
+    return draft->id;
+  }
+
+  // A patient in team A without an account (for invitations).
+  store::Id NewTeamPatient() {
+    const store::Id id = NewPatient();
+    EXPECT_TRUE(f_->store().AddCareTeamPatient(team_a_, id, f_->clock().Now()).ok());
+    return id;
   }
 
   // A user created directly in the store (no password: never logs in).
@@ -254,21 +298,93 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET " + p + "/courses/{course_id}/adjustments", none},
         {"POST " + p + "/prescriptions",
          [](const PatientData& d, const Account&) {
-           return Example{
-               {},
-               J{{"course_id", std::stoll(d.params.at("course_id"))},
-                 {"pharmacy", "Matrix pharmacy"},
-                 {"formulation",
-                  {{"form", "capsule"}, {"strength_mg", 1.5}, {"quantity", 30}, {"directions", "1 at bedtime"}}}}
-                   .dump(),
-               ""};
+           return Example{{},
+                          J{{"course_id", std::stoll(d.params.at("course_id"))},
+                            {"pharmacy_id", d.pharmacy_id},
+                            {"formulation", {{"form", "liquid"}, {"strength_mg", 1}}}}
+                              .dump(),
+                          ""};
          }},
         {"GET " + p + "/prescriptions", none},
         {"GET " + p + "/prescriptions/{prescription_id}", none},
         {"PUT " + p + "/prescriptions/{prescription_id}/status",
          [this](const PatientData& d, const Account&) {
-           const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")), 1);
-           return Example{{{"prescription_id", std::to_string(rx)}}, J{{"status", "cancelled"}}.dump(), ""};
+           const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                                *f_->store().GetUser(d.author), d.pharmacy_id);
+           return Example{{{"prescription_id", std::to_string(rx)}},
+                          J{{"status", "cancelled"}, {"reason", "matrix"}}.dump(),
+                          ""};
+         }},
+        {"POST " + p + "/prescriptions/{prescription_id}/sign",
+         [this](const PatientData& d, const Account& caller) {
+           // A draft of the caller when the caller is a clinician (only its prescriber signs).
+           const store::User author =
+               caller.role == Role::kClinician && &d == &own_ ? *f_->store().GetUser(caller.user_id)
+                                                              : *f_->store().GetUser(d.author);
+           const store::Id rx =
+               NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")), author, d.pharmacy_id, false);
+           return Example{{{"prescription_id", std::to_string(rx)}}, J{{"password", kTestPassword}}.dump(), ""};
+         }},
+        {"GET " + p + "/prescriptions/{prescription_id}/pdf", none},
+        {"GET /api/v1/pharmacy/orders", none},
+        {"GET /api/v1/prescriptions/verify", none},
+        {"GET " + p + "/allergies", none},
+        {"POST " + p + "/allergies", body({{"substance", "latex"}, {"reaction", "rash"}})},
+        {"PATCH " + p + "/allergies/{allergy_id}", body({{"severity", "mild"}})},
+        {"PATCH " + p + "/adverse-events/{adverse_event_id}", body({{"outcome", "recovering"}})},
+        {"GET " + p + "/diary-changes", none},
+        {"GET " + p + "/timeline", none},
+        {"GET " + p + "/messages", none},
+        {"POST " + p + "/messages", body({{"body", "A question for my clinic"}})},
+        {"POST " + p + "/messages/read", body({{"up_to_id", 1}})},
+        {"POST " + p + "/invitations",
+         [this](const PatientData& d, const Account&) {
+           // The own patient has an account already: invite a new patient of team A instead.
+           Example e;
+           if (&d == &own_) e.params["patient_id"] = std::to_string(NewTeamPatient());
+           return e;
+         }},
+        {"GET " + p + "/invitations", none},
+        {"POST /api/v1/invitations/accept",
+         [this](const PatientData&, const Account&) {
+           auto code = server::IssueAccountCode(f_->store(), store::AccountCodePurpose::kInvitation, NewPatient(),
+                                                std::nullopt, doc_.id, f_->clock().Now());
+           EXPECT_TRUE(code.ok());
+           return Example{
+               {}, J{{"code", code->code}, {"username", Unique("invited")}, {"password", kTestPassword}}.dump(), ""};
+         }},
+        {"POST /api/v1/users/{user_id}/password-code",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"user_id", std::to_string(NewUser(Role::kResearcher))}}, "", ""};
+         }},
+        {"POST /api/v1/password-codes/accept",
+         [this](const PatientData&, const Account&) {
+           auto code = server::IssueAccountCode(f_->store(), store::AccountCodePurpose::kPassword, std::nullopt,
+                                                NewUser(Role::kResearcher), doc_.id, f_->clock().Now());
+           EXPECT_TRUE(code.ok());
+           return Example{{}, J{{"code", code->code}, {"password", kTestPassword}}.dump(), ""};
+         }},
+        {"GET /api/v1/pharmacies", none},
+        {"POST /api/v1/pharmacies", body({{"name", "New pharmacy"}, {"address", "Road 3"}, {"phone", "+47 3"}})},
+        {"PATCH /api/v1/pharmacies/{pharmacy_id}",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"pharmacy_id", std::to_string(pharmacy_a_)}}, J{{"phone", "+47 22 22 22 22"}}.dump(), ""};
+         }},
+        {"PUT /api/v1/users/{user_id}/pharmacy",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"user_id", std::to_string(NewUser(Role::kPharmacist))}},
+                          J{{"pharmacy_id", pharmacy_a_}}.dump(),
+                          ""};
+         }},
+        {"PUT /api/v1/users/{user_id}/prescriber",
+         [this](const PatientData&, const Account&) {
+           return Example{{{"user_id", std::to_string(NewUser(Role::kClinician))}},
+                          J{{"full_name", "Dr New"},
+                            {"profession", "physician"},
+                            {"registration_number", "HPR 1"},
+                            {"address", "Clinic"}}
+                              .dump(),
+                          ""};
          }},
         {"POST " + p + "/doses",
          [this](const PatientData& d, const Account&) {
@@ -307,8 +423,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
          }},
         {"GET " + p + "/analysis", none},
         {"GET " + p + "/report.pdf", none},
-        {"POST " + p + "/prescriptions/{prescription_id}/worksheet",
-         body({{"capsule_size", "3"}, {"fill_weight_mg", 200}, {"tablet_weight_mg", 150}})},
+        {"POST " + p + "/prescriptions/{prescription_id}/worksheet", body({{"volume_ml", 100}})},
         {"GET /api/v1/pharmacology/pk", none},
     };
   }
@@ -337,6 +452,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
   std::map<Role, Account> accounts_;
   PatientData own_, other_;
   store::Id team_a_ = 0;
+  store::Id pharmacy_a_ = 0;
+  store::User doc_;
   int counter_ = 0;
 };
 

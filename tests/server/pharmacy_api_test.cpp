@@ -25,16 +25,35 @@ class PharmacyApiTest : public ::testing::Test {
     course_ = r.Json()["id"].get<int64_t>();
   }
   std::string P(const std::string& rest = "") const { return "/api/v1/patients/" + std::to_string(patient_) + rest; }
+  // A signed prescription of exactly this formulation routed to pharm's pharmacy, written through
+  // the store: the worked examples need a given quantity, where an order computes it from the plan.
   std::string Prescribe(const J& formulation) {
-    auto r = f_->Send("POST", P("/prescriptions"),
-                      J{{"course_id", course_}, {"pharmacy", "Main St"}, {"formulation", formulation}}.dump(), doc_);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return P("/prescriptions/" + std::to_string(r.Json()["id"].get<int64_t>()) + "/worksheet");
+    store::Store& st = f_->store();
+    const auto now = f_->clock().Now();
+    if (pharmacy_ == 0) {
+      auto pharmacy = st.CreatePharmacy({0, "Main St", "Main Street 1", "+47 1", now});
+      EXPECT_TRUE(pharmacy.ok());
+      pharmacy_ = pharmacy->id;
+      EXPECT_TRUE(st.SetUserPharmacy(f_->Login("pharm").user_id, pharmacy_, now).ok());
+    }
+    store::Prescription p;
+    p.patient_id = patient_;
+    p.course_id = course_;
+    p.pharmacy = "Main St";
+    p.pharmacy_id = pharmacy_;
+    p.formulation_json = formulation.dump();
+    p.recorded_by = f_->Login("doc").user_id;
+    p.recorded_at = now;
+    auto rx = st.CreatePrescription(p);
+    EXPECT_TRUE(rx.ok()) << rx.status().ToString();
+    EXPECT_TRUE(st.SignPrescription(patient_, rx->id, now, "{}").ok());
+    return P("/prescriptions/" + std::to_string(rx->id) + "/worksheet");
   }
 
   std::unique_ptr<ServerFixture> f_;
   store::Id patient_ = 0;
   int64_t course_ = 0;
+  store::Id pharmacy_ = 0;
   std::string doc_, pharm_;
 };
 

@@ -13,7 +13,7 @@ export const session = { me: null, patient: null };
 
 const NAV = {
   patient: [['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
-    ['#/questionnaires', 'Questionnaires'], ['#/evidence', 'Evidence']],
+    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence']],
   clinician: [['#/panel', 'Patients'], ['#/evidence', 'Evidence']],
   pharmacist: [['#/rx', 'Prescriptions'], ['#/evidence', 'Evidence']],
   researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence']],
@@ -37,7 +37,18 @@ const ROUTES = [
   [/^#\/rx\/(\d+)\/(\d+)\/label$/, './pharmacist.js', 'labelView'],
   [/^#\/evidence$/, './evidence.js', 'evidence'],
   [/^#\/research$/, './other.js', 'research'],
-  [/^#\/admin$/, './other.js', 'admin'],
+  [/^#\/admin$/, './admin.js', 'admin'],
+  // The clinic's workspace (issue 13).
+  [/^#\/messages$/, './messages.js', 'patientMessages'],
+  [/^#\/patients\/new$/, './chart.js', 'newPatient'],
+  [/^#\/patient\/(\d+)\/chart$/, './chart.js', 'chart'],
+  [/^#\/patient\/(\d+)\/timeline$/, './timeline.js', 'timeline'],
+  [/^#\/patient\/(\d+)\/messages$/, './messages.js', 'clinicianMessages'],
+];
+// Pages for people who are not logged in: an invitation, a one-time password code.
+const PUBLIC_ROUTES = [
+  [/^#\/invite\/([A-Za-z0-9-]*)$/, './account.js', 'invite'],
+  [/^#\/password\/([A-Za-z0-9-]*)$/, './account.js', 'password'],
 ];
 
 export function say(message, kind = 'info') {
@@ -109,12 +120,13 @@ export async function route(keepStatus) {
   if (!session.me) {
     try { await start(); } catch { /* not logged in */ }
   }
-  if (!session.me) {
+  const open = PUBLIC_ROUTES.find(([re]) => re.test(hash));
+  if (!session.me && !open) {
     renderNav();
     loginView();
     return;
   }
-  const match = ROUTES.find(([re]) => re.test(hash));
+  const match = open || ROUTES.find(([re]) => re.test(hash));
   if (!match) {
     location.replace(HOME[session.me.role] || '#/evidence');
     return;

@@ -8,6 +8,7 @@ import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstan
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
+import { orderForm, ordersCard } from './orders.js';
 
 const WEEK_12 = 84;         // Younger 2013 and FINAL judged response at 12 weeks (clinical-facts.md section 2)
 const RESPONSE_PCT = -30;   // >= 30% pain reduction: IMMPACT moderate (Dworkin, J Pain 2008;9:105)
@@ -78,6 +79,7 @@ export async function panel(main) {
   mount(main,
     h('h1', 'Patients'),
     h('p.muted', `${rows.length} patient${rows.length === 1 ? '' : 's'} in your care teams; those with flags first.`),
+    h('div.actions', h('a.button', { href: '#/patients/new' }, 'Add a patient')),
     h('div.card', h('div.tablewrap', scrollAttrs(), h('table.stack',
       h('caption.sr', 'Patient panel'),
       h('thead', h('tr', h('th', { scope: 'col' }, 'Patient'), h('th', { scope: 'col' }, 'Course'), h('th', { scope: 'col' }, 'Dose today'), h('th', { scope: 'col' }, 'Flags'))),
@@ -101,6 +103,9 @@ export async function patientDetail(main, id) {
     h('p.muted', `Time zone ${r.patient.time_zone}; research id ${r.patient.research_id}; today is ${formatLongDate(r.today)} for this patient.`),
     h('div', flagList(flagsOf(r))),
     h('div.actions',
+      h('a.button', { href: `#/patient/${id}/chart` }, 'Chart'),
+      h('a.button', { href: `#/patient/${id}/timeline` }, 'Timeline'),
+      h('a.button', { href: `#/patient/${id}/messages` }, 'Messages'),
       h('a.button', { href: `#/patient/${id}/new-course` }, 'Start a new course'),
       h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: `ldn-report-patient-${id}.pdf` }, 'Download the response report (PDF)')),
     charts,
@@ -109,7 +114,7 @@ export async function patientDetail(main, id) {
       : h('p', 'None yet.')),
     course ? await courseCard(id, course, r) : h('section.card', h('h2', 'Treatment'), h('p', 'No course yet.')),
     otherCourses(id, r.courses.filter((c) => !course || c.id !== course.id)),
-    prescriptionsCard(id, r.prescriptions));
+    ordersCard(id, r.prescriptions, () => location.reload()));
 }
 
 function otherCourses(patientId, courses) {
@@ -122,19 +127,6 @@ function otherCourses(patientId, courses) {
         try { await put(`/patients/${patientId}/courses/${c.id}/status`, { status: 'active' }); say(`Course #${c.id} is active.`, 'ok'); location.reload(); } catch (err) { say(err.message, 'error'); }
       },
     }, `Activate course #${c.id}`) : null))));
-}
-
-function prescriptionsCard(patientId, prescriptions) {
-  return h('section.card', h('h2', 'Prescriptions'), prescriptions.length ? h('div.tablewrap', scrollAttrs(), h('table',
-    h('thead', h('tr', h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Formulation'), h('th', { scope: 'col' }, 'Pharmacy'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, h('span.sr', 'Actions')))),
-    h('tbody', prescriptions.map((p) => h('tr',
-      h('td', String(p.id)), h('td', formulationText(p.formulation)), h('td', p.pharmacy), h('td', p.status),
-      h('td', p.status === 'issued' || p.status === 'verified' ? h('button', {
-        type: 'button',
-        onclick: async () => {
-          try { await put(`/patients/${patientId}/prescriptions/${p.id}/status`, { status: 'cancelled' }); say('Prescription cancelled.', 'ok'); location.reload(); } catch (err) { say(err.message, 'error'); }
-        },
-      }, `Cancel #${p.id}`) : '')))))) : h('p', 'None.'));
 }
 
 export function formulationText(f) {
@@ -298,42 +290,13 @@ export async function newCourse(main, id) {
     error, h('button.primary', { type: 'submit' }, 'Create the plan')));
   }
 
+  // The order: drafted from the plan, routed to a pharmacy, signed (orders.js).
   function prescriptionStep() {
-    const plan = planOf(state.course);
-    const pharmacy = h('input', { id: uid('ph'), type: 'text', value: 'Demo pharmacy' });
-    const form = h('select', { id: uid('form') }, h('option', { value: 'liquid' }, 'oral liquid'), h('option', { value: 'capsule' }, 'capsules'));
-    const strength = h('input', { id: uid('str'), type: 'number', step: '0.001', min: '0.001', max: '50', value: '1' });
-    const quantity = h('input', { id: uid('qty'), type: 'number', min: '1', max: '10000', value: '150' });
-    const directions = h('input', { id: uid('dir'), type: 'text', value: `Take as your titration plan says, at ${plan ? plan.time : 'bedtime'}.` });
-    const error = h('p.error', { role: 'alert' });
-    const done = h('div', { 'aria-live': 'polite' });
-    return h('section.card', h('h2', 'Prescription'),
-      plan ? h('div', h('p', `Plan: ${plan.steps.map((s) => mg(s.dose_mg)).join(' → ')} from ${formatLongDate(plan.start)}.`), source(plan.source)) : null,
-      h('form', {
-        onsubmit: async (e) => {
-          e.preventDefault();
-          error.textContent = '';
-          const send = e.target.querySelector('button[type="submit"]');
-          send.disabled = true;  // one prescription per click; stays disabled once sent
-          try {
-            state.prescription = await post(`/patients/${id}/prescriptions`, {
-              course_id: state.course.id, pharmacy: pharmacy.value.trim(),
-              formulation: { form: form.value, strength_mg: Number(strength.value), quantity: Number(quantity.value), directions: directions.value.trim() },
-            });
-            say(`Prescription #${state.prescription.id} sent to ${state.prescription.pharmacy}.`, 'ok');
-            done.replaceChildren(h('p.saved', `Prescription #${state.prescription.id} sent to ${state.prescription.pharmacy}.`),
-              h('p', h('a', { href: `#/patient/${id}` }, 'Back to the patient')));
-          } catch (err) {
-            send.disabled = false;
-            error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
-          }
-        },
-      },
-      field('Pharmacy', pharmacy),
-      h('div.row', field('Form', form), field('Strength, mg naltrexone HCl (per capsule or per mL)', strength), field('Quantity (capsules or mL)', quantity)),
-      field('Directions', directions),
-      source('only 50 mg tablets exist: LDN is compounded (capsules with a non-calcium filler, or a 1 mg/mL liquid, Fawcett et al., Ann Pharmacother 1997); clinical-facts.md section 1.'),
-      error, h('button.primary', { type: 'submit' }, 'Send to the pharmacy')), done);
+    const holder = h('div', h('p.muted', 'Loading…'));
+    orderForm(id, state.course, { onSigned: (rx) => { state.prescription = rx; } })
+      .then((el) => { holder.replaceChildren(el); const hd = el.querySelector('h2'); if (hd) { hd.setAttribute('tabindex', '-1'); hd.focus(); } })
+      .catch((err) => holder.replaceChildren(h('p.error', err.message)));
+    return holder;
   }
 
   function render() {

@@ -1,4 +1,4 @@
-// The researcher's pooled summary and the admin's user list.
+// The researcher's pooled summary (the admin's page is admin.js).
 import { h, mount, source } from './dom.js';
 import { scrollAttrs } from './dom.js';
 import { get } from './api.js';
@@ -22,14 +22,4 @@ export async function research(main) {
     h('p', 'De-identified counts across all patients. Any count below 5 is suppressed.'),
     h('section.card', h('div.tablewrap', scrollAttrs(), h('table', h('caption.sr', 'Research summary'), h('tbody', rows(s))))),
     source('src/server/research_summary.h: IMMPACT responder classes (Dworkin, J Pain 2008;9:105) and Farrar two-point responders (Pain 2001;94:149).'));
-}
-
-export async function admin(main) {
-  setTitle('Users');
-  const [users, teams] = await Promise.all([get('/users'), get('/care-teams')]);
-  mount(main, h('h1', 'Users and care teams'),
-    h('section.card', h('h2', 'Users'), h('div.tablewrap', scrollAttrs(), h('table', h('caption.sr', 'Users'),
-      h('thead', h('tr', ['Username', 'Role', 'Status'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', users.users.map((u) => h('tr', h('td', u.username), h('td', u.role), h('td', u.disabled ? 'disabled' : 'active'))))))),
-    h('section.card', h('h2', 'Care teams'), h('ul', teams.care_teams.map((t) => h('li', `${t.name}: ${t.member_user_ids.length} members, ${t.patient_ids.length} patients`)))));
 }

@@ -9,14 +9,12 @@ import { formulationText } from './clinician.js';
 
 const ORDER = { issued: 0, verified: 1, dispensed: 2, cancelled: 3 };
 
+// The orders routed to this pharmacist's pharmacy (GET /pharmacy/orders): signed orders only; a
+// cancelled one shows the prescriber's reason.
 export async function incoming(main) {
   setTitle('Prescriptions');
-  const list = await get('/patients');
-  const all = [];
-  await Promise.all(list.patients.map(async (p) => {
-    const rx = await get(`/patients/${p.id}/prescriptions`);
-    for (const r of rx.prescriptions) all.push({ ...r, patient: p });
-  }));
+  const queue = await get('/pharmacy/orders');
+  const all = queue.orders.slice();
   all.sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || (b.id - a.id));
   const open = all.filter((r) => r.status === 'issued' || r.status === 'verified');
   const action = (r, status, label) => h('button', {
@@ -29,18 +27,47 @@ export async function incoming(main) {
       } catch (err) { say(err.message, 'error'); }
     },
   }, label);
-  mount(main, h('h1', 'Prescriptions'),
-    h('p.muted', `${open.length} to prepare; newest first. Times are in each patient's time zone.`),
+  const cancel = (r) => {
+    const reason = h('input', { id: uid('why'), type: 'text', required: true });
+    return h('details', h('summary', `Cancel #${r.id}`), h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await put(`/patients/${r.patient.id}/prescriptions/${r.id}/status`, { status: 'cancelled', reason: reason.value.trim() });
+          say(`Prescription #${r.id} cancelled.`, 'ok');
+          incoming(main);
+        } catch (err) { say(err.message, 'error'); }
+      },
+    }, field('Reason (the prescriber sees it)', reason), h('button', { type: 'submit' }, 'Cancel it')));
+  };
+  if (!queue.pharmacy) {
+    mount(main, h('h1', 'Prescriptions'), h('div.card', h('p', 'Your account does not belong to a pharmacy yet, so no orders reach you. Ask the administrator.')));
+    return;
+  }
+  mount(main, h('h1', `Prescriptions for ${queue.pharmacy.name}`),
+    h('p.muted', `${open.length} to prepare; newest first. Only orders routed to ${queue.pharmacy.name} appear here. Times are in each patient's time zone.`),
     h('div.card', h('div.tablewrap', scrollAttrs(), h('table.stack', h('caption.sr', 'Incoming prescriptions'),
-      h('thead', h('tr', ['#', 'Patient', 'Formulation', 'Pharmacy', 'Received', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', h('tr', ['#', 'Patient', 'Formulation', 'Prescriber', 'Received', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', all.map((r) => h('tr', { 'data-rx': String(r.id) },
-        h('td', { 'data-label': 'Prescription' }, `#${r.id}`), h('td', { 'data-label': 'Patient' }, r.patient.display_name),
-        h('td', { 'data-label': 'Formulation' }, formulationText(r.formulation)), h('td', { 'data-label': 'Pharmacy' }, r.pharmacy),
-        h('td', { 'data-label': 'Received' }, formatInstant(r.recorded_at, r.patient.time_zone)), h('td', { 'data-label': 'Status' }, r.status),
+        h('td', { 'data-label': 'Prescription' }, `#${r.id}`),
+        h('td', { 'data-label': 'Patient' }, r.patient.display_name, r.formulation && r.formulation.patient ? h('br') : null,
+          r.formulation && r.formulation.patient ? h('span.small.muted', `born ${r.formulation.patient.date_of_birth}`) : null),
+        h('td', { 'data-label': 'Formulation' }, orderText(r.formulation)),
+        h('td', { 'data-label': 'Prescriber' }, r.formulation && r.formulation.prescriber ? `${r.formulation.prescriber.name} (${r.formulation.prescriber.registration_number})` : ''),
+        h('td', { 'data-label': 'Received' }, formatInstant(r.signed_at || r.recorded_at, r.patient.time_zone)),
+        h('td', { 'data-label': 'Status' }, r.status, r.cancel_reason ? h('span.small', ` (reason: ${r.cancel_reason})`) : null),
         h('td', h('div.actions',
           r.status !== 'cancelled' ? h('a.button', { href: `#/rx/${r.patient.id}/${r.id}` }, `Worksheet #${r.id}`) : null,
+          h('a.button', { href: `/api/v1/patients/${r.patient.id}/prescriptions/${r.id}/pdf`, target: '_blank', rel: 'noopener' }, `Prescription #${r.id} (PDF)`),
           r.status === 'issued' ? action(r, 'verified', `Verify #${r.id}`) : null,
-          r.status === 'verified' ? action(r, 'dispensed', `Dispense #${r.id}`) : null)))))))));
+          r.status === 'verified' ? action(r, 'dispensed', `Dispense #${r.id}`) : null,
+          r.status === 'issued' || r.status === 'verified' ? cancel(r) : null)))))))));
+}
+
+// An order's medicine and quantity in one line (formulationText for prescriptions from before orders).
+function orderText(f) {
+  if (!f || !f.lines) return formulationText(f);
+  return `${f.drug} ${f.strength_text} ${f.dosage_form}, ${f.quantity} ${f.unit} (${f.days_supply} days)`;
 }
 
 function inputsKey(pid, rxid) { return `ldn.worksheet.${pid}.${rxid}`; }
@@ -59,7 +86,10 @@ export async function worksheet(main, pid, rxid) {
   const size = h('select', { id: uid('cs') }, ['000', '00', '0', '1', '2', '3', '4', '5'].map((s) => h('option', { value: s }, `#${s}`)));
   size.value = saved.capsule_size || '3';
   const fill = h('input', { id: uid('fw'), type: 'number', step: '0.1', value: saved.fill_weight_mg ?? '' });
-  const volume = h('input', { id: uid('vol'), type: 'number', step: '1', value: saved.volume_ml ?? f.quantity });
+  // From 50 mg tablets a liquid batch uses whole tablets: the smallest such batch that fills the
+  // order (e.g. 126 mL of 1 mg/mL -> 150 mL from 3 tablets; the rest is not dispensed).
+  const wholeTablets = !capsule && f.strength_mg > 0 ? Math.ceil((f.quantity * f.strength_mg) / 50 - 1e-9) * 50 / f.strength_mg : f.quantity;
+  const volume = h('input', { id: uid('vol'), type: 'number', step: '1', value: saved.volume_ml ?? (Number.isInteger(wholeTablets) ? wholeTablets : f.quantity) });
   const error = h('p.error', { role: 'alert' });
   const out = h('div');
 

@@ -5,7 +5,7 @@ runSpec('clinic_to_pharmacy', async (t) => {
   const { check, newPage, login, visit, audit, shot, base, shots } = t;
 
   async function clinicianToPharmacist() {
-    const pharmacy = `E2E Pharmacy ${Date.now()}`;
+    let rxId;
     {
       const { context, page } = await newPage(DESKTOP);
       await login(page, 'clinician');
@@ -31,10 +31,16 @@ runSpec('clinic_to_pharmacy', async (t) => {
       await shot(page, 'clinician-new-course-plan', 'desktop');
       await page.getByRole('button', { name: 'Create the plan' }).click();
       await page.getByRole('heading', { name: 'Prescription' }).waitFor();
-      await page.getByLabel('Pharmacy').fill(pharmacy);
+      // The order goes to the demo pharmacy; the prescriber signs it with their password (issue 13).
+      await page.getByLabel('Pharmacy', { exact: true }).selectOption({ label: 'Demo Pharmacy, Apotekergata 1, 0180 Oslo' });
       await audit(page, 'clinician-new-course (prescription)');
-      await page.getByRole('button', { name: 'Send to the pharmacy' }).click();
-      await page.getByText(/sent to E2E Pharmacy/).first().waitFor();
+      await page.getByRole('button', { name: 'Create the order' }).click();
+      const draft = page.getByRole('heading', { name: /Prescription #\d+: draft/ });
+      await draft.waitFor();
+      rxId = Number((await draft.textContent()).match(/#(\d+)/)[1]);
+      await page.getByLabel('Your password, to sign this prescription').fill('ldn-demo-clinician');
+      await page.getByRole('button', { name: `Sign prescription #${rxId}` }).click();
+      await page.getByText(/sent to Demo Pharmacy/).first().waitFor();
       await shot(page, 'clinician-new-course-sent', 'desktop');
       check(true, 'the clinician screened, planned and prescribed');
       // A plan adjustment with its reason.
@@ -57,13 +63,13 @@ runSpec('clinic_to_pharmacy', async (t) => {
       const { context, page } = await newPage(DESKTOP);
       await login(page, 'pharmacist');
       await page.goto('/#/rx');
-      const row = page.locator('tr', { hasText: pharmacy });
+      const row = page.locator(`tr[data-rx="${rxId}"]`);
       await row.waitFor();
       check(await row.count() === 1, 'the pharmacist sees the new prescription');
       check((await row.textContent()).includes('issued'), 'the new prescription is issued');
       await row.getByRole('button', { name: /Verify/ }).click();
-      await page.locator('tr', { hasText: pharmacy }).filter({ hasText: 'verified' }).waitFor();
-      await page.locator('tr', { hasText: pharmacy }).getByRole('link', { name: /Worksheet/ }).click();
+      await page.locator(`tr[data-rx="${rxId}"]`).filter({ hasText: 'verified' }).waitFor();
+      await page.locator(`tr[data-rx="${rxId}"]`).getByRole('link', { name: /Worksheet/ }).click();
       await page.getByRole('button', { name: 'Compute the worksheet' }).click();
       await page.getByRole('heading', { name: /Compounding record/i }).waitFor();
       const bud = await page.locator('.worksheet section').filter({ hasText: 'Beyond-use date' }).locator('.big').textContent();

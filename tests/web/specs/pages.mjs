@@ -66,7 +66,7 @@ runSpec('pages', async (t) => {
       check(page.errors.length === 0, `${label}: pharmacist pages raised no script or CSP error ${page.errors.join('; ')}`);
       await context.close();
     }
-    for (const [role, hash, name, title] of [['researcher', '#/research', 'researcher', 'Pooled outcomes'], ['admin', '#/admin', 'admin', 'Users and care teams']]) {
+    for (const [role, hash, name, title] of [['researcher', '#/research', 'researcher', 'Pooled outcomes'], ['admin', '#/admin', 'admin', 'Administration']]) {
       const { context, page } = await newPage(viewport);
       await login(page, role);
       await visit(page, hash, name, label, heading(title));

@@ -1,0 +1,614 @@
+// Prescriptions as orders (issue 13; docs/clinic.md, "Prescriptions as orders"): an order is
+// generated from a course's plan and routed to a pharmacy, signed by its prescriber with their
+// password, seen only by that pharmacy's pharmacists, verified, dispensed or cancelled with a
+// reason the pharmacy sees, and printed as a PDF with the legal content of a prescription.
+//
+//   POST P/prescriptions                       draft an order from a course (clinician)
+//   GET  P/prescriptions, P/prescriptions/{id} the orders the caller may see
+//   POST P/prescriptions/{id}/sign             sign with the prescriber's password
+//   PUT  P/prescriptions/{id}/status           verify / dispense (pharmacist), cancel with a reason
+//   GET  P/prescriptions/{id}/pdf              the printable prescription
+//   GET  /pharmacy/orders                      the pharmacist's queue: their pharmacy's signed orders
+//   GET  /prescriptions/verify                 every signature checked (admin)
+#include <cctype>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/dose.h"
+#include "pharmacy/knowledge.h"
+#include "pharmacy/order.h"
+#include "report/prescription_pdf.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/order_signing.h"
+#include "server/orders.h"
+
+namespace ldn::server {
+
+Result<bool> MaySeePrescription(const RequestContext& ctx, const store::Prescription& rx) {
+  switch (ctx.caller().role) {
+    case store::Role::kClinician:
+      return true;
+    case store::Role::kPatient:
+      return rx.signed_at.has_value();
+    case store::Role::kPharmacist: {
+      if (!rx.signed_at || !rx.pharmacy_id) return false;
+      LDN_ASSIGN_OR_RETURN(std::optional<store::Id> mine, ctx.store().GetUserPharmacy(ctx.caller().user_id));
+      return mine && *mine == *rx.pharmacy_id;
+    }
+    default:
+      return false;
+  }
+}
+
+Result<store::Prescription> VisiblePrescription(const RequestContext& ctx, store::Id id) {
+  auto rx = ctx.store().GetPrescription(ctx.patient(), id);
+  if (!rx.ok()) {
+    if (rx.status().code() == Code::kNotFound) {
+      return Status::NotFound("no such prescription").WithFieldPrefix("prescription_id");
+    }
+    return rx.status();
+  }
+  LDN_ASSIGN_OR_RETURN(bool visible, MaySeePrescription(ctx, *rx));
+  if (!visible) return Status::NotFound("no such prescription").WithFieldPrefix("prescription_id");
+  return rx;
+}
+
+namespace {
+
+using store::Role;
+namespace ph = ::ldn::pharmacy;
+
+const std::set<Role> kCareReaders = {Role::kPatient, Role::kClinician, Role::kPharmacist};
+const std::set<Role> kClinician = {Role::kClinician};
+
+// Sources of the order's legal content (docs/clinic.md has the list with what each requires).
+const std::vector<std::string> kLegalSources = {
+    "UK: Human Medicines Regulations 2012 (SI 2012/1916) reg. 217 (prescriber's address and kind, date, patient's "
+    "name and address, age under 12) and reg. 219 (electronic prescriptions: advanced electronic signature)",
+    "US: 21 CFR 1306.05(a) (date; patient's full name and address; drug name, strength, dosage form, quantity, "
+    "directions; prescriber's name, address and registration number) -- the federal rule for controlled "
+    "substances, which state rules for other prescriptions follow; naltrexone is not controlled",
+    "Norway: Forskrift om rekvirering og utlevering av legemidler m.m. (FOR-2022-06-02-977) chapter 5 (prescriber's "
+    "name and HPR number; patient's name and date of birth; the medicine, its amount and use)",
+    "Denmark: Receptbekendtgørelsen (BEK nr 827 af 24/06/2024) §§ 14-18 (indication and unambiguous dosage per "
+    "dose and per day on the prescription)",
+};
+
+nlohmann::json PatientBlock(const store::Patient& p, const store::PatientDemographics& d) {
+  nlohmann::json j = {{"id", p.id}, {"name", p.display_name}};
+  j["date_of_birth"] = d.date_of_birth ? nlohmann::json(FormatDate(*d.date_of_birth)) : nlohmann::json();
+  j["address"] = d.address ? nlohmann::json(*d.address) : nlohmann::json();
+  return j;
+}
+
+// The plan's steps of a stored course (course_plans.h: plan_json["plan"]["steps"]).
+Result<std::vector<ph::OrderStep>> PlanSteps(const store::Course& course) {
+  const nlohmann::json stored = StoredJson(course.plan_json);
+  if (!stored.is_object() || !stored.contains("plan") || !stored["plan"].is_object() ||
+      !stored["plan"].contains("steps") || !stored["plan"]["steps"].is_array()) {
+    return Status::Conflict("course " + std::to_string(course.id) + " has no plan to prescribe from");
+  }
+  std::vector<ph::OrderStep> steps;
+  for (const auto& s : stored["plan"]["steps"]) {
+    if (!s.is_object()) return Status::Internal("stored plan step is not an object");
+    ph::OrderStep step;
+    auto start = ParseDate(s.value("start", ""), "start");
+    if (!start.ok()) return Status::Internal("stored plan step without a start date");
+    step.start = *start;
+    if (s.contains("end") && s["end"].is_string()) {
+      auto end = ParseDate(s["end"].get<std::string>(), "end");
+      if (!end.ok()) return Status::Internal("stored plan step with a malformed end date");
+      step.end = *end;
+    }
+    step.dose = Dose::FromMicrogramsHcl(s.value("dose_ug", int64_t{0}));
+    step.time = s.value("time", "bedtime");
+    steps.push_back(step);
+  }
+  if (steps.empty()) return Status::Conflict("course " + std::to_string(course.id) + " has an empty plan");
+  return steps;
+}
+
+// Body: {"course_id", "pharmacy_id", "formulation": {"form", "strength_mg"}, "start"?,
+// "days_supply"?, "renewals"?: {"number", "interval_days"}, "indication"?}.
+Result<ApiReply> CreateOrder(Api&, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(int64_t course_id, o.Integer("course_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_ASSIGN_OR_RETURN(int64_t pharmacy_id, o.Integer("pharmacy_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_ASSIGN_OR_RETURN(JsonObject f, o.Object("formulation"));
+  LDN_ASSIGN_OR_RETURN(std::string form_text, f.String("form"));
+  LDN_ASSIGN_OR_RETURN(double strength_mg, f.Number("strength_mg", 0.001, 50));
+  LDN_RETURN_IF_ERROR(f.RejectUnknownKeys());
+  if (form_text != "capsule" && form_text != "liquid") {
+    return Status::InvalidArgument("formulation.form", "expected 'capsule' or 'liquid'");
+  }
+  LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, "formulation.strength_mg"));
+  LDN_ASSIGN_OR_RETURN(std::optional<LocalDate> start, o.OptionalDate("start"));
+  LDN_ASSIGN_OR_RETURN(std::optional<int64_t> days_supply, o.OptionalInteger("days_supply", 1, 366));
+  int renewals = 0, interval = 0;
+  if (o.HasNonNull("renewals")) {
+    LDN_ASSIGN_OR_RETURN(JsonObject r, o.Object("renewals"));
+    LDN_ASSIGN_OR_RETURN(int64_t n, r.Integer("number", 0, 12));
+    LDN_ASSIGN_OR_RETURN(std::optional<int64_t> days, r.OptionalInteger("interval_days", 1, 366));
+    LDN_RETURN_IF_ERROR(r.RejectUnknownKeys());
+    if (n > 0 && !days) return Status::InvalidArgument("renewals.interval_days", "is required with renewals");
+    renewals = static_cast<int>(n);
+    interval = static_cast<int>(days.value_or(0));
+  } else {
+    o.Consume("renewals");
+  }
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> indication, o.OptionalString("indication"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (indication && (indication->empty() || indication->size() > 200)) {
+    return Status::InvalidArgument("indication", "must be 1-200 characters");
+  }
+
+  DraftOrderRequest r;
+  r.patient_id = ctx.patient();
+  r.course_id = course_id;
+  r.pharmacy_id = pharmacy_id;
+  r.capsules = form_text == "capsule";
+  r.strength_mg = strength.milligrams_hcl();
+  r.start = start;
+  if (days_supply) r.days_supply = static_cast<int>(*days_supply);
+  r.renewals = renewals;
+  r.renewal_interval_days = interval;
+  r.indication = indication;
+  r.prescriber_user_id = ctx.caller().user_id;
+  LDN_ASSIGN_OR_RETURN(store::Prescription created, DraftOrder(ctx.store(), r, ctx.now));
+  nlohmann::json j = ToJson(created);
+  j["events"] = nlohmann::json::array(
+      {{{"kind", "created"}, {"actor_user_id", ctx.caller().user_id}, {"at", InstantText(ctx.now)}, {"note", ""}}});
+  return Reply(std::move(j), 201);
+}
+
+// Every order of the patient the caller may see, each with its events.
+Result<ApiReply> ListOrders(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListPrescriptions(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(auto events, ctx.store().ListPrescriptionEvents(ctx.patient()));
+  std::map<store::Id, nlohmann::json> by_rx;
+  for (const auto& e : events) {
+    by_rx[e.prescription_id].push_back(
+        {{"kind", e.kind}, {"actor_user_id", e.actor_user_id}, {"at", InstantText(e.at)}, {"note", e.note}});
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& rx : rows) {
+    LDN_ASSIGN_OR_RETURN(bool visible, MaySeePrescription(ctx, rx));
+    if (!visible) continue;
+    nlohmann::json j = ToJson(rx);
+    j["events"] = by_rx.count(rx.id) ? by_rx[rx.id] : nlohmann::json::array();
+    out.push_back(std::move(j));
+  }
+  return Reply({{"prescriptions", std::move(out)}});
+}
+
+Result<ApiReply> GetOrder(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, VisiblePrescription(ctx, id));
+  LDN_ASSIGN_OR_RETURN(auto events, ctx.store().ListPrescriptionEvents(ctx.patient()));
+  nlohmann::json j = ToJson(rx);
+  j["events"] = nlohmann::json::array();
+  for (const auto& e : events) {
+    if (e.prescription_id != id) continue;
+    j["events"].push_back(
+        {{"kind", e.kind}, {"actor_user_id", e.actor_user_id}, {"at", InstantText(e.at)}, {"note", e.note}});
+  }
+  return Reply(std::move(j));
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Body: {"password"}. Re-authentication: the prescriber's own password. Audited apart (Argon2id
+// runs outside the transaction); the signature, its key, its event and an audit event carrying
+// its hash are stored in one transaction.
+Result<ApiReply> SignOrder(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string password, o.String("password"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (password.empty() || password.size() > 1024) return Status::InvalidArgument("password", "must be 1-1024 bytes");
+  store::Store& st = ctx.store();
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, VisiblePrescription(ctx, id));
+  if (rx.recorded_by != ctx.caller().user_id) {
+    return Status::PermissionDenied("only the prescriber who wrote this order can sign it");
+  }
+  if (rx.signed_at) return Status::Conflict("this prescription is already signed");
+  if (rx.status != store::PrescriptionStatus::kIssued) {
+    return Status::Conflict(fmt::format("a {} prescription cannot be signed", store::PrescriptionStatusName(rx.status)));
+  }
+  // A wrong password counts as a failed login for this username (the login throttle).
+  const std::string user_key = "user:" + Lower(ctx.caller().username);
+  LDN_ASSIGN_OR_RETURN(int64_t failures, st.CountLoginFailures(user_key, ctx.now - api.options().login_window));
+  if (failures >= api.options().max_login_failures_per_user) {
+    return Status::PermissionDenied("too many wrong passwords: try again later").WithFieldPrefix("password");
+  }
+  LDN_ASSIGN_OR_RETURN(store::User signer, st.GetUser(ctx.caller().user_id));
+  if (!VerifyPassword(password, signer.password_hash)) {
+    LDN_RETURN_IF_ERROR(st.RecordLoginFailure(user_key, ctx.now));
+    return Status::InvalidArgument("password", "this is not your password");
+  }
+  LDN_ASSIGN_OR_RETURN(store::Prescription signed_rx, SignDraftOrder(st, ctx.patient(), id, signer, password, ctx.now));
+  return Reply(ToJson(signed_rx));
+}
+
+// Body: {"status": "verified"|"dispensed"|"cancelled", "reason"?}. A pharmacist of the order's
+// pharmacy verifies a signed order, dispenses a verified one, or cancels; the prescriber's side (a
+// clinician) only cancels. A cancellation needs a reason (1-2000 characters), which the pharmacy
+// sees.
+Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalString("reason"));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
+  using PS = store::PrescriptionStatus;
+  const bool pharmacist = ctx.caller().role == Role::kPharmacist;
+  if (!pharmacist && to != PS::kCancelled) {
+    return Status::PermissionDenied("only a pharmacist verifies or dispenses a prescription");
+  }
+  if (to == PS::kCancelled && (!reason || reason->empty())) {
+    return Status::InvalidArgument("reason", "say why the prescription is cancelled: the pharmacy sees it");
+  }
+  if (reason && reason->size() > 2000) return Status::InvalidArgument("reason", "must be at most 2000 characters");
+  if (to != PS::kCancelled && reason) return Status::InvalidArgument("reason", "only a cancellation takes a reason");
+  LDN_ASSIGN_OR_RETURN(store::Prescription p, VisiblePrescription(ctx, id));
+  const bool allowed = (p.status == PS::kIssued && (to == PS::kVerified || to == PS::kCancelled)) ||
+                       (p.status == PS::kVerified && (to == PS::kDispensed || to == PS::kCancelled));
+  if (!allowed) {
+    return Status::Conflict(fmt::format("a prescription that is {} cannot become {}",
+                                        store::PrescriptionStatusName(p.status), store::PrescriptionStatusName(to)));
+  }
+  if (to == PS::kVerified && !p.signed_at) return Status::Conflict("an unsigned prescription cannot be verified");
+  std::optional<store::Id> pharmacist_id;
+  if (pharmacist) pharmacist_id = ctx.caller().user_id;
+  if (to == PS::kCancelled) {
+    LDN_RETURN_IF_ERROR(ctx.store().CancelPrescription(ctx.patient(), id, *reason, pharmacist_id, ctx.now));
+  } else {
+    LDN_RETURN_IF_ERROR(ctx.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
+  }
+  LDN_RETURN_IF_ERROR(ctx.store()
+                          .AddPrescriptionEvent({0, ctx.patient(), id, std::string(store::PrescriptionStatusName(to)),
+                                                 ctx.caller().user_id, ctx.now, reason.value_or("")})
+                          .status());
+  LDN_ASSIGN_OR_RETURN(store::Prescription updated, ctx.store().GetPrescription(ctx.patient(), id));
+  return Reply(ToJson(updated));
+}
+
+// j[key] without the assertion of a const operator[]: null when j is not an object or lacks key.
+const nlohmann::json& Get(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json kNull;
+  return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+const nlohmann::json& First(const nlohmann::json& j) {
+  static const nlohmann::json kNull;
+  return j.is_array() && !j.empty() ? j[0] : kNull;
+}
+
+std::string Text(const nlohmann::json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "";
+  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+// The printable prescription (report/prescription_pdf.h) from the stored order.
+Result<ApiReply> OrderPdf(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "prescription_id"));
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, VisiblePrescription(ctx, id));
+  const nlohmann::json order = StoredJson(rx.formulation_json);
+  if (!order.is_object() || !order.contains("lines")) {
+    return Status::Conflict("this prescription predates orders and has no printable form");
+  }
+  const nlohmann::json& renewals_json = Get(Get(order, "renewals"), "number");
+  const int64_t renewals = renewals_json.is_number_integer() ? renewals_json.get<int64_t>() : 0;
+  report::PrescriptionDocument doc;
+  doc.title = "Prescription";
+  doc.reference = fmt::format("Rx {} (patient {}, course {})", rx.id, rx.patient_id, rx.course_id);
+  doc.issued_on = Text(order, "issued_on");
+  const nlohmann::json& pr = Get(order, "prescriber");
+  doc.prescriber = {{"Prescriber", Text(pr, "name")},
+                    {"Profession", Text(pr, "profession")},
+                    {"Registration", Text(pr, "registration_number")},
+                    {"Address", Text(pr, "address")},
+                    {"Phone", Text(pr, "phone")}};
+  const nlohmann::json& pa = Get(order, "patient");
+  doc.patient = {{"Patient", Text(pa, "name")},
+                 {"Date of birth", Text(pa, "date_of_birth")},
+                 {"Address", Text(pa, "address").empty() ? "not recorded" : Text(pa, "address")}};
+  doc.medicine = {{"Drug", Text(order, "drug")},
+                  {"Strength", Text(order, "strength_text")},
+                  {"Form", Text(order, "dosage_form") + ", " + Text(order, "route")},
+                  {"Quantity", fmt::format("{} {} ({} days' supply, {} to {})", Text(order, "quantity"),
+                                           Text(order, "unit"), Text(order, "days_supply"), Text(First(Get(order, "fills")), "from"),
+                                           Text(First(Get(order, "fills")), "to"))},
+                  {"Renewals", renewals == 0 ? std::string("none")
+                                             : fmt::format("{} (every {} days)", renewals,
+                                                           Text(Get(order, "renewals"), "interval_days"))},
+                  {"Indication", Text(order, "indication")},
+                  {"Beyond-use date", fmt::format("{} days ({})", Text(Get(order, "bud"), "days"), Text(Get(order, "bud"), "storage"))}};
+  for (const auto& l : Get(order, "lines")) doc.directions.push_back(Text(l, "text"));
+  for (const auto& f : Get(order, "fills")) {
+    doc.fills.push_back(fmt::format("Fill {}: {} to {}, {} {}", Text(f, "number"), Text(f, "from"), Text(f, "to"),
+                                    Text(f, "quantity"), Text(order, "unit")));
+  }
+  const nlohmann::json& pharmacy = Get(order, "pharmacy");
+  doc.pharmacy = {{"Pharmacy", Text(pharmacy, "name")},
+                  {"Address", Text(pharmacy, "address")},
+                  {"Phone", Text(pharmacy, "phone")}};
+  if (rx.signed_at) {
+    const nlohmann::json sig = StoredJson(rx.signature_json);
+    doc.signed_by = Text(pr, "name");
+    doc.signed_at = InstantText(*rx.signed_at);
+    doc.signature_lines = {fmt::format("Signed electronically by {} on {} (Ed25519, key {}).", Text(pr, "name"),
+                                       InstantText(*rx.signed_at), Text(sig, "key_id")),
+                           "Content SHA-256: " + Text(sig, "content_sha256"),
+                           "Signature: " + Text(sig, "signature")};
+    const Status verified = VerifyOrderSignature(ctx.store(), rx);
+    doc.signature_lines.push_back(verified.ok() ? "Signature verified when this copy was printed."
+                                                : "WARNING: the signature does not verify: " + verified.message());
+  } else {
+    doc.watermark = "DRAFT - NOT SIGNED - NOT VALID FOR DISPENSING";
+  }
+  if (rx.status == store::PrescriptionStatus::kCancelled) {
+    doc.watermark = "CANCELLED: " + rx.cancel_reason;
+  }
+  for (const nlohmann::json* list : {&Get(order, "sources"), &Get(Get(order, "bud"), "sources")}) {
+    if (!list->is_array()) continue;
+    for (const auto& source : *list) {
+      if (source.is_string()) doc.sources.push_back(source.get<std::string>());
+    }
+  }
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderPrescriptionPdf(doc));
+  ApiReply reply;
+  reply.content_type = "application/pdf";
+  reply.raw_body = std::move(pdf);
+  reply.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"prescription-{}.pdf\"", rx.id));
+  return reply;
+}
+
+// The pharmacist's queue: the signed orders routed to their pharmacy, newest first, each with its
+// patient's name and time zone.
+Result<ApiReply> PharmacyQueue(Api&, RequestContext& ctx) {
+  store::Store& st = ctx.store();
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Id> pharmacy_id, st.GetUserPharmacy(ctx.caller().user_id));
+  if (!pharmacy_id) return Reply({{"pharmacy", nullptr}, {"orders", nlohmann::json::array()}});
+  LDN_ASSIGN_OR_RETURN(store::Pharmacy pharmacy, st.GetPharmacy(*pharmacy_id));
+  LDN_ASSIGN_OR_RETURN(auto orders, st.ListPharmacyOrders(*pharmacy_id));
+  std::map<store::Id, store::Patient> patients;
+  nlohmann::json out = nlohmann::json::array();
+  for (auto it = orders.rbegin(); it != orders.rend(); ++it) {
+    if (!it->signed_at) continue;
+    if (!patients.count(it->patient_id)) {
+      LDN_ASSIGN_OR_RETURN(patients[it->patient_id], st.GetPatient(it->patient_id));
+    }
+    const store::Patient& p = patients[it->patient_id];
+    nlohmann::json j = ToJson(*it);
+    j["patient"] = {{"id", p.id}, {"display_name", p.display_name}, {"time_zone", p.time_zone}};
+    out.push_back(std::move(j));
+  }
+  return Reply({{"pharmacy", {{"id", pharmacy.id}, {"name", pharmacy.name}}}, {"orders", std::move(out)}});
+}
+
+Result<ApiReply> VerifySignatures(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(SignatureReport report, VerifyOrderSignatures(ctx.store()));
+  return Reply(SignatureReportToJson(report));
+}
+
+constexpr char kOrderSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["course_id","pharmacy_id","formulation"],
+"properties":{"course_id":{"type":"integer"},"pharmacy_id":{"type":"integer"},"formulation":{"type":"object",
+"additionalProperties":false,"required":["form","strength_mg"],"properties":{"form":{"enum":["capsule","liquid"]},
+"strength_mg":{"type":"number","minimum":0.001,"maximum":50}}},"start":{"type":"string","format":"date"},
+"days_supply":{"type":"integer","minimum":1,"maximum":366},"renewals":{"type":"object","additionalProperties":false,
+"required":["number"],"properties":{"number":{"type":"integer","minimum":0,"maximum":12},
+"interval_days":{"type":"integer","minimum":1,"maximum":366}}},"indication":{"type":"string"}}})js";
+constexpr char kSignSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["password"],"properties":{
+"password":{"type":"string"}}})js";
+constexpr char kOrderStatusSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
+"status":{"enum":["verified","dispensed","cancelled"]},"reason":{"type":"string","maxLength":2000}}})js";
+
+}  // namespace
+
+// ---- Drafting and signing (orders.h) ---------------------------------------------------------
+
+Result<store::Prescription> DraftOrder(store::Store& st, const DraftOrderRequest& r, store::Instant now) {
+  LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(r.strength_mg, "formulation.strength_mg"));
+    auto course = st.GetCourse(r.patient_id, r.course_id);
+  if (!course.ok()) {
+    if (course.status().code() == Code::kNotFound) return Status::NotFound("no such course").WithFieldPrefix("course_id");
+    return course.status();
+  }
+  if (course->status == store::CourseStatus::kStopped || course->status == store::CourseStatus::kCompleted) {
+    return Status::Conflict(fmt::format("course {} is {}: prescribe for a planned or active course", course->id,
+                                        store::CourseStatusName(course->status)))
+        .WithFieldPrefix("course_id");
+  }
+  auto pharmacy = st.GetPharmacy(r.pharmacy_id);
+  if (!pharmacy.ok()) {
+    if (pharmacy.status().code() == Code::kNotFound) {
+      return Status::NotFound("no such pharmacy").WithFieldPrefix("pharmacy_id");
+    }
+    return pharmacy.status();
+  }
+  auto profile = st.GetPrescriberProfile(r.prescriber_user_id);
+  if (!profile.ok()) {
+    if (profile.status().code() == Code::kNotFound) {
+      return Status::Conflict(
+                 "your prescriber details (full name, registration number, practice address) are not on record: "
+                 "ask the administrator to add them")
+          .WithFieldPrefix("prescriber");
+    }
+    return profile.status();
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, st.GetPatient(r.patient_id));
+  auto demographics = st.GetPatientDemographics(r.patient_id);
+  if (!demographics.ok() && demographics.status().code() != Code::kNotFound) return demographics.status();
+  if (!demographics.ok() || !demographics->date_of_birth) {
+    return Status::Conflict("record the patient's date of birth first: a prescription must carry it")
+        .WithFieldPrefix("patient.date_of_birth");
+  }
+
+  const LocalDate today = PatientToday(patient, now);
+  LDN_ASSIGN_OR_RETURN(std::vector<ph::OrderStep> steps, PlanSteps(*course));
+  ph::OrderRequest request;
+  request.form = r.capsules ? ph::OrderForm::kCapsule : ph::OrderForm::kLiquid;
+  request.strength = strength;
+  request.steps = steps;
+  request.start = r.start ? *r.start : std::max(steps.front().start, today);
+  if (request.start < today) return Status::InvalidArgument("start", "is in the past (in the patient's time zone)");
+  const auto& kb = ph::LoadCompoundingKnowledge();
+  if (!kb.ok()) return kb.status();
+  LDN_ASSIGN_OR_RETURN(ph::BudResult bud, ph::OrderBud(*kb, request.form, strength, request.start));
+  request.bud_days = bud.days;
+  request.days_supply = r.days_supply ? *r.days_supply : std::min(28, bud.days);
+  request.renewals = r.renewals;
+  request.renewal_interval_days = r.renewal_interval_days;
+  LDN_ASSIGN_OR_RETURN(ph::Order order, ph::BuildOrder(request));
+
+  nlohmann::json content = ph::OrderToJson(order);
+  const bool liquid = request.form == ph::OrderForm::kLiquid;
+  content["drug"] = "naltrexone hydrochloride";
+  content["dosage_form"] = liquid ? "oral solution" : "capsules";
+  content["strength_text"] =
+      liquid ? fmt::format("{} mg/mL", strength.FormatMg()) : fmt::format("{} mg per capsule", strength.FormatMg());
+  content["route"] = "oral";
+  content["indication"] = r.indication.value_or("fibromyalgia (off-label use)");
+  content["bud"] = {{"days", bud.days},
+                    {"storage", std::string(ph::StorageName(bud.storage))},
+                    {"basis", bud.basis},
+                    {"sources", bud.sources}};
+  content["course_id"] = course->id;
+  content["issued_on"] = FormatDate(today);
+  content["jurisdiction"] = demographics->jurisdiction ? nlohmann::json(*demographics->jurisdiction) : nlohmann::json();
+  content["patient"] = PatientBlock(patient, *demographics);
+  content["prescriber"] = {{"user_id", profile->user_id},
+                           {"name", profile->full_name},
+                           {"profession", profile->profession},
+                           {"registration_number", profile->registration_number},
+                           {"address", profile->address},
+                           {"phone", profile->phone}};
+  content["pharmacy"] = {{"id", pharmacy->id},
+                         {"name", pharmacy->name},
+                         {"address", pharmacy->address},
+                         {"phone", pharmacy->phone}};
+  content["sources"] = kLegalSources;
+
+  store::Prescription p;
+  p.patient_id = r.patient_id;
+  p.course_id = course->id;
+  p.pharmacy = pharmacy->name;
+  p.pharmacy_id = pharmacy->id;
+  p.formulation_json = content.dump();
+  p.status = store::PrescriptionStatus::kIssued;
+  p.recorded_by = r.prescriber_user_id;
+  p.recorded_at = now;
+  store::Prescription created;
+  LDN_RETURN_IF_ERROR(st.RunInTransaction([&](store::Store& tx) -> Status {
+    LDN_ASSIGN_OR_RETURN(created, tx.CreatePrescription(p));
+    return tx.AddPrescriptionEvent({0, r.patient_id, created.id, "created", r.prescriber_user_id, now, ""}).status();
+  }));
+  return created;
+}
+
+
+Result<store::Prescription> SignDraftOrder(store::Store& st, store::Id patient_id, store::Id prescription_id,
+                                           const store::User& signer, std::string_view password, store::Instant now) {
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, st.GetPrescription(patient_id, prescription_id));
+  LDN_ASSIGN_OR_RETURN(PreparedSignature prepared, PrepareSignature(st, rx, signer, password, now));
+  LDN_RETURN_IF_ERROR(st.RunInTransaction([&](store::Store& tx) -> Status {
+    if (prepared.new_key) {
+      LDN_ASSIGN_OR_RETURN(store::SigningKey key, tx.CreateSigningKey(*prepared.new_key));
+      prepared.signature["key_id"] = key.id;
+    }
+    LDN_RETURN_IF_ERROR(tx.SignPrescription(patient_id, prescription_id, now, prepared.signature.dump()));
+    LDN_RETURN_IF_ERROR(
+        tx.AddPrescriptionEvent({0, patient_id, prescription_id, "signed", signer.id, now, ""}).status());
+    store::AuditEvent e;
+    e.at = now;
+    e.actor_user_id = signer.id;
+    e.role = std::string(store::RoleName(signer.role));
+    e.patient_id = patient_id;
+    e.action = "prescription.signature";
+    e.object = fmt::format("patients/{}/prescriptions/{}", patient_id, prescription_id);
+    e.outcome = "ok";
+    e.detail = fmt::format("prescription {} sha256={}", prescription_id, prepared.content_sha256);
+    return tx.AppendAudit(e).status();
+  }));
+  return st.GetPrescription(patient_id, prescription_id);
+}
+
+void AddOrderRoutes(Api& api, RouteTable& routes) {
+  Api* a = &api;
+  auto h = [a](Result<ApiReply> (*f)(Api&, RequestContext&)) {
+    return [a, f](RequestContext& ctx) { return f(*a, ctx); };
+  };
+  const std::string p = "/api/v1/patients/{patient_id}";
+  const std::set<Role> care_team = {Role::kClinician, Role::kPharmacist};
+  routes.Add({"POST",
+              p + "/prescriptions",
+              PatientScoped(kClinician, "prescription.create"),
+              h(CreateOrder),
+              "Draft an order from a course's plan, routed to a pharmacy (quantity and supply computed).",
+              kOrderSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/prescriptions",
+              PatientScoped(kCareReaders, "prescription.read"),
+              h(ListOrders),
+              "The patient's prescriptions the caller may see, with their events.",
+              "",
+              {}});
+  routes.Add({"GET",
+              p + "/prescriptions/{prescription_id}",
+              PatientScoped(kCareReaders, "prescription.read"),
+              h(GetOrder),
+              "One prescription with its events.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/prescriptions/{prescription_id}/sign",
+              AuditApart(PatientScoped(kClinician, "prescription.sign")),
+              h(SignOrder),
+              "Sign a draft with the prescriber's password (electronic signature).",
+              kSignSchema,
+              {}});
+  routes.Add({"PUT",
+              p + "/prescriptions/{prescription_id}/status",
+              PatientScoped(care_team, "prescription.status"),
+              h(SetOrderStatus),
+              "Verify or dispense (the order's pharmacy) or cancel with a reason.",
+              kOrderStatusSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/prescriptions/{prescription_id}/pdf",
+              PatientScoped(kCareReaders, "prescription.print"),
+              h(OrderPdf),
+              "The printable prescription (PDF).",
+              "",
+              {}});
+  routes.Add({"GET",
+              "/api/v1/pharmacy/orders",
+              Authenticated({Role::kPharmacist}, "prescription.queue"),
+              h(PharmacyQueue),
+              "The signed orders routed to the caller's pharmacy, newest first.",
+              "",
+              {}});
+  routes.Add({"GET",
+              "/api/v1/prescriptions/verify",
+              Authenticated({Role::kAdmin}, "prescription.verify"),
+              h(VerifySignatures),
+              "Check every prescription's signature and content hash.",
+              "",
+              {}});
+}
+
+}  // namespace ldn::server
