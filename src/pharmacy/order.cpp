@@ -60,15 +60,14 @@ Result<Order> BuildOrder(const OrderRequest& r) {
   }
   if (r.renewals > 0) {
     if (r.renewal_interval_days < r.days_supply) {
-      return Status::InvalidArgument("renewals.interval_days",
-                                     fmt::format("must be at least the days' supply ({}): supplies may not overlap",
-                                                 r.days_supply));
+      return Status::InvalidArgument(
+          "renewals.interval_days",
+          fmt::format("must be at least the days' supply ({}): supplies may not overlap", r.days_supply));
     }
     if (r.renewals * r.renewal_interval_days > kMaxSpanDays) {
       return Status::InvalidArgument(
-          "renewals.interval_days",
-          fmt::format("the last renewal would start {} days after the first fill; at most {}",
-                      r.renewals * r.renewal_interval_days, kMaxSpanDays));
+          "renewals.interval_days", fmt::format("the last renewal would start {} days after the first fill; at most {}",
+                                                r.renewals * r.renewal_interval_days, kMaxSpanDays));
     }
   }
   const int64_t strength_ug = r.strength.micrograms_hcl();
@@ -104,8 +103,9 @@ Result<Order> BuildOrder(const OrderRequest& r) {
       ++fill.dosing_days;
     }
     if (k == 0 && fill.dosing_days == 0) {
-      return Status::InvalidArgument("start", "the plan has no dose in the first fill's days: start on or after the "
-                                              "plan's first step");
+      return Status::InvalidArgument("start",
+                                     "the plan has no dose in the first fill's days: start on or after the "
+                                     "plan's first step");
     }
     // Whole mL (rounded up) or capsules (exact).
     fill.quantity = (total_ug + strength_ug - 1) / strength_ug;
@@ -168,6 +168,22 @@ std::string DirectionsText(const Order& order) {
   return out;
 }
 
+std::string LabelDirectionsText(const Order& order) {
+  std::string full = DirectionsText(order);
+  if (full.size() <= kLabelDirectionsMax || order.lines.empty()) return full;
+  // A titration does not fit on a label line by line; the label names where it starts and ends and
+  // points to the schedule printed with the prescription (docs/clinic.md).
+  const OrderLine& first = order.lines.front();
+  const OrderLine& last = order.lines.back();
+  std::string text = fmt::format(
+      "Take by mouth once daily at {}: {} from {}, rising step by step to {} from {}, as on the "
+      "dated schedule.",
+      first.time, AmountText(order, first), DayText(first.from), AmountText(order, last), DayText(last.from));
+  if (text.size() > kLabelDirectionsMax)
+    text = fmt::format("Take by mouth once daily at {}, as on the dated schedule.", first.time);
+  return text;
+}
+
 nlohmann::json OrderToJson(const Order& o) {
   nlohmann::json lines = nlohmann::json::array();
   for (const OrderLine& l : o.lines) {
@@ -200,7 +216,8 @@ nlohmann::json OrderToJson(const Order& o) {
           {"lines", std::move(lines)},
           {"fills", std::move(fills)},
           {"renewals", {{"number", o.renewals}, {"interval_days", o.renewal_interval_days}}},
-          {"directions", DirectionsText(o)}};
+          {"directions", DirectionsText(o)},
+          {"label_directions", LabelDirectionsText(o)}};
 }
 
 }  // namespace ldn::pharmacy

@@ -108,11 +108,18 @@ std::string AmountText(const Order& order, const OrderLine& line);
 std::string LineText(const Order& order, const OrderLine& line);
 // All lines in one sentence for a label: "Take by mouth once daily: ...; then ...".
 std::string DirectionsText(const Order& order);
+// The directions for the dispensing label, which holds at most kLabelDirectionsMax characters
+// (pharmacy/preparation.h, CheckDispensing): DirectionsText when it fits, else the first and last
+// steps with a pointer to the dated schedule that the prescription and its worksheet carry:
+// "Take by mouth once daily at bedtime: 1 mg = 1 mL from 2026-12-01, rising step by step to
+// 4 mg = 4 mL from 2026-12-22, as on the dated schedule.".
+inline constexpr size_t kLabelDirectionsMax = 200;
+std::string LabelDirectionsText(const Order& order);
 
 // {"form", "strength_mg", "strength_ug", "unit", "start", "end", "days_supply", "quantity",
 //  "lines": [{"from","to","dose_mg","dose_ug","amount","unit","time","text"}],
 //  "fills": [{"number","from","to","days_supply","quantity","dosing_days"}],
-//  "renewals": {"number","interval_days"}, "directions"}; quantity and days_supply are the first
+//  "renewals": {"number","interval_days"}, "directions", "label_directions"}; quantity and days_supply are the first
 // fill's.
 nlohmann::json OrderToJson(const Order& order);
 

@@ -47,6 +47,12 @@ TEST(OrderTest, LiquidQuantityIsThePlansDosesOverTheConcentration) {
   EXPECT_EQ(FormatDate(o->fills[0].to), "2026-12-28");
   ASSERT_EQ(o->lines.size(), 4u);  // the 4.5 mg step starts on day 29, after this fill
   EXPECT_EQ(LineText(*o, o->lines[2]), "2026-12-15 to 2026-12-21: 3 mg = 3 mL by mouth once daily at bedtime");
+  // Four dated steps do not fit on a dispensing label (200 characters); the label's text does.
+  EXPECT_GT(DirectionsText(*o).size(), kLabelDirectionsMax);
+  EXPECT_EQ(LabelDirectionsText(*o),
+            "Take by mouth once daily at bedtime: 1 mg = 1 mL from 2026-12-01, rising step by step to 4 mg = 4 mL from "
+            "2026-12-22, as on the dated schedule.");
+  EXPECT_LE(LabelDirectionsText(*o).size(), kLabelDirectionsMax);
 }
 
 TEST(OrderTest, RenewalsCoverLaterStepsAndRoundUpToWholeMillilitres) {

@@ -105,7 +105,8 @@ Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   const std::string form = formulation.value("form", "");
   const double strength_mg = formulation.value("strength_mg", 0.0);
   const int64_t quantity = formulation.value("quantity", int64_t{0});
-  const std::string directions = formulation.value("directions", "");
+  // An order carries the label's own shorter text (pharmacy/order.h); older records only "directions".
+  const std::string directions = formulation.value("label_directions", formulation.value("directions", ""));
 
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));

@@ -38,22 +38,22 @@ class ClinicApiTest : public ::testing::Test {
     const auto now = f_->clock().Now();
     doc_id_ = f_->Login("doc").user_id;
     // Two pharmacies: pharm works for the first, pharm2 (also in the care team) for the second.
-    pharmacy_ = Created(f_->Send("POST", "/api/v1/pharmacies",
-                                 J{{"name", "Apotek One"}, {"address", "Street 1, Oslo"}, {"phone", "+47 1"}}.dump(),
-                                 admin_));
-    other_pharmacy_ = Created(f_->Send(
-        "POST", "/api/v1/pharmacies", J{{"name", "Apotek Two"}, {"address", "Street 2"}, {"phone", "+47 2"}}.dump(),
-        admin_));
+    pharmacy_ =
+        Created(f_->Send("POST", "/api/v1/pharmacies",
+                         J{{"name", "Apotek One"}, {"address", "Street 1, Oslo"}, {"phone", "+47 1"}}.dump(), admin_));
+    other_pharmacy_ =
+        Created(f_->Send("POST", "/api/v1/pharmacies",
+                         J{{"name", "Apotek Two"}, {"address", "Street 2"}, {"phone", "+47 2"}}.dump(), admin_));
     const store::Id pharm_id = f_->Login("pharm").user_id;
     EXPECT_EQ(f_->Send("PUT", "/api/v1/users/" + std::to_string(pharm_id) + "/pharmacy",
                        J{{"pharmacy_id", pharmacy_}}.dump(), admin_)
                   .status,
               200);
-    const auto made = f_->Send("POST", "/api/v1/users",
-                               J{{"username", "pharm2"}, {"role", "pharmacist"}, {"password", kTestPassword},
-                                 {"pharmacy_id", other_pharmacy_}}
-                                   .dump(),
-                               admin_);
+    const auto made = f_->Send(
+        "POST", "/api/v1/users",
+        J{{"username", "pharm2"}, {"role", "pharmacist"}, {"password", kTestPassword}, {"pharmacy_id", other_pharmacy_}}
+            .dump(),
+        admin_);
     EXPECT_EQ(made.status, 201) << made.body;
     auto teams = st.ListCareTeams();
     ASSERT_TRUE(teams.ok() && !teams->empty());
@@ -91,7 +91,8 @@ class ClinicApiTest : public ::testing::Test {
     return out;
   }
   TestResponse Order(const J& extra = J::object()) {
-    J body = {{"course_id", course_}, {"pharmacy_id", pharmacy_}, {"formulation", {{"form", "liquid"}, {"strength_mg", 1}}}};
+    J body = {
+        {"course_id", course_}, {"pharmacy_id", pharmacy_}, {"formulation", {{"form", "liquid"}, {"strength_mg", 1}}}};
     for (const auto& [k, v] : extra.items()) body[k] = v;
     return f_->Send("POST", P("/prescriptions"), body.dump(), doc_);
   }
@@ -175,8 +176,9 @@ TEST_F(ClinicApiTest, AnInvitationMakesOneAccountOnceAndIsStoredHashed) {
 
 TEST_F(ClinicApiTest, InvitationsExpireAndTheNewestReplacesTheOld) {
   const store::Id team = f_->store().ListCareTeams()->front().id;
-  auto created = f_->Send("POST", "/api/v1/patients",
-                          J{{"display_name", "Late Patient"}, {"time_zone", "UTC"}, {"care_team_id", team}}.dump(), doc_);
+  auto created =
+      f_->Send("POST", "/api/v1/patients",
+               J{{"display_name", "Late Patient"}, {"time_zone", "UTC"}, {"care_team_id", team}}.dump(), doc_);
   ASSERT_EQ(created.status, 201);
   const std::string pp = "/api/v1/patients/" + std::to_string(created.Json()["id"].get<int64_t>());
   const std::string first = f_->Send("POST", pp + "/invitations", "", doc_).Json()["code"];
@@ -193,9 +195,9 @@ TEST_F(ClinicApiTest, InvitationsExpireAndTheNewestReplacesTheOld) {
   EXPECT_EQ(f_->store().GetUserByUsername("late").status().code(), Code::kNotFound);
   // An unknown code is a 400, and wrong codes are throttled per address.
   for (int i = 0; i < 20; ++i) {
-    auto wrong = f_->Send("POST", "/api/v1/invitations/accept",
-                          J{{"code", "0000-0000-0000-0000-0000-0000"}, {"username", "x"}, {"password", "long enough pw"}}
-                              .dump());
+    auto wrong = f_->Send(
+        "POST", "/api/v1/invitations/accept",
+        J{{"code", "0000-0000-0000-0000-0000-0000"}, {"username", "x"}, {"password", "long enough pw"}}.dump());
     ASSERT_EQ(wrong.status, 400) << i << wrong.body;
   }
   EXPECT_EQ(f_->Send("POST", "/api/v1/invitations/accept",
@@ -390,9 +392,9 @@ TEST_F(ClinicApiTest, MessagesWithReadReceiptsNeverInTheLog) {
   EXPECT_EQ(thread["messages"][0]["sender_role"], "patient");
   ASSERT_EQ(f_->Send("POST", P("/messages/read"), J{{"up_to_id", sent.Json()["id"]}}.dump(), doc_).status, 200);
   EXPECT_EQ(f_->Send("GET", P("/messages"), "", doc_).Json()["unread"], 0);
-  ASSERT_EQ(f_->Send("POST", P("/messages"), J{{"body", "Call the pharmacy; they will replace them."}}.dump(), doc_)
-                .status,
-            201);
+  ASSERT_EQ(
+      f_->Send("POST", P("/messages"), J{{"body", "Call the pharmacy; they will replace them."}}.dump(), doc_).status,
+      201);
   thread = f_->Send("GET", P("/messages"), "", pat_).Json();
   ASSERT_EQ(thread["messages"].size(), 2u);
   EXPECT_EQ(thread["unread"], 1);
@@ -444,8 +446,9 @@ TEST_F(ClinicApiTest, AStoppedOpioidFeedsTheScreeningsWashout) {
 }
 
 TEST_F(ClinicApiTest, DiaryChangesAndTheTimeline) {
-  ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-20"), J{{"client_id", "d1"}, {"items", {{"pain", 5}}}}.dump(), pat_).status,
-            201);
+  ASSERT_EQ(
+      f_->Send("PUT", P("/diary/2026-11-20"), J{{"client_id", "d1"}, {"items", {{"pain", 5}}}}.dump(), pat_).status,
+      201);
   f_->clock().Advance(std::chrono::hours(2));
   ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-20"),
                      J{{"client_id", "d2"}, {"items", {{"pain", 7}, {"note", "worse"}}}}.dump(), pat_)
@@ -470,7 +473,8 @@ TEST_F(ClinicApiTest, DiaryChangesAndTheTimeline) {
   auto all = f_->Send("GET", P("/timeline"), "", doc_);
   ASSERT_EQ(all.status, 200) << all.body;
   std::set<std::string> kinds;
-  for (const auto& e : all.Json()["events"]) kinds.insert(e["kind"]);
+  const J all_events = all.Json()["events"];  // a range-for over a temporary's member would dangle
+  for (const auto& e : all_events) kinds.insert(e["kind"].get<std::string>());
   for (const char* k : {"course", "allergy", "message", "diary_edit"}) EXPECT_TRUE(kinds.count(k)) << k << all.body;
   EXPECT_EQ(all.body.find("hello"), std::string::npos);  // a message's text stays in the thread
   auto only = f_->Send("GET", P("/timeline?kinds=allergy,message"), "", doc_).Json()["events"];

@@ -2,8 +2,7 @@
 -- organisations, prescriber profiles, prescriptions as signed orders routed to a pharmacy, their
 -- events, prescribers' signing keys, one-time account codes (invitations, password resets) and the
 -- secure message thread of each patient with its read receipts.
--- Reserved number: 0006 (the coordinator renumbers at merge); the file is numbered after the last
--- migration of this branch so that the branch runs on its own.
+-- Schema version 5 (0002 direction, 0003 interlocks, 0004 authentication come before it).
 
 -- One row per patient at most: what the chart records beyond the name and time zone.
 CREATE TABLE patient_demographics (

@@ -1,5 +1,5 @@
--- The clinic's workspace (issue 13): the same tables as sqlite/migrations/0002_clinic.sql.
--- Reserved number: 0006 (the coordinator renumbers at merge). Patient-owned tables carry
+-- The clinic's workspace (issue 13): the same tables as sqlite/migrations/0005_clinic.sql.
+-- Schema version 5. Patient-owned tables carry
 -- patient_id in their keys (Citus-ready, as in 0001).
 
 CREATE TABLE patient_demographics (
