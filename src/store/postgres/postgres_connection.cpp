@@ -11,11 +11,13 @@ namespace {
 
 class PostgresConnection final : public Connection {
  public:
-  static Result<std::unique_ptr<Connection>> Open(const std::string& url) {
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url, bool read_only) {
     try {
       auto conn = std::unique_ptr<PostgresConnection>(new PostgresConnection(url));
       LDN_RETURN_IF_ERROR(
           conn->ExecScript("SET client_min_messages TO warning; SET DateStyle TO ISO; SET TimeZone TO 'UTC'"));
+      // OpenOptions::read_only: every transaction of this session is READ ONLY.
+      if (read_only) LDN_RETURN_IF_ERROR(conn->ExecScript("SET default_transaction_read_only TO on"));
       return std::unique_ptr<Connection>(std::move(conn));
     } catch (const std::exception& e) {
       // libpq's message names the host and the reason, never the password.
@@ -109,7 +111,8 @@ class PostgresConnection final : public Connection {
       broken_ = true;
       return Status::Unavailable("PostgreSQL: " + message);
     }
-    if (state == "40001" || state == "40P01" || state == "55P03" || state.starts_with("53")) {
+    // 25006: a write in a read-only session (OpenOptions::read_only, a hot standby).
+    if (state == "40001" || state == "40P01" || state == "55P03" || state == "25006" || state.starts_with("53")) {
       return Status::Unavailable("PostgreSQL: " + message);
     }
     return Status::Internal("PostgreSQL (" + state + "): " + message);
@@ -123,10 +126,11 @@ class PostgresConnection final : public Connection {
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(std::string_view url, const OpenOptions& options) {
   const std::string conninfo(url);
-  ConnectionPool::Factory factory = [conninfo]() { return PostgresConnection::Open(conninfo); };
+  const bool read_only = options.read_only;
+  ConnectionPool::Factory factory = [conninfo, read_only]() { return PostgresConnection::Open(conninfo, read_only); };
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, factory());
   if (options.migrate || options.check_schema) {
-    LDN_RETURN_IF_ERROR(Migrate(*first, PostgresMigrations(), options.migrate));
+    LDN_RETURN_IF_ERROR(Migrate(*first, PostgresMigrations(), options.migrate && !read_only));
   }
   auto pool = std::make_unique<ConnectionPool>(factory, std::move(first), options.pool_size);
   return std::unique_ptr<Store>(std::make_unique<SqlStore>(Dialect::kPostgres, std::move(pool), PostgresMigrations(),
