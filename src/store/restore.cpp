@@ -156,12 +156,14 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
   RestoreReport report;
   std::error_code ec;
 
+  // The backup file itself first: that reads nothing of the database.
+  if (!fs::is_regular_file(backup_path, ec)) return Status::NotFound("path: no backup file '" + backup_path + "'");
+  LDN_ASSIGN_OR_RETURN(report.backup_schema_version, CheckBackupFile(backup_path));
+
   // 1. Only into a stopped database, and nobody opens it meanwhile.
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<DatabaseLock> lock, DatabaseLock::Acquire(path, DatabaseLock::Kind::kExclusive));
 
-  // 2. The backup, before anything is touched.
-  if (!fs::is_regular_file(backup_path, ec)) return Status::NotFound("path: no backup file '" + backup_path + "'");
-  LDN_ASSIGN_OR_RETURN(report.backup_schema_version, CheckBackupFile(backup_path));
+  // 2. The rest of the backup's checks, before anything is touched.
   std::vector<User> backup_users;
   {
     OpenOptions ro;

@@ -214,9 +214,9 @@ def check_shared_throttling(servers):
     statuses = []
     for k in range(5):
         port = servers.ports[k % len(servers.ports)]
-        status, _ = call(port, "POST", "/api/v1/session", None, {"username": "res", "password": "wrong %d" % k})
+        status, _ = call(port, "POST", "/api/v1/session", None, {"username": "pharm", "password": "wrong %d" % k})
         statuses.append(status)
-    status, body = call(servers.ports[-1], "POST", "/api/v1/session", None, {"username": "res", "password": "wrong"})
+    status, body = call(servers.ports[-1], "POST", "/api/v1/session", None, {"username": "pharm", "password": "wrong"})
     if status != 429:
         raise TestFailure("after 5 failed logins spread over %d servers (%s) the next was answered %d %r, not 429"
                           % (len(servers.ports), statuses, status, body))

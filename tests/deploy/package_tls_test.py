@@ -55,6 +55,8 @@ def run(cmd, **kw):
         return subprocess.run(cmd, **kw)
     except subprocess.CalledProcessError as e:
         raise Failure("%s failed (%d): %s" % (" ".join(cmd), e.returncode, (e.stdout or "")[-2000:]))
+    except subprocess.TimeoutExpired:
+        raise Failure("%s did not finish within %d s" % (" ".join(cmd), kw["timeout"]))
 
 
 def free_port():

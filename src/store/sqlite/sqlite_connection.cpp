@@ -306,12 +306,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view path, const Open
     if (!read_only) LDN_RETURN_IF_ERROR(CreatePrivateFile(file));
   }
   OpenMode mode = read_only ? OpenMode::kReadOnly : OpenMode::kReadWrite;
-  if (read_only) {
-    // A cleanly closed WAL database has no -wal and -shm, and SQLite must create the -shm to read
-    // it; where it may not (a directory we cannot write), open it immutable instead -- safe then,
-    // as no server has it open (a server keeps its -wal file).
-    Result<std::unique_ptr<Connection>> probe = SqliteConnection::Open(file, timeout, mode);
-    if (!probe.ok() && !std::filesystem::exists(file + "-wal", ec)) mode = OpenMode::kImmutable;
+  if (read_only && !std::filesystem::exists(file + "-wal", ec) && !std::filesystem::exists(file + "-shm", ec)) {
+    // No -wal: nobody has the database open (SQLite keeps the -wal while any connection is open,
+    // and a server keeps one open). A read-only WAL reader would create -wal and -shm files beside
+    // it and leave them; opened immutable it reads the file as it is and creates nothing. (A
+    // server starting meanwhile writes to its new -wal, not to this file, until a checkpoint.)
+    mode = OpenMode::kImmutable;
   }
   ConnectionPool::Factory factory = [file, timeout, mode, lock]() { return SqliteConnection::Open(file, timeout, mode); };
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, factory());
