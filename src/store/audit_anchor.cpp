@@ -152,7 +152,17 @@ Result<AnchorCheck> CheckOne(Store& store, const AuditAnchor& anchor, const std:
     check.message = "event " + std::to_string(anchor.seq) + " matches";
     return check;
   }
-  // Not in this chain: was it in a tail that a recorded restore replaced?
+  // Not in this chain as it is.
+  LDN_ASSIGN_OR_RETURN(AuditHead head, store.GetAuditHead());
+  const std::string here =
+      !event ? "the chain ends at seq " + std::to_string(head.seq) + " but the anchor names seq " +
+                   std::to_string(anchor.seq) + ": events were removed from the end"
+             : "event " + std::to_string(anchor.seq) + " has hash " + event->hash.substr(0, 16) +
+                   "..., the anchor says " + anchor.hash.substr(0, 16) +
+                   "...: the chain was rewritten from there or before";
+  check.message = here;
+  // Was it in a tail that a recorded restore replaced? (After a restore the new events reuse the
+  // replaced seq numbers, so an anchor there may belong to either chain.)
   if (!restores) {
     LDN_ASSIGN_OR_RETURN(auto found, RestoreEvents(store));
     restores = std::move(found);
@@ -161,13 +171,13 @@ Result<AnchorCheck> CheckOne(Store& store, const AuditAnchor& anchor, const std:
     if (!record.replaced_head || anchor.seq <= record.backup_head.seq || anchor.seq > record.replaced_head->seq) {
       continue;
     }
-    const std::string where = "in the events " + std::to_string(record.backup_head.seq + 1) + ".." +
+    const std::string where = "the events " + std::to_string(record.backup_head.seq + 1) + ".." +
                               std::to_string(record.replaced_head->seq) + " replaced by the restore at seq " +
                               std::to_string(restore_seq);
     std::error_code ec;
     const std::filesystem::path kept = std::filesystem::path(kept_dir) / record.kept_as;
     if (kept_dir.empty() || record.kept_as.empty() || !std::filesystem::exists(kept, ec)) {
-      check.message = where + ", and the database that restore kept (" +
+      check.message = here + "; it may be from " + where + ", but the database that restore kept (" +
                       (record.kept_as.empty() ? std::string("none") : record.kept_as) +
                       ") is not there to check it against";
       return check;
@@ -180,23 +190,20 @@ Result<AnchorCheck> CheckOne(Store& store, const AuditAnchor& anchor, const std:
     // The kept database must end exactly where the restore said it did.
     LDN_ASSIGN_OR_RETURN(AuditHead old_head, old->GetAuditHead());
     if (old_head.seq != record.replaced_head->seq || old_head.hash != record.replaced_head->hash) {
-      check.message = where + ", but the kept database " + record.kept_as + " ends at " + FormatHead(old_head) +
-                      ", not at the head the restore recorded (" + FormatHead(*record.replaced_head) + ")";
+      check.message = here + "; nor does it check against " + where + ": the kept database " + record.kept_as +
+                      " ends at " + FormatHead(old_head) + ", not at the head the restore recorded (" +
+                      FormatHead(*record.replaced_head) + ")";
       return check;
     }
     std::optional<std::vector<std::pair<int64_t, RestoreRecord>>> old_restores;
     LDN_ASSIGN_OR_RETURN(AnchorCheck inner, CheckOne(*old, anchor, kept_dir, depth + 1, old_restores));
-    inner.message = where + "; in the kept database " + record.kept_as + ": " + inner.message;
-    return inner;
-  }
-  LDN_ASSIGN_OR_RETURN(AuditHead head, store.GetAuditHead());
-  if (!event) {
-    check.message = "the chain ends at seq " + std::to_string(head.seq) + " but the anchor names seq " +
-                    std::to_string(anchor.seq) + ": events were removed from the end";
-  } else {
-    check.message = "event " + std::to_string(anchor.seq) + " has hash " + event->hash.substr(0, 16) +
-                    "..., the anchor says " + anchor.hash.substr(0, 16) +
-                    "...: the chain was rewritten from there or before";
+    if (inner.ok) {
+      inner.message = "in " + where + ", which the kept database " + record.kept_as + " holds: " + inner.message;
+      return inner;
+    }
+    check.message = here + "; nor is it in " + where + " (the kept database " + record.kept_as + ": " +
+                    inner.message + ")";
+    return check;
   }
   return check;
 }
