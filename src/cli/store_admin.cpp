@@ -237,12 +237,16 @@ int VerifyAudit(const std::string& db, const std::vector<std::string>& anchor_sp
   int failed_anchors = 0;
   for (const auto& c : checks) failed_anchors += c.ok ? 0 : 1;
   if (json) {
-    nlohmann::json out = {{"ok", v->ok && failed_anchors == 0}, {"chain_ok", v->ok}, {"events_checked", v->events_checked}};
+    nlohmann::json out = {
+        {"ok", v->ok && failed_anchors == 0}, {"chain_ok", v->ok}, {"events_checked", v->events_checked}};
     out["first_bad_seq"] = v->first_bad_seq ? nlohmann::json(*v->first_bad_seq) : nlohmann::json(nullptr);
     out["problem"] = v->problem;
     nlohmann::json a = nlohmann::json::array();
     for (const auto& c : checks) {
-      a.push_back({{"seq", c.anchor.seq}, {"hash", c.anchor.hash}, {"source", c.anchor.source}, {"ok", c.ok},
+      a.push_back({{"seq", c.anchor.seq},
+                   {"hash", c.anchor.hash},
+                   {"source", c.anchor.source},
+                   {"ok", c.ok},
                    {"message", c.message}});
     }
     out["anchors"] = a;

@@ -18,8 +18,8 @@
 namespace ldn::server {
 
 struct ServerConfig {
-  std::string db_url;      // sqlite:PATH or postgresql://...; empty: store::DefaultStoreUrl()
-  bool demo = false;       // seed the demo accounts and records (demo.h) before serving
+  std::string db_url;  // sqlite:PATH or postgresql://...; empty: store::DefaultStoreUrl()
+  bool demo = false;   // seed the demo accounts and records (demo.h) before serving
   // A read-only PostgreSQL URL (a streaming replica) for the research summary; empty: db_url.
   std::string research_db_url;
   // How often the audit chain's head is written to the log when it moved (an anchor outside the

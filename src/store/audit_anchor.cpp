@@ -22,9 +22,8 @@ namespace ldn::store {
 namespace {
 
 bool IsHash(std::string_view h) {
-  return h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return h.size() == 64 &&
+         std::all_of(h.begin(), h.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::optional<int64_t> ParseSeq(std::string_view text) {
@@ -154,12 +153,11 @@ Result<AnchorCheck> CheckOne(Store& store, const AuditAnchor& anchor, const std:
   }
   // Not in this chain as it is.
   LDN_ASSIGN_OR_RETURN(AuditHead head, store.GetAuditHead());
-  const std::string here =
-      !event ? "the chain ends at seq " + std::to_string(head.seq) + " but the anchor names seq " +
-                   std::to_string(anchor.seq) + ": events were removed from the end"
-             : "event " + std::to_string(anchor.seq) + " has hash " + event->hash.substr(0, 16) +
-                   "..., the anchor says " + anchor.hash.substr(0, 16) +
-                   "...: the chain was rewritten from there or before";
+  const std::string here = !event ? "the chain ends at seq " + std::to_string(head.seq) + " but the anchor names seq " +
+                                        std::to_string(anchor.seq) + ": events were removed from the end"
+                                  : "event " + std::to_string(anchor.seq) + " has hash " + event->hash.substr(0, 16) +
+                                        "..., the anchor says " + anchor.hash.substr(0, 16) +
+                                        "...: the chain was rewritten from there or before";
   check.message = here;
   // Was it in a tail that a recorded restore replaced? (After a restore the new events reuse the
   // replaced seq numbers, so an anchor there may belong to either chain.)
@@ -201,8 +199,8 @@ Result<AnchorCheck> CheckOne(Store& store, const AuditAnchor& anchor, const std:
       inner.message = "in " + where + ", which the kept database " + record.kept_as + " holds: " + inner.message;
       return inner;
     }
-    check.message = here + "; nor is it in " + where + " (the kept database " + record.kept_as + ": " +
-                    inner.message + ")";
+    check.message =
+        here + "; nor is it in " + where + " (the kept database " + record.kept_as + ": " + inner.message + ")";
     return check;
   }
   return check;

@@ -1,7 +1,7 @@
 #include "store/restore.h"
 
-#include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -81,8 +81,8 @@ Result<int> CheckBackupFile(const std::string& path) {
     const auto migrations = internal::SqliteMigrations();
     const int latest = migrations.empty() ? 0 : migrations.back().version;
     if (version > latest) {
-      return Status::Conflict(fmt::format("path: the backup has schema version {}, newer than this ldn ({})", version,
-                                          latest));
+      return Status::Conflict(
+          fmt::format("path: the backup has schema version {}, newer than this ldn ({})", version, latest));
     }
     if (version < 1) return Status::InvalidArgument("path", name + " is not an ldn database (no migration applied)");
     // What the migrations up to that version make, in a scratch database.
@@ -197,9 +197,8 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
                                                  " describes (SHA-256 or size differ): it was changed or swapped");
     }
     if (anchor->audit_head.seq != report.backup_head.seq || anchor->audit_head.hash != report.backup_head.hash) {
-      return Status::InvalidArgument(
-          "path", fmt::format("the backup's audit chain ends at {}, its anchor file says {}", Head(report.backup_head),
-                              Head(anchor->audit_head)));
+      return Status::InvalidArgument("path", fmt::format("the backup's audit chain ends at {}, its anchor file says {}",
+                                                         Head(report.backup_head), Head(anchor->audit_head)));
     }
     report.anchor_file_checked = true;
   } else if (anchor.status().code() == Code::kNotFound) {
@@ -231,8 +230,9 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
   }
   if (!current_users) {
     const std::string why =
-        current_exists ? "the current database " + path + " cannot be read, so accounts disabled or passwords "
-                                                           "changed after the backup cannot be carried over"
+        current_exists ? "the current database " + path +
+                             " cannot be read, so accounts disabled or passwords "
+                             "changed after the backup cannot be carried over"
                        : "there is no current database at " + path +
                              " to compare accounts with: accounts disabled or passwords changed after the backup "
                              "come back as the backup has them";
@@ -283,7 +283,8 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
   std::string kept_path;
   if (current_exists) {
     kept_path = path + ".pre-restore-" + Stamp(options.now);
-    for (int n = 1; fs::exists(kept_path, ec); ++n) kept_path = path + ".pre-restore-" + Stamp(options.now) + "-" + std::to_string(n);
+    for (int n = 1; fs::exists(kept_path, ec); ++n)
+      kept_path = path + ".pre-restore-" + Stamp(options.now) + "-" + std::to_string(n);
     report.record.kept_as = fs::path(kept_path).filename().string();
   }
   report.record.backup_head = report.backup_head;

@@ -619,8 +619,8 @@ struct OpenOptions {
   // only read, so that a mistyped path does not leave an empty database behind).
   bool create = true;
   // Opens without ever writing (implies migrate = false and create = false): SQLite opens the
-  // file read-only (SQLITE_OPEN_READONLY; a WAL database that was closed cleanly and whose
-  // directory is not writable is opened immutable), PostgreSQL sessions are
+  // file read-only (SQLITE_OPEN_READONLY; a database nobody has open -- no -wal file -- is opened
+  // immutable, so that no -wal or -shm file is created beside it), PostgreSQL sessions are
   // default_transaction_read_only. Write methods then fail (kUnavailable). For `ldn audit verify`
   // and `ldn audit head`, which must never change what they check.
   bool read_only = false;

@@ -220,8 +220,9 @@ TEST_P(StoreOpsTest, AnchorsExposeAChainCutShortOrRehashed) {
   if (IsPostgres()) {
     RawSql("DROP TRIGGER audit_events_append_only ON audit_events; DELETE FROM audit_events WHERE seq > 7");
   } else {
-    RawSql("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; "
-           "DELETE FROM audit_events WHERE seq > 7");
+    RawSql(
+        "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; "
+        "DELETE FROM audit_events WHERE seq > 7");
   }
   EXPECT_TRUE(store_->VerifyAudit()->ok);
   Result<std::vector<AnchorCheck>> cut = CheckAnchors(*store_, {anchor}, "");

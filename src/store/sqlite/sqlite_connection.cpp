@@ -6,10 +6,9 @@
 #include <system_error>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
-
-#include <cctype>
 #include <filesystem>
 #include <unordered_map>
 
@@ -238,8 +237,8 @@ Result<std::unique_ptr<DatabaseLock>> DatabaseLock::Acquire(const std::string& d
   const std::string path = db_path + ".lock";
   // An optional lock (a read-only open) never creates the file: a reader must not write beside
   // what it reads. No lock file means no server has ever had the database open.
-  int fd = optional ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC)
-                    : ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd =
+      optional ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC) : ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (optional) return std::unique_ptr<DatabaseLock>();
     return Status::Unavailable("cannot open the lock file '" + path + "': " + std::strerror(errno));
@@ -313,7 +312,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view path, const Open
     // server starting meanwhile writes to its new -wal, not to this file, until a checkpoint.)
     mode = OpenMode::kImmutable;
   }
-  ConnectionPool::Factory factory = [file, timeout, mode, lock]() { return SqliteConnection::Open(file, timeout, mode); };
+  ConnectionPool::Factory factory = [file, timeout, mode, lock]() {
+    return SqliteConnection::Open(file, timeout, mode);
+  };
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<Connection> first, factory());
   if (read_only) {
     if (options.check_schema) {
@@ -325,8 +326,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view path, const Open
                                 ", newer than this ldn knows (" + std::to_string(latest) + "): upgrade ldn");
       }
       if (version < latest) {
-        return Status::Unavailable("the database has schema version " + std::to_string(version) +
-                                   ", this ldn needs " + std::to_string(latest) + ": run `ldn migrate`");
+        return Status::Unavailable("the database has schema version " + std::to_string(version) + ", this ldn needs " +
+                                   std::to_string(latest) + ": run `ldn migrate`");
       }
     }
   } else if (options.migrate || options.check_schema) {
