@@ -8,6 +8,7 @@ import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstan
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
+import { screeningResult } from './screening_view.js';
 
 const WEEK_12 = 84;         // Younger 2013 and FINAL judged response at 12 weeks (clinical-facts.md section 2)
 const RESPONSE_PCT = -30;   // >= 30% pain reduction: IMMPACT moderate (Dworkin, J Pain 2008;9:105)
@@ -156,7 +157,11 @@ async function courseCard(patientId, course, r) {
       h('tbody', plan.steps.map((s) => h('tr', { class: s === current ? 'current' : null },
         h('td', s.start), h('td', s.end || 'onwards'), h('td', mg(s.dose_mg), liquid ? ` (${ml(s.dose_mg, liquid.strength_mg)})` : ''), h('td', s.time)))))) : null,
     plan ? source(plan.source) : null,
-    plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c : JSON.stringify(c)))) : null,
+    plan && (plan.findings || []).length ? h('ul', { 'data-test': 'plan-findings' }, plan.findings.map((f) => h('li',
+      h(`span.flag${f.severity === 'info' ? '.none' : '.red'}`, f.severity === 'info' ? 'Note' : 'Not resumed'), ' ', f.message,
+      h('details.small', h('summary', 'Where does this come from?'), h('p.source', `Rule ${f.rule}. ${f.source}`))))) : null,
+    plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c
+      : `${c.date}: ${c.change} (${c.reason})`))) : null,
     h('h3', 'Adjustments'),
     (adjustments.adjustments || []).length
       ? h('ul', adjustments.adjustments.map((a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`)))
@@ -183,6 +188,7 @@ function adjustForm(patientId, course, today) {
   const unsettled = h('input', { id: uid('days'), type: 'number', min: '0', value: '7' });
   const gapDays = h('input', { id: uid('gap'), type: 'number', min: '1', value: '14' });
   const titration = h('select', { id: uid('tit') }, h('option', { value: '' }, 'not stated'), h('option', { value: 'easy' }, 'easy'), h('option', { value: 'hard' }, 'hard'));
+  const opioids = h('select', { id: uid('opi') }, h('option', { value: '' }, 'not asked'), h('option', { value: 'no' }, 'no'), h('option', { value: 'yes' }, 'yes'));
   const error = h('p.error', { role: 'alert' });
   return h('details', h('summary', 'Adjust the plan'), h('form', {
     onsubmit: async (e) => {
@@ -191,7 +197,11 @@ function adjustForm(patientId, course, today) {
       const events = ((course.plan && course.plan.events) || []).slice();
       if (type.value === 'side_effects') events.push({ type: 'side_effects', date: date.value, name: name.value, days_unsettled: Number(unsettled.value) });
       if (type.value === 'sleep_side_effects') events.push({ type: 'sleep_side_effects', date: date.value, name: name.value, days_unsettled: Number(unsettled.value) });
-      if (type.value === 'gap') events.push({ type: 'gap', from: date.value, days: Number(gapDays.value) });
+      if (type.value === 'gap') {
+        const gap = { type: 'gap', from: date.value, days: Number(gapDays.value) };
+        if (opioids.value) gap.opioids_taken = opioids.value === 'yes';
+        events.push(gap);
+      }
       const body = { reason: reason.value.trim(), events };
       if (titration.value) body.titration = titration.value;
       try {
@@ -208,6 +218,7 @@ function adjustForm(patientId, course, today) {
   h('div.row', field('Date (side effect) or first day of the gap', date), field('Side effect', name, 'vivid_dreams, insomnia, headache, nausea…'),
     field('Days not settled', unsettled), field('Gap length (days)', gapDays)),
   field('How was the titration so far?', titration, 'Matters after a gap: resume if easy, step down if hard (LDN Research Trust).'),
+  field('Were opioids taken during the gap?', opioids, 'If yes, LDN is not resumed until a screening done after the gap allows it (the server uses the latest one).'),
   source('adjustment rules of docs/titration.md: halve and re-titrate when side effects do not settle; morning dosing for sleep side effects; resume or step down after a gap (LDN Research Trust; clinical-facts.md section 1).'),
   error, h('button.primary', { type: 'submit' }, 'Adjust the plan')));
 }
@@ -238,10 +249,7 @@ export async function newCourse(main, id) {
         try {
           state.screening = await post(`/patients/${id}/screenings`, {});
           const r = state.screening.result;
-          result.replaceChildren(
-            h('p.big', 'Verdict: ', h('span.verdict', r.verdict.replace('_', ' ')), r.earliest_start ? `; earliest start ${formatLongDate(r.earliest_start)}` : ''),
-            h('ul', r.findings.map((f) => h('li', h('strong', `${f.severity}: `), f.message, h('br'), h('span.source', `Rule ${f.rule}. Source: ${f.source}`)))),
-            source(`knowledge base versions: ${Object.entries(r.knowledge_base || {}).map(([k, v]) => `${k} ${v}`).join(', ')}`));
+          result.replaceChildren(screeningResult(r, state.screening.input));
           next.disabled = r.verdict === 'not_eligible';
           if (r.verdict === 'not_eligible') result.append(h('p.error', 'Not eligible: a course cannot be started.'));
         } catch (err) {
