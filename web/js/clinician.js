@@ -8,7 +8,7 @@ import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstan
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
-import { screeningResult } from './screening_view.js';
+import { screeningResult, screeningRecord, jurisdictionChoice } from './screening_view.js';
 
 const WEEK_12 = 84;         // Younger 2013 and FINAL judged response at 12 weeks (clinical-facts.md section 2)
 const RESPONSE_PCT = -30;   // >= 30% pain reduction: IMMPACT moderate (Dworkin, J Pain 2008;9:105)
@@ -228,7 +228,6 @@ function adjustForm(patientId, course, today) {
 export async function newCourse(main, id) {
   const patient = await get(`/patients/${id}`);
   setTitle(`New course: ${patient.display_name}`);
-  const [meds, conds] = await Promise.all([get(`/patients/${id}/medications`), get(`/patients/${id}/conditions`)]);
   const today = todayIn(patient.time_zone);
   const state = { step: 1, screening: null, course: null, prescription: null };
   const body = h('div');
@@ -241,13 +240,16 @@ export async function newCourse(main, id) {
 
   function screeningStep() {
     const result = h('div', { 'aria-live': 'polite' });
+    const jurisdiction = jurisdictionChoice();
+    // A changed record makes an earlier result stale: clear it and screen again.
+    const record = screeningRecord(id, today, () => { if (state.screening) { state.screening = null; result.replaceChildren(h('p.muted', 'The record changed: run the screening again.')); next.disabled = true; } });
     const next = h('button.primary', { type: 'button', disabled: true, onclick: () => { state.step = 2; render(); } }, 'Continue to the plan');
     const run = h('button.primary', {
       type: 'button',
       onclick: async () => {
         run.disabled = true;
         try {
-          state.screening = await post(`/patients/${id}/screenings`, {});
+          state.screening = await post(`/patients/${id}/screenings`, jurisdiction.value() ? { jurisdiction: jurisdiction.value() } : {});
           const r = state.screening.result;
           result.replaceChildren(screeningResult(r, state.screening.input));
           next.disabled = r.verdict === 'not_eligible';
@@ -260,10 +262,8 @@ export async function newCourse(main, id) {
       },
     }, 'Run the screening');
     return h('section.card', h('h2', 'Screening'),
-      h('p', 'The screening reads the medications and conditions on the record below. Update the record first if anything is missing.'),
-      h('div.grid2',
-        h('div', h('h3', 'Medications'), meds.medications.length ? h('ul', meds.medications.map((m) => h('li', `${m.name}${m.active === false ? ' (stopped)' : ''}${m.last_taken ? `, last taken ${m.last_taken}` : ''}`))) : h('p', 'None recorded.')),
-        h('div', h('h3', 'Conditions'), conds.conditions.length ? h('ul', conds.conditions.map((c) => h('li', c.name))) : h('p', 'None recorded.'))),
+      h('p', 'The screening reads the medications and conditions on the record below. Add anything missing first, as written (brand, strength, form).'),
+      record, jurisdiction.element,
       h('div.actions', run), result, h('div.actions', next));
   }
 
