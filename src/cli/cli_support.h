@@ -56,6 +56,7 @@ void AddAnalyzeCommand(CLI::App& app, Context& ctx);   // analyze.cpp
 void AddSimulateCommand(CLI::App& app, Context& ctx);  // simulate.cpp
 void AddStoreCommands(CLI::App& app, Context& ctx);    // store_admin.cpp: backup, restore, migrate
 void AddServerCommands(CLI::App& app, Context& ctx);   // serve.cpp: serve, user, careteam, audit
+void AddSafetyCommand(CLI::App& app, Context& ctx);    // safety.cpp: gate, report, dose, terms (issue 12)
 
 }  // namespace ldn::cli
 

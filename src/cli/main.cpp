@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     AddSimulateCommand(app, ctx);
     AddStoreCommands(app, ctx);
     AddServerCommands(app, ctx);
+    AddSafetyCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -415,6 +415,14 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
                        3,
                        /*markup=*/true));
   }
+  if (!m->clinician_decisions.empty()) {
+    out.push_back(Heading("Clinician decisions at the safety gates", kH1, 16));
+    out.push_back(
+        Text("Overrides of the course gate and discarded courses, each with the clinician's reason "
+             "(docs/safety.md).",
+             kBody));
+    for (const std::string& line : m->clinician_decisions) out.push_back(BulletBlock({line}, kBody, 3));
+  }
   out.push_back(Heading("Methods", kH1, 16));
   out.push_back(Text(m->method, kBody));
   for (size_t i = 0; i < m->definitions.size(); ++i)

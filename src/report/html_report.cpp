@@ -190,6 +190,11 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
   }
   h += "</section>\n";
 
+  if (!m.clinician_decisions.empty()) {
+    h += "<section><h2>Clinician decisions at the safety gates</h2>\n<p>Overrides of the course gate and discarded "
+         "courses, each with the clinician's reason.</p>\n" +
+         List(m.clinician_decisions) + "</section>\n";
+  }
   h += "<section><h2>Methods</h2>\n<p>" + EscapeHtml(m.method) + "</p>\n" + List(m.definitions);
   h += "<h3>Sources</h3>\n" + List(m.sources, "sourcelist") + "</section>\n";
   h += "<footer>ldn \u00b7 decision support from the patient's own diary, not a diagnosis or a prescription</footer>\n";

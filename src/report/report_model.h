@@ -130,6 +130,11 @@ struct ReportModel {
   Table rescue;                   // days with rescue medication, baseline vs primary window
   std::vector<ItemDetail> items;  // kAllItems order
   std::vector<PatientNote> notes;
+  // The clinic's decisions at the safety gates (issue 12; docs/safety.md): every override of a
+  // course gate and every discarded course, each with the clinician's reason. Filled by the
+  // caller from the clinic's record (the server), not from the diary; empty when it has none, and
+  // then not shown.
+  std::vector<std::string> clinician_decisions;
   std::string method;                    // the interval method, named and cited
   std::vector<std::string> definitions;  // windows, responder classes, time to response
   std::vector<std::string> sources;

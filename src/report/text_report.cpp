@@ -178,6 +178,10 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
   for (const PatientNote& n : m.notes) {
     out += Wrap(Printable(n.text), width, fmt::format("  {} (day {}): ", n.date, FormatInteger(n.day)), "    ");
   }
+  if (!m.clinician_decisions.empty()) {
+    out += Heading("Clinician decisions at the safety gates", width);
+    for (const std::string& d : m.clinician_decisions) out += Wrap(Printable(d), width, "  \u2022 ", "    ");
+  }
   out += Heading("Methods", width);
   out += Wrap(m.method, width, "  ", "  ");
   for (const std::string& d : m.definitions) out += Wrap(d, width, "  \u2022 ", "    ");

@@ -130,6 +130,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddClinicalRoutes(*this, routes_);
   AddDiaryRoutes(*this, routes_);
   AddPharmacyRoutes(*this, routes_);
+  AddInterlockRoutes(*this, routes_);
 }
 
 void Api::Handle(const HttpRequest& request, Responder respond) {
@@ -231,6 +232,8 @@ store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status,
   if (!failure.ok()) {
     e.detail = Sanitize(fmt::format("{} {}", CodeName(failure.code()), failure.field()), 500);
     while (!e.detail.empty() && e.detail.back() == ' ') e.detail.pop_back();
+  } else if (!ctx.audit_detail.empty()) {
+    e.detail = Sanitize(ctx.audit_detail, 500);
   }
   return e;
 }

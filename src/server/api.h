@@ -84,6 +84,10 @@ struct RequestContext {
   const Principal& caller() const { return *principal; }
   // REQUIRES: patient_id (patient-scoped route).
   store::Id patient() const { return *patient_id; }
+
+  // Set by a handler to say more in the audit event of its success (codes only, never patient
+  // text: "overrides start.before_earliest"). Sanitised and cut to 500 characters.
+  std::string audit_detail = {};
 };
 
 // Thread-safe: Handle may be called concurrently.
@@ -139,6 +143,9 @@ void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, 
 void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
 void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: worksheet, PK profile
+
+// api_interlocks.cpp: the course gate's preview, discard, flags, the red-flag vocabulary (issue 12).
+void AddInterlockRoutes(Api& api, RouteTable& routes);
 
 // The OpenAPI 3.0 document describing `routes` (openapi.cpp).
 nlohmann::json OpenApiDocument(const RouteTable& routes);

@@ -14,6 +14,7 @@
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/course_plans.h"
+#include "server/interlocks.h"
 
 namespace ldn::server {
 namespace {
@@ -28,7 +29,14 @@ const std::set<Role> kClinician = {Role::kClinician};
 
 Result<ApiReply> ListPatients(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
-  return Reply({{"patients", ToJsonArray(patients)}});
+  nlohmann::json list = ToJsonArray(patients);
+  // A clinician's panel: each patient with the flags computed once, on the server (issue 12).
+  if (ctx.caller().role == Role::kClinician) {
+    for (size_t i = 0; i < patients.size(); ++i) {
+      LDN_ASSIGN_OR_RETURN(list[i]["flags"], PatientFlagsJson(ctx.store(), patients[i], ctx.now));
+    }
+  }
+  return Reply({{"patients", list}});
 }
 
 Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
@@ -253,30 +261,24 @@ Result<ApiReply> GetScreening(Api&, RequestContext& ctx) {
 
 // ---- Courses and plans (stored form: course_plans.h) --------------------------------------------
 
+// The course gate (src/clinical/safety/course_gate.h) decides; server/interlocks.cpp keeps the
+// decision with the course.
 Result<ApiReply> CreateCourse(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
-  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(body, nlohmann::json::array(), std::nullopt, ""));
-  store::Course c;
-  c.patient_id = ctx.patient();
-  c.protocol = plan.protocol;
-  c.plan_json = plan.plan_json;
-  c.status = store::CourseStatus::kPlanned;
-  c.start_date = plan.start;
-  c.recorded_by = ctx.caller().user_id;
-  c.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Course created, ctx.store().CreateCourse(c));
-  return Reply(ToJson(created), 201);
+  return CreateGatedCourse(ctx);
 }
 
 Result<ApiReply> ListCourses(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListCourses(ctx.patient()));
-  return Reply({{"courses", ToJsonArray(rows)}});
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json courses, CoursesJson(ctx.store(), patient, ctx.now));
+  return Reply({{"courses", courses}});
 }
 
 Result<ApiReply> GetCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
-  return Reply(ToJson(c));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json course, CourseJson(ctx.store(), patient, c, ctx.now));
+  return Reply(course);
 }
 
 // Body: {"reason", "titration"?, "events": [...]} -- events is the full list since the plan start
@@ -315,17 +317,9 @@ Result<ApiReply> ListAdjustments(Api&, RequestContext& ctx) {
   return Reply({{"adjustments", ToJsonArray(rows)}});
 }
 
+// Becoming active is gated (activate, resume): server/interlocks.cpp.
 Result<ApiReply> SetCourseStatus(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string status_text, o.String("status"));
-  LDN_ASSIGN_OR_RETURN(auto start, o.OptionalDate("start_date"));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(store::CourseStatus status, store::ParseCourseStatus(status_text, "status"));
-  LDN_RETURN_IF_ERROR(ctx.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
-  return Reply(ToJson(c));
+  return SetGatedCourseStatus(ctx);
 }
 
 // ---- Prescriptions ----------------------------------------------------------------------------
@@ -422,6 +416,7 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(d.course_id, OptionalId(o, "course_id"));
   LDN_ASSIGN_OR_RETURN(d.client_id, OptionalClientId(o, "client_id"));
   LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
+  LDN_ASSIGN_OR_RETURN(auto off_plan_reason, o.OptionalString("off_plan_reason"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (d.taken && !mg) return Status::InvalidArgument("dose_mg", "is required when taken is true");
   if (!d.taken && mg && *mg != 0) return Status::InvalidArgument("dose_mg", "must be absent or 0 when taken is false");
@@ -445,8 +440,8 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   d.patient_id = ctx.patient();
   d.recorded_by = ctx.caller().user_id;
   d.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::DoseLogEntry stored, ctx.store().AddDoseLogEntry(d));
-  return Reply(ToJson(stored), 201);
+  // Safe dose entry (issue 12): checked against the plan's step of the day before it is stored.
+  return StoreCheckedDose(ctx, std::move(d), std::move(off_plan_reason));
 }
 
 Result<ApiReply> ListDoses(Api&, RequestContext& ctx) {
@@ -456,7 +451,9 @@ Result<ApiReply> ListDoses(Api&, RequestContext& ctx) {
   const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
   const LocalDate first = from ? *from : AddDays(last, -365);
   LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListDoseLog(ctx.patient(), first, last));
-  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", ToJsonArray(rows)}});
+  nlohmann::json doses = ToJsonArray(rows);
+  LDN_RETURN_IF_ERROR(AttachDeviations(ctx.store(), ctx.patient(), doses));
+  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", doses}});
 }
 
 // ---- Instruments ------------------------------------------------------------------------------
@@ -564,7 +561,11 @@ Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   e.recorded_by = ctx.caller().user_id;
   e.recorded_at = ctx.now;
   LDN_ASSIGN_OR_RETURN(store::AdverseEvent stored, ctx.store().CreateAdverseEvent(e));
-  return Reply(ToJson(stored), 201);
+  nlohmann::json body = ToJson(stored);
+  // A severe or worrying report: the guidance the reporter must see at once (issue 12).
+  LDN_ASSIGN_OR_RETURN(body["safety"], AssessAdverseEvent(stored));
+  if (!body["safety"].is_null()) ctx.audit_detail = "red_flag " + body["safety"]["level"].get<std::string>();
+  return Reply(body, 201);
 }
 
 Result<ApiReply> ListAdverseEvents(Api&, RequestContext& ctx) {
@@ -603,7 +604,11 @@ constexpr char kCourseSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["protocol","start"],"properties":{
 "protocol":{"type":"string"},"start":{"type":"string","format":"date"},"target_mg":{"type":"number"},
 "max_mg":{"type":"number"},"time":{"enum":["bedtime","morning"]},"liquid_mg_per_ml":{"type":"number"},
-"step_days":{"type":"integer"}}})js";
+"step_days":{"type":"integer"},
+"overrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","reason"],
+"properties":{"code":{"enum":["screening.missing","screening.stale","screening.not_eligible","screening.review",
+"start.before_earliest","start.before_baseline"]},"reason":{"type":"string","minLength":10}}}},
+"acknowledged_findings":{"type":"array","items":{"type":"string","example":"medication.thyroid_hormone@medications[0]"}}}})js";
 constexpr char kAdjustSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["reason","events"],"properties":{
 "reason":{"type":"string"},"titration":{"enum":["easy","hard"]},"events":{"type":"array","items":{
@@ -612,7 +617,10 @@ constexpr char kAdjustSchema[] =
 "from":{"type":"string","format":"date"},"days":{"type":"integer"}}}}}})js";
 constexpr char kStatusSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
-"status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"}}})js";
+"status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"},
+"overrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","reason"],
+"properties":{"code":{"type":"string"},"reason":{"type":"string","minLength":10}}}},
+"acknowledged_findings":{"type":"array","items":{"type":"string"}}}})js";
 constexpr char kPrescriptionSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["course_id","pharmacy","formulation"],
 "properties":{"course_id":{"type":"integer"},"pharmacy":{"type":"string"},"formulation":{"type":"object",
@@ -626,7 +634,7 @@ constexpr char kDoseSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["date","taken"],"properties":{
 "date":{"type":"string","format":"date"},"taken":{"type":"boolean"},"dose_mg":{"type":"number"},
 "time":{"type":"string","example":"22:00"},"course_id":{"type":"integer"},"client_id":{"type":"string"},
-"note":{"type":"string"}}})js";
+"note":{"type":"string"},"off_plan_reason":{"type":"string","description":"the patient's confirmation of a dose that differs from the plan"}}})js";
 constexpr char kInstrumentSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["instrument","date","answers"],"properties":{
 "instrument":{"enum":["fiqr","pgic","acr2010","acr2011","acr2016"]},"date":{"type":"string","format":"date"},

@@ -8,6 +8,7 @@
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/diary_assembly.h"
+#include "server/interlocks.h"
 
 namespace ldn::server {
 namespace {
@@ -75,6 +76,9 @@ Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, ctx.store().UpsertDiary(e, expected));
   nlohmann::json body = ToJson(r.entry);
   body["outcome"] = OutcomeName(r.outcome);
+  // A severe or worrying day: the guidance the patient must see at once (issue 12).
+  LDN_ASSIGN_OR_RETURN(body["safety"], AssessDiaryItems(r.entry.items_json));
+  if (!body["safety"].is_null()) ctx.audit_detail = "red_flag " + body["safety"]["level"].get<std::string>();
   ApiReply reply = Reply(body, r.outcome == store::DiaryUpsertOutcome::kCreated ? 201 : 200);
   reply.headers.emplace_back("ETag", fmt::format("\"{}\"", r.entry.revision));
   return reply;
@@ -140,6 +144,7 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
                        {"revision", r.entry.revision},
                        {"client_id", r.entry.client_id},
                        {"outcome", OutcomeName(r.outcome)}});
+    LDN_ASSIGN_OR_RETURN(results.back()["safety"], AssessDiaryItems(r.entry.items_json));
   }
   return Reply({{"results", results}});
 }
@@ -182,7 +187,8 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
     return Status::Conflict(fmt::format("the record cannot be analysed yet: {}", analysed.status().ToString()));
   }
   options.generated_on = FormatDate(PatientToday(patient, ctx.now));
-  const report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  LDN_ASSIGN_OR_RETURN(model.clinician_decisions, InterlockReportLines(ctx.store(), patient));
   LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
   ApiReply reply;
   reply.content_type = "application/pdf";

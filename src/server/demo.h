@@ -8,7 +8,12 @@
 //   res / ldn-demo-researcher  researcher
 //   admin / ldn-demo-admin     admin
 // Patients "Alex Example" and "Sam Sample" are also in the Demo clinic; "Robin Other" is in the
-// "Other clinic" and visible to none of the demo clinicians.
+// "Other clinic" and visible to none of the demo clinicians. "Kim Baseline" (Demo clinic, no
+// login) is in the baseline of a planned course: screened 5 days ago with tramadol stopped 8 days
+// ago (wait), 5 diary days, the first dose at the end of the 14-day baseline.
+//
+// Every course passed the course gate (docs/safety.md): a screening 16 days before its first dose,
+// the create and activate decisions stored with it, the baseline diary and a baseline FIQR.
 //
 // Diaries and dose logs are simulated patients of seed 1 (analysis/simulate.h; docs/simulation.md),
 // moved in time so that the first dose is 84 (Pat), 70 (Alex) or 42 (Sam) days before today and

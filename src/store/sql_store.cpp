@@ -1699,6 +1699,161 @@ Result<std::vector<AdverseEvent>> SqlStore::ListAdverseEvents(Id patient_id) {
   });
 }
 
+// ---- Safety interlocks (issue 12; docs/safety.md) ------------------------------------------------
+
+namespace {
+
+constexpr const char* kDecisionCols =
+    "id, patient_id, course_id, action, screening_id, evaluation, overrides, reason, recorded_by, recorded_at";
+Result<CourseDecision> ReadDecision(const Row& row) {
+  RowReader r(row);
+  CourseDecision d;
+  d.id = r.Int();
+  d.patient_id = r.Int();
+  d.course_id = r.Int();
+  d.action = r.Text();
+  d.screening_id = r.OptInt();
+  d.evaluation_json = r.Text();
+  d.overrides_json = r.Text();
+  d.reason = r.Text();
+  d.recorded_by = r.Int();
+  d.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return d;
+}
+
+constexpr const char* kDeviationCols = "patient_id, dose_id, planned_micrograms_hcl, reason, recorded_by, recorded_at";
+Result<DoseDeviation> ReadDeviation(const Row& row) {
+  RowReader r(row);
+  DoseDeviation d;
+  d.patient_id = r.Int();
+  d.dose_id = r.Int();
+  d.planned_micrograms_hcl = r.OptInt();
+  d.reason = r.Text();
+  d.recorded_by = r.Int();
+  d.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return d;
+}
+
+constexpr const char* kAcknowledgementCols = "patient_id, code, note, recorded_by, recorded_at";
+Result<FlagAcknowledgement> ReadAcknowledgement(const Row& row) {
+  RowReader r(row);
+  FlagAcknowledgement a;
+  a.patient_id = r.Int();
+  a.code = r.Text();
+  a.note = r.Text();
+  a.recorded_by = r.Int();
+  a.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return a;
+}
+
+Status ValidateDecision(const CourseDecision& d) {
+  LDN_RETURN_IF_ERROR(CheckId(d.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckId(d.course_id, "course_id"));
+  if (d.action != "create" && d.action != "activate" && d.action != "resume" && d.action != "discard") {
+    return Status::InvalidArgument("action", "expected create, activate, resume or discard");
+  }
+  if (d.screening_id) LDN_RETURN_IF_ERROR(CheckId(*d.screening_id, "screening_id"));
+  LDN_RETURN_IF_ERROR(CheckJson(d.evaluation_json, "evaluation_json"));
+  LDN_RETURN_IF_ERROR(CheckJson(d.overrides_json, "overrides_json"));
+  return CheckText(d.reason, "reason", 0, 2000);
+}
+
+}  // namespace
+
+Result<CourseDecision> SqlStore::CreateCourseDecision(const CourseDecision& decision) {
+  LDN_RETURN_IF_ERROR(ValidateDecision(decision));
+  return Run<Result<CourseDecision>>(Mode::kWrite, [&](Connection& c) -> Result<CourseDecision> {
+    LDN_RETURN_IF_ERROR(CourseMustExist(c, decision.patient_id, decision.course_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, decision.recorded_by, "recorded_by"));
+    if (decision.screening_id) {
+      LDN_RETURN_IF_ERROR(MustExist(c, "SELECT 1 FROM screenings WHERE patient_id = $1 AND id = $2",
+                                    {decision.patient_id, *decision.screening_id},
+                                    "screening_id: screening " + std::to_string(*decision.screening_id) +
+                                        " of patient " + std::to_string(decision.patient_id) + " does not exist"));
+    }
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(
+            "INSERT INTO course_decisions (patient_id, course_id, action, screening_id, evaluation, overrides, "
+            "reason, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            {decision.patient_id, decision.course_id, decision.action, decision.screening_id, decision.evaluation_json,
+             decision.overrides_json, decision.reason, decision.recorded_by, Secs(decision.recorded_at)}));
+    CourseDecision stored = decision;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<std::vector<CourseDecision>> SqlStore::ListCourseDecisions(Id patient_id) {
+  return Run<Result<std::vector<CourseDecision>>>(Mode::kRead, [&](Connection& c) {
+    return Query<CourseDecision>(
+        c, std::string("SELECT ") + kDecisionCols + " FROM course_decisions WHERE patient_id = $1 ORDER BY id",
+        {patient_id}, &ReadDecision);
+  });
+}
+
+Result<DoseDeviation> SqlStore::RecordDoseDeviation(const DoseDeviation& deviation) {
+  LDN_RETURN_IF_ERROR(CheckId(deviation.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckId(deviation.dose_id, "dose_id"));
+  if (deviation.planned_micrograms_hcl && *deviation.planned_micrograms_hcl < 0) {
+    return Status::InvalidArgument("planned_micrograms_hcl", "must not be negative");
+  }
+  LDN_RETURN_IF_ERROR(CheckText(deviation.reason, "reason", 1, 500));
+  return Run<Result<DoseDeviation>>(Mode::kWrite, [&](Connection& c) -> Result<DoseDeviation> {
+    LDN_RETURN_IF_ERROR(MustExist(c, "SELECT 1 FROM dose_log WHERE patient_id = $1 AND id = $2",
+                                  {deviation.patient_id, deviation.dose_id},
+                                  "dose_id: dose " + std::to_string(deviation.dose_id) + " of patient " +
+                                      std::to_string(deviation.patient_id) + " does not exist"));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, deviation.recorded_by, "recorded_by"));
+    LDN_RETURN_IF_ERROR(c.Exec("INSERT INTO dose_deviations (patient_id, dose_id, planned_micrograms_hcl, reason, "
+                               "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) "
+                               "ON CONFLICT (patient_id, dose_id) DO NOTHING",
+                               {deviation.patient_id, deviation.dose_id, deviation.planned_micrograms_hcl,
+                                deviation.reason, deviation.recorded_by, Secs(deviation.recorded_at)})
+                            .status());
+    return QueryOne<DoseDeviation>(
+        c, std::string("SELECT ") + kDeviationCols + " FROM dose_deviations WHERE patient_id = $1 AND dose_id = $2",
+        {deviation.patient_id, deviation.dose_id}, &ReadDeviation, "dose deviation not stored");
+  });
+}
+
+Result<std::vector<DoseDeviation>> SqlStore::ListDoseDeviations(Id patient_id) {
+  return Run<Result<std::vector<DoseDeviation>>>(Mode::kRead, [&](Connection& c) {
+    return Query<DoseDeviation>(
+        c, std::string("SELECT ") + kDeviationCols + " FROM dose_deviations WHERE patient_id = $1 ORDER BY dose_id",
+        {patient_id}, &ReadDeviation);
+  });
+}
+
+Result<FlagAcknowledgement> SqlStore::AcknowledgeFlag(const FlagAcknowledgement& a) {
+  LDN_RETURN_IF_ERROR(CheckId(a.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckText(a.code, "code", 1, 200));
+  LDN_RETURN_IF_ERROR(CheckText(a.note, "note", 0, 2000));
+  return Run<Result<FlagAcknowledgement>>(Mode::kWrite, [&](Connection& c) -> Result<FlagAcknowledgement> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, a.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, a.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("INSERT INTO flag_acknowledgements (patient_id, code, note, recorded_by, "
+                                           "recorded_at) VALUES ($1, $2, $3, $4, $5) "
+                                           "ON CONFLICT (patient_id, code) DO NOTHING RETURNING patient_id",
+                                           {a.patient_id, a.code, a.note, a.recorded_by, Secs(a.recorded_at)}));
+    if (rows.rows.empty()) return Status::Conflict("code: flag '" + a.code + "' is already acknowledged");
+    return a;
+  });
+}
+
+Result<std::vector<FlagAcknowledgement>> SqlStore::ListFlagAcknowledgements(Id patient_id) {
+  return Run<Result<std::vector<FlagAcknowledgement>>>(Mode::kRead, [&](Connection& c) {
+    return Query<FlagAcknowledgement>(
+        c,
+        std::string("SELECT ") + kAcknowledgementCols +
+            " FROM flag_acknowledgements WHERE patient_id = $1 ORDER BY recorded_at, code",
+        {patient_id}, &ReadAcknowledgement);
+  });
+}
+
 // ---- Audit -------------------------------------------------------------------------------------
 
 Result<AuditEvent> SqlStore::AppendAuditOn(Connection& c, const AuditEvent& event) {

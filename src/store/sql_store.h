@@ -130,6 +130,13 @@ class SqlStore final : public Store {
   Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) override;
   Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) override;
 
+  Result<CourseDecision> CreateCourseDecision(const CourseDecision& decision) override;
+  Result<std::vector<CourseDecision>> ListCourseDecisions(Id patient_id) override;
+  Result<DoseDeviation> RecordDoseDeviation(const DoseDeviation& deviation) override;
+  Result<std::vector<DoseDeviation>> ListDoseDeviations(Id patient_id) override;
+  Result<FlagAcknowledgement> AcknowledgeFlag(const FlagAcknowledgement& acknowledgement) override;
+  Result<std::vector<FlagAcknowledgement>> ListFlagAcknowledgements(Id patient_id) override;
+
   Result<AuditEvent> AppendAudit(const AuditEvent& event) override;
   Result<std::vector<AuditEvent>> AppendAuditBatch(const std::vector<AuditEvent>& events) override;
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;

@@ -297,6 +297,49 @@ struct AdverseEvent {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Safety interlocks (issue 12; docs/safety.md). Append-only records: nothing here is updated.
+
+// A gated decision about a course: "create", "activate" or "resume" (the course gate's
+// evaluation, evaluation_json, with the overrides it applied, overrides_json = [{"code",
+// "reason"}]) or "discard" (a planned course given up, with its reason). screening_id: the
+// screening the gate read (a screening of the same patient: kNotFound "screening_id" otherwise).
+// reason: 0-2000 chars.
+struct CourseDecision {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id course_id = 0;  // a course of the same patient (kNotFound "course_id" otherwise)
+  std::string action;
+  std::optional<Id> screening_id;
+  std::string evaluation_json = "{}";
+  std::string overrides_json = "[]";
+  std::string reason;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// The patient's confirmation of a logged dose that differs from the plan's step for its day:
+// the step's dose (absent when no step was in force) and the reason (1-500 chars). One per dose
+// (dose_id: a dose log entry of the same patient, kNotFound "dose_id" otherwise).
+struct DoseDeviation {
+  Id patient_id = 0;
+  Id dose_id = 0;
+  std::optional<int64_t> planned_micrograms_hcl;
+  std::string reason;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A clinician's acknowledgement of one flag occurrence: its stable code (1-200 chars) and a note
+// (0-2000 chars). One per patient and code.
+struct FlagAcknowledgement {
+  Id patient_id = 0;
+  std::string code;
+  std::string note;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// ---------------------------------------------------------------------------------------------
 // Audit.
 
 // One audited action: who (actor_user_id, absent for an anonymous or system action), in which
@@ -558,6 +601,23 @@ class Store {
   virtual Result<AdverseEvent> CreateAdverseEvent(const AdverseEvent& event) = 0;
   virtual Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) = 0;
   virtual Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) = 0;
+
+  // ---- Safety interlocks (issue 12; docs/safety.md) ------------------------------------------
+  // kInvalidArgument naming the field for an unknown action, a malformed JSON document or a
+  // reason out of range; kNotFound "course_id" / "screening_id" / "recorded_by".
+  virtual Result<CourseDecision> CreateCourseDecision(const CourseDecision& decision) = 0;
+  // Every decision of the patient, by id (oldest first).
+  virtual Result<std::vector<CourseDecision>> ListCourseDecisions(Id patient_id) = 0;
+  // Idempotent per dose: when the dose already has a deviation the stored one is returned
+  // unchanged. kNotFound "dose_id" / "recorded_by"; kInvalidArgument "reason".
+  virtual Result<DoseDeviation> RecordDoseDeviation(const DoseDeviation& deviation) = 0;
+  // Every deviation of the patient, by dose id.
+  virtual Result<std::vector<DoseDeviation>> ListDoseDeviations(Id patient_id) = 0;
+  // kConflict "code" when the code is already acknowledged for this patient; kNotFound
+  // "patient_id" / "recorded_by"; kInvalidArgument "code" / "note".
+  virtual Result<FlagAcknowledgement> AcknowledgeFlag(const FlagAcknowledgement& acknowledgement) = 0;
+  // Every acknowledgement of the patient, oldest first.
+  virtual Result<std::vector<FlagAcknowledgement>> ListFlagAcknowledgements(Id patient_id) = 0;
 
   // ---- Audit ---------------------------------------------------------------------------------
   // Appends one event, computing seq, prev_hash and hash in the same transaction as the insert

@@ -119,8 +119,18 @@ TEST_F(ApiFlowTest, ScreeningUsesTheRecordAndFindsTheOpioidWashout) {
 }
 
 TEST_F(ApiFlowTest, CoursePlanAdjustmentAndPrescriptionWorkflow) {
-  TestResponse r =
-      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
+  // A course entered after the fact (first dose 3 weeks ago): the course gate asks for a screening
+  // and, for a start before the screening and the baseline, written overrides (docs/safety.md).
+  ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+  const J reason = "Course started at the previous clinic; record entered after the fact.";
+  TestResponse r = f_->Send("POST", P("/courses"),
+                            J{{"protocol", "ldnrt-standard"},
+                              {"start", "2026-11-01"},
+                              {"overrides",
+                               {{{"code", "start.before_earliest"}, {"reason", reason}},
+                                {{"code", "start.before_baseline"}, {"reason", reason}}}}}
+                                .dump(),
+                            doc_);
   ASSERT_EQ(r.status, 201) << r.body;
   const int64_t course = r.Json()["id"];
   const J steps = r.Json()["plan"]["plan"]["steps"];
@@ -172,15 +182,23 @@ TEST_F(ApiFlowTest, InstrumentsAreScoredByTheClinicalScorers) {
 
 TEST_F(ApiFlowTest, AnalysisAndPdfReportOfAStoredRecord) {
   EXPECT_EQ(f_->Send("GET", P("/analysis"), "", doc_).status, 409);  // no course yet
-  ASSERT_EQ(
-      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-09-01"}}.dump(), doc_).status,
-      201);
   J entries = J::array();
   for (LocalDate d = *ParseDate("2026-08-18", "d"); d <= *ParseDate("2026-11-20", "d"); d = AddDays(d, 1)) {
     const int pain = d < *ParseDate("2026-09-01", "d") ? 7 : 4;
     entries.push_back({{"date", FormatDate(d)}, {"client_id", "a-" + FormatDate(d)}, {"items", {{"pain", pain}}}});
   }
   ASSERT_EQ(f_->Send("POST", P("/diary:batch"), J{{"entries", entries}}.dump(), pat_).status, 200);
+  // The baseline (08-18..08-31) is on record; the first dose predates today's screening: overridden.
+  ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+  const TestResponse course = f_->Send(
+      "POST", P("/courses"),
+      J{{"protocol", "ldnrt-standard"},
+        {"start", "2026-09-01"},
+        {"overrides",
+         {{{"code", "start.before_earliest"}, {"reason", "Course started at the previous clinic in September."}}}}}
+          .dump(),
+      doc_);
+  ASSERT_EQ(course.status, 201) << course.body;
   const TestResponse a = f_->Send("GET", P("/analysis"), "", pat_);
   ASSERT_EQ(a.status, 200) << a.body;
   EXPECT_EQ(a.Json()["patient_id"], patient_);

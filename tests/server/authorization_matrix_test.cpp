@@ -82,7 +82,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
     d.params["date"] = FormatDate(kDiaryDate);
     auto med = st.CreateMedication({0, patient_id, "sertraline", true, "{}", author, now});
     auto cond = st.CreateCondition({0, patient_id, "fibromyalgia", true, "{}", author, now});
-    auto screening = st.CreateScreening({0, patient_id, "{}", "{}", "eligible", author, now});
+    auto screening = st.CreateScreening({0, patient_id, "{}",
+                                         R"({"verdict":"eligible","earliest_start":"2026-11-22","findings":[]})",
+                                         "eligible", author, now});
     auto plan = server::BuildCoursePlan({{"protocol", "ldnrt-standard"}, {"start", "2026-10-01"}},
                                         nlohmann::json::array(), std::nullopt, "");
     EXPECT_TRUE(plan.ok()) << plan.status().ToString();
@@ -148,6 +150,37 @@ class AuthorizationMatrixTest : public ::testing::Test {
     p.recorded_by = author;
     p.recorded_at = f_->clock().Now();
     auto r = f_->store().CreatePrescription(p);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A planned course of the patient (to discard), written through the store.
+  store::Id NewPlannedCourse(store::Id patient_id) {
+    auto plan = server::BuildCoursePlan({{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}},
+                                        nlohmann::json::array(), std::nullopt, "");
+    EXPECT_TRUE(plan.ok());
+    store::Course c;
+    c.patient_id = patient_id;
+    c.protocol = plan->protocol;
+    c.plan_json = plan->plan_json;
+    c.start_date = plan->start;
+    c.recorded_by = 1;
+    c.recorded_at = f_->clock().Now();
+    auto r = f_->store().CreateCourse(c);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A severe adverse event of the patient: it raises the red flag "ae.<id>" to acknowledge.
+  store::Id NewSevereEvent(store::Id patient_id) {
+    store::AdverseEvent ae;
+    ae.patient_id = patient_id;
+    ae.onset_date = kDiaryDate;
+    ae.description = "fainted";
+    ae.severity = store::Severity::kSevere;
+    ae.recorded_by = 1;
+    ae.recorded_at = f_->clock().Now();
+    auto r = f_->store().CreateAdverseEvent(ae);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->id : 0;
   }
@@ -246,7 +279,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"POST " + p + "/screenings", body(J::object())},
         {"GET " + p + "/screenings", none},
         {"GET " + p + "/screenings/{screening_id}", none},
-        {"POST " + p + "/courses", body({{"protocol", "ldnrt-standard"}, {"start", "2026-12-01"}})},
+        // The 14 baseline days before 2026-12-06 are all still to come: the course gate allows it.
+        {"POST " + p + "/courses", body({{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}})},
         {"GET " + p + "/courses", none},
         {"GET " + p + "/courses/{course_id}", none},
         {"PUT " + p + "/courses/{course_id}/status", body({{"status", "active"}})},
@@ -310,6 +344,21 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"POST " + p + "/prescriptions/{prescription_id}/worksheet",
          body({{"capsule_size", "3"}, {"fill_weight_mg", 200}, {"tablet_weight_mg", 150}})},
         {"GET /api/v1/pharmacology/pk", none},
+        {"GET " + p + "/course-gate", none},
+        {"POST " + p + "/courses/{course_id}/discard",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"course_id", std::to_string(NewPlannedCourse(d.patient_id))}},
+                          J{{"reason", "The patient decided to wait."}}.dump(),
+                          ""};
+         }},
+        {"GET " + p + "/flags", none},
+        {"POST " + p + "/flags/{code}/acknowledge",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"code", "ae." + std::to_string(NewSevereEvent(d.patient_id))}},
+                          J{{"note", "Phoned the patient."}}.dump(),
+                          ""};
+         }},
+        {"GET /api/v1/safety/red-flags", none},
     };
   }
 

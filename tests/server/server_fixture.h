@@ -70,11 +70,13 @@ struct Account {
 
 class ServerFixture {
  public:
-  // `log_file` receives the server's JSON-lines log (nullptr: discarded).
+  // `log_file` receives the server's JSON-lines log (nullptr: discarded). `store_url`: the
+  // database (default: a fresh SQLite file; a PostgreSQL URL must name an empty database).
   explicit ServerFixture(server::ApiOptions api_options = {}, server::HttpServerOptions http = {},
-                         std::FILE* log_file = nullptr)
+                         std::FILE* log_file = nullptr, std::string store_url = "")
       : clock_(TestNow()), log_(log_file) {
-    auto st = store::OpenStore("sqlite:" + (dir_.path() / "test.db").string());
+    if (store_url.empty()) store_url = "sqlite:" + (dir_.path() / "test.db").string();
+    auto st = store::OpenStore(store_url);
     EXPECT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
     if (api_options.web_root.empty()) api_options.web_root = dir_.path() / "web";

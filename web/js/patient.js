@@ -7,6 +7,7 @@ import { sendOrQueue } from './offline.js';
 import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
 import { DIARY_ITEMS, SIDE_EFFECTS } from './kb.js';
 import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
+import { parseDoseMg, plannedTime, guidanceCard, baselineCard } from './safety.js';
 
 // The API's item keys, in the order of the diary; the knowledge base calls sleep "sleep_quality".
 export const ITEMS = ['pain', 'fatigue', 'sleep', 'mood', 'anxiety', 'cognition', 'stiffness', 'sensitivity', 'stress'];
@@ -82,6 +83,7 @@ async function dayPage(main, date, isToday) {
   mount(main,
     h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)),
     tzNote(),
+    t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
     doseCard,
     diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }));
 }
@@ -118,9 +120,13 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
     return h('span.choice', h('input', { type: 'radio', name: doseName, id, value: v, checked: taken === v || (!taken && v === 'later') }),
       h('label', { for: id }, label));
   });
-  const doseMg = h('input', { type: 'number', id: uid('mg'), step: '0.001', min: '0.001', max: '50', inputmode: 'decimal',
-    value: lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '') });
-  const doseTime = h('input', { type: 'time', id: uid('time'), value: (lastDose && lastDose.time) || nowTimeIn(tz()) });
+  // Text, not a number field: "4,5" (a decimal comma) is 4.5 mg, never 45 (safety.js parseDoseMg).
+  const doseMg = h('input', { type: 'text', id: uid('mg'), inputmode: 'decimal', autocomplete: 'off',
+    value: String(lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '')) });
+  // A past day defaults to the planned time of the dose, today to the time now.
+  const pastDay = date < todayIn(tz());
+  const doseTime = h('input', { type: 'time', id: uid('time'),
+    value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz()) });
   const doseBox = h('fieldset.box', h('legend', 'Did you take your LDN dose?'), h('div.choices', doseRadios),
     h('div.row', field('Amount (mg)', doseMg, step ? `Your plan says ${mg(step.dose_mg)}.` : null), field('Time', doseTime)));
 
@@ -175,8 +181,9 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
       if (doseChoice === 'yes' || doseChoice === 'no') {
         const body = { date, taken: doseChoice === 'yes', client_id: clientId('dose') };
         if (doseChoice === 'yes') {
-          body.dose_mg = Number(doseMg.value);
-          if (!(body.dose_mg > 0)) { error.textContent = 'Enter the amount you took, in mg.'; return; }
+          const amount = parseDoseMg(doseMg.value);
+          if (amount.error) { error.textContent = amount.error; return; }
+          body.dose_mg = amount.value;
           if (doseTime.value) body.time = doseTime.value;
         }
         if (course) body.course_id = course.id;
@@ -185,12 +192,27 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
       submit.disabled = true;
       try {
         let queued = false;
-        for (const w of writes) queued = (await sendOrQueue(w)).queued || queued;
+        let safety = null;
+        let doseCheck = null;
+        for (const w of writes) {
+          try {
+            const sent = await sendOrQueue(w);
+            queued = sent.queued || queued;
+            if (sent.result && sent.result.safety) safety = sent.result.safety;
+          } catch (err) {
+            // The server checks a dose against the plan (docs/safety.md): the diary is saved, the
+            // dose waits for the patient.
+            if (w.method !== 'POST' || err.field !== 'dose_mg') throw err;
+            doseCheck = offPlanPanel(err, w, () => { doseCheck.remove(); });
+          }
+        }
         const msg = queued
           ? 'Saved on this device. It will be sent automatically when you are back online.'
-          : 'Saved. Thank you.';
-        say(msg, queued ? 'warn' : 'ok');
-        done.replaceChildren(h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
+          : (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
+        say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
+        done.replaceChildren(...[guidanceCard(safety), doseCheck].filter(Boolean),
+          h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
+        if (safety) { done.firstChild.setAttribute('tabindex', '-1'); done.firstChild.focus(); }
         submit.textContent = 'Save changes';
       } catch (err) {
         error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
@@ -210,6 +232,38 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
     field('Note (optional)', note)),
   error, submit, done);
   return form;
+}
+
+// A dose the server did not take as entered: refused (400, plain words), or different from the
+// plan (409): the patient confirms it with a reason, or corrects the amount.
+function offPlanPanel(err, write, close) {
+  if (err.status !== 409) {
+    return h('div.confirm', { role: 'alert' }, h('p.error', err.message),
+      h('p', 'Correct the amount above and save again.'));
+  }
+  const reason = h('input', { type: 'text', id: uid('why'), autocomplete: 'off' });
+  const problem = h('p.error', { role: 'alert' });
+  const panel = h('div.confirm', { role: 'group', 'aria-label': 'Confirm your dose' },
+    h('p', err.message),
+    field('Why is it different? (your clinician sees this)', reason),
+    problem,
+    h('div.actions',
+      h('button.primary', {
+        type: 'button',
+        onclick: async () => {
+          problem.textContent = '';
+          if (!reason.value.trim()) { problem.textContent = 'Say in a few words why the dose differs.'; return; }
+          try {
+            await sendOrQueue({ ...write, body: { ...write.body, off_plan_reason: reason.value.trim() } });
+            panel.replaceChildren(h('p.saved', `Dose saved: ${mg(write.body.dose_mg)}. It differs from your plan, so your clinician will see it.`));
+            say('Your dose is saved.', 'ok');
+          } catch (x) {
+            problem.textContent = x.message;
+          }
+        },
+      }, `Yes, I took ${mg(write.body.dose_mg)}`),
+      h('button', { type: 'button', onclick: close }, 'No, I will correct the amount')));
+  return panel;
 }
 
 export async function history(main) {
@@ -247,6 +301,7 @@ export async function plan(main) {
   const adjustments = await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({ adjustments: [] }));
   mount(main,
     h('h1', 'My plan'), tzNote(),
+    t.course.status === 'planned' ? baselineCard(t.course, date) : null,
     h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
       next ? h('p', `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${daysBetween(date, next.start)} days).`)
         : h('p', 'You are on your target dose: no further steps are planned.'),
@@ -298,7 +353,10 @@ export async function questionnaires(main) {
   const last = (name) => inst.instruments.filter((r) => r.instrument === name).map((r) => r.date).sort().pop() || null;
   const lastFiqr = last('fiqr');
   const lastPgic = last('pgic');
-  const fiqrDue = !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
+  // Before the first dose the baseline FIQR is due (the course's interlocks say so: docs/safety.md).
+  const baseline = t.course && t.course.interlocks && t.course.interlocks.baseline;
+  const baselineDue = !!(baseline && baseline.fiqr_due);
+  const fiqrDue = baselineDue || !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
   const started = t.course && t.course.start_date;
   const pgicDue = !!started && daysBetween(started, date) >= DUE_EVERY_DAYS && (!lastPgic || daysBetween(lastPgic, date) >= DUE_EVERY_DAYS);
 
@@ -306,6 +364,7 @@ export async function questionnaires(main) {
     ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
   mount(main, h('h1', 'Questionnaires'), tzNote(),
     h('section.card', h('h2', 'When they are due'),
+      baselineDue ? h('p', h('strong', `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) : null,
       dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
       source(`ldn asks every ${DUE_EVERY_DAYS} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
     fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
