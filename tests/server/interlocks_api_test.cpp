@@ -82,7 +82,10 @@ class InterlocksApiTest : public ::testing::Test {
     store::AuditQuery q;
     q.limit = 10000;
     std::vector<store::AuditEvent> out;
-    for (const auto& e : *f_->store().ListAudit(q)) {
+    const auto events = f_->store().ListAudit(q);
+    EXPECT_TRUE(events.ok());
+    if (!events.ok()) return out;
+    for (const auto& e : *events) {
       if (e.action == action) out.push_back(e);
     }
     return out;

@@ -84,8 +84,8 @@ DoseCheckResult CheckLoggedDose(const DoseCheckInput& in, const InterlockRules& 
   if (in.dose > r.limit) {
     r.outcome = DoseCheckOutcome::kRefused;
     const std::string what =
-        r.planned ? fmt::format("your plan sets {} mg for {}", r.planned->FormatMg(), day)
-                  : fmt::format("no dose is planned for {} (the nearest step is {} mg)", day, r.reference->FormatMg());
+        r.planned ? fmt::format("Your plan sets {} mg for {}", r.planned->FormatMg(), day)
+                  : fmt::format("No dose is planned for {} (the nearest step is {} mg)", day, r.reference->FormatMg());
     std::string why;
     if (in.dose > factor_limit) {
       why = r.planned ? fmt::format("it is {} the planned {} mg", Times(in.dose, *r.reference), r.reference->FormatMg())
