@@ -349,6 +349,10 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
   out.push_back({[m](Typesetter& ts, double w) { return KeyFigures(ts, m->key_figures, 0, 0, w, false); },
                  [m](Typesetter& ts, double x, double y, double w) { KeyFigures(ts, m->key_figures, x, y, w, true); },
                  9});
+  if (!m->item_summary.rows.empty()) {
+    out.push_back(Heading("Every item in the evaluation window", kH2, 10));
+    AddTable(out, m->item_summary, 0);
+  }
   constexpr double kChartHeight = 236;
   out.push_back(Heading("Pain, dose and side effects day by day", kH2, 10));
   out.push_back(
@@ -398,6 +402,13 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
   }
   out.push_back(Heading("Doses taken", kH1, 16));
   AddTable(out, m->adherence, 0);
+  out.push_back(Heading("Dose deviations", kH2, 10));
+  if (m->deviations.rows.empty()) {
+    out.push_back(Text("None: every dose taken was the plan's.", kBody));
+  } else {
+    out.push_back(Text("Doses taken that differ from the plan; the analysis uses them as taken.", kBody));
+    AddTable(out, m->deviations, 4);
+  }
   out.push_back(Heading("Missing diary days", kH1, 16));
   out.push_back(
       Text("Counted between the first and the last diary entry. Missing days are never filled in: every "

@@ -137,6 +137,11 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
     out += "  " + Pad(k.label, label_w, false) + "  " + Pad(k.value, value_w, false) + "  " + k.detail + "\n";
   }
 
+  if (!m.item_summary.rows.empty()) {
+    out += Heading("Every item in the evaluation window", width);
+    out += TableText(m.item_summary, "  ");
+  }
+
   out += Heading("Pain trajectory (7-day mean, every 14 days)", width);
   std::string points;
   for (const auto& run : m.chart.rolling_mean) {
@@ -169,6 +174,8 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
                                       : TableText(m.dose_response, "  ");
   out += Heading("Doses taken", width);
   out += TableText(m.adherence, "  ");
+  out += Heading("Dose deviations (taken differently from the plan)", width);
+  out += m.deviations.rows.empty() ? "  None: every dose taken was the plan's.\n" : TableText(m.deviations, "  ");
   out += Heading("Missing diary days (never filled in)", width);
   out += TableText(m.missing, "  ");
   out += Heading("Rescue medication", width);
