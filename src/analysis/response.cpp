@@ -397,7 +397,10 @@ std::string PlainItemSummary(const ItemComparison& c) {
   std::string text = same ? label + " about the same as before LDN"
                           : fmt::format("{} {} {} than before LDN", label, amount(*c.change), way(*c.change));
   if (c.interval) {
-    const double lo = c.interval->lower, hi = c.interval->upper;
+    // Shown within what the 0-10 scale allows: a mean cannot fall below 0 nor rise above 10, so
+    // an interval reaching past that says no more than "down to 0" ("100% lower").
+    const double lo = std::max(c.interval->lower, -*c.baseline_mean);
+    const double hi = std::min(c.interval->upper, 10.0 - *c.baseline_mean);
     if (hi < 0) {
       text += fmt::format(" (somewhere between {} and {} lower)", amount(hi), amount(lo));
     } else if (lo > 0) {

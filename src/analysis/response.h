@@ -88,7 +88,8 @@ struct ItemComparison {
 
 // The comparison in plain words for patients, from the item's label and direction, e.g.
 // "Pain 36% lower than before LDN (somewhere between 20% and 50% lower): better". Never calls a
-// change better or worse unless change_is says so. Empty when there is no change.
+// change better or worse unless change_is says so. The interval is shown within what the 0-10
+// scale allows (never "more than 100% lower"). Empty when there is no change.
 std::string PlainItemSummary(const ItemComparison& c);
 
 struct EvaluationWindow {

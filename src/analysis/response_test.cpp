@@ -363,6 +363,28 @@ TEST(DirectionTest, WakingMoreTiredIsAWorseningEverywhere) {
   EXPECT_EQ(plain.find("better"), std::string::npos) << plain;
 }
 
+TEST(DirectionTest, PlainWordsStayWithinTheScale) {
+  ItemComparison c;
+  c.item = Item::kMood;
+  c.baseline_mean = 1.6;
+  c.window_mean = 0.4;
+  c.change = -1.2;
+  c.pct_change = -75;
+  c.interval = DifferenceInterval{};
+  c.interval->lower = -2.0;  // below what a mean of 1.6 can fall
+  c.interval->upper = -0.4;
+  c.change_is = JudgeChange(c.item, c.interval->lower, c.interval->upper);
+  EXPECT_EQ(PlainItemSummary(c), "Low mood 75% lower than before LDN (somewhere between 25% and 100% lower): better");
+  c.interval->lower = -0.5;
+  c.interval->upper = 0.3;
+  c.change = -0.1;
+  c.change_is = JudgeChange(c.item, c.interval->lower, c.interval->upper);
+  EXPECT_EQ(PlainItemSummary(c),
+            "Low mood 6% lower than before LDN (somewhere between 31% lower and 19% higher): no clear change");
+  c.change.reset();
+  EXPECT_EQ(PlainItemSummary(c), "");
+}
+
 TEST(DirectionTest, OffPlanDoseIsADeviationNotARefusal) {
   auto j = BuildDiaryJson(Series({6}, {4, 5}, 84));
   j["doses"][20]["dose_mg"] = 45;  // day 20 after the first dose: 45 mg logged instead of 4.5 mg

@@ -349,10 +349,6 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
   out.push_back({[m](Typesetter& ts, double w) { return KeyFigures(ts, m->key_figures, 0, 0, w, false); },
                  [m](Typesetter& ts, double x, double y, double w) { KeyFigures(ts, m->key_figures, x, y, w, true); },
                  9});
-  if (!m->item_summary.rows.empty()) {
-    out.push_back(Heading("Every item in the evaluation window", kH2, 10));
-    AddTable(out, m->item_summary, 0);
-  }
   constexpr double kChartHeight = 236;
   out.push_back(Heading("Pain, dose and side effects day by day", kH2, 10));
   out.push_back(
@@ -368,6 +364,12 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
     out.push_back(Text(
         fmt::format("Side effects: {} kinds reported; the table is on the next pages.", m->side_effects.rows.size()),
         kBody, 10));
+  }
+
+  // Every item's change and what it means, after the pain chart (it may start the next page).
+  if (!m->item_summary.rows.empty()) {
+    out.push_back(Heading("Every item in the evaluation window", kH2, 10));
+    AddTable(out, m->item_summary, 0);
   }
 
   // Details.

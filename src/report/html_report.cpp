@@ -145,10 +145,6 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
   }
   h += "</section>\n";
 
-  if (!m.item_summary.rows.empty()) {
-    h += "<section class=\"items\"><h2>Every item in the evaluation window</h2>\n" + TableHtml(m.item_summary) +
-         "</section>\n";
-  }
   h += "<section class=\"chart\"><h2>Pain, dose and side effects day by day</h2>\n<figure>\n" + InlineSvg(svg);
   h += fmt::format(
       "<figcaption>Daily pain ratings (dots) and their 7-day mean (line) against the baseline mean {:.1f} and the "
@@ -156,6 +152,10 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
       "effects. Day 0 is the first dose, {}.</figcaption>\n</figure></section>\n",
       m.chart.baseline_mean, m.chart.response_threshold, EscapeHtml(m.first_dose));
 
+  if (!m.item_summary.rows.empty()) {
+    h += "<section class=\"items\"><h2>Every item in the evaluation window</h2>\n" + TableHtml(m.item_summary) +
+         "</section>\n";
+  }
   h += "<section><h2>Side effects</h2>\n";
   h += m.side_effects.rows.empty() ? "<p>None reported in the diary.</p>\n" : TableHtml(m.side_effects);
   h += "</section>\n";

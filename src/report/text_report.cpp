@@ -137,11 +137,6 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
     out += "  " + Pad(k.label, label_w, false) + "  " + Pad(k.value, value_w, false) + "  " + k.detail + "\n";
   }
 
-  if (!m.item_summary.rows.empty()) {
-    out += Heading("Every item in the evaluation window", width);
-    out += TableText(m.item_summary, "  ");
-  }
-
   out += Heading("Pain trajectory (7-day mean, every 14 days)", width);
   std::string points;
   for (const auto& run : m.chart.rolling_mean) {
@@ -157,6 +152,11 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
                           m.chart.response_threshold,
                           m.chart.response_day ? fmt::format(" Response from day {}.", *m.chart.response_day) : ""),
               width, "  ", "  ");
+
+  if (!m.item_summary.rows.empty()) {
+    out += Heading("Every item in the evaluation window", width);
+    out += TableText(m.item_summary, "  ");
+  }
 
   out += Heading("Side effects", width);
   out += m.side_effects.rows.empty() ? "  None reported.\n" : TableText(m.side_effects, "  ");

@@ -221,15 +221,17 @@ export function clinicianAnalysisCard(a, ev = {}) {
   const deviations = a.dose_deviations || [];
   return h('section.card', { 'aria-labelledby': 'an-h' }, title, evText,
     h('p', a.verdict.summary),
-    w ? h('div.tablewrap', scrollAttrs('Items'), h('table.items-table',
+    w ? h('div.tablewrap', scrollAttrs('Items'), h('table.items-table.stack',
       h('caption', `Every item, ${windowName(w.label)} (${formatDate(w.first)} to ${formatDate(w.last)}) against the baseline`),
-      h('thead', h('tr', ['Item', 'Higher is', 'Baseline', 'Window', 'Change', '95% interval', 'Change is'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', h('tr', ['Item', 'Change is', 'Change', '95% interval', 'Baseline', 'Window', 'Higher is'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', w.items.map((i) => h('tr', { 'data-item': i.item },
         h('th', { scope: 'row' }, i.label),
-        h('td', i.higher_is),
-        h('td', fixed(i.baseline_mean)), h('td', fixed(i.window_mean)), h('td', signed(i.change)),
-        h('td', i.interval ? `${signed(i.interval.lower)} to ${signed(i.interval.upper)}` : '–'),
-        h('td', { class: `change-${i.change_is || 'none'}`, 'data-change-is': i.change_is || 'none' }, CHANGE_TEXT[i.change_is] || '–'))))))
+        h('td', { class: `change-${i.change_is || 'none'}`, 'data-label': 'Change is', 'data-change-is': i.change_is || 'none' }, CHANGE_TEXT[i.change_is] || '–'),
+        h('td', { 'data-label': 'Change' }, signed(i.change)),
+        h('td', { 'data-label': '95% interval' }, i.interval ? `${signed(i.interval.lower)} to ${signed(i.interval.upper)}` : '–'),
+        h('td', { 'data-label': 'Baseline' }, fixed(i.baseline_mean)),
+        h('td', { 'data-label': 'Window' }, fixed(i.window_mean)),
+        h('td', { 'data-label': 'Higher is', 'data-higher-is': i.higher_is }, i.higher_is))))))
       : h('p', 'No evaluation window with enough data yet.'),
     deviations.length ? h('div', h('h3', 'Doses taken differently from the plan'),
       h('ul', deviations.map((d) => h('li', `${formatDate(d.date)} (day ${d.day}): planned ${d.planned_mg} mg, taken ${d.taken_mg} mg`))),

@@ -24,7 +24,9 @@ TEST(DiaryDefinitionsTest, LoadsTheNineProductItems) {
     // The direction rule (issue 12): every item runs 0 = best, 10 = worst, as the FIQR symptom
     // items do (Bennett 2009).
     EXPECT_EQ(i.direction, ScaleDirection::kHigherIsWorse) << i.id;
-    if (i.id == "sleep") EXPECT_EQ(i.anchor_0, "awoke well rested");  // FIQR anchor, clinical-facts section 3
+    if (i.id == "sleep") {
+      EXPECT_EQ(i.anchor_0, "awoke well rested");  // FIQR anchor, clinical-facts section 3
+    }
   }
 }
 

@@ -192,7 +192,8 @@ runSpec('direction', async (t) => {
       await login(page, 'clinician');
       await visit(page, `#/patient/${PAT}`, 'direction-clinician', label, async (p) => p.locator('table.items-table').waitFor());
       const rows = await page.evaluate(() => [...document.querySelectorAll('table.items-table tbody tr')].map((tr) => ({
-        id: tr.dataset.item, higher: tr.children[1].textContent, is: tr.lastElementChild.dataset.changeIs, text: tr.lastElementChild.textContent,
+        id: tr.dataset.item, higher: tr.querySelector('[data-higher-is]').textContent,
+        is: tr.querySelector('[data-change-is]').dataset.changeIs, text: tr.querySelector('[data-change-is]').textContent,
       })));
       check(rows.length === 9, `${label}: the clinician's table has every item (${rows.length})`);
       const fresh = (await apiAs(page, 'GET', `/patients/${PAT}/analysis`)).json;
