@@ -1953,6 +1953,12 @@ Status SqlStore::BackupTo(const std::string& path) {
   return Run<Status>(Mode::kExclusive, [&](Connection& c) { return c.BackupTo(path); });
 }
 
+Status SqlStore::MigrateDown(int target_version) {
+  const auto down = dialect_ == Dialect::kSqlite ? SqliteDownMigrations() : PostgresDownMigrations();
+  return Run<Status>(Mode::kExclusive,
+                     [&](Connection& c) { return internal::MigrateDown(c, migrations_, down, target_version); });
+}
+
 Status SqlStore::RestoreFrom(const std::string& path) {
   return Run<Status>(Mode::kExclusive, [&](Connection& c) -> Status {
     LDN_RETURN_IF_ERROR(c.RestoreFrom(path, migrations_.empty() ? 0 : migrations_.back().version));

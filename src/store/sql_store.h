@@ -34,6 +34,10 @@ namespace ldn::store::internal {
 Status Migrate(Connection& conn, std::span<const Migration> migrations, bool apply);
 // The highest version in schema_migrations (0 when the table is missing or empty).
 Result<int> ReadSchemaVersion(Connection& conn);
+// Store::MigrateDown on one connection (migrate_down.cpp): `up` names the applied migrations,
+// `down` their down paths.
+Status MigrateDown(Connection& conn, std::span<const Migration> up, std::span<const Migration> down,
+                   int target_version);
 
 class SqlStore final : public Store {
  public:
@@ -50,6 +54,7 @@ class SqlStore final : public Store {
   std::string_view backend() const override;
   Status Ping() override;
   Result<int> SchemaVersion() override;
+  Status MigrateDown(int target_version) override;
   Status RunInTransaction(const std::function<Status(Store&)>& body) override;
   void SubmitTransaction(std::function<Status(Store&)> body, std::function<void(Status)> done) override;
 

@@ -411,6 +411,15 @@ class Store {
   // The highest migration applied (docs/storage.md lists them).
   virtual Result<int> SchemaVersion() = 0;
 
+  // ---- Down migrations (issue 12: the diary scale migration 0002 is reversible) ----------------
+  // Undoes the applied migrations above `target_version`, newest first, each in one transaction
+  // with its down script (src/store/<backend>/migrations/down/NNNN_name.sql) and the removal of
+  // its schema_migrations row. OK, doing nothing, when the database is at or below the target.
+  // kInvalidArgument "version" when target_version < 1; kConflict naming the migration when one
+  // to undo has no down path (then nothing is undone). Open the store with OpenOptions::migrate
+  // = false, or the next open migrates up again.
+  virtual Status MigrateDown(int target_version) = 0;
+
   // Runs `body` in one database transaction: every call it makes on the Store& it receives is
   // committed together when it returns OK, and rolled back together when it returns a non-OK
   // status (which is then returned) or when the commit fails (kUnavailable). Nested calls on the

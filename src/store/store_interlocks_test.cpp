@@ -1,6 +1,7 @@
 // The store's part of the safety interlocks (issue 12; docs/safety.md): course decisions, dose
 // deviations and flag acknowledgements, on every backend (ldn_store_tests: SQLite;
 // ldn_store_postgres_tests: PostgreSQL under pg_virtualenv).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "store/store_test_support.h"
@@ -188,6 +189,29 @@ TEST_P(StoreInterlocksTest, WrittenInOneTransactionWithTheCourseOrNotAtAll) {
   EXPECT_EQ(failed.code(), Code::kConflict);
   EXPECT_EQ(store_->GetCourse(patient1_.id, course_.id)->status, CourseStatus::kPlanned);
   EXPECT_TRUE(store_->ListCourseDecisions(patient1_.id)->empty());
+}
+
+// Migration 0003's down path (down/0003_interlocks.sql): refused while any interlock record exists,
+// so no override, confirmation or acknowledgement is ever dropped; reversible while they are empty.
+TEST_P(StoreInterlocksTest, DownPathKeepsRecordsAndIsReversibleWhenEmpty) {
+  if (IsMemory()) GTEST_SKIP() << "needs to reopen the same database";
+  ASSERT_TRUE(store_->CreateCourseDecision(Decision("create")).ok());
+  const Status refused = store_->MigrateDown(2);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(refused.message(), ::testing::HasSubstr("interlock records exist"));
+  EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  ASSERT_EQ(store_->ListCourseDecisions(patient1_.id)->size(), 1u);
+  EXPECT_EQ(store_->ListCourseDecisions(patient1_.id)->at(0).overrides_json,
+            R"([{"code":"start.before_earliest","reason":"Naloxone challenge negative."}])");
+
+  // Without records: down to version 2 (the tables are gone), then up again on the next open.
+  RawSql("DELETE FROM course_decisions");
+  ASSERT_TRUE(store_->MigrateDown(2).ok());
+  EXPECT_EQ(*store_->SchemaVersion(), 2);
+  EXPECT_ANY_THROW(RawSql("SELECT count(*) FROM flag_acknowledgements"));
+  Reopen();
+  EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_TRUE(store_->CreateCourseDecision(Decision("create")).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreInterlocksTest, LDN_STORE_TEST_BACKENDS, BackendName);

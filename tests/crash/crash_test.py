@@ -274,7 +274,7 @@ def writer(wid, args, server, ledger, keys, token, stop_event):
                 conn_generation = generation
             path = "/api/v1/patients/%d/diary/%s" % key
             try:
-                status, body = request(conn, "PUT", path, token, {"client_id": client_id, "items": items})
+                status, body = request(conn, "PUT", path, token, {"client_id": client_id, "scale_version": 2, "items": items})
             except (OSError, http.client.HTTPException, ValueError) as e:
                 if isinstance(e, TimeoutError) or isinstance(e, ValueError):
                     raise TestFailure("writer %d: %s on %s with the server up" % (wid, e, path))

@@ -327,19 +327,23 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET " + p + "/diary/{date}", none},
         {"PUT " + p + "/diary/{date}",
          [this](const PatientData&, const Account&) {
-           return Example{{}, J{{"client_id", Unique("put-")}, {"items", {{"pain", 5}}}}.dump(), ""};
+           return Example{
+               {}, J{{"client_id", Unique("put-")}, {"scale_version", 2}, {"items", {{"pain", 5}}}}.dump(), ""};
          }},
         {"GET " + p + "/diary/{date}/revisions", none},
         {"POST " + p + "/diary:batch",
          [this](const PatientData&, const Account&) {
-           return Example{
-               {},
-               J{{"entries",
-                  J::array({{{"date", "2026-11-19"}, {"client_id", Unique("batch-")}, {"items", {{"pain", 4}}}}})}}
-                   .dump(),
-               ""};
+           return Example{{},
+                          J{{"entries", J::array({{{"date", "2026-11-19"},
+                                                   {"client_id", Unique("batch-")},
+                                                   {"scale_version", 2},
+                                                   {"items", {{"pain", 4}}}}})}}
+                              .dump(),
+                          ""};
          }},
         {"GET " + p + "/analysis", none},
+        {"GET " + p + "/evaluation", none},
+        {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
         {"POST " + p + "/prescriptions/{prescription_id}/worksheet",
          body({{"capsule_size", "3"}, {"fill_weight_mg", 200}, {"tablet_weight_mg", 150}})},

@@ -19,7 +19,7 @@ class SessionTest : public ::testing::Test {
   }
   std::string DiaryPath() const { return "/api/v1/patients/" + std::to_string(*pat_.patient_id) + "/diary/2026-11-20"; }
   static std::string DiaryBody(const std::string& client_id) {
-    return nlohmann::json{{"client_id", client_id}, {"items", {{"pain", 4}}}}.dump();
+    return nlohmann::json{{"client_id", client_id}, {"scale_version", 2}, {"items", {{"pain", 4}}}}.dump();
   }
   std::unique_ptr<ServerFixture> f_;
   store::User pat_;

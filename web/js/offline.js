@@ -25,6 +25,20 @@ export function enqueue(write) {
   save(items);
 }
 
+// A diary write queued by the app before scale version 2 (issue 12) has no scale_version: it was
+// answered on scale 1, where mood ran 0 = very low, 10 = very good. Saying so lets the server
+// convert it (it refuses a diary write that does not say which scale it is on).
+export function withScaleVersion(w) {
+  if (!w.body || typeof w.body !== 'object') return w;
+  if (w.method === 'PUT' && /\/diary\/\d{4}-\d{2}-\d{2}$/.test(w.path) && w.body.scale_version === undefined) {
+    return { ...w, body: { ...w.body, scale_version: 1 } };
+  }
+  if (w.method === 'POST' && /\/diary:batch$/.test(w.path) && Array.isArray(w.body.entries)) {
+    return { ...w, body: { ...w.body, entries: w.body.entries.map((e) => (e.scale_version === undefined ? { ...e, scale_version: 1 } : e)) } };
+  }
+  return w;
+}
+
 // Sends the queue in order. A network failure stops (the rest waits for the next 'online'); an
 // answer from the server, success or refusal, removes the write (a refusal is reported).
 export function flush(report = () => {}) {
@@ -34,7 +48,7 @@ export function flush(report = () => {}) {
     for (;;) {
       const items = load();
       if (!items.length) break;
-      const w = items[0];
+      const w = withScaleVersion(items[0]);
       try {
         await api(w.method, w.path, w.body);
         sent += 1;

@@ -1,19 +1,17 @@
 // The patient's pages: today's entry, past days, my plan, progress, questionnaires.
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get, clientId, ApiError } from './api.js';
+import { get, clientId, ApiError, errorText } from './api.js';
 import { session, say, setTitle, route } from './app.js';
 import { sendOrQueue } from './offline.js';
 import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
-import { DIARY_ITEMS, SIDE_EFFECTS } from './kb.js';
+import { SIDE_EFFECTS } from './kb.js';
 import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
 import { parseDoseMg, plannedTime, guidanceCard, baselineCard } from './safety.js';
+import { ITEMS, itemInfo, loadItems, scaleVersion, itemsSource } from './items.js';
 
-// The API's item keys, in the order of the diary; the knowledge base calls sleep "sleep_quality".
-export const ITEMS = ['pain', 'fatigue', 'sleep', 'mood', 'anxiety', 'cognition', 'stiffness', 'sensitivity', 'stress'];
-export function itemInfo(key) {
-  return DIARY_ITEMS.entries.find((e) => e.id === key || (key === 'sleep' && e.id === 'sleep_quality'));
-}
+// The diary items come from the server (data/diary_items.json, web/js/items.js).
+export { ITEMS, itemInfo, loadItems };
 const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
 
 function pid() { return session.me.patient_id; }
@@ -69,6 +67,7 @@ async function dayPage(main, date, isToday) {
     getEntry(p, date),
     getEntry(p, addDays(date, -1)),
     get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({ doses: [] })),
+    loadItems(),
   ]);
   const step = stepOn(t.plan, date);
   const next = nextStep(t.plan, date);
@@ -97,7 +96,8 @@ async function getEntry(patientId, date) {
   }
 }
 
-// The diary form of one day. Items not answered are left out of the entry.
+// The diary form of one day. Items not answered are left out of the entry. Every item's question
+// and anchors are the server's (loadItems() before calling); 0 is the best end of every scale.
 export function diaryForm({ patientId, date, existing, yesterday, step, course, lastDose }) {
   const items = (existing && existing.items) || {};
   const scales = ITEMS.map((key) => {
@@ -176,7 +176,9 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
       const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
       const writes = [{
         method: 'PUT', path: `/patients/${patientId}/diary/${date}`, label: `diary ${date}`,
-        body: { client_id: clientId('diary'), items: entry },
+        // The scale the answers were given on: the server refuses a write without it, so an
+        // out-of-date app can never store a reversed mood (docs/diary-format.md).
+        body: { client_id: clientId('diary'), scale_version: scaleVersion(), items: entry },
       }];
       if (doseChoice === 'yes' || doseChoice === 'no') {
         const body = { date, taken: doseChoice === 'yes', client_id: clientId('dose') };
@@ -215,7 +217,7 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
         if (safety) { done.firstChild.setAttribute('tabindex', '-1'); done.firstChild.focus(); }
         submit.textContent = 'Save changes';
       } catch (err) {
-        error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+        error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
       } finally {
         submit.disabled = false;
       }
@@ -223,10 +225,12 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   },
   h('section.card', { 'aria-labelledby': 'items-h' },
     h('h2', { id: 'items-h' }, 'How was your day?'),
-    h('p.muted.small', 'Tap a number for each. Skip any you are unsure of.'),
+    h('p.muted.small', 'Tap a number for each: 0 is the best, 10 the worst. Skip any you are unsure of.'),
     copy,
     scales.map(([, s]) => s.el),
-    source(`questions and anchors ${DIARY_ITEMS.file} (version ${DIARY_ITEMS.version}), following the FIQR symptom items (Bennett et al., Arthritis Res Ther 2009;11:R120).`)),
+    h('details.why', h('summary', 'Where does this come from?'),
+      h('p.small', `Questions and anchors: ${itemsSource()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120).`),
+      h('ul.small', ITEMS.map((k) => h('li', `${(itemInfo(k) || { label: k }).label}: ${(itemInfo(k) || { source: '' }).source}`))))),
   h('section.card', doseBox, sideBox,
     field('Rescue or other medication today (separate with commas)', rescue),
     field('Note (optional)', note)),
@@ -271,14 +275,15 @@ export async function history(main) {
   const p = pid();
   const localToday = todayIn(tz());
   const from = addDays(localToday, -27);
-  const diary = await get(`/patients/${p}/diary?from=${from}&to=${localToday}`);
+  const [diary] = await Promise.all([get(`/patients/${p}/diary?from=${from}&to=${localToday}`), loadItems()]);
+  const short = (k) => (itemInfo(k) || { label: k }).label.toLowerCase();
   const byDate = new Map(diary.entries.map((e) => [e.date, e]));
   const rows = [];
   for (let d = localToday; d >= from; d = addDays(d, -1)) {
     const e = byDate.get(d);
     rows.push(h('li.dayrow',
       h('span.daydate', formatDate(d)),
-      h('span.daysum', e ? `pain ${e.items.pain ?? '–'}, fatigue ${e.items.fatigue ?? '–'}, sleep ${e.items.sleep ?? '–'}` : 'no entry'),
+      h('span.daysum', e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : 'no entry'),
       h('a.button.secondary', { href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}` }, e ? 'Edit' : 'Add')));
   }
   mount(main, h('h1', 'Past days'), tzNote(),
@@ -394,7 +399,7 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
       say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.', queued ? 'warn' : 'ok');
       after(true);
     } catch (x) {
-      err.textContent = x.field ? `${x.message} (${x.field})` : x.message;
+      err.textContent = errorText(x);
     }
   };
 }
