@@ -3,11 +3,13 @@
 #   make run      ... then start `ldn serve` on ./ldn.db with demo data (prints the URL and demo logins)
 #   make test     ... build and run every test, then again under ASan+UBSan (build-asan/)
 #   make bench    ... build the benchmarks in release mode and write docs/benchmarks.md
+#   make soak     ... build, then 30 minutes of mixed load on ldn serve, sampled each minute (not in CI)
+#   make package  ... build, then the Debian package (build/ldn_*.deb, CPack)
 #   make format   clang-format the tree
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test test-asan run bench format clean
+.PHONY: all setup build test test-asan run bench soak package format clean
 
 all: build
 
@@ -35,6 +37,12 @@ bench: setup
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLDN_BUILD_TESTS=OFF -DLDN_WERROR=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-bench -j $(JOBS)
 	bash scripts/bench build-bench
+
+soak: build
+	nice -n 10 python3 scripts/soak build/ldn --out build/soak.md
+
+package: build
+	cd build && cpack -G DEB
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cpp' | xargs clang-format -i
