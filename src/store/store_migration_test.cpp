@@ -36,7 +36,8 @@ class StoreMigrationTest : public StoreTestBase {
 
   // Takes the fresh database down to scale version 1 (schema 1) and reopens it without migrating.
   void DownToVersion1() {
-    ASSERT_TRUE(store_->MigrateDown(1).ok());
+    const Status down = store_->MigrateDown(1);
+    ASSERT_TRUE(down.ok()) << down.ToString();
     OpenOptions stay;
     stay.migrate = false;
     stay.check_schema = false;
@@ -102,7 +103,8 @@ TEST_P(StoreMigrationTest, MoodIsReversedUpAndBackDownWithEveryChangeRecorded) {
 
   // A day written on scale 2, then the way down: every revision back on scale 1.
   ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 3, 4), "c-5", R"({"mood":6})")).ok());
-  ASSERT_TRUE(store_->MigrateDown(1).ok());
+  const Status down = store_->MigrateDown(1);
+  ASSERT_TRUE(down.ok()) << down.ToString();
   EXPECT_EQ(*store_->SchemaVersion(), 1);
   EXPECT_EQ(Current(Day(2026, 3, 1)), nlohmann::json::parse(R"({"pain":4,"mood":2})"));
   EXPECT_EQ(Revisions(Day(2026, 3, 1))[0], nlohmann::json::parse(R"({"pain":5,"mood":8,"note":"x"})"));

@@ -3,6 +3,14 @@
 // severe reports and the flags with their acknowledgement -- and that a refusal stores nothing.
 // Built twice: ldn_server_tests (SQLite) and ldn_server_interlocks_postgres_tests (PostgreSQL,
 // under pg_virtualenv; LDN_SERVER_TEST_POSTGRES).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #ifdef LDN_SERVER_TEST_POSTGRES
@@ -32,6 +40,23 @@ std::string StoreUrl() {
 #endif
 }
 
+// The text of a PDF as poppler's pdftotext reads it (a dependency in scripts/setup), whitespace
+// collapsed to single spaces.
+std::string PdfText(const std::string& pdf) {
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("ldn-interlocks-" + std::to_string(::getpid()) + ".pdf");
+  std::ofstream(file, std::ios::binary) << pdf;
+  std::string out;
+  if (FILE* p = ::popen(("pdftotext -enc UTF-8 '" + file.string() + "' - 2>&1").c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  std::filesystem::remove(file);
+  return std::regex_replace(out, std::regex("\\s+"), " ");
+}
+
 class InterlocksApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -52,7 +77,7 @@ class InterlocksApiTest : public ::testing::Test {
   void Diary(const std::string& from, const std::string& to, int pain = 6) {
     J entries = J::array();
     for (LocalDate d = *ParseDate(from, "d"); d <= *ParseDate(to, "d"); d = AddDays(d, 1)) {
-      entries.push_back({{"date", FormatDate(d)}, {"client_id", "d-" + FormatDate(d)}, {"items", {{"pain", pain}}}});
+      entries.push_back({{"date", FormatDate(d)}, {"client_id", "d-" + FormatDate(d)}, {"scale_version", 2}, {"items", {{"pain", pain}}}});
     }
     const TestResponse r = f_->Send("POST", P("/diary:batch"), J{{"entries", entries}}.dump(), pat_);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -363,7 +388,7 @@ TEST_F(InterlocksApiTest, SafeDoseEntry) {
 TEST_F(InterlocksApiTest, SevereReportsGetGuidanceAndARedFlagUntilAcknowledged) {
   ActiveCourse("2026-11-01");
   Diary("2026-11-10", "2026-11-21");
-  const J day = {{"client_id", "sev-1"},
+  const J day = {{"client_id", "sev-1"}, {"scale_version", 2},
                  {"items",
                   {{"pain", 8},
                    {"side_effects", {{{"name", "symptom_flare"}, {"severity", 3}}}},
@@ -377,7 +402,7 @@ TEST_F(InterlocksApiTest, SevereReportsGetGuidanceAndARedFlagUntilAcknowledged) 
   EXPECT_EQ(guidance, (std::vector<std::string>{"contact_clinician", "stop_ldn", "emergency"}));
   EXPECT_EQ(safety["matches"][0]["id"], "heart_racing");
   // An ordinary day: no guidance.
-  r = f_->Send("PUT", P("/diary/2026-11-21"), J{{"client_id", "ord-1"}, {"items", {{"pain", 5}}}}.dump(), pat_);
+  r = f_->Send("PUT", P("/diary/2026-11-21"), J{{"client_id", "ord-1"}, {"scale_version", 2}, {"items", {{"pain", 5}}}}.dump(), pat_);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.Json()["safety"].is_null());
   // The clinician's flags: both, red, with the note and the severity.
@@ -410,7 +435,7 @@ TEST_F(InterlocksApiTest, SevereReportsGetGuidanceAndARedFlagUntilAcknowledged) 
   EXPECT_EQ(Audit("flag.acknowledge").size(), 5u);  // every attempt, refusals included
   // The same words on another day are a new occurrence: raised again.
   r = f_->Send("PUT", P("/diary/2026-11-21"),
-               J{{"client_id", "ord-2"}, {"items", {{"pain", 5}, {"note", "my heart is racing again"}}}}.dump(), pat_);
+               J{{"client_id", "ord-2"}, {"scale_version", 2}, {"items", {{"pain", 5}, {"note", "my heart is racing again"}}}}.dump(), pat_);
   ASSERT_EQ(r.status, 200);
   const J* again = FindFlag(Flags(), "diary.2026-11-21.note.heart_racing");
   ASSERT_NE(again, nullptr);
@@ -443,6 +468,11 @@ TEST_F(InterlocksApiTest, TheReportShowsTheOverrides) {
   const TestResponse pdf = f_->Send("GET", P("/report.pdf"), "", doc_);
   EXPECT_EQ(pdf.status, 200) << pdf.body.substr(0, 300);
   EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  // The override and its written reason are printed in the report (docs/safety.md).
+  const std::string text = PdfText(pdf.body);
+  EXPECT_NE(text.find("start.before_earliest was overridden by the clinician"), std::string::npos) << text;
+  EXPECT_NE(text.find("Reason: Discussed with the patient; see the consultation note of today."), std::string::npos)
+      << text;
 }
 
 // One source of truth: the baseline the gate asks for is the baseline the analysis reads.

@@ -29,6 +29,7 @@ const ROUTES = [
   [/^#\/plan$/, './patient.js', 'plan'],
   [/^#\/progress$/, './patient.js', 'progress'],
   [/^#\/questionnaires$/, './patient.js', 'questionnaires'],
+  [/^#\/problem$/, './problem.js', 'reportProblem'],  // issue 12: a problem reported between diary days
   [/^#\/panel$/, './clinician.js', 'panel'],
   [/^#\/patient\/(\d+)$/, './clinician.js', 'patientDetail'],
   [/^#\/patient\/(\d+)\/new-course$/, './clinician.js', 'newCourse'],

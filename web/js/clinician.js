@@ -2,7 +2,7 @@
 // (screening -> protocol plan -> prescription) and plan adjustments with their reasons.
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get, post, put, ApiError } from './api.js';
+import { get, post, put, ApiError, errorText } from './api.js';
 import { say, setTitle } from './app.js';
 import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
 import { PROTOCOLS } from './kb.js';
@@ -58,6 +58,38 @@ export async function panel(main) {
       source('the flags are computed on the server, one rule set for every client (docs/safety.md; data/interlocks.json, data/red_flags.json).')));
 }
 
+// The PDF report: fetched first, so that a refusal ("not analysable yet", issue 12) is said in
+// words beside the button instead of a silent failed download.
+function reportLink(id) {
+  const file = `ldn-report-patient-${id}.pdf`;
+  const status = h('p.error.small', { role: 'alert', 'data-report-error': '' });
+  const link = h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: file }, 'Download the response report (PDF)');
+  link.addEventListener('click', async (ev) => {
+    ev.preventDefault();
+    status.textContent = '';
+    let res;
+    try {
+      res = await fetch(link.getAttribute('href'), { credentials: 'same-origin' });
+    } catch {
+      status.textContent = 'The report could not be downloaded: no connection to the server.';
+      return;
+    }
+    if (!res.ok) {
+      let body = null;
+      try { body = await res.json(); } catch { body = null; }
+      status.textContent = `The report could not be made: ${errorText(new ApiError(res.status, body))}`;
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: file, hidden: '' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  });
+  return h('span.report-link', link, status);
+}
+
 export async function patientDetail(main, id) {
   const r = await loadPatient(id);
   const reload = () => patientDetail(main, id);
@@ -72,7 +104,7 @@ export async function patientDetail(main, id) {
     flagsCard(id, r.flags, r.patient.time_zone, reload),
     h('div.actions',
       h('a.button', { href: `#/patient/${id}/new-course` }, 'Start a new course'),
-      h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: `ldn-report-patient-${id}.pdf` }, 'Download the response report (PDF)')),
+      reportLink(id)),
     charts,
     recentDaysCard(r.diary, r.today),
     h('section.card', h('h2', 'Questionnaires'), instruments.instruments.length

@@ -84,7 +84,13 @@ async function dayPage(main, date, isToday) {
     tzNote(),
     t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
     doseCard,
-    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }));
+    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }),
+    problemLink());
+}
+
+// Between diary days: a side effect or a serious event told to the care team (web/js/problem.js).
+function problemLink() {
+  return h('p.problem-link', 'Something worrying happened? ', h('a', { href: '#/problem' }, 'Report a problem to your care team'), '.');
 }
 
 async function getEntry(patientId, date) {
@@ -298,7 +304,7 @@ export async function plan(main) {
   const t = await loadTreatment(pid());
   const date = todayIn(tz());
   if (!t.plan) {
-    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')));
+    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')), problemLink());
     return;
   }
   const step = stepOn(t.plan, date);
@@ -322,7 +328,8 @@ export async function plan(main) {
       h('ul', t.plan.notes.map((n) => h('li', n))),
       (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', w))) : null),
     (adjustments.adjustments || []).length ? h('section.card', h('h2', 'Changes to the plan'),
-      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null);
+      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null,
+    problemLink());
 }
 
 // ---- Progress -----------------------------------------------------------------------------------

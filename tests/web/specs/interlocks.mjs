@@ -25,7 +25,7 @@ runSpec('interlocks', async (t) => {
   }
   async function diary(pid, from, to, extra = {}) {
     const entries = [];
-    for (let n = from; n <= to; n += 1) entries.push({ date: day(n), client_id: `spec-${pid}-${n}`, items: { pain: 6, fatigue: 6, ...extra } });
+    for (let n = from; n <= to; n += 1) entries.push({ date: day(n), client_id: `spec-${pid}-${n}`, scale_version: 2, items: { pain: 6, fatigue: 6, ...extra } });
     const r = await apiAs(doc, 'POST', `/patients/${pid}/diary:batch`, { entries });
     check(r.status === 200, `diary days ${from}..${to} for patient ${pid} (${r.status})`);
   }
@@ -140,6 +140,14 @@ runSpec('interlocks', async (t) => {
   const ritaCourse = (await apiAs(doc, 'GET', `/patients/${rita}/courses`)).json.courses[0];
   check(ritaCourse.start_date === day(14), `no diary yet: the first dose is 14 days ahead, after the baseline (${ritaCourse.start_date})`);
   await shot(doc, 'interlocks-3-review-acknowledged', 'desktop');
+  // No diary yet: the report cannot be made, and the page says so in words (never a silent failure).
+  await doc.goto(`/#/patient/${rita}`);
+  await doc.getByRole('link', { name: 'Download the response report (PDF)' }).click();
+  const pdfError = doc.locator('[data-report-error]');
+  await pdfError.filter({ hasText: /The report could not be made/ }).waitFor();
+  const pdfErrorText = await pdfError.textContent();
+  check(!/\b[a-z_]+\[\d+\]/.test(pdfErrorText), `the refused report is explained in words: "${pdfErrorText}"`);
+  await shot(doc, 'interlocks-3-report-refused', 'desktop');
 
   {
     const { context, page } = await newPage(PHONE);
@@ -206,6 +214,19 @@ runSpec('interlocks', async (t) => {
       'the guidance says how to stop LDN and the emergency signs');
     await audit(page, 'patient-today-guidance');
     await shot(page, 'interlocks-4-guidance', 'phone');
+    // A serious event reported between diary days: the same safety net (POST .../adverse-events).
+    await page.getByRole('link', { name: 'Report a problem to your care team' }).click();
+    await page.getByRole('heading', { name: 'Report a problem' }).waitFor();
+    await page.getByLabel('What happened?').fill('Fainted in the kitchen, my chest hurts');
+    await page.getByLabel(/^Severe:/).check();
+    await page.getByLabel('It needed a hospital stay or emergency care').check();
+    await audit(page, 'patient-report-problem');
+    await page.getByRole('button', { name: 'Send the report' }).click();
+    await page.getByRole('heading', { name: 'Please act now' }).waitFor();
+    const aeText = await page.locator('.problem-result section.card.alert').textContent();
+    check(aeText.includes('Call your emergency number now') && /chest pain/i.test(aeText),
+      `a serious event naming chest pain: emergency guidance at once (${aeText.slice(0, 120)}...)`);
+    await shot(page, 'interlocks-4-problem-emergency', 'phone');
     check(page.errors.length === 0, `patient pages raised no script or CSP error ${page.errors.join('; ')}`);
     await context.close();
   }
@@ -217,6 +238,8 @@ runSpec('interlocks', async (t) => {
   const rowText = await coraRow.textContent();
   check(rowText.includes('heart racing') && rowText.includes('Severe side effect') && rowText.includes('1.5 mg logged, the plan says 2 mg'),
     'the panel shows the red flags: the worrying note, the severe side effect, the off-plan dose');
+  check(rowText.includes('(severe, serious): "Fainted in the kitchen, my chest hurts"'),
+    'and the serious event the patient reported, with its severity and words');
   check((await doc.locator('tbody tr').first().textContent()).includes('Cora Course') || (await doc.locator('tbody tr').first().locator('.flag.red').count()) > 0,
     'patients with red flags come first');
   const noraRow = doc.locator('tr', { hasText: 'Nora Noteligible' });
@@ -235,6 +258,10 @@ runSpec('interlocks', async (t) => {
   await noteFlag.getByRole('button', { name: 'Acknowledge' }).click();
   await doc.locator(`.flags li.acknowledged[data-code="diary.${today}.note.heart_racing"]`).waitFor();
   await shot(doc, 'interlocks-5-patient-flags', 'desktop');
+  const [download] = await Promise.all([doc.waitForEvent('download'),
+    doc.getByRole('link', { name: 'Download the response report (PDF)' }).click()]);
+  check(download.suggestedFilename() === `ldn-report-patient-${cora}.pdf` && (await doc.locator('[data-report-error]').textContent()) === '',
+    `the report of an analysable record downloads (${download.suggestedFilename()})`);
   const flags = (await apiAs(doc, 'GET', `/patients/${cora}/flags`)).json.flags;
   check(flags.find((f) => f.code === `diary.${today}.note.heart_racing`).acknowledged
     && !flags.find((f) => f.code === `diary.${today}.severe.symptom_flare`).acknowledged, 'the acknowledgement sticks to that flag only');
