@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "clinical/screening/knowledge_base.h"
 #include "server/accounts.h"
 #include "server/auth.h"
 #include "server/json_log.h"
@@ -36,6 +37,7 @@ struct ServeFlags {
   std::string web;
   std::optional<int> threads;
   bool demo = false;
+  std::string jurisdiction;
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
@@ -61,6 +63,19 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.http.threads = *f.threads;
   }
   config.demo = f.demo;
+  if (!f.jurisdiction.empty()) {
+    auto kb = clinical::DrugKnowledgeBase::Embedded();
+    if (!kb.ok()) return ReportError("serve", kb.status());
+    const clinical::Jurisdiction* j = (*kb)->FindJurisdiction(f.jurisdiction);
+    if (j == nullptr) {
+      std::string known;
+      for (const clinical::Jurisdiction& x : (*kb)->jurisdictions()) known += (known.empty() ? "" : ", ") + x.id;
+      return ReportError(
+          "serve", Status::InvalidArgument("--jurisdiction",
+                                           fmt::format("unknown jurisdiction '{}'; known: {}", f.jurisdiction, known)));
+    }
+    config.api.jurisdiction = j->id;
+  }
   server::JsonLog log(stderr);
   Status s = server::RunServer(config, *ctx.clock, std::cout, log);
   if (!s.ok()) return ReportError("serve", s);
@@ -224,6 +239,9 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
                 "binary's directory: /usr/share/ldn/web when installed)");
   s->add_option("--threads", serve->threads, "server threads (default $LDN_THREADS, else 4)");
   s->add_flag("--demo", serve->demo, "seed demo accounts and patients first (once) and print the demo logins");
+  s->add_option("--jurisdiction", serve->jurisdiction,
+                "the clinic's market for screening label rules when a request names none (us, ca, uk, eu, dk, au, "
+                "...; data/jurisdictions.json); default: none, the most restrictive rule applies");
   s->callback([serve, &ctx] { ctx.exit_code = Serve(*serve, ctx); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts.");

@@ -112,7 +112,8 @@ runSpec('interlocks', async (t) => {
   await doc.goto(`/#/patient/${nora}/new-course`);
   await doc.getByRole('button', { name: 'Run the screening' }).click();
   await doc.getByText(/unless you override this with a written reason/).waitFor();
-  await doc.getByRole('button', { name: 'Continue to the plan' }).click();
+  check(await doc.getByRole('button', { name: 'Continue to the plan' }).isDisabled(), 'not eligible: no plain way on to a plan');
+  await doc.getByRole('button', { name: 'Plan anyway: override with a written reason' }).click();
   await doc.locator('[data-check="screening.not_eligible"].failed').waitFor();
   await doc.getByRole('button', { name: 'Create the plan' }).click();
   await doc.getByText(/screening\.not_eligible.*\(screening\)/).waitFor();
