@@ -34,7 +34,7 @@ Result<store::Screening> SeedScreening(store::Store& tx, store::Id patient_id, s
                                        const nlohmann::json& input, store::Instant at) {
   LDN_ASSIGN_OR_RETURN(clinical::ScreeningInput parsed, clinical::ParseScreeningInput(input));
   LDN_ASSIGN_OR_RETURN(const clinical::DrugKnowledgeBase* kb, clinical::DrugKnowledgeBase::Embedded());
-  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb));
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb, parsed.jurisdiction));
   store::Screening s;
   s.patient_id = patient_id;
   s.input_json = input.dump();
