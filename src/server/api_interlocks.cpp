@@ -42,8 +42,7 @@ Result<ApiReply> GatePreview(Api&, RequestContext& ctx) {
   }
   LDN_ASSIGN_OR_RETURN(const clinical::InterlockRules* rules, InterlockRules());
   LDN_ASSIGN_OR_RETURN(clinical::CourseGateInput in,
-                       GateInputFromStore(ctx.store(), patient, PatientToday(patient, ctx.now), action));
-  in.start = start;
+                       GateInputFromStore(ctx.store(), patient, PatientToday(patient, ctx.now), action, start));
   LDN_ASSIGN_OR_RETURN(clinical::CourseGateResult r, clinical::EvaluateCourseGate(in, *rules));
   nlohmann::json body = clinical::CourseGateToJson(r, *rules);
   body["course_id"] = course_id ? nlohmann::json(*course_id) : nlohmann::json();

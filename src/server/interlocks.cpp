@@ -93,8 +93,7 @@ Result<clinical::CourseGateResult> RunGate(RequestContext& ctx, const store::Pat
                                            const std::vector<std::string>& acknowledged) {
   LDN_ASSIGN_OR_RETURN(const clinical::InterlockRules* rules, InterlockRules());
   LDN_ASSIGN_OR_RETURN(clinical::CourseGateInput in,
-                       GateInputFromStore(ctx.store(), patient, PatientToday(patient, ctx.now), action));
-  in.start = start;
+                       GateInputFromStore(ctx.store(), patient, PatientToday(patient, ctx.now), action, start));
   in.overrides = overrides;
   in.acknowledged_findings = acknowledged;
   return clinical::EvaluateCourseGate(in, *rules);
@@ -158,12 +157,17 @@ Result<std::optional<clinical::GateScreening>> LatestGateScreening(store::Store&
 }
 
 Result<clinical::CourseGateInput> GateInputFromStore(store::Store& st, const store::Patient& patient, LocalDate today,
-                                                     clinical::GateAction action) {
+                                                     clinical::GateAction action, std::optional<LocalDate> start) {
+  LDN_ASSIGN_OR_RETURN(const clinical::InterlockRules* rules, InterlockRules());
   clinical::CourseGateInput in;
   in.action = action;
   in.today = today;
+  in.start = start;
   LDN_ASSIGN_OR_RETURN(in.screening, LatestGateScreening(st, patient));
-  LDN_ASSIGN_OR_RETURN(BaselineData b, LoadBaselineData(st, patient, AddDays(today, -kGateLookBackDays), today));
+  // A course entered after the fact (its first dose long past) is judged on its own baseline window.
+  LocalDate from = AddDays(today, -kGateLookBackDays);
+  if (start) from = std::min(from, AddDays(*start, -rules->baseline_diary_days));
+  LDN_ASSIGN_OR_RETURN(BaselineData b, LoadBaselineData(st, patient, from, today));
   in.pain_days = std::move(b.pain_days);
   in.fiqr_dates = std::move(b.fiqr_dates);
   return in;

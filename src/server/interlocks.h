@@ -34,10 +34,13 @@ std::optional<clinical::CoursePlanView> CoursePlanViewOf(const store::Course& co
 // patient's calendar); nullopt when there is none. kInternal for a stored report it cannot read.
 Result<std::optional<clinical::GateScreening>> LatestGateScreening(store::Store& store, const store::Patient& patient);
 
-// The gate's input from the store: the latest screening, the diary days with pain of the last
-// 90 days and the FIQR dates. Decisions (overrides, acknowledgements) and start are left empty.
+// The gate's input from the store: the latest screening, the diary days with pain and the FIQR
+// dates of the last 90 days -- reaching back further when `start` (the first dose asked for) lies
+// so far back that its baseline window begins earlier -- and `start` itself. Decisions (overrides,
+// acknowledgements) are left empty.
 Result<clinical::CourseGateInput> GateInputFromStore(store::Store& store, const store::Patient& patient,
-                                                     LocalDate today, clinical::GateAction action);
+                                                     LocalDate today, clinical::GateAction action,
+                                                     std::optional<LocalDate> start = std::nullopt);
 
 // The course as the API returns it: ToJson(course) plus "interlocks": {"discarded": {"reason",
 // "recorded_at"}|null, "decisions": [{"id","action","screening_id","overrides","reason",

@@ -36,7 +36,8 @@ std::string DirectionStoreUrl() {
 class DirectionApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    f_ = std::make_unique<ServerFixture>(server::ApiOptions{}, server::HttpServerOptions{}, nullptr, DirectionStoreUrl());
+    f_ = std::make_unique<ServerFixture>(server::ApiOptions{}, server::HttpServerOptions{}, nullptr,
+                                         DirectionStoreUrl());
     const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Direction Patient");
     patient_ = seed.patient_id;
     doc_ = seed.doc;
