@@ -274,7 +274,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"POST " + p + "/medications", body({{"name", "amitriptyline"}, {"dose", "10 mg"}})},
         {"PATCH " + p + "/medications/{medication_id}", body({{"active", false}})},
         {"GET " + p + "/conditions", none},
-        {"POST " + p + "/conditions", body({{"name", "hypothyroidism"}})},
+        // An "info" condition: a review finding would make the gated course below need acknowledgements.
+        {"POST " + p + "/conditions", body({{"name", "high blood pressure"}})},
         {"PATCH " + p + "/conditions/{condition_id}", body({{"note", "stable"}})},
         {"POST " + p + "/screenings", body(J::object())},
         {"GET " + p + "/screenings", none},
