@@ -22,7 +22,7 @@ GateScreening RealScreening(const nlohmann::json& input, int64_t id) {
   EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
   auto kb = DrugKnowledgeBase::Embedded();
   EXPECT_TRUE(kb.ok());
-  auto report = Screen(*parsed, **kb);
+  auto report = Screen(*parsed, **kb, parsed->jurisdiction);
   EXPECT_TRUE(report.ok());
   auto gs = ReadGateScreening(ToJson(*report), id, parsed->today);
   EXPECT_TRUE(gs.ok()) << gs.status().ToString();
