@@ -244,7 +244,7 @@ def writer(wid, args, port, ledger, keys, token, stop_event):
                 try:
                     if conn is None:
                         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HANG)
-                    status, body = request(conn, "PUT", path, token, {"client_id": client_id, "items": items})
+                    status, body = request(conn, "PUT", path, token, {"client_id": client_id, "scale_version": 2, "items": items})
                 except (OSError, http.client.HTTPException, ValueError):
                     if conn is not None:
                         conn.close()

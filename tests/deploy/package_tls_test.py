@@ -338,7 +338,7 @@ http {
     check(bool(csrf), "the login answer carries the CSRF token")
 
     day = "2026-11-20"
-    item = {"client_id": "tls-write-1", "items": {"pain": 6, "sleep": 4, "note": "over TLS"}}
+    item = {"client_id": "tls-write-1", "scale_version": 2, "items": {"pain": 6, "sleep": 4, "note": "over TLS"}}
     resp, raw, _ = c.request("PUT", "/api/v1/patients/1/diary/" + day, item)
     check(resp.status == 403, "a cookie write without the CSRF header is refused (%d)" % resp.status)
     resp, raw, _ = c.request("PUT", "/api/v1/patients/1/diary/" + day, item, {"X-CSRF-Token": csrf})
