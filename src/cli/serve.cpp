@@ -33,6 +33,12 @@ struct ServeFlags {
   std::string web;
   std::optional<int> threads;
   bool demo = false;
+  std::vector<std::string> trusted_proxies;
+  std::string client_ip_header;
+  bool behind_https = false;
+  bool plain_http = false;
+  std::string key_file;
+  std::optional<int> password_workers;
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
@@ -54,6 +60,19 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.http.threads = *f.threads;
   }
   config.demo = f.demo;
+  if (!f.trusted_proxies.empty()) config.api.proxy.trusted_proxies = f.trusted_proxies;
+  if (!f.client_ip_header.empty()) config.api.proxy.client_ip_header = f.client_ip_header;
+  if (f.behind_https && f.plain_http) {
+    return ReportError("serve", Status::InvalidArgument("--behind-https", "conflicts with --plain-http"));
+  }
+  if (f.behind_https) config.behind_https = true;
+  if (f.plain_http) config.behind_https = false;
+  if (!f.key_file.empty()) config.key_file = f.key_file;
+  if (f.password_workers) {
+    if (*f.password_workers < 1 || *f.password_workers > 64)
+      return ReportError("serve", Status::InvalidArgument("--password-workers", "must be 1-64"));
+    config.api.password_workers = *f.password_workers;
+  }
   server::JsonLog log(stderr);
   Status s = server::RunServer(config, *ctx.clock, std::cout, log);
   if (!s.ok()) return ReportError("serve", s);
@@ -68,6 +87,7 @@ struct UserFlags {
   std::string display_name;
   std::string time_zone = "UTC";
   std::optional<int64_t> patient_id;
+  bool must_change_password = false;
   bool json = false;
 };
 
@@ -88,6 +108,7 @@ int AddUser(const UserFlags& f, const Context& ctx) {
   if (!role.ok()) return ReportError("user add", role.status());
   a.role = *role;
   a.password = password;
+  a.must_change_password = f.must_change_password;
   if (a.role == store::Role::kPatient) {
     if (f.patient_id) {
       a.patient_id = *f.patient_id;
@@ -209,7 +230,23 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
   s->add_option("--bind", serve->bind, "address to listen on (default $LDN_BIND, else 127.0.0.1)");
   s->add_option("--web", serve->web, "directory of the web front end (default $LDN_WEB, else ./web)");
   s->add_option("--threads", serve->threads, "server threads (default $LDN_THREADS, else 4)");
-  s->add_flag("--demo", serve->demo, "seed demo accounts and patients first (once) and print the demo logins");
+  s->add_flag("--demo", serve->demo,
+              "seed demo accounts and patients into an empty database (refused for a database with other accounts) "
+              "and print the demo logins");
+  s->add_option("--trusted-proxy", serve->trusted_proxies,
+                "address or network (addr/bits) of a reverse proxy whose client-address header is believed "
+                "(repeatable; default $LDN_TRUSTED_PROXY, else none)");
+  s->add_option("--client-ip-header", serve->client_ip_header,
+                "the header a trusted proxy puts the client address in (default X-Forwarded-For)");
+  s->add_flag("--behind-https", serve->behind_https,
+              "clients reach the server over HTTPS (a TLS proxy): Secure __Host- cookies and HSTS (default: on "
+              "when --trusted-proxy is given; $LDN_BEHIND_HTTPS)");
+  s->add_flag("--plain-http", serve->plain_http, "clients reach the server over plain HTTP (turns --behind-https off)");
+  s->add_option("--key-file", serve->key_file,
+                "file with the key that seals TOTP secrets, created (mode 0600) when missing (default: the SQLite "
+                "database's path + .key, else ./ldn-totp.key; $LDN_KEY_FILE). Back it up apart from the database.");
+  s->add_option("--password-workers", serve->password_workers,
+                "threads hashing passwords, apart from the I/O threads (default: half the cores, at least 1)");
   s->callback([serve, &ctx] { ctx.exit_code = Serve(*serve, ctx); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts.");
@@ -225,6 +262,9 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
   add->add_option("--display-name", uf->display_name, "patient: the name shown to the care team (default: username)");
   add->add_option("--time-zone", uf->time_zone, "patient: IANA time zone of the diary dates (default UTC)");
   add->add_option("--patient-id", uf->patient_id, "patient: link this existing patient record instead");
+  add->add_flag("--must-change-password", uf->must_change_password,
+                "the owner must choose a new password at the first login (use it when you set the password for "
+                "someone else)");
   add->add_option("--db", uf->db, "database (default $LDN_DB, else sqlite:ldn.db)");
   add->add_flag("--json", uf->json, "print the result as JSON");
   add->callback([uf, &ctx] { ctx.exit_code = AddUser(*uf, ctx); });
