@@ -77,7 +77,9 @@ TEST_F(LoginThrottleStoreTest, ASpreadOutAttackIsSlowedThenLockedAtOneHundred) {
     ++allowed;
     auto now_locked = AttemptFailed(*store_, k, At(t), policy_);
     ASSERT_TRUE(now_locked.ok());
-    if (*now_locked) EXPECT_EQ(allowed, 100);
+    if (*now_locked) {
+      EXPECT_EQ(allowed, 100);
+    }
   }
   EXPECT_TRUE(locked);
   EXPECT_EQ(allowed, 100);

@@ -163,7 +163,7 @@ Result<std::vector<LoginThrottle>> SqlStore::ListLockedLoginThrottles(std::strin
     // A prefix match without LIKE, whose wildcards the prefix might contain.
     LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT " LDN_THROTTLE_COLS
                                            " FROM login_throttle WHERE locked = $2 AND "
-                                           "substr(key, 1, length($1)) = $1 ORDER BY key",
+                                           "substr(key, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) ORDER BY key",
                                            {key_prefix, Param::Bool(true)}));
     for (const Row& row : rows.rows) {
       LDN_ASSIGN_OR_RETURN(LoginThrottle t, ReadThrottle(row));

@@ -105,7 +105,7 @@ struct User {
   // totp_enabled is read-only here (set by EnableTotp / DisableTotp; CreateUser and UpdateUser
   // ignore it).
   bool must_change_password = false;
-  std::optional<Instant> password_changed_at;
+  std::optional<Instant> password_changed_at{};
   bool totp_enabled = false;
 };
 

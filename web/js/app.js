@@ -106,8 +106,9 @@ function loginView() {
       try {
         await api('POST', '/session', body);
         await start();
-        location.hash = session.me.setup_step ? '#/setup' : (HOME[session.me.role] || '#/evidence');
-        route();
+        const target = session.me.setup_step ? '#/setup' : (HOME[session.me.role] || '#/evidence');
+        if (location.hash === target) route();
+        else location.hash = target;  // the hashchange routes
       } catch (err) {
         if (err.status === 401 && err.field === 'totp_code' && !second) {
           // The password was right; the account has two-step login.
@@ -137,7 +138,7 @@ function loginView() {
 async function start() {
   session.me = await get('/me');
   const dropped = outbox.setUser(session.me.user_id);
-  if (dropped) say(`${dropped} unsent ${dropped === 1 ? 'entry' : 'entries'} of another user ${dropped === 1 ? 'was' : 'were'} deleted from this device.`, 'warn');
+  if (dropped) notice = `${dropped} unsent ${dropped === 1 ? 'entry' : 'entries'} of another user ${dropped === 1 ? 'was' : 'were'} deleted from this device, not sent.`;
   if (session.me.role === 'patient' && !session.me.setup_step) session.patient = await get(`/patients/${session.me.patient_id}`);
 }
 
@@ -147,9 +148,14 @@ export async function reloadMe() {
 }
 
 let routing = 0;
+let notice = null;  // a message for the next page shown (start() cannot show it: routing clears the status)
 export async function route(keepStatus) {
   const token = ++routing;
   if (keepStatus !== true) clearStatus();
+  if (notice) {
+    say(notice, 'warn');
+    notice = null;
+  }
   const hash = location.hash || '#/';
   if (!session.me) {
     try { await start(); } catch { /* not logged in */ }
