@@ -120,9 +120,21 @@ void RequestReader::Fail(std::optional<HttpResponse> response) {
   if (error_) error_->log_route = "-";
 }
 
+HttpResponse RequestReader::TrailerTooLarge() const {
+  HttpResponse r = HeaderTooLarge(limits_.header_limit);
+  r.body = ErrorBody("header_too_large",
+                     fmt::format("a chunk-size line or the trailer section exceeds the limit of {} bytes (with the "
+                                 "header and the chunk extensions)",
+                                 limits_.header_limit),
+                     "Transfer-Encoding");
+  return r;
+}
+
 void RequestReader::CheckHeader() {
   header_checked_ = true;
   header_bytes_ = consumed_;
+  // Beast bounds only the part of the header it has not consumed yet: the whole is bounded here.
+  if (header_bytes_ > limits_.header_limit) return Fail(HeaderTooLarge(limits_.header_limit));
   const auto& r = parser_->parser.get();
   header_fields_ = FieldCount(r);
   const size_t hosts = CountFields(r, http::field::host);
@@ -199,23 +211,31 @@ size_t RequestReader::Feed(std::string_view data) {
   }
   if (parser.is_done()) {
     // Trailer fields would be merged into the header after it was checked and after a handler
-    // might already have trusted it: refused.
-    if (FieldCount(parser.get()) != header_fields_) {
-      Fail(BadRequest("trailer fields are not accepted", "trailer"));
+    // might already have trusted it: refused -- as too large when, with the header and the chunk
+    // extensions, they pass the header limit.
+    const auto& r = parser.get();
+    if (FieldCount(r) != header_fields_) {
+      size_t trailer_bytes = 0;
+      auto it = r.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(header_fields_));
+      for (; it != r.end(); ++it) trailer_bytes += it->name_string().size() + it->value().size() + 4;
+      if (header_bytes_ + extension_bytes_ + trailer_bytes > limits_.header_limit) {
+        Fail(TrailerTooLarge());
+      } else {
+        Fail(BadRequest("trailer fields are not accepted", "trailer"));
+      }
     }
+    return used;
+  }
+  if (!header_checked_ && consumed_ + (data.size() - used) >= limits_.header_limit) {
+    // The header so far (consumed by Beast field by field, or still unread) reaches the limit.
+    Fail(HeaderTooLarge(limits_.header_limit));
     return used;
   }
   // What the parser left unused is a part it needs whole: the header, a chunk-size line with its
   // extensions, or the trailer section. None may reach the header limit.
   if (data.size() - used >= limits_.header_limit) {
-    HttpResponse too_large = HeaderTooLarge(limits_.header_limit);
-    if (header_checked_) {
-      too_large.body = ErrorBody(
-          "header_too_large",
-          fmt::format("a chunk-size line or the trailer section exceeds the limit of {} bytes", limits_.header_limit),
-          "Transfer-Encoding");
-    }
-    Fail(std::move(too_large));
+    Fail(TrailerTooLarge());
   } else if (consumed_ > limits_.header_limit + 2 * limits_.body_limit) {
     // Chunk framing (sizes, line ends) is bounded too: at most the body's size again.
     Fail(PayloadTooLarge(limits_.body_limit));

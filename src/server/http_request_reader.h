@@ -70,6 +70,7 @@ class RequestReader {
  private:
   struct Parser;
   void CheckHeader();
+  HttpResponse TrailerTooLarge() const;  // 431 naming Transfer-Encoding
 
   RequestLimits limits_;
   std::unique_ptr<Parser> parser_;

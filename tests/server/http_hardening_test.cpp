@@ -159,7 +159,10 @@ TEST_F(HttpHardeningTest, TinyChunksCannotStretchARequestWithoutEnd) {
   ASSERT_TRUE(c.ok());
   c.Send(kChunkedPost);
   std::string block;
-  for (int i = 0; i < 1000; ++i) block += std::string(36, '0') + "1\r\nx\r\n";
+  for (int i = 0; i < 1000; ++i) {
+    block.append(36, '0');
+    block.append("1\r\nx\r\n");
+  }
   for (int i = 0; i < 100 && c.Send(block); ++i) {
   }
   ExpectError(c.Read(), 413, "payload_too_large", "body");
@@ -258,8 +261,23 @@ TEST_F(HttpHardeningTest, StalledBodyGets408) {
   EXPECT_NE(Log().find("\"status\":408"), std::string::npos);
 }
 
-TEST_F(HttpHardeningTest, ExpectContinueIsHonoured) {
+TEST_F(HttpHardeningTest, ManySmallHeaderFieldsCountAsOneHeader) {
+  // Arriving in pieces, each under the limit: the whole header is what is bounded.
+  std::string raw = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 2000; ++i) raw += "X-H" + std::to_string(i) + ": value\r\n";
   TestConnection c(f_->port());
+  ASSERT_TRUE(c.ok());
+  for (size_t i = 0; i < raw.size(); i += 1000) c.Send(raw.substr(i, 1000));
+  c.Send("\r\n");
+  ExpectError(c.Read(), 431, "header_too_large", "headers");
+  EXPECT_TRUE(c.ClosedByPeer());
+}
+
+TEST_F(HttpHardeningTest, ExpectContinueIsHonoured) {
+  // A server of its own with the default 30 s request timeout: the client waits for the interim
+  // answer before it sends the body.
+  ServerFixture f;
+  TestConnection c(f.port());
   ASSERT_TRUE(c.ok());
   c.Send(
       "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
