@@ -302,8 +302,7 @@ class HttpServer::Impl {
     }
     conn->reading = false;
     conn->watchdog.cancel();
-    beast::error_code ignored;
-    conn->stream.socket().close(ignored);
+    conn->stream.close();  // the socket and the stream's own timer
   }
 
   asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> conn) {
