@@ -39,6 +39,7 @@ struct ServeFlags {
   bool plain_http = false;
   std::string key_file;
   std::optional<int> password_workers;
+  bool test_fixed_clock = false;  // accept LDN_NOW (tests only)
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
@@ -60,6 +61,15 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.http.threads = *f.threads;
   }
   config.demo = f.demo;
+  // A server whose clock stands still never expires a session, never locks an account out for
+  // long and never moves a patient's diary to the next day (issue 17, L9): LDN_NOW is for the
+  // CLI's reproducible output, and for a server only when a test asks for it by name.
+  if (!ctx.fixed_now.empty() && !f.test_fixed_clock) {
+    return ReportError("serve", Status::InvalidArgument(
+                                    "LDN_NOW", "would fix the server's clock at " + ctx.fixed_now +
+                                                   " (sessions and lockouts would never expire); unset it, or pass "
+                                                   "--test-fixed-clock to run a test server"));
+  }
   if (!f.trusted_proxies.empty()) config.api.proxy.trusted_proxies = f.trusted_proxies;
   if (!f.client_ip_header.empty()) config.api.proxy.client_ip_header = f.client_ip_header;
   if (f.behind_https && f.plain_http) {
@@ -74,6 +84,13 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.api.password_workers = *f.password_workers;
   }
   server::JsonLog log(stderr);
+  if (!ctx.fixed_now.empty()) {
+    log.Warn("fixed_clock", {{"now", ctx.fixed_now},
+                             {"message", "LDN_NOW fixes the clock (--test-fixed-clock): for tests only, never for "
+                                         "patients"}});
+    std::cout << "ldn serve: WARNING: the clock is fixed at " << ctx.fixed_now
+              << " by LDN_NOW (--test-fixed-clock): a test server, not for patients\n";
+  }
   Status s = server::RunServer(config, *ctx.clock, std::cout, log);
   if (!s.ok()) return ReportError("serve", s);
   return kExitOk;
@@ -126,6 +143,7 @@ int AddUser(const UserFlags& f, const Context& ctx) {
     if (s.field() == "password") s = Status::InvalidArgument("--password-stdin", s.message());
     if (s.field() == "time_zone") s = Status::InvalidArgument("--time-zone", s.message());
     if (s.field() == "username") s = Status::InvalidArgument("--username", s.message());
+    if (s.field() == "display_name") s = Status::InvalidArgument("--display-name", s.message());
     if (s.field() == "patient_id" || (f.patient_id && s.code() == Code::kNotFound)) {
       s = Status::InvalidArgument("--patient-id", s.message());
     }
@@ -247,6 +265,8 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
                 "database's path + .key, else ./ldn-totp.key; $LDN_KEY_FILE). Back it up apart from the database.");
   s->add_option("--password-workers", serve->password_workers,
                 "threads hashing passwords, apart from the I/O threads (default: half the cores, at least 1)");
+  s->add_flag("--test-fixed-clock", serve->test_fixed_clock,
+              "tests only: accept LDN_NOW, which fixes the server's clock (refused without this flag)");
   s->callback([serve, &ctx] { ctx.exit_code = Serve(*serve, ctx); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts.");

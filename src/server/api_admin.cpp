@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "server/accounts.h"
 #include "server/api.h"
 #include "server/password_policy.h"
@@ -45,7 +46,7 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   if (o.HasNonNull("patient")) {
     LDN_ASSIGN_OR_RETURN(JsonObject p, o.Object("patient"));
     NewPatient np;
-    LDN_ASSIGN_OR_RETURN(np.display_name, p.String("display_name"));
+    LDN_ASSIGN_OR_RETURN(np.display_name, p.Line("display_name", kMaxNameChars));
     LDN_ASSIGN_OR_RETURN(np.time_zone, p.String("time_zone"));
     LDN_RETURN_IF_ERROR(p.RejectUnknownKeys());
     LDN_RETURN_IF_ERROR(TimeZone::Named(np.time_zone, p.PathOf("time_zone")).status());
@@ -197,7 +198,7 @@ Result<ApiReply> CreateTeam(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::CareTeam t;
-  LDN_ASSIGN_OR_RETURN(t.name, o.String("name"));
+  LDN_ASSIGN_OR_RETURN(t.name, o.Line("name", kMaxNameChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   t.created_at = ctx.now;
   LDN_ASSIGN_OR_RETURN(store::CareTeam created, ctx.store().CreateCareTeam(t));

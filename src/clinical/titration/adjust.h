@@ -46,11 +46,16 @@ struct AdjustmentRequest {
   std::vector<PlanEvent> events;           // in date order (checked when read)
 };
 
+// The most events one adjustment may list (issue 17, L5): events are side-effect episodes and
+// gaps since the start, a handful per month of treatment.
+inline constexpr size_t kMaxPlanEvents = 500;
+
 // Reads {"plan":{"protocol","start","target_mg","max_mg","time","liquid_mg_per_ml","step_days"},
 // "titration":"easy"|"hard","events":[...]} (only plan.protocol and plan.start required in
 // plan; "events" required). Fails with kInvalidArgument naming the field ("events[1].date",
 // "plan.target_mg") for empty or non-JSON input, unknown keys, wrong types, an unknown event type
-// or sleep effect name, or events out of date order.
+// or sleep effect name, a side-effect name that is not one line of at most 200 characters, more
+// than kMaxPlanEvents events, or events out of date order.
 Result<AdjustmentRequest> ReadAdjustmentRequest(std::string_view text);
 
 struct PlanChange {
