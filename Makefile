@@ -5,6 +5,8 @@
 #   make bench    ... build the benchmarks in release mode and write docs/benchmarks.md
 #   make fuzz     ... build the libFuzzer targets with clang (build-fuzz/) and run each for
 #                 FUZZ_SECONDS (default 60; FUZZ_TARGETS="json http" for some; docs/fuzzing.md)
+#   make soak     ... build, then 30 minutes of mixed load on ldn serve, sampled each minute (not in CI)
+#   make package  ... build, then the Debian package (build/ldn_*.deb, CPack)
 #   make format   clang-format the tree
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
@@ -17,7 +19,7 @@ FUZZ_CONFIGURE = cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCM
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DLDN_FUZZ=ON -DLDN_BUILD_TESTS=OFF \
   -DLDN_BUILD_BENCHMARKS=OFF -DLDN_WERROR=OFF $(CMAKE_FLAGS)
 
-.PHONY: all setup build test test-asan test-fuzz run bench fuzz format clean
+.PHONY: all setup build test test-asan test-fuzz run bench fuzz soak package format clean
 
 all: build
 
@@ -59,6 +61,12 @@ bench: setup
 	@cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLDN_BUILD_TESTS=OFF -DLDN_WERROR=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-bench -j $(JOBS)
 	bash scripts/bench build-bench
+
+soak: build
+	nice -n 10 python3 scripts/soak build/ldn --out build/soak.md
+
+package: build
+	cd build && cpack -G DEB
 
 format:
 	find src tests bench fuzz -name '*.h' -o -name '*.cpp' | xargs clang-format -i

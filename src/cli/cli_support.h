@@ -55,6 +55,7 @@ void AddCompoundCommand(CLI::App& app, Context& ctx);
 void AddPkCommand(CLI::App& app, Context& ctx);
 void AddAnalyzeCommand(CLI::App& app, Context& ctx);   // analyze.cpp
 void AddSimulateCommand(CLI::App& app, Context& ctx);  // simulate.cpp
+void AddTrialCommands(CLI::App& app, Context& ctx);    // trial.cpp: N-of-1 design, allocate, simulate, analyze, pool
 void AddStoreCommands(CLI::App& app, Context& ctx);    // store_admin.cpp: backup, restore, migrate
 void AddServerCommands(CLI::App& app, Context& ctx);   // serve.cpp: serve, user, careteam, audit
 

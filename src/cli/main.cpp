@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     AddDemoCommand(app, ctx);
     AddAnalyzeCommand(app, ctx);
     AddSimulateCommand(app, ctx);
+    AddTrialCommands(app, ctx);
     AddStoreCommands(app, ctx);
     AddServerCommands(app, ctx);
     try {

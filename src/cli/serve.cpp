@@ -1,6 +1,8 @@
 // `ldn serve`, `ldn user add`, `ldn careteam add|list`: running the HTTP server and managing the
 // accounts and care teams it serves. docs/operations.md (configuration, logs, shutdown) and
 // docs/api.md (the API).
+#include <sys/stat.h>
+
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,6 +30,7 @@ Result<std::unique_ptr<store::Store>> Open(const std::string& db) {
 
 struct ServeFlags {
   std::string db;
+  std::string research_db;
   std::optional<int> port;
   std::string bind;
   std::string web;
@@ -43,11 +46,15 @@ struct ServeFlags {
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
+  // Health data: every file the server creates (the database, its WAL and SHM) is the owner's
+  // alone. The store creates them 0600 anyway; the umask covers anything else.
+  ::umask(077);
   server::ServerConfig config;
-  config.api.web_root = "web";
+  config.api.web_root = server::DefaultWebRoot();
   Status env = server::ApplyEnvironment(config);
   if (!env.ok()) return ReportError("serve", env);
   if (!f.db.empty()) config.db_url = f.db;
+  if (!f.research_db.empty()) config.research_db_url = f.research_db;
   if (f.port) {
     if (*f.port < 0 || *f.port > 65535)
       return ReportError("serve", Status::InvalidArgument("--port", "must be 0-65535"));
@@ -109,6 +116,7 @@ struct UserFlags {
 };
 
 int AddUser(const UserFlags& f, const Context& ctx) {
+  ::umask(077);  // may create the database
   if (!f.password_stdin) {
     return ReportError("user add", Status::InvalidArgument("--password-stdin",
                                                            "is required: the password is read from standard input "
@@ -170,6 +178,7 @@ struct TeamFlags {
 };
 
 int AddTeam(const TeamFlags& f, const Context& ctx) {
+  ::umask(077);  // may create the database
   auto st = Open(f.db);
   if (!st.ok()) return ReportError("careteam add", st.status());
   store::Store& s = **st;
@@ -244,9 +253,14 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
       "the environment (LDN_DB, LDN_PORT, LDN_BIND, LDN_WEB, LDN_THREADS, ...; docs/operations.md). JSON-lines logs "
       "go to standard error.");
   s->add_option("--db", serve->db, "database: sqlite:PATH or postgresql://... (default $LDN_DB, else sqlite:ldn.db)");
+  s->add_option("--research-db", serve->research_db,
+                "read-only PostgreSQL URL (a streaming replica) that the research summary reads from (default "
+                "$LDN_RESEARCH_DB, else --db)");
   s->add_option("--port", serve->port, "TCP port (default $LDN_PORT, else 8080; 0 picks a free port)");
   s->add_option("--bind", serve->bind, "address to listen on (default $LDN_BIND, else 127.0.0.1)");
-  s->add_option("--web", serve->web, "directory of the web front end (default $LDN_WEB, else ./web)");
+  s->add_option("--web", serve->web,
+                "directory of the web front end (default $LDN_WEB, else ./web, else share/ldn/web beside the "
+                "binary's directory: /usr/share/ldn/web when installed)");
   s->add_option("--threads", serve->threads, "server threads (default $LDN_THREADS, else 4)");
   s->add_flag("--demo", serve->demo,
               "seed demo accounts and patients into an empty database (refused for a database with other accounts) "

@@ -2,13 +2,20 @@
 //
 // Every verb takes --db URL (sqlite:PATH, sqlite::memory:, postgresql://...); without it, $LDN_DB,
 // else sqlite:ldn.db (store::DefaultStoreUrl). docs/storage.md explains the database.
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "core/clock.h"
+#include "store/audit_anchor.h"
+#include "store/restore.h"
 #include "store/store.h"
 
 namespace ldn::cli {
@@ -49,6 +56,7 @@ std::string OrDefault(const std::string& db) {
 }
 
 int Migrate(const std::string& db, bool json) {
+  ::umask(077);  // may create the database
   Result<std::unique_ptr<store::Store>> s = Open(OrDefault(db), {});
   if (!s.ok()) return ReportError("migrate", s.status());
   Result<int> version = (*s)->SchemaVersion();
@@ -62,7 +70,18 @@ int Migrate(const std::string& db, bool json) {
   return kExitOk;
 }
 
-int Backup(const std::string& file, const std::string& db, bool json) {
+// The database file of an sqlite:PATH URL (empty for anything else).
+std::string SqlitePath(const std::string& url) {
+  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return "";
+  return url.substr(7);
+}
+
+nlohmann::json HeadJson(const store::AuditHead& h) {
+  return {{"seq", h.seq}, {"hash", h.hash}};
+}
+
+int Backup(const std::string& file, const std::string& db, bool json, const Context& ctx) {
+  ::umask(077);  // health data: whatever ldn creates is the owner's alone (the files are 0600 anyway)
   store::OpenOptions options;
   options.migrate = false;  // a backup copies the database as it is
   options.check_schema = false;
@@ -71,47 +90,171 @@ int Backup(const std::string& file, const std::string& db, bool json) {
   if (!s.ok()) return ReportError("backup", s.status());
   Status done = RenamePath((*s)->BackupTo(file));
   if (!done.ok()) return ReportError("backup", done);
+  // The anchor: what the backup holds, beside it, so that a restore can check it and the head is
+  // kept outside the database.
+  store::BackupAnchor anchor;
+  {
+    store::OpenOptions ro;
+    ro.read_only = true;
+    ro.check_schema = false;
+    Result<std::unique_ptr<store::Store>> copy = store::OpenStore("sqlite:" + file, ro);
+    if (!copy.ok()) return ReportError("backup", copy.status());
+    Result<store::AuditHead> head = (*copy)->GetAuditHead();
+    Result<int> version = (*copy)->SchemaVersion();
+    if (!head.ok()) return ReportError("backup", head.status());
+    if (!version.ok()) return ReportError("backup", version.status());
+    anchor.audit_head = *head;
+    anchor.schema_version = *version;
+  }
+  Result<std::pair<std::string, int64_t>> digest = store::FileSha256(file);
+  if (!digest.ok()) return ReportError("backup", digest.status());
+  anchor.backup = std::filesystem::path(file).filename().string();
+  anchor.sha256 = digest->first;
+  anchor.bytes = digest->second;
+  anchor.created_at = ctx.clock->Now();
+  Status anchored = RenamePath(store::WriteBackupAnchor(file, anchor));
+  if (!anchored.ok()) return ReportError("backup", anchored);
+  // And in the live chain: that a backup of this head exists. Only on a database at the current
+  // schema (an old one is backed up as it is, before `ldn migrate`).
+  bool recorded = false;
+  Result<int> live_version = (*s)->SchemaVersion();
+  if (live_version.ok() && *live_version == store::LatestSchemaVersion()) {
+    store::AuditEvent e;
+    e.at = anchor.created_at;
+    e.role = "system";
+    e.action = std::string(store::kBackupAction);
+    e.object = anchor.backup.substr(0, 200);
+    for (char& c : e.object) {
+      if (c < 0x20 || c >= 0x7f) c = '?';
+    }
+    e.outcome = "ok";
+    e.detail = fmt::format("backup_head={}:{} sha256={}", anchor.audit_head.seq, anchor.audit_head.hash, anchor.sha256);
+    Result<store::AuditEvent> appended = (*s)->AppendAudit(e);
+    if (!appended.ok()) {
+      std::cerr << "ldn backup: warning: the backup was made, but not recorded in the audit trail: "
+                << appended.status().ToString() << "\n";
+    }
+    recorded = appended.ok();
+  }
   if (json) {
-    PrintJson({{"backup", file}});
+    PrintJson({{"backup", file},
+               {"anchor", store::BackupAnchorPath(file)},
+               {"sha256", anchor.sha256},
+               {"audit_head", HeadJson(anchor.audit_head)},
+               {"recorded_in_audit", recorded}});
   } else {
-    std::cout << fmt::format("backed up {} to {}\n", OrDefault(db), file);
+    std::cout << fmt::format("backed up {} to {}\naudit head {}:{} (anchor file {}; keep a copy elsewhere)\n",
+                             OrDefault(db), file, anchor.audit_head.seq, anchor.audit_head.hash,
+                             store::BackupAnchorPath(file));
   }
   return kExitOk;
 }
 
-int Restore(const std::string& file, const std::string& db, bool json) {
-  store::OpenOptions options;
-  options.migrate = false;  // whatever is there is about to be replaced
-  options.check_schema = false;
-  Result<std::unique_ptr<store::Store>> s = Open(OrDefault(db), options);
-  if (!s.ok()) return ReportError("restore", s.status());
-  Status done = RenamePath((*s)->RestoreFrom(file));
-  if (!done.ok()) return ReportError("restore", done);
-  Result<int> version = (*s)->SchemaVersion();
-  if (!version.ok()) return ReportError("restore", version.status());
-  if (json) {
-    PrintJson({{"restored", file}, {"schema_version", *version}});
+struct RestoreFlags {
+  std::string file;
+  std::string db;
+  bool force = false;
+  std::vector<std::string> anchors;
+  bool json = false;
+};
+
+int Restore(const RestoreFlags& f, const Context& ctx) {
+  ::umask(077);
+  store::RestoreOptions options;
+  options.now = ctx.clock->Now();
+  options.force = f.force;
+  for (const std::string& spec : f.anchors) {
+    Result<std::vector<store::AuditAnchor>> parsed = store::ParseAnchors(spec);
+    if (!parsed.ok()) return ReportError("restore", parsed.status());
+    options.anchors.insert(options.anchors.end(), parsed->begin(), parsed->end());
+  }
+  const std::string url = OrDefault(f.db);
+  if (!url.starts_with("sqlite:") && !url.starts_with("postgres")) {
+    // An unknown scheme: let OpenStore name it.
+    Result<std::unique_ptr<store::Store>> s = Open(url, {});
+    if (!s.ok()) return ReportError("restore", s.status());
+  }
+  Result<store::RestoreReport> r = store::RestoreDatabase(url, f.file, options);
+  if (!r.ok()) {
+    Status s = r.status();
+    if (s.code() == Code::kConflict && s.message().starts_with("--force: ")) {
+      s = Status::InvalidArgument("--force", s.message().substr(9));
+    }
+    return ReportError("restore", RenamePath(s));
+  }
+  for (const std::string& w : r->forced) std::cerr << "ldn restore: warning: " << w << "\n";
+  if (f.json) {
+    nlohmann::json out = {{"restored", f.file},
+                          {"schema_version", r->schema_version},
+                          {"backup_audit_head", HeadJson(r->backup_head)},
+                          {"anchor_file_checked", r->anchor_file_checked},
+                          {"sessions_dropped", r->record.sessions_dropped},
+                          {"kept", r->kept},
+                          {"warnings", r->forced},
+                          {"previous_database", r->kept_path.empty() ? nlohmann::json() : nlohmann::json(r->kept_path)},
+                          {"audit_head", HeadJson(r->head)}};
+    out["replaced_audit_head"] = r->record.replaced_head ? HeadJson(*r->record.replaced_head) : nlohmann::json();
+    PrintJson(out);
   } else {
-    std::cout << fmt::format("restored {} from {} (schema version {})\n", OrDefault(db), file, *version);
+    std::cout << fmt::format("restored {} from {} (schema version {})\n", url, f.file, r->schema_version);
+    std::cout << fmt::format("backup checked: integrity, schema, audit chain (head {}:{}){}\n", r->backup_head.seq,
+                             r->backup_head.hash, r->anchor_file_checked ? ", anchor file" : "");
+    if (!r->kept_path.empty()) std::cout << "the previous database is kept as " << r->kept_path << "\n";
+    std::cout << fmt::format("{} session(s) dropped: everyone logs in again\n", r->record.sessions_dropped);
+    for (const std::string& k : r->kept) std::cout << "kept: " << k << "\n";
+    std::cout << fmt::format("recorded as audit event {}; audit head now {}:{}\n", r->head.seq, r->head.seq,
+                             r->head.hash);
   }
   return kExitOk;
 }
 
-int VerifyAudit(const std::string& db, bool json) {
+// Opens for `audit verify` / `audit head`: read-only, never writing to what it checks.
+Result<std::unique_ptr<store::Store>> OpenReadOnly(const std::string& db) {
   store::OpenOptions options;
-  options.migrate = false;
-  options.create = false;
-  Result<std::unique_ptr<store::Store>> s = Open(OrDefault(db), options);
+  options.read_only = true;
+  return Open(OrDefault(db), options);
+}
+
+int VerifyAudit(const std::string& db, const std::vector<std::string>& anchor_specs, bool json) {
+  std::vector<store::AuditAnchor> anchors;
+  for (const std::string& spec : anchor_specs) {
+    Result<std::vector<store::AuditAnchor>> parsed = store::ParseAnchors(spec);
+    if (!parsed.ok()) return ReportError("audit verify", parsed.status());
+    anchors.insert(anchors.end(), parsed->begin(), parsed->end());
+  }
+  Result<std::unique_ptr<store::Store>> s = OpenReadOnly(db);
   if (!s.ok()) return ReportError("audit verify", s.status());
   Result<store::AuditVerification> v = (*s)->VerifyAudit();
   if (!v.ok()) return ReportError("audit verify", v.status());
+  std::vector<store::AnchorCheck> checks;
+  if (!anchors.empty()) {
+    const std::string path = SqlitePath(OrDefault(db));
+    const std::string dir = path.empty() ? "" : std::filesystem::absolute(path).parent_path().string();
+    Result<std::vector<store::AnchorCheck>> checked = store::CheckAnchors(**s, anchors, dir);
+    if (!checked.ok()) return ReportError("audit verify", checked.status());
+    checks = std::move(checked).value();
+  }
+  int failed_anchors = 0;
+  for (const auto& c : checks) failed_anchors += c.ok ? 0 : 1;
   if (json) {
-    nlohmann::json out = {{"ok", v->ok}, {"events_checked", v->events_checked}};
+    nlohmann::json out = {
+        {"ok", v->ok && failed_anchors == 0}, {"chain_ok", v->ok}, {"events_checked", v->events_checked}};
     out["first_bad_seq"] = v->first_bad_seq ? nlohmann::json(*v->first_bad_seq) : nlohmann::json(nullptr);
     out["problem"] = v->problem;
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& c : checks) {
+      a.push_back({{"seq", c.anchor.seq},
+                   {"hash", c.anchor.hash},
+                   {"source", c.anchor.source},
+                   {"ok", c.ok},
+                   {"message", c.message}});
+    }
+    out["anchors"] = a;
     PrintJson(out);
-  } else if (v->ok) {
-    std::cout << fmt::format("audit chain intact: {} events\n", v->events_checked);
+  } else if (v->ok && failed_anchors == 0) {
+    std::cout << fmt::format("audit chain intact: {} events", v->events_checked);
+    if (!checks.empty()) std::cout << fmt::format("; {} anchor(s) match", checks.size());
+    std::cout << "\n";
   }
   if (!v->ok) {
     // Tampering is not bad input: exit 1, and say where on stderr even with --json.
@@ -120,6 +263,28 @@ int VerifyAudit(const std::string& db, bool json) {
         "verify)\n",
         *v->first_bad_seq, v->problem, v->events_checked);
     return kExitFailure;
+  }
+  if (failed_anchors > 0) {
+    for (const auto& c : checks) {
+      if (!c.ok) {
+        std::cerr << fmt::format("ldn audit verify: error: anchor {}:{}... ({}): {}\n", c.anchor.seq,
+                                 c.anchor.hash.substr(0, 16), c.anchor.source, c.message);
+      }
+    }
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+int AuditHead(const std::string& db, bool json) {
+  Result<std::unique_ptr<store::Store>> s = OpenReadOnly(db);
+  if (!s.ok()) return ReportError("audit head", s.status());
+  Result<store::AuditHead> head = (*s)->GetAuditHead();
+  if (!head.ok()) return ReportError("audit head", head.status());
+  if (json) {
+    PrintJson(HeadJson(*head));
+  } else {
+    std::cout << fmt::format("{}:{}\n", head->seq, head->hash);
   }
   return kExitOk;
 }
@@ -139,19 +304,32 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
   migrate->add_flag("--json", json, "Machine-readable output");
   migrate->callback([&ctx] { ctx.exit_code = Migrate(db, json); });
 
-  auto* backup =
-      app.add_subcommand("backup", "Copy an SQLite database to a new file while it is in use (SQLite online backup)");
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Copy an SQLite database to a new file (0600) while it is in use (SQLite online backup), with an anchor file "
+      "FILE.anchor beside it (its SHA-256 and audit head), and record the backup in the audit trail");
   backup->add_option("FILE", file, "The backup file to create; it must not exist")->required();
   backup->add_option("--db", db, db_help);
   backup->add_flag("--json", json, "Machine-readable output");
-  backup->callback([&ctx] { ctx.exit_code = Backup(file, db, json); });
+  backup->callback([&ctx] { ctx.exit_code = Backup(file, db, json, ctx); });
 
+  auto rf = std::make_shared<RestoreFlags>();
   auto* restore = app.add_subcommand(
-      "restore", "Replace an SQLite database with a backup made by `ldn backup` (stop the server first)");
-  restore->add_option("FILE", file, "The backup file")->required();
-  restore->add_option("--db", db, db_help);
-  restore->add_flag("--json", json, "Machine-readable output");
-  restore->callback([&ctx] { ctx.exit_code = Restore(file, db, json); });
+      "restore",
+      "Replace a stopped SQLite database with a backup made by `ldn backup`: refuses while the database is in use; "
+      "checks the backup's integrity, schema, audit chain and anchor file first; keeps the old database as "
+      "PATH.pre-restore-TIME; drops every session; never re-enables an account disabled since the backup; records "
+      "the restore in the audit trail");
+  restore->add_option("FILE", rf->file, "The backup file")->required();
+  restore->add_option("--db", rf->db, db_help);
+  restore->add_flag("--force", rf->force,
+                    "Restore even when the backup has no anchor file, when there is no current database to compare "
+                    "accounts with, or when accounts changed since the backup (their current state is kept)");
+  restore->add_option("--anchor", rf->anchors,
+                      "An audit head the backup must hold: SEQ:HASH, or a file (an anchor file or the server's log); "
+                      "repeatable");
+  restore->add_flag("--json", rf->json, "Machine-readable output");
+  restore->callback([rf, &ctx] { ctx.exit_code = Restore(*rf, ctx); });
 
   // `ldn audit` may gain more verbs elsewhere (serve.cpp registers after this file): find or make it.
   CLI::App* audit = nullptr;
@@ -161,11 +339,23 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
     audit = app.add_subcommand("audit", "The audit trail of every read and write of patient data");
     audit->require_subcommand(1);
   }
+  static std::vector<std::string> anchors;
   auto* verify = audit->add_subcommand(
-      "verify", "Check the audit trail's hash chain; exit 1 naming the first event that was changed or removed");
+      "verify",
+      "Check the audit trail's hash chain, and with --anchor that it still holds heads recorded earlier (a tail cut "
+      "off or a chain re-hashed fails); exit 1 naming the first problem. Opens the database read-only.");
   verify->add_option("--db", db, db_help);
+  verify->add_option("--anchor", anchors,
+                     "SEQ:HASH, or a file: a backup's anchor file or the server's log (every audit_head line); "
+                     "repeatable");
   verify->add_flag("--json", json, "Machine-readable output");
-  verify->callback([&ctx] { ctx.exit_code = VerifyAudit(db, json); });
+  verify->callback([&ctx] { ctx.exit_code = VerifyAudit(db, anchors, json); });
+
+  auto* head = audit->add_subcommand(
+      "head", "Print the audit trail's newest event as SEQ:HASH (an anchor to keep outside the database)");
+  head->add_option("--db", db, db_help);
+  head->add_flag("--json", json, "Machine-readable output");
+  head->callback([&ctx] { ctx.exit_code = AuditHead(db, json); });
 }
 
 }  // namespace ldn::cli

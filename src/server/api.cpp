@@ -444,8 +444,8 @@ void Api::Finish(const std::shared_ptr<Call>& call, Result<ApiReply> result, boo
   // committed.
   store::AuditEvent event = AuditEventFor(ctx, response.status, failure);
   auto pending = std::make_shared<HttpResponse>(std::move(response));
-  store_.SubmitTransaction(
-      [event = std::move(event)](store::Store& tx) { return tx.AppendAudit(event).status(); },
+  store_.SubmitAudit(
+      std::move(event),  // batched with the other requests' events (store.h, SubmitAudit)
       [this, call, pending](Status appended) {
         if (!appended.ok()) {
           log_.Error("audit_failed", {{"route", call->ctx.route.pattern}, {"message", appended.message()}});

@@ -299,8 +299,10 @@ Result<ApiReply> VerifyAuditChain(Api&, RequestContext& ctx) {
                 {"problem", v.problem}});
 }
 
-Result<ApiReply> Research(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(nlohmann::json summary, ResearchSummary(ctx.store()));
+Result<ApiReply> Research(Api& api, RequestContext& ctx) {
+  // A read replica when one is configured (--research-db): research reads stay off the primary.
+  store::Store& source = api.options().research_store != nullptr ? *api.options().research_store : ctx.store();
+  LDN_ASSIGN_OR_RETURN(nlohmann::json summary, ResearchSummary(source));
   return Reply(summary);
 }
 

@@ -1,8 +1,14 @@
 #include "server/server.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -27,6 +33,68 @@ Result<int64_t> EnvInteger(const char* name, int64_t min, int64_t max, int64_t f
 std::string EnvString(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v == nullptr || *v == '\0' ? fallback : std::string(v);
+}
+
+// Writes the audit chain's head to the log ({"msg":"audit_head","seq":N,"hash":"..."}): at once,
+// every `interval` when it moved, and when destroyed. The log (journald, a log host) keeps these
+// lines outside the database: anchors for `ldn audit verify --anchor` (store/audit_anchor.h).
+class AuditHeadLogger {
+ public:
+  AuditHeadLogger(store::Store& store, JsonLog& log, std::chrono::seconds interval)
+      : store_(store), log_(log), interval_(interval) {
+    LogIfMoved();
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+        lock.unlock();
+        LogIfMoved();
+        lock.lock();
+      }
+    });
+  }
+  ~AuditHeadLogger() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    LogIfMoved();
+  }
+
+ private:
+  void LogIfMoved() {
+    Result<store::AuditHead> head = store_.GetAuditHead();
+    if (!head.ok()) {
+      log_.Warn("audit_head_failed", {{"message", head.status().message()}});
+      return;
+    }
+    if (last_seq_ && *last_seq_ == head->seq) return;
+    last_seq_ = head->seq;
+    log_.Info("audit_head", {{"seq", head->seq}, {"hash", head->hash}});
+  }
+
+  store::Store& store_;
+  JsonLog& log_;
+  std::chrono::seconds interval_;
+  std::optional<int64_t> last_seq_;  // used by one thread at a time (constructor, thread, destructor)
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// M8: the database holds health data. ldn creates its files 0600; one made otherwise (by hand, by
+// an older version) is reported, not changed.
+void WarnIfReadableByOthers(const std::string& url, JsonLog& log) {
+  if (!url.starts_with("sqlite:") || url == "sqlite::memory:") return;
+  struct stat st {};
+  const std::string path = url.substr(7);
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    log.Warn("insecure_permissions", {{"path", path},
+                                      {"mode", fmt::format("{:04o}", st.st_mode & 07777)},
+                                      {"advice", "chmod 600 the database and its -wal and -shm files"}});
+  }
 }
 
 }  // namespace
@@ -77,7 +145,22 @@ Status ApplyEnvironment(ServerConfig& c) {
   c.http.body_limit = static_cast<size_t>(body);
   LDN_ASSIGN_OR_RETURN(int64_t grace, EnvInteger("LDN_SHUTDOWN_GRACE", 0, 3600, c.http.shutdown_grace.count()));
   c.http.shutdown_grace = std::chrono::seconds(grace);
+  c.research_db_url = EnvString("LDN_RESEARCH_DB", c.research_db_url);
+  LDN_ASSIGN_OR_RETURN(int64_t head_interval,
+                       EnvInteger("LDN_AUDIT_HEAD_INTERVAL", 1, 86400, c.audit_head_interval.count()));
+  c.audit_head_interval = std::chrono::seconds(head_interval);
   return Status::Ok();
+}
+
+std::filesystem::path DefaultWebRoot() {
+  std::error_code ec;
+  if (std::filesystem::is_directory("web", ec)) return "web";
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "ldn" / "web";
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return "web";
 }
 
 Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& out, JsonLog& log) {
@@ -93,6 +176,21 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
     return s.field() == "url" ? Status::InvalidArgument("--db", s.message()) : s;
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
+  WarnIfReadableByOthers(url, log);
+  // The research replica: read-only, and its schema must match (a replica follows the primary).
+  std::unique_ptr<store::Store> research;
+  if (!config.research_db_url.empty()) {
+    store::OpenOptions ro;
+    ro.read_only = true;
+    ro.pool_size = 4;
+    auto replica = store::OpenStore(config.research_db_url, ro);
+    if (!replica.ok()) {
+      const Status& s = replica.status();
+      return s.field() == "url" ? Status::InvalidArgument("--research-db", s.message())
+                                : Status::Unavailable("--research-db: " + s.message());
+    }
+    research = std::move(replica).value();
+  }
   if (config.demo) {
     LDN_ASSIGN_OR_RETURN(DemoSeed seed, SeedDemo(*store, clock.Now()));
     log.Info("demo", {{"seeded", seed.created}});
@@ -111,6 +209,7 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
     LDN_ASSIGN_OR_RETURN(api_options.totp_key,
                          SecretSealer::LoadOrCreateKeyFile(key_file, config.key_file.empty() ? "key file" : "--key-file"));
   }
+  api_options.research_store = research.get();
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<Api> api, Api::Create(*store, clock, log, api_options));
   HttpServerOptions http = config.http;
   http.handle_signals = true;
@@ -137,9 +236,13 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
   }
   out << "Stop with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish first.\n";
   out.flush();
-  server.Wait();
-  log.Info("shutdown", {{"phase", "connections closed"}});
-  api.reset();
+  {
+    AuditHeadLogger heads(*store, log, config.audit_head_interval);
+    server.Wait();
+    log.Info("shutdown", {{"phase", "connections closed"}});
+    api.reset();
+  }  // logs the final head
+  research.reset();
   store.reset();  // closes the database cleanly (WAL checkpointed by SQLite on the last close)
   log.Info("shutdown", {{"phase", "complete"}});
   return Status::Ok();

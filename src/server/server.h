@@ -4,6 +4,8 @@
 #ifndef LDN_SERVER_SERVER_H_
 #define LDN_SERVER_SERVER_H_
 
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -17,8 +19,13 @@
 namespace ldn::server {
 
 struct ServerConfig {
-  std::string db_url;      // sqlite:PATH or postgresql://...; empty: store::DefaultStoreUrl()
-  bool demo = false;       // seed the demo accounts and records (demo.h) before serving
+  std::string db_url;  // sqlite:PATH or postgresql://...; empty: store::DefaultStoreUrl()
+  bool demo = false;   // seed the demo accounts and records (demo.h) before serving
+  // A read-only PostgreSQL URL (a streaming replica) for the research summary; empty: db_url.
+  std::string research_db_url;
+  // How often the audit chain's head is written to the log when it moved (an anchor outside the
+  // database for `ldn audit verify --anchor`); also at start and at shutdown.
+  std::chrono::seconds audit_head_interval{60};
   HttpServerOptions http;  // bind address, port, threads, limits, timeouts
   ApiOptions api;          // web root, sessions, login throttling
   // The file holding the key that seals TOTP secrets (totp.h). Empty: beside an SQLite database
@@ -34,7 +41,8 @@ struct ServerConfig {
 //   LDN_DB, LDN_PORT, LDN_BIND, LDN_WEB, LDN_THREADS, LDN_SESSION_TTL, LDN_PATIENT_SESSION_TTL,
 //   LDN_SESSION_MAX (seconds), LDN_SECURE_COOKIES (1/0), LDN_BEHIND_HTTPS (1/0),
 //   LDN_TRUSTED_PROXY (comma-separated addresses or networks), LDN_CLIENT_IP_HEADER,
-//   LDN_KEY_FILE, LDN_PASSWORD_WORKERS, LDN_BODY_LIMIT (bytes), LDN_SHUTDOWN_GRACE (seconds).
+//   LDN_KEY_FILE, LDN_PASSWORD_WORKERS, LDN_BODY_LIMIT (bytes), LDN_SHUTDOWN_GRACE (seconds),
+//   LDN_RESEARCH_DB, LDN_AUDIT_HEAD_INTERVAL (seconds).
 // Fails with kInvalidArgument naming the variable when a value is malformed.
 Status ApplyEnvironment(ServerConfig& config);
 
@@ -42,6 +50,11 @@ Status ApplyEnvironment(ServerConfig& config);
 // logins) to `out` once the port is open. Fails with kInvalidArgument / kUnavailable when the
 // store cannot be opened or the port cannot be bound (nothing is served then).
 Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& out, JsonLog& log);
+
+// The web front end's directory when none is configured: ./web when it exists (a source checkout,
+// `make run`), else share/ldn/web beside the binary's bin/ (an installed package:
+// /usr/bin/ldn -> /usr/share/ldn/web), else ./web.
+std::filesystem::path DefaultWebRoot();
 
 }  // namespace ldn::server
 

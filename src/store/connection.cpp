@@ -7,12 +7,6 @@ Status Connection::BackupTo(const std::string& path) {
   return Status::InvalidArgument("db", "backup works on SQLite stores; back up PostgreSQL with pg_dump");
 }
 
-Status Connection::RestoreFrom(const std::string& path, int latest_version) {
-  (void)path;
-  (void)latest_version;
-  return Status::InvalidArgument("db", "restore works on SQLite stores; restore PostgreSQL with pg_restore");
-}
-
 ConnectionPool::ConnectionPool(Factory factory, std::unique_ptr<Connection> first, int size)
     : factory_(std::move(factory)), size_(size < 1 ? 1 : size) {
   if (first) {

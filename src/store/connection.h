@@ -80,11 +80,9 @@ class Connection {
   // True when the connection can no longer be used (PostgreSQL connection lost); the pool then
   // replaces it.
   virtual bool broken() const { return false; }
-  // Store::BackupTo / Store::RestoreFrom for this backend (SQLite only; the default refuses).
-  // RestoreFrom refuses a backup whose schema version is above `latest_version`.
+  // Store::BackupTo for this backend (SQLite only; the default refuses).
   // REQUIRES: no transaction open on this connection.
   virtual Status BackupTo(const std::string& path);
-  virtual Status RestoreFrom(const std::string& path, int latest_version);
 };
 
 // A fixed-size pool of connections made by a factory. Thread-safe.

@@ -1,5 +1,6 @@
 #include "store/sql_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <exception>
@@ -527,6 +528,7 @@ SqlStore::SqlStore(Dialect dialect, std::unique_ptr<ConnectionPool> pool, std::s
                    bool serialise_writers)
     : dialect_(dialect), pool_(std::move(pool)), migrations_(migrations), group_(std::make_unique<Group>()) {
   if (serialise_writers) writer_mutex_ = std::make_unique<std::mutex>();
+  if (dialect_ == Dialect::kPostgres) appender_ = std::make_unique<AuditAppender>();
 }
 
 SqlStore::SqlStore(Dialect dialect, Connection* bound, std::span<const Migration> migrations)
@@ -685,6 +687,13 @@ void SqlStore::CommitterLoop() {
 }
 
 SqlStore::~SqlStore() {
+  if (appender_ != nullptr) {
+    std::unique_lock<std::mutex> lock(appender_->mu);
+    appender_->stopping = true;
+    appender_->cv.notify_all();
+    lock.unlock();
+    if (appender_->thread.joinable()) appender_->thread.join();
+  }
   if (group_ == nullptr) return;
   std::unique_lock<std::mutex> lock(group_->mu);
   group_->stopping = true;
@@ -1692,25 +1701,57 @@ Result<std::vector<AdverseEvent>> SqlStore::ListAdverseEvents(Id patient_id) {
 // ---- Audit -------------------------------------------------------------------------------------
 
 Result<AuditEvent> SqlStore::AppendAuditOn(Connection& c, const AuditEvent& event) {
+  LDN_ASSIGN_OR_RETURN(std::vector<AuditEvent> stored, AppendAuditsOn(c, std::span<const AuditEvent>(&event, 1)));
+  return std::move(stored.front());
+}
+
+Result<std::vector<AuditEvent>> SqlStore::AppendAuditsOn(Connection& c, std::span<const AuditEvent> events) {
+  // The chain is one sequence: appends are serialised (SQLite: its one writer; PostgreSQL: a
+  // transaction-scoped advisory lock, held until this transaction commits). A batch takes the
+  // lock and reads the head once for all its events.
   if (dialect_ == Dialect::kPostgres) LDN_RETURN_IF_ERROR(c.Exec(kAuditLockSql).status());
   LDN_ASSIGN_OR_RETURN(Rows last, c.Exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
-  AuditEvent stored = event;
-  stored.seq = 1;
-  stored.prev_hash = std::string(kAuditGenesisHash);
+  int64_t seq = 0;
+  std::string prev_hash(kAuditGenesisHash);
   if (!last.rows.empty()) {
     RowReader r(last.rows.front());
-    stored.seq = r.Int() + 1;
-    stored.prev_hash = r.Text();
+    seq = r.Int();
+    prev_hash = r.Text();
     LDN_RETURN_IF_ERROR(r.status());
   }
-  stored.hash = AuditHash(stored.prev_hash, stored);
-  LDN_RETURN_IF_ERROR(
-      c.Exec("INSERT INTO audit_events (seq, at, actor_user_id, role, patient_id, action, object, "
-             "outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-             {stored.seq, Secs(stored.at), stored.actor_user_id, stored.role, stored.patient_id, stored.action,
-              stored.object, stored.outcome, stored.detail, stored.prev_hash, stored.hash})
-          .status());
-  return stored;
+  std::vector<AuditEvent> out;
+  out.reserve(events.size());
+  for (const AuditEvent& event : events) {
+    AuditEvent stored = event;
+    stored.seq = ++seq;
+    stored.prev_hash = prev_hash;
+    stored.hash = AuditHash(stored.prev_hash, stored);
+    prev_hash = stored.hash;
+    out.push_back(std::move(stored));
+  }
+  constexpr std::string_view kInsert =
+      "INSERT INTO audit_events (seq, at, actor_user_id, role, patient_id, action, object, outcome, detail, "
+      "prev_hash, hash) VALUES ";
+  // PostgreSQL: up to 100 rows per INSERT (one round trip); SQLite: one cached single-row
+  // statement per event (no round trips to save). The SQL is built from counts only.
+  const size_t per_statement = dialect_ == Dialect::kPostgres ? 100 : 1;
+  for (size_t first = 0; first < out.size(); first += per_statement) {
+    const size_t n = std::min(per_statement, out.size() - first);
+    std::string sql(kInsert);
+    std::vector<Param> params;
+    params.reserve(n * 11);
+    for (size_t i = 0; i < n; ++i) {
+      const AuditEvent& e = out[first + i];
+      sql += i == 0 ? "(" : ", (";
+      for (int k = 1; k <= 11; ++k) sql += (k == 1 ? "$" : ", $") + std::to_string(i * 11 + k);
+      sql += ")";
+      params.insert(params.end(), {Param(e.seq), Param(Secs(e.at)), Param(e.actor_user_id), Param(e.role),
+                                   Param(e.patient_id), Param(e.action), Param(e.object), Param(e.outcome),
+                                   Param(e.detail), Param(e.prev_hash), Param(e.hash)});
+    }
+    LDN_RETURN_IF_ERROR(c.Exec(sql, std::span<const Param>(params)).status());
+  }
+  return out;
 }
 
 Result<AuditEvent> SqlStore::AppendAudit(const AuditEvent& event) {
@@ -1723,15 +1764,74 @@ Result<std::vector<AuditEvent>> SqlStore::AppendAuditBatch(const std::vector<Aud
     Status s = ValidateAuditEvent(events[i]);
     if (!s.ok()) return s.WithFieldPrefix("[" + std::to_string(i) + "]");
   }
-  return Run<Result<std::vector<AuditEvent>>>(Mode::kWrite, [&](Connection& c) -> Result<std::vector<AuditEvent>> {
-    std::vector<AuditEvent> out;
-    out.reserve(events.size());
-    for (const AuditEvent& e : events) {
-      LDN_ASSIGN_OR_RETURN(AuditEvent stored, AppendAuditOn(c, e));
-      out.push_back(std::move(stored));
-    }
-    return out;
+  if (events.empty()) return std::vector<AuditEvent>{};
+  return Run<Result<std::vector<AuditEvent>>>(
+      Mode::kWrite, [&](Connection& c) { return AppendAuditsOn(c, std::span<const AuditEvent>(events)); });
+}
+
+Result<AuditHead> SqlStore::GetAuditHead() {
+  return Run<Result<AuditHead>>(Mode::kRead, [&](Connection& c) -> Result<AuditHead> {
+    LDN_ASSIGN_OR_RETURN(Rows last, c.Exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1"));
+    AuditHead head;
+    if (last.rows.empty()) return head;
+    RowReader r(last.rows.front());
+    head.seq = r.Int();
+    head.hash = r.Text();
+    LDN_RETURN_IF_ERROR(r.status());
+    return head;
   });
+}
+
+void SqlStore::SubmitAudit(AuditEvent event, std::function<void(Status)> done) {
+  const Status valid = ValidateAuditEvent(event);
+  if (!valid.ok()) return done(valid);
+  if (appender_ == nullptr) {
+    // SQLite (its group commit already batches every submission into one transaction), or the
+    // Store of a transaction body (a savepoint, at once).
+    return SubmitTransaction([event = std::move(event)](Store& tx) { return tx.AppendAudit(event).status(); },
+                             std::move(done));
+  }
+  std::unique_lock<std::mutex> lock(appender_->mu);
+  if (appender_->stopping) {
+    lock.unlock();
+    return done(Status::Unavailable("the store is closing"));
+  }
+  if (!appender_->thread.joinable()) appender_->thread = std::thread([this] { AuditAppenderLoop(); });
+  appender_->queue.push_back(PendingAudit{std::move(event), std::move(done)});
+  appender_->cv.notify_one();
+}
+
+void SqlStore::AuditAppenderLoop() {
+  // At most this many events per transaction: bounds the statement sizes and the time the chain's
+  // lock is held, while a busy server still writes hundreds of events per commit.
+  constexpr size_t kMaxBatch = 1000;
+  std::unique_lock<std::mutex> lock(appender_->mu);
+  for (;;) {
+    appender_->cv.wait(lock, [&] { return appender_->stopping || !appender_->queue.empty(); });
+    if (appender_->queue.empty()) return;  // stopping, and everything was answered
+    std::vector<PendingAudit> batch;
+    if (appender_->queue.size() <= kMaxBatch) {
+      batch.swap(appender_->queue);
+    } else {
+      batch.assign(std::make_move_iterator(appender_->queue.begin()),
+                   std::make_move_iterator(appender_->queue.begin() + kMaxBatch));
+      appender_->queue.erase(appender_->queue.begin(), appender_->queue.begin() + kMaxBatch);
+    }
+    lock.unlock();
+    std::vector<AuditEvent> events;
+    events.reserve(batch.size());
+    for (PendingAudit& p : batch) events.push_back(std::move(p.event));
+    Status status = Status::Ok();
+    const std::function<Status(Connection&)> work = [&](Connection& c) {
+      return AppendAuditsOn(c, std::span<const AuditEvent>(events)).status();
+    };
+    GroupMember me;
+    me.work = &work;
+    RunGroup({&me});  // one transaction: BEGIN, the batch, COMMIT
+    status = me.status;
+    for (PendingAudit& p : batch) p.done(status);
+    lock.lock();
+  }
 }
 
 Result<std::vector<AuditEvent>> SqlStore::ListAudit(const AuditQuery& query) {
@@ -1786,13 +1886,6 @@ Result<AuditVerification> SqlStore::VerifyAudit() {
 
 Status SqlStore::BackupTo(const std::string& path) {
   return Run<Status>(Mode::kExclusive, [&](Connection& c) { return c.BackupTo(path); });
-}
-
-Status SqlStore::RestoreFrom(const std::string& path) {
-  return Run<Status>(Mode::kExclusive, [&](Connection& c) -> Status {
-    LDN_RETURN_IF_ERROR(c.RestoreFrom(path, migrations_.empty() ? 0 : migrations_.back().version));
-    return Migrate(c, migrations_, true);
-  });
 }
 
 }  // namespace ldn::store::internal

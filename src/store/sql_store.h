@@ -153,8 +153,10 @@ class SqlStore final : public Store {
   Result<std::vector<AuditEvent>> ListAudit(const AuditQuery& query) override;
   Result<AuditVerification> VerifyAudit() override;
 
+  Result<AuditHead> GetAuditHead() override;
+  void SubmitAudit(AuditEvent event, std::function<void(Status)> done) override;
+
   Status BackupTo(const std::string& path) override;
-  Status RestoreFrom(const std::string& path) override;
 
  private:
   // How a call uses its connection: kRead runs without a transaction (one statement), kSnapshot
@@ -210,6 +212,25 @@ class SqlStore final : public Store {
 
   Result<DiaryUpsertResult> UpsertDiaryOn(Connection& c, const DiaryEntry& entry, std::optional<int> expected_revision);
   Result<AuditEvent> AppendAuditOn(Connection& c, const AuditEvent& event);
+  // Appends `events` in order inside the open transaction on `c`: one lock (PostgreSQL), one read
+  // of the head, one INSERT of every row. Returns the stored events.
+  Result<std::vector<AuditEvent>> AppendAuditsOn(Connection& c, std::span<const AuditEvent> events);
+
+  // The PostgreSQL audit appender (SubmitAudit): one thread that takes every queued event and
+  // appends them in one transaction, so that the chain's lock is taken once per batch instead of
+  // once per event, and one commit (one WAL flush) serves the whole batch.
+  struct PendingAudit {
+    AuditEvent event;
+    std::function<void(Status)> done;
+  };
+  struct AuditAppender {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<PendingAudit> queue;  // guarded by mu
+    bool stopping = false;            // guarded by mu
+    std::thread thread;               // started by the first SubmitAudit
+  };
+  void AuditAppenderLoop();
 
   Dialect dialect_;
   std::unique_ptr<ConnectionPool> pool_;  // null when bound_
@@ -217,6 +238,7 @@ class SqlStore final : public Store {
   std::span<const Migration> migrations_;
   std::unique_ptr<std::mutex> writer_mutex_;  // SQLite top-level store only
   std::unique_ptr<Group> group_;              // top-level store only
+  std::unique_ptr<AuditAppender> appender_;   // top-level PostgreSQL store only
 };
 
 }  // namespace ldn::store::internal

@@ -105,7 +105,12 @@ int LatestSchemaVersion() {
   return migrations.empty() ? 0 : migrations.back().version;
 }
 
-Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const OpenOptions& options) {
+Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const OpenOptions& requested) {
+  OpenOptions options = requested;
+  if (options.read_only) {
+    options.migrate = false;
+    options.create = false;
+  }
   if (options.pool_size < 1 || options.pool_size > 64) {
     return Status::InvalidArgument("pool_size", "must be 1 to 64");
   }

@@ -389,6 +389,14 @@ struct AuditVerification {
   std::string problem;
 };
 
+// The newest event of the chain (Store::GetAuditHead): seq 0 and kAuditGenesisHash when the trail
+// is empty. Copied outside the database (the server's log, a backup's anchor file), it lets
+// `ldn audit verify --anchor` detect a chain cut short or re-hashed (audit_anchor.h).
+struct AuditHead {
+  int64_t seq = 0;
+  std::string hash = std::string(kAuditGenesisHash);
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Store {
@@ -662,17 +670,26 @@ class Store {
   // ok == false; a non-OK Result means the database could not be read.
   virtual Result<AuditVerification> VerifyAudit() = 0;
 
-  // ---- Backup and restore (SQLite) -----------------------------------------------------------
+  // ---- Audit head and batched appends (issue 17) ----------------------------------------------
+  // The newest event's seq and hash (AuditHead{} for an empty trail). One indexed read.
+  virtual Result<AuditHead> GetAuditHead() = 0;
+  // Appends `event` like AppendAudit without waiting: returns at once and calls `done` exactly
+  // once, after the commit that holds the event (OK), or with the failure (the event is not
+  // stored). Events submitted concurrently are appended in batches: SQLite in its group commit,
+  // PostgreSQL by one appender per store that writes everything queued in one transaction under
+  // the chain's lock (docs/storage.md, "The audit chain"). `done` runs on a store thread: short,
+  // and it must not wait for the store. kInvalidArgument (at once) for a malformed event. Every
+  // submission is answered before the store's destructor returns.
+  virtual void SubmitAudit(AuditEvent event, std::function<void(Status)> done) = 0;
+
+  // ---- Backup (SQLite) -------------------------------------------------------------------------
   // Copies the whole database to a new SQLite file at `path` with SQLite's online backup API
-  // (the store stays usable meanwhile); the file appears atomically (written to path + ".tmp",
-  // then renamed). kConflict "path" when the file exists; kUnavailable when it cannot be written.
-  // PostgreSQL: kInvalidArgument "db" (use pg_dump; docs/storage.md).
+  // (the store stays usable meanwhile); the file is created 0600 and appears atomically (written
+  // to path + ".tmp", then renamed). kConflict "path" when the file exists; kUnavailable when it
+  // cannot be written. PostgreSQL: kInvalidArgument "db" (use pg_dump; docs/storage.md).
+  // Restoring is not a Store method: it replaces the file while nothing has it open
+  // (store/restore.h).
   virtual Status BackupTo(const std::string& path) = 0;
-  // Replaces the whole content of this database with the SQLite backup at `path`, then applies
-  // any newer migrations. REQUIRES: nothing else uses the database (stop the server first).
-  // kNotFound "path" when missing; kInvalidArgument "path" when it is not an ldn database;
-  // kConflict when its schema is newer than this binary. PostgreSQL: kInvalidArgument "db".
-  virtual Status RestoreFrom(const std::string& path) = 0;
 };
 
 // Options of OpenStore, with their defaults.
@@ -692,10 +709,20 @@ struct OpenOptions {
   // When false, a missing SQLite file is kNotFound "url" instead of being created (for verbs that
   // only read, so that a mistyped path does not leave an empty database behind).
   bool create = true;
+  // Opens without ever writing (implies migrate = false and create = false): SQLite opens the
+  // file read-only (SQLITE_OPEN_READONLY; a database nobody has open -- no -wal file -- is opened
+  // immutable, so that no -wal or -shm file is created beside it), PostgreSQL sessions are
+  // default_transaction_read_only. Write methods then fail (kUnavailable). For `ldn audit verify`
+  // and `ldn audit head`, which must never change what they check.
+  bool read_only = false;
 };
 
 // Opens (creating if needed) the store named by `url`:
-//   sqlite:PATH              an SQLite file (created with its directory's permissions)
+//   sqlite:PATH              an SQLite file, created 0600 (its -wal and -shm files take the same
+//                            mode). While the store is open it holds a shared lock (flock) on
+//                            PATH.lock, so that `ldn restore` (store/restore.h), which takes it
+//                            exclusively, refuses to run while a server or another command has
+//                            the database open; an open during a restore fails (kUnavailable).
 //   sqlite::memory:          a private in-memory SQLite database (tests)
 //   postgresql://...         PostgreSQL (also postgres://); libpq URI syntax. "postgresql://" alone
 //                            takes host, port, user, password and database from the PG*

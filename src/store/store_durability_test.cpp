@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/restore.h"
 #include "store/store.h"
 #include "store/store_test_support.h"
 
@@ -176,9 +177,12 @@ TEST_P(StoreDurabilityTest, BackupAndRestoreRoundTrip) {
   Seed();
   ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, 1), "c-1", R"({"pain":4})")).ok());
   AppendAudits(3);
+  RestoreOptions force;
+  force.now = At(100);
+  force.force = true;  // no anchor file: ldn backup writes one, BackupTo does not
   if (IsPostgres()) {
     EXPECT_EQ(store_->BackupTo("/tmp/never.db").field(), "db");
-    EXPECT_EQ(store_->RestoreFrom("/tmp/never.db").field(), "db");
+    EXPECT_EQ(RestoreDatabase(url_, "/tmp/never.db", force).status().field(), "db");
     return;
   }
   const std::string backup = (dir_ / "backup.db").string();
@@ -186,15 +190,18 @@ TEST_P(StoreDurabilityTest, BackupAndRestoreRoundTrip) {
   EXPECT_FALSE(std::filesystem::exists(backup + ".tmp"));
   EXPECT_EQ(store_->BackupTo(backup).code(), Code::kConflict);  // never overwritten
 
-  // Later writes, then restore: the database is as it was at the backup.
+  // Later writes, then restore: the database is as it was at the backup, plus the restore event.
   ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, 2), "c-2", "{}")).ok());
-  ASSERT_TRUE(store_->RestoreFrom(backup).ok());
+  store_.reset();
+  Result<RestoreReport> restored = RestoreDatabase(url_, backup, force);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  Reopen();
   EXPECT_TRUE(store_->GetDiary(patient1_.id, Day(2026, 11, 1)).ok());
   EXPECT_EQ(store_->GetDiary(patient1_.id, Day(2026, 11, 2)).status().code(), Code::kNotFound);
   Result<AuditVerification> v = store_->VerifyAudit();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->ok);
-  EXPECT_EQ(v->events_checked, 3);
+  EXPECT_EQ(v->events_checked, 4);
   // The restored store keeps working, and keeps it after reopening.
   ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, 3), "c-3", "{}")).ok());
   Reopen();
@@ -207,25 +214,29 @@ TEST_P(StoreDurabilityTest, BackupAndRestoreRoundTrip) {
 }
 
 TEST_P(StoreDurabilityTest, RestoreRefusesWhatIsNotAnLdnBackup) {
+  RestoreOptions force;
+  force.force = true;
   if (IsPostgres()) {  // restore is SQLite only: PostgreSQL refuses any file, naming the database
-    EXPECT_EQ(store_->RestoreFrom((dir_ / "missing.db").string()).field(), "db");
+    EXPECT_EQ(RestoreDatabase(url_, (dir_ / "missing.db").string(), force).status().field(), "db");
     return;
   }
-  EXPECT_EQ(store_->RestoreFrom((dir_ / "missing.db").string()).code(), Code::kNotFound);
+  store_.reset();
+  EXPECT_EQ(RestoreDatabase(url_, (dir_ / "missing.db").string(), force).status().code(), Code::kNotFound);
   const std::string text = (dir_ / "notes.txt").string();
   {
     std::ofstream out(text);
     out << "this is not a database, just some text long enough to fill a header of a hundred bytes or so......";
   }
-  EXPECT_EQ(store_->RestoreFrom(text).field(), "path");
+  EXPECT_EQ(RestoreDatabase(url_, text, force).status().field(), "path");
   const std::string empty_db = (dir_ / "other.db").string();
   {
     SQLite::Database other(empty_db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     other.exec("CREATE TABLE t (x INTEGER)");
   }
-  Status s = store_->RestoreFrom(empty_db);
+  Status s = RestoreDatabase(url_, empty_db, force).status();
   EXPECT_EQ(s.field(), "path");
   EXPECT_THAT(s.message(), HasSubstr("not an ldn database"));
+  Reopen();
   EXPECT_TRUE(store_->Ping().ok());
 }
 
