@@ -139,6 +139,17 @@ def seed_plans(src, seeds):
             seeds.add("plan_adjust", s, "cli_" + c["name"])
 
 
+def seed_trial_csv(src, seeds):
+    """The N-of-1 golden trials (tests/golden/nof1/*.csv) and a few edge cases."""
+    for path in sorted(glob.glob(os.path.join(src, "tests", "golden", "nof1", "*.csv"))):
+        seeds.add("trial_csv", open(path, "rb").read(), "golden_" + os.path.basename(path))
+    for text in ["day,period,treatment,outcome\n1,1,A,5\n2,2,B,3\n",
+                 "outcome,treatment,period,day,guess\n4,B,1,1,DK\n,A,2,2,A\n\n\n",
+                 "day,period,treatment,outcome\n1,1,A,nan\n", "day,period,treatment,outcome\n100000,48,B,1e308\n",
+                 "day,day,period,treatment,outcome\n", "\ufeffday,period,treatment,outcome\r\n1,1,A,5\r\n"]:
+        seeds.add("trial_csv", text)
+
+
 def seed_calendar(seeds):
     # FuzzedDataProvider takes the integers from the end: 4 bytes of day offset, 8 of instant.
     tail = struct.pack("<i", 400) + struct.pack("<q", 1790000000)
@@ -333,8 +344,7 @@ def main():
     seed_calendar(seeds)
     seed_compound(seeds)
     seed_http(args.source, seeds)
-    # ---- TRIAL CSV (issue 17): seeds for fuzz_trial_csv from the trial golden files go here once
-    # `ldn trial analyze` (branch nof1) is merged.
+    seed_trial_csv(args.source, seeds)
     with open(os.path.join(args.out, ".stamp"), "w") as f:
         json.dump(seeds.count, f, sort_keys=True)
     print("seed corpus:", ", ".join("%s %d" % kv for kv in sorted(seeds.count.items())))

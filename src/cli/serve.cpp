@@ -93,8 +93,9 @@ int Serve(const ServeFlags& f, const Context& ctx) {
   server::JsonLog log(stderr);
   if (!ctx.fixed_now.empty()) {
     log.Warn("fixed_clock", {{"now", ctx.fixed_now},
-                             {"message", "LDN_NOW fixes the clock (--test-fixed-clock): for tests only, never for "
-                                         "patients"}});
+                             {"message",
+                              "LDN_NOW fixes the clock (--test-fixed-clock): for tests only, never for "
+                              "patients"}});
     std::cout << "ldn serve: WARNING: the clock is fixed at " << ctx.fixed_now
               << " by LDN_NOW (--test-fixed-clock): a test server, not for patients\n";
   }

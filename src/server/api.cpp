@@ -152,9 +152,10 @@ Api::~Api() {
 
 void Api::Handle(const HttpRequest& request, Responder respond) {
   if (options_.hsts) {
-    // Behind HTTPS: browsers must never come back over plain HTTP (ASVS 14.4.5; RFC 6797).
+    // Behind HTTPS: browsers must never come back over plain HTTP (ASVS 14.4.5; RFC 6797). Two
+    // years, as the shipped nginx site says (packaging/nginx-ldn.conf, Mozilla's recommendation).
     respond = [inner = std::move(respond)](HttpResponse r) {
-      r.headers.emplace_back("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+      r.headers.emplace_back("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
       inner(std::move(r));
     };
   }

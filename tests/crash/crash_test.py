@@ -36,10 +36,7 @@ and only bound a hang.
 """
 
 import argparse
-import base64
 import datetime
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -47,12 +44,13 @@ import random
 import re
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+from totp_login import login_via
 
 DIARY_ITEMS = ("pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress")
 HANG_SECONDS = 600  # bounds a hang only; never reached by a healthy run, even under ASan
@@ -370,53 +368,16 @@ def reader(args, server, ledger, token, stop_event):
             conn.close()
 
 
-# Two-step login (TOTP, RFC 6238): the demo clinician and admin set it up at their first login,
-# as an authenticator app would, and give a code at each login after (a code is good once).
-TOTP = {}  # username -> [secret bytes, last time step used]
-
-
-def totp_code(secret, step):
-    mac = hmac.new(secret, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = mac[-1] & 15
-    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
-
-
-def next_totp_step(username):
-    while True:
-        now = int(time.time()) // 30
-        for step in (now - 1, now, now + 1):
-            if step > TOTP[username][1]:
-                TOTP[username][1] = step
-                return step
-        time.sleep(1)
-
-
 def login(port, username, password):
+    """A session token for the demo user, two-step login set up or answered (totp_login.py)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HANG_SECONDS)
     try:
-        credentials = {"username": username, "password": password}
-        status, body = request(conn, "POST", "/api/v1/session", None, credentials)
-        if status == 401 and username in TOTP and (body or {}).get("error", {}).get("field") == "totp_code":
-            secret = TOTP[username][0]
-            credentials["totp_code"] = totp_code(secret, next_totp_step(username))
-            status, body = request(conn, "POST", "/api/v1/session", None, credentials)
-        if status != 201:
-            raise TestFailure("login as %s answered %d %r" % (username, status, body))
-        token = body["token"]
-        if body.get("setup_step") == "enrol_totp":
-            status, begun = request(conn, "POST", "/api/v1/me/totp", token)
-            if status != 201:
-                raise TestFailure("TOTP set-up of %s answered %d %r" % (username, status, begun))
-            b32 = begun["secret"]
-            secret = base64.b32decode(b32 + "=" * (-len(b32) % 8))
-            step = int(time.time()) // 30
-            status, done = request(conn, "POST", "/api/v1/me/totp/confirm", token, {"code": totp_code(secret, step)})
-            if status != 200:
-                raise TestFailure("TOTP confirmation of %s answered %d %r" % (username, status, done))
-            TOTP[username] = [secret, step]
+        status, body = login_via(lambda m, p, t, b: request(conn, m, p, t, b), username, password)
     finally:
         conn.close()
-    return token
+    if status != 201:
+        raise TestFailure("login as %s answered %d %r" % (username, status, body))
+    return body["token"]
 
 
 def audit_counts(port, token):

@@ -404,9 +404,9 @@ TEST_F(AuthApiTest, BehindHttpsCookiesAreSecureHostPrefixedAndHstsIsSent) {
   EXPECT_NE(cookies[0].find("; Secure"), std::string::npos);
   EXPECT_EQ(cookies[1].rfind("__Host-ldn_csrf=", 0), 0u);
   EXPECT_NE(cookies[1].find("; Secure"), std::string::npos);
-  EXPECT_EQ(r.Header("strict-transport-security"), "max-age=31536000; includeSubDomains");
+  EXPECT_EQ(r.Header("strict-transport-security"), "max-age=63072000; includeSubDomains");
   EXPECT_EQ(f_->Send("GET", "/api/v1/health").Header("strict-transport-security"),
-            "max-age=31536000; includeSubDomains");
+            "max-age=63072000; includeSubDomains");
   EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", "", {{"Cookie", "__Host-ldn_session=" + token}}).status, 200);
   // The unprefixed name, which another host or plain-HTTP page could plant, is not read.
   EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", "", {{"Cookie", "ldn_session=" + token}}).status, 401);

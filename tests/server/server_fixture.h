@@ -4,6 +4,11 @@
 // care team B with "doc2"). The clock is a settable test clock. Accounts of the roles that need
 // two-step login (clinician, pharmacist, admin) are created with TOTP already set up with a known
 // secret, and Login() answers the second step with the code of the test clock's time.
+//
+// With LDN_TEST_SERVER_DB=postgresql the store is PostgreSQL instead ($LDN_TEST_POSTGRES_URL, else
+// "postgresql://", i.e. the PG* variables that `pg_virtualenv` exports), its schema emptied for
+// each fixture: ctest server_postgres runs the authentication, session, raw-socket, authorization
+// matrix and malformed-request suites so (tests/CMakeLists.txt). One fixture at a time.
 #ifndef LDN_TESTS_SERVER_SERVER_FIXTURE_H_
 #define LDN_TESTS_SERVER_SERVER_FIXTURE_H_
 
@@ -16,6 +21,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -85,7 +91,7 @@ class ServerFixture {
       : clock_(TestNow()), log_(log_file) {
     if (api_options.totp_key.empty()) api_options.totp_key = kTestTotpKey;
     totp_key_ = api_options.totp_key;
-    auto st = store::OpenStore("sqlite:" + (dir_.path() / "test.db").string());
+    auto st = store::OpenStore(FreshStoreUrl());
     EXPECT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
     if (api_options.web_root.empty()) api_options.web_root = dir_.path() / "web";
@@ -103,6 +109,24 @@ class ServerFixture {
   ~ServerFixture() {
     server_->Shutdown();
     server_->Wait();
+  }
+
+  // The store of a fresh fixture: an SQLite file in its directory, or an emptied PostgreSQL
+  // schema (LDN_TEST_SERVER_DB=postgresql, above).
+  std::string FreshStoreUrl() {
+    const char* db = std::getenv("LDN_TEST_SERVER_DB");
+    if (db == nullptr || std::string(db) != "postgresql") return "sqlite:" + (dir_.path() / "test.db").string();
+    const char* env = std::getenv("LDN_TEST_POSTGRES_URL");
+    const std::string url = env != nullptr && *env != '\0' ? env : "postgresql://";
+    try {
+      pqxx::connection c(url);
+      pqxx::nontransaction w(c);
+      w.exec("SET client_min_messages TO warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "PostgreSQL is not reachable at " << url << " (" << e.what()
+                    << "): run under `pg_virtualenv -v 15` (ctest server_postgres does)";
+    }
+    return url;
   }
 
   uint16_t port() const { return server_->port(); }

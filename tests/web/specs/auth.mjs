@@ -163,6 +163,21 @@ c.execute("INSERT INTO login_throttle VALUES ('acct:res', 100, ?, ?, ?, 1)", (t,
 c.commit()`]);
     const locked = await page.request.post('/api/v1/session', { data: { username: LOGINS.researcher[0], password: LOGINS.researcher[1] } });
     check(locked.status() === 403, `a locked account is refused even with its password (${locked.status()})`);
+    {
+      // What the researcher sees at the login page meanwhile.
+      const lockedPage = await newPage(PHONE);
+      await lockedPage.page.goto('/#/login');
+      await lockedPage.page.getByLabel('Username').fill(LOGINS.researcher[0]);
+      await lockedPage.page.getByLabel('Password').fill(LOGINS.researcher[1]);
+      await lockedPage.page.getByRole('button', { name: 'Log in' }).click();
+      const alert = lockedPage.page.getByRole('alert').filter({ hasText: /locked/ });
+      await alert.waitFor();
+      const text = await alert.textContent();
+      check(/locked after too many failed logins; an administrator can unlock it/.test(text),
+        `the login page says the account is locked and who can unlock it ("${text}")`);
+      await shot(lockedPage.page, 'login-locked', 'phone');
+      await lockedPage.context.close();
+    }
     await page.goto('/#/admin');
     await page.getByRole('button', { name: 'Unlock res' }).waitFor();
     const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.textContent)));
@@ -196,7 +211,40 @@ c.commit()`]);
     await second.context.close();
   }
 
-  // 6. The offline outbox belongs to its user (issue 17, M9).
+  // 6. Mistyped passwords slow down the next try, and the right password then still works
+  // (issue 17, M1: failures never lock a user out; the progressive delay of login_throttle.h).
+  {
+    const { context, page } = await newPage(PHONE);
+    const [user, pass] = LOGINS.pharmacist;
+    await page.goto('/#/login');
+    const messages = [];
+    let throttled = null;
+    for (let attempt = 1; attempt <= 9 && !throttled; attempt++) {
+      await page.getByLabel('Username').fill(user);
+      await page.getByLabel('Password').fill(`not it ${attempt}`);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: /./ });
+      await alert.waitFor();
+      const text = await alert.textContent();
+      messages.push(text);
+      const m = /too many failed logins; wait (\d+) seconds? before the next try/.exec(text);
+      if (m) throttled = { attempt, seconds: Number(m[1]) };
+      else await page.evaluate(() => { document.querySelector('p.error').textContent = ''; });
+    }
+    check(messages.slice(0, 5).every((m) => m === 'Wrong username or password.'),
+      `the first 5 wrong passwords are answered "Wrong username or password." (${messages.slice(0, 5).join(' | ')})`);
+    check(throttled !== null && throttled.attempt >= 6,
+      `then the page asks to wait before the next try (attempt ${throttled && throttled.attempt}: "${messages[messages.length - 1]}")`);
+    await audit(page, 'login-throttled');
+    await shot(page, 'login-throttled', 'phone');
+    // After the wait the right password logs the pharmacist in (set-up of two-step login first).
+    await page.waitForTimeout((throttled.seconds + 1) * 1000);
+    await login(page, 'pharmacist');
+    check(true, `after waiting ${throttled.seconds} s the pharmacist logs in with the right password`);
+    await context.close();
+  }
+
+  // 7. The offline outbox belongs to its user (issue 17, M9).
   {
     const { context, page } = await newPage(PHONE);
     await login(page, 'patient');
