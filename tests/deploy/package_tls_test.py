@@ -370,6 +370,7 @@ http {
     check(resp.status == 401, "after logout the session is gone (%d)" % resp.status)
 
     # ---- the files and the audit trail ------------------------------------------------------------
+    check(mode_owner(db + ".key") == (0o600, "ldn"), "the TOTP key file beside the database is 0600 and ldn's")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             check(mode_owner(db + suffix) == (0o600, "ldn"), "%s%s is 0600 and ldn's" % (os.path.basename(db), suffix))
@@ -403,7 +404,7 @@ def cleanup(state):
             pass
         subprocess.run(["systemctl", "daemon-reload"], check=False)
     if state.get("db"):
-        for suffix in ("", "-wal", "-shm", ".lock"):
+        for suffix in ("", "-wal", "-shm", ".lock", ".key"):
             try:
                 os.remove(state["db"] + suffix)
             except OSError:

@@ -116,8 +116,8 @@ async function totpSetupCard(onEnabled) {
     h('h2', 'Set up two-step login'),
     h('p', 'Each time you log in you will also type a 6-digit code from an authenticator app on your phone (for example FreeOTP, Aegis, Google or Microsoft Authenticator). Someone who learns your password still cannot log in.'),
     h('ol',
-      h('li', 'Open the authenticator app and add an account by scanning this code:'),
-      h('li.qrbox', qrCanvas(started.otpauth_uri)),
+      h('li', 'Open the authenticator app and add an account by scanning this code:',
+        h('div.qrbox', qrCanvas(started.otpauth_uri))),
       h('li', 'If you cannot scan, type this key into the app instead (time-based, 6 digits):',
         h('p', h('code.secret', { 'data-secret': started.secret }, grouped(started.secret)))),
       h('li', 'Type the code the app shows, to check that it works.')),
@@ -146,7 +146,9 @@ export async function setup(main) {
       }));
     });
     mount(main, h('h1', 'Set up two-step login'),
-      h('p', `Your role (${session.me.role}) can see other people's health data, so logging in takes two steps.`), card);
+      h('p', session.me.role === 'admin'
+        ? 'Your role (admin) manages the accounts that reach health data, so logging in takes two steps.'
+        : `Your role (${session.me.role}) can see other people's health data, so logging in takes two steps.`), card);
     return;
   }
   location.hash = '#/';
