@@ -41,7 +41,7 @@ void BM_Screen(benchmark::State& state) {
   in.conditions = {"thyroid_replacement", "liver_disease"};
   const auto& kb = Kb();
   for (auto _ : state) {
-    auto report = ldn::clinical::Screen(in, kb);
+    auto report = ldn::clinical::Screen(in, kb, std::nullopt);
     if (!report.ok()) state.SkipWithError("screen failed");
     benchmark::DoNotOptimize(report);
   }

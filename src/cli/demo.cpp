@@ -46,7 +46,7 @@ int Run(const DemoOptions& opts, const Context& ctx) {
 
   auto kb = clinical::DrugKnowledgeBase::Embedded();
   if (!kb.ok()) return ReportError("demo", kb.status());
-  auto screening = clinical::Screen(input, **kb);
+  auto screening = clinical::Screen(input, **kb, std::string("uk"));
   if (!screening.ok()) return ReportError("demo", screening.status());
 
   // The plan starts on the earliest day screening allows; a verdict that allows no start

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_support.h"
+#include "clinical/screening/knowledge_base.h"
 #include "server/accounts.h"
 #include "server/auth.h"
 #include "server/json_log.h"
@@ -43,6 +44,7 @@ struct ServeFlags {
   std::string key_file;
   std::optional<int> password_workers;
   bool test_fixed_clock = false;  // accept LDN_NOW (tests only)
+  std::string jurisdiction;
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
@@ -89,6 +91,19 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     if (*f.password_workers < 1 || *f.password_workers > 64)
       return ReportError("serve", Status::InvalidArgument("--password-workers", "must be 1-64"));
     config.api.password_workers = *f.password_workers;
+  }
+  if (!f.jurisdiction.empty()) {
+    auto kb = clinical::DrugKnowledgeBase::Embedded();
+    if (!kb.ok()) return ReportError("serve", kb.status());
+    const clinical::Jurisdiction* j = (*kb)->FindJurisdiction(f.jurisdiction);
+    if (j == nullptr) {
+      std::string known;
+      for (const clinical::Jurisdiction& x : (*kb)->jurisdictions()) known += (known.empty() ? "" : ", ") + x.id;
+      return ReportError(
+          "serve", Status::InvalidArgument("--jurisdiction",
+                                           fmt::format("unknown jurisdiction '{}'; known: {}", f.jurisdiction, known)));
+    }
+    config.api.jurisdiction = j->id;
   }
   server::JsonLog log(stderr);
   if (!ctx.fixed_now.empty()) {
@@ -282,6 +297,9 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
                 "threads hashing passwords, apart from the I/O threads (default: half the cores, at least 1)");
   s->add_flag("--test-fixed-clock", serve->test_fixed_clock,
               "tests only: accept LDN_NOW, which fixes the server's clock (refused without this flag)");
+  s->add_option("--jurisdiction", serve->jurisdiction,
+                "the clinic's market for screening label rules when a request names none (us, ca, uk, eu, dk, au, "
+                "...; data/jurisdictions.json); default: none, the most restrictive rule applies");
   s->callback([serve, &ctx] { ctx.exit_code = Serve(*serve, ctx); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts.");

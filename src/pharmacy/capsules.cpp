@@ -21,7 +21,7 @@ std::string Pct(double v) {
   return fmt::format("{:.2f}%", v);
 }
 
-Status Validate(const CompoundingKnowledge& k, const CapsuleRequest& r, std::vector<std::string>& warnings) {
+Status Validate(const CompoundingKnowledge& k, const CapsuleRequest& r) {
   if (r.strength.micrograms_hcl() <= 0 || r.strength.micrograms_hcl() > kMaxStrengthUg) {
     return Status::InvalidArgument("--strength", fmt::format("must be above 0 and at most 50 mg naltrexone HCl per "
                                                              "capsule (got {} mg)",
@@ -33,7 +33,7 @@ Status Validate(const CompoundingKnowledge& k, const CapsuleRequest& r, std::vec
   if (r.source == DrugSource::kApi) {
     if (!r.coa)
       return Status::InvalidArgument("--assay", "is required with --source api (from the certificate of analysis)");
-    LDN_RETURN_IF_ERROR(CheckCoa(k, *r.coa, warnings));
+    LDN_RETURN_IF_ERROR(CheckCoa(k, *r.coa));
     if (r.tablet_weight_mg) return Status::InvalidArgument("--tablet-weight", "applies only to --source tablets");
   } else {
     if (r.coa) return Status::InvalidArgument("--assay", "applies only to --source api");
@@ -66,7 +66,7 @@ Status Validate(const CompoundingKnowledge& k, const CapsuleRequest& r, std::vec
 Result<CapsuleBatch> CompoundCapsules(const CompoundingKnowledge& k, const CapsuleRequest& r) {
   CapsuleBatch b;
   Preparation& p = b.prep;
-  LDN_RETURN_IF_ERROR(Validate(k, r, p.warnings));
+  LDN_RETURN_IF_ERROR(Validate(k, r));
   LDN_ASSIGN_OR_RETURN(b.size, FindCapsuleSize(k, r.capsule_size, "--capsule-size"));
   if (r.filler.empty()) {
     b.filler = DefaultFiller(k);

@@ -230,10 +230,8 @@ Status ParseFormulations(const nlohmann::json& doc, CompoundingKnowledge& k, std
           LDN_ASSIGN_OR_RETURN(a.monograph_assay_min_pct, e.Number("monograph_assay_min_pct", 50, 150));
           LDN_ASSIGN_OR_RETURN(a.monograph_assay_max_pct,
                                e.Number("monograph_assay_max_pct", a.monograph_assay_min_pct, 150));
-          LDN_ASSIGN_OR_RETURN(a.accepted_assay_min_pct,
-                               e.Number("accepted_assay_min_pct", 50, a.monograph_assay_min_pct));
-          LDN_ASSIGN_OR_RETURN(a.accepted_assay_max_pct,
-                               e.Number("accepted_assay_max_pct", a.monograph_assay_max_pct, 150));
+          LDN_ASSIGN_OR_RETURN(a.preparation_tolerance_min_pct, e.Number("preparation_tolerance_min_pct", 50, 100));
+          LDN_ASSIGN_OR_RETURN(a.preparation_tolerance_max_pct, e.Number("preparation_tolerance_max_pct", 100, 150));
           a.source = source;
         } else if (kind == "tablet") {
           Tablet& t = k.tablet;

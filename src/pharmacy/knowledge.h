@@ -64,7 +64,9 @@ struct Api {
   std::string salt;  // "HCl"
   double aqueous_solubility_mg_per_ml = 100;
   double monograph_assay_min_pct = 98, monograph_assay_max_pct = 102;
-  double accepted_assay_min_pct = 90, accepted_assay_max_pct = 110;
+  // USP monograph (drug substance): a CoA outside it is refused. The finished preparation's 90-110%
+  // tolerance is shown in messages only (data/formulations.json).
+  double preparation_tolerance_min_pct = 90, preparation_tolerance_max_pct = 110;
   std::string source;
 };
 

@@ -165,7 +165,7 @@ Result<LiquidBatch> CompoundLiquid(const CompoundingKnowledge& k, const LiquidRe
   if (r.source == DrugSource::kApi) {
     if (!r.coa)
       return Status::InvalidArgument("--assay", "is required with --source api (from the certificate of analysis)");
-    LDN_RETURN_IF_ERROR(CheckCoa(k, *r.coa, p.warnings));
+    LDN_RETURN_IF_ERROR(CheckCoa(k, *r.coa));
   } else {
     if (r.coa) return Status::InvalidArgument("--assay", "applies only to --source api");
     if (total_ug % tablet_ug != 0) {

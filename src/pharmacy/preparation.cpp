@@ -17,27 +17,24 @@ Result<DrugSource> ParseDrugSource(std::string_view text, std::string_view field
   return Status::InvalidArgument(std::string(field), fmt::format("'{}' is not a source; valid: api, tablets", text));
 }
 
-Status CheckCoa(const CompoundingKnowledge& k, const Coa& coa, std::vector<std::string>& warnings) {
+Status CheckCoa(const CompoundingKnowledge& k, const Coa& coa) {
   const Api& a = k.api;
-  if (!std::isfinite(coa.assay_pct) || coa.assay_pct < a.accepted_assay_min_pct ||
-      coa.assay_pct > a.accepted_assay_max_pct) {
+  // The drug substance must meet its USP monograph (98.0-102.0% on the anhydrous basis); 90-110% is
+  // the finished preparation's tolerance and says nothing about an API lot (issue 11, 6b).
+  if (!std::isfinite(coa.assay_pct) || coa.assay_pct < a.monograph_assay_min_pct ||
+      coa.assay_pct > a.monograph_assay_max_pct) {
     return Status::InvalidArgument(
-        "--assay", fmt::format("{}% is outside {}-{}%: check the certificate of analysis (the USP monograph "
-                               "requires {}-{}% on the anhydrous basis)",
-                               coa.assay_pct, FormatMilligrams(a.accepted_assay_min_pct),
-                               FormatMilligrams(a.accepted_assay_max_pct), FormatMilligrams(a.monograph_assay_min_pct),
-                               FormatMilligrams(a.monograph_assay_max_pct)));
+        "--assay", fmt::format("{}% is outside the USP monograph's {:.1f}-{:.1f}% for {} (anhydrous basis): this API "
+                               "lot cannot be used; check the certificate of analysis. ({}-{}% is the tolerance of "
+                               "the finished preparation, not of the drug substance.)",
+                               coa.assay_pct, a.monograph_assay_min_pct, a.monograph_assay_max_pct, a.name,
+                               FormatMilligrams(a.preparation_tolerance_min_pct),
+                               FormatMilligrams(a.preparation_tolerance_max_pct)));
   }
   // 50% is a plausibility bound of ours: no usable lot is half water.
   if (!std::isfinite(coa.water_pct) || coa.water_pct < 0 || coa.water_pct >= 50) {
     return Status::InvalidArgument("--water",
                                    fmt::format("{}% is not a plausible water content (0 to below 50%)", coa.water_pct));
-  }
-  if (coa.assay_pct < a.monograph_assay_min_pct || coa.assay_pct > a.monograph_assay_max_pct) {
-    warnings.push_back(fmt::format(
-        "The assay {}% is outside the USP monograph's {}-{}% (anhydrous basis): confirm "
-        "the certificate of analysis before using this lot.",
-        coa.assay_pct, FormatMilligrams(a.monograph_assay_min_pct), FormatMilligrams(a.monograph_assay_max_pct)));
   }
   return Status::Ok();
 }

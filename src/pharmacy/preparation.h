@@ -34,10 +34,10 @@ struct Coa {
   double water_pct = 0;
 };
 
-// Checks a CoA. Fails with kInvalidArgument naming "--assay" when the assay is outside the accepted
-// 90-110% (data/formulations.json), or "--water" when the water is not in [0, 50)%. Appends a
-// warning when the assay is outside the USP monograph's 98-102%.
-Status CheckCoa(const CompoundingKnowledge& k, const Coa& coa, std::vector<std::string>& warnings);
+// Checks a CoA. Fails with kInvalidArgument naming "--assay" when the assay is outside the USP
+// monograph's 98.0-102.0% for the drug substance (data/formulations.json; 90-110% is the finished
+// preparation's tolerance, not the API's), or "--water" when the water is not in [0, 50)%.
+Status CheckCoa(const CompoundingKnowledge& k, const Coa& coa);
 
 // API factor = assay x (1 - water), as fractions.
 double CoaFactor(const Coa& coa);

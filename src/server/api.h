@@ -66,6 +66,9 @@ struct ApiOptions {
   PasswordCost password_cost = PasswordCost::kInteractive;  // for passwords set through the API
   size_t max_json_depth = 32;                               // nesting of a request body
   int max_batch = 366;                                      // entries in one diary batch
+  // Screening: the clinic's jurisdiction (data/jurisdictions.json id), used when a screening request
+  // names none; std::nullopt applies the most restrictive label rule (`ldn serve --jurisdiction`).
+  std::optional<std::string> jurisdiction;
   // Where the research summary reads from (a PostgreSQL streaming replica, --research-db); null:
   // the main store. Its audit event is written to the main store all the same.
   store::Store* research_store = nullptr;

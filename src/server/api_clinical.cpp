@@ -185,10 +185,11 @@ Result<ApiReply> UpdateCondition(Api&, RequestContext& ctx) {
 
 // ---- Screenings -------------------------------------------------------------------------------
 
-// Body: {"today"?, "planned_surgery"?, "medications"?, "conditions"?}. Absent lists are taken from
-// the patient's record (active medications with their last dose; active conditions); absent
-// "today" is the patient's local date.
-Result<ApiReply> RunScreening(Api&, RequestContext& ctx) {
+// Body: {"today"?, "planned_surgery"?, "medications"?, "conditions"?, "jurisdiction"?}. Absent lists
+// are taken from the patient's record (active medications with their last dose; active conditions);
+// absent "today" is the patient's local date; absent "jurisdiction" is the clinic's setting
+// (ApiOptions::jurisdiction), else none: the most restrictive label rule.
+Result<ApiReply> RunScreening(Api& api, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
@@ -198,7 +199,10 @@ Result<ApiReply> RunScreening(Api&, RequestContext& ctx) {
   o.Consume("planned_surgery");
   o.Consume("medications");
   o.Consume("conditions");
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> jurisdiction, o.OptionalString("jurisdiction"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (!jurisdiction) jurisdiction = api.options().jurisdiction;
+  input["jurisdiction"] = jurisdiction ? nlohmann::json(*jurisdiction) : nlohmann::json();
   input["planned_surgery"] = holder.contains("planned_surgery") ? holder["planned_surgery"] : nlohmann::json();
   if (holder.contains("medications")) {
     input["medications"] = holder["medications"];
@@ -223,7 +227,7 @@ Result<ApiReply> RunScreening(Api&, RequestContext& ctx) {
   }
   LDN_ASSIGN_OR_RETURN(clinical::ScreeningInput parsed, clinical::ParseScreeningInput(input));
   LDN_ASSIGN_OR_RETURN(const clinical::DrugKnowledgeBase* kb, clinical::DrugKnowledgeBase::Embedded());
-  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb));
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb, parsed.jurisdiction));
   store::Screening s;
   s.patient_id = ctx.patient();
   s.input_json = input.dump();
@@ -274,8 +278,46 @@ Result<ApiReply> GetCourse(Api&, RequestContext& ctx) {
   return Reply(ToJson(c));
 }
 
+// A gap with "opioids_taken": true and no "rescreen" gets the patient's latest screening recorded on
+// or after the gap's first day (the new screen the plan needs, clinical/titration/adjust.h); without
+// one the domain holds the plan. Returns the events to use.
+Result<nlohmann::json> WithRescreens(RequestContext& ctx, const nlohmann::json& events) {
+  nlohmann::json out = events;
+  bool needed = false;
+  for (const auto& e : out) {
+    needed = needed || (e.is_object() && e.value("type", "") == "gap" && e.contains("opioids_taken") &&
+                        e["opioids_taken"] == true && !e.contains("rescreen"));
+  }
+  if (!needed) return out;
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  auto tz = TimeZone::Named(patient.time_zone, "time_zone");
+  const TimeZone zone = tz.ok() ? *tz : TimeZone::Utc();
+  LDN_ASSIGN_OR_RETURN(auto screenings, ctx.store().ListScreenings(ctx.patient()));
+  for (auto& e : out) {
+    if (!e.is_object() || e.value("type", "") != "gap" || !e.contains("opioids_taken") || e["opioids_taken"] != true ||
+        e.contains("rescreen") || !e.contains("from") || !e["from"].is_string()) {
+      continue;
+    }
+    auto from = ParseDate(e["from"].get<std::string>(), "from");
+    if (!from.ok()) continue;  // the domain names the bad field
+    const store::Screening* latest = nullptr;
+    for (const auto& sc : screenings) {
+      if (zone.LocalDateAt(sc.recorded_at) >= *from && (latest == nullptr || sc.recorded_at >= latest->recorded_at)) {
+        latest = &sc;
+      }
+    }
+    if (latest == nullptr) continue;
+    const nlohmann::json result = StoredJson(latest->result_json);
+    nlohmann::json earliest =
+        result.is_object() && result.contains("earliest_start") ? result["earliest_start"] : nlohmann::json();
+    e["rescreen"] = {{"verdict", latest->verdict}, {"earliest_start", earliest}};
+  }
+  return out;
+}
+
 // Body: {"reason", "titration"?, "events": [...]} -- events is the full list since the plan start
-// (it replaces the previous list), in the format of clinical/titration/adjust.h.
+// (it replaces the previous list), in the format of clinical/titration/adjust.h. A gap with
+// "opioids_taken": true is matched with the latest screening since the gap (WithRescreens).
 Result<ApiReply> AdjustCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
@@ -290,7 +332,8 @@ Result<ApiReply> AdjustCourse(Api&, RequestContext& ctx) {
     return Status::Conflict("this course has no stored plan request to adjust");
   }
   // Errors in the stored request are ours (it was checked when stored): name them "stored_plan".
-  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(stored["request"], *events, titration, "stored_plan."));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json with_rescreens, WithRescreens(ctx, *events));
+  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(stored["request"], with_rescreens, titration, "stored_plan."));
   store::PlanAdjustment a;
   a.patient_id = ctx.patient();
   a.course_id = id;

@@ -54,6 +54,12 @@ add("b3_worked_example_api_4_5mg_x100", "/api_mg", api, 0.0505)
 capsule("b3_worked_example_api_4_5mg_x100", 4.5, 100, 200, api)
 add("api_4_5mg_component_expiry_cap", "/api_mg", api, 0.0505)
 capsule("api_4_5mg_component_expiry_cap", 4.5, 100, 200, api, expiries = c("2027-03-01", "2027-01-31"))
+# Issue 11, 6b and 6c: a CoA at the monograph's lower bound; a realistic #3 fill of MCC (~120 mg).
+api98 <- 4.5 * 100 / (0.98 * 0.99)
+add("issue11_6b_coa_98_0_accepted", "/api_mg", api98, 0.0505)
+capsule("issue11_6b_coa_98_0_accepted", 4.5, 100, 120, api98)
+add("issue11_6c_mcc_size3_120mg_is_normal", "/api_mg", api, 0.0505)
+capsule("issue11_6c_mcc_size3_120mg_is_normal", 4.5, 100, 120, api)
 # 0.5 mg x 100 on a class A balance: below the MWQ, aliquot plan.
 api05 <- 0.5 * 100 / (0.995 * 0.99)
 add("api_0_5mg_x100_class_a", "/api_mg", api05, 0.0505)
@@ -106,7 +112,9 @@ for (i in seq_along(c(0.5, 1, 1.5, 3, 4.5))) {
 }
 liquid("fawcett_tablets_1mg_100ml_room", 1, 100, 30)
 liquid("fawcett_unpreserved_fridge", 1, 100, 14, preserved = FALSE)
-liquid("ahs_5mg_per_ml_fridge", 5, 100, 60)
+# Issue 11, 6a: no stability data at 5 mg/mL (Fawcett stored it only at 70 C): the USP <795> default
+# for a preserved aqueous preparation, 35 days.
+liquid("issue11_6a_5mg_per_ml_gets_usp_default", 5, 100, 35)
 liquid("fawcett_vehicle_2mg_room_neighbour_cap", 2, 50, min(35, 30))
 liquid("fawcett_vehicle_2mg_fridge", 2, 50, min(35, 60))
 liquid("fawcett_component_expiry_cap", 1, 100, 60, expiries = c("2027-01-01"))

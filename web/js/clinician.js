@@ -8,6 +8,7 @@ import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstan
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
+import { screeningResult, screeningRecord, jurisdictionChoice } from './screening_view.js';
 
 const WEEK_12 = 84;         // Younger 2013 and FINAL judged response at 12 weeks (clinical-facts.md section 2)
 const RESPONSE_PCT = -30;   // >= 30% pain reduction: IMMPACT moderate (Dworkin, J Pain 2008;9:105)
@@ -156,7 +157,11 @@ async function courseCard(patientId, course, r) {
       h('tbody', plan.steps.map((s) => h('tr', { class: s === current ? 'current' : null },
         h('td', s.start), h('td', s.end || 'onwards'), h('td', mg(s.dose_mg), liquid ? ` (${ml(s.dose_mg, liquid.strength_mg)})` : ''), h('td', s.time)))))) : null,
     plan ? source(plan.source) : null,
-    plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c : JSON.stringify(c)))) : null,
+    plan && (plan.findings || []).length ? h('ul', { 'data-test': 'plan-findings' }, plan.findings.map((f) => h('li',
+      h(`span.flag${f.severity === 'info' ? '.none' : '.red'}`, f.severity === 'info' ? 'Note' : 'Not resumed'), ' ', f.message,
+      h('details.small', h('summary', 'Where does this come from?'), h('p.source', `Rule ${f.rule}. ${f.source}`))))) : null,
+    plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c
+      : `${c.date}: ${c.change} (${c.reason})`))) : null,
     h('h3', 'Adjustments'),
     (adjustments.adjustments || []).length
       ? h('ul', adjustments.adjustments.map((a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`)))
@@ -183,6 +188,7 @@ function adjustForm(patientId, course, today) {
   const unsettled = h('input', { id: uid('days'), type: 'number', min: '0', value: '7' });
   const gapDays = h('input', { id: uid('gap'), type: 'number', min: '1', value: '14' });
   const titration = h('select', { id: uid('tit') }, h('option', { value: '' }, 'not stated'), h('option', { value: 'easy' }, 'easy'), h('option', { value: 'hard' }, 'hard'));
+  const opioids = h('select', { id: uid('opi') }, h('option', { value: '' }, 'not asked'), h('option', { value: 'no' }, 'no'), h('option', { value: 'yes' }, 'yes'));
   const error = h('p.error', { role: 'alert' });
   return h('details', h('summary', 'Adjust the plan'), h('form', {
     onsubmit: async (e) => {
@@ -191,7 +197,11 @@ function adjustForm(patientId, course, today) {
       const events = ((course.plan && course.plan.events) || []).slice();
       if (type.value === 'side_effects') events.push({ type: 'side_effects', date: date.value, name: name.value, days_unsettled: Number(unsettled.value) });
       if (type.value === 'sleep_side_effects') events.push({ type: 'sleep_side_effects', date: date.value, name: name.value, days_unsettled: Number(unsettled.value) });
-      if (type.value === 'gap') events.push({ type: 'gap', from: date.value, days: Number(gapDays.value) });
+      if (type.value === 'gap') {
+        const gap = { type: 'gap', from: date.value, days: Number(gapDays.value) };
+        if (opioids.value) gap.opioids_taken = opioids.value === 'yes';
+        events.push(gap);
+      }
       const body = { reason: reason.value.trim(), events };
       if (titration.value) body.titration = titration.value;
       try {
@@ -208,6 +218,7 @@ function adjustForm(patientId, course, today) {
   h('div.row', field('Date (side effect) or first day of the gap', date), field('Side effect', name, 'vivid_dreams, insomnia, headache, nausea…'),
     field('Days not settled', unsettled), field('Gap length (days)', gapDays)),
   field('How was the titration so far?', titration, 'Matters after a gap: resume if easy, step down if hard (LDN Research Trust).'),
+  field('Were opioids taken during the gap?', opioids, 'If yes, LDN is not resumed until a screening done after the gap allows it (the server uses the latest one).'),
   source('adjustment rules of docs/titration.md: halve and re-titrate when side effects do not settle; morning dosing for sleep side effects; resume or step down after a gap (LDN Research Trust; clinical-facts.md section 1).'),
   error, h('button.primary', { type: 'submit' }, 'Adjust the plan')));
 }
@@ -217,7 +228,6 @@ function adjustForm(patientId, course, today) {
 export async function newCourse(main, id) {
   const patient = await get(`/patients/${id}`);
   setTitle(`New course: ${patient.display_name}`);
-  const [meds, conds] = await Promise.all([get(`/patients/${id}/medications`), get(`/patients/${id}/conditions`)]);
   const today = todayIn(patient.time_zone);
   const state = { step: 1, screening: null, course: null, prescription: null };
   const body = h('div');
@@ -230,18 +240,18 @@ export async function newCourse(main, id) {
 
   function screeningStep() {
     const result = h('div', { 'aria-live': 'polite' });
+    const jurisdiction = jurisdictionChoice();
+    // A changed record makes an earlier result stale: clear it and screen again.
+    const record = screeningRecord(id, today, () => { if (state.screening) { state.screening = null; result.replaceChildren(h('p.muted', 'The record changed: run the screening again.')); next.disabled = true; } });
     const next = h('button.primary', { type: 'button', disabled: true, onclick: () => { state.step = 2; render(); } }, 'Continue to the plan');
     const run = h('button.primary', {
       type: 'button',
       onclick: async () => {
         run.disabled = true;
         try {
-          state.screening = await post(`/patients/${id}/screenings`, {});
+          state.screening = await post(`/patients/${id}/screenings`, jurisdiction.value() ? { jurisdiction: jurisdiction.value() } : {});
           const r = state.screening.result;
-          result.replaceChildren(
-            h('p.big', 'Verdict: ', h('span.verdict', r.verdict.replace('_', ' ')), r.earliest_start ? `; earliest start ${formatLongDate(r.earliest_start)}` : ''),
-            h('ul', r.findings.map((f) => h('li', h('strong', `${f.severity}: `), f.message, h('br'), h('span.source', `Rule ${f.rule}. Source: ${f.source}`)))),
-            source(`knowledge base versions: ${Object.entries(r.knowledge_base || {}).map(([k, v]) => `${k} ${v}`).join(', ')}`));
+          result.replaceChildren(screeningResult(r, state.screening.input));
           next.disabled = r.verdict === 'not_eligible';
           if (r.verdict === 'not_eligible') result.append(h('p.error', 'Not eligible: a course cannot be started.'));
         } catch (err) {
@@ -252,10 +262,8 @@ export async function newCourse(main, id) {
       },
     }, 'Run the screening');
     return h('section.card', h('h2', 'Screening'),
-      h('p', 'The screening reads the medications and conditions on the record below. Update the record first if anything is missing.'),
-      h('div.grid2',
-        h('div', h('h3', 'Medications'), meds.medications.length ? h('ul', meds.medications.map((m) => h('li', `${m.name}${m.active === false ? ' (stopped)' : ''}${m.last_taken ? `, last taken ${m.last_taken}` : ''}`))) : h('p', 'None recorded.')),
-        h('div', h('h3', 'Conditions'), conds.conditions.length ? h('ul', conds.conditions.map((c) => h('li', c.name))) : h('p', 'None recorded.'))),
+      h('p', 'The screening reads the medications and conditions on the record below. Add anything missing first, as written (brand, strength, form).'),
+      record, jurisdiction.element,
       h('div.actions', run), result, h('div.actions', next));
   }
 

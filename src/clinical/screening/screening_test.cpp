@@ -90,7 +90,7 @@ TEST(ScreenTest, EveryInputItemYieldsAFinding) {
   j["conditions"] = {"fibromyalgia", "made up condition"};
   auto in = ParseScreeningInput(j);
   ASSERT_TRUE(in.ok());
-  auto r = Screen(*in, Kb());
+  auto r = Screen(*in, Kb(), std::nullopt);
   ASSERT_TRUE(r.ok());
   for (const char* subject : {"medications[0]", "medications[1]", "medications[2]", "conditions[0]", "conditions[1]"}) {
     EXPECT_TRUE(std::any_of(r->findings.begin(), r->findings.end(), [&](const Finding& f) {
@@ -101,11 +101,13 @@ TEST(ScreenTest, EveryInputItemYieldsAFinding) {
   EXPECT_FALSE(r->earliest_start.has_value());
 }
 
-// Golden cases: tests/golden/screening/*.json, each
-// {"description", "source", "input", "expected": {"verdict", "earliest_start", "finding_count"?,
-//  "findings": [{"rule", "severity", "subject"?, "message_contains": [...]}]}}.
+// Golden cases: tests/golden/screening/*.json (written by tests/oracles/screening/make_golden_cases.py),
+// each {"description", "source", "input", "expected": {"verdict", "earliest_start", "finding_count"?,
+//  "findings": [{"rule", "severity", "subject"?, "message_contains": [...], "details"?: {...}}],
+//  "absent_rules"?: [...]}}.
 // Each expected finding must match a distinct-or-same actual finding on rule and severity (and
-// subject when given) whose message contains every listed substring.
+// subject when given) whose message contains every listed substring and whose JSON holds every
+// "details" key with that value; no finding may have a rule of "absent_rules".
 struct GoldenCase {
   std::string name;
   json doc;
@@ -133,7 +135,7 @@ TEST_P(ScreeningGoldenTest, MatchesExpected) {
   ASSERT_TRUE(doc.contains("source") && !doc["source"].get<std::string>().empty()) << "every case cites a source";
   auto in = ParseScreeningInput(doc.at("input"));
   ASSERT_TRUE(in.ok()) << in.status().ToString();
-  auto report = Screen(*in, Kb());
+  auto report = Screen(*in, Kb(), in->jurisdiction);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   const json actual = ToJson(*report);
   const json& expected = doc.at("expected");
@@ -153,9 +155,16 @@ TEST_P(ScreeningGoldenTest, MatchesExpected) {
       for (const json& part : want.value("message_contains", json::array())) {
         all = all && message.find(part.get<std::string>()) != std::string::npos;
       }
+      const json details = want.value("details", json::object());
+      for (const auto& [key, value] : details.items()) {
+        all = all && f.contains(key) && f[key] == value;
+      }
       if (all) found = true;
     }
     EXPECT_TRUE(found) << "no finding matches " << want.dump();
+  }
+  for (const json& rule : expected.value("absent_rules", json::array())) {
+    for (const json& f : actual["findings"]) EXPECT_NE(f["rule"], rule) << "unexpected " << rule;
   }
   // Invariant: every finding has a rule, a message and a source.
   for (const json& f : actual["findings"]) {
@@ -168,8 +177,9 @@ TEST_P(ScreeningGoldenTest, MatchesExpected) {
 INSTANTIATE_TEST_SUITE_P(Golden, ScreeningGoldenTest, ::testing::ValuesIn(LoadGolden()),
                          [](const ::testing::TestParamInfo<GoldenCase>& info) { return info.param.name; });
 
-TEST(ScreeningGoldenSuiteTest, HasAtLeast30Cases) {
-  EXPECT_GE(LoadGolden().size(), 30u);
+// Acceptance (issue 11): at least 150 golden cases.
+TEST(ScreeningGoldenSuiteTest, HasAtLeast150Cases) {
+  EXPECT_GE(LoadGolden().size(), 150u);
 }
 
 }  // namespace

@@ -8,6 +8,13 @@
 namespace ldn::clinical {
 namespace {
 
+// Restarting naltrexone after opioids: the same rule as starting it (issue 11, Deliver 6).
+constexpr char kGapOpioidSource[] =
+    "Naltrexone labels: opioid-free for a minimum of 7-10 days before starting, up to two weeks after methadone or "
+    "buprenorphine (Revia PI, Dosage and Administration; Vivitrol PI §5.3); naltrexone precipitates withdrawal in "
+    "opioid-dependent patients; re-check opioid exposure before each period (clinical-facts.md §5, §6) -- the "
+    "washout is computed by a new screening (docs/screening.md)";
+
 constexpr char kSleepSource[] =
     "Common advice (patient, blog and Q&A sources only; no trial compares timing; clinical-facts.md section 1)";
 
@@ -57,6 +64,33 @@ Result<PlanEvent> ReadEvent(JsonObject& o) {
     e.date_field = o.PathOf("from");
     LDN_ASSIGN_OR_RETURN(int64_t n, o.Integer("days", 1, 3650));
     e.gap_days = static_cast<int>(n);
+    LDN_ASSIGN_OR_RETURN(e.opioids_taken, o.OptionalBool("opioids_taken"));
+    std::optional<JsonObject> rescreen;
+    if (o.HasNonNull("rescreen")) {
+      LDN_ASSIGN_OR_RETURN(JsonObject r, o.Object("rescreen"));
+      rescreen = std::move(r);
+    } else {
+      o.Consume("rescreen");
+    }
+    if (rescreen) {
+      if (e.opioids_taken != true) {
+        return Status::InvalidArgument(o.PathOf("rescreen"), "applies only with \"opioids_taken\": true");
+      }
+      PlanEvent::Rescreen r;
+      LDN_ASSIGN_OR_RETURN(r.verdict, rescreen->String("verdict"));
+      if (r.verdict != "eligible" && r.verdict != "wait" && r.verdict != "review" && r.verdict != "not_eligible") {
+        return Status::InvalidArgument(
+            rescreen->PathOf("verdict"),
+            fmt::format("expected eligible, wait, review or not_eligible, got '{}'", r.verdict));
+      }
+      LDN_ASSIGN_OR_RETURN(r.earliest_start, rescreen->OptionalDate("earliest_start"));
+      if ((r.verdict == "eligible" || r.verdict == "wait") && !r.earliest_start) {
+        return Status::InvalidArgument(rescreen->PathOf("earliest_start"),
+                                       "is required when the verdict allows a start (eligible or wait)");
+      }
+      LDN_RETURN_IF_ERROR(rescreen->RejectUnknownKeys());
+      e.rescreen = std::move(r);
+    }
   } else {
     return Status::InvalidArgument(o.PathOf("type"), fmt::format("unknown event type '{}'; valid: side_effects, "
                                                                  "sleep_side_effects, gap",
@@ -198,13 +232,65 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
         c.source = rules.settle_source;
       }
     } else {  // gap
-      const LocalDate resume = AddDays(e.date, e.gap_days);
-      const bool is_long = e.gap_days > rules.gap_step_down_days;
+      LocalDate resume = AddDays(e.date, e.gap_days);
+      const std::string subject = e.date_field.substr(0, e.date_field.rfind('.'));
+      if (e.opioids_taken == true) {
+        const bool allowed = e.rescreen && (e.rescreen->verdict == "eligible" || e.rescreen->verdict == "wait");
+        if (!allowed) {
+          // Hold: no doses from the gap on; the plan restarts only after a new screening.
+          if (j == 0 && steps[0].start >= e.date) {
+            return Status::InvalidArgument(
+                e.date_field, fmt::format("{}: opioids were taken during a gap that starts on the plan's first day, so "
+                                          "no dose of this plan remains: screen again and plan a new course",
+                                          FormatDate(e.date)));
+          }
+          KeepBefore(steps, j, e.date);
+          c.type = "hold";
+          c.change = fmt::format("no doses from {}: LDN is not resumed", FormatDate(e.date));
+          c.reason = e.rescreen ? fmt::format(
+                                      "opioids were taken during the {}-day gap and the new screening says "
+                                      "'{}'",
+                                      e.gap_days, e.rescreen->verdict)
+                                : fmt::format("opioids were taken during the {}-day gap and there is no new screening",
+                                              e.gap_days);
+          c.source = kGapOpioidSource;
+          out.findings.push_back(PlanFinding{
+              e.rescreen ? "gap.rescreen_not_eligible" : "gap.opioids_need_screen",
+              e.rescreen && e.rescreen->verdict == "not_eligible" ? "not_eligible" : "review", subject,
+              e.rescreen ? fmt::format("Opioids were taken during the gap from {} and the new screening's verdict is "
+                                       "'{}': LDN stays stopped until the clinician clears it.",
+                                       FormatDate(e.date), e.rescreen->verdict)
+                         : fmt::format("Opioids were taken during the gap from {}: do not resume LDN. Naltrexone "
+                                       "would precipitate withdrawal; run a new screening (it computes the washout "
+                                       "from the last opioid dose) and adjust the plan again with its result.",
+                                       FormatDate(e.date)),
+              kGapOpioidSource});
+          out.changes.push_back(std::move(c));
+          continue;
+        }
+        if (*e.rescreen->earliest_start > resume) resume = *e.rescreen->earliest_start;
+        out.findings.push_back(PlanFinding{
+            "gap.rescreened", "info", subject,
+            fmt::format("Opioids were taken during the gap from {}; the new screening ('{}') allows a start from {}: "
+                        "LDN resumes on {}.",
+                        FormatDate(e.date), e.rescreen->verdict, FormatDate(*e.rescreen->earliest_start),
+                        FormatDate(resume)),
+            kGapOpioidSource});
+      } else if (!e.opioids_taken) {
+        out.findings.push_back(PlanFinding{
+            "gap.ask_opioids", "info", subject,
+            fmt::format("The gap from {} does not say whether opioids were taken: ask before resuming. If any were, "
+                        "do not resume: screen again and adjust with \"opioids_taken\": true.",
+                        FormatDate(e.date)),
+            kGapOpioidSource});
+      }
+      const int gap_days = DaysBetween(e.date, resume);
+      const bool is_long = gap_days > rules.gap_step_down_days;
       if (is_long && !request.titration) {
         return Status::InvalidArgument("titration", fmt::format("required ('easy' or 'hard') for the {}-day gap of "
                                                                 "{}: a gap over {} days is handled by how titration "
                                                                 "went",
-                                                                e.gap_days, e.date_field, rules.gap_step_down_days));
+                                                                gap_days, e.date_field, rules.gap_step_down_days));
       }
       const bool step_down = is_long && request.titration == TitrationEase::kHard;
       const Dose restart = step_down ? Half(current.dose) : current.dose;
@@ -219,13 +305,13 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
                                FormatDate(e.date), FormatDate(AddDays(resume, -1)), FormatDate(resume), Mg(restart),
                                Mg(current.dose), Mg(plan.target));
         c.reason =
-            fmt::format("titration was hard and the {}-day gap exceeds {} days", e.gap_days, rules.gap_step_down_days);
+            fmt::format("titration was hard and the {}-day gap exceeds {} days", gap_days, rules.gap_step_down_days);
       } else {
         c.type = "resume";
         c.change = fmt::format("no doses {} to {}; resume on {} at the prior {}", FormatDate(e.date),
                                FormatDate(AddDays(resume, -1)), FormatDate(resume), Mg(restart));
-        c.reason = is_long ? fmt::format("titration was easy (gap of {} days)", e.gap_days)
-                           : fmt::format("the {}-day gap is within {} days", e.gap_days, rules.gap_step_down_days);
+        c.reason = is_long ? fmt::format("titration was easy (gap of {} days)", gap_days)
+                           : fmt::format("the {}-day gap is within {} days", gap_days, rules.gap_step_down_days);
       }
     }
     if (halve) {
@@ -260,11 +346,28 @@ nlohmann::json AdjustedPlanToJson(const AdjustedPlan& adjusted) {
                        {"source", c.source}});
   }
   j["changes"] = std::move(changes);
+  nlohmann::json findings = nlohmann::json::array();
+  for (const PlanFinding& f : adjusted.findings) {
+    findings.push_back({{"rule", f.rule},
+                        {"severity", f.severity},
+                        {"subject", f.subject},
+                        {"message", f.message},
+                        {"source", f.source}});
+  }
+  j["findings"] = std::move(findings);
   return j;
 }
 
 std::string FormatAdjustedPlanText(const AdjustedPlan& adjusted) {
-  std::string out = "Changes:\n";
+  std::string out;
+  if (!adjusted.findings.empty()) {
+    out += "Findings:\n";
+    for (const PlanFinding& f : adjusted.findings) {
+      out += fmt::format("  [{}] {} ({}): {}\n      Source: {}\n", f.severity, f.rule, f.subject, f.message, f.source);
+    }
+    out += "\n";
+  }
+  out += "Changes:\n";
   if (adjusted.changes.empty()) out += "  (no events)\n";
   for (const PlanChange& c : adjusted.changes) {
     out += fmt::format("  {}  {}: {} -- because {}.\n      Source: {}\n", FormatDate(c.date), c.type, c.change,

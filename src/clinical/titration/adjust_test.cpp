@@ -102,3 +102,93 @@ TEST(AdjustTest, InputErrors) {
 
 }  // namespace
 }  // namespace ldn::clinical
+
+namespace ldn::clinical {
+namespace {
+
+// Issue 11, Deliver 6: opioids during a gap.
+constexpr char kGapPlan[] =
+    R"({"plan":{"protocol":"ldnrt-standard","start":"2026-12-01"},"titration":"easy","events":[)";
+
+TEST(AdjustGapOpioidsTest, OpioidsWithoutANewScreeningHoldThePlan) {
+  auto a = RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true}]})");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->changes.size(), 1u);
+  EXPECT_EQ(a->changes[0].type, "hold");
+  ASSERT_EQ(a->findings.size(), 1u);
+  EXPECT_EQ(a->findings[0].rule, "gap.opioids_need_screen");
+  EXPECT_EQ(a->findings[0].severity, "review");
+  EXPECT_EQ(a->findings[0].subject, "events[0]");
+  EXPECT_NE(a->findings[0].message.find("do not resume"), std::string::npos);
+  // No dose on or after the first day of the gap.
+  for (const PlanStep& s : a->plan.steps) {
+    ASSERT_TRUE(s.end.has_value());
+    EXPECT_LT(*s.end, *ParseDate("2026-12-20", "x"));
+  }
+  const nlohmann::json j = AdjustedPlanToJson(*a);
+  EXPECT_EQ(j["findings"][0]["rule"], "gap.opioids_need_screen");
+  EXPECT_NE(FormatAdjustedPlanText(*a).find("gap.opioids_need_screen"), std::string::npos);
+}
+
+TEST(AdjustGapOpioidsTest, ANewScreeningSetsTheResumeDate) {
+  auto a = RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true,)"
+                                             R"("rescreen":{"verdict":"wait","earliest_start":"2027-01-08"}}]})");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->changes[0].type, "resume");
+  ASSERT_EQ(a->findings.size(), 1u);
+  EXPECT_EQ(a->findings[0].rule, "gap.rescreened");
+  bool resumed_on_screen_date = false;
+  for (const PlanStep& s : a->plan.steps) resumed_on_screen_date |= s.start == *ParseDate("2027-01-08", "x");
+  EXPECT_TRUE(resumed_on_screen_date);
+  for (const PlanStep& s : a->plan.steps) {
+    EXPECT_FALSE(s.start >= *ParseDate("2026-12-20", "x") && s.start < *ParseDate("2027-01-08", "x"));
+  }
+}
+
+TEST(AdjustGapOpioidsTest, AReviewOrNotEligibleScreeningHolds) {
+  for (const char* verdict : {"review", "not_eligible"}) {
+    auto a = RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true,)" +
+                       R"("rescreen":{"verdict":")" + verdict + R"(","earliest_start":null}}]})");
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_EQ(a->changes[0].type, "hold") << verdict;
+    EXPECT_EQ(a->findings[0].rule, "gap.rescreen_not_eligible") << verdict;
+  }
+}
+
+TEST(AdjustGapOpioidsTest, UnstatedOpioidsResumeWithAQuestion) {
+  auto a = RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-20","days":10}]})");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->changes[0].type, "resume");
+  ASSERT_EQ(a->findings.size(), 1u);
+  EXPECT_EQ(a->findings[0].rule, "gap.ask_opioids");
+  auto none =
+      RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":false}]})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->findings.empty());
+}
+
+TEST(AdjustGapOpioidsTest, BadInputNamesTheField) {
+  auto field = [](const std::string& events) {
+    auto r = ReadAdjustmentRequest(std::string(kGapPlan) + events + "]}");
+    return r.ok() ? std::string("ok") : r.status().field();
+  };
+  EXPECT_EQ(
+      field(
+          R"({"type":"gap","from":"2026-12-20","days":10,"rescreen":{"verdict":"eligible","earliest_start":"2027-01-01"}})"),
+      "events[0].rescreen");
+  EXPECT_EQ(
+      field(R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true,"rescreen":{"verdict":"eligible"}})"),
+      "events[0].rescreen.earliest_start");
+  EXPECT_EQ(
+      field(
+          R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true,"rescreen":{"verdict":"ok","earliest_start":null}})"),
+      "events[0].rescreen.verdict");
+  EXPECT_EQ(field(R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":"yes"})"), "events[0].opioids_taken");
+  auto first_day =
+      RunAdjust(std::string(kGapPlan) + R"({"type":"gap","from":"2026-12-01","days":5,"opioids_taken":true}]})");
+  ASSERT_FALSE(first_day.ok());
+  EXPECT_EQ(first_day.status().field(), "events[0].from");
+}
+
+}  // namespace
+}  // namespace ldn::clinical
