@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
+#include "core/text.h"
 
 namespace ldn::analysis {
 namespace {
@@ -152,7 +153,7 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int s
     LDN_ASSIGN_OR_RETURN(std::optional<int64_t> v, o.OptionalInteger(kItemNames[i], 0, 10));
     if (v) day.items[i] = ToCurrentScale(kAllItems[i], static_cast<int>(*v), scale_version);
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* effects, o.OptionalArray("side_effects"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* effects, o.OptionalArray("side_effects", kMaxSideEffectsPerDay));
   if (effects != nullptr) {
     std::set<std::string> seen;
     for (size_t k = 0; k < effects->size(); ++k) {
@@ -170,15 +171,18 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int s
       day.side_effects.push_back(std::move(se));
     }
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue, o.OptionalArray("rescue_medication"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue,
+                       o.OptionalArray("rescue_medication", kMaxRescueMedicationsPerDay));
   if (rescue != nullptr) {
     for (size_t k = 0; k < rescue->size(); ++k) {
-      LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*rescue)[k], IndexPath(o.PathOf("rescue_medication"), k)));
-      if (name.empty()) return Status::InvalidArgument(IndexPath(o.PathOf("rescue_medication"), k), "is empty");
+      const std::string path = IndexPath(o.PathOf("rescue_medication"), k);
+      LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*rescue)[k], path));
+      if (name.empty()) return Status::InvalidArgument(path, "is empty");
+      LDN_RETURN_IF_ERROR(CheckLine(name, path, kMaxRescueMedicationChars));
       day.rescue_medication.push_back(std::move(name));
     }
   }
-  LDN_ASSIGN_OR_RETURN(day.note, o.OptionalString("note"));
+  LDN_ASSIGN_OR_RETURN(day.note, o.OptionalText("note", kMaxDiaryNoteChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   return day;
 }
@@ -294,6 +298,7 @@ Result<Diary> ParseDiaryJson(std::string_view text) {
   LDN_ASSIGN_OR_RETURN(JsonObject patient, root.Object("patient"));
   LDN_ASSIGN_OR_RETURN(diary.patient_id, patient.String("id"));
   if (diary.patient_id.empty()) return Status::InvalidArgument(patient.PathOf("id"), "is empty");
+  LDN_RETURN_IF_ERROR(CheckLine(diary.patient_id, patient.PathOf("id"), kMaxPatientIdChars));
   LDN_ASSIGN_OR_RETURN(std::string tz, patient.String("time_zone"));
   LDN_ASSIGN_OR_RETURN(diary.time_zone, TimeZone::Named(tz, patient.PathOf("time_zone")));
   LDN_RETURN_IF_ERROR(patient.RejectUnknownKeys());

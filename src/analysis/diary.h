@@ -73,6 +73,14 @@ struct SideEffect {
   int severity = 1;  // 1 mild, 2 moderate, 3 severe
 };
 
+// Limits of one diary day (docs/diary-format.md; issue 17, L5): a day's lists and its note are
+// bounded so that a diary stays a diary. Text lengths are in characters (code points).
+inline constexpr size_t kMaxSideEffectsPerDay = 20;
+inline constexpr size_t kMaxRescueMedicationsPerDay = 10;
+inline constexpr size_t kMaxRescueMedicationChars = 200;
+inline constexpr size_t kMaxDiaryNoteChars = 2000;
+inline constexpr size_t kMaxPatientIdChars = 200;
+
 struct DiaryDay {
   LocalDate date;
   std::array<std::optional<int>, kItemCount> items;  // indexed by static_cast<int>(Item)
@@ -108,13 +116,17 @@ struct Diary {
 // Parses a diary JSON document (docs/diary-format.md). Item values given on an earlier scale
 // version are converted to the current one (ToCurrentScale); `input_scale_version` says which.
 // Fails with kInvalidArgument naming the field when: the text is not JSON (field empty); a key is
-// unknown, missing or of the wrong type; scale_version is missing or not 1..CurrentScaleVersion();
-// course.steps, doses, diary or instruments dates are not strictly increasing (instruments:
-// non-decreasing; same kind twice on a date is a duplicate); an item is outside 0-10 or a severity
-// outside 1-3; the time zone is not an IANA zone; a dose is logged before the first course step;
-// a taken dose has no dose_mg. A taken dose that differs from the step in force is accepted (it
-// is a deviation the analysis reports, not a parse error). kInternal when the embedded
-// data/diary_items.json is broken (CheckItemDefinitions).
+// unknown, repeated, missing or of the wrong type; scale_version is missing or not
+// 1..CurrentScaleVersion(); a day holds more than kMaxSideEffectsPerDay side effects or
+// kMaxRescueMedicationsPerDay rescue medications, a rescue medication is not one line of 1-200
+// characters, or the note is longer than 2000 characters or holds control characters other than
+// line breaks and tabs; patient.id is not one line of 1-200 characters; course.steps, doses, diary
+// or instruments dates are not strictly increasing (instruments: non-decreasing; same kind twice
+// on a date is a duplicate); an item is outside 0-10 or a severity outside 1-3; the time zone is
+// not an IANA zone; a dose is logged before the first course step; a taken dose has no dose_mg. A
+// taken dose that differs from the step in force is accepted (it is a deviation the analysis
+// reports, not a parse error). kInternal when the embedded data/diary_items.json is broken
+// (CheckItemDefinitions).
 Result<Diary> ParseDiaryJson(std::string_view text);
 
 // What a missing or unknown scale_version means, for error messages of every door.

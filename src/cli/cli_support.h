@@ -28,6 +28,7 @@ int ExitCodeFor(Code code);
 // in the environment (reproducible output for tests and golden files).
 struct Context {
   const Clock* clock = nullptr;
+  std::string fixed_now;  // the LDN_NOW text when it fixed the clock, else empty (`ldn serve` refuses it)
   int exit_code = kExitOk;  // set by the verb's callback
 };
 

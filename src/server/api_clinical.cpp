@@ -11,6 +11,7 @@
 #include "clinical/titration/adjust.h"
 #include "clinical/titration/plan.h"
 #include "core/dose.h"
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/course_plans.h"
@@ -43,7 +44,7 @@ Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Patient p;
-  LDN_ASSIGN_OR_RETURN(p.display_name, o.String("display_name"));
+  LDN_ASSIGN_OR_RETURN(p.display_name, o.Line("display_name", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(p.time_zone, o.String("time_zone"));
   LDN_ASSIGN_OR_RETURN(int64_t team_id, o.Integer("care_team_id", 1, std::numeric_limits<int64_t>::max()));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
@@ -76,7 +77,7 @@ Result<ApiReply> UpdatePatient(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(store::Patient p, ctx.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalString("display_name"));
+  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalLine("display_name", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(auto zone, o.OptionalString("time_zone"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (name) p.display_name = *name;
@@ -101,26 +102,20 @@ struct RecordFields {
 Result<RecordFields> ReadRecord(JsonObject& o, bool create, bool medication) {
   RecordFields f;
   if (create) {
-    LDN_ASSIGN_OR_RETURN(std::string name, o.String("name"));
+    LDN_ASSIGN_OR_RETURN(std::string name, o.Line("name", kMaxNameChars));
     f.name = name;
   } else {
-    LDN_ASSIGN_OR_RETURN(f.name, o.OptionalString("name"));
+    LDN_ASSIGN_OR_RETURN(f.name, o.OptionalLine("name", kMaxNameChars));
   }
   LDN_ASSIGN_OR_RETURN(f.active, o.OptionalBool("active"));
   if (medication) {
     LDN_ASSIGN_OR_RETURN(auto last_taken, o.OptionalDate("last_taken"));
     if (last_taken) f.details["last_taken"] = FormatDate(*last_taken);
-    LDN_ASSIGN_OR_RETURN(auto dose, o.OptionalString("dose"));
-    if (dose) {
-      if (dose->size() > 200) return Status::InvalidArgument("dose", "must be at most 200 characters");
-      f.details["dose"] = *dose;
-    }
+    LDN_ASSIGN_OR_RETURN(auto dose, o.OptionalLine("dose", kMaxNameChars));
+    if (dose) f.details["dose"] = *dose;
   }
-  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
-  if (note) {
-    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
-    f.details["note"] = *note;
-  }
+  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalText("note", kMaxNoteChars));
+  if (note) f.details["note"] = *note;
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (f.name && f.name->empty()) return Status::InvalidArgument("name", "must not be empty");
   return f;
@@ -329,11 +324,10 @@ Result<ApiReply> AdjustCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string reason, o.String("reason"));
+  LDN_ASSIGN_OR_RETURN(std::string reason, o.Text("reason", 1, kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(auto titration, o.OptionalString("titration"));
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events", clinical::kMaxPlanEvents));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (reason.empty() || reason.size() > 2000) return Status::InvalidArgument("reason", "must be 1-2000 characters");
   LDN_ASSIGN_OR_RETURN(store::Course course, ctx.store().GetCourse(ctx.patient(), id));
   const nlohmann::json stored = StoredJson(course.plan_json);
   if (!stored.is_object() || !stored.contains("request")) {
@@ -378,11 +372,8 @@ Result<nlohmann::json> ReadFormulation(JsonObject& parent) {
   LDN_ASSIGN_OR_RETURN(double strength_mg, f.Number("strength_mg", 0.001, 50));
   LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, f.PathOf("strength_mg")));
   LDN_ASSIGN_OR_RETURN(int64_t quantity, f.Integer("quantity", 1, 10000));
-  LDN_ASSIGN_OR_RETURN(std::string directions, f.String("directions"));
+  LDN_ASSIGN_OR_RETURN(std::string directions, f.Text("directions", 1, kMaxShortTextChars));
   LDN_RETURN_IF_ERROR(f.RejectUnknownKeys());
-  if (directions.empty() || directions.size() > 500) {
-    return Status::InvalidArgument(f.PathOf("directions"), "must be 1-500 characters");
-  }
   return nlohmann::json{{"form", form},
                         {"strength_mg", strength.milligrams_hcl()},
                         {"strength_ug", strength.micrograms_hcl()},
@@ -395,7 +386,7 @@ Result<ApiReply> CreatePrescription(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Prescription p;
   LDN_ASSIGN_OR_RETURN(p.course_id, o.Integer("course_id", 1, std::numeric_limits<int64_t>::max()));
-  LDN_ASSIGN_OR_RETURN(p.pharmacy, o.String("pharmacy"));
+  LDN_ASSIGN_OR_RETURN(p.pharmacy, o.Line("pharmacy", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(nlohmann::json formulation, ReadFormulation(o));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   p.patient_id = ctx.patient();
@@ -458,8 +449,8 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto time, o.OptionalString("time"));
   LDN_ASSIGN_OR_RETURN(d.course_id, OptionalId(o, "course_id"));
   LDN_ASSIGN_OR_RETURN(d.client_id, OptionalClientId(o, "client_id"));
-  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
-  LDN_ASSIGN_OR_RETURN(auto off_plan_reason, o.OptionalString("off_plan_reason"));
+  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalText("note", kMaxNoteChars));
+  LDN_ASSIGN_OR_RETURN(auto off_plan_reason, o.OptionalText("off_plan_reason", 500));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (d.taken && !mg) return Status::InvalidArgument("dose_mg", "is required when taken is true");
   if (!d.taken && mg && *mg != 0) return Status::InvalidArgument("dose_mg", "must be absent or 0 when taken is false");
@@ -472,10 +463,7 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
     LDN_ASSIGN_OR_RETURN(TimeOfDay t, ParseTimeOfDay(*time, "time"));
     d.local_time = t;
   }
-  if (note) {
-    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
-    d.note = *note;
-  }
+  if (note) d.note = *note;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (d.local_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
@@ -577,24 +565,18 @@ Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::AdverseEvent e;
   LDN_ASSIGN_OR_RETURN(e.onset_date, o.Date("onset_date"));
-  LDN_ASSIGN_OR_RETURN(e.description, o.String("description"));
+  LDN_ASSIGN_OR_RETURN(e.description, o.Text("description", 1, kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(std::string severity, o.String("severity"));
   LDN_ASSIGN_OR_RETURN(auto serious, o.OptionalBool("serious"));
   LDN_ASSIGN_OR_RETURN(e.course_id, OptionalId(o, "course_id"));
-  LDN_ASSIGN_OR_RETURN(auto action, o.OptionalString("action_taken"));
-  LDN_ASSIGN_OR_RETURN(auto outcome, o.OptionalString("outcome"));
+  LDN_ASSIGN_OR_RETURN(auto action, o.OptionalText("action_taken", kMaxShortTextChars));
+  LDN_ASSIGN_OR_RETURN(auto outcome, o.OptionalText("outcome", kMaxShortTextChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(e.severity, store::ParseSeverity(severity, "severity"));
   e.serious = serious.value_or(false);
   nlohmann::json details = nlohmann::json::object();
-  if (action) {
-    if (action->size() > 500) return Status::InvalidArgument("action_taken", "must be at most 500 characters");
-    details["action_taken"] = *action;
-  }
-  if (outcome) {
-    if (outcome->size() > 500) return Status::InvalidArgument("outcome", "must be at most 500 characters");
-    details["outcome"] = *outcome;
-  }
+  if (action) details["action_taken"] = *action;
+  if (outcome) details["outcome"] = *outcome;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (e.onset_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("onset_date", "is in the future (in the patient's time zone)");

@@ -4,6 +4,7 @@
 // status) and the checked dose log stay at their paths in api_clinical.cpp and call interlocks.h.
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/interlocks.h"
@@ -55,7 +56,7 @@ Result<ApiReply> DiscardCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string reason, o.String("reason"));
+  LDN_ASSIGN_OR_RETURN(std::string reason, o.Text("reason", 0, kMaxNoteChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(const clinical::InterlockRules* rules, InterlockRules());
   std::string trimmed = reason;
@@ -121,7 +122,7 @@ Result<ApiReply> AcknowledgeFlag(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::string code, FlagCode(ctx));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string note, o.String("note"));
+  LDN_ASSIGN_OR_RETURN(std::string note, o.Text("note", 0, kMaxNoteChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (note.find_first_not_of(" \t\r\n") == std::string::npos || note.size() > 2000) {
     return Status::InvalidArgument("note", "say in 1-2000 characters what was seen or done");

@@ -15,7 +15,10 @@
 #include "core/calendar.h"
 #include "core/dose.h"
 #include "server/accounts.h"
+#include "server/auth.h"
 #include "server/course_plans.h"
+
+#include <fmt/format.h>
 
 namespace ldn::server {
 namespace {
@@ -304,19 +307,36 @@ Status SeedBaselinePatient(store::Store& tx, store::Id patient_id, store::Id aut
 }  // namespace
 
 std::vector<DemoLogin> DemoLogins() {
-  return {{"pat", "ldn-demo-patient", "patient"},
+  // Passwords that pass the password policy (password_policy.h: 12 characters, not containing
+  // the username); before schema 4 they were ldn-demo-<role>.
+  return {{"pat", "ldn-demo-diary", "patient"},
           {"doc", "ldn-demo-clinician", "clinician"},
-          {"pharm", "ldn-demo-pharmacist", "pharmacist"},
-          {"res", "ldn-demo-researcher", "researcher"},
-          {"admin", "ldn-demo-admin", "admin"}};
+          {"pharm", "ldn-demo-compounding", "pharmacist"},
+          {"res", "ldn-demo-outcomes", "researcher"},
+          {"admin", "ldn-demo-accounts", "admin"}};
 }
 
 Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
   DemoSeed seed;
   seed.logins = DemoLogins();
-  auto existing = store.GetUserByUsername("admin");
-  if (existing.ok()) return seed;
-  if (existing.status().code() != Code::kNotFound) return existing.status();
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> marker, store.GetSetting(kDemoSetting));
+  if (marker) return seed;  // a demo database: seeded before
+  LDN_ASSIGN_OR_RETURN(std::vector<store::User> users, store.ListUsers());
+  LDN_ASSIGN_OR_RETURN(std::vector<store::Patient> patients, store.ListPatients());
+  if (!users.empty() || !patients.empty()) {
+    // A demo seeded before schema 4 has no marker: its admin still has a public demo password.
+    auto admin = store.GetUserByUsername("admin");
+    if (admin.ok() && (VerifyPassword("ldn-demo-admin", admin->password_hash) ||
+                       VerifyPassword(seed.logins.back().password, admin->password_hash))) {
+      LDN_RETURN_IF_ERROR(store.PutSetting(kDemoSetting, "seeded before schema 4"));
+      return seed;
+    }
+    // Never add accounts with public passwords to a real database (issue 17, M10).
+    return Status::InvalidArgument(
+        "--demo", fmt::format("the database already holds {} account(s) and {} patient(s) and is not a demo "
+                              "database: --demo seeds only an empty database (its passwords are public)",
+                              users.size(), patients.size()));
+  }
 
   // All or nothing: a failed seed leaves no "admin" behind, so the next start tries again.
   LDN_RETURN_IF_ERROR(store.RunInTransaction([&](store::Store& tx) -> Status {
@@ -358,6 +378,7 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     other_team.name = "Other clinic";
     other_team.created_at = now;
     LDN_ASSIGN_OR_RETURN(store::CareTeam other, tx.CreateCareTeam(other_team));
+    LDN_RETURN_IF_ERROR(tx.PutSetting(kDemoSetting, "seeded " + FormatUtcInstant(now)));
     store::Patient robin;
     robin.display_name = "Robin Other";
     robin.time_zone = "Europe/London";

@@ -17,6 +17,9 @@ namespace {
 int64_t Secs(Instant t) {
   return t.time_since_epoch().count();
 }
+Param OptSecs(const std::optional<Instant>& t) {
+  return t ? Param(Secs(*t)) : Param(std::nullopt);
+}
 std::string Day(LocalDate d) {
   return FormatDate(d);
 }
@@ -117,7 +120,10 @@ class RowReader {
 
 // ---- Column lists and row readers, one per table -------------------------------------------
 
-constexpr const char* kUserCols = "id, username, role, patient_id, password_hash, disabled, created_at";
+constexpr const char* kUserCols =
+    "id, username, role, patient_id, password_hash, disabled, created_at, must_change_password, "
+    "password_changed_at, totp_secret IS NOT NULL";
+constexpr size_t kUserColCount = 10;
 Result<User> ReadUser(const Row& row) {
   RowReader r(row);
   User u;
@@ -128,6 +134,9 @@ Result<User> ReadUser(const Row& row) {
   u.password_hash = r.Text();
   u.disabled = r.Bool();
   u.created_at = r.Time();
+  u.must_change_password = r.Bool();
+  if (auto t = r.OptInt()) u.password_changed_at = Instant(std::chrono::seconds(*t));
+  u.totp_enabled = r.Bool();
   LDN_RETURN_IF_ERROR(r.status());
   return u;
 }
@@ -755,6 +764,14 @@ Result<int> SqlStore::SchemaVersion() {
   return Run<Result<int>>(Mode::kRead, [&](Connection& c) { return ReadSchemaVersion(c); });
 }
 
+Status SqlStore::RunWrite(const std::function<Status(Connection&)>& fn) {
+  return Run<Status>(Mode::kWrite, fn);
+}
+
+Status SqlStore::RunRead(const std::function<Status(Connection&)>& fn) {
+  return Run<Status>(Mode::kRead, fn);
+}
+
 Status SqlStore::RunInTransaction(const std::function<Status(Store&)>& body) {
   return Run<Status>(Mode::kWrite, [&](Connection& c) {
     SqlStore tx(dialect_, &c, migrations_);
@@ -786,11 +803,14 @@ Result<User> SqlStore::CreateUser(const User& user) {
   return Run<Result<User>>(Mode::kWrite, [&](Connection& c) -> Result<User> {
     LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, 0));
     LDN_ASSIGN_OR_RETURN(Rows rows,
-                         c.Exec("INSERT INTO users (username, role, patient_id, password_hash, disabled, created_at) "
-                                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         c.Exec("INSERT INTO users (username, role, patient_id, password_hash, disabled, created_at, "
+                                "must_change_password, password_changed_at) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                                 {user.username, RoleName(user.role), user.patient_id, user.password_hash,
-                                 Param::Bool(user.disabled), Secs(user.created_at)}));
+                                 Param::Bool(user.disabled), Secs(user.created_at),
+                                 Param::Bool(user.must_change_password), OptSecs(user.password_changed_at)}));
     User stored = user;
+    stored.totp_enabled = false;
     LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
     return stored;
   });
@@ -823,10 +843,10 @@ Status SqlStore::UpdateUser(const User& user) {
     LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, user.id));
     return c
         .Exec(
-            "UPDATE users SET username = $2, role = $3, patient_id = $4, password_hash = $5, disabled = $6 "
-            "WHERE id = $1",
+            "UPDATE users SET username = $2, role = $3, patient_id = $4, password_hash = $5, disabled = $6, "
+            "must_change_password = $7, password_changed_at = $8 WHERE id = $1",
             {user.id, user.username, RoleName(user.role), user.patient_id, user.password_hash,
-             Param::Bool(user.disabled)})
+             Param::Bool(user.disabled), Param::Bool(user.must_change_password), OptSecs(user.password_changed_at)})
         .status();
   });
 }
@@ -1073,13 +1093,14 @@ Result<SessionUser> SqlStore::FindSessionUser(std::string_view token_hash, Insta
   return Run<Result<SessionUser>>(Mode::kRead, [&](Connection& c) -> Result<SessionUser> {
     LDN_ASSIGN_OR_RETURN(Rows rows,
                          c.Exec("SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.csrf_token_hash, u.id, "
-                                "u.username, u.role, u.patient_id, u.password_hash, u.disabled, u.created_at "
+                                "u.username, u.role, u.patient_id, u.password_hash, u.disabled, u.created_at, "
+                                "u.must_change_password, u.password_changed_at, u.totp_secret IS NOT NULL "
                                 "FROM sessions s JOIN users u ON u.id = s.user_id "
                                 "WHERE s.token_hash = $1 AND s.expires_at > $2",
                                 {token_hash, Secs(now)}));
     if (rows.rows.empty()) return Status::NotFound("no such session (or it has expired)");
     const Row& row = rows.rows.front();
-    if (row.size() != 12) return Status::Internal("FindSessionUser: unexpected column count");
+    if (row.size() != 5 + kUserColCount) return Status::Internal("FindSessionUser: unexpected column count");
     SessionUser out;
     LDN_ASSIGN_OR_RETURN(out.session, ReadSession(Row(row.begin(), row.begin() + 5)));
     LDN_ASSIGN_OR_RETURN(out.user, ReadUser(Row(row.begin() + 5, row.end())));
@@ -1111,37 +1132,6 @@ Result<int64_t> SqlStore::DeleteSessionsOfUser(Id user_id) {
 Result<int64_t> SqlStore::DeleteExpiredSessions(Instant now) {
   return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
     LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE expires_at <= $1", {Secs(now)}));
-    return rows.affected;
-  });
-}
-
-Status SqlStore::RecordLoginFailure(std::string_view key, Instant at) {
-  LDN_RETURN_IF_ERROR(ValidateLoginKey(key));
-  return Run<Status>(Mode::kWrite, [&](Connection& c) {
-    return c.Exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", {key, Secs(at)}).status();
-  });
-}
-
-Result<int64_t> SqlStore::CountLoginFailures(std::string_view key, Instant since) {
-  return Run<Result<int64_t>>(Mode::kRead, [&](Connection& c) -> Result<int64_t> {
-    LDN_ASSIGN_OR_RETURN(Rows rows,
-                         c.Exec("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", {key, Secs(since)}));
-    if (rows.rows.empty()) return Status::Internal("COUNT returned no row");
-    RowReader r(rows.rows.front());
-    const int64_t n = r.Int();
-    LDN_RETURN_IF_ERROR(r.status());
-    return n;
-  });
-}
-
-Status SqlStore::ClearLoginFailures(std::string_view key) {
-  return Run<Status>(
-      Mode::kWrite, [&](Connection& c) { return c.Exec("DELETE FROM login_failures WHERE key = $1", {key}).status(); });
-}
-
-Result<int64_t> SqlStore::DeleteLoginFailuresBefore(Instant before) {
-  return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
-    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM login_failures WHERE at < $1", {Secs(before)}));
     return rows.affected;
   });
 }

@@ -2,13 +2,9 @@
 // must say its scale version and a scale-1 mood is stored converted; the analysis of a stored
 // record carries each item's direction and what its change is, uses an off-plan dose as taken and
 // reports it, says when the evaluation opens, and explains a record it cannot read in plain words.
-// Built twice: ldn_server_tests (SQLite) and ldn_server_interlocks_postgres_tests (PostgreSQL, under
-// pg_virtualenv; LDN_SERVER_TEST_POSTGRES).
+// Run twice: ldn_server_tests (SQLite) and ctest server_postgres (PostgreSQL, under
+// pg_virtualenv; LDN_TEST_SERVER_DB=postgresql, tests/server/server_fixture.h).
 #include <gtest/gtest.h>
-
-#ifdef LDN_SERVER_TEST_POSTGRES
-#include <pqxx/pqxx>
-#endif
 
 #include "analysis/diary.h"
 #include "server/course_plans.h"
@@ -21,16 +17,7 @@ using J = nlohmann::json;
 
 // The store of the test: SQLite in memory, or a fresh schema of the PostgreSQL under pg_virtualenv.
 std::string DirectionStoreUrl() {
-#ifdef LDN_SERVER_TEST_POSTGRES
-  const char* url = std::getenv("LDN_TEST_POSTGRES_URL");
-  const std::string u = url != nullptr && *url != '\0' ? url : "postgresql://";
-  pqxx::connection c(u);
-  pqxx::nontransaction w(c);
-  w.exec("SET client_min_messages TO warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-  return u;
-#else
   return "";
-#endif
 }
 
 class DirectionApiTest : public ::testing::Test {

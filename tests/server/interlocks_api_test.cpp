@@ -1,8 +1,8 @@
 // The safety interlocks through the real HTTP API (issue 12; docs/safety.md, docs/api.md): every
 // refusal and override of the course gate, the baseline, safe dose entry, the safety net for
 // severe reports and the flags with their acknowledgement -- and that a refusal stores nothing.
-// Built twice: ldn_server_tests (SQLite) and ldn_server_interlocks_postgres_tests (PostgreSQL,
-// under pg_virtualenv; LDN_SERVER_TEST_POSTGRES).
+// Run twice: ldn_server_tests (SQLite) and ctest server_postgres (PostgreSQL,
+// under pg_virtualenv; LDN_TEST_SERVER_DB=postgresql, tests/server/server_fixture.h).
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,10 +12,6 @@
 #include <string>
 
 #include <gtest/gtest.h>
-
-#ifdef LDN_SERVER_TEST_POSTGRES
-#include <pqxx/pqxx>
-#endif
 
 #include "analysis/response.h"
 #include "clinical/safety/interlock_rules.h"
@@ -28,16 +24,7 @@ using J = nlohmann::json;
 using store::Role;
 
 std::string StoreUrl() {
-#ifdef LDN_SERVER_TEST_POSTGRES
-  const char* url = std::getenv("LDN_TEST_POSTGRES_URL");
-  const std::string u = url != nullptr && *url != '\0' ? url : "postgresql://";
-  pqxx::connection c(u);
-  pqxx::nontransaction w(c);
-  w.exec("SET client_min_messages TO warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-  return u;
-#else
   return "";
-#endif
 }
 
 // The text of a PDF as poppler's pdftotext reads it (a dependency in scripts/setup), whitespace

@@ -11,8 +11,9 @@ export class ApiError extends Error {
   }
 }
 
+// Behind HTTPS the server names its cookies __Host-ldn_… (docs/api.md).
 function csrfToken() {
-  const m = document.cookie.match(/(?:^|;\s*)ldn_csrf=([^;]+)/);
+  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?ldn_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : '';
 }
 

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace ldn::clinical {
 namespace {
 
@@ -426,18 +428,20 @@ nlohmann::json CourseGateToJson(const CourseGateResult& r, const InterlockRules&
 }
 
 Status ReadGateDecisions(JsonObject& o, std::vector<GateOverride>* overrides, std::vector<std::string>* acknowledged) {
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* ov, o.OptionalArray("overrides"));
+  // Bounds as every free-text input (core/text.h; docs/api.md, "Limits"): a gate has far fewer
+  // checks and findings than these.
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* ov, o.OptionalArray("overrides", 100));
   if (ov != nullptr) {
     for (size_t i = 0; i < ov->size(); ++i) {
       LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*ov)[i], IndexPath(o.PathOf("overrides"), i)));
       GateOverride g;
-      LDN_ASSIGN_OR_RETURN(g.code, e.String("code"));
-      LDN_ASSIGN_OR_RETURN(g.reason, e.String("reason"));
+      LDN_ASSIGN_OR_RETURN(g.code, e.Line("code", kMaxNameChars));
+      LDN_ASSIGN_OR_RETURN(g.reason, e.Text("reason", 0, kMaxNoteChars));
       LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
       overrides->push_back(std::move(g));
     }
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* ack, o.OptionalArray("acknowledged_findings"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* ack, o.OptionalArray("acknowledged_findings", 500));
   if (ack != nullptr) {
     for (size_t i = 0; i < ack->size(); ++i) {
       LDN_ASSIGN_OR_RETURN(std::string key, ReadString((*ack)[i], IndexPath(o.PathOf("acknowledged_findings"), i)));

@@ -160,11 +160,11 @@ runSpec('direction', async (t) => {
     await docCtx.close();
     const { context: adminCtx, page: admin } = await newPage(DESKTOP);
     await login(admin, 'admin');
-    const made = await apiAs(admin, 'POST', '/users', { username: 'sam', role: 'patient', password: 'ldn-demo-sam-pw', patient_id: sam.id });
+    const made = await apiAs(admin, 'POST', '/users', { username: 'sam', role: 'patient', password: 'given by the clinic 2026', patient_id: sam.id });
     check(made.status === 201, `the admin gives Sam a login (${made.status})`);
     await adminCtx.close();
     const { context, page } = await newPage(PHONE_390);
-    await login(page, ['sam', 'ldn-demo-sam-pw']);
+    await login(page, ['sam', 'given by the clinic 2026', 'a quiet walk by the river']);
     await visit(page, '#/progress', 'direction-progress-before', 'phone390', async (p) => p.locator('[data-evaluation="closed"]').waitFor());
     const text = await page.locator('.verdict-card').textContent();
     const long = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
