@@ -3,13 +3,23 @@
 #   make run      ... then start `ldn serve` on ./ldn.db with demo data (prints the URL and demo logins)
 #   make test     ... build and run every test, then again under ASan+UBSan (build-asan/)
 #   make bench    ... build the benchmarks in release mode and write docs/benchmarks.md
+#   make fuzz     ... build the libFuzzer targets with clang (build-fuzz/) and run each for
+#                 FUZZ_SECONDS (default 60; FUZZ_TARGETS="json http" for some; docs/fuzzing.md)
 #   make soak     ... build, then 30 minutes of mixed load on ldn serve, sampled each minute (not in CI)
 #   make package  ... build, then the Debian package (build/ldn_*.deb, CPack)
 #   make format   clang-format the tree
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test test-asan run bench soak package format clean
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+# The fuzz build: clang, libFuzzer's instrumentation and ASan+UBSan on every library (CMakeLists.txt
+# LDN_FUZZ), -O1 with line tables (enough for symbolised stacks, quicker to build), no tests.
+FUZZ_CONFIGURE = cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" -DLDN_FUZZ=ON -DLDN_BUILD_TESTS=OFF \
+  -DLDN_BUILD_BENCHMARKS=OFF -DLDN_WERROR=OFF $(CMAKE_FLAGS)
+
+.PHONY: all setup build test test-asan test-fuzz run bench fuzz soak package format clean
 
 all: build
 
@@ -23,12 +33,26 @@ build: setup
 test: build
 	ctest --test-dir build --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-fuzz
 
 test-asan: setup
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLDN_SANITIZE=ON -DLDN_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+# Every fuzz target briefly (a few seconds each, ctest label "fuzz"): what CI runs. Skipped, with a
+# note, where clang is missing (scripts/setup installs it).
+test-fuzz: setup
+	@if command -v clang++ >/dev/null 2>&1; then \
+	  $(FUZZ_CONFIGURE) >/dev/null && cmake --build build-fuzz -j $(JOBS) --target fuzz_targets && \
+	  ctest --test-dir build-fuzz -L fuzz --output-on-failure -j $(JOBS); \
+	else echo "make test-fuzz: clang++ not found (scripts/setup installs clang); fuzz targets skipped"; fi
+
+fuzz: setup
+	@$(FUZZ_CONFIGURE) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+	python3 fuzz/run_fuzzer.py --build build-fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 run: build
 	./build/ldn serve --db sqlite:ldn.db --demo
@@ -45,7 +69,7 @@ package: build
 	cd build && cpack -G DEB
 
 format:
-	find src tests bench -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+	find src tests bench fuzz -name '*.h' -o -name '*.cpp' | xargs clang-format -i
 
 clean:
-	rm -rf build build-asan build-bench
+	rm -rf build build-asan build-bench build-fuzz

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Writes web/js/kb.js: the knowledge-base entries the web app shows (diary items, side effects,
-titration protocols, screening jurisdictions), copied from data/*.json with their versions and sources.
+"""Writes web/js/kb.js: the knowledge-base entries the web app shows (side effects, titration
+protocols, screening jurisdictions), copied from data/*.json with their versions and sources. The
+diary items are not copied: the web app reads them from the server (GET /api/v1/diary-items,
+web/js/items.js), so the questions, anchors and directions it shows are the ones the analysis reads.
 Run from the repository root when those files change:  python3 scripts/web-kb.py > web/js/kb.js
 `python3 scripts/web-kb.py --check` exits 1 when web/js/kb.js differs from what data/ generates
 (ctest web_kb_in_sync)."""
@@ -12,8 +14,7 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 out = ["// The knowledge-base entries the web app shows, generated from data/*.json (versions below).",
        "// Regenerate when those files change: python3 scripts/web-kb.py > web/js/kb.js",
        "// Every entry keeps its `source`, which the pages show beside the number or question."]
-for name, var in [("diary_items", "DIARY_ITEMS"), ("side_effects", "SIDE_EFFECTS"), ("protocols", "PROTOCOLS"),
-                  ("jurisdictions", "JURISDICTIONS")]:
+for name, var in [("side_effects", "SIDE_EFFECTS"), ("protocols", "PROTOCOLS"), ("jurisdictions", "JURISDICTIONS")]:
     with open(os.path.join(root, "data", name + ".json"), encoding="utf-8") as f:
         d = json.load(f)
     entries = d["entries"]

@@ -49,7 +49,7 @@ function request()
   local i = offset + n * nthreads + me
   n = n + 1
   local path = "/api/v1/patients/" .. ids[(i % #ids) + 1] .. "/diary/" .. civil(FIRST_DAY + math.floor(i / #ids))
-  local body = '{"client_id":"' .. run_id .. "-" .. me .. "-" .. n .. '","items":' .. items .. "}"
+  local body = '{"client_id":"' .. run_id .. "-" .. me .. "-" .. n .. '","scale_version":2,"items":' .. items .. "}"
   return wrk.format("PUT", path, headers, body)
 end
 

@@ -53,7 +53,7 @@ function request()
   if k == 3 or k == 7 then
     local i = offset + writes * nthreads + me
     writes = writes + 1
-    local body = '{"client_id":"' .. run_id .. "-" .. me .. "-" .. writes .. '","items":' .. items .. "}"
+    local body = '{"client_id":"' .. run_id .. "-" .. me .. "-" .. writes .. '","scale_version":2,"items":' .. items .. "}"
     return wrk.format("PUT", day_path(i), put_headers, body)
   elseif k == 9 then
     return wrk.format("GET", "/api/v1/patients", get_headers)

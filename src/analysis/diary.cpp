@@ -2,17 +2,67 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "core/json_reader.h"
+#include "core/text.h"
 
 namespace ldn::analysis {
 namespace {
 
-// Item keys in the order of enum Item.
+// Item keys in the order of enum Item; data/diary_items.json must hold exactly these ids in this
+// order (CheckItemDefinitions). Their directions and wording are the file's, never the code's.
 constexpr std::array<std::string_view, kItemCount> kItemNames = {
     "pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress"};
+
+// The item definitions of data/diary_items.json in enum order, or why they are unusable.
+struct ItemTable {
+  Status status = Status::Ok();
+  int scale_version = 0;
+  std::array<const clinical::DiaryItem*, kItemCount> items{};
+};
+
+const ItemTable& Table() {
+  static const ItemTable table = [] {
+    ItemTable t;
+    const Result<clinical::DiaryItemSet>& set = clinical::LoadDiaryItemSet();
+    if (!set.ok()) {
+      t.status = set.status();
+      return t;
+    }
+    if (set->items.size() != kItemCount) {
+      t.status = Status::Internal(
+          fmt::format("data/diary_items.json: expected the {} diary items, found {}", kItemCount, set->items.size()));
+      return t;
+    }
+    for (int i = 0; i < kItemCount; ++i) {
+      if (set->items[i].id != kItemNames[i]) {
+        t.status = Status::Internal(fmt::format("data/diary_items.json: entries[{}].id is '{}', expected '{}'", i,
+                                                set->items[i].id, kItemNames[i]));
+        return t;
+      }
+      t.items[i] = &set->items[i];
+    }
+    t.scale_version = set->scale_version;
+    return t;
+  }();
+  return table;
+}
+
+// A broken embedded knowledge file is a build defect: every test would fail on it first.
+const ItemTable& CheckedTable() {
+  const ItemTable& t = Table();
+  if (!t.status.ok()) {
+    std::fprintf(stderr, "ldn: %s\n", t.status.ToString().c_str());
+    std::abort();
+  }
+  return t;
+}
 
 // Instrument kinds scored by the clinical layer (clinical-facts.md section 3).
 constexpr std::array<std::string_view, 3> kInstrumentKinds = {"fiqr", "pgic", "acr2016"};
@@ -86,27 +136,24 @@ Result<std::vector<DoseLog>> ReadDoses(JsonObject& root, const Diary& diary) {
                                                            FormatDate(diary.steps.front().start));
     }
     if (log.taken && !log.dose) return Status::InvalidArgument(o.PathOf("dose_mg"), "a taken dose needs dose_mg");
-    if (log.taken && *log.dose != step->dose) {
-      return Status::InvalidArgument(
-          o.PathOf("dose_mg"), "logged " + log.dose->FormatMg() + " mg contradicts the plan: the step in force on " +
-                                   FormatDate(log.date) + " (from " + FormatDate(step->start) + ") is " +
-                                   step->dose.FormatMg() + " mg");
-    }
+    // A taken dose other than the step's is kept as logged: it is what the patient took, and the
+    // analysis reports it as a deviation (issue 12) instead of refusing the whole record.
     out.push_back(std::move(log));
   }
   return out;
 }
 
-Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path) {
+Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int scale_version) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(j, path));
   DiaryDay day;
   LDN_ASSIGN_OR_RETURN(day.date, o.Date("date"));
   for (int i = 0; i < kItemCount; ++i) {
-    // Every item is a 0-10 numeric rating scale (clinical-facts.md section 6, note 5).
+    // Every item is a 0-10 numeric rating scale (clinical-facts.md section 6, note 5), kept on
+    // the current scale version.
     LDN_ASSIGN_OR_RETURN(std::optional<int64_t> v, o.OptionalInteger(kItemNames[i], 0, 10));
-    if (v) day.items[i] = static_cast<int>(*v);
+    if (v) day.items[i] = ToCurrentScale(kAllItems[i], static_cast<int>(*v), scale_version);
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* effects, o.OptionalArray("side_effects"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* effects, o.OptionalArray("side_effects", kMaxSideEffectsPerDay));
   if (effects != nullptr) {
     std::set<std::string> seen;
     for (size_t k = 0; k < effects->size(); ++k) {
@@ -124,15 +171,18 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path) {
       day.side_effects.push_back(std::move(se));
     }
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue, o.OptionalArray("rescue_medication"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue,
+                       o.OptionalArray("rescue_medication", kMaxRescueMedicationsPerDay));
   if (rescue != nullptr) {
     for (size_t k = 0; k < rescue->size(); ++k) {
-      LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*rescue)[k], IndexPath(o.PathOf("rescue_medication"), k)));
-      if (name.empty()) return Status::InvalidArgument(IndexPath(o.PathOf("rescue_medication"), k), "is empty");
+      const std::string path = IndexPath(o.PathOf("rescue_medication"), k);
+      LDN_ASSIGN_OR_RETURN(std::string name, ReadString((*rescue)[k], path));
+      if (name.empty()) return Status::InvalidArgument(path, "is empty");
+      LDN_RETURN_IF_ERROR(CheckLine(name, path, kMaxRescueMedicationChars));
       day.rescue_medication.push_back(std::move(name));
     }
   }
-  LDN_ASSIGN_OR_RETURN(day.note, o.OptionalString("note"));
+  LDN_ASSIGN_OR_RETURN(day.note, o.OptionalText("note", kMaxDiaryNoteChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   return day;
 }
@@ -175,8 +225,50 @@ std::string_view ItemName(Item item) {
   return kItemNames[static_cast<int>(item)];
 }
 
+Status CheckItemDefinitions() {
+  return Table().status;
+}
+
+const clinical::DiaryItem& ItemDefinition(Item item) {
+  return *CheckedTable().items[static_cast<int>(item)];
+}
+
+int CurrentScaleVersion() {
+  return CheckedTable().scale_version;
+}
+
 bool HigherIsBetter(Item item) {
-  return item == Item::kSleep || item == Item::kMood;
+  return ItemDefinition(item).direction == clinical::ScaleDirection::kHigherIsBetter;
+}
+
+std::string_view ItemHigherIs(Item item) {
+  return clinical::ScaleDirectionName(ItemDefinition(item).direction);
+}
+
+const std::string& ItemLabel(Item item) {
+  return ItemDefinition(item).label;
+}
+
+int ToCurrentScale(Item item, int value, int from_version) {
+  assert(from_version >= 1 && from_version <= CurrentScaleVersion());
+  assert(value >= 0 && value <= 10);
+  const clinical::DiaryItem& def = ItemDefinition(item);
+  return def.DirectionOn(from_version) == def.direction ? value : 10 - value;
+}
+
+std::string ScaleVersionHelp() {
+  // The meaning of each version comes from the data: the items whose direction differs.
+  std::string changed;
+  for (Item item : kAllItems) {
+    const clinical::DiaryItem& def = ItemDefinition(item);
+    for (const clinical::DiaryItemRevision& r : def.history) {
+      if (r.direction == def.direction) continue;
+      changed += fmt::format("{}on scale {} {} ran 0 = {}, 10 = {}", changed.empty() ? "" : "; ", r.scale_version,
+                             def.id, r.anchor_0, r.anchor_10);
+    }
+  }
+  return fmt::format("the scale version of the ratings: {} (every item 0 = best, 10 = worst){}", CurrentScaleVersion(),
+                     changed.empty() ? "" : "; " + changed);
 }
 
 const CourseStep* Diary::StepOn(LocalDate d) const {
@@ -188,12 +280,25 @@ const CourseStep* Diary::StepOn(LocalDate d) const {
 }
 
 Result<Diary> ParseDiaryJson(std::string_view text) {
+  LDN_RETURN_IF_ERROR(CheckItemDefinitions());
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text));
   LDN_ASSIGN_OR_RETURN(JsonObject root, JsonObject::Of(j, ""));
   Diary diary;
+  // The meaning of the numbers first: a diary without it cannot be read safely (mood ran the
+  // other way on scale 1).
+  if (!root.HasNonNull("scale_version")) {
+    return Status::InvalidArgument("scale_version", "is required: " + ScaleVersionHelp());
+  }
+  LDN_ASSIGN_OR_RETURN(int64_t scale_version, root.Integer("scale_version", 1, 1000000));
+  if (scale_version > CurrentScaleVersion()) {
+    return Status::InvalidArgument(
+        "scale_version", fmt::format("{} is newer than this ldn knows; {}", scale_version, ScaleVersionHelp()));
+  }
+  diary.input_scale_version = static_cast<int>(scale_version);
   LDN_ASSIGN_OR_RETURN(JsonObject patient, root.Object("patient"));
   LDN_ASSIGN_OR_RETURN(diary.patient_id, patient.String("id"));
   if (diary.patient_id.empty()) return Status::InvalidArgument(patient.PathOf("id"), "is empty");
+  LDN_RETURN_IF_ERROR(CheckLine(diary.patient_id, patient.PathOf("id"), kMaxPatientIdChars));
   LDN_ASSIGN_OR_RETURN(std::string tz, patient.String("time_zone"));
   LDN_ASSIGN_OR_RETURN(diary.time_zone, TimeZone::Named(tz, patient.PathOf("time_zone")));
   LDN_RETURN_IF_ERROR(patient.RejectUnknownKeys());
@@ -203,7 +308,7 @@ Result<Diary> ParseDiaryJson(std::string_view text) {
   std::optional<LocalDate> previous;
   for (size_t i = 0; i < days->size(); ++i) {
     const std::string path = IndexPath("diary", i);
-    LDN_ASSIGN_OR_RETURN(DiaryDay day, ReadDay((*days)[i], path));
+    LDN_ASSIGN_OR_RETURN(DiaryDay day, ReadDay((*days)[i], path, diary.input_scale_version));
     LDN_RETURN_IF_ERROR(CheckIncreasing(previous, day.date, path + ".date"));
     previous = day.date;
     diary.days.push_back(std::move(day));

@@ -2,8 +2,12 @@
 //
 // Pure: parses text already read by the caller. Nothing in the input is silently ignored or
 // repaired: an unknown key, an unsorted or duplicated date, an item outside 0-10, an unknown
-// time zone or a dose log that contradicts the course plan is kInvalidArgument naming the field
-// ("diary[12].pain").
+// time zone or a missing scale version is kInvalidArgument naming the field ("diary[12].pain").
+// A dose taken that differs from the course plan is not an error: it is what happened, kept as
+// logged, and the analysis reports it as a deviation (analysis/response.h).
+//
+// The direction of every item comes from data/diary_items.json (the one source of truth, read
+// through clinical/instruments/diary_definitions.h): ItemHigherIs() and ItemLabel() below.
 #ifndef LDN_ANALYSIS_DIARY_H_
 #define LDN_ANALYSIS_DIARY_H_
 
@@ -13,14 +17,16 @@
 #include <string_view>
 #include <vector>
 
+#include "clinical/instruments/diary_definitions.h"
 #include "core/calendar.h"
 #include "core/dose.h"
 #include "core/result.h"
 
 namespace ldn::analysis {
 
-// The nine daily 0-10 numeric rating scale items, in document order. Higher is worse for every
-// item except sleep and mood, where higher is better (docs/diary-format.md).
+// The nine daily 0-10 numeric rating scale items, in document order. Their keys, labels and
+// directions are data/diary_items.json's (the enum only names them for the code); a test checks
+// that the file holds exactly these keys in this order.
 enum class Item { kPain, kFatigue, kSleep, kMood, kAnxiety, kCognition, kStiffness, kSensitivity, kStress };
 inline constexpr int kItemCount = 9;
 inline constexpr std::array<Item, kItemCount> kAllItems = {Item::kPain,      Item::kFatigue,     Item::kSleep,
@@ -28,8 +34,27 @@ inline constexpr std::array<Item, kItemCount> kAllItems = {Item::kPain,      Ite
                                                            Item::kStiffness, Item::kSensitivity, Item::kStress};
 // The JSON key of an item ("pain").
 std::string_view ItemName(Item item);
-// True when a higher rating means the patient is better (sleep quality, mood).
+
+// The definition of `item` in data/diary_items.json: label, question, anchors, direction and
+// its earlier scale versions. The file is compiled in and checked by the tests; should it ever be
+// unreadable or disagree with the enum (a build defect), this aborts with a message naming it.
+const clinical::DiaryItem& ItemDefinition(Item item);
+// The scale version of the stored numbers today (data/diary_items.json "scale_version").
+int CurrentScaleVersion();
+// Status::Ok when data/diary_items.json is readable and holds exactly the nine keys of Item in
+// order; kInternal naming the file otherwise. Checked by ParseDiaryJson before anything else.
+Status CheckItemDefinitions();
+// True when a higher rating means the patient is better; false when it means worse (every item
+// today). From the data, never from the code.
 bool HigherIsBetter(Item item);
+// "worse" or "better", the file's word for HigherIsBetter.
+std::string_view ItemHigherIs(Item item);
+// The item's label for people ("Pain", "Low mood").
+const std::string& ItemLabel(Item item);
+// A rating given on scale `from_version` expressed on the current scale: 10 - value when the
+// item's direction on that version differs from its current one, else value.
+// REQUIRES: 1 <= from_version <= CurrentScaleVersion(), 0 <= value <= 10.
+int ToCurrentScale(Item item, int value, int from_version);
 
 struct CourseStep {
   LocalDate start;
@@ -48,6 +73,14 @@ struct SideEffect {
   int severity = 1;  // 1 mild, 2 moderate, 3 severe
 };
 
+// Limits of one diary day (docs/diary-format.md; issue 17, L5): a day's lists and its note are
+// bounded so that a diary stays a diary. Text lengths are in characters (code points).
+inline constexpr size_t kMaxSideEffectsPerDay = 20;
+inline constexpr size_t kMaxRescueMedicationsPerDay = 10;
+inline constexpr size_t kMaxRescueMedicationChars = 200;
+inline constexpr size_t kMaxDiaryNoteChars = 2000;
+inline constexpr size_t kMaxPatientIdChars = 200;
+
 struct DiaryDay {
   LocalDate date;
   std::array<std::optional<int>, kItemCount> items;  // indexed by static_cast<int>(Item)
@@ -65,6 +98,9 @@ struct InstrumentEntry {
 };
 
 struct Diary {
+  // The scale version the input was written on (docs/diary-format.md). Item values in `days` are
+  // always on the current scale: ParseDiaryJson converts older ones (ToCurrentScale).
+  int input_scale_version = 0;
   std::string patient_id;
   TimeZone time_zone = TimeZone::Utc();
   std::vector<CourseStep> steps;             // sorted by start, distinct starts, non-empty
@@ -77,14 +113,24 @@ struct Diary {
   const CourseStep* StepOn(LocalDate d) const;
 };
 
-// Parses a diary JSON document (docs/diary-format.md).
+// Parses a diary JSON document (docs/diary-format.md). Item values given on an earlier scale
+// version are converted to the current one (ToCurrentScale); `input_scale_version` says which.
 // Fails with kInvalidArgument naming the field when: the text is not JSON (field empty); a key is
-// unknown, missing or of the wrong type; course.steps, doses, diary or instruments dates are not
-// strictly increasing (instruments: non-decreasing; same kind twice on a date is a duplicate);
-// an item is outside 0-10 or a severity outside 1-3; the time zone is not an IANA zone; a dose is
-// logged before the first course step; a taken dose's dose_mg differs from the step in force that
-// day ("doses[3].dose_mg"); a taken dose has no dose_mg.
+// unknown, repeated, missing or of the wrong type; scale_version is missing or not
+// 1..CurrentScaleVersion(); a day holds more than kMaxSideEffectsPerDay side effects or
+// kMaxRescueMedicationsPerDay rescue medications, a rescue medication is not one line of 1-200
+// characters, or the note is longer than 2000 characters or holds control characters other than
+// line breaks and tabs; patient.id is not one line of 1-200 characters; course.steps, doses, diary
+// or instruments dates are not strictly increasing (instruments: non-decreasing; same kind twice
+// on a date is a duplicate); an item is outside 0-10 or a severity outside 1-3; the time zone is
+// not an IANA zone; a dose is logged before the first course step; a taken dose has no dose_mg. A
+// taken dose that differs from the step in force is accepted (it is a deviation the analysis
+// reports, not a parse error). kInternal when the embedded data/diary_items.json is broken
+// (CheckItemDefinitions).
 Result<Diary> ParseDiaryJson(std::string_view text);
+
+// What a missing or unknown scale_version means, for error messages of every door.
+std::string ScaleVersionHelp();
 
 }  // namespace ldn::analysis
 

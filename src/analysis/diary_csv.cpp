@@ -15,7 +15,10 @@
 namespace ldn::analysis {
 namespace {
 
-constexpr std::string_view kFormatValue = "ldn-diary-csv 1";
+// Format 2 (issue 12) carries a "# scale_version: N" row; format 1 predates it and its ratings are
+// on scale version 1 (mood ran 0 = very low, 10 = very good).
+constexpr std::string_view kFormatValue = "ldn-diary-csv 2";
+constexpr std::string_view kFormatValue1 = "ldn-diary-csv 1";
 
 // Column names in the order DiaryToCsv writes them.
 constexpr std::array<std::string_view, 16> kColumns = {
@@ -299,6 +302,7 @@ struct Locations {
   int patient_row = 0;
   int time_zone_row = 0;
   int format_row = 0;
+  int scale_row = 0;
   std::vector<int> step_rows;
   std::vector<int> instrument_rows;
   std::vector<int> diary_rows;
@@ -306,6 +310,8 @@ struct Locations {
 };
 
 struct Document {
+  int format = 0;                          // 1 or 2
+  nlohmann::json scale_version = nullptr;  // from "# scale_version" (format 2) or 1 (format 1)
   nlohmann::json patient = nlohmann::json::object();
   nlohmann::json steps = nlohmann::json::array();
   nlohmann::json doses = nlohmann::json::array();
@@ -314,7 +320,7 @@ struct Document {
   Locations loc;
 };
 
-constexpr std::string_view kMetadataKeys = "format, patient, time_zone, step, instrument";
+constexpr std::string_view kMetadataKeys = "format, scale_version, patient, time_zone, step, instrument";
 
 Status ReadMetadata(const Record& rec, Document& doc) {
   const std::string& first = rec.cells[0].text;
@@ -341,9 +347,21 @@ Status ReadMetadata(const Record& rec, Document& doc) {
   };
   if (key == "format") {
     LDN_RETURN_IF_ERROR(once(doc.loc.format_row));
-    if (value != kFormatValue) {
-      return Status::InvalidArgument(field, fmt::format("expected \"{}\", got \"{}\"", kFormatValue, value));
+    if (value == kFormatValue) {
+      doc.format = 2;
+    } else if (value == kFormatValue1) {
+      doc.format = 1;
+    } else {
+      return Status::InvalidArgument(
+          field, fmt::format("expected \"{}\" (or \"{}\" for files written before scale version 2), got \"{}\"",
+                             kFormatValue, kFormatValue1, value));
     }
+  } else if (key == "scale_version") {
+    LDN_RETURN_IF_ERROR(once(doc.loc.scale_row));
+    if (value.empty() || value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::InvalidArgument(field, "expected a whole number: " + ScaleVersionHelp());
+    }
+    doc.scale_version = std::stoi(value);  // checked against the known versions by ParseDiaryJson
   } else if (key == "patient") {
     LDN_RETURN_IF_ERROR(once(doc.loc.patient_row));
     if (value.empty()) return Status::InvalidArgument(field, "the patient id is empty");
@@ -409,6 +427,7 @@ Status MapJsonError(const Status& s, const Locations& loc) {
   auto rename = [&](std::string field) { return Status::InvalidArgument(std::move(field), s.message()); };
   size_t index = 0;
   std::string rest;
+  if (f == "scale_version") return rename(fmt::format("row {}, metadata scale_version", loc.scale_row));
   if (f.starts_with("patient.time_zone")) return rename(fmt::format("row {}, metadata time_zone", loc.time_zone_row));
   if (f.starts_with("patient.id")) return rename(fmt::format("row {}, metadata patient", loc.patient_row));
   if (SplitIndexed(f, "course.steps", index, rest) && index < loc.step_rows.size()) {
@@ -454,6 +473,17 @@ Result<Diary> ParseDiaryCsv(std::string_view text) {
                                    fmt::format("missing; add a row \"# {}: {}\" before the header", key, example));
   };
   LDN_RETURN_IF_ERROR(require(doc.loc.format_row, "format", kFormatValue));
+  if (doc.format == 1) {
+    if (doc.loc.scale_row != 0) {
+      return Status::InvalidArgument(fmt::format("row {}, metadata scale_version", doc.loc.scale_row),
+                                     fmt::format("format {} has no scale_version row (its ratings are on scale 1); "
+                                                 "write \"# format: {}\"",
+                                                 kFormatValue1, kFormatValue));
+    }
+    doc.scale_version = 1;
+  } else {
+    LDN_RETURN_IF_ERROR(require(doc.loc.scale_row, "scale_version", std::to_string(CurrentScaleVersion())));
+  }
   LDN_RETURN_IF_ERROR(require(doc.loc.patient_row, "patient", "ID"));
   LDN_RETURN_IF_ERROR(require(doc.loc.time_zone_row, "time_zone", "Area/City"));
   LDN_RETURN_IF_ERROR(require(doc.loc.step_rows.empty() ? 0 : 1, "step", "YYYY-MM-DD DOSE mg"));
@@ -572,7 +602,8 @@ Result<Diary> ParseDiaryCsv(std::string_view text) {
     }
   }
 
-  nlohmann::json root = {{"patient", doc.patient},
+  nlohmann::json root = {{"scale_version", doc.scale_version},
+                         {"patient", doc.patient},
                          {"course", {{"steps", doc.steps}}},
                          {"doses", doc.doses},
                          {"diary", doc.days},
@@ -589,6 +620,7 @@ std::string DiaryToCsv(const Diary& diary) {
     out += '\n';
   };
   metadata(fmt::format("# format: {}", kFormatValue));
+  metadata(fmt::format("# scale_version: {}", CurrentScaleVersion()));
   metadata("# patient: " + diary.patient_id);
   metadata("# time_zone: " + diary.time_zone.name());
   for (const CourseStep& s : diary.steps)
@@ -694,7 +726,8 @@ std::string DiaryToJson(const Diary& diary) {
     instruments.push_back({{"date", FormatDate(e.date)}, {"kind", e.kind}, {"answers", std::move(answers)}});
   }
   const Json patient = {{"id", diary.patient_id}, {"time_zone", diary.time_zone.name()}};
-  std::string out = "{\n  \"patient\": " + patient.dump() + ",\n";
+  std::string out = fmt::format("{{\n  \"scale_version\": {},\n", CurrentScaleVersion());
+  out += "  \"patient\": " + patient.dump() + ",\n";
   out += "  \"course\": {\"steps\": " + lines(steps) + "},\n";
   out += "  \"doses\": " + lines(doses) + ",\n";
   out += "  \"diary\": " + lines(days);

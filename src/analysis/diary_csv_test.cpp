@@ -74,11 +74,13 @@ TEST(DiaryCsvGoldenTest, JsonWriterMatchesGoldenAndRoundTrips) {
 // --- RFC 4180 and spreadsheet quirks. ---------------------------------------------------------
 
 constexpr std::string_view kMeta =
-    "# format: ldn-diary-csv 1\n# patient: p-9\n# time_zone: Europe/Oslo\n# step: 2026-01-05 1 mg\n";
+    "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient: p-9\n# time_zone: Europe/Oslo\n"
+    "# step: 2026-01-05 1 mg\n";
 
 TEST(DiaryCsvTest, CrLfLineEndsBomAndSpreadsheetPaddingAreRead) {
   const std::string csv =
-      "\xEF\xBB\xBF# format: ldn-diary-csv 1,,\r\n# patient: p-9,,\r\n# time_zone: Europe/Oslo,,\r\n"
+      "\xEF\xBB\xBF# format: ldn-diary-csv 2,,\r\n# scale_version: 2,,\r\n# patient: p-9,,\r\n"
+      "# time_zone: Europe/Oslo,,\r\n"
       "# step: 2026-01-05 1 mg,,\r\n,,\r\ndate,pain,note\r\n2026-01-04,5,\"two\r\nlines\"\r\n,,\r\n2026-01-05,4,";
   const Diary d = MustParseCsv(csv);
   ASSERT_EQ(d.days.size(), 2u);
@@ -95,6 +97,28 @@ TEST(DiaryCsvTest, ColumnsInAnyOrderAndSubsetsAreRead) {
   EXPECT_EQ(d.days[0].note, std::optional<std::string>("a \"b\", c"));
   ASSERT_EQ(d.doses.size(), 1u);
   EXPECT_TRUE(d.doses[0].taken);
+}
+
+TEST(DiaryCsvTest, FormatOneIsReadOnScaleOneAndWrittenBackOnTheCurrentScale) {
+  // A file from before scale version 2: mood 8 meant good (0 = very low, 10 = very good).
+  const Diary d = MustParseCsv(
+      "# format: ldn-diary-csv 1\n# patient: p-9\n# time_zone: Europe/Oslo\n# step: 2026-01-05 1 mg\n"
+      "date,pain,sleep,mood\n2026-01-05,6,7,8\n");
+  ASSERT_EQ(d.days.size(), 1u);
+  EXPECT_EQ(d.input_scale_version, 1);
+  EXPECT_EQ(d.days[0].Get(Item::kMood), 2);
+  EXPECT_EQ(d.days[0].Get(Item::kSleep), 7);
+  EXPECT_EQ(d.days[0].Get(Item::kPain), 6);
+  const std::string written = DiaryToCsv(d);
+  EXPECT_NE(written.find("# format: ldn-diary-csv 2\n# scale_version: 2\n"), std::string::npos) << written;
+  EXPECT_EQ(MustParseCsv(written).days[0].Get(Item::kMood), 2);
+}
+
+TEST(DiaryCsvTest, OffPlanDoseIsKept) {
+  const Diary d =
+      MustParseCsv(std::string(kMeta) + "date,pain,dose_taken,dose_mg\n2026-01-04,3,,\n2026-01-05,,yes,2\n");
+  ASSERT_EQ(d.doses.size(), 1u);
+  EXPECT_EQ(d.doses[0].dose->micrograms_hcl(), 2000);
 }
 
 TEST(DiaryCsvTest, DoseOnlyRowIsNoDiaryEntry) {
@@ -137,82 +161,93 @@ TEST_P(DiaryCsvErrorTest, NamesTheCell) {
   EXPECT_NE(d.status().message().find(c.message_part), std::string::npos) << d.status().ToString();
 }
 
-// Row numbers: kMeta is rows 1-4, the header row 5, data from row 6.
+// Row numbers: kMeta is rows 1-5, the header row 6, data from row 7.
 INSTANTIATE_TEST_SUITE_P(
     Cells, DiaryCsvErrorTest,
     testing::Values(
-        ErrorCase{"item_fraction", WithRows("date,pain", "2026-01-05,4.5\n"), "row 6, column pain",
+        ErrorCase{"item_fraction", WithRows("date,pain", "2026-01-05,4.5\n"), "row 7, column pain",
                   "whole number 0-10"},
-        ErrorCase{"item_above_10", WithRows("date,pain", "2026-01-05,4\n2026-01-06,11\n"), "row 7, column pain",
+        ErrorCase{"item_above_10", WithRows("date,pain", "2026-01-05,4\n2026-01-06,11\n"), "row 8, column pain",
                   "\"11\""},
-        ErrorCase{"item_negative", WithRows("date,stress", "2026-01-05,-1\n"), "row 6, column stress", "0-10"},
-        ErrorCase{"item_text", WithRows("date,sleep", "2026-01-05,good\n"), "row 6, column sleep", "0-10"},
-        ErrorCase{"bad_date", WithRows("date,pain", "05/01/2026,4\n"), "row 6, column date", ""},
-        ErrorCase{"missing_date", WithRows("date,pain", ",4\n"), "row 6, column date", "needs a date"},
-        ErrorCase{"duplicate_date", WithRows("date,pain", "2026-01-05,4\n2026-01-05,5\n"), "row 7, column date",
+        ErrorCase{"item_negative", WithRows("date,stress", "2026-01-05,-1\n"), "row 7, column stress", "0-10"},
+        ErrorCase{"item_text", WithRows("date,sleep", "2026-01-05,good\n"), "row 7, column sleep", "0-10"},
+        ErrorCase{"bad_date", WithRows("date,pain", "05/01/2026,4\n"), "row 7, column date", ""},
+        ErrorCase{"missing_date", WithRows("date,pain", ",4\n"), "row 7, column date", "needs a date"},
+        ErrorCase{"duplicate_date", WithRows("date,pain", "2026-01-05,4\n2026-01-05,5\n"), "row 8, column date",
                   "duplicate"},
-        ErrorCase{"unsorted_date", WithRows("date,pain", "2026-01-06,4\n2026-01-05,5\n"), "row 7, column date",
+        ErrorCase{"unsorted_date", WithRows("date,pain", "2026-01-06,4\n2026-01-05,5\n"), "row 8, column date",
                   "increase"},
         ErrorCase{"dose_taken_word", WithRows("date,dose_taken,dose_mg", "2026-01-05,true,1\n"),
-                  "row 6, column dose_taken", "yes, no"},
+                  "row 7, column dose_taken", "yes, no"},
         ErrorCase{"dose_mg_without_taken", WithRows("date,dose_taken,dose_mg", "2026-01-05,,1\n"),
-                  "row 6, column dose_mg", "dose_taken is empty"},
+                  "row 7, column dose_mg", "dose_taken is empty"},
         ErrorCase{"dose_decimal_comma", WithRows("date,dose_taken,dose_mg", "2026-01-05,yes,\"1,5\"\n"),
-                  "row 6, column dose_mg", "decimal point"},
+                  "row 7, column dose_mg", "decimal point"},
         ErrorCase{"dose_four_decimals", WithRows("date,dose_taken,dose_mg", "2026-01-05,yes,1.0005\n"),
-                  "row 6, column dose_mg", ""},
-        ErrorCase{"dose_contradicts_plan",
-                  WithRows("date,pain,dose_taken,dose_mg", "2026-01-04,3,,\n2026-01-05,,yes,2\n"),
-                  "row 7, column dose_mg", "contradicts the plan"},
-        ErrorCase{"taken_without_mg", WithRows("date,dose_taken", "2026-01-05,yes\n"), "row 6, column dose_mg",
+                  "row 7, column dose_mg", ""},
+        ErrorCase{"taken_without_mg", WithRows("date,dose_taken", "2026-01-05,yes\n"), "row 7, column dose_mg",
                   "needs dose_mg"},
-        ErrorCase{"dose_before_course", WithRows("date,dose_taken", "2026-01-04,no\n"), "row 6, column date",
+        ErrorCase{"dose_before_course", WithRows("date,dose_taken", "2026-01-04,no\n"), "row 7, column date",
                   "before the course"},
         ErrorCase{"dose_time", WithRows("date,dose_taken,dose_mg,dose_time", "2026-01-05,yes,1,10pm\n"),
-                  "row 6, column dose_time", ""},
+                  "row 7, column dose_time", ""},
         ErrorCase{"side_effect_no_severity", WithRows("date,side_effects", "2026-01-05,headache\n"),
-                  "row 6, column side_effects", "name:severity"},
+                  "row 7, column side_effects", "name:severity"},
         ErrorCase{"side_effect_severity_4", WithRows("date,side_effects", "2026-01-05,headache:4\n"),
-                  "row 6, column side_effects", "severity 1"},
+                  "row 7, column side_effects", "severity 1"},
         ErrorCase{"side_effect_name", WithRows("date,side_effects", "2026-01-05,Vivid Dreams:2\n"),
-                  "row 6, column side_effects", "snake_case"},
+                  "row 7, column side_effects", "snake_case"},
         ErrorCase{"side_effect_twice", WithRows("date,side_effects", "2026-01-05,nausea:1;nausea:2\n"),
-                  "row 6, column side_effects", "duplicate"},
+                  "row 7, column side_effects", "duplicate"},
         ErrorCase{"empty_list_entry", WithRows("date,rescue_medication", "2026-01-05,a;;b\n"),
-                  "row 6, column rescue_medication", "empty entry"},
+                  "row 7, column rescue_medication", "empty entry"},
         ErrorCase{"bad_escape", WithRows("date,rescue_medication", "2026-01-05,C:\\x\n"),
-                  "row 6, column rescue_medication", "backslash"},
-        ErrorCase{"unknown_column", WithRows("date,stiffnes", "2026-01-05,3\n"), "row 5, column stiffnes",
+                  "row 7, column rescue_medication", "backslash"},
+        ErrorCase{"unknown_column", WithRows("date,stiffnes", "2026-01-05,3\n"), "row 6, column stiffnes",
                   "unknown column"},
-        ErrorCase{"repeated_column", WithRows("date,pain,pain", "2026-01-05,3,3\n"), "row 5, column pain", "twice"},
-        ErrorCase{"no_date_column", WithRows("pain", "3\n"), "row 5", "no date column"},
-        ErrorCase{"extra_cell", WithRows("date,pain", "2026-01-05,3,oops\n"), "row 6", "cell 3"},
-        ErrorCase{"unterminated_quote", WithRows("date,note", "2026-01-05,\"open\n"), "row 6", "never closed"},
-        ErrorCase{"text_after_quote", WithRows("date,note", "2026-01-05,\"a\"b\n"), "row 6", "after its closing"},
-        ErrorCase{"not_utf8", WithRows("date,note", "2026-01-05,caf\xE9\n"), "row 6", "UTF-8"},
-        ErrorCase{"bare_quote", WithRows("date,note", "2026-01-05,a\"b\n"), "row 6", "not quoted"},
+        ErrorCase{"repeated_column", WithRows("date,pain,pain", "2026-01-05,3,3\n"), "row 6, column pain", "twice"},
+        ErrorCase{"no_date_column", WithRows("pain", "3\n"), "row 6", "no date column"},
+        ErrorCase{"extra_cell", WithRows("date,pain", "2026-01-05,3,oops\n"), "row 7", "cell 3"},
+        ErrorCase{"unterminated_quote", WithRows("date,note", "2026-01-05,\"open\n"), "row 7", "never closed"},
+        ErrorCase{"text_after_quote", WithRows("date,note", "2026-01-05,\"a\"b\n"), "row 7", "after its closing"},
+        ErrorCase{"not_utf8", WithRows("date,note", "2026-01-05,caf\xE9\n"), "row 7", "UTF-8"},
+        ErrorCase{"bare_quote", WithRows("date,note", "2026-01-05,a\"b\n"), "row 7", "not quoted"},
         ErrorCase{"unknown_zone",
-                  "# format: ldn-diary-csv 1\n# patient: p\n# time_zone: Mars/Base\n"
+                  "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient: p\n# time_zone: Mars/Base\n"
                   "# step: 2026-01-05 1 mg\ndate\n",
-                  "row 3, metadata time_zone", ""},
-        ErrorCase{"steps_out_of_order", std::string(kMeta) + "# step: 2026-01-01 2 mg\ndate\n", "row 5, metadata step",
+                  "row 4, metadata time_zone", ""},
+        ErrorCase{"steps_out_of_order", std::string(kMeta) + "# step: 2026-01-01 2 mg\ndate\n", "row 6, metadata step",
                   ""},
         ErrorCase{"step_without_unit",
-                  "# format: ldn-diary-csv 1\n# patient: p\n# time_zone: UTC\n"
+                  "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient: p\n# time_zone: UTC\n"
                   "# step: 2026-01-05 1\ndate\n",
-                  "row 4, metadata step", "DOSE mg"},
+                  "row 5, metadata step", "DOSE mg"},
         ErrorCase{"instrument_kind", std::string(kMeta) + "\"# instrument: 2026-01-05 bpi {\"\"a\"\":1}\"\ndate\n",
-                  "row 5, metadata instrument", "unknown instrument"},
+                  "row 6, metadata instrument", "unknown instrument"},
         ErrorCase{"instrument_answers", std::string(kMeta) + "# instrument: 2026-01-05 pgic 3\ndate\n",
-                  "row 5, metadata instrument", "JSON object"},
-        ErrorCase{"unknown_metadata", std::string(kMeta) + "# doctor: Who\ndate\n", "row 5, metadata doctor",
+                  "row 6, metadata instrument", "JSON object"},
+        ErrorCase{"unknown_metadata", std::string(kMeta) + "# doctor: Who\ndate\n", "row 6, metadata doctor",
                   "unknown metadata"},
-        ErrorCase{"repeated_metadata", std::string(kMeta) + "# patient: q\ndate\n", "row 5, metadata patient",
-                  "repeats row 2"},
-        ErrorCase{"metadata_two_cells", "# format: ldn-diary-csv 1\n# patient:,p-1\n", "row 2, metadata patient",
-                  "only the first cell"},
+        ErrorCase{"repeated_metadata", std::string(kMeta) + "# patient: q\ndate\n", "row 6, metadata patient",
+                  "repeats row 3"},
+        ErrorCase{"metadata_two_cells", "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient:,p-1\n",
+                  "row 3, metadata patient", "only the first cell"},
         ErrorCase{"metadata_no_colon", "# hello\n", "row 1", "# key: value"},
-        ErrorCase{"wrong_format", "# format: ldn-diary-csv 2\n", "row 1, metadata format", "ldn-diary-csv 1"},
+        ErrorCase{"wrong_format", "# format: ldn-diary-csv 3\n", "row 1, metadata format", "ldn-diary-csv 2"},
+        ErrorCase{"missing_scale_version", "# format: ldn-diary-csv 2\n# patient: p\n# time_zone: UTC\ndate\n",
+                  "metadata scale_version", "missing"},
+        ErrorCase{"scale_version_not_a_number",
+                  "# format: ldn-diary-csv 2\n# scale_version: two\n# patient: p\n# time_zone: UTC\n"
+                  "# step: 2026-01-05 1 mg\ndate\n",
+                  "row 2, metadata scale_version", "whole number"},
+        ErrorCase{"scale_version_unknown",
+                  "# format: ldn-diary-csv 2\n# scale_version: 9\n# patient: p\n# time_zone: UTC\n"
+                  "# step: 2026-01-05 1 mg\ndate\n",
+                  "row 2, metadata scale_version", "newer than this ldn knows"},
+        ErrorCase{"format_1_has_no_scale_row",
+                  "# format: ldn-diary-csv 1\n# scale_version: 2\n# patient: p\n# time_zone: UTC\n"
+                  "# step: 2026-01-05 1 mg\ndate\n",
+                  "row 2, metadata scale_version", "no scale_version row"},
         ErrorCase{"missing_format", "# patient: p\n# time_zone: UTC\n# step: 2026-01-05 1 mg\ndate\n",
                   "metadata format", "missing"},
         ErrorCase{"missing_patient", "# format: ldn-diary-csv 1\n# time_zone: UTC\n# step: 2026-01-05 1 mg\ndate\n",
@@ -281,7 +316,8 @@ class RandomDiary {
         days.push_back(day);
       }
     }
-    nlohmann::json root = {{"patient", {{"id", "p " + Text(false) + "x"}, {"time_zone", "Asia/Kolkata"}}},
+    nlohmann::json root = {{"scale_version", 2},
+                           {"patient", {{"id", "p " + Text(false) + "x"}, {"time_zone", "Asia/Kolkata"}}},
                            {"course", {{"steps", steps}}},
                            {"doses", doses},
                            {"diary", days}};
@@ -320,7 +356,7 @@ TEST(DiaryCsvRoundTripTest, RandomDiariesSurviveJsonToCsvToJson) {
 }
 
 TEST(DiaryCsvRoundTripTest, EmptyEntryOnADoseDayIsTheDocumentedLoss) {
-  const Diary d = MustParseJson(R"({"patient":{"id":"p","time_zone":"UTC"},
+  const Diary d = MustParseJson(R"({"scale_version":2,"patient":{"id":"p","time_zone":"UTC"},
       "course":{"steps":[{"start":"2026-01-05","dose_mg":1}]},
       "doses":[{"date":"2026-01-05","taken":true,"dose_mg":1}], "diary":[{"date":"2026-01-05"}]})");
   const Diary back = MustParseCsv(DiaryToCsv(d));

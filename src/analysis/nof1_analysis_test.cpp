@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/diary.h"
+
 namespace ldn::analysis {
 namespace {
 
@@ -184,7 +186,9 @@ TEST(Nof1AnalysisTest, ProtocolOptionsTakeTheDirectionFromTheKnowledgeBase) {
   TrialProtocol p;
   p.primary_outcome = "mood";
   p.secondary_outcomes = {};
-  EXPECT_TRUE(AnalysisOptionsFor(p).higher_is_better);
+  // Scale version 2 of data/diary_items.json: mood is "low mood", higher is worse, like every item.
+  EXPECT_EQ(AnalysisOptionsFor(p).higher_is_better, HigherIsBetter(Item::kMood));
+  EXPECT_FALSE(AnalysisOptionsFor(p).higher_is_better);
   p.primary_outcome = "pain";
   EXPECT_FALSE(AnalysisOptionsFor(p).higher_is_better);
 }

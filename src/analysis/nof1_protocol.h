@@ -55,7 +55,7 @@ struct TrialProtocol {
   int run_in_days = 14;                  // excluded at the start of each period: the analytic washout
   std::string primary_outcome = "pain";  // a data/diary_items.json id
   // clinical-facts.md section 6 note 5: "daily 0-10 pain NRS, plus sleep and fatigue".
-  std::vector<std::string> secondary_outcomes = {"fatigue", "sleep_quality"};
+  std::vector<std::string> secondary_outcomes = {"fatigue", "sleep"};
   double mcid = 1.0;  // points on the 0-10 scale (issue 16 default)
   DecisionRule rule;
   Nof1Model model = Nof1Model::kAr1;  // the headline model (docs/nof1.md: why AR(1))

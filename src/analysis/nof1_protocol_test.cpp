@@ -25,12 +25,12 @@ TEST(Nof1ProtocolTest, CanonicalFormIsSortedCompactAndCarriesTheDirections) {
   const std::string c = CanonicalProtocolJson(TrialProtocol{});
   EXPECT_EQ(c,
             "{\"decision_rule\":{\"continue_probability\":0.8,\"stop_probability\":0.5},\"format\":\"ldn-nof1-protocol/"
-            "1\",\"higher_is_better\":{\"fatigue\":false,\"pain\":false,\"sleep_quality\":false},\"mcid\":1.0,"
+            "1\",\"higher_is_better\":{\"fatigue\":false,\"pain\":false,\"sleep\":false},\"mcid\":1.0,"
             "\"model\":\"ar1\",\"pairs\":3,\"period_days\":28,\"primary_outcome\":\"pain\",\"run_in_days\":14,"
-            "\"secondary_outcomes\":[\"fatigue\",\"sleep_quality\"]}");
+            "\"secondary_outcomes\":[\"fatigue\",\"sleep\"]}");
   EXPECT_EQ(ProtocolSha256(TrialProtocol{}), Sha256Hex(c));
   // python3 -c "import hashlib; print(hashlib.sha256(CANONICAL.encode()).hexdigest())"
-  EXPECT_EQ(ProtocolSha256(TrialProtocol{}), "0cadc4714ad0956b375e842b67a834012fea3905d770512a777d01aa80d09b6d");
+  EXPECT_EQ(ProtocolSha256(TrialProtocol{}), "f4f16b1e54050221778a71077462db642289169b665b8c4ea998e69bf303485c");
   EXPECT_EQ(ProtocolSha256(TrialProtocol{}).size(), 64u);
 }
 
@@ -50,7 +50,7 @@ TEST(Nof1ProtocolTest, AnyChangeChangesTheHashAndEqualProtocolsHashEqually) {
   p.rule.continue_probability = 0.9;
   EXPECT_NE(ProtocolSha256(p), base);
   p = TrialProtocol{};
-  p.secondary_outcomes = {"sleep_quality", "fatigue"};  // order is part of the protocol
+  p.secondary_outcomes = {"sleep", "fatigue"};  // order is part of the protocol
   EXPECT_NE(ProtocolSha256(p), base);
 }
 
@@ -64,7 +64,8 @@ TEST(Nof1ProtocolTest, CanonicalFormParsesBackToTheSameProtocol) {
   auto back = ParseProtocolJson(CanonicalProtocolJson(p));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(CanonicalProtocolJson(*back), CanonicalProtocolJson(p));
-  EXPECT_NE(CanonicalProtocolJson(p).find("\"mood\":true"), std::string::npos);
+  // Scale version 2 (data/diary_items.json): mood is asked as low mood, 0 = best, like every item.
+  EXPECT_NE(CanonicalProtocolJson(p).find("\"mood\":false"), std::string::npos);
 }
 
 TEST(Nof1ProtocolTest, ParsingIsStrictAndNamesTheKey) {

@@ -81,6 +81,8 @@ ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDa
   // phi comes from the whole record (RecordAutocorrelation); 0 when the item never varies.
   c.interval = Ar1DifferenceInterval(b.values, w.values, phi.value_or(0.0), options.confidence_level);
   if (!c.interval) c.note = "effective sample size too small for an interval";
+  // Without an interval nothing says the change is more than day-to-day noise: "none".
+  c.change_is = c.interval ? JudgeChange(item, c.interval->lower, c.interval->upper) : ChangeIs::kNone;
   if (options.bootstrap_seed) {
     c.bootstrap = MovingBlockBootstrapDifference(b.values, w.values, *options.bootstrap_seed,
                                                  options.bootstrap_replicates, options.confidence_level);
@@ -121,16 +123,27 @@ Status CheckOptions(const AnalysisOptions& o) {
   return Status::Ok();
 }
 
+// The dose in force throughout [first, last]: one plan step, and no taken dose other than it.
 std::optional<Dose> SteadyDose(const Diary& diary, LocalDate first, LocalDate last) {
   const CourseStep* a = diary.StepOn(first);
   const CourseStep* b = diary.StepOn(last);
   if (a == nullptr || a != b) return std::nullopt;
+  for (const DoseLog& l : diary.doses) {
+    if (l.date < first || l.date > last || !l.taken || !l.dose) continue;
+    if (*l.dose != a->dose) return std::nullopt;
+  }
   return a->dose;
+}
+
+int DeviationDays(const std::vector<DoseDeviation>& deviations, LocalDate first, LocalDate last) {
+  return static_cast<int>(std::count_if(deviations.begin(), deviations.end(),
+                                        [&](const DoseDeviation& d) { return d.date >= first && d.date <= last; }));
 }
 
 EvaluationWindow MakeWindow(const Diary& diary, std::string label, std::string kind, LocalDate first,
                             LocalDate first_dose, LocalDate b_first, LocalDate b_last,
-                            const std::array<std::optional<double>, kItemCount>& phi, const AnalysisOptions& options) {
+                            const std::array<std::optional<double>, kItemCount>& phi,
+                            const std::vector<DoseDeviation>& deviations, const AnalysisOptions& options) {
   EvaluationWindow w;
   w.label = std::move(label);
   w.kind = std::move(kind);
@@ -138,6 +151,7 @@ EvaluationWindow MakeWindow(const Diary& diary, std::string label, std::string k
   w.last = AddDays(first, options.window_days - 1);
   w.first_day = DaysBetween(first_dose, first);
   w.dose = SteadyDose(diary, w.first, w.last);
+  w.deviation_days = DeviationDays(deviations, w.first, w.last);
   for (Item item : kAllItems) {
     w.items.push_back(
         Compare(diary, item, b_first, b_last, w.first, w.last, first_dose, phi[static_cast<int>(item)], options));
@@ -276,6 +290,17 @@ Verdict MakeVerdict(const AnalysisReport& r) {
   v.limits.push_back(
       "Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical "
       "placebo capsules and randomized periods is the way to know.");
+  v.caveat =
+      "A before-and-after comparison like this cannot show whether LDN caused the change: placebo effects and the "
+      "natural ups and downs of fibromyalgia can look just the same.";
+  if (!r.deviations.empty()) {
+    const DoseDeviation& d = r.deviations.front();
+    v.limits.push_back(fmt::format(
+        "{} dose{} taken differed from the plan (first on {}: {} mg planned, {} mg taken); the analysis uses the doses "
+        "as taken.",
+        r.deviations.size(), r.deviations.size() == 1 ? "" : "s", FormatDate(d.date), d.planned.FormatMg(),
+        d.taken.FormatMg()));
+  }
   if (r.adherence.share_taken && *r.adherence.share_taken < 0.8) {
     v.limits.push_back(
         fmt::format("Only {} of planned doses were logged as taken.", Pct(100 * *r.adherence.share_taken)));
@@ -295,7 +320,9 @@ nlohmann::json Optional(const std::optional<double>& v) {
 
 nlohmann::json ItemJson(const ItemComparison& c) {
   nlohmann::json j = {{"item", ItemName(c.item)},
-                      {"higher_is_better", HigherIsBetter(c.item)},
+                      {"label", ItemLabel(c.item)},
+                      {"higher_is", ItemHigherIs(c.item)},
+                      {"change_is", c.change_is ? nlohmann::json(ChangeIsName(*c.change_is)) : nlohmann::json(nullptr)},
                       {"n_baseline", c.n_baseline},
                       {"n_window", c.n_window},
                       {"baseline_mean", Optional(c.baseline_mean)},
@@ -324,10 +351,83 @@ nlohmann::json ItemJson(const ItemComparison& c) {
                                {"seed", c.bootstrap->seed}};
   }
   if (!c.note.empty()) j["note"] = c.note;
+  const std::string plain = PlainItemSummary(c);
+  j["plain"] = plain.empty() ? nlohmann::json(nullptr) : nlohmann::json(plain);
   return j;
 }
 
+// "36%" of a signed percentage's size.
+std::string AbsPct(double v) {
+  return fmt::format("{:.0f}%", std::fabs(v));
+}
+
 }  // namespace
+
+std::string_view ChangeIsName(ChangeIs c) {
+  switch (c) {
+    case ChangeIs::kImprovement: return "improvement";
+    case ChangeIs::kWorsening: return "worsening";
+    case ChangeIs::kNone: return "none";
+  }
+  return "none";
+}
+
+ChangeIs JudgeChange(Item item, double lower, double upper) {
+  assert(lower <= upper);
+  // An interval that touches or spans 0 includes "no change".
+  if (lower <= 0 && upper >= 0) return ChangeIs::kNone;
+  const bool rose = lower > 0;
+  const bool better = HigherIsBetter(item) ? rose : !rose;
+  return better ? ChangeIs::kImprovement : ChangeIs::kWorsening;
+}
+
+std::string PlainItemSummary(const ItemComparison& c) {
+  if (!c.change || !c.baseline_mean || !c.change_is) return "";
+  const std::string& label = ItemLabel(c.item);
+  const std::string judgement = *c.change_is == ChangeIs::kImprovement ? "better"
+                                : *c.change_is == ChangeIs::kWorsening ? "worse"
+                                                                       : "no clear change";
+  // A change in plain words: "36%" of the baseline, or points when the baseline mean is 0.
+  const bool pct = *c.baseline_mean > 0;
+  auto amount = [&](double change) {
+    return pct ? AbsPct(100.0 * change / *c.baseline_mean) : fmt::format("{:.1f} points", std::fabs(change));
+  };
+  auto way = [](double change) { return change < 0 ? "lower" : "higher"; };
+  const bool same = amount(*c.change) == "0%" || amount(*c.change) == "0.0 points";
+  std::string text = same ? label + " about the same as before LDN"
+                          : fmt::format("{} {} {} than before LDN", label, amount(*c.change), way(*c.change));
+  if (c.interval) {
+    // Shown within what the 0-10 scale allows: a mean cannot fall below 0 nor rise above 10, so
+    // an interval reaching past that says no more than "down to 0" ("100% lower").
+    const double lo = std::max(c.interval->lower, -*c.baseline_mean);
+    const double hi = std::min(c.interval->upper, 10.0 - *c.baseline_mean);
+    if (hi < 0) {
+      text += fmt::format(" (somewhere between {} and {} lower)", amount(hi), amount(lo));
+    } else if (lo > 0) {
+      text += fmt::format(" (somewhere between {} and {} higher)", amount(lo), amount(hi));
+    } else {
+      text += fmt::format(" (somewhere between {} lower and {} higher)", amount(lo), amount(hi));
+    }
+  }
+  return text + ": " + judgement;
+}
+
+LocalDate EvaluationOpensOn(LocalDate first_dose, const AnalysisOptions& options) {
+  if (options.fixed_weeks.empty()) return AddDays(first_dose, options.window_days);
+  const int week = *std::min_element(options.fixed_weeks.begin(), options.fixed_weeks.end());
+  return AddDays(first_dose, 7 * week);
+}
+
+std::vector<DoseDeviation> DoseDeviations(const Diary& diary, LocalDate first_dose) {
+  std::vector<DoseDeviation> out;
+  for (const DoseLog& l : diary.doses) {
+    if (!l.taken || !l.dose) continue;
+    const CourseStep* step = diary.StepOn(l.date);
+    if (step == nullptr || *l.dose == step->dose) continue;
+    out.push_back({l.date, DaysBetween(first_dose, l.date), step->dose, *l.dose});
+  }
+  return out;
+}
 
 std::string_view ResponderClassName(ResponderClass c) {
   switch (c) {
@@ -399,7 +499,17 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
   AnalysisReport r;
   r.method = "ar1_effective_n_welch_t";  // docs/analysis.md: record-wide phi, Kendall-corrected
   r.bootstrap_seed = options.bootstrap_seed;
+  if (HigherIsBetter(Item::kPain)) {
+    return Status::Internal(
+        "data/diary_items.json says pain is higher-is-better; the IMMPACT and Farrar rules need higher = worse");
+  }
   LDN_ASSIGN_OR_RETURN(r.first_dose, FirstDoseDate(diary));
+  r.evaluation_opens = EvaluationOpensOn(r.first_dose, options);
+  if (!options.fixed_weeks.empty()) {
+    r.evaluation_window =
+        fmt::format("week_{}", *std::min_element(options.fixed_weeks.begin(), options.fixed_weeks.end()));
+  }
+  r.deviations = DoseDeviations(diary, r.first_dose);
   r.baseline_first = AddDays(r.first_dose, -options.baseline_days);
   r.baseline_last = AddDays(r.first_dose, -1);
   const DailySeries baseline_pain = Collect(diary, Item::kPain, r.baseline_first, r.baseline_last, r.first_dose);
@@ -421,7 +531,7 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
     const LocalDate first = AddDays(r.first_dose, 7 * week - options.window_days);
     if (first < r.first_dose || AddDays(first, options.window_days - 1) > last_day) continue;
     r.windows.push_back(MakeWindow(diary, fmt::format("week_{}", week), "fixed_week", first, r.first_dose,
-                                   r.baseline_first, r.baseline_last, phi, options));
+                                   r.baseline_first, r.baseline_last, phi, r.deviations, options));
   }
   // Stable-dose windows: consecutive window_days blocks from the start of each step above 0 mg
   // that lie wholly within the step, on or after the first dose, and within the record.
@@ -434,7 +544,7 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
       const LocalDate last = AddDays(first, options.window_days - 1);
       if (last > step_end || last > last_day) break;
       r.windows.push_back(MakeWindow(diary, fmt::format("stable_{}", ++stable), "stable_dose", first, r.first_dose,
-                                     r.baseline_first, r.baseline_last, phi, options));
+                                     r.baseline_first, r.baseline_last, phi, r.deviations, options));
     }
   }
   // Primary window for the pain verdict: the last fixed week with enough pain data, else the
@@ -494,7 +604,8 @@ nlohmann::json ReportToJson(const AnalysisReport& r) {
                          {"first", FormatDate(w.first)},
                          {"last", FormatDate(w.last)},
                          {"first_day", w.first_day},
-                         {"dose_mg", w.dose ? nlohmann::json(w.dose->milligrams_hcl()) : nlohmann::json(nullptr)}};
+                         {"dose_mg", w.dose ? nlohmann::json(w.dose->milligrams_hcl()) : nlohmann::json(nullptr)},
+                         {"deviation_days", w.deviation_days}};
     nlohmann::json wi = nlohmann::json::array();
     for (const ItemComparison& c : w.items) {
       wi.push_back(ItemJson(c));
@@ -552,7 +663,18 @@ nlohmann::json ReportToJson(const AnalysisReport& r) {
                   {"settled", s.settled}});
   }
   j["side_effects"] = std::move(se);
-  j["verdict"] = {{"summary", r.verdict.summary}, {"limits", r.verdict.limits}};
+  j["evaluation"] = {
+      {"opens_on", FormatDate(r.evaluation_opens)},
+      {"window", r.evaluation_window.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.evaluation_window)}};
+  nlohmann::json deviations = nlohmann::json::array();
+  for (const DoseDeviation& d : r.deviations) {
+    deviations.push_back({{"date", FormatDate(d.date)},
+                          {"day", d.day},
+                          {"planned_mg", d.planned.milligrams_hcl()},
+                          {"taken_mg", d.taken.milligrams_hcl()}});
+  }
+  j["dose_deviations"] = std::move(deviations);
+  j["verdict"] = {{"summary", r.verdict.summary}, {"limits", r.verdict.limits}, {"caveat", r.verdict.caveat}};
   return j;
 }
 

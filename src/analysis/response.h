@@ -64,6 +64,14 @@ ResponderClass ClassifyPainReduction(double reduction_pct);
 // Farrar (Pain 2001;94:149): a drop of >= 2 points on the 0-10 NRS (same 1e-9 tolerance).
 bool FarrarTwoPointResponder(double baseline_mean, double window_mean);
 
+// What a change means for the patient, judged with its interval and the item's direction
+// (data/diary_items.json): kNone when the interval includes no change (or there is no
+// interval), else kImprovement when the change runs towards the item's good end.
+enum class ChangeIs { kImprovement, kWorsening, kNone };
+std::string_view ChangeIsName(ChangeIs c);  // "improvement", "worsening", "none"
+// REQUIRES: lower <= upper. Change = window - baseline, in rating points.
+ChangeIs JudgeChange(Item item, double lower, double upper);
+
 struct ItemComparison {
   Item item = Item::kPain;
   int n_baseline = 0;  // baseline days with a rating of this item
@@ -74,8 +82,15 @@ struct ItemComparison {
   std::optional<double> pct_change;            // 100 * change / baseline; absent when baseline mean is 0
   std::optional<DifferenceInterval> interval;  // for `change`
   std::optional<BootstrapInterval> bootstrap;  // for `change`, when options.bootstrap_seed is set
+  std::optional<ChangeIs> change_is;           // absent when there is no change (too few days)
   std::string note;                            // why a value is absent; empty otherwise
 };
+
+// The comparison in plain words for patients, from the item's label and direction, e.g.
+// "Pain 36% lower than before LDN (somewhere between 20% and 50% lower): better". Never calls a
+// change better or worse unless change_is says so. The interval is shown within what the 0-10
+// scale allows (never "more than 100% lower"). Empty when there is no change.
+std::string PlainItemSummary(const ItemComparison& c);
 
 struct EvaluationWindow {
   std::string label;  // "week_8", "week_12", "stable_1" ...
@@ -84,6 +99,8 @@ struct EvaluationWindow {
   LocalDate last;
   int first_day = 0;                  // days after the first dose (first dose day = 0)
   std::optional<Dose> dose;           // the dose in force throughout; absent when it changed inside
+                                      // (by plan, or by a taken dose other than the plan's)
+  int deviation_days = 0;             // days in the window with a dose deviation
   std::vector<ItemComparison> items;  // one per Item, in kAllItems order
   const ItemComparison& Get(Item item) const { return items[static_cast<int>(item)]; }
 };
@@ -117,9 +134,20 @@ struct SideEffectSummary {
   bool settled = false;
 };
 
+// A logged dose taken that differs from the plan's step that day: kept and used as taken, and
+// reported (issue 12) rather than refusing the record.
+struct DoseDeviation {
+  LocalDate date;
+  int day = 0;  // days after the first dose
+  Dose planned = Dose::FromMicrogramsHcl(0);
+  Dose taken = Dose::FromMicrogramsHcl(0);
+};
+
 struct Verdict {
   std::string summary;
   std::vector<std::string> limits;
+  // One sentence for patients on what an open before/after comparison cannot show.
+  std::string caveat;
 };
 
 struct AnalysisReport {
@@ -140,6 +168,12 @@ struct AnalysisReport {
   std::optional<ResponderClass> responder_class_highest;
   std::optional<bool> farrar_two_point;
   std::optional<int> time_to_response_days;
+  // The plan's evaluation: the first day a fixed evaluation window (the earliest of
+  // options.fixed_weeks) is complete, i.e. first dose + 7 x that week. Before it there is no
+  // verdict for the patient (EvaluationOpensOn).
+  LocalDate evaluation_opens;
+  std::string evaluation_window;  // its label, "week_8"
+  std::vector<DoseDeviation> deviations;
   Adherence adherence;
   DiaryCompleteness completeness;
   std::vector<SideEffectSummary> side_effects;
@@ -150,10 +184,19 @@ struct AnalysisReport {
 // with a dose above 0. Fails with kInvalidArgument ("doses") when there is neither.
 Result<LocalDate> FirstDoseDate(const Diary& diary);
 
+// The day the evaluation opens: first_dose + 7 x the earliest fixed week (8 by default: day 56,
+// the day after the week-8 window, days 42-55, is complete). REQUIRES: options.fixed_weeks is not
+// empty, else first_dose + the baseline's length is returned (no fixed window to wait for).
+LocalDate EvaluationOpensOn(LocalDate first_dose, const AnalysisOptions& options);
+
+// The taken doses that differ from the plan's step in force on their day, by date.
+std::vector<DoseDeviation> DoseDeviations(const Diary& diary, LocalDate first_dose);
+
 // Analyses a diary.
 // Fails with kInvalidArgument when: there is no first dose (field "doses"); fewer than
 // options.min_baseline_days_with_data baseline days have a pain rating (field "diary"); options
-// are out of range (field "options.<name>").
+// are out of range (field "options.<name>"). kInternal when data/diary_items.json says pain is
+// higher-is-better (the IMMPACT and Farrar rules are defined on a pain scale where higher is worse).
 Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& options = {});
 
 // Time to response (see AnalysisOptions) in days after the first dose, or std::nullopt when the

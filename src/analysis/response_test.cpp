@@ -18,7 +18,8 @@ constexpr int kBaselineDays = 14;  // the builder's diary starts 14 days before 
 // on 2026-01-15. pain[i] is the rating on 2026-01-01 + i (nullopt: no entry that day).
 nlohmann::json BuildDiaryJson(const std::vector<std::optional<int>>& pain) {
   const LocalDate origin = *ParseDate("2026-01-01", "t");
-  nlohmann::json j = {{"patient", {{"id", "p"}, {"time_zone", "Australia/Sydney"}}},
+  nlohmann::json j = {{"scale_version", 2},
+                      {"patient", {{"id", "p"}, {"time_zone", "Australia/Sydney"}}},
                       {"course", {{"steps", {{{"start", "2026-01-15"}, {"dose_mg", 4.5}}}}}}};
   j["diary"] = nlohmann::json::array();
   j["doses"] = nlohmann::json::array();
@@ -308,6 +309,118 @@ TEST(AnalyzeTest, OptionalBootstrapIsReportedWithItsSeed) {
   const nlohmann::json j = ReportToJson(*a);
   EXPECT_EQ(j["method"]["bootstrap_seed"], 2026);
   EXPECT_TRUE(j["items"]["pain"]["week_12"].contains("bootstrap_interval"));
+}
+
+// Adds `item` to every diary entry of a BuildDiaryJson document (entry i = day i when no day is missing).
+void AddItem(nlohmann::json& j, const std::string& item, const std::vector<std::optional<int>>& values) {
+  for (size_t i = 0; i < values.size() && i < j["diary"].size(); ++i) {
+    if (values[i]) j["diary"][i][item] = *values[i];
+  }
+}
+
+TEST(DirectionTest, JudgeChangeUsesTheIntervalAndTheItemsDirection) {
+  // Every item is higher-is-worse (data/diary_items.json): a fall is an improvement.
+  EXPECT_EQ(JudgeChange(Item::kPain, -2.0, -0.5), ChangeIs::kImprovement);
+  EXPECT_EQ(JudgeChange(Item::kSleep, 0.5, 4.0), ChangeIs::kWorsening);
+  EXPECT_EQ(JudgeChange(Item::kMood, -1.0, 1.0), ChangeIs::kNone);
+  EXPECT_EQ(JudgeChange(Item::kMood, 0.0, 1.0), ChangeIs::kNone);  // touching 0 includes no change
+  EXPECT_EQ(JudgeChange(Item::kMood, -1.0, 0.0), ChangeIs::kNone);
+  EXPECT_EQ(ChangeIsName(ChangeIs::kWorsening), "worsening");
+}
+
+TEST(DirectionTest, WakingMoreTiredIsAWorseningEverywhere) {
+  // The case: sleep (tired on waking) from about 2 to about 6.6 while pain falls.
+  auto j = BuildDiaryJson(Series({6, 7}, {3, 4}, 84));
+  AddItem(j, "sleep", Series({2, 2, 3, 1}, {7, 6, 7, 7, 6}, 84));
+  AddItem(j, "mood", Series({5, 6}, {5, 6}, 84));
+  auto r = AnalyzeDiary(Parse(j));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const EvaluationWindow& w = r->windows[*r->primary_window];
+  const ItemComparison& sleep = w.Get(Item::kSleep);
+  ASSERT_TRUE(sleep.change && sleep.interval);
+  EXPECT_GT(*sleep.change, 3.0);
+  EXPECT_EQ(sleep.change_is, ChangeIs::kWorsening);
+  EXPECT_EQ(w.Get(Item::kPain).change_is, ChangeIs::kImprovement);
+  EXPECT_EQ(w.Get(Item::kMood).change_is, ChangeIs::kNone);
+  EXPECT_FALSE(w.Get(Item::kFatigue).change_is.has_value());  // never rated: no change to judge
+
+  const nlohmann::json js = ReportToJson(*r);
+  const nlohmann::json& s12 = js["items"]["sleep"]["week_12"];
+  EXPECT_EQ(s12["higher_is"], "worse");
+  EXPECT_EQ(s12["change_is"], "worsening");
+  EXPECT_EQ(s12["label"], "Waking unrefreshed");
+  const std::string plain = s12["plain"];
+  EXPECT_NE(plain.find("higher than before LDN"), std::string::npos) << plain;
+  EXPECT_TRUE(plain.ends_with(": worse")) << plain;
+  EXPECT_TRUE(js["items"]["fatigue"]["week_12"]["change_is"].is_null());
+  const std::string pain_plain = js["items"]["pain"]["week_12"]["plain"];
+  EXPECT_NE(pain_plain.find("% lower than before LDN (somewhere between "), std::string::npos) << pain_plain;
+  EXPECT_TRUE(pain_plain.ends_with(": better")) << pain_plain;
+  EXPECT_TRUE(std::string(js["items"]["mood"]["week_12"]["plain"]).ends_with(": no clear change"));
+  // The old flag is gone: the direction is said once, as the data says it.
+  EXPECT_EQ(js.dump().find("higher_is_better"), std::string::npos);
+  // No text calls the worsening an improvement.
+  EXPECT_EQ(plain.find("better"), std::string::npos) << plain;
+}
+
+TEST(DirectionTest, PlainWordsStayWithinTheScale) {
+  ItemComparison c;
+  c.item = Item::kMood;
+  c.baseline_mean = 1.6;
+  c.window_mean = 0.4;
+  c.change = -1.2;
+  c.pct_change = -75;
+  c.interval = DifferenceInterval{};
+  c.interval->lower = -2.0;  // below what a mean of 1.6 can fall
+  c.interval->upper = -0.4;
+  c.change_is = JudgeChange(c.item, c.interval->lower, c.interval->upper);
+  EXPECT_EQ(PlainItemSummary(c), "Low mood 75% lower than before LDN (somewhere between 25% and 100% lower): better");
+  c.interval->lower = -0.5;
+  c.interval->upper = 0.3;
+  c.change = -0.1;
+  c.change_is = JudgeChange(c.item, c.interval->lower, c.interval->upper);
+  EXPECT_EQ(PlainItemSummary(c),
+            "Low mood 6% lower than before LDN (somewhere between 31% lower and 19% higher): no clear change");
+  c.change.reset();
+  EXPECT_EQ(PlainItemSummary(c), "");
+}
+
+TEST(DirectionTest, OffPlanDoseIsADeviationNotARefusal) {
+  auto j = BuildDiaryJson(Series({6}, {4, 5}, 84));
+  j["doses"][20]["dose_mg"] = 45;  // day 20 after the first dose: 45 mg logged instead of 4.5 mg
+  auto r = AnalyzeDiary(Parse(j));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->deviations.size(), 1u);
+  EXPECT_EQ(FormatDate(r->deviations[0].date), "2026-02-04");
+  EXPECT_EQ(r->deviations[0].day, 20);
+  EXPECT_EQ(r->deviations[0].planned.micrograms_hcl(), 4500);
+  EXPECT_EQ(r->deviations[0].taken.micrograms_hcl(), 45000);
+  EXPECT_EQ(r->adherence.taken, 84);  // it was taken
+  // The stable-dose window holding day 20 (days 14-27) had no steady dose; the others did.
+  for (const EvaluationWindow& w : r->windows) {
+    const bool holds = w.first_day <= 20 && 20 <= w.first_day + 13;
+    EXPECT_EQ(w.deviation_days, holds ? 1 : 0) << w.label;
+    EXPECT_EQ(w.dose.has_value(), !holds) << w.label;
+  }
+  const nlohmann::json js = ReportToJson(*r);
+  ASSERT_EQ(js["dose_deviations"].size(), 1u);
+  EXPECT_EQ(js["dose_deviations"][0]["planned_mg"], 4.5);
+  EXPECT_EQ(js["dose_deviations"][0]["taken_mg"], 45.0);
+  EXPECT_NE(js["verdict"]["limits"].dump().find("45 mg taken"), std::string::npos);
+}
+
+TEST(DirectionTest, EvaluationOpensAfterTheFirstFixedWindow) {
+  auto r = AnalyzeDiary(Parse(BuildDiaryJson(Series({6}, {4, 5}, 30))));
+  ASSERT_TRUE(r.ok());
+  // First dose 2026-01-15; week 8 is days 42-55; the evaluation opens on day 56.
+  EXPECT_EQ(FormatDate(r->evaluation_opens), "2026-03-12");
+  const nlohmann::json js = ReportToJson(*r);
+  EXPECT_EQ(js["evaluation"]["opens_on"], "2026-03-12");
+  EXPECT_EQ(js["evaluation"]["window"], "week_8");
+  EXPECT_FALSE(js["verdict"]["caveat"].get<std::string>().empty());
+  AnalysisOptions only12;
+  only12.fixed_weeks = {12};
+  EXPECT_EQ(FormatDate(EvaluationOpensOn(r->first_dose, only12)), "2026-04-09");
 }
 
 }  // namespace

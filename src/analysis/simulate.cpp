@@ -367,8 +367,7 @@ Result<SimulatedPatient> SimulatePatient(const SimulationParameters& params, con
                                        params.pain_baseline_max);
       truth.baseline_pain = base[i];
     } else {
-      const double rated = traits.TruncatedNormal(params.item_baseline_mean[i], params.item_baseline_sd, 1.0, 9.5);
-      base[i] = HigherIsBetter(kAllItems[i]) ? 10.0 - rated : rated;
+      base[i] = traits.TruncatedNormal(params.item_baseline_mean[i], params.item_baseline_sd, 1.0, 9.5);
     }
   }
   truth.placebo_pct = traits.TruncatedNormal(params.placebo_mean_pct, params.placebo_sd_pct, params.placebo_min_pct,
@@ -507,6 +506,7 @@ Result<SimulatedPatient> SimulatePatient(const SimulationParameters& params, con
         out.latent_pain[j] = latent;
       }
       const int severity = static_cast<int>(std::clamp(std::lround(latent), 0L, 10L));
+      // The diary's direction is data/diary_items.json's (every item 0 = best today).
       const int rating = HigherIsBetter(kAllItems[i]) ? 10 - severity : severity;
       if (i == pain_index) pain_rating = rating;
       if (u_item[i] >= params.missing_item) day.items[i] = rating;
@@ -548,6 +548,25 @@ Result<SimulatedPatient> SimulatePatient(const SimulationParameters& params, con
     return sum / (last - first + 1);
   };
   truth.expected_baseline_pain = mean_expected_rating(-kBaselineWindowDays, -1, true);
+  // Every item on its rating scale: E[10 - X] = 10 - E[X] for a reversed item.
+  for (int i = 0; i < kItemCount; ++i) {
+    const bool reversed = HigherIsBetter(kAllItems[i]);
+    auto mean_rating = [&](int first, int last) {
+      double sum = 0;
+      for (int t = first; t <= last; ++t) sum += ExpectedRating(expected(i, t, true), params.noise_sd);
+      const double severity = sum / (last - first + 1);
+      return reversed ? 10.0 - severity : severity;
+    };
+    GroundTruth::ItemTruth& it = truth.items[i];
+    it.expected_baseline = mean_rating(-kBaselineWindowDays, -1);
+    if (days > kWeek12Last) {
+      it.expected_week12 = mean_rating(kWeek12First, kWeek12Last);
+      it.true_change_week12 = *it.expected_week12 - it.expected_baseline;
+      const double c = *it.true_change_week12;
+      const bool better = reversed ? c > 0 : c < 0;
+      it.true_change_is = std::fabs(c) <= 1e-9 ? "none" : better ? "improvement" : "worsening";
+    }
+  }
   if (days > kWeek12Last) {
     const double week12 = mean_expected_rating(kWeek12First, kWeek12Last, true);
     const double week12_placebo_only = mean_expected_rating(kWeek12First, kWeek12Last, false);
@@ -560,6 +579,16 @@ Result<SimulatedPatient> SimulatePatient(const SimulationParameters& params, con
 }
 
 nlohmann::json GroundTruthToJson(const GroundTruth& t) {
+  nlohmann::json items = nlohmann::json::object();
+  for (int i = 0; i < kItemCount; ++i) {
+    const GroundTruth::ItemTruth& it = t.items[i];
+    items[std::string(ItemName(kAllItems[i]))] = {
+        {"higher_is", ItemHigherIs(kAllItems[i])},
+        {"expected_baseline", Round4(it.expected_baseline)},
+        {"expected_week12", OptionalJson(it.expected_week12)},
+        {"true_change_week12", OptionalJson(it.true_change_week12)},
+        {"true_change_is", it.true_change_is ? nlohmann::json(*it.true_change_is) : nlohmann::json(nullptr)}};
+  }
   nlohmann::json effects = nlohmann::json::array();
   for (const SimulatedSideEffect& e : t.side_effects) {
     effects.push_back({{"name", e.name},
@@ -586,6 +615,7 @@ nlohmann::json GroundTruthToJson(const GroundTruth& t) {
       {"true_change_week12", OptionalJson(t.true_change_week12)},
       {"true_change_pct_week12", OptionalJson(t.true_change_pct_week12)},
       {"ldn_only_change_pct_week12", OptionalJson(t.ldn_only_change_pct_week12)},
+      {"items", std::move(items)},
       {"side_effects", std::move(effects)},
       {"adherence",
        {{"daily_miss_probability", Round4(t.daily_miss_probability)},

@@ -6,7 +6,8 @@
 // the ones that are ldn's own assumptions are marked), randomness from a seed. The model, per
 // patient and diary item, on day t after the first dose (day 0):
 //   severity S(t) = B * (1 - placebo(t)) * (1 - share * ldn(t)) + AR(1) noise
-// rounded to a whole point and clamped to 0-10 (for sleep and mood, rating = 10 - severity);
+// rounded to a whole point and clamped to 0-10; the diary rating is the severity for an item whose
+// higher_is is "worse" in data/diary_items.json (every item today) and 10 - severity otherwise;
 // B the individual baseline, placebo(t) a response growing linearly to the patient's placebo
 // fraction, ldn(t) the LDN-specific effect of a responder growing linearly to full from the
 // first titration step at or above the patient's threshold dose. Side effects at the trial rates,
@@ -61,7 +62,7 @@ struct SimulationParameters {
   double pain_baseline_mean = 0, pain_baseline_sd = 0, pain_baseline_min = 0, pain_baseline_max = 0;
   double item_baseline_sd = 0;  // item.baseline_sd
   std::array<double, kItemCount>
-      item_baseline_mean{};                         // item.<name>.baseline_mean (pain: pain.baseline_mean), as rated
+      item_baseline_mean{};  // item.<name>.baseline_mean (pain: pain.baseline_mean): severity, higher = worse
   std::array<double, kItemCount> item_ldn_share{};  // item.<name>.ldn_share
   double noise_phi = 0, noise_sd = 0;               // noise.ar1_phi, noise.sd
   double placebo_mean_pct = 0, placebo_sd_pct = 0, placebo_min_pct = 0, placebo_max_pct = 0;
@@ -148,6 +149,16 @@ struct GroundTruth {
   std::optional<double> true_change_week12;          // points (negative = less pain)
   std::optional<double> true_change_pct_week12;      // % of expected_baseline_pain
   std::optional<double> ldn_only_change_pct_week12;  // the part of the change due to LDN alone, %
+  // The same for every item, on the diary's rating scale (as the analysis measures it): expected
+  // observed mean over the baseline and week 12, their change, and what that change is for the
+  // patient given the item's direction (ChangeIs; kNone only when the change is 0 to 1e-9).
+  struct ItemTruth {
+    double expected_baseline = 0;
+    std::optional<double> expected_week12;
+    std::optional<double> true_change_week12;
+    std::optional<std::string> true_change_is;  // "improvement", "worsening" or "none"
+  };
+  std::array<ItemTruth, kItemCount> items;
   std::vector<SimulatedSideEffect> side_effects;
   double daily_miss_probability = 0;
   std::optional<int> lapse_start_day;
@@ -181,7 +192,8 @@ double ExpectedRating(double mu, double sd);
 // {"patient_id", "index", "first_dose", "final_dose_mg", "baseline_pain", "placebo_pct",
 //  "placebo_full_day", "responder", "ldn_effect_pct", "threshold_dose_mg", "onset_day",
 //  "full_effect_day", "expected_baseline_pain", "expected_week12_pain", "true_change_week12",
-//  "true_change_pct_week12", "ldn_only_change_pct_week12", "side_effects":[{"name",
+//  "true_change_pct_week12", "ldn_only_change_pct_week12", "items":{"<item>":{"higher_is",
+//  "expected_baseline", "expected_week12", "true_change_week12", "true_change_is"}}, "side_effects":[{"name",
 //  "attributable", "onset_day", "duration_days", "severity"}], "adherence":{"daily_miss_probability",
 //  "lapse_start_day", "lapse_days", "doses_planned", "doses_taken"}, "diary":{"missing_day_probability",
 //  "days_missing"}}; absent optionals are null; reals rounded to 4 decimals.

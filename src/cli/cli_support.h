@@ -28,6 +28,7 @@ int ExitCodeFor(Code code);
 // in the environment (reproducible output for tests and golden files).
 struct Context {
   const Clock* clock = nullptr;
+  std::string fixed_now;  // the LDN_NOW text when it fixed the clock, else empty (`ldn serve` refuses it)
   int exit_code = kExitOk;  // set by the verb's callback
 };
 
@@ -57,6 +58,7 @@ void AddSimulateCommand(CLI::App& app, Context& ctx);  // simulate.cpp
 void AddTrialCommands(CLI::App& app, Context& ctx);    // trial.cpp: N-of-1 design, allocate, simulate, analyze, pool
 void AddStoreCommands(CLI::App& app, Context& ctx);    // store_admin.cpp: backup, restore, migrate
 void AddServerCommands(CLI::App& app, Context& ctx);   // serve.cpp: serve, user, careteam, audit
+void AddSafetyCommand(CLI::App& app, Context& ctx);    // safety.cpp: gate, report, dose, terms (issue 12)
 
 }  // namespace ldn::cli
 

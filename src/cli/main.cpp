@@ -12,12 +12,13 @@ int main(int argc, char** argv) {
   using namespace ldn::cli;
   try {
     std::unique_ptr<ldn::Clock> clock = std::make_unique<ldn::SystemClock>();
+    Context ctx;
     if (const char* now = std::getenv("LDN_NOW"); now != nullptr && *now != '\0') {
       auto t = ldn::ParseUtcInstant(now, "LDN_NOW");
       if (!t.ok()) return ReportError("", t.status());
       clock = std::make_unique<ldn::FixedClock>(*t);
+      ctx.fixed_now = now;
     }
-    Context ctx;
     ctx.clock = clock.get();
 
     CLI::App app{
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     AddTrialCommands(app, ctx);
     AddStoreCommands(app, ctx);
     AddServerCommands(app, ctx);
+    AddSafetyCommand(app, ctx);
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

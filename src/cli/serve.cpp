@@ -37,6 +37,13 @@ struct ServeFlags {
   std::string web;
   std::optional<int> threads;
   bool demo = false;
+  std::vector<std::string> trusted_proxies;
+  std::string client_ip_header;
+  bool behind_https = false;
+  bool plain_http = false;
+  std::string key_file;
+  std::optional<int> password_workers;
+  bool test_fixed_clock = false;  // accept LDN_NOW (tests only)
   std::string jurisdiction;
 };
 
@@ -63,6 +70,28 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.http.threads = *f.threads;
   }
   config.demo = f.demo;
+  // A server whose clock stands still never expires a session, never locks an account out for
+  // long and never moves a patient's diary to the next day (issue 17, L9): LDN_NOW is for the
+  // CLI's reproducible output, and for a server only when a test asks for it by name.
+  if (!ctx.fixed_now.empty() && !f.test_fixed_clock) {
+    return ReportError("serve", Status::InvalidArgument(
+                                    "LDN_NOW", "would fix the server's clock at " + ctx.fixed_now +
+                                                   " (sessions and lockouts would never expire); unset it, or pass "
+                                                   "--test-fixed-clock to run a test server"));
+  }
+  if (!f.trusted_proxies.empty()) config.api.proxy.trusted_proxies = f.trusted_proxies;
+  if (!f.client_ip_header.empty()) config.api.proxy.client_ip_header = f.client_ip_header;
+  if (f.behind_https && f.plain_http) {
+    return ReportError("serve", Status::InvalidArgument("--behind-https", "conflicts with --plain-http"));
+  }
+  if (f.behind_https) config.behind_https = true;
+  if (f.plain_http) config.behind_https = false;
+  if (!f.key_file.empty()) config.key_file = f.key_file;
+  if (f.password_workers) {
+    if (*f.password_workers < 1 || *f.password_workers > 64)
+      return ReportError("serve", Status::InvalidArgument("--password-workers", "must be 1-64"));
+    config.api.password_workers = *f.password_workers;
+  }
   if (!f.jurisdiction.empty()) {
     auto kb = clinical::DrugKnowledgeBase::Embedded();
     if (!kb.ok()) return ReportError("serve", kb.status());
@@ -77,6 +106,14 @@ int Serve(const ServeFlags& f, const Context& ctx) {
     config.api.jurisdiction = j->id;
   }
   server::JsonLog log(stderr);
+  if (!ctx.fixed_now.empty()) {
+    log.Warn("fixed_clock", {{"now", ctx.fixed_now},
+                             {"message",
+                              "LDN_NOW fixes the clock (--test-fixed-clock): for tests only, never for "
+                              "patients"}});
+    std::cout << "ldn serve: WARNING: the clock is fixed at " << ctx.fixed_now
+              << " by LDN_NOW (--test-fixed-clock): a test server, not for patients\n";
+  }
   Status s = server::RunServer(config, *ctx.clock, std::cout, log);
   if (!s.ok()) return ReportError("serve", s);
   return kExitOk;
@@ -90,6 +127,7 @@ struct UserFlags {
   std::string display_name;
   std::string time_zone = "UTC";
   std::optional<int64_t> patient_id;
+  bool must_change_password = false;
   bool json = false;
 };
 
@@ -111,6 +149,7 @@ int AddUser(const UserFlags& f, const Context& ctx) {
   if (!role.ok()) return ReportError("user add", role.status());
   a.role = *role;
   a.password = password;
+  a.must_change_password = f.must_change_password;
   if (a.role == store::Role::kPatient) {
     if (f.patient_id) {
       a.patient_id = *f.patient_id;
@@ -128,6 +167,7 @@ int AddUser(const UserFlags& f, const Context& ctx) {
     if (s.field() == "password") s = Status::InvalidArgument("--password-stdin", s.message());
     if (s.field() == "time_zone") s = Status::InvalidArgument("--time-zone", s.message());
     if (s.field() == "username") s = Status::InvalidArgument("--username", s.message());
+    if (s.field() == "display_name") s = Status::InvalidArgument("--display-name", s.message());
     if (s.field() == "patient_id" || (f.patient_id && s.code() == Code::kNotFound)) {
       s = Status::InvalidArgument("--patient-id", s.message());
     }
@@ -238,7 +278,25 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
                 "directory of the web front end (default $LDN_WEB, else ./web, else share/ldn/web beside the "
                 "binary's directory: /usr/share/ldn/web when installed)");
   s->add_option("--threads", serve->threads, "server threads (default $LDN_THREADS, else 4)");
-  s->add_flag("--demo", serve->demo, "seed demo accounts and patients first (once) and print the demo logins");
+  s->add_flag("--demo", serve->demo,
+              "seed demo accounts and patients into an empty database (refused for a database with other accounts) "
+              "and print the demo logins");
+  s->add_option("--trusted-proxy", serve->trusted_proxies,
+                "address or network (addr/bits) of a reverse proxy whose client-address header is believed "
+                "(repeatable; default $LDN_TRUSTED_PROXY, else none)");
+  s->add_option("--client-ip-header", serve->client_ip_header,
+                "the header a trusted proxy puts the client address in (default X-Forwarded-For)");
+  s->add_flag("--behind-https", serve->behind_https,
+              "clients reach the server over HTTPS (a TLS proxy): Secure __Host- cookies and HSTS (default: on "
+              "when --trusted-proxy is given; $LDN_BEHIND_HTTPS)");
+  s->add_flag("--plain-http", serve->plain_http, "clients reach the server over plain HTTP (turns --behind-https off)");
+  s->add_option("--key-file", serve->key_file,
+                "file with the key that seals TOTP secrets, created (mode 0600) when missing (default: the SQLite "
+                "database's path + .key, else ./ldn-totp.key; $LDN_KEY_FILE). Back it up apart from the database.");
+  s->add_option("--password-workers", serve->password_workers,
+                "threads hashing passwords, apart from the I/O threads (default: half the cores, at least 1)");
+  s->add_flag("--test-fixed-clock", serve->test_fixed_clock,
+              "tests only: accept LDN_NOW, which fixes the server's clock (refused without this flag)");
   s->add_option("--jurisdiction", serve->jurisdiction,
                 "the clinic's market for screening label rules when a request names none (us, ca, uk, eu, dk, au, "
                 "...; data/jurisdictions.json); default: none, the most restrictive rule applies");
@@ -257,6 +315,9 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
   add->add_option("--display-name", uf->display_name, "patient: the name shown to the care team (default: username)");
   add->add_option("--time-zone", uf->time_zone, "patient: IANA time zone of the diary dates (default UTC)");
   add->add_option("--patient-id", uf->patient_id, "patient: link this existing patient record instead");
+  add->add_flag("--must-change-password", uf->must_change_password,
+                "the owner must choose a new password at the first login (use it when you set the password for "
+                "someone else)");
   add->add_option("--db", uf->db, "database (default $LDN_DB, else sqlite:ldn.db)");
   add->add_flag("--json", uf->json, "print the result as JSON");
   add->callback([uf, &ctx] { ctx.exit_code = AddUser(*uf, ctx); });

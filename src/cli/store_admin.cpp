@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,55 @@ int Migrate(const std::string& db, bool json) {
   } else {
     std::cout << fmt::format("{} database at schema version {} (the newest this ldn knows)\n", (*s)->backend(),
                              *version);
+  }
+  return kExitOk;
+}
+
+// `ldn migrate --to N`: N below the database's version undoes migrations with their down paths
+// (docs/storage.md, "Down migrations"); N equal to the newest version is `ldn migrate`.
+int MigrateTo(const std::string& db, bool json, int target) {
+  const int latest = store::LatestSchemaVersion();
+  if (target < 1 || target > latest) {
+    return ReportError("migrate",
+                       Status::InvalidArgument(
+                           "--to", fmt::format("must be a schema version 1-{} (the newest this ldn knows)", latest)));
+  }
+  if (target == latest) return Migrate(db, json);
+  store::OpenOptions options;
+  options.migrate = false;  // never up first: going down must not run an up migration on the way
+  options.check_schema = false;
+  options.create = false;
+  Result<std::unique_ptr<store::Store>> s = Open(OrDefault(db), options);
+  if (!s.ok()) return ReportError("migrate", s.status());
+  Result<int> before = (*s)->SchemaVersion();
+  if (!before.ok()) return ReportError("migrate", before.status());
+  if (*before == 0) {
+    return ReportError("migrate", Status::InvalidArgument("--db",
+                                                          "the database has no ldn schema yet: there is "
+                                                          "nothing to undo (run `ldn migrate` to create it)"));
+  }
+  if (*before > latest) {
+    return ReportError("migrate", Status::Conflict(fmt::format(
+                                      "the database has schema version {}, newer than this ldn knows ({}): use the ldn "
+                                      "that wrote it",
+                                      *before, latest)));
+  }
+  if (target > *before) {
+    return ReportError("migrate", Status::InvalidArgument(
+                                      "--to", fmt::format("the database is at version {}; going up stops only at the "
+                                                          "newest version: run `ldn migrate`",
+                                                          *before)));
+  }
+  const Status down = (*s)->MigrateDown(target);
+  if (!down.ok())
+    return ReportError("migrate", down.field() == "version" ? Status::InvalidArgument("--to", down.message()) : down);
+  Result<int> after = (*s)->SchemaVersion();
+  if (!after.ok()) return ReportError("migrate", after.status());
+  if (json) {
+    PrintJson({{"backend", std::string((*s)->backend())}, {"schema_version", *after}, {"from_version", *before}});
+  } else {
+    std::cout << fmt::format("{} database taken down from schema version {} to {}; `ldn migrate` brings it back up\n",
+                             (*s)->backend(), *before, *after);
   }
   return kExitOk;
 }
@@ -309,10 +359,14 @@ void AddStoreCommands(CLI::App& app, Context& ctx) {
   const std::string db_help =
       "Database URL: sqlite:PATH, sqlite::memory: or postgresql://... (default: $LDN_DB, else sqlite:ldn.db)";
 
+  static std::optional<int> to;
   auto* migrate = app.add_subcommand("migrate", "Create the database or bring its schema up to date");
   migrate->add_option("--db", db, db_help);
   migrate->add_flag("--json", json, "Machine-readable output");
-  migrate->callback([&ctx] { ctx.exit_code = Migrate(db, json); });
+  migrate->add_option("--to", to,
+                      "Undo migrations down to this schema version with their down paths (docs/storage.md); "
+                      "the newest version is the same as no --to");
+  migrate->callback([&ctx] { ctx.exit_code = to ? MigrateTo(db, json, *to) : Migrate(db, json); });
 
   auto* backup = app.add_subcommand(
       "backup",

@@ -116,7 +116,7 @@ void AddProtocolOptions(CLI::App* cmd, ProtocolArgs* a, bool with_outcomes) {
   if (with_outcomes) {
     cmd->add_option("--outcome", a->outcome, "Primary outcome, a diary item (default pain)");
     cmd->add_option("--secondary-outcome", a->secondary,
-                    "A secondary outcome (repeat the option; default fatigue and sleep_quality)");
+                    "A secondary outcome (repeat the option; default fatigue and sleep)");
     cmd->add_flag("--no-secondary", a->no_secondary, "No secondary outcomes");
   }
 }

@@ -1,10 +1,125 @@
 #include "core/json_reader.h"
 
 #include <cmath>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace ldn {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Builds the document like nlohmann's own DOM parser, and refuses a key repeated within one
+// object and nesting deeper than kMaxJsonDepth. The first problem is kept and parsing stops.
+class StrictSax {
+ public:
+  explicit StrictSax(json& root) : root_(root) {}
+
+  bool null() { return Add(json(nullptr)); }
+  bool boolean(bool v) { return Add(json(v)); }
+  bool number_integer(json::number_integer_t v) { return Add(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return Add(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return Add(json(v)); }
+  bool string(json::string_t& v) { return Add(json(std::move(v))); }
+  bool binary(json::binary_t& v) { return Add(json::binary(std::move(v))); }
+
+  bool start_object(std::size_t) { return Open(json::object()); }
+  bool start_array(std::size_t) { return Open(json::array()); }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+
+  bool key(json::string_t& k) {
+    json& object = *stack_.back().value;
+    if (object.contains(k)) {
+      error_ = Status::InvalidArgument(PathTo(k), fmt::format("the key \"{}\" appears more than once in this object", k));
+      return false;
+    }
+    stack_.back().key = k;
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    std::string_view what = e.what();
+    const size_t colon = what.find(": ");
+    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+    if (e.id == 406) {  // out_of_range: a number beyond a double
+      error_ = Status::InvalidArgument("", fmt::format("a number is too large (byte {})", position));
+    } else {
+      error_ = Status::InvalidArgument("", fmt::format("the input is not valid JSON (byte {}): {}", position, what));
+    }
+    return false;
+  }
+
+  const std::optional<Status>& error() const { return error_; }
+
+ private:
+  struct Level {
+    json* value;
+    std::string key;  // objects: the key of the value being read
+  };
+
+  // Places `v` where the parser is: the root, the next array element or the current key's value.
+  json* Place(json&& v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    json& parent = *stack_.back().value;
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    json& slot = parent[stack_.back().key];
+    slot = std::move(v);
+    return &slot;
+  }
+
+  bool Add(json&& v) {
+    Place(std::move(v));
+    return true;
+  }
+
+  bool Open(json&& container) {
+    if (stack_.size() >= kMaxJsonDepth) {
+      error_ = Status::InvalidArgument("", fmt::format("the input nests arrays and objects deeper than {} levels",
+                                                       kMaxJsonDepth));
+      return false;
+    }
+    json* placed = Place(std::move(container));
+    stack_.push_back({placed, ""});
+    return true;
+  }
+
+  bool Close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  // The path of `key` in the object at the top of the stack: "entries[2].items.note".
+  std::string PathTo(const std::string& key) const {
+    std::string path;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const json& v = *stack_[i].value;
+      if (v.is_array()) {
+        path += fmt::format("[{}]", v.size() - 1);
+      } else {
+        path += (path.empty() ? "" : ".") + stack_[i].key;
+      }
+    }
+    return path + (path.empty() ? "" : ".") + key;
+  }
+
+  json& root_;
+  std::vector<Level> stack_;
+  std::optional<Status> error_;
+};
+
+}  // namespace
 
 Result<nlohmann::json> ParseJson(std::string_view text) {
   bool blank = true;
@@ -15,14 +130,20 @@ Result<nlohmann::json> ParseJson(std::string_view text) {
     }
   }
   if (blank) return Status::InvalidArgument("", "the input is empty; expected a JSON document");
-  // nlohmann throws parse_error; caught here, at the library boundary.
+  json root;
+  StrictSax sax(root);
+  // With a SAX handler nlohmann reports errors through parse_error() instead of throwing; the
+  // catch is for anything else it might throw (bad_alloc aside), at the library boundary.
   try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    return Status::InvalidArgument(
-        "", fmt::format("the input is not valid JSON (byte {}): {}", e.byte,
-                        std::string_view(e.what()).substr(std::string_view(e.what()).find(':') + 2)));
+    const bool ok = json::sax_parse(text.begin(), text.end(), &sax, json::input_format_t::json, /*strict=*/true);
+    if (!ok || sax.error()) {
+      if (sax.error()) return *sax.error();
+      return Status::InvalidArgument("", "the input is not valid JSON");
+    }
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument("", fmt::format("the input is not valid JSON: {}", e.what()));
   }
+  return root;
 }
 
 std::string JsonTypeName(const nlohmann::json& j) {
@@ -86,6 +207,20 @@ Result<std::string> ReadString(const nlohmann::json& j, std::string_view path) {
     return Status::InvalidArgument(std::string(path), fmt::format("expected a string, got {}", JsonTypeName(j)));
   }
   return j.get<std::string>();
+}
+
+Result<std::string> ReadLine(const nlohmann::json& j, std::string_view path, size_t max_chars) {
+  LDN_ASSIGN_OR_RETURN(std::string s, ReadString(j, path));
+  LDN_RETURN_IF_ERROR(CheckLine(s, path, max_chars));
+  return s;
+}
+
+Status CheckArraySize(const nlohmann::json& j, std::string_view path, size_t max_items) {
+  if (j.is_array() && j.size() > max_items) {
+    return Status::InvalidArgument(std::string(path),
+                                   fmt::format("holds {} items; at most {} are allowed", j.size(), max_items));
+  }
+  return Status::Ok();
 }
 
 Result<JsonObject> JsonObject::Of(const nlohmann::json& j, std::string path) {
@@ -165,13 +300,38 @@ Result<JsonObject> JsonObject::Object(std::string_view key) {
   return JsonObject::Of(*v, PathOf(key));
 }
 
-Result<const nlohmann::json*> JsonObject::Array(std::string_view key) {
+Result<const nlohmann::json*> JsonObject::Array(std::string_view key, size_t max_items) {
   const auto* v = Get(key);
   if (v == nullptr || v->is_null()) return Missing(PathOf(key));
   if (!v->is_array()) {
     return Status::InvalidArgument(PathOf(key), fmt::format("expected an array, got {}", JsonTypeName(*v)));
   }
+  LDN_RETURN_IF_ERROR(CheckArraySize(*v, PathOf(key), max_items));
   return v;
+}
+
+Result<std::string> JsonObject::Line(std::string_view key, size_t max_chars) {
+  LDN_ASSIGN_OR_RETURN(std::string s, String(key));
+  LDN_RETURN_IF_ERROR(CheckLine(s, PathOf(key), max_chars));
+  return s;
+}
+
+Result<std::string> JsonObject::Text(std::string_view key, size_t min_chars, size_t max_chars) {
+  LDN_ASSIGN_OR_RETURN(std::string s, String(key));
+  LDN_RETURN_IF_ERROR(CheckText(s, PathOf(key), min_chars, max_chars));
+  return s;
+}
+
+Result<std::optional<std::string>> JsonObject::OptionalLine(std::string_view key, size_t max_chars) {
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> s, OptionalString(key));
+  if (s) LDN_RETURN_IF_ERROR(CheckLine(*s, PathOf(key), max_chars));
+  return s;
+}
+
+Result<std::optional<std::string>> JsonObject::OptionalText(std::string_view key, size_t max_chars) {
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> s, OptionalString(key));
+  if (s) LDN_RETURN_IF_ERROR(CheckText(*s, PathOf(key), 0, max_chars));
+  return s;
 }
 
 Result<std::optional<std::string>> JsonObject::OptionalString(std::string_view key) {
@@ -211,12 +371,13 @@ Result<std::optional<LocalDate>> JsonObject::OptionalDate(std::string_view key) 
   return std::optional<LocalDate>(d);
 }
 
-Result<const nlohmann::json*> JsonObject::OptionalArray(std::string_view key) {
+Result<const nlohmann::json*> JsonObject::OptionalArray(std::string_view key, size_t max_items) {
   const auto* v = Get(key);
   if (v == nullptr || v->is_null()) return static_cast<const nlohmann::json*>(nullptr);
   if (!v->is_array()) {
     return Status::InvalidArgument(PathOf(key), fmt::format("expected an array, got {}", JsonTypeName(*v)));
   }
+  LDN_RETURN_IF_ERROR(CheckArraySize(*v, PathOf(key), max_items));
   return v;
 }
 

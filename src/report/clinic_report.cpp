@@ -366,6 +366,12 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
         kBody, 10));
   }
 
+  // Every item's change and what it means, after the pain chart (it may start the next page).
+  if (!m->item_summary.rows.empty()) {
+    out.push_back(Heading("Every item in the evaluation window", kH2, 10));
+    AddTable(out, m->item_summary, 0);
+  }
+
   // Details.
   Block details = Heading("Results by diary item", kH1, 0);
   details.break_before = true;
@@ -398,6 +404,13 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
   }
   out.push_back(Heading("Doses taken", kH1, 16));
   AddTable(out, m->adherence, 0);
+  out.push_back(Heading("Dose deviations", kH2, 10));
+  if (m->deviations.rows.empty()) {
+    out.push_back(Text("None: every dose taken was the plan's.", kBody));
+  } else {
+    out.push_back(Text("Doses taken that differ from the plan; the analysis uses them as taken.", kBody));
+    AddTable(out, m->deviations, 4);
+  }
   out.push_back(Heading("Missing diary days", kH1, 16));
   out.push_back(
       Text("Counted between the first and the last diary entry. Missing days are never filled in: every "
@@ -414,6 +427,14 @@ std::vector<Block> BuildBlocks(const ReportModel& model) {
     out.push_back(Text(fmt::format("<b>{} (day {})</b>  {}", n.date, FormatInteger(n.day), EscapeMarkup(n.text)), kBody,
                        3,
                        /*markup=*/true));
+  }
+  if (!m->clinician_decisions.empty()) {
+    out.push_back(Heading("Clinician decisions at the safety gates", kH1, 16));
+    out.push_back(
+        Text("Overrides of the course gate and discarded courses, each with the clinician's reason "
+             "(docs/safety.md).",
+             kBody));
+    for (const std::string& line : m->clinician_decisions) out.push_back(BulletBlock({line}, kBody, 3));
   }
   out.push_back(Heading("Methods", kH1, 16));
   out.push_back(Text(m->method, kBody));

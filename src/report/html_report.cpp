@@ -152,6 +152,10 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
       "effects. Day 0 is the first dose, {}.</figcaption>\n</figure></section>\n",
       m.chart.baseline_mean, m.chart.response_threshold, EscapeHtml(m.first_dose));
 
+  if (!m.item_summary.rows.empty()) {
+    h += "<section class=\"items\"><h2>Every item in the evaluation window</h2>\n" + TableHtml(m.item_summary) +
+         "</section>\n";
+  }
   h += "<section><h2>Side effects</h2>\n";
   h += m.side_effects.rows.empty() ? "<p>None reported in the diary.</p>\n" : TableHtml(m.side_effects);
   h += "</section>\n";
@@ -174,7 +178,12 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
            : "<p>Mean pain in each 14-day block on an unchanged dose, against the baseline. The first block of a step "
              "includes any onset lag; later blocks on the same dose show the pain after it.</p>\n" +
                  TableHtml(m.dose_response);
-  h += "</section>\n<section><h2>Doses taken</h2>\n" + TableHtml(m.adherence) + "</section>\n";
+  h += "</section>\n<section><h2>Doses taken</h2>\n" + TableHtml(m.adherence);
+  h += "<h3>Dose deviations</h3>\n";
+  h += m.deviations.rows.empty() ? "<p>None: every dose taken was the plan's.</p>\n"
+                                 : "<p>Doses taken that differ from the plan; the analysis uses them as taken.</p>\n" +
+                                       TableHtml(m.deviations);
+  h += "</section>\n";
   h += "<section><h2>Missing diary days</h2>\n<p>Counted between the first and the last diary entry. Missing days are "
        "never filled in: every mean uses only the days with a rating.</p>\n" +
        TableHtml(m.missing) + "</section>\n";
@@ -190,6 +199,11 @@ Result<std::string> RenderClinicReportHtml(const ReportModel& m) {
   }
   h += "</section>\n";
 
+  if (!m.clinician_decisions.empty()) {
+    h += "<section><h2>Clinician decisions at the safety gates</h2>\n<p>Overrides of the course gate and discarded "
+         "courses, each with the clinician's reason.</p>\n" +
+         List(m.clinician_decisions) + "</section>\n";
+  }
   h += "<section><h2>Methods</h2>\n<p>" + EscapeHtml(m.method) + "</p>\n" + List(m.definitions);
   h += "<h3>Sources</h3>\n" + List(m.sources, "sourcelist") + "</section>\n";
   h += "<footer>ldn \u00b7 decision support from the patient's own diary, not a diagnosis or a prescription</footer>\n";

@@ -83,19 +83,26 @@ std::string SeverityName(int s) {
   }
 }
 
+// Labels, anchors and directions are data/diary_items.json's (analysis::ItemDefinition).
 std::string ItemTitle(Item item) {
-  switch (item) {
-    case Item::kPain: return "Pain";
-    case Item::kFatigue: return "Fatigue";
-    case Item::kSleep: return "Sleep quality";
-    case Item::kMood: return "Mood";
-    case Item::kAnxiety: return "Anxiety";
-    case Item::kCognition: return "Cognitive problems";
-    case Item::kStiffness: return "Stiffness";
-    case Item::kSensitivity: return "Sensitivity";
-    case Item::kStress: return "Stress";
+  return analysis::ItemLabel(item);
+}
+
+// "0 = no pain, 10 = unbearable pain; higher is worse".
+std::string ScaleText(Item item) {
+  const auto& d = analysis::ItemDefinition(item);
+  return fmt::format("0 = {}, 10 = {}; higher is {}", d.anchor_0, d.anchor_10, analysis::ItemHigherIs(item));
+}
+
+// What a change is for the patient, in the report's words.
+std::string ChangeIsText(const ItemComparison& c) {
+  if (!c.change_is) return kEnDash;
+  switch (*c.change_is) {
+    case analysis::ChangeIs::kImprovement: return "improvement";
+    case analysis::ChangeIs::kWorsening: return "worsening";
+    case analysis::ChangeIs::kNone: return "no clear change";
   }
-  return "";
+  return kEnDash;
 }
 
 std::string DoseText(const std::optional<Dose>& d) {
@@ -278,10 +285,27 @@ std::vector<std::string> Findings(const Diary& diary, const AnalysisReport& r, c
     std::string tail = open.empty() ? "all have settled" : fmt::format("not settled: {}", fmt::join(open, ", "));
     f.push_back(fmt::format("Side effects: {} ({}).", names, tail));
   }
+  if (r.primary_window) {
+    // Each direction named from the analysis' judgement (the interval and the item's direction).
+    std::vector<std::string> better, worse;
+    for (const ItemComparison& c : r.windows[*r.primary_window].items) {
+      if (c.change_is == analysis::ChangeIs::kImprovement) better.push_back(ItemTitle(c.item));
+      if (c.change_is == analysis::ChangeIs::kWorsening) worse.push_back(ItemTitle(c.item));
+    }
+    f.push_back(fmt::format("Items whose interval shows an improvement: {}. A worsening: {}.",
+                            better.empty() ? "none" : fmt::format("{}", fmt::join(better, ", ")),
+                            worse.empty() ? "none" : fmt::format("{}", fmt::join(worse, ", "))));
+  }
   const analysis::Adherence& a = r.adherence;
   if (a.share_taken) {
     f.push_back(fmt::format("Doses: {:.0f}% of {} planned doses logged as taken; longest run without a dose {} days.",
                             100 * *a.share_taken, a.planned_doses, a.longest_gap_days));
+  }
+  if (!r.deviations.empty()) {
+    f.push_back(
+        fmt::format("Dose deviations: {} dose{} taken differed from the plan (listed under Doses taken); the "
+                    "analysis uses the doses as taken.",
+                    r.deviations.size(), r.deviations.size() == 1 ? "" : "s"));
   }
   (void)diary;
   return f;
@@ -369,6 +393,33 @@ Table DoseResponseTable(const AnalysisReport& r) {
   return t;
 }
 
+Table ItemSummaryTable(const AnalysisReport& r) {
+  Table t;
+  t.header = {"Item", "Higher is", "Baseline", "Window", "Change", "95% interval", "Change is"};
+  t.numeric = {false, false, true, true, true, true, false};
+  if (!r.primary_window) return t;
+  const EvaluationWindow& w = r.windows[*r.primary_window];
+  for (Item item : analysis::kAllItems) {
+    const ItemComparison& c = w.Get(item);
+    t.rows.push_back({ItemTitle(item), std::string(analysis::ItemHigherIs(item)),
+                      c.baseline_mean ? Fixed(*c.baseline_mean, 1) : kEnDash,
+                      c.window_mean ? Fixed(*c.window_mean, 1) : kEnDash,
+                      c.change ? FormatSigned(*c.change, 1) : kEnDash, IntervalText(c), ChangeIsText(c)});
+  }
+  return t;
+}
+
+Table DeviationTable(const AnalysisReport& r) {
+  Table t;
+  t.header = {"Date", "Day", "Planned", "Taken"};
+  t.numeric = {false, true, true, true};
+  for (const analysis::DoseDeviation& d : r.deviations) {
+    t.rows.push_back(
+        {FormatDate(d.date), FormatInteger(d.day), d.planned.FormatMg() + " mg", d.taken.FormatMg() + " mg"});
+  }
+  return t;
+}
+
 Table AdherenceTable(const AnalysisReport& r) {
   const analysis::Adherence& a = r.adherence;
   auto share = [&](int n) {
@@ -423,7 +474,7 @@ ItemDetail MakeItemDetail(const AnalysisReport& r, Item item) {
   ItemDetail d;
   d.key = std::string(analysis::ItemName(item));
   d.title = ItemTitle(item);
-  d.scale = analysis::HigherIsBetter(item) ? "0\u201310, higher is better" : "0\u201310, higher is worse";
+  d.scale = ScaleText(item);
   d.table.header = {"Window", "Dates", "Days", "Dose", "Rated", "Mean", "Change", "% change", "95% interval"};
   d.table.numeric = {false, false, false, false, true, true, true, true, true};
   if (r.windows.empty()) {
@@ -445,6 +496,21 @@ ItemDetail MakeItemDetail(const AnalysisReport& r, Item item) {
     if (!c.note.empty()) d.notes.push_back(WindowTitle(w) + ": " + c.note + ".");
   }
   return d;
+}
+
+// The direction rule in words, from data/diary_items.json.
+std::string DirectionDefinition() {
+  std::vector<std::string> worse, better;
+  for (Item item : analysis::kAllItems) {
+    (analysis::HigherIsBetter(item) ? better : worse).push_back(ItemTitle(item));
+  }
+  std::string s =
+      "Change = window mean \u2212 baseline mean; % change = 100 \u00d7 change / baseline mean. Every item is "
+      "rated 0\u201310 with its anchors from data/diary_items.json. ";
+  if (!worse.empty()) s += fmt::format("Higher is worse ({}): a fall is an improvement. ", fmt::join(worse, ", "));
+  if (!better.empty()) s += fmt::format("Higher is better ({}): a rise is an improvement. ", fmt::join(better, ", "));
+  s += "\u2018Change is\u2019 says improvement or worsening only when the 95% interval excludes no change.";
+  return s;
 }
 
 }  // namespace
@@ -489,6 +555,8 @@ ReportModel BuildReportModel(const Diary& diary, const AnalysisReport& r, const 
   m.side_effects = SideEffectTable(diary, r);
   m.dose_response = DoseResponseTable(r);
   m.adherence = AdherenceTable(r);
+  m.deviations = DeviationTable(r);
+  m.item_summary = ItemSummaryTable(r);
   m.missing = MissingTable(r);
   m.rescue = RescueTable(diary, r);
   for (Item item : analysis::kAllItems) m.items.push_back(MakeItemDetail(r, item));
@@ -519,9 +587,7 @@ ReportModel BuildReportModel(const Diary& diary, const AnalysisReport& r, const 
                   "consecutive {}-day blocks on an unchanged dose (stable-dose windows). The verdict reads the "
                   "latest week window with enough pain ratings ({} days), else the latest stable-dose window.",
                   o.window_days, fmt::join(o.fixed_weeks, " and "), o.window_days, o.min_window_days_with_data),
-      "Change = window mean \u2212 baseline mean; % change = 100 \u00d7 change / baseline mean. For pain, "
-      "fatigue, anxiety, cognitive problems, stiffness, sensitivity and stress a fall is an improvement; for "
-      "sleep quality and mood a rise is.",
+      DirectionDefinition(),
       "IMMPACT pain classes on the % reduction: below 10% none, 10\u201330% minimal, 30\u201350% moderate, 50% or "
       "more substantial (Dworkin et al., J Pain 2008;9:105). Farrar: a drop of 2 points or more on the 0\u201310 "
       "scale, which patients tend to call \u2018much improved\u2019 (Farrar et al., Pain 2001;94:149).",
@@ -614,6 +680,8 @@ nlohmann::json ReportModelToJson(const ReportModel& m) {
   j["side_effects"] = TableJson(m.side_effects);
   j["dose_response"] = TableJson(m.dose_response);
   j["adherence"] = TableJson(m.adherence);
+  j["deviations"] = TableJson(m.deviations);
+  j["item_summary"] = TableJson(m.item_summary);
   j["missing"] = TableJson(m.missing);
   j["rescue"] = TableJson(m.rescue);
   nlohmann::json items = nlohmann::json::array();

@@ -93,8 +93,8 @@ struct Table {
 // One diary item's detail: baseline and every evaluation window.
 struct ItemDetail {
   std::string key;    // "pain"
-  std::string title;  // "Pain"
-  std::string scale;  // "0-10, higher is worse"
+  std::string title;  // "Pain" (data/diary_items.json label)
+  std::string scale;  // "0 = no pain, 10 = unbearable pain; higher is worse" (from data/diary_items.json)
   Table table;
   std::vector<std::string> notes;  // why a value is missing, per window
 };
@@ -122,14 +122,24 @@ struct ReportModel {
   std::string limits_sources;  // where the limits come from
 
   std::vector<KeyFigure> key_figures;
+  // Every item in the primary window: baseline, window mean, change, interval, the item's
+  // direction and what the change is for the patient (improvement, worsening, no clear change),
+  // all from the analysis (ItemComparison::change_is); empty rows when there is no primary window.
+  Table item_summary;
   ChartModel chart;
   Table side_effects;             // every side effect (name, onset, dose at onset, days, severity, settled)
   Table dose_response;            // mean pain per stable-dose window (within-patient dose-response)
   Table adherence;                // planned, taken, not taken, not logged, longest gap
+  Table deviations;               // doses taken that differ from the plan: date, day, planned, taken
   Table missing;                  // missing diary days per item
   Table rescue;                   // days with rescue medication, baseline vs primary window
   std::vector<ItemDetail> items;  // kAllItems order
   std::vector<PatientNote> notes;
+  // The clinic's decisions at the safety gates (issue 12; docs/safety.md): every override of a
+  // course gate and every discarded course, each with the clinician's reason. Filled by the
+  // caller from the clinic's record (the server), not from the diary; empty when it has none, and
+  // then not shown.
+  std::vector<std::string> clinician_decisions;
   std::string method;                    // the interval method, named and cited
   std::vector<std::string> definitions;  // windows, responder classes, time to response
   std::vector<std::string> sources;

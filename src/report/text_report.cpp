@@ -153,6 +153,11 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
                           m.chart.response_day ? fmt::format(" Response from day {}.", *m.chart.response_day) : ""),
               width, "  ", "  ");
 
+  if (!m.item_summary.rows.empty()) {
+    out += Heading("Every item in the evaluation window", width);
+    out += TableText(m.item_summary, "  ");
+  }
+
   out += Heading("Side effects", width);
   out += m.side_effects.rows.empty() ? "  None reported.\n" : TableText(m.side_effects, "  ");
 
@@ -169,6 +174,8 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
                                       : TableText(m.dose_response, "  ");
   out += Heading("Doses taken", width);
   out += TableText(m.adherence, "  ");
+  out += Heading("Dose deviations (taken differently from the plan)", width);
+  out += m.deviations.rows.empty() ? "  None: every dose taken was the plan's.\n" : TableText(m.deviations, "  ");
   out += Heading("Missing diary days (never filled in)", width);
   out += TableText(m.missing, "  ");
   out += Heading("Rescue medication", width);
@@ -177,6 +184,10 @@ std::string FormatClinicReportText(const ReportModel& m, int width_in) {
   if (m.notes.empty()) out += "  No notes in the diary.\n";
   for (const PatientNote& n : m.notes) {
     out += Wrap(Printable(n.text), width, fmt::format("  {} (day {}): ", n.date, FormatInteger(n.day)), "    ");
+  }
+  if (!m.clinician_decisions.empty()) {
+    out += Heading("Clinician decisions at the safety gates", width);
+    for (const std::string& d : m.clinician_decisions) out += Wrap(Printable(d), width, "  \u2022 ", "    ");
   }
   out += Heading("Methods", width);
   out += Wrap(m.method, width, "  ", "  ");

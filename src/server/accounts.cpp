@@ -1,12 +1,13 @@
 #include "server/accounts.h"
 
 #include "server/account_codes.h"
+#include "server/password_policy.h"
 
 namespace ldn::server {
 
 Result<store::User> CreateAccount(store::Store& store, const NewAccount& account, store::Instant now,
                                   PasswordCost cost) {
-  if (!account.password_later) LDN_RETURN_IF_ERROR(CheckNewPassword(account.password, "password"));
+  if (!account.password_later) LDN_RETURN_IF_ERROR(CheckNewPassword(account.password, account.username, "password"));
   const bool is_patient = account.role == store::Role::kPatient;
   const int links = (account.patient_id ? 1 : 0) + (account.new_patient ? 1 : 0);
   if (is_patient && links != 1) {
@@ -31,6 +32,8 @@ Result<store::User> CreateAccount(store::Store& store, const NewAccount& account
     u.role = account.role;
     u.password_hash = hash;
     u.created_at = now;
+    u.must_change_password = account.must_change_password;
+    u.password_changed_at = now;
     u.patient_id = account.patient_id;
     if (account.new_patient) {
       store::Patient p;
@@ -46,6 +49,10 @@ Result<store::User> CreateAccount(store::Store& store, const NewAccount& account
   });
   if (!s.ok()) return s;
   return created;
+}
+
+bool TotpRequired(store::Role role) {
+  return role == store::Role::kClinician || role == store::Role::kPharmacist || role == store::Role::kAdmin;
 }
 
 }  // namespace ldn::server

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
+#include "server/accounts.h"
 #include "server/api_util.h"
 #include "server/http_errors.h"
 
@@ -120,23 +121,49 @@ Result<nlohmann::json> RequestContext::JsonBody() const {
 
 Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options) {
   LDN_RETURN_IF_ERROR(InitCrypto());
-  return std::unique_ptr<Api>(new Api(store, clock, log, std::move(options)));
+  LDN_RETURN_IF_ERROR(CheckProxyOptions(options.proxy, "--trusted-proxy"));
+  LDN_ASSIGN_OR_RETURN(SecretSealer sealer, SecretSealer::WithKey(options.totp_key));
+  return std::unique_ptr<Api>(new Api(store, clock, log, std::move(options), std::move(sealer)));
 }
 
-Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options)
-    : store_(store), clock_(clock), log_(log), options_(std::move(options)), static_files_(options_.web_root) {
+Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options, SecretSealer sealer)
+    : store_(store),
+      clock_(clock),
+      log_(log),
+      options_(std::move(options)),
+      static_files_(options_.web_root),
+      sealer_(std::move(sealer)),
+      refusals_(options_.refusal_window, 10000),
+      pool_(std::make_unique<WorkerPool>(
+          options_.password_workers > 0 ? options_.password_workers : WorkerPool::DefaultThreads(),
+          std::max<size_t>(1, options_.password_queue))) {
   AddSystemRoutes(*this, routes_);
+  AddAccountRoutes(*this, routes_);
   AddAdminRoutes(*this, routes_);
   AddClinicalRoutes(*this, routes_);
   AddDiaryRoutes(*this, routes_);
   AddPharmacyRoutes(*this, routes_);
   AddChartRoutes(*this, routes_);  // issue 13: the clinic's workspace
   AddOrderRoutes(*this, routes_);
-  AddAccountRoutes(*this, routes_);
+  AddInvitationRoutes(*this, routes_);
   AddMessageRoutes(*this, routes_);
+  AddInterlockRoutes(*this, routes_);
+}
+
+Api::~Api() {
+  pool_.reset();  // every login in flight is answered first
+  LogClosedWindows(refusals_.Drain());
 }
 
 void Api::Handle(const HttpRequest& request, Responder respond) {
+  if (options_.hsts) {
+    // Behind HTTPS: browsers must never come back over plain HTTP (ASVS 14.4.5; RFC 6797). Two
+    // years, as the shipped nginx site says (packaging/nginx-ldn.conf, Mozilla's recommendation).
+    respond = [inner = std::move(respond)](HttpResponse r) {
+      r.headers.emplace_back("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+      inner(std::move(r));
+    };
+  }
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) {
     HttpResponse r = BadRequest("the request target is not a valid path: " + url.error().message(), "path");
@@ -162,7 +189,8 @@ void Api::Handle(const HttpRequest& request, Responder respond) {
 }
 
 Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant now) {
-  LDN_ASSIGN_OR_RETURN(Credentials creds, ReadCredentials(request));
+  LDN_ASSIGN_OR_RETURN(Credentials creds,
+                       ReadCredentials(request, options_.secure_cookies ? kSecureSessionCookie : kSessionCookie));
   if (creds.source == CredentialSource::kNone) {
     return Status::Unauthenticated("authentication required: log in with POST /api/v1/session");
   }
@@ -175,6 +203,10 @@ Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant n
   const store::Session* session = &found->session;
   const store::User* user = &found->user;
   if (user->disabled) return Status::Unauthenticated("the account is disabled");
+  // The absolute lifetime holds whatever the idle timeout (sessions made under a longer setting).
+  if (now >= session->created_at + options_.session_max_lifetime) {
+    return Status::Unauthenticated("the session has reached its maximum lifetime: log in again");
+  }
   if (creds.source == CredentialSource::kCookie && IsUnsafeMethod(request.method)) {
     auto header = request.Header(kCsrfHeader);
     if (!header || !session->csrf_token_hash || !ConstantTimeEquals(TokenHash(*header), *session->csrf_token_hash)) {
@@ -182,10 +214,13 @@ Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant n
           .WithFieldPrefix("X-CSRF-Token");
     }
   }
-  // Sliding expiry, written at most about once per half TTL so that reads stay read-only.
-  const auto ttl = options_.session_ttl;
-  if (session->expires_at - now < ttl / 2) {
-    const Status extended = store_.ExtendSession(hash, now + ttl);
+  // Sliding expiry, written at most about once per half TTL so that reads stay read-only, and
+  // never past the absolute lifetime.
+  const auto ttl = user->role == store::Role::kPatient ? options_.patient_session_ttl : options_.session_ttl;
+  const store::Instant cap = session->created_at + options_.session_max_lifetime;
+  const store::Instant extended_to = std::min(now + ttl, cap);
+  if (session->expires_at - now < ttl / 2 && extended_to > session->expires_at) {
+    const Status extended = store_.ExtendSession(hash, extended_to);
     if (!extended.ok() && extended.code() != Code::kNotFound) return extended;
   }
   Principal p;
@@ -195,13 +230,23 @@ Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant n
   p.username = user->username;
   p.token_hash = hash;
   p.source = creds.source;
+  p.totp_enabled = user->totp_enabled;
+  p.must_change_password = user->must_change_password;
+  p.session_created_at = session->created_at;
+  if (user->must_change_password) {
+    p.setup_step = "change_password";
+  } else if (TotpRequired(user->role) && !user->totp_enabled) {
+    p.setup_step = "enrol_totp";
+  }
   return p;
 }
 
 void Api::MaybeMaintain(store::Instant now) {
   if (maintenance_counter_.fetch_add(1) % 64 != 0) return;
   auto sessions = store_.DeleteExpiredSessions(now);
-  auto failures = store_.DeleteLoginFailuresBefore(now - options_.login_window);
+  const auto forget = std::max({options_.throttle.account_forget, options_.throttle.account_address_forget,
+                                options_.throttle.address_forget});
+  auto failures = store_.DeleteLoginThrottlesBefore(now - forget);
   if (!sessions.ok() || !failures.ok()) {
     log_.Warn("maintenance_failed", {{"message", (!sessions.ok() ? sessions.status() : failures.status()).message()}});
   }
@@ -232,10 +277,13 @@ store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status,
   if (object.rfind(kPrefix, 0) == 0) object = object.substr(kPrefix.size());
   e.object = Sanitize(object, 200);
   e.outcome = OutcomeFor(http_status);
+  std::string detail;
   if (!failure.ok()) {
-    e.detail = Sanitize(fmt::format("{} {}", CodeName(failure.code()), failure.field()), 500);
-    while (!e.detail.empty() && e.detail.back() == ' ') e.detail.pop_back();
+    detail = fmt::format("{} {}", CodeName(failure.code()), failure.field());
+    while (!detail.empty() && detail.back() == ' ') detail.pop_back();
   }
+  if (!ctx.audit_detail.empty()) detail += (detail.empty() ? "" : "; ") + ctx.audit_detail;
+  e.detail = Sanitize(detail, 500);
   return e;
 }
 
@@ -272,11 +320,25 @@ void Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& 
                                                          std::nullopt,
                                                          clock_.Now(),
                                                          std::nullopt,
+                                                         {},
+                                                         {},
+                                                         false,
                                                          options_.max_json_depth},
                                           std::move(respond), std::nullopt});
   call->ctx.store_ = &store_;
+  call->ctx.client_address = ClientAddress(request, options_.proxy);
   const Status admitted = Admit(*call, query);
   if (!admitted.ok()) return Finish(call, admitted, /*audit_written=*/false);
+  if (route.access.on_worker_pool) {
+    // Slow work (Argon2id) runs on the worker pool, so that the I/O threads keep answering.
+    auto task = [this, call] { Finish(call, CallHandler(call->ctx), /*audit_written=*/false); };
+    if (!pool_->TrySubmit(task)) {
+      log_.Warn("worker_pool_full", {{"route", route.pattern}});
+      return Finish(call, Status::Unavailable("the server is busy checking other passwords; retry in a moment"),
+                    false);
+    }
+    return;
+  }
   const bool audit_with_data =
       !route.access.audit_action.empty() && IsUnsafeMethod(route.method) && !route.access.audit_apart;
   if (!audit_with_data) return Finish(call, CallHandler(call->ctx), /*audit_written=*/false);
@@ -316,6 +378,13 @@ Status Api::Admit(Call& call, const std::map<std::string, std::string>& query) {
   }
   if (route.access.audience == Audience::kAuthenticated) {
     LDN_ASSIGN_OR_RETURN(ctx.principal, Authenticate(ctx.request, ctx.now));
+    if (!ctx.principal->setup_step.empty() && !route.access.during_setup) {
+      return Status::PermissionDenied(
+                 ctx.principal->setup_step == "change_password"
+                     ? "choose a new password first (POST /api/v1/me/password)"
+                     : "set up two-step login with an authenticator app first (POST /api/v1/me/totp)")
+          .WithFieldPrefix("setup");
+    }
     if (route.access.roles.count(ctx.principal->role) == 0) {
       return Status::PermissionDenied(
           fmt::format("the {} role may not use this endpoint", store::RoleName(ctx.principal->role)));
@@ -372,6 +441,11 @@ void Api::Finish(const std::shared_ptr<Call>& call, Result<ApiReply> result, boo
     }
   }
   if (route.access.audit_action.empty() || audit_written) return Deliver(*call, std::move(response));
+  // A refusal of a caller who is not authenticated at all is counted, and only the first of its
+  // source's window audited (refusal_audit.h); an evaluated login is always audited.
+  if (!ctx.principal && response.status >= 400 && !ctx.audit_each && !NoteAnonymousRefusal(ctx)) {
+    return Deliver(*call, std::move(response));
+  }
   // Reads, refusals and the routes that audit apart: the answer goes out once its audit event is
   // committed.
   store::AuditEvent event = AuditEventFor(ctx, response.status, failure);
@@ -385,6 +459,33 @@ void Api::Finish(const std::shared_ptr<Call>& call, Result<ApiReply> result, boo
         }
         Deliver(*call, std::move(*pending));
       });
+}
+
+bool Api::NoteAnonymousRefusal(const RequestContext& ctx) {
+  std::vector<RefusalAggregator::Closed> closed;
+  const bool audit = refusals_.Note(ctx.client_address, ctx.now, closed);
+  LogClosedWindows(closed);
+  if (audit) {
+    // The event of the window says so; the count of the window goes to the log when it ends.
+    const_cast<RequestContext&>(ctx).audit_detail =
+        fmt::format("address {}; further anonymous refusals from it within {} s are counted in the log",
+                    ctx.client_address, options_.refusal_window.count());
+  }
+  return audit;
+}
+
+void Api::LogClosedWindows(const std::vector<RefusalAggregator::Closed>& closed) {
+  for (const auto& c : closed) {
+    log_.Info("anonymous_refusals",
+              {{"address", c.source}, {"since", FormatUtcInstant(c.window_start)}, {"refusals", c.refusals}});
+  }
+}
+
+void Api::AuditApart(store::AuditEvent event) {
+  store_.SubmitTransaction([event = std::move(event)](store::Store& tx) { return tx.AppendAudit(event).status(); },
+                           [this](Status s) {
+                             if (!s.ok()) log_.Error("audit_failed", {{"route", "-"}, {"message", s.message()}});
+                           });
 }
 
 void Api::Deliver(Call& call, HttpResponse response) {

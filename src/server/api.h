@@ -27,21 +27,42 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "server/auth.h"
+#include "server/client_address.h"
 #include "server/http_types.h"
 #include "server/json_log.h"
+#include "server/login_throttle.h"
+#include "server/refusal_audit.h"
 #include "server/router.h"
 #include "server/static_files.h"
+#include "server/totp.h"
+#include "server/worker_pool.h"
 #include "store/store.h"
 
 namespace ldn::server {
 
 struct ApiOptions {
-  std::filesystem::path web_root;               // static files; a missing directory serves nothing
-  std::chrono::seconds session_ttl{12 * 3600};  // a session expires after this much inactivity
-  bool secure_cookies = false;                  // add "Secure" to cookies (behind HTTPS)
-  int max_login_failures_per_user = 5;          // within login_window, then 429
-  int max_login_failures_per_address = 20;      // within login_window, then 429
-  std::chrono::seconds login_window{15 * 60};
+  std::filesystem::path web_root;  // static files; a missing directory serves nothing
+  // Sessions (NIST SP 800-63B §4.2.3, AAL2: re-authenticate after 30 minutes idle and at least
+  // every 12 hours). A session expires after session_ttl without use (patient_session_ttl for a
+  // patient's, whose record is their own and who writes a diary once a day) and in any case
+  // session_max_lifetime after its login (issue 17, L3).
+  std::chrono::seconds session_ttl{30 * 60};
+  std::chrono::seconds patient_session_ttl{12 * 3600};
+  std::chrono::seconds session_max_lifetime{12 * 3600};
+  int max_sessions_per_user = 10;  // a new login ends the oldest beyond this (issue 17, M2)
+  // Served behind HTTPS (a TLS-terminating proxy): cookies get Secure and the __Host- prefix, and
+  // every response carries Strict-Transport-Security (issue 17, L3).
+  bool secure_cookies = false;
+  bool hsts = false;
+  ProxyOptions proxy;       // where the client address comes from (client_address.h)
+  ThrottlePolicy throttle;  // login throttling (login_throttle.h)
+  // The 32-byte key that seals TOTP secrets (totp.h); empty: a random key for this process only
+  // (tests). `ldn serve` reads it from its key file.
+  std::string totp_key;
+  std::string totp_issuer = "ldn";  // the name authenticator apps show
+  int password_workers = 0;         // threads hashing passwords (0: WorkerPool::DefaultThreads())
+  size_t password_queue = 64;       // logins waiting for one before 503
+  std::chrono::seconds refusal_window{60};  // anonymous refusals: one audit event per source per window
   PasswordCost password_cost = PasswordCost::kInteractive;  // for passwords set through the API
   size_t max_json_depth = 32;                               // nesting of a request body
   int max_batch = 366;                                      // entries in one diary batch
@@ -61,6 +82,13 @@ struct Principal {
   std::string username;
   std::string token_hash;
   CredentialSource source = CredentialSource::kNone;
+  // What the account must do before anything else (only routes with Access::during_setup are
+  // open meanwhile): "change_password" (an administrator set it), "enrol_totp" (the role needs a
+  // second factor and has none), or empty.
+  std::string setup_step;
+  bool totp_enabled = false;
+  bool must_change_password = false;
+  store::Instant session_created_at{};
 };
 
 // What a handler receives. Built by the dispatcher; lives for one request.
@@ -75,6 +103,12 @@ struct RequestContext {
   // Set by a handler that acts on a patient outside a patient-scoped route (user creation), so
   // that the audit event names that patient.
   std::optional<store::Id> audit_patient_id;
+  // The client's address (client_address.h: the TCP peer, or behind a trusted proxy its header).
+  std::string client_address;
+  // A detail for the audit event of a success or refusal (never content or a secret), and whether
+  // an anonymous refusal must be audited on its own rather than counted (an evaluated login).
+  std::string audit_detail;
+  bool audit_each = false;
 
   // The request body as JSON: kInvalidArgument (field "body") for an empty body, text that is not
   // JSON, or nesting deeper than the limit.
@@ -90,6 +124,10 @@ struct RequestContext {
   const Principal& caller() const { return *principal; }
   // REQUIRES: patient_id (patient-scoped route).
   store::Id patient() const { return *patient_id; }
+
+  // Set by a handler to say more in the audit event of its success (codes only, never patient
+  // text: "overrides start.before_earliest"). Sanitised and cut to 500 characters.
+  std::string audit_detail = {};
 };
 
 // Thread-safe: Handle may be called concurrently.
@@ -109,12 +147,19 @@ class Api {
   const Clock& clock() const { return clock_; }
   const ApiOptions& options() const { return options_; }
   JsonLog& log() { return log_; }
-  // Housekeeping run on some logins: deletes expired sessions and login failures older than the
-  // throttling window. Failures are logged, never returned.
+  const SecretSealer& sealer() const { return sealer_; }
+  // Appends an audit event of its own (a lockout) and logs a failure to do so; does not wait.
+  void AuditApart(store::AuditEvent event);
+  ~Api();
+  // Housekeeping run on some logins: deletes expired sessions and login-throttle keys forgotten
+  // by the policy. Failures are logged, never returned.
   void MaybeMaintain(store::Instant now);
 
  private:
-  Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options);
+  Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options, SecretSealer sealer);
+  // An anonymous refusal: true when it is audited (the first of its source's window).
+  bool NoteAnonymousRefusal(const RequestContext& ctx);
+  void LogClosedWindows(const std::vector<RefusalAggregator::Closed>& closed);
   struct Call;  // one API call in flight (api.cpp)
   void HandleApi(const HttpRequest& request, const std::vector<std::string>& segments,
                  const std::map<std::string, std::string>& query, Responder respond);
@@ -137,10 +182,14 @@ class Api {
   RouteTable routes_;
   StaticFiles static_files_;
   std::atomic<uint64_t> maintenance_counter_{0};
+  SecretSealer sealer_;
+  RefusalAggregator refusals_;
+  std::unique_ptr<WorkerPool> pool_;  // last: destroyed (drained) first
 };
 
 // Route registration, one function per handler file.
-void AddSystemRoutes(Api& api, RouteTable& routes);    // api_system.cpp: health, openapi, session, me
+void AddSystemRoutes(Api& api, RouteTable& routes);    // api_system.cpp: health, openapi
+void AddAccountRoutes(Api& api, RouteTable& routes);   // api_account.cpp: session, me, password, TOTP
 void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, care teams, audit, research
 void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
@@ -148,8 +197,11 @@ void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: work
 // The clinic's workspace (issue 13).
 void AddChartRoutes(Api& api, RouteTable& routes);    // api_chart.cpp: record, medications, timeline
 void AddOrderRoutes(Api& api, RouteTable& routes);    // api_orders.cpp: prescriptions as orders
-void AddAccountRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, pharmacies
+void AddInvitationRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, password codes, pharmacies
 void AddMessageRoutes(Api& api, RouteTable& routes);  // api_messages.cpp: the patient's thread
+
+// api_interlocks.cpp: the course gate's preview, discard, flags, the red-flag vocabulary (issue 12).
+void AddInterlockRoutes(Api& api, RouteTable& routes);
 
 // The OpenAPI 3.0 document describing `routes` (openapi.cpp).
 nlohmann::json OpenApiDocument(const RouteTable& routes);

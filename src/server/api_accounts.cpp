@@ -12,7 +12,9 @@
 //   GET|POST /pharmacies, PATCH /pharmacies/{pharmacy_id}
 //   PUT  /users/{user_id}/pharmacy      {"pharmacy_id": id | null} (admin)
 //   PUT  /users/{user_id}/prescriber    the prescriber's name, registration, address (admin)
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 
 #include <fmt/format.h>
@@ -22,6 +24,8 @@
 #include "server/api_util.h"
 #include "server/auth.h"
 #include "server/http_errors.h"
+#include "server/login_throttle.h"
+#include "server/password_policy.h"
 
 namespace ldn::server {
 namespace {
@@ -30,11 +34,6 @@ using store::Role;
 
 const std::set<Role> kAdmin = {Role::kAdmin};
 const std::set<Role> kClinician = {Role::kClinician};
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 nlohmann::json CodeJson(const store::AccountCode& c, store::Instant now) {
   const std::string unusable = CodeUnusableReason(c, now);
@@ -48,16 +47,29 @@ nlohmann::json CodeJson(const store::AccountCode& c, store::Instant now) {
           {"status", unusable.empty() ? "open" : unusable}};
 }
 
-// 429 after too many wrong codes from one address within the login window (the login throttle's
-// counters, key "code:<address>").
-Result<std::optional<ApiReply>> Throttled(Api& api, RequestContext& ctx, const std::string& key) {
-  LDN_ASSIGN_OR_RETURN(int64_t failures, ctx.store().CountLoginFailures(key, ctx.now - api.options().login_window));
-  if (failures < api.options().max_login_failures_per_address) return std::optional<ApiReply>();
-  const HttpResponse r =
-      TooManyRequests("too many wrong codes; try again later", static_cast<int>(api.options().login_window.count()));
-  ApiReply reply = Reply(nlohmann::json::parse(r.body), 429);
-  reply.headers = r.headers;
-  return std::optional<ApiReply>(reply);
+// One-time codes (invitations, password codes) are throttled per client address as logins are
+// (login_throttle.h): every attempt is counted before the code is looked up; 10 are free within an
+// hour, then the next waits 1 s, 2 s, 4 s, ... at most 15 minutes. A code that works takes its
+// attempt back. Answers the 429 when the address must wait.
+constexpr int kCodeAttemptsFree = 10;
+Result<std::optional<ApiReply>> CountCodeAttempt(RequestContext& ctx, const std::string& key) {
+  LDN_ASSIGN_OR_RETURN(std::optional<store::LoginThrottle> row,
+                       ctx.store().CountLoginAttempt(key, ctx.now, ctx.now - std::chrono::hours(1)));
+  if (!row) {
+    LDN_ASSIGN_OR_RETURN(std::optional<store::LoginThrottle> held, ctx.store().GetLoginThrottle(key));
+    const int64_t wait =
+        held ? std::chrono::duration_cast<std::chrono::seconds>(held->next_attempt_at - ctx.now).count() : 1;
+    const int seconds = static_cast<int>(std::clamp<int64_t>(wait, 1, 15 * 60));
+    const HttpResponse r = TooManyRequests(
+        fmt::format("too many wrong codes; wait {} second{} before the next try", seconds, seconds == 1 ? "" : "s"),
+        seconds);
+    ApiReply reply = Reply(nlohmann::json::parse(r.body), 429);
+    reply.headers = r.headers;
+    return std::optional<ApiReply>(reply);
+  }
+  const std::chrono::seconds delay = ProgressiveDelay(row->failures, kCodeAttemptsFree, std::chrono::minutes(15));
+  if (delay.count() > 0) LDN_RETURN_IF_ERROR(ctx.store().SetLoginThrottleState(key, ctx.now + delay, false));
+  return std::optional<ApiReply>();
 }
 
 // The code of a body, found and usable for `purpose`; a wrong one counts against the address.
@@ -68,7 +80,6 @@ Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& te
                                   : ctx.store().FindAccountCode(CodeHash(normalized));
   if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
   if (!found.ok() || found->purpose != purpose) {
-    LDN_RETURN_IF_ERROR(ctx.store().RecordLoginFailure(throttle_key, ctx.now));
     return Status::InvalidArgument("code", "this code is not valid: check it, or ask for a new one");
   }
   const std::string unusable = CodeUnusableReason(*found, ctx.now);
@@ -129,14 +140,13 @@ Result<ApiReply> AcceptInvitation(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::string username, o.String("username"));
   LDN_ASSIGN_OR_RETURN(std::string password, o.String("password"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  const std::string key = "code:" + ctx.request.remote_address.substr(0, 100);
-  LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, Throttled(api, ctx, key));
+  const std::string key = "code-addr:" + ctx.client_address.substr(0, 100);
+  LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
   LDN_ASSIGN_OR_RETURN(store::AccountCode code,
                        UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation, key));
   ctx.audit_patient_id = code.patient_id;
-  LDN_RETURN_IF_ERROR(CheckNewPassword(password, "password"));
-  if (Lower(password) == Lower(username)) return Status::InvalidArgument("password", "must not be the username");
+  LDN_RETURN_IF_ERROR(CheckNewPassword(password, username, "password"));
   LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, api.options().password_cost));
   store::User created;
   LDN_RETURN_IF_ERROR(ctx.store().RunInTransaction([&](store::Store& tx) -> Status {
@@ -145,13 +155,14 @@ Result<ApiReply> AcceptInvitation(Api& api, RequestContext& ctx) {
     u.role = Role::kPatient;
     u.patient_id = code.patient_id;
     u.password_hash = hash;
+    u.password_changed_at = ctx.now;  // chosen by its owner: no forced change
     u.created_at = ctx.now;
     LDN_ASSIGN_OR_RETURN(created, tx.CreateUser(u));
     // Exactly once: a second use of the same code (even at the same moment) fails here and takes
     // the new account back with it.
     return tx.UseAccountCode(code.id, created.id, ctx.now);
   }));
-  LDN_RETURN_IF_ERROR(ctx.store().ClearLoginFailures(key));
+  LDN_RETURN_IF_ERROR(ctx.store().UncountLoginAttempt(key));
   return Reply({{"user_id", created.id},
                 {"username", created.username},
                 {"role", "patient"},
@@ -183,24 +194,25 @@ Result<ApiReply> AcceptPasswordCode(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::string code_text, o.String("code"));
   LDN_ASSIGN_OR_RETURN(std::string password, o.String("password"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  const std::string key = "code:" + ctx.request.remote_address.substr(0, 100);
-  LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, Throttled(api, ctx, key));
+  const std::string key = "code-addr:" + ctx.client_address.substr(0, 100);
+  LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
   LDN_ASSIGN_OR_RETURN(store::AccountCode code, UsableCode(ctx, code_text, store::AccountCodePurpose::kPassword, key));
   LDN_ASSIGN_OR_RETURN(store::User user, ctx.store().GetUser(*code.user_id));
   ctx.audit_patient_id = user.patient_id;
-  LDN_RETURN_IF_ERROR(CheckNewPassword(password, "password"));
-  if (Lower(password) == Lower(user.username)) return Status::InvalidArgument("password", "must not be the username");
+  LDN_RETURN_IF_ERROR(CheckNewPassword(password, user.username, "password"));
   LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, api.options().password_cost));
   LDN_RETURN_IF_ERROR(ctx.store().RunInTransaction([&](store::Store& tx) -> Status {
     LDN_ASSIGN_OR_RETURN(store::User u, tx.GetUser(user.id));
     u.password_hash = hash;
+    u.must_change_password = false;  // chosen by its owner
+    u.password_changed_at = ctx.now;
     LDN_RETURN_IF_ERROR(tx.UpdateUser(u));
     LDN_RETURN_IF_ERROR(tx.UseAccountCode(code.id, u.id, ctx.now));
     LDN_RETURN_IF_ERROR(tx.DeleteSessionsOfUser(u.id).status());
-    return tx.ClearLoginFailures("user:" + Lower(u.username));
+    return tx.ClearLoginThrottle(AccountKey(u.username));  // a new password also lifts a lock
   }));
-  LDN_RETURN_IF_ERROR(ctx.store().ClearLoginFailures(key));
+  LDN_RETURN_IF_ERROR(ctx.store().UncountLoginAttempt(key));
   return Reply({{"username", user.username}, {"role", store::RoleName(user.role)}});
 }
 
@@ -338,7 +350,7 @@ Access AnonymousAudited(std::string action) {
 
 }  // namespace
 
-void AddAccountRoutes(Api& api, RouteTable& routes) {
+void AddInvitationRoutes(Api& api, RouteTable& routes) {
   Api* a = &api;
   auto h = [a](Result<ApiReply> (*f)(Api&, RequestContext&)) {
     return [a, f](RequestContext& ctx) { return f(*a, ctx); };

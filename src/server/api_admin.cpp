@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include "server/account_codes.h"
+#include "core/text.h"
 #include "server/accounts.h"
 #include "server/api.h"
+#include "server/password_policy.h"
 #include "server/api_util.h"
 #include "server/research_summary.h"
 
@@ -23,10 +25,14 @@ const std::set<Role> kAdmin = {Role::kAdmin};
 // prescriber details are on record (issue 13).
 Result<ApiReply> ListUsers(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto users, ctx.store().ListUsers());
+  LDN_ASSIGN_OR_RETURN(auto locked, ctx.store().ListLockedLoginThrottles("acct:"));
+  std::set<std::string> locked_keys;
+  for (const auto& t : locked) locked_keys.insert(t.key);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& u : users) {
     nlohmann::json j = ToJson(u);
     j["password_set"] = u.password_hash != kNoPasswordYet;
+    j["locked"] = locked_keys.count(AccountKey(u.username)) != 0;
     if (u.role == Role::kPharmacist) {
       LDN_ASSIGN_OR_RETURN(std::optional<store::Id> pharmacy, ctx.store().GetUserPharmacy(u.id));
       j["pharmacy_id"] = pharmacy ? nlohmann::json(*pharmacy) : nlohmann::json();
@@ -63,7 +69,7 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   if (o.HasNonNull("patient")) {
     LDN_ASSIGN_OR_RETURN(JsonObject p, o.Object("patient"));
     NewPatient np;
-    LDN_ASSIGN_OR_RETURN(np.display_name, p.String("display_name"));
+    LDN_ASSIGN_OR_RETURN(np.display_name, p.Line("display_name", kMaxNameChars));
     LDN_ASSIGN_OR_RETURN(np.time_zone, p.String("time_zone"));
     LDN_RETURN_IF_ERROR(p.RejectUnknownKeys());
     LDN_RETURN_IF_ERROR(TimeZone::Named(np.time_zone, p.PathOf("time_zone")).status());
@@ -73,6 +79,19 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   }
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(account.role, store::ParseRole(role, "role"));
+  // Least privilege (issue 17, M6): an administrator must not be able to give themselves a
+  // patient's data by attaching a login they know to an existing patient record. A login for an
+  // existing record is made on the server (`ldn user add --patient-id`) or by an invitation the
+  // patient accepts; a new patient user comes with a new, empty record.
+  if (account.patient_id) {
+    return Status::PermissionDenied(
+               "an administrator cannot attach a login to an existing patient record (it would let them read the "
+               "record); create the patient's login with a new record, or use `ldn user add --patient-id` on the "
+               "server")
+        .WithFieldPrefix("patient_id");
+  }
+  // The administrator chose this password: the owner replaces it at the first login.
+  account.must_change_password = true;
   LDN_ASSIGN_OR_RETURN(store::User u, CreateAccount(ctx.store(), account, ctx.now, api.options().password_cost));
   ctx.audit_patient_id = u.patient_id;
   nlohmann::json j = ToJson(u);
@@ -86,30 +105,96 @@ Result<ApiReply> CreateUser(Api& api, RequestContext& ctx) {
   return Reply(std::move(j), 201);
 }
 
-// Body: {"disabled"?: bool, "password"?: string}. Either ends every session of the user.
+// Removes the user from every care team (a role that no longer sees patients).
+Status LeaveAllTeams(store::Store& st, store::Id user_id) {
+  LDN_ASSIGN_OR_RETURN(auto teams, st.ListCareTeams());
+  for (const auto& t : teams) {
+    LDN_ASSIGN_OR_RETURN(auto members, st.ListCareTeamMembers(t.id));
+    for (const auto& m : members) {
+      if (m.user_id == user_id) LDN_RETURN_IF_ERROR(st.RemoveCareTeamMember(t.id, user_id));
+    }
+  }
+  return Status::Ok();
+}
+
+// Body: {"disabled"?: bool, "password"?: string, "unlock"?: true, "reset_totp"?: true,
+// "role"?: string}. Disabling, a new password, a TOTP reset and a role change end every session of
+// the user. Runs on the worker pool (a new password is hashed).
 Result<ApiReply> UpdateUser(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "user_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(auto disabled, o.OptionalBool("disabled"));
   LDN_ASSIGN_OR_RETURN(auto password, o.OptionalString("password"));
+  LDN_ASSIGN_OR_RETURN(auto unlock, o.OptionalBool("unlock"));
+  LDN_ASSIGN_OR_RETURN(auto reset_totp, o.OptionalBool("reset_totp"));
+  LDN_ASSIGN_OR_RETURN(auto role_text, o.OptionalString("role"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(store::User u, ctx.store().GetUser(id));
+  if (unlock && !*unlock) return Status::InvalidArgument("unlock", "must be true when given");
+  if (reset_totp && !*reset_totp) return Status::InvalidArgument("reset_totp", "must be true when given");
+  store::Store& st = ctx.store();
+  const bool self = id == ctx.caller().user_id;
+  LDN_ASSIGN_OR_RETURN(store::User u, st.GetUser(id));
+  ctx.audit_patient_id = u.patient_id;
+  std::vector<std::string> changes;
   if (disabled) {
-    if (*disabled && id == ctx.caller().user_id) {
-      return Status::InvalidArgument("disabled", "an admin cannot disable their own account");
-    }
+    if (*disabled && self) return Status::InvalidArgument("disabled", "an admin cannot disable their own account");
     u.disabled = *disabled;
+    changes.push_back(*disabled ? "disabled" : "enabled");
+  }
+  std::optional<store::Role> new_role;
+  if (role_text) {
+    LDN_ASSIGN_OR_RETURN(store::Role r, store::ParseRole(*role_text, "role"));
+    // Least privilege (issue 17, M6): nobody changes their own role (an administrator would make
+    // themselves a clinician), and a patient login stays tied to its patient record.
+    if (self) return Status::PermissionDenied("an administrator cannot change their own role").WithFieldPrefix("role");
+    if ((r == store::Role::kPatient) != (u.role == store::Role::kPatient)) {
+      return Status::InvalidArgument("role", "a patient account cannot become staff, nor a staff account a patient");
+    }
+    if (r != u.role) {
+      changes.push_back(fmt::format("role {} -> {}", store::RoleName(u.role), store::RoleName(r)));
+      new_role = r;
+      u.role = r;
+    }
   }
   if (password) {
-    LDN_RETURN_IF_ERROR(CheckNewPassword(*password, "password"));
+    if (self) {
+      return Status::InvalidArgument("password", "change your own password on your account page (it asks for the "
+                                                 "current one)");
+    }
+    LDN_RETURN_IF_ERROR(CheckNewPassword(*password, u.username, "password"));
     LDN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(*password, api.options().password_cost));
+    u.must_change_password = true;  // the owner replaces it at the next login
+    u.password_changed_at = ctx.now;
+    changes.push_back("password set (to be changed at the next login)");
   }
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateUser(u));
-  if (disabled.value_or(false) || password) LDN_RETURN_IF_ERROR(ctx.store().DeleteSessionsOfUser(id).status());
-  ctx.audit_patient_id = u.patient_id;
-  LDN_ASSIGN_OR_RETURN(store::User updated, ctx.store().GetUser(id));
-  return Reply(ToJson(updated));
+  if (reset_totp && self) {
+    return Status::InvalidArgument("reset_totp", "an administrator cannot reset their own two-step login");
+  }
+  const bool end_sessions = disabled.value_or(false) || password || reset_totp || new_role;
+  LDN_RETURN_IF_ERROR(st.RunInTransaction([&](store::Store& tx) -> Status {
+    LDN_RETURN_IF_ERROR(tx.UpdateUser(u));
+    if (new_role && *new_role != store::Role::kClinician && *new_role != store::Role::kPharmacist) {
+      LDN_RETURN_IF_ERROR(LeaveAllTeams(tx, id));
+    }
+    if (reset_totp) LDN_RETURN_IF_ERROR(tx.DisableTotp(id));
+    if (unlock) LDN_RETURN_IF_ERROR(tx.ClearLoginThrottle(AccountKey(u.username)));
+    if (end_sessions) LDN_RETURN_IF_ERROR(tx.DeleteSessionsOfUser(id).status());
+    return Status::Ok();
+  }));
+  if (reset_totp) changes.push_back("two-step login reset");
+  if (unlock) changes.push_back("unlocked");
+  std::string detail;
+  for (const auto& c : changes) detail += (detail.empty() ? "" : "; ") + c;
+  ctx.audit_detail = detail;
+  if (new_role) {
+    api.log().Info("role_changed", {{"user_id", id}, {"by", ctx.caller().user_id}, {"role", store::RoleName(*new_role)}});
+  }
+  LDN_ASSIGN_OR_RETURN(store::User updated, st.GetUser(id));
+  nlohmann::json j = ToJson(updated);
+  LDN_ASSIGN_OR_RETURN(auto throttle, st.GetLoginThrottle(AccountKey(updated.username)));
+  j["locked"] = throttle && throttle->locked;
+  return Reply(j);
 }
 
 // ---- Care teams -------------------------------------------------------------------------------
@@ -144,7 +229,7 @@ Result<ApiReply> CreateTeam(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::CareTeam t;
-  LDN_ASSIGN_OR_RETURN(t.name, o.String("name"));
+  LDN_ASSIGN_OR_RETURN(t.name, o.Line("name", kMaxNameChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   t.created_at = ctx.now;
   LDN_ASSIGN_OR_RETURN(store::CareTeam created, ctx.store().CreateCareTeam(t));
@@ -158,6 +243,27 @@ Result<ApiReply> AddMember(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(int64_t user, o.Integer("user_id", 1, std::numeric_limits<int64_t>::max()));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  // Least privilege (issue 17, M6): membership gives a team's patient data, so an administrator
+  // cannot add their own account, nor one whose password they set and whose owner has not yet
+  // taken it over (chosen their own password and, for a clinical role, set up two-step login).
+  if (user == ctx.caller().user_id) {
+    return Status::PermissionDenied("an administrator cannot add their own account to a care team")
+        .WithFieldPrefix("user_id");
+  }
+  auto member = ctx.store().GetUser(user);
+  if (member.ok()) {
+    if (member->must_change_password) {
+      return Status::PermissionDenied(
+                 "this account still has the password an administrator set; it can join a care team once its owner "
+                 "has logged in and chosen their own")
+          .WithFieldPrefix("user_id");
+    }
+    if (TotpRequired(member->role) && !member->totp_enabled) {
+      return Status::PermissionDenied(
+                 "this account has not set up two-step login yet; it can join a care team once its owner has")
+          .WithFieldPrefix("user_id");
+    }
+  }
   LDN_RETURN_IF_ERROR(ctx.store().AddCareTeamMember(team, user, ctx.now));
   LDN_ASSIGN_OR_RETURN(store::CareTeam t, ctx.store().GetCareTeam(team));
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, TeamJson(ctx.store(), t));
@@ -234,12 +340,13 @@ Result<ApiReply> Research(Api& api, RequestContext& ctx) {
 constexpr char kUserSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["username","role"],"properties":{
 "username":{"type":"string"},"role":{"enum":["patient","clinician","pharmacist","researcher","admin"]},
-"password":{"type":"string","minLength":8},"patient_id":{"type":"integer"},"pharmacy_id":{"type":"integer"},
+"password":{"type":"string","minLength":12},"patient_id":{"type":"integer"},"pharmacy_id":{"type":"integer"},
 "patient":{"type":"object","required":["display_name","time_zone"],"properties":{"display_name":{"type":"string"},
 "time_zone":{"type":"string"}}}}})js";
 constexpr char kUserPatchSchema[] =
     R"js({"type":"object","additionalProperties":false,"properties":{"disabled":{"type":"boolean"},
-"password":{"type":"string","minLength":8}}})js";
+"password":{"type":"string","minLength":12},"unlock":{"const":true},"reset_totp":{"const":true},
+"role":{"enum":["clinician","pharmacist","researcher","admin"]}}})js";
 constexpr char kTeamSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string"}}})js";
 constexpr char kMemberSchema[] =
@@ -258,17 +365,26 @@ void AddAdminRoutes(Api& api, RouteTable& routes) {
   routes.Add({"GET", "/api/v1/users", Authenticated(kAdmin, "user.list"), h(ListUsers), "Every account.", "", {}});
   routes.Add({"POST",
               "/api/v1/users",
-              AuditApart(Authenticated(kAdmin, "user.create")),
+              [] {
+                Access acc = AuditApart(Authenticated(kAdmin, "user.create"));
+                acc.on_worker_pool = true;  // Argon2id
+                return acc;
+              }(),
               h(CreateUser),
-              "Create an account (a patient account with a new or existing patient record); without a password, "
-              "a one-time password code for its owner.",
+              "Create an account (a patient account with a new or existing patient record). With a password, its "
+              "owner must change it at the first login; without one, a one-time password code for its owner.",
               kUserSchema,
               {}});
   routes.Add({"PATCH",
               "/api/v1/users/{user_id}",
-              AuditApart(Authenticated(kAdmin, "user.update")),
+              [] {
+                Access acc = AuditApart(Authenticated(kAdmin, "user.update"));
+                acc.on_worker_pool = true;  // Argon2id
+                return acc;
+              }(),
               h(UpdateUser),
-              "Disable or enable an account, or set its password (ends its sessions).",
+              "Disable or enable an account, set its password (to be changed at the next login), unlock it, reset "
+              "its two-step login, or change a staff role (not one's own); all but unlock end its sessions.",
               kUserPatchSchema,
               {}});
   routes.Add({"GET",

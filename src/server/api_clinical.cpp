@@ -12,9 +12,11 @@
 #include "clinical/titration/adjust.h"
 #include "clinical/titration/plan.h"
 #include "core/dose.h"
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/course_plans.h"
+#include "server/interlocks.h"
 
 namespace ldn::server {
 namespace {
@@ -29,7 +31,14 @@ const std::set<Role> kClinician = {Role::kClinician};
 
 Result<ApiReply> ListPatients(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
-  return Reply({{"patients", ToJsonArray(patients)}});
+  nlohmann::json list = ToJsonArray(patients);
+  // A clinician's panel: each patient with the flags computed once, on the server (issue 12).
+  if (ctx.caller().role == Role::kClinician) {
+    for (size_t i = 0; i < patients.size(); ++i) {
+      LDN_ASSIGN_OR_RETURN(list[i]["flags"], PatientFlagsJson(ctx.store(), patients[i], ctx.now));
+    }
+  }
+  return Reply({{"patients", list}});
 }
 
 // ---- Screenings -------------------------------------------------------------------------------
@@ -101,30 +110,24 @@ Result<ApiReply> GetScreening(Api&, RequestContext& ctx) {
 
 // ---- Courses and plans (stored form: course_plans.h) --------------------------------------------
 
+// The course gate (src/clinical/safety/course_gate.h) decides; server/interlocks.cpp keeps the
+// decision with the course.
 Result<ApiReply> CreateCourse(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
-  LDN_ASSIGN_OR_RETURN(CoursePlan plan, BuildCoursePlan(body, nlohmann::json::array(), std::nullopt, ""));
-  store::Course c;
-  c.patient_id = ctx.patient();
-  c.protocol = plan.protocol;
-  c.plan_json = plan.plan_json;
-  c.status = store::CourseStatus::kPlanned;
-  c.start_date = plan.start;
-  c.recorded_by = ctx.caller().user_id;
-  c.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::Course created, ctx.store().CreateCourse(c));
-  return Reply(ToJson(created), 201);
+  return CreateGatedCourse(ctx);
 }
 
 Result<ApiReply> ListCourses(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListCourses(ctx.patient()));
-  return Reply({{"courses", ToJsonArray(rows)}});
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json courses, CoursesJson(ctx.store(), patient, ctx.now));
+  return Reply({{"courses", courses}});
 }
 
 Result<ApiReply> GetCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
-  return Reply(ToJson(c));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json course, CourseJson(ctx.store(), patient, c, ctx.now));
+  return Reply(course);
 }
 
 // A gap with "opioids_taken": true and no "rescreen" gets the patient's latest screening recorded on
@@ -171,11 +174,10 @@ Result<ApiReply> AdjustCourse(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string reason, o.String("reason"));
+  LDN_ASSIGN_OR_RETURN(std::string reason, o.Text("reason", 1, kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(auto titration, o.OptionalString("titration"));
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, o.Array("events", clinical::kMaxPlanEvents));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (reason.empty() || reason.size() > 2000) return Status::InvalidArgument("reason", "must be 1-2000 characters");
   LDN_ASSIGN_OR_RETURN(store::Course course, ctx.store().GetCourse(ctx.patient(), id));
   const nlohmann::json stored = StoredJson(course.plan_json);
   if (!stored.is_object() || !stored.contains("request")) {
@@ -202,17 +204,9 @@ Result<ApiReply> ListAdjustments(Api&, RequestContext& ctx) {
   return Reply({{"adjustments", ToJsonArray(rows)}});
 }
 
+// Becoming active is gated (activate, resume): server/interlocks.cpp.
 Result<ApiReply> SetCourseStatus(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "course_id"));
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string status_text, o.String("status"));
-  LDN_ASSIGN_OR_RETURN(auto start, o.OptionalDate("start_date"));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(store::CourseStatus status, store::ParseCourseStatus(status_text, "status"));
-  LDN_RETURN_IF_ERROR(ctx.store().SetCourseStatus(ctx.patient(), id, status, start, ctx.now));
-  LDN_ASSIGN_OR_RETURN(store::Course c, ctx.store().GetCourse(ctx.patient(), id));
-  return Reply(ToJson(c));
+  return SetGatedCourseStatus(ctx);
 }
 
 // ---- Dose log ---------------------------------------------------------------------------------
@@ -227,7 +221,8 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto time, o.OptionalString("time"));
   LDN_ASSIGN_OR_RETURN(d.course_id, OptionalId(o, "course_id"));
   LDN_ASSIGN_OR_RETURN(d.client_id, OptionalClientId(o, "client_id"));
-  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalString("note"));
+  LDN_ASSIGN_OR_RETURN(auto note, o.OptionalText("note", kMaxNoteChars));
+  LDN_ASSIGN_OR_RETURN(auto off_plan_reason, o.OptionalText("off_plan_reason", 500));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (d.taken && !mg) return Status::InvalidArgument("dose_mg", "is required when taken is true");
   if (!d.taken && mg && *mg != 0) return Status::InvalidArgument("dose_mg", "must be absent or 0 when taken is false");
@@ -240,10 +235,7 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
     LDN_ASSIGN_OR_RETURN(TimeOfDay t, ParseTimeOfDay(*time, "time"));
     d.local_time = t;
   }
-  if (note) {
-    if (note->size() > 2000) return Status::InvalidArgument("note", "must be at most 2000 characters");
-    d.note = *note;
-  }
+  if (note) d.note = *note;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (d.local_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
@@ -251,8 +243,8 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   d.patient_id = ctx.patient();
   d.recorded_by = ctx.caller().user_id;
   d.recorded_at = ctx.now;
-  LDN_ASSIGN_OR_RETURN(store::DoseLogEntry stored, ctx.store().AddDoseLogEntry(d));
-  return Reply(ToJson(stored), 201);
+  // Safe dose entry (issue 12): checked against the plan's step of the day before it is stored.
+  return StoreCheckedDose(ctx, std::move(d), std::move(off_plan_reason));
 }
 
 Result<ApiReply> ListDoses(Api&, RequestContext& ctx) {
@@ -262,7 +254,9 @@ Result<ApiReply> ListDoses(Api&, RequestContext& ctx) {
   const LocalDate last = to ? *to : PatientToday(patient, ctx.now);
   const LocalDate first = from ? *from : AddDays(last, -365);
   LDN_ASSIGN_OR_RETURN(auto rows, ctx.store().ListDoseLog(ctx.patient(), first, last));
-  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", ToJsonArray(rows)}});
+  nlohmann::json doses = ToJsonArray(rows);
+  LDN_RETURN_IF_ERROR(AttachDeviations(ctx.store(), ctx.patient(), doses));
+  return Reply({{"from", FormatDate(first)}, {"to", FormatDate(last)}, {"doses", doses}});
 }
 
 // ---- Instruments ------------------------------------------------------------------------------
@@ -343,24 +337,18 @@ Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::AdverseEvent e;
   LDN_ASSIGN_OR_RETURN(e.onset_date, o.Date("onset_date"));
-  LDN_ASSIGN_OR_RETURN(e.description, o.String("description"));
+  LDN_ASSIGN_OR_RETURN(e.description, o.Text("description", 1, kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(std::string severity, o.String("severity"));
   LDN_ASSIGN_OR_RETURN(auto serious, o.OptionalBool("serious"));
   LDN_ASSIGN_OR_RETURN(e.course_id, OptionalId(o, "course_id"));
-  LDN_ASSIGN_OR_RETURN(auto action, o.OptionalString("action_taken"));
-  LDN_ASSIGN_OR_RETURN(auto outcome, o.OptionalString("outcome"));
+  LDN_ASSIGN_OR_RETURN(auto action, o.OptionalText("action_taken", kMaxShortTextChars));
+  LDN_ASSIGN_OR_RETURN(auto outcome, o.OptionalText("outcome", kMaxShortTextChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(e.severity, store::ParseSeverity(severity, "severity"));
   e.serious = serious.value_or(false);
   nlohmann::json details = nlohmann::json::object();
-  if (action) {
-    if (action->size() > 500) return Status::InvalidArgument("action_taken", "must be at most 500 characters");
-    details["action_taken"] = *action;
-  }
-  if (outcome) {
-    if (outcome->size() > 500) return Status::InvalidArgument("outcome", "must be at most 500 characters");
-    details["outcome"] = *outcome;
-  }
+  if (action) details["action_taken"] = *action;
+  if (outcome) details["outcome"] = *outcome;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   if (e.onset_date > PatientToday(patient, ctx.now)) {
     return Status::InvalidArgument("onset_date", "is in the future (in the patient's time zone)");
@@ -370,7 +358,11 @@ Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   e.recorded_by = ctx.caller().user_id;
   e.recorded_at = ctx.now;
   LDN_ASSIGN_OR_RETURN(store::AdverseEvent stored, ctx.store().CreateAdverseEvent(e));
-  return Reply(ToJson(stored), 201);
+  nlohmann::json body = ToJson(stored);
+  // A severe or worrying report: the guidance the reporter must see at once (issue 12).
+  LDN_ASSIGN_OR_RETURN(body["safety"], AssessAdverseEvent(stored));
+  if (!body["safety"].is_null()) ctx.audit_detail = "red_flag " + body["safety"]["level"].get<std::string>();
+  return Reply(body, 201);
 }
 
 Result<ApiReply> ListAdverseEvents(Api&, RequestContext& ctx) {
@@ -395,7 +387,11 @@ constexpr char kCourseSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["protocol","start"],"properties":{
 "protocol":{"type":"string"},"start":{"type":"string","format":"date"},"target_mg":{"type":"number"},
 "max_mg":{"type":"number"},"time":{"enum":["bedtime","morning"]},"liquid_mg_per_ml":{"type":"number"},
-"step_days":{"type":"integer"}}})js";
+"step_days":{"type":"integer"},
+"overrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","reason"],
+"properties":{"code":{"enum":["screening.missing","screening.stale","screening.not_eligible","screening.review",
+"start.before_earliest","start.before_baseline"]},"reason":{"type":"string","minLength":10}}}},
+"acknowledged_findings":{"type":"array","items":{"type":"string","example":"medication.thyroid_hormone@medications[0]"}}}})js";
 constexpr char kAdjustSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["reason","events"],"properties":{
 "reason":{"type":"string"},"titration":{"enum":["easy","hard"]},"events":{"type":"array","items":{
@@ -404,12 +400,15 @@ constexpr char kAdjustSchema[] =
 "from":{"type":"string","format":"date"},"days":{"type":"integer"}}}}}})js";
 constexpr char kStatusSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
-"status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"}}})js";
+"status":{"enum":["planned","active","paused","completed","stopped"]},"start_date":{"type":"string","format":"date"},
+"overrides":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["code","reason"],
+"properties":{"code":{"type":"string"},"reason":{"type":"string","minLength":10}}}},
+"acknowledged_findings":{"type":"array","items":{"type":"string"}}}})js";
 constexpr char kDoseSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["date","taken"],"properties":{
 "date":{"type":"string","format":"date"},"taken":{"type":"boolean"},"dose_mg":{"type":"number"},
 "time":{"type":"string","example":"22:00"},"course_id":{"type":"integer"},"client_id":{"type":"string"},
-"note":{"type":"string"}}})js";
+"note":{"type":"string"},"off_plan_reason":{"type":"string","description":"the patient's confirmation of a dose that differs from the plan"}}})js";
 constexpr char kInstrumentSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["instrument","date","answers"],"properties":{
 "instrument":{"enum":["fiqr","pgic","acr2010","acr2011","acr2016"]},"date":{"type":"string","format":"date"},

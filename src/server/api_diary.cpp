@@ -1,13 +1,17 @@
 // Diary routes: one entry per patient per local date (idempotent by client id, edits kept as
 // revisions), the batch form for offline clients, and the response analysis of a course.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "analysis/response.h"
+#include "core/knowledge_files.h"
 #include "report/clinic_report.h"
 #include "report/report_model.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/diary_assembly.h"
+#include "server/interlocks.h"
 
 namespace ldn::server {
 namespace {
@@ -15,6 +19,13 @@ namespace {
 using store::Role;
 
 const std::set<Role> kPatientOrClinician = {Role::kPatient, Role::kClinician};
+
+// The request was fine; the stored record does not (yet) allow an analysis. The message is for
+// people; the analysis' field ("diary", "doses") stays in the error's field.
+Status NotYet(const Status& s) {
+  if (s.code() != Code::kInvalidArgument) return s;
+  return Status::Conflict("the record cannot be analysed yet: " + s.message()).WithFieldPrefix(s.field());
+}
 
 std::string_view OutcomeName(store::DiaryUpsertOutcome o) {
   switch (o) {
@@ -38,22 +49,32 @@ Result<std::optional<int>> ExpectedRevision(const RequestContext& ctx) {
   return std::optional<int>(static_cast<int>(*id));
 }
 
-// Reads {"client_id", "items"} (plus "date" in a batch) at `prefix` into an entry for `date`.
+// Reads {"client_id", "scale_version", "items"} (plus "date" in a batch) at `prefix` into an entry
+// for `date`, its ratings on the current scale (a scale-1 mood is stored as 10 - v); `*scale`
+// receives the scale version the client answered on.
 Result<store::DiaryEntry> ReadEntry(JsonObject& o, const nlohmann::json& items_json, LocalDate date,
-                                    const RequestContext& ctx) {
+                                    const RequestContext& ctx, int* scale) {
   store::DiaryEntry e;
   LDN_ASSIGN_OR_RETURN(auto client_id, OptionalClientId(o, "client_id"));
   if (!client_id) return Status::InvalidArgument(o.PathOf("client_id"), "is required (a client-generated id)");
   LDN_ASSIGN_OR_RETURN(JsonObject items_reader, o.Object("items"));
   (void)items_reader;
+  LDN_ASSIGN_OR_RETURN(*scale, ReadScaleVersion(o));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(e.items_json, CheckDiaryItems(items_json, date, o.PathOf("items")));
+  LDN_ASSIGN_OR_RETURN(e.items_json, CheckDiaryItems(items_json, date, o.PathOf("items"), *scale));
   e.patient_id = ctx.patient();
   e.local_date = date;
   e.client_id = *client_id;
   e.recorded_by = ctx.caller().user_id;
   e.recorded_at = ctx.now;
   return e;
+}
+
+// The scale of the stored values, and the client's when it answered on an older one (its ratings
+// were converted: the client should show the stored values from now on).
+void AddScaleFields(nlohmann::json& body, int client_scale) {
+  body["scale_version"] = analysis::CurrentScaleVersion();
+  if (client_scale != analysis::CurrentScaleVersion()) body["converted_from_scale_version"] = client_scale;
 }
 
 Status CheckNotFuture(const store::Patient& patient, LocalDate date, const RequestContext& ctx,
@@ -69,12 +90,17 @@ Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto expected, ExpectedRevision(ctx));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx));
+  int scale = 0;
+  LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx, &scale));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, "date"));
   LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, ctx.store().UpsertDiary(e, expected));
   nlohmann::json body = ToJson(r.entry);
   body["outcome"] = OutcomeName(r.outcome);
+  // A severe or worrying day: the guidance the patient must see at once (issue 12).
+  LDN_ASSIGN_OR_RETURN(body["safety"], AssessDiaryItems(r.entry.items_json));
+  if (!body["safety"].is_null()) ctx.audit_detail = "red_flag " + body["safety"]["level"].get<std::string>();
+  AddScaleFields(body, scale);
   ApiReply reply = Reply(body, r.outcome == store::DiaryUpsertOutcome::kCreated ? 201 : 200);
   reply.headers.emplace_back("ETag", fmt::format("\"{}\"", r.entry.revision));
   return reply;
@@ -123,23 +149,30 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
   }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   std::vector<store::DiaryEntry> batch;
+  std::vector<int> scales;
   for (size_t i = 0; i < entries->size(); ++i) {
     const std::string path = IndexPath("entries", i);
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], path));
     LDN_ASSIGN_OR_RETURN(LocalDate date, e.Date("date"));
     LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, e.PathOf("date")));
+    int scale = 0;
     LDN_ASSIGN_OR_RETURN(store::DiaryEntry entry,
-                         ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx));
+                         ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx, &scale));
     batch.push_back(std::move(entry));
+    scales.push_back(scale);
   }
   auto written = ctx.store().UpsertDiaryBatch(batch);
   if (!written.ok()) return written.status().WithFieldPrefix("entries");
   nlohmann::json results = nlohmann::json::array();
-  for (const auto& r : *written) {
-    results.push_back({{"date", FormatDate(r.entry.local_date)},
-                       {"revision", r.entry.revision},
-                       {"client_id", r.entry.client_id},
-                       {"outcome", OutcomeName(r.outcome)}});
+  for (size_t i = 0; i < written->size(); ++i) {
+    const auto& r = (*written)[i];
+    nlohmann::json one = {{"date", FormatDate(r.entry.local_date)},
+                          {"revision", r.entry.revision},
+                          {"client_id", r.entry.client_id},
+                          {"outcome", OutcomeName(r.outcome)}};
+    AddScaleFields(one, i < scales.size() ? scales[i] : analysis::CurrentScaleVersion());
+    LDN_ASSIGN_OR_RETURN(one["safety"], AssessDiaryItems(r.entry.items_json));
+    results.push_back(std::move(one));
   }
   return Reply({{"results", results}});
 }
@@ -153,13 +186,52 @@ Result<ApiReply> Analysis(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(ctx.store(), ctx.patient(), course_id));
   LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
   auto report = analysis::AnalyzeDiary(diary);
-  if (!report.ok()) {
-    // The request was fine; the stored record does not (yet) allow an analysis.
-    return Status::Conflict(fmt::format("the record cannot be analysed yet: {}", report.status().ToString()));
-  }
+  if (!report.ok()) return NotYet(report.status());
   nlohmann::json body = analysis::ReportToJson(*report);
   body["course_id"] = course.id;
   body["patient_id"] = patient.id;
+  // Whether the plan's evaluation has opened, in the patient's calendar: before it the patient's
+  // view gives no verdict (web/js/progress.js), whatever the numbers say.
+  const LocalDate today = PatientToday(patient, ctx.now);
+  body["evaluation"]["today"] = FormatDate(today);
+  body["evaluation"]["open"] = today >= report->evaluation_opens;
+  return Reply(body);
+}
+
+// When the evaluation of a course opens, without needing an analysable record: from the first dose
+// taken, else the plan's first dose (analysis::EvaluationOpensOn).
+Result<ApiReply> Evaluation(Api&, RequestContext& ctx) {
+  std::optional<store::Id> course_id;
+  if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(ctx.store(), ctx.patient(), course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
+  auto first_dose = analysis::FirstDoseDate(diary);
+  if (!first_dose.ok()) return NotYet(first_dose.status());
+  const analysis::AnalysisOptions options;
+  const bool taken = std::any_of(diary.doses.begin(), diary.doses.end(), [](const auto& d) { return d.taken; });
+  const LocalDate opens = analysis::EvaluationOpensOn(*first_dose, options);
+  const LocalDate today = PatientToday(patient, ctx.now);
+  nlohmann::json body = {{"course_id", course.id},
+                         {"first_dose", FormatDate(*first_dose)},
+                         {"first_dose_taken", taken},
+                         {"opens_on", FormatDate(opens)},
+                         {"window", fmt::format("week_{}", DaysBetween(*first_dose, opens) / 7)},
+                         {"today", FormatDate(today)},
+                         {"open", today >= opens}};
+  return Reply(body);
+}
+
+// The diary items of data/diary_items.json as the web app renders them: one source of truth for
+// the questions, anchors and directions that the analysis reads too.
+Result<ApiReply> DiaryItems(Api&, RequestContext&) {
+  auto text = KnowledgeFileText("diary_items.json");
+  if (!text.ok()) return Status::Internal("data/diary_items.json is not embedded");
+  LDN_RETURN_IF_ERROR(analysis::CheckItemDefinitions());
+  nlohmann::json body = nlohmann::json::parse(*text);
+  body["file"] = "data/diary_items.json";
   return Reply(body);
 }
 
@@ -178,11 +250,10 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
   report::ReportModelOptions options;
   auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
-  if (!analysed.ok()) {
-    return Status::Conflict(fmt::format("the record cannot be analysed yet: {}", analysed.status().ToString()));
-  }
+  if (!analysed.ok()) return NotYet(analysed.status());
   options.generated_on = FormatDate(PatientToday(patient, ctx.now));
-  const report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  LDN_ASSIGN_OR_RETURN(model.clinician_decisions, InterlockReportLines(ctx.store(), patient));
   LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
   ApiReply reply;
   reply.content_type = "application/pdf";
@@ -192,8 +263,9 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
 }
 
 constexpr char kDiarySchema[] =
-    R"js({"type":"object","additionalProperties":false,"required":["client_id","items"],"properties":{
+    R"js({"type":"object","additionalProperties":false,"required":["client_id","scale_version","items"],"properties":{
 "client_id":{"type":"string","description":"client-generated id of this write (idempotency)"},
+"scale_version":{"type":"integer","minimum":1,"description":"the scale the ratings were given on (GET /api/v1/diary-items: scale_version); 1 = mood 0 very low..10 very good, converted to 10 - v"},
 "items":{"type":"object","additionalProperties":false,"properties":{
 "pain":{"type":"integer","minimum":0,"maximum":10},"fatigue":{"type":"integer","minimum":0,"maximum":10},
 "sleep":{"type":"integer","minimum":0,"maximum":10},"mood":{"type":"integer","minimum":0,"maximum":10},
@@ -205,8 +277,9 @@ constexpr char kDiarySchema[] =
 "rescue_medication":{"type":"array","items":{"type":"string"}},"note":{"type":"string"}}}}})js";
 constexpr char kDiaryBatchSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{
-"type":"array","items":{"type":"object","required":["date","client_id","items"],"properties":{
-"date":{"type":"string","format":"date"},"client_id":{"type":"string"},"items":{"type":"object"}}}}}})js";
+"type":"array","items":{"type":"object","required":["date","client_id","scale_version","items"],"properties":{
+"date":{"type":"string","format":"date"},"client_id":{"type":"string"},"scale_version":{"type":"integer","minimum":1},
+"items":{"type":"object"}}}}}})js";
 
 }  // namespace
 
@@ -259,6 +332,21 @@ void AddDiaryRoutes(Api& api, RouteTable& routes) {
               "Response analysis of a course (default: the current one) as JSON (docs/analysis.md).",
               "",
               {"course_id"}});
+  routes.Add({"GET",
+              p + "/evaluation",
+              PatientScoped(kPatientOrClinician, "analysis.read"),
+              h(Evaluation),
+              "When the evaluation of a course (default: the current one) opens: first dose + the earliest fixed "
+              "window (docs/analysis.md), and whether it is open today in the patient's time zone.",
+              "",
+              {"course_id"}});
+  routes.Add({"GET",
+              "/api/v1/diary-items",
+              Public(),
+              h(DiaryItems),
+              "The diary's 0-10 items: questions, anchors, direction and scale version (data/diary_items.json).",
+              "",
+              {}});
   routes.Add({"GET",
               p + "/report.pdf",
               PatientScoped(kPatientOrClinician, "report.read"),

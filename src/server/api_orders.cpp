@@ -22,6 +22,7 @@
 #include "report/prescription_pdf.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/login_throttle.h"
 #include "server/order_signing.h"
 #include "server/orders.h"
 
@@ -199,11 +200,6 @@ Result<ApiReply> GetOrder(Api&, RequestContext& ctx) {
   return Reply(std::move(j));
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Body: {"password"}. Re-authentication: the prescriber's own password. Audited apart (Argon2id
 // runs outside the transaction); the signature, its key, its event and an audit event carrying
 // its hash are stored in one transaction.
@@ -223,17 +219,24 @@ Result<ApiReply> SignOrder(Api& api, RequestContext& ctx) {
   if (rx.status != store::PrescriptionStatus::kIssued) {
     return Status::Conflict(fmt::format("a {} prescription cannot be signed", store::PrescriptionStatusName(rx.status)));
   }
-  // A wrong password counts as a failed login for this username (the login throttle).
-  const std::string user_key = "user:" + Lower(ctx.caller().username);
-  LDN_ASSIGN_OR_RETURN(int64_t failures, st.CountLoginFailures(user_key, ctx.now - api.options().login_window));
-  if (failures >= api.options().max_login_failures_per_user) {
-    return Status::PermissionDenied("too many wrong passwords: try again later").WithFieldPrefix("password");
-  }
+  // A wrong password counts as a failed login of this account from this address (login_throttle.h).
   LDN_ASSIGN_OR_RETURN(store::User signer, st.GetUser(ctx.caller().user_id));
+  const ThrottleKeys keys = KeysFor(signer.username, ctx.client_address);
+  LDN_ASSIGN_OR_RETURN(AttemptAdmission admission, CountAttempt(st, keys, ctx.now, api.options().throttle));
+  if (!admission.allowed) {
+    if (admission.locked) {
+      return Status::PermissionDenied("this account is locked after too many wrong passwords; an administrator can unlock it")
+          .WithFieldPrefix("password");
+    }
+    return Status::PermissionDenied(fmt::format("too many wrong passwords: wait {} s", admission.retry_after.count()))
+        .WithFieldPrefix("password");
+  }
   if (!VerifyPassword(password, signer.password_hash)) {
-    LDN_RETURN_IF_ERROR(st.RecordLoginFailure(user_key, ctx.now));
+    LDN_ASSIGN_OR_RETURN(bool locked_now, AttemptFailed(st, keys, ctx.now, api.options().throttle));
+    if (locked_now) api.log().Warn("account_locked", {{"user_id", signer.id}, {"address", ctx.client_address}});
     return Status::InvalidArgument("password", "this is not your password");
   }
+  LDN_RETURN_IF_ERROR(AttemptSucceeded(st, keys));
   LDN_ASSIGN_OR_RETURN(store::Prescription signed_rx, SignDraftOrder(st, ctx.patient(), id, signer, password, ctx.now));
   return Reply(ToJson(signed_rx));
 }

@@ -30,6 +30,11 @@ using store::Role;
 namespace ph = ::ldn::pharmacy;
 namespace pk = ::ldn::pharmacology;
 
+// Worksheet input limits (issue 17, L5): a batch id is a label line; a preparation has a few
+// components, each with its expiry.
+constexpr size_t kMaxBatchIdChars = 64;
+constexpr size_t kMaxComponentExpiries = 20;
+
 double Round(double v, int decimals) {
   const double f = std::pow(10.0, decimals);
   return std::round(v * f) / f;
@@ -121,9 +126,9 @@ Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::optional<int64_t> volume_ml, o.OptionalInteger("volume_ml", 1, 10000));
   LDN_ASSIGN_OR_RETURN(std::optional<std::string> storage_text, o.OptionalString("storage"));
   LDN_ASSIGN_OR_RETURN(std::optional<LocalDate> date, o.OptionalDate("date"));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> batch_id, o.OptionalString("batch_id"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> batch_id, o.OptionalLine("batch_id", kMaxBatchIdChars));
   std::vector<LocalDate> expiries;
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* exp, o.OptionalArray("component_expiries"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* exp, o.OptionalArray("component_expiries", kMaxComponentExpiries));
   if (exp != nullptr) {
     for (size_t i = 0; i < exp->size(); ++i) {
       const std::string field = fmt::format("component_expiries[{}]", i);

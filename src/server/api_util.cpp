@@ -91,7 +91,9 @@ nlohmann::json ToJson(const store::User& u) {
           {"role", store::RoleName(u.role)},
           {"patient_id", OptionalIdJson(u.patient_id)},
           {"disabled", u.disabled},
-          {"created_at", InstantText(u.created_at)}};
+          {"created_at", InstantText(u.created_at)},
+          {"must_change_password", u.must_change_password},
+          {"totp_enabled", u.totp_enabled}};
 }
 
 nlohmann::json ToJson(const store::Patient& p) {

@@ -12,15 +12,6 @@ Status InitCrypto() {
   return Status::Ok();
 }
 
-Status CheckNewPassword(std::string_view password, std::string_view field) {
-  if (password.size() < 8) return Status::InvalidArgument(std::string(field), "must be at least 8 characters");
-  if (password.size() > 1024) return Status::InvalidArgument(std::string(field), "must be at most 1024 bytes");
-  if (password.find('\0') != std::string_view::npos) {
-    return Status::InvalidArgument(std::string(field), "must not contain a NUL byte");
-  }
-  return Status::Ok();
-}
-
 Result<std::string> HashPassword(std::string_view password, PasswordCost cost) {
   char out[crypto_pwhash_STRBYTES];
   const auto ops =
@@ -94,7 +85,7 @@ std::optional<std::string> CookieValue(std::string_view header, std::string_view
   return std::nullopt;
 }
 
-Result<Credentials> ReadCredentials(const HttpRequest& request) {
+Result<Credentials> ReadCredentials(const HttpRequest& request, std::string_view session_cookie) {
   Credentials c;
   if (auto auth = request.Header("authorization")) {
     constexpr std::string_view kBearer = "Bearer ";
@@ -108,7 +99,7 @@ Result<Credentials> ReadCredentials(const HttpRequest& request) {
   }
   for (const auto& [k, v] : request.headers) {
     if (k != "cookie") continue;
-    if (auto token = CookieValue(v, kSessionCookie)) {
+    if (auto token = CookieValue(v, session_cookie)) {
       if (!WellFormedToken(*token)) return Status::Unauthenticated("the session cookie is malformed");
       c.source = CredentialSource::kCookie;
       c.token = *token;

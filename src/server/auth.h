@@ -23,9 +23,7 @@ Status InitCrypto();
 // documented choice for online logins. kModerate is its MODERATE preset (3 passes, 256 MiB).
 enum class PasswordCost { kInteractive, kModerate };
 
-// Rules for a new password: 8 to 1024 bytes, no NUL byte. Fails with kInvalidArgument naming
-// `field` otherwise.
-Status CheckNewPassword(std::string_view password, std::string_view field);
+// The rules for a new password are in password_policy.h (CheckNewPassword).
 
 // The encoded Argon2id hash of `password`. Fails with kUnavailable when memory for the hash
 // cannot be allocated. REQUIRES: InitCrypto() succeeded.
@@ -48,9 +46,13 @@ std::string TokenHash(std::string_view token);
 // Constant-time comparison of two strings of equal length (false when lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
-// Names of the cookies the server sets.
+// Names of the cookies the server sets: over plain HTTP, and behind HTTPS, where the __Host-
+// prefix makes the browser refuse them unless Secure, Path=/ and without Domain, so that no
+// other host or plain-HTTP page can plant one (RFC 6265bis §4.1.3.2; ASVS 3.4.4).
 inline constexpr std::string_view kSessionCookie = "ldn_session";
 inline constexpr std::string_view kCsrfCookie = "ldn_csrf";
+inline constexpr std::string_view kSecureSessionCookie = "__Host-ldn_session";
+inline constexpr std::string_view kSecureCsrfCookie = "__Host-ldn_csrf";
 // The header that must echo the CSRF token on unsafe methods of a cookie session.
 inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
 
@@ -62,11 +64,11 @@ struct Credentials {
   std::string token;  // the raw session token
 };
 
-// Reads the credentials of a request: "Authorization: Bearer <token>" wins over the
-// ldn_session cookie. Fails with kUnauthenticated when an Authorization header is present but is
+// Reads the credentials of a request: "Authorization: Bearer <token>" wins over the session
+// cookie (named `session_cookie`: the server's one name, the other is ignored). Fails with kUnauthenticated when an Authorization header is present but is
 // not a Bearer token of the right form (no fallback to the cookie in that case). A request with
 // neither gives source kNone.
-Result<Credentials> ReadCredentials(const HttpRequest& request);
+Result<Credentials> ReadCredentials(const HttpRequest& request, std::string_view session_cookie = kSessionCookie);
 
 // The value of cookie `name` in a Cookie header value, if present.
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name);

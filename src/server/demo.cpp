@@ -1,20 +1,104 @@
 #include "server/demo.h"
 
 #include <algorithm>
+#include <chrono>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "analysis/diary_csv.h"
 #include "analysis/simulate.h"
+#include "clinical/instruments/fiqr.h"
 #include "clinical/instruments/pgic.h"
+#include "clinical/safety/course_gate.h"
+#include "clinical/screening/screening.h"
 #include "core/calendar.h"
 #include "core/dose.h"
 #include "server/accounts.h"
+#include "server/auth.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
 
+#include <fmt/format.h>
+
 namespace ldn::server {
 namespace {
+
+// ---- The safety interlocks of the demo (issue 12; docs/safety.md) ------------------------------
+// Every demo course passed the course gate as a clinician would have run it: a screening from
+// the last 30 days before it was created, the baseline diary before its first dose, and a
+// baseline FIQR. The decisions are stored as the server stores them.
+
+store::Instant DaysAgo(store::Instant now, int days) {
+  return now - std::chrono::hours(24 * days);
+}
+
+// Runs the real screening on `input` (dated `on`) and stores it as recorded `days_ago`.
+Result<store::Screening> SeedScreening(store::Store& tx, store::Id patient_id, store::Id author,
+                                       const nlohmann::json& input, store::Instant at) {
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningInput parsed, clinical::ParseScreeningInput(input));
+  LDN_ASSIGN_OR_RETURN(const clinical::DrugKnowledgeBase* kb, clinical::DrugKnowledgeBase::Embedded());
+  LDN_ASSIGN_OR_RETURN(clinical::ScreeningReport report, clinical::Screen(parsed, *kb, parsed.jurisdiction));
+  store::Screening s;
+  s.patient_id = patient_id;
+  s.input_json = input.dump();
+  s.result_json = clinical::ToJson(report).dump();
+  s.verdict = std::string(clinical::VerdictName(report.verdict));
+  s.recorded_by = author;
+  s.recorded_at = at;
+  return tx.CreateScreening(s);
+}
+
+// The gate as it ran on `today` for a first dose on `start`; stored as the course's decision.
+Status SeedGateDecision(store::Store& tx, const store::Course& course, const store::Screening& screening,
+                        LocalDate screening_date, clinical::GateAction action, LocalDate today, LocalDate start,
+                        const std::vector<LocalDate>& pain_days, const std::vector<LocalDate>& fiqr_dates,
+                        store::Id author, store::Instant at) {
+  const auto& rules = clinical::LoadInterlockRules();
+  if (!rules.ok()) return rules.status();
+  clinical::CourseGateInput in;
+  in.action = action;
+  in.today = today;
+  in.start = start;
+  LDN_ASSIGN_OR_RETURN(in.screening, clinical::ReadGateScreening(nlohmann::json::parse(screening.result_json),
+                                                                 screening.id, screening_date));
+  for (const LocalDate& d : pain_days) {
+    if (d <= today) in.pain_days.push_back(d);
+  }
+  for (const LocalDate& d : fiqr_dates) {
+    if (d <= today) in.fiqr_dates.push_back(d);
+  }
+  LDN_ASSIGN_OR_RETURN(clinical::CourseGateResult gate, clinical::EvaluateCourseGate(in, *rules));
+  if (!gate.allowed())
+    return Status::Internal("demo: the course gate refuses a demo course: " + GateRefusal(gate).message());
+  store::CourseDecision d;
+  d.patient_id = course.patient_id;
+  d.course_id = course.id;
+  d.action = std::string(clinical::GateActionName(action));
+  d.screening_id = screening.id;
+  d.evaluation_json = clinical::CourseGateToJson(gate, *rules).dump();
+  d.recorded_by = author;
+  d.recorded_at = at;
+  return tx.CreateCourseDecision(d).status();
+}
+
+// A FIQR of a moderately affected patient (Bennett 2009 scoring), the baseline questionnaire.
+Status SeedBaselineFiqr(store::Store& tx, store::Id patient_id, store::Id author, LocalDate day, store::Instant at) {
+  const nlohmann::json answers = {
+      {"function", {4, 5, 3, 6, 6, 4, 5, 3, 5}}, {"impact", {6, 5}}, {"symptoms", {7, 7, 6, 7, 4, 5, 5, 6, 3, 6}}};
+  LDN_ASSIGN_OR_RETURN(clinical::FiqrAnswers a, clinical::ReadFiqrAnswers(answers));
+  LDN_ASSIGN_OR_RETURN(clinical::FiqrScore score, clinical::ScoreFiqr(a));
+  store::InstrumentResponse r;
+  r.patient_id = patient_id;
+  r.instrument = "fiqr";
+  r.local_date = day;
+  r.answers_json = answers.dump();
+  r.scores_json = clinical::FiqrScoreToJson(score).dump();
+  r.client_id = "demo-fiqr-baseline";
+  r.recorded_by = author;
+  r.recorded_at = at;
+  return tx.CreateInstrumentResponse(r).status();
+}
 
 struct DemoPatient {
   std::string display_name;
@@ -76,6 +160,17 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   fm.recorded_at = now;
   LDN_RETURN_IF_ERROR(tx.CreateCondition(fm).status());
 
+  // Screened 16 days before the first dose (within the 30 days the course gate asks for).
+  const LocalDate screened_on = AddDays(start, -16);
+  const int days_since_screening = p.days_on_treatment + 16;
+  LDN_ASSIGN_OR_RETURN(
+      store::Screening screening,
+      SeedScreening(tx, patient_id, author,
+                    {{"today", FormatDate(screened_on)},
+                     {"medications", {{{"name", "duloxetine"}, {"last_taken", nullptr}, {"current", true}}}},
+                     {"conditions", {"fibromyalgia"}}},
+                    DaysAgo(now, days_since_screening)));
+
   const nlohmann::json request = {{"protocol", "ldnrt-standard"}, {"start", FormatDate(start)}};
   auto plan = BuildCoursePlan(request, nlohmann::json::array(), std::nullopt, "");
   if (!plan.ok()) return Status::Internal("demo plan: " + plan.status().ToString());
@@ -87,6 +182,7 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   course.start_date = start;
   course.recorded_by = author;
   course.recorded_at = now;
+  course.recorded_at = DaysAgo(now, p.days_on_treatment + 15);
   LDN_ASSIGN_OR_RETURN(store::Course stored_course, tx.CreateCourse(course));
 
   // The current order: the 1 mg/mL liquid for the next 28 days, signed by the demo prescriber.
@@ -146,6 +242,20 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
     LDN_RETURN_IF_ERROR(tx.UpsertDiary(e).status());
   }
 
+  // The gate's two decisions: the course planned the day after the screening, activated on the
+  // first dose day with the simulated baseline diary behind it and the baseline FIQR.
+  const LocalDate fiqr_day = AddDays(start, -2);
+  LDN_RETURN_IF_ERROR(SeedBaselineFiqr(tx, patient_id, author, fiqr_day, DaysAgo(now, p.days_on_treatment + 2)));
+  std::vector<LocalDate> pain_days;
+  for (const auto& day : sim->diary.days) {
+    if (day.Get(analysis::Item::kPain)) pain_days.push_back(AddDays(day.date, shift));
+  }
+  LDN_RETURN_IF_ERROR(SeedGateDecision(tx, stored_course, screening, screened_on, clinical::GateAction::kCreate,
+                                       AddDays(start, -15), start, pain_days, {fiqr_day}, author,
+                                       DaysAgo(now, p.days_on_treatment + 15)));
+  LDN_RETURN_IF_ERROR(SeedGateDecision(tx, stored_course, screening, screened_on, clinical::GateAction::kActivate,
+                                       start, start, pain_days, {fiqr_day}, author, DaysAgo(now, p.days_on_treatment)));
+
   store::InstrumentResponse pgic;
   pgic.patient_id = patient_id;
   pgic.instrument = "pgic";
@@ -158,22 +268,110 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   return tx.CreateInstrumentResponse(pgic).status();
 }
 
+// A patient in the baseline of a planned course: tramadol stopped 8 days ago (the screening
+// 5 days ago says wait until the washout ends), 5 diary days so far, the first dose proposed by
+// the course gate at the end of the 14-day baseline. No login: the clinician's view of a baseline.
+Status SeedBaselinePatient(store::Store& tx, store::Id patient_id, store::Id author, store::Instant now) {
+  auto tz = TimeZone::Named("Europe/Oslo", "time_zone");
+  if (!tz.ok()) return tz.status();
+  const LocalDate today = tz->LocalDateAt(now);
+  const LocalDate screened_on = AddDays(today, -5);
+  for (const auto& [name, details, active] :
+       {std::tuple<const char*, const char*, bool>{"duloxetine", R"({"dose":"60 mg daily"})", true},
+        {"tramadol", nullptr, false}}) {
+    store::Medication m;
+    m.patient_id = patient_id;
+    m.name = name;
+    m.active = active;
+    m.details_json =
+        details != nullptr
+            ? details
+            : nlohmann::json{{"last_taken", FormatDate(AddDays(today, -8))}, {"dose", "50 mg as needed"}}.dump();
+    m.recorded_by = author;
+    m.recorded_at = DaysAgo(now, 5);
+    LDN_RETURN_IF_ERROR(tx.CreateMedication(m).status());
+  }
+  store::Condition fm;
+  fm.patient_id = patient_id;
+  fm.name = "fibromyalgia";
+  fm.recorded_by = author;
+  fm.recorded_at = DaysAgo(now, 5);
+  LDN_RETURN_IF_ERROR(tx.CreateCondition(fm).status());
+  LDN_ASSIGN_OR_RETURN(
+      store::Screening screening,
+      SeedScreening(tx, patient_id, author,
+                    {{"today", FormatDate(screened_on)},
+                     {"medications",
+                      {{{"name", "duloxetine"}, {"last_taken", nullptr}, {"current", true}},
+                       {{"name", "tramadol"}, {"last_taken", FormatDate(AddDays(today, -8))}, {"current", false}}}},
+                     {"conditions", {"fibromyalgia"}}},
+                    DaysAgo(now, 5)));
+  const auto& rules = clinical::LoadInterlockRules();
+  if (!rules.ok()) return rules.status();
+  const LocalDate start = AddDays(screened_on, rules->baseline_diary_days);  // the gate's proposal that day
+  const nlohmann::json request = {{"protocol", "sensitive"}, {"start", FormatDate(start)}};
+  auto plan = BuildCoursePlan(request, nlohmann::json::array(), std::nullopt, "");
+  if (!plan.ok()) return Status::Internal("demo plan: " + plan.status().ToString());
+  store::Course course;
+  course.patient_id = patient_id;
+  course.protocol = plan->protocol;
+  course.plan_json = plan->plan_json;
+  course.status = store::CourseStatus::kPlanned;
+  course.start_date = start;
+  course.recorded_by = author;
+  course.recorded_at = DaysAgo(now, 5);
+  LDN_ASSIGN_OR_RETURN(store::Course stored, tx.CreateCourse(course));
+  LDN_RETURN_IF_ERROR(SeedGateDecision(tx, stored, screening, screened_on, clinical::GateAction::kCreate, screened_on,
+                                       start, {}, {}, author, DaysAgo(now, 5)));
+  std::vector<store::DiaryEntry> entries;
+  const int pain[] = {7, 6, 7, 8, 6};
+  const int fatigue[] = {7, 7, 6, 8, 7};
+  for (int i = 0; i < 5; ++i) {
+    store::DiaryEntry e;
+    e.patient_id = patient_id;
+    e.local_date = AddDays(today, i - 5);
+    e.items_json = nlohmann::json{{"pain", pain[i]}, {"fatigue", fatigue[i]}}.dump();
+    e.client_id = "demo-diary-" + FormatDate(e.local_date);
+    e.recorded_by = author;
+    e.recorded_at = DaysAgo(now, 5 - i);
+    entries.push_back(std::move(e));
+  }
+  return tx.UpsertDiaryBatch(entries).status();
+}
+
 }  // namespace
 
 std::vector<DemoLogin> DemoLogins() {
-  return {{"pat", "ldn-demo-patient", "patient"},
+  // Passwords that pass the password policy (password_policy.h: 12 characters, not containing
+  // the username); before schema 4 they were ldn-demo-<role>.
+  return {{"pat", "ldn-demo-diary", "patient"},
           {"doc", "ldn-demo-clinician", "clinician"},
-          {"pharm", "ldn-demo-pharmacist", "pharmacist"},
-          {"res", "ldn-demo-researcher", "researcher"},
-          {"admin", "ldn-demo-admin", "admin"}};
+          {"pharm", "ldn-demo-compounding", "pharmacist"},
+          {"res", "ldn-demo-outcomes", "researcher"},
+          {"admin", "ldn-demo-accounts", "admin"}};
 }
 
 Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
   DemoSeed seed;
   seed.logins = DemoLogins();
-  auto existing = store.GetUserByUsername("admin");
-  if (existing.ok()) return seed;
-  if (existing.status().code() != Code::kNotFound) return existing.status();
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> marker, store.GetSetting(kDemoSetting));
+  if (marker) return seed;  // a demo database: seeded before
+  LDN_ASSIGN_OR_RETURN(std::vector<store::User> users, store.ListUsers());
+  LDN_ASSIGN_OR_RETURN(std::vector<store::Patient> patients, store.ListPatients());
+  if (!users.empty() || !patients.empty()) {
+    // A demo seeded before schema 4 has no marker: its admin still has a public demo password.
+    auto admin = store.GetUserByUsername("admin");
+    if (admin.ok() && (VerifyPassword("ldn-demo-admin", admin->password_hash) ||
+                       VerifyPassword(seed.logins.back().password, admin->password_hash))) {
+      LDN_RETURN_IF_ERROR(store.PutSetting(kDemoSetting, "seeded before schema 4"));
+      return seed;
+    }
+    // Never add accounts with public passwords to a real database (issue 17, M10).
+    return Status::InvalidArgument(
+        "--demo", fmt::format("the database already holds {} account(s) and {} patient(s) and is not a demo "
+                              "database: --demo seeds only an empty database (its passwords are public)",
+                              users.size(), patients.size()));
+  }
 
   // All or nothing: a failed seed leaves no "admin" behind, so the next start tries again.
   LDN_RETURN_IF_ERROR(store.RunInTransaction([&](store::Store& tx) -> Status {
@@ -250,12 +448,22 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     other_team.name = "Other clinic";
     other_team.created_at = now;
     LDN_ASSIGN_OR_RETURN(store::CareTeam other, tx.CreateCareTeam(other_team));
+    LDN_RETURN_IF_ERROR(tx.PutSetting(kDemoSetting, "seeded " + FormatUtcInstant(now)));
     store::Patient robin;
     robin.display_name = "Robin Other";
     robin.time_zone = "Europe/London";
     robin.created_at = now;
     LDN_ASSIGN_OR_RETURN(store::Patient robin_stored, tx.CreatePatient(robin));
-    return tx.AddCareTeamPatient(other.id, robin_stored.id, now);
+    LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(other.id, robin_stored.id, now));
+    // Patient 5, after Robin so that the ids of the earlier demo patients stay as they were.
+    store::Patient kim;
+    kim.display_name = "Kim Baseline";
+    kim.time_zone = "Europe/Oslo";
+    kim.created_at = now;
+    LDN_ASSIGN_OR_RETURN(store::Patient kim_stored, tx.CreatePatient(kim));
+    LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, kim_stored.id, now));
+    LDN_RETURN_IF_ERROR(SeedBaselinePatient(tx, kim_stored.id, doc.id, now));
+    return Status::Ok();
   }));
   seed.created = true;
   return seed;

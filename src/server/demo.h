@@ -2,13 +2,20 @@
 // and a few months of their records, so that every screen of the front end has something to show.
 //
 // Demo logins (docs/operations.md; never use them on a server reachable by others):
-//   pat / ldn-demo-patient     patient "Pat Demo" (Europe/Oslo), in the Demo clinic
-//   doc / ldn-demo-clinician   clinician, member of the Demo clinic
-//   pharm / ldn-demo-pharmacist  pharmacist, member of the Demo clinic
-//   res / ldn-demo-researcher  researcher
-//   admin / ldn-demo-admin     admin
+//   pat / ldn-demo-diary          patient "Pat Demo" (Europe/Oslo), in the Demo clinic
+//   doc / ldn-demo-clinician      clinician, member of the Demo clinic
+//   pharm / ldn-demo-compounding  pharmacist, member of the Demo clinic
+//   res / ldn-demo-outcomes       researcher
+//   admin / ldn-demo-accounts     admin
+// The clinician, pharmacist and admin set up two-step login (TOTP) at their first login, like any
+// account of those roles.
 // Patients "Alex Example" and "Sam Sample" are also in the Demo clinic; "Robin Other" is in the
-// "Other clinic" and visible to none of the demo clinicians.
+// "Other clinic" and visible to none of the demo clinicians. "Kim Baseline" (Demo clinic, no
+// login) is in the baseline of a planned course: screened 5 days ago with tramadol stopped 8 days
+// ago (wait), 5 diary days, the first dose at the end of the 14-day baseline.
+//
+// Every course passed the course gate (docs/safety.md): a screening 16 days before its first dose,
+// the create and activate decisions stored with it, the baseline diary and a baseline FIQR.
 //
 // The clinic's workspace (issue 13): the demo pharmacist works for "Demo Pharmacy" (a second,
 // "Harbour Compounding", has no staff); "doc" is the prescriber "Dr Dana Demo" (an invented
@@ -46,10 +53,14 @@ struct DemoSeed {
 // The demo logins, in the order above.
 std::vector<DemoLogin> DemoLogins();
 
-// Seeds the demo into `store` as of `now` (records run up to the patients' local today).
-// Idempotent: when a user "admin" already exists nothing is written (created = false).
-// Fails with the store's status (kUnavailable, kConflict when a demo username is taken by a
-// non-demo account) or kInternal when the embedded protocols are broken.
+// The instance setting that marks a demo database (Store::GetSetting).
+inline constexpr char kDemoSetting[] = "demo";
+
+// Seeds the demo into `store` as of `now` (records run up to the patients' local today), and
+// marks the database as a demo database. Only an empty database (no user, no patient) is seeded;
+// a demo database is left as it is (created = false). Fails with kInvalidArgument "--demo" for any
+// other database (issue 17, M10: public passwords never enter a real database), the store's status
+// (kUnavailable), or kInternal when the embedded protocols are broken.
 // REQUIRES: InitCrypto() succeeded.
 Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now);
 

@@ -1,7 +1,9 @@
 #include "server/diary_assembly.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -26,9 +28,39 @@ Status RenameDayField(const Status& s, std::string_view prefix) {
   return Status::InvalidArgument(field, s.message());
 }
 
+// The parser names the document's path ("doses[63].dose_mg"); people are told which day of their
+// record is at fault instead, and the path stays in the error's field for programs.
+Status PlainRecordError(const Status& s, const nlohmann::json& doc) {
+  const std::string& field = s.field();
+  std::string what = "the record";
+  for (const auto& [array, noun] : {std::pair<std::string, std::string>{"doses", "the dose logged on "},
+                                    std::pair<std::string, std::string>{"diary", "the diary entry of "},
+                                    std::pair<std::string, std::string>{"instruments", "the questionnaire of "}}) {
+    if (field.rfind(array + "[", 0) != 0) continue;
+    const size_t index = std::strtoul(field.c_str() + array.size() + 1, nullptr, 10);
+    if (doc.contains(array) && index < doc[array].size() && doc[array][index].contains("date")) {
+      what = noun + doc[array][index]["date"].get<std::string>();
+    }
+  }
+  if (field.rfind("course", 0) == 0) what = "the course plan";
+  return Status::Conflict(fmt::format("the stored record cannot be analysed: {}: {}", what, s.message()))
+      .WithFieldPrefix(field);
+}
+
 }  // namespace
 
-Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix) {
+Result<int> ReadScaleVersion(JsonObject& o) {
+  if (!o.HasNonNull("scale_version")) {
+    return Status::InvalidArgument(o.PathOf("scale_version"),
+                                   "is required: " + analysis::ScaleVersionHelp() +
+                                       ". An app that does not send it is out of date: reload it and answer again");
+  }
+  LDN_ASSIGN_OR_RETURN(int64_t v, o.Integer("scale_version", 1, analysis::CurrentScaleVersion()));
+  return static_cast<int>(v);
+}
+
+Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix,
+                                    int scale_version) {
   if (!items.is_object()) {
     return Status::InvalidArgument(std::string(prefix), "expected an object, got " + JsonTypeName(items));
   }
@@ -38,12 +70,19 @@ Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date,
   nlohmann::json day = items;
   day["date"] = FormatDate(date);
   // A minimal document around the one day: the domain parser checks every key of the day.
-  const nlohmann::json doc = {{"patient", {{"id", "check"}, {"time_zone", "UTC"}}},
+  const nlohmann::json doc = {{"scale_version", scale_version},
+                              {"patient", {{"id", "check"}, {"time_zone", "UTC"}}},
                               {"course", {{"steps", {{{"start", FormatDate(date)}, {"dose_mg", 0}}}}}},
                               {"diary", {day}}};
   auto parsed = analysis::ParseDiaryJson(doc.dump());
   if (!parsed.ok()) return RenameDayField(parsed.status(), prefix);
-  return items.dump();
+  // The parser converted the ratings to the current scale; store those.
+  nlohmann::json stored = items;
+  const analysis::DiaryDay& checked = parsed->days.front();
+  for (analysis::Item item : analysis::kAllItems) {
+    if (auto v = checked.Get(item)) stored[std::string(analysis::ItemName(item))] = *v;
+  }
+  return stored.dump();
 }
 
 Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, std::optional<store::Id> course_id) {
@@ -68,6 +107,9 @@ Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, st
 Result<analysis::Diary> AssembleDiary(store::Store& store, const store::Patient& patient, const store::Course& course,
                                       const std::string& pseudonym) {
   nlohmann::json doc;
+  // Stored rows are on the current scale (migration 0002 converted older ones; writes are
+  // converted at the door).
+  doc["scale_version"] = analysis::CurrentScaleVersion();
   doc["patient"] = {{"id", pseudonym}, {"time_zone", patient.time_zone}};
 
   // Course steps from the stored plan (api_clinical.cpp writes {"plan": PlanToJson, ...}).
@@ -126,9 +168,7 @@ Result<analysis::Diary> AssembleDiary(store::Store& store, const store::Patient&
   doc["instruments"] = inst;
 
   auto diary = analysis::ParseDiaryJson(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (!diary.ok()) {
-    return Status::Conflict(fmt::format("the stored record cannot be analysed: {}", diary.status().ToString()));
-  }
+  if (!diary.ok()) return PlainRecordError(diary.status(), doc);
   return diary;
 }
 

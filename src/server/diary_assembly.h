@@ -15,16 +15,26 @@
 
 #include "analysis/diary.h"
 #include "core/calendar.h"
+#include "core/json_reader.h"
 #include "core/result.h"
 #include "store/store.h"
 
 namespace ldn::server {
 
 // Checks one day's items (the diary-format day object without "date": the nine 0-10 items,
-// side_effects, rescue_medication, note) with the domain parser. Fails with kInvalidArgument
-// naming the field as "<prefix>.<key>" ("items.pain", "items.side_effects[0].severity") for an
-// unknown key, a wrong type or an out-of-range value. Returns the items as compact JSON text.
-Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix);
+// side_effects, rescue_medication, note), answered on scale `scale_version`, with the domain
+// parser. Fails with kInvalidArgument naming the field as "<prefix>.<key>" ("items.pain",
+// "items.side_effects[0].severity") for an unknown key, a wrong type or an out-of-range value.
+// Returns the items as compact JSON text on the current scale: a rating given on an earlier scale
+// version whose direction differs (mood on scale 1) is stored as 10 - v
+// (data/diary_items.json). REQUIRES: 1 <= scale_version <= analysis::CurrentScaleVersion().
+Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix,
+                                    int scale_version);
+
+// Reads the scale version of a diary write ("scale_version" of `o`): required, 1 up to the
+// current one (data/diary_items.json). A client that does not send it predates scale version 2
+// and would store mood reversed: kInvalidArgument naming `<prefix>scale_version`, nothing stored.
+Result<int> ReadScaleVersion(JsonObject& o);
 
 // The course a report is about: `course_id` when given (kNotFound "course_id" when it is not
 // this patient's), else the most recent course that is active, paused or completed, else the most
@@ -34,7 +44,11 @@ Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, st
 // The diary-format document of a patient for `course` (its plan's steps; dose log entries of
 // that course or of none, the last entry of each day; every diary entry; FIQR, PGIC and ACR 2016
 // responses, the last of each kind per day), parsed by analysis::ParseDiaryJson. Stored data the
-// parser rejects (a logged dose that contradicts the plan, say) gives kConflict naming the field.
+// parser rejects gives kConflict whose message says in plain words which day is at fault ("the
+// diary entry of 2026-03-05: ...") and whose field keeps the document path ("diary[12].pain").
+// Stored diary rows are on the current scale version (store migration 0002 and the conversion at
+// the door, CheckDiaryItems). A taken dose that differs from the plan is no error: the analysis
+// reports it as a deviation.
 // `pseudonym` names the patient inside the document (the research id for de-identified use).
 Result<analysis::Diary> AssembleDiary(store::Store& store, const store::Patient& patient, const store::Course& course,
                                       const std::string& pseudonym);

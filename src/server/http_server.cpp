@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 
 #include "server/http_errors.h"
+#include "server/http_request_reader.h"
 
 namespace ldn::server {
 
@@ -39,33 +40,26 @@ namespace {
 
 constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 
-// One accepted connection. `idle` is true while waiting for the first byte of a request; it is
-// read and written only on the connection's strand (the stream's executor).
+// One accepted connection. Its members are read and written only on the connection's strand
+// (the stream's executor): `idle` is true while waiting for the first byte of a request; the
+// watchdog bounds the time from that byte to the complete request.
 struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  explicit Connection(tcp::socket s) : stream(std::move(s)), watchdog(stream.get_executor()) {}
   beast::tcp_stream stream;
+  asio::steady_timer watchdog;
   bool idle = false;
+  bool reading = false;      // a request is being read (the watchdog is armed)
+  bool timed_out = false;    // the watchdog fired while reading
+  uint64_t generation = 0;   // requests begun, so that a stale watchdog expiry is ignored
 };
+
+// Bytes asked of the socket per read.
+constexpr size_t kReadSize = 16 * 1024;
 
 bool IEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-HttpRequest ToHttpRequest(const http::request<http::string_body>& r, std::string remote) {
-  HttpRequest req;
-  req.method = std::string(r.method_string());
-  req.target = std::string(r.target());
-  for (const auto& f : r) {
-    std::string name(f.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    req.headers.emplace_back(std::move(name), std::string(f.value()));
-  }
-  req.body = r.body();
-  req.remote_address = std::move(remote);
-  return req;
 }
 
 http::response<http::string_body> ToBeastResponse(HttpResponse& res, bool keep_alive) {
@@ -88,22 +82,6 @@ http::response<http::string_body> ToBeastResponse(HttpResponse& res, bool keep_a
     r.prepare_payload();
   }
   return r;
-}
-
-// The response for a request that could not be read; std::nullopt when the connection should
-// just close (the peer went away, or the request stopped mid-way without an answerable error).
-std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& ec, const HttpServerOptions& o) {
-  if (ec == http::error::body_limit) return PayloadTooLarge(o.body_limit);
-  if (ec == http::error::header_limit) return HeaderTooLarge(o.header_limit);
-  if (ec == beast::error::timeout) return RequestTimeout();
-  if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
-      ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
-    return std::nullopt;
-  }
-  if (&ec.category() == &http::make_error_code(http::error::bad_target).category()) {
-    return BadRequest("malformed HTTP request: " + ec.message(), "request");
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -292,7 +270,42 @@ class HttpServer::Impl {
     log_->Info("request", f);
   }
 
+  // Arms the watchdog for the request that has just begun: when it fires before StopWatchdog(),
+  // the pending read is cancelled (the socket stays open) and the request is answered with 408.
+  void StartWatchdog(const std::shared_ptr<Connection>& conn) {
+    const uint64_t generation = ++conn->generation;
+    conn->reading = true;
+    conn->timed_out = false;
+    conn->watchdog.expires_after(options_.request_timeout);
+    conn->watchdog.async_wait([conn, generation](const beast::error_code& ec) {
+      if (ec || !conn->reading || conn->generation != generation) return;
+      conn->timed_out = true;
+      beast::error_code ignored;
+      conn->stream.socket().cancel(ignored);
+    });
+  }
+
+  void StopWatchdog(const std::shared_ptr<Connection>& conn) {
+    conn->reading = false;
+    conn->watchdog.cancel();
+  }
+
+  // The connection boundary: whatever one connection throws ends that connection (logged), never
+  // the I/O loop or another connection.
   asio::awaitable<void> Serve(std::shared_ptr<Connection> conn) {
+    try {
+      co_await ServeRequests(conn);
+    } catch (const std::exception& e) {
+      log_->Error("connection_exception", {{"what", e.what()}});
+    } catch (...) {
+      log_->Error("connection_exception", {{"what", "unknown"}});
+    }
+    conn->reading = false;
+    conn->watchdog.cancel();
+    conn->stream.close();  // the socket and the stream's own timer
+  }
+
+  asio::awaitable<void> ServeRequests(std::shared_ptr<Connection> conn) {
     auto& stream = conn->stream;
     beast::flat_buffer buffer;
     std::string remote;
@@ -301,50 +314,66 @@ class HttpServer::Impl {
       const auto ep = stream.socket().remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
     }
+    const RequestLimits limits{options_.header_limit, options_.body_limit};
     bool lingering_close = false;
     for (;;) {
       if (buffer.size() == 0) {
-        // Idle: wait for the first byte of the next request. Shutdown() cancels this wait.
+        // Idle: wait for the first byte of the next request. Shutdown() cancels this wait; an idle
+        // keep-alive connection is closed without an answer when idle_timeout passes.
         conn->idle = true;
         if (stopping_) break;
         stream.expires_after(options_.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kToken);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadSize), kToken);
         conn->idle = false;
         if (ec) break;
         buffer.commit(n);
       }
       const auto start = Clock::now();
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options_.header_limit));
-      parser.body_limit(options_.body_limit);
-      stream.expires_after(options_.request_timeout);
-      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kToken);
-      if (!ec && !parser.is_done()) {
-        const auto expect = parser.get()[http::field::expect];
-        if (IEquals(expect, "100-continue")) {
+      // From the first byte the watchdog, not the stream's own timeout (which closes the socket),
+      // bounds the request, so that a 408 can still be written.
+      stream.expires_never();
+      StartWatchdog(conn);
+      RequestReader reader(limits);
+      bool sent_continue = false;
+      for (;;) {
+        const auto data = buffer.data();
+        buffer.consume(reader.Feed(std::string_view(static_cast<const char*>(data.data()), data.size())));
+        if (reader.done() || reader.failed()) break;
+        if (reader.expects_continue() && !sent_continue) {
+          sent_continue = true;
           http::response<http::empty_body> cont{http::status::continue_, 11};
           auto [wec, wn] = co_await http::async_write(stream, cont, kToken);
-          ec = wec;
+          if (wec) {
+            reader.Fail(conn->timed_out ? std::optional<HttpResponse>(RequestTimeout()) : std::nullopt);
+            break;
+          }
         }
-        if (!ec) {
-          auto [rec, rn] = co_await http::async_read(stream, buffer, parser, kToken);
-          ec = rec;
+        // The reader has used everything it can; the buffer holds less than the header limit.
+        auto [rec, rn] = co_await stream.async_read_some(buffer.prepare(kReadSize), kToken);
+        if (rec) {
+          if (conn->timed_out) {
+            reader.Fail(RequestTimeout());
+          } else if (rec == asio::error::eof) {
+            reader.FeedEof();
+          } else {
+            reader.Fail(std::nullopt);  // reset or aborted: nobody to answer
+          }
+          break;
         }
+        buffer.commit(rn);
       }
+      StopWatchdog(conn);
       HttpResponse res;
       bool keep_alive = false;
-      std::string method = "-";
-      if (ec) {
-        auto err = ReadErrorResponse(ec, options_);
-        if (!err) break;
-        res = std::move(*err);
-        res.log_route = "-";
+      std::string method = reader.method();
+      if (reader.failed()) {
+        if (!reader.error()) break;
+        res = *reader.error();
         lingering_close = true;
       } else {
-        HttpRequest req = ToHttpRequest(parser.get(), remote);
-        method = req.method;
+        HttpRequest req = reader.TakeRequest(remote);
         res = co_await Call(req);
-        keep_alive = parser.get().keep_alive() && !stopping_;
+        keep_alive = reader.keep_alive() && !stopping_;
       }
       auto out = ToBeastResponse(res, keep_alive);
       stream.expires_after(options_.write_timeout);
@@ -360,13 +389,12 @@ class HttpServer::Impl {
       std::size_t drained = 0;
       stream.expires_after(std::chrono::seconds(2));
       while (drained < 8 * options_.body_limit) {
+        buffer.consume(buffer.size());
         auto [rec, rn] = co_await stream.async_read_some(buffer.prepare(65536), kToken);
         if (rec) break;
-        buffer.consume(buffer.size());
         drained += rn;
       }
     }
-    stream.close();
   }
 
   HttpServerOptions options_;

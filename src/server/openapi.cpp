@@ -77,7 +77,8 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
     }
     nlohmann::json access = {{"audience", r.access.audience == Audience::kPublic ? "public" : "authenticated"},
                              {"patient_scoped", r.access.patient_scoped},
-                             {"audit_action", r.access.audit_action}};
+                             {"audit_action", r.access.audit_action},
+                             {"open_during_setup", r.access.during_setup}};
     nlohmann::json roles = nlohmann::json::array();
     for (store::Role role : r.access.roles) roles.push_back(store::RoleName(role));
     access["roles"] = roles;

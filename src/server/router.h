@@ -49,6 +49,13 @@ struct Access {
   // is counted), that do slow work the database's single writer must not wait for (Argon2id
   // password hashing), or that store nothing.
   bool audit_apart = false;
+  // The handler runs on the server's worker pool, not on an I/O thread: for Argon2id hashing
+  // (worker_pool.h). Such a handler may block (it may wait for the store).
+  bool on_worker_pool = false;
+  // Open to a session whose account is still being set up (a forced password change or a TOTP
+  // enrolment pending, api.h Principal::setup_step); every other authenticated route answers such
+  // a session 403 until the step is done.
+  bool during_setup = false;
 };
 
 // A successful handler result: the status (2xx) and a JSON body, or a non-JSON body (PDF).

@@ -109,8 +109,37 @@ Status ApplyEnvironment(ServerConfig& c) {
   c.http.threads = static_cast<int>(threads);
   LDN_ASSIGN_OR_RETURN(int64_t ttl, EnvInteger("LDN_SESSION_TTL", 60, 90LL * 24 * 3600, c.api.session_ttl.count()));
   c.api.session_ttl = std::chrono::seconds(ttl);
+  LDN_ASSIGN_OR_RETURN(int64_t pttl, EnvInteger("LDN_PATIENT_SESSION_TTL", 60, 90LL * 24 * 3600,
+                                                c.api.patient_session_ttl.count()));
+  c.api.patient_session_ttl = std::chrono::seconds(pttl);
+  LDN_ASSIGN_OR_RETURN(int64_t max_life, EnvInteger("LDN_SESSION_MAX", 60, 90LL * 24 * 3600,
+                                                    c.api.session_max_lifetime.count()));
+  c.api.session_max_lifetime = std::chrono::seconds(max_life);
   LDN_ASSIGN_OR_RETURN(int64_t secure, EnvInteger("LDN_SECURE_COOKIES", 0, 1, c.api.secure_cookies ? 1 : 0));
   c.api.secure_cookies = secure == 1;
+  if (const char* v = std::getenv("LDN_BEHIND_HTTPS"); v != nullptr && *v != '\0') {
+    LDN_ASSIGN_OR_RETURN(int64_t https, EnvInteger("LDN_BEHIND_HTTPS", 0, 1, 0));
+    c.behind_https = https == 1;
+  }
+  if (const char* v = std::getenv("LDN_TRUSTED_PROXY"); v != nullptr && *v != '\0') {
+    c.api.proxy.trusted_proxies.clear();
+    std::string list(v);
+    size_t i = 0;
+    while (i <= list.size()) {
+      size_t comma = list.find(',', i);
+      if (comma == std::string::npos) comma = list.size();
+      std::string item = list.substr(i, comma - i);
+      item.erase(0, item.find_first_not_of(' '));
+      item.erase(item.find_last_not_of(' ') + 1);
+      if (!item.empty()) c.api.proxy.trusted_proxies.push_back(item);
+      i = comma + 1;
+    }
+    LDN_RETURN_IF_ERROR(CheckProxyOptions(c.api.proxy, "LDN_TRUSTED_PROXY"));
+  }
+  c.api.proxy.client_ip_header = EnvString("LDN_CLIENT_IP_HEADER", c.api.proxy.client_ip_header);
+  c.key_file = EnvString("LDN_KEY_FILE", c.key_file);
+  LDN_ASSIGN_OR_RETURN(int64_t workers, EnvInteger("LDN_PASSWORD_WORKERS", 0, 64, c.api.password_workers));
+  c.api.password_workers = static_cast<int>(workers);
   LDN_ASSIGN_OR_RETURN(int64_t body,
                        EnvInteger("LDN_BODY_LIMIT", 1024, 64LL << 20, static_cast<int64_t>(c.http.body_limit)));
   c.http.body_limit = static_cast<size_t>(body);
@@ -167,6 +196,19 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
     log.Info("demo", {{"seeded", seed.created}});
   }
   ApiOptions api_options = config.api;
+  LDN_RETURN_IF_ERROR(CheckProxyOptions(api_options.proxy, "--trusted-proxy"));
+  const bool https = config.behind_https.value_or(!api_options.proxy.trusted_proxies.empty());
+  api_options.secure_cookies = api_options.secure_cookies || https;
+  api_options.hsts = https;
+  // The key that seals TOTP secrets lives outside the database (a backup alone does not reveal
+  // them): a file beside an SQLite database, or where --key-file says.
+  std::string key_file = config.key_file;
+  if (key_file.empty() && url.rfind("sqlite:", 0) == 0 && url != "sqlite::memory:") key_file = url.substr(7) + ".key";
+  if (key_file.empty() && url != "sqlite::memory:") key_file = "ldn-totp.key";
+  if (!key_file.empty()) {
+    LDN_ASSIGN_OR_RETURN(api_options.totp_key,
+                         SecretSealer::LoadOrCreateKeyFile(key_file, config.key_file.empty() ? "key file" : "--key-file"));
+  }
   api_options.research_store = research.get();
   LDN_ASSIGN_OR_RETURN(std::unique_ptr<Api> api, Api::Create(*store, clock, log, api_options));
   HttpServerOptions http = config.http;
@@ -180,7 +222,10 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
   log.Info("listening", {{"address", http.bind_address},
                          {"port", server.port()},
                          {"store", store->backend()},
-                         {"web_root", config.api.web_root.string()}});
+                         {"web_root", config.api.web_root.string()},
+                         {"behind_https", https},
+                         {"trusted_proxies", api_options.proxy.trusted_proxies},
+                         {"key_file", key_file}});
   out << fmt::format("ldn serve: listening on http://{}:{}/ (database {}, {})\n", host, server.port(), url,
                      store->backend());
   if (config.demo) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -27,12 +28,20 @@ struct ServerConfig {
   std::chrono::seconds audit_head_interval{60};
   HttpServerOptions http;  // bind address, port, threads, limits, timeouts
   ApiOptions api;          // web root, sessions, login throttling
+  // The file holding the key that seals TOTP secrets (totp.h). Empty: beside an SQLite database
+  // (PATH.key), else ./ldn-totp.key; sqlite::memory: uses a key for this process only.
+  std::string key_file;
+  // Served behind HTTPS: Secure __Host- cookies and HSTS. nullopt: yes exactly when a trusted
+  // proxy is configured (a TLS-terminating proxy in front, docs/operations.md).
+  std::optional<bool> behind_https;
 };
 
 // Reads the LDN_* environment variables into `config` (each overrides the default it names;
 // command-line flags, applied afterwards by the caller, override them in turn):
-//   LDN_DB, LDN_PORT, LDN_BIND, LDN_WEB, LDN_THREADS, LDN_SESSION_TTL (seconds),
-//   LDN_SECURE_COOKIES (1/0), LDN_BODY_LIMIT (bytes), LDN_SHUTDOWN_GRACE (seconds),
+//   LDN_DB, LDN_PORT, LDN_BIND, LDN_WEB, LDN_THREADS, LDN_SESSION_TTL, LDN_PATIENT_SESSION_TTL,
+//   LDN_SESSION_MAX (seconds), LDN_SECURE_COOKIES (1/0), LDN_BEHIND_HTTPS (1/0),
+//   LDN_TRUSTED_PROXY (comma-separated addresses or networks), LDN_CLIENT_IP_HEADER,
+//   LDN_KEY_FILE, LDN_PASSWORD_WORKERS, LDN_BODY_LIMIT (bytes), LDN_SHUTDOWN_GRACE (seconds),
 //   LDN_RESEARCH_DB, LDN_AUDIT_HEAD_INTERVAL (seconds).
 // Fails with kInvalidArgument naming the variable when a value is malformed.
 Status ApplyEnvironment(ServerConfig& config);

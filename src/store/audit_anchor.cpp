@@ -367,9 +367,10 @@ std::string FormatRestoreDetail(const RestoreRecord& r) {
   out += " replaced_head=" + (r.replaced_head ? FormatHead(*r.replaced_head) : std::string("none"));
   out += " kept_as=" + (r.kept_as.empty() ? std::string("-") : EscapeName(r.kept_as));
   out += " sessions_dropped=" + std::to_string(r.sessions_dropped);
-  const size_t budget = out.size() < 420 ? (500 - out.size() - 40) / 2 : 4;
+  const size_t budget = out.size() < 420 ? (500 - out.size() - 60) / 3 : 4;
   out += " kept_disabled=" + FormatIds(r.kept_disabled, budget);
   out += " kept_password=" + FormatIds(r.kept_password, budget);
+  out += " kept_two_step=" + FormatIds(r.kept_two_step, budget);
   if (out.size() > 500) out.resize(500);
   return out;
 }
@@ -400,6 +401,8 @@ Result<RestoreRecord> ParseRestoreDetail(std::string_view detail) {
       r.kept_disabled = ParseIds(value);
     } else if (key == "kept_password") {
       r.kept_password = ParseIds(value);
+    } else if (key == "kept_two_step") {
+      r.kept_two_step = ParseIds(value);
     }
   }
   if (!have_backup) return Status::InvalidArgument("detail", "no backup_head");

@@ -87,6 +87,7 @@ struct RestoreRecord {
   int64_t sessions_dropped = 0;
   std::vector<Id> kept_disabled;
   std::vector<Id> kept_password;
+  std::vector<Id> kept_two_step;  // TOTP or recovery codes changed after the backup (schema 4)
 };
 inline constexpr std::string_view kRestoreAction = "store.restore";
 inline constexpr std::string_view kBackupAction = "store.backup";

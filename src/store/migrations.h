@@ -20,6 +20,12 @@ struct Migration {
 std::span<const Migration> SqliteMigrations();
 std::span<const Migration> PostgresMigrations();
 
+// Down paths, from src/store/{sqlite,postgres}/migrations/down/NNNN_name.sql: each undoes the
+// migration of the same version and name (`version` is the version it undoes). Sorted by version;
+// a migration without one cannot be undone. Both backends have the same set (store_test.cpp).
+std::span<const Migration> SqliteDownMigrations();
+std::span<const Migration> PostgresDownMigrations();
+
 }  // namespace ldn::store::internal
 
 #endif  // LDN_STORE_MIGRATIONS_H_

@@ -24,6 +24,36 @@ namespace {
 namespace fs = std::filesystem;
 using internal::DatabaseLock;
 
+// A user's second factor as a database holds it (schema 4): the sealed TOTP secret, the replay
+// guard and the recovery codes, used or not. Absent for a database older than schema 4.
+struct TwoStep {
+  TotpState totp;
+  std::vector<RecoveryCode> codes;
+};
+
+bool SameTwoStep(const TwoStep& a, const TwoStep& b) {
+  if (a.totp.secret != b.totp.secret || a.codes.size() != b.codes.size()) return false;
+  for (size_t i = 0; i < a.codes.size(); ++i) {
+    if (a.codes[i].lookup != b.codes[i].lookup || a.codes[i].code_hash != b.codes[i].code_hash ||
+        a.codes[i].used_at.has_value() != b.codes[i].used_at.has_value()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The second factors of `users` in `store`; empty when the schema has none (older than 4).
+std::map<Id, TwoStep> ReadTwoSteps(Store& store, const std::vector<User>& users) {
+  std::map<Id, TwoStep> out;
+  for (const User& u : users) {
+    Result<TotpState> t = store.GetTotp(u.id);
+    Result<std::vector<RecoveryCode>> codes = store.ListRecoveryCodes(u.id);
+    if (!t.ok() || !codes.ok()) return {};
+    out[u.id] = TwoStep{*t, *codes};
+  }
+  return out;
+}
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -165,6 +195,7 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
 
   // 2. The rest of the backup's checks, before anything is touched.
   std::vector<User> backup_users;
+  std::map<Id, TwoStep> backup_two_step;
   {
     OpenOptions ro;
     ro.read_only = true;
@@ -177,6 +208,7 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
     }
     LDN_ASSIGN_OR_RETURN(report.backup_head, backup->GetAuditHead());
     LDN_ASSIGN_OR_RETURN(backup_users, backup->ListUsers());
+    backup_two_step = ReadTwoSteps(*backup, backup_users);
     if (!options.anchors.empty()) {
       LDN_ASSIGN_OR_RETURN(std::vector<AnchorCheck> checks, CheckAnchors(*backup, options.anchors, ""));
       for (const AnchorCheck& c : checks) {
@@ -213,6 +245,7 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
   // 3. The current database: its accounts and head, so that nothing revoked comes back.
   std::optional<std::vector<User>> current_users;
   std::optional<AuditHead> current_head;
+  std::map<Id, TwoStep> current_two_step;
   const bool current_exists = fs::exists(path, ec);
   if (current_exists) {
     OpenOptions as_is;
@@ -224,6 +257,7 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
       Result<std::vector<User>> users = (*current)->ListUsers();
       Result<AuditHead> head = (*current)->GetAuditHead();
       if (users.ok()) current_users = std::move(users).value();
+      if (users.ok()) current_two_step = ReadTwoSteps(**current, *current_users);
       if (head.ok()) current_head = *head;
     }
     // Closing the store checkpoints its WAL into the file that is about to be kept.
@@ -239,7 +273,8 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
     if (!options.force) return Status::Conflict("--force: " + why + "; give --force to restore anyway");
     report.forced.push_back(why + ": review the accounts (ldn user list) after the restore");
   }
-  std::map<Id, User> carry;  // backup user id -> the state to keep
+  std::map<Id, User> carry;         // backup user id -> the state to keep
+  std::map<Id, TwoStep> carry_two;  // backup user id -> the second factor to keep
   if (current_users) {
     std::map<Id, const User*> by_id;
     for (const User& u : *current_users) by_id[u.id] = &u;
@@ -262,14 +297,26 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
         }
         if (c->password_hash != b.password_hash) {
           kept.password_hash = c->password_hash;
+          kept.must_change_password = c->must_change_password;
+          kept.password_changed_at = c->password_changed_at;
           changed = true;
           report.record.kept_password.push_back(b.id);
           report.kept.push_back(b.username + ": password changed after the backup, keeps the current one");
         }
+        // A second factor reset (a lost phone) or a recovery code spent after the backup must not
+        // come back either: the old secret or the used code would work again.
+        auto bt = backup_two_step.find(b.id);
+        auto ct = current_two_step.find(c->id);
+        if (bt != backup_two_step.end() && ct != current_two_step.end() && !SameTwoStep(bt->second, ct->second)) {
+          carry_two[b.id] = ct->second;
+          report.record.kept_two_step.push_back(b.id);
+          report.kept.push_back(b.username +
+                                ": two-step login or recovery codes changed after the backup, keeps the current ones");
+        }
       }
       if (changed) carry[b.id] = kept;
     }
-    if (!carry.empty() && !options.force) {
+    if ((!carry.empty() || !carry_two.empty()) && !options.force) {
       std::string list;
       for (const std::string& k : report.kept) list += (list.empty() ? "" : "; ") + k;
       return Status::Conflict("--force: restoring the backup would resurrect accounts (" + list +
@@ -311,7 +358,23 @@ Result<RestoreReport> RestoreDatabase(std::string_view url, const std::string& b
           User updated = u;
           updated.disabled = it->second.disabled;
           updated.password_hash = it->second.password_hash;
+          updated.must_change_password = it->second.must_change_password;
+          updated.password_changed_at = it->second.password_changed_at;
           LDN_RETURN_IF_ERROR(tx.UpdateUser(updated));
+        }
+        auto two = carry_two.find(u.id);
+        if (two != carry_two.end()) {
+          const TwoStep& k = two->second;
+          LDN_RETURN_IF_ERROR(tx.DisableTotp(u.id));  // also removes the backup's recovery codes
+          if (k.totp.secret) {
+            LDN_RETURN_IF_ERROR(tx.SetPendingTotp(u.id, *k.totp.secret));
+            LDN_RETURN_IF_ERROR(tx.EnableTotp(u.id, options.now, k.totp.last_step.value_or(0)));
+          }
+          LDN_RETURN_IF_ERROR(tx.SetPendingTotp(u.id, k.totp.pending_secret));
+          LDN_RETURN_IF_ERROR(tx.ReplaceRecoveryCodes(u.id, k.codes));
+          for (const RecoveryCode& code : k.codes) {
+            if (code.used_at) LDN_RETURN_IF_ERROR(tx.UseRecoveryCode(u.id, code.lookup, *code.used_at).status());
+          }
         }
       }
       report.record.sessions_dropped = dropped;

@@ -19,6 +19,9 @@ namespace ldn::store::internal {
 inline int64_t Secs(Instant t) {
   return t.time_since_epoch().count();
 }
+inline Param OptSecs(const std::optional<Instant>& t) {
+  return t ? Param(Secs(*t)) : Param(std::nullopt);
+}
 inline std::string Day(LocalDate d) {
   return FormatDate(d);
 }

@@ -17,7 +17,10 @@ namespace {
 
 // ---- Column lists and row readers, one per table -------------------------------------------
 
-constexpr const char* kUserCols = "id, username, role, patient_id, password_hash, disabled, created_at";
+constexpr const char* kUserCols =
+    "id, username, role, patient_id, password_hash, disabled, created_at, must_change_password, "
+    "password_changed_at, totp_secret IS NOT NULL";
+constexpr size_t kUserColCount = 10;
 Result<User> ReadUser(const Row& row) {
   RowReader r(row);
   User u;
@@ -28,6 +31,9 @@ Result<User> ReadUser(const Row& row) {
   u.password_hash = r.Text();
   u.disabled = r.Bool();
   u.created_at = r.Time();
+  u.must_change_password = r.Bool();
+  if (auto t = r.OptInt()) u.password_changed_at = Instant(std::chrono::seconds(*t));
+  u.totp_enabled = r.Bool();
   LDN_RETURN_IF_ERROR(r.status());
   return u;
 }
@@ -599,6 +605,14 @@ Result<int> SqlStore::SchemaVersion() {
   return Run<Result<int>>(Mode::kRead, [&](Connection& c) { return ReadSchemaVersion(c); });
 }
 
+Status SqlStore::RunWrite(const std::function<Status(Connection&)>& fn) {
+  return Run<Status>(Mode::kWrite, fn);
+}
+
+Status SqlStore::RunRead(const std::function<Status(Connection&)>& fn) {
+  return Run<Status>(Mode::kRead, fn);
+}
+
 Status SqlStore::RunInTransaction(const std::function<Status(Store&)>& body) {
   return Run<Status>(Mode::kWrite, [&](Connection& c) {
     SqlStore tx(dialect_, &c, migrations_);
@@ -630,11 +644,14 @@ Result<User> SqlStore::CreateUser(const User& user) {
   return Run<Result<User>>(Mode::kWrite, [&](Connection& c) -> Result<User> {
     LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, 0));
     LDN_ASSIGN_OR_RETURN(Rows rows,
-                         c.Exec("INSERT INTO users (username, role, patient_id, password_hash, disabled, created_at) "
-                                "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         c.Exec("INSERT INTO users (username, role, patient_id, password_hash, disabled, created_at, "
+                                "must_change_password, password_changed_at) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                                 {user.username, RoleName(user.role), user.patient_id, user.password_hash,
-                                 Param::Bool(user.disabled), Secs(user.created_at)}));
+                                 Param::Bool(user.disabled), Secs(user.created_at),
+                                 Param::Bool(user.must_change_password), OptSecs(user.password_changed_at)}));
     User stored = user;
+    stored.totp_enabled = false;
     LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
     return stored;
   });
@@ -667,10 +684,10 @@ Status SqlStore::UpdateUser(const User& user) {
     LDN_RETURN_IF_ERROR(CheckUserUniqueness(c, user, user.id));
     return c
         .Exec(
-            "UPDATE users SET username = $2, role = $3, patient_id = $4, password_hash = $5, disabled = $6 "
-            "WHERE id = $1",
+            "UPDATE users SET username = $2, role = $3, patient_id = $4, password_hash = $5, disabled = $6, "
+            "must_change_password = $7, password_changed_at = $8 WHERE id = $1",
             {user.id, user.username, RoleName(user.role), user.patient_id, user.password_hash,
-             Param::Bool(user.disabled)})
+             Param::Bool(user.disabled), Param::Bool(user.must_change_password), OptSecs(user.password_changed_at)})
         .status();
   });
 }
@@ -926,13 +943,14 @@ Result<SessionUser> SqlStore::FindSessionUser(std::string_view token_hash, Insta
   return Run<Result<SessionUser>>(Mode::kRead, [&](Connection& c) -> Result<SessionUser> {
     LDN_ASSIGN_OR_RETURN(Rows rows,
                          c.Exec("SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.csrf_token_hash, u.id, "
-                                "u.username, u.role, u.patient_id, u.password_hash, u.disabled, u.created_at "
+                                "u.username, u.role, u.patient_id, u.password_hash, u.disabled, u.created_at, "
+                                "u.must_change_password, u.password_changed_at, u.totp_secret IS NOT NULL "
                                 "FROM sessions s JOIN users u ON u.id = s.user_id "
                                 "WHERE s.token_hash = $1 AND s.expires_at > $2",
                                 {token_hash, Secs(now)}));
     if (rows.rows.empty()) return Status::NotFound("no such session (or it has expired)");
     const Row& row = rows.rows.front();
-    if (row.size() != 12) return Status::Internal("FindSessionUser: unexpected column count");
+    if (row.size() != 5 + kUserColCount) return Status::Internal("FindSessionUser: unexpected column count");
     SessionUser out;
     LDN_ASSIGN_OR_RETURN(out.session, ReadSession(Row(row.begin(), row.begin() + 5)));
     LDN_ASSIGN_OR_RETURN(out.user, ReadUser(Row(row.begin() + 5, row.end())));
@@ -964,37 +982,6 @@ Result<int64_t> SqlStore::DeleteSessionsOfUser(Id user_id) {
 Result<int64_t> SqlStore::DeleteExpiredSessions(Instant now) {
   return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
     LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE expires_at <= $1", {Secs(now)}));
-    return rows.affected;
-  });
-}
-
-Status SqlStore::RecordLoginFailure(std::string_view key, Instant at) {
-  LDN_RETURN_IF_ERROR(ValidateLoginKey(key));
-  return Run<Status>(Mode::kWrite, [&](Connection& c) {
-    return c.Exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", {key, Secs(at)}).status();
-  });
-}
-
-Result<int64_t> SqlStore::CountLoginFailures(std::string_view key, Instant since) {
-  return Run<Result<int64_t>>(Mode::kRead, [&](Connection& c) -> Result<int64_t> {
-    LDN_ASSIGN_OR_RETURN(Rows rows,
-                         c.Exec("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", {key, Secs(since)}));
-    if (rows.rows.empty()) return Status::Internal("COUNT returned no row");
-    RowReader r(rows.rows.front());
-    const int64_t n = r.Int();
-    LDN_RETURN_IF_ERROR(r.status());
-    return n;
-  });
-}
-
-Status SqlStore::ClearLoginFailures(std::string_view key) {
-  return Run<Status>(
-      Mode::kWrite, [&](Connection& c) { return c.Exec("DELETE FROM login_failures WHERE key = $1", {key}).status(); });
-}
-
-Result<int64_t> SqlStore::DeleteLoginFailuresBefore(Instant before) {
-  return Run<Result<int64_t>>(Mode::kWrite, [&](Connection& c) -> Result<int64_t> {
-    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM login_failures WHERE at < $1", {Secs(before)}));
     return rows.affected;
   });
 }
@@ -1658,6 +1645,161 @@ Status SqlStore::UpdateAdverseEvent(const AdverseEvent& event) {
   });
 }
 
+// ---- Safety interlocks (issue 12; docs/safety.md) ------------------------------------------------
+
+namespace {
+
+constexpr const char* kDecisionCols =
+    "id, patient_id, course_id, action, screening_id, evaluation, overrides, reason, recorded_by, recorded_at";
+Result<CourseDecision> ReadDecision(const Row& row) {
+  RowReader r(row);
+  CourseDecision d;
+  d.id = r.Int();
+  d.patient_id = r.Int();
+  d.course_id = r.Int();
+  d.action = r.Text();
+  d.screening_id = r.OptInt();
+  d.evaluation_json = r.Text();
+  d.overrides_json = r.Text();
+  d.reason = r.Text();
+  d.recorded_by = r.Int();
+  d.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return d;
+}
+
+constexpr const char* kDeviationCols = "patient_id, dose_id, planned_micrograms_hcl, reason, recorded_by, recorded_at";
+Result<DoseDeviation> ReadDeviation(const Row& row) {
+  RowReader r(row);
+  DoseDeviation d;
+  d.patient_id = r.Int();
+  d.dose_id = r.Int();
+  d.planned_micrograms_hcl = r.OptInt();
+  d.reason = r.Text();
+  d.recorded_by = r.Int();
+  d.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return d;
+}
+
+constexpr const char* kAcknowledgementCols = "patient_id, code, note, recorded_by, recorded_at";
+Result<FlagAcknowledgement> ReadAcknowledgement(const Row& row) {
+  RowReader r(row);
+  FlagAcknowledgement a;
+  a.patient_id = r.Int();
+  a.code = r.Text();
+  a.note = r.Text();
+  a.recorded_by = r.Int();
+  a.recorded_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return a;
+}
+
+Status ValidateDecision(const CourseDecision& d) {
+  LDN_RETURN_IF_ERROR(CheckId(d.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckId(d.course_id, "course_id"));
+  if (d.action != "create" && d.action != "activate" && d.action != "resume" && d.action != "discard") {
+    return Status::InvalidArgument("action", "expected create, activate, resume or discard");
+  }
+  if (d.screening_id) LDN_RETURN_IF_ERROR(CheckId(*d.screening_id, "screening_id"));
+  LDN_RETURN_IF_ERROR(CheckJson(d.evaluation_json, "evaluation_json"));
+  LDN_RETURN_IF_ERROR(CheckJson(d.overrides_json, "overrides_json"));
+  return CheckText(d.reason, "reason", 0, 2000);
+}
+
+}  // namespace
+
+Result<CourseDecision> SqlStore::CreateCourseDecision(const CourseDecision& decision) {
+  LDN_RETURN_IF_ERROR(ValidateDecision(decision));
+  return Run<Result<CourseDecision>>(Mode::kWrite, [&](Connection& c) -> Result<CourseDecision> {
+    LDN_RETURN_IF_ERROR(CourseMustExist(c, decision.patient_id, decision.course_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, decision.recorded_by, "recorded_by"));
+    if (decision.screening_id) {
+      LDN_RETURN_IF_ERROR(MustExist(c, "SELECT 1 FROM screenings WHERE patient_id = $1 AND id = $2",
+                                    {decision.patient_id, *decision.screening_id},
+                                    "screening_id: screening " + std::to_string(*decision.screening_id) +
+                                        " of patient " + std::to_string(decision.patient_id) + " does not exist"));
+    }
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(
+            "INSERT INTO course_decisions (patient_id, course_id, action, screening_id, evaluation, overrides, "
+            "reason, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            {decision.patient_id, decision.course_id, decision.action, decision.screening_id, decision.evaluation_json,
+             decision.overrides_json, decision.reason, decision.recorded_by, Secs(decision.recorded_at)}));
+    CourseDecision stored = decision;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<std::vector<CourseDecision>> SqlStore::ListCourseDecisions(Id patient_id) {
+  return Run<Result<std::vector<CourseDecision>>>(Mode::kRead, [&](Connection& c) {
+    return Query<CourseDecision>(
+        c, std::string("SELECT ") + kDecisionCols + " FROM course_decisions WHERE patient_id = $1 ORDER BY id",
+        {patient_id}, &ReadDecision);
+  });
+}
+
+Result<DoseDeviation> SqlStore::RecordDoseDeviation(const DoseDeviation& deviation) {
+  LDN_RETURN_IF_ERROR(CheckId(deviation.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckId(deviation.dose_id, "dose_id"));
+  if (deviation.planned_micrograms_hcl && *deviation.planned_micrograms_hcl < 0) {
+    return Status::InvalidArgument("planned_micrograms_hcl", "must not be negative");
+  }
+  LDN_RETURN_IF_ERROR(CheckText(deviation.reason, "reason", 1, 500));
+  return Run<Result<DoseDeviation>>(Mode::kWrite, [&](Connection& c) -> Result<DoseDeviation> {
+    LDN_RETURN_IF_ERROR(MustExist(c, "SELECT 1 FROM dose_log WHERE patient_id = $1 AND id = $2",
+                                  {deviation.patient_id, deviation.dose_id},
+                                  "dose_id: dose " + std::to_string(deviation.dose_id) + " of patient " +
+                                      std::to_string(deviation.patient_id) + " does not exist"));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, deviation.recorded_by, "recorded_by"));
+    LDN_RETURN_IF_ERROR(c.Exec("INSERT INTO dose_deviations (patient_id, dose_id, planned_micrograms_hcl, reason, "
+                               "recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) "
+                               "ON CONFLICT (patient_id, dose_id) DO NOTHING",
+                               {deviation.patient_id, deviation.dose_id, deviation.planned_micrograms_hcl,
+                                deviation.reason, deviation.recorded_by, Secs(deviation.recorded_at)})
+                            .status());
+    return QueryOne<DoseDeviation>(
+        c, std::string("SELECT ") + kDeviationCols + " FROM dose_deviations WHERE patient_id = $1 AND dose_id = $2",
+        {deviation.patient_id, deviation.dose_id}, &ReadDeviation, "dose deviation not stored");
+  });
+}
+
+Result<std::vector<DoseDeviation>> SqlStore::ListDoseDeviations(Id patient_id) {
+  return Run<Result<std::vector<DoseDeviation>>>(Mode::kRead, [&](Connection& c) {
+    return Query<DoseDeviation>(
+        c, std::string("SELECT ") + kDeviationCols + " FROM dose_deviations WHERE patient_id = $1 ORDER BY dose_id",
+        {patient_id}, &ReadDeviation);
+  });
+}
+
+Result<FlagAcknowledgement> SqlStore::AcknowledgeFlag(const FlagAcknowledgement& a) {
+  LDN_RETURN_IF_ERROR(CheckId(a.patient_id, "patient_id"));
+  LDN_RETURN_IF_ERROR(CheckText(a.code, "code", 1, 200));
+  LDN_RETURN_IF_ERROR(CheckText(a.note, "note", 0, 2000));
+  return Run<Result<FlagAcknowledgement>>(Mode::kWrite, [&](Connection& c) -> Result<FlagAcknowledgement> {
+    LDN_RETURN_IF_ERROR(PatientMustExist(c, a.patient_id));
+    LDN_RETURN_IF_ERROR(UserMustExist(c, a.recorded_by, "recorded_by"));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("INSERT INTO flag_acknowledgements (patient_id, code, note, recorded_by, "
+                                           "recorded_at) VALUES ($1, $2, $3, $4, $5) "
+                                           "ON CONFLICT (patient_id, code) DO NOTHING RETURNING patient_id",
+                                           {a.patient_id, a.code, a.note, a.recorded_by, Secs(a.recorded_at)}));
+    if (rows.rows.empty()) return Status::Conflict("code: flag '" + a.code + "' is already acknowledged");
+    return a;
+  });
+}
+
+Result<std::vector<FlagAcknowledgement>> SqlStore::ListFlagAcknowledgements(Id patient_id) {
+  return Run<Result<std::vector<FlagAcknowledgement>>>(Mode::kRead, [&](Connection& c) {
+    return Query<FlagAcknowledgement>(
+        c,
+        std::string("SELECT ") + kAcknowledgementCols +
+            " FROM flag_acknowledgements WHERE patient_id = $1 ORDER BY recorded_at, code",
+        {patient_id}, &ReadAcknowledgement);
+  });
+}
+
 // ---- Audit -------------------------------------------------------------------------------------
 
 Result<AuditEvent> SqlStore::AppendAuditOn(Connection& c, const AuditEvent& event) {
@@ -1846,6 +1988,12 @@ Result<AuditVerification> SqlStore::VerifyAudit() {
 
 Status SqlStore::BackupTo(const std::string& path) {
   return Run<Status>(Mode::kExclusive, [&](Connection& c) { return c.BackupTo(path); });
+}
+
+Status SqlStore::MigrateDown(int target_version) {
+  const auto down = dialect_ == Dialect::kSqlite ? SqliteDownMigrations() : PostgresDownMigrations();
+  return Run<Status>(Mode::kExclusive,
+                     [&](Connection& c) { return internal::MigrateDown(c, migrations_, down, target_version); });
 }
 
 }  // namespace ldn::store::internal

@@ -35,6 +35,10 @@ namespace ldn::store::internal {
 Status Migrate(Connection& conn, std::span<const Migration> migrations, bool apply);
 // The highest version in schema_migrations (0 when the table is missing or empty).
 Result<int> ReadSchemaVersion(Connection& conn);
+// Store::MigrateDown on one connection (migrate_down.cpp): `up` names the applied migrations,
+// `down` their down paths.
+Status MigrateDown(Connection& conn, std::span<const Migration> up, std::span<const Migration> down,
+                   int target_version);
 
 class SqlStore final : public Store {
  public:
@@ -51,6 +55,7 @@ class SqlStore final : public Store {
   std::string_view backend() const override;
   Status Ping() override;
   Result<int> SchemaVersion() override;
+  Status MigrateDown(int target_version) override;
   Status RunInTransaction(const std::function<Status(Store&)>& body) override;
   void SubmitTransaction(std::function<Status(Store&)> body, std::function<void(Status)> done) override;
 
@@ -86,10 +91,28 @@ class SqlStore final : public Store {
   Status DeleteSession(std::string_view token_hash) override;
   Result<int64_t> DeleteSessionsOfUser(Id user_id) override;
   Result<int64_t> DeleteExpiredSessions(Instant now) override;
-  Status RecordLoginFailure(std::string_view key, Instant at) override;
-  Result<int64_t> CountLoginFailures(std::string_view key, Instant since) override;
-  Status ClearLoginFailures(std::string_view key) override;
-  Result<int64_t> DeleteLoginFailuresBefore(Instant before) override;
+
+  // Authentication (schema 4): sql_store_auth.cpp.
+  Result<int64_t> DeleteOtherSessionsOfUser(Id user_id, std::string_view keep_token_hash) override;
+  Result<int64_t> TrimSessionsOfUser(Id user_id, int keep) override;
+  Result<std::optional<LoginThrottle>> CountLoginAttempt(std::string_view key, Instant at,
+                                                         Instant forget_before) override;
+  Status SetLoginThrottleState(std::string_view key, Instant next_attempt_at, bool locked) override;
+  Status UncountLoginAttempt(std::string_view key) override;
+  Result<std::optional<LoginThrottle>> GetLoginThrottle(std::string_view key) override;
+  Result<std::vector<LoginThrottle>> ListLockedLoginThrottles(std::string_view key_prefix) override;
+  Status ClearLoginThrottle(std::string_view key) override;
+  Result<int64_t> DeleteLoginThrottlesBefore(Instant before) override;
+  Result<TotpState> GetTotp(Id user_id) override;
+  Status SetPendingTotp(Id user_id, const std::optional<std::string>& sealed_secret) override;
+  Status EnableTotp(Id user_id, Instant at, int64_t step) override;
+  Status DisableTotp(Id user_id) override;
+  Result<bool> ClaimTotpStep(Id user_id, int64_t step) override;
+  Status ReplaceRecoveryCodes(Id user_id, const std::vector<RecoveryCode>& codes) override;
+  Result<std::vector<RecoveryCode>> ListRecoveryCodes(Id user_id) override;
+  Result<bool> UseRecoveryCode(Id user_id, std::string_view lookup, Instant at) override;
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  Status PutSetting(std::string_view key, std::string_view value) override;
 
   Result<Medication> CreateMedication(const Medication& medication) override;
   Result<Medication> GetMedication(Id patient_id, Id medication_id) override;
@@ -130,6 +153,13 @@ class SqlStore final : public Store {
   Result<AdverseEvent> CreateAdverseEvent(const AdverseEvent& event) override;
   Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) override;
   Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) override;
+
+  Result<CourseDecision> CreateCourseDecision(const CourseDecision& decision) override;
+  Result<std::vector<CourseDecision>> ListCourseDecisions(Id patient_id) override;
+  Result<DoseDeviation> RecordDoseDeviation(const DoseDeviation& deviation) override;
+  Result<std::vector<DoseDeviation>> ListDoseDeviations(Id patient_id) override;
+  Result<FlagAcknowledgement> AcknowledgeFlag(const FlagAcknowledgement& acknowledgement) override;
+  Result<std::vector<FlagAcknowledgement>> ListFlagAcknowledgements(Id patient_id) override;
 
   Result<AuditEvent> AppendAudit(const AuditEvent& event) override;
   Result<std::vector<AuditEvent>> AppendAuditBatch(const std::vector<AuditEvent>& events) override;
@@ -200,6 +230,10 @@ class SqlStore final : public Store {
     if (!out || (out->ok() && !s.ok())) return R(s);  // never ran, or ran and the commit failed
     return std::move(*out);
   }
+  // Run for code in other files of the store (sql_store_auth.cpp), which cannot see the template:
+  // `fn` runs as a write (kWrite) or a single read (kRead) and its Status is returned.
+  Status RunWrite(const std::function<Status(Connection&)>& fn);
+  Status RunRead(const std::function<Status(Connection&)>& fn);
 
   // One caller's work in a group commit; `status` is its own failure, or the commit's outcome.
   // A waiting caller's member lives on its stack; a submitted one (SubmitTransaction) is owned by

@@ -99,6 +99,14 @@ struct User {
   std::string password_hash;
   bool disabled = false;
   Instant created_at{};
+  // Schema 4 (authentication). must_change_password: the password was set by someone else (an
+  // administrator) and the owner must choose their own before doing anything else.
+  // password_changed_at: when the password was last set (nullopt: before schema 4).
+  // totp_enabled is read-only here (set by EnableTotp / DisableTotp; CreateUser and UpdateUser
+  // ignore it).
+  bool must_change_password = false;
+  std::optional<Instant> password_changed_at{};
+  bool totp_enabled = false;
 };
 
 // A person whose health data is kept. research_id is the pseudonym researchers see: unique,
@@ -140,6 +148,34 @@ struct Session {
 struct SessionUser {
   Session session;
   User user;
+};
+
+// Login throttling state of one key (Store::CountLoginAttempt): failed attempts counted since
+// first_failure_at, the last one at last_failure_at; no attempt before next_attempt_at; a locked
+// key allows none until cleared.
+struct LoginThrottle {
+  std::string key;
+  int64_t failures = 0;
+  Instant first_failure_at{};
+  Instant last_failure_at{};
+  Instant next_attempt_at{};
+  bool locked = false;
+};
+
+// A user's TOTP (RFC 6238) state as the store keeps it: secrets sealed by the server.
+struct TotpState {
+  std::optional<std::string> secret;          // enrolled: TOTP is on
+  std::optional<std::string> pending_secret;  // an enrolment begun and not yet confirmed
+  std::optional<int64_t> last_step;           // the last time step accepted (replay guard)
+};
+
+// A one-time recovery code: its lookup prefix (kept in clear to find the row) and the hash of
+// the whole code; used_at once spent.
+struct RecoveryCode {
+  std::string lookup;
+  std::string code_hash;
+  Instant created_at{};
+  std::optional<Instant> used_at;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -300,6 +336,49 @@ struct AdverseEvent {
   Severity severity = Severity::kMild;
   bool serious = false;
   std::string details_json = "{}";
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Safety interlocks (issue 12; docs/safety.md). Append-only records: nothing here is updated.
+
+// A gated decision about a course: "create", "activate" or "resume" (the course gate's
+// evaluation, evaluation_json, with the overrides it applied, overrides_json = [{"code",
+// "reason"}]) or "discard" (a planned course given up, with its reason). screening_id: the
+// screening the gate read (a screening of the same patient: kNotFound "screening_id" otherwise).
+// reason: 0-2000 chars.
+struct CourseDecision {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id course_id = 0;  // a course of the same patient (kNotFound "course_id" otherwise)
+  std::string action;
+  std::optional<Id> screening_id;
+  std::string evaluation_json = "{}";
+  std::string overrides_json = "[]";
+  std::string reason;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// The patient's confirmation of a logged dose that differs from the plan's step for its day:
+// the step's dose (absent when no step was in force) and the reason (1-500 chars). One per dose
+// (dose_id: a dose log entry of the same patient, kNotFound "dose_id" otherwise).
+struct DoseDeviation {
+  Id patient_id = 0;
+  Id dose_id = 0;
+  std::optional<int64_t> planned_micrograms_hcl;
+  std::string reason;
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
+// A clinician's acknowledgement of one flag occurrence: its stable code (1-200 chars) and a note
+// (0-2000 chars). One per patient and code.
+struct FlagAcknowledgement {
+  Id patient_id = 0;
+  std::string code;
+  std::string note;
   Id recorded_by = 0;
   Instant recorded_at{};
 };
@@ -504,6 +583,15 @@ class Store {
   // The highest migration applied (docs/storage.md lists them).
   virtual Result<int> SchemaVersion() = 0;
 
+  // ---- Down migrations (issue 12: the diary scale migration 0002 is reversible) ----------------
+  // Undoes the applied migrations above `target_version`, newest first, each in one transaction
+  // with its down script (src/store/<backend>/migrations/down/NNNN_name.sql) and the removal of
+  // its schema_migrations row. OK, doing nothing, when the database is at or below the target.
+  // kInvalidArgument "version" when target_version < 1; kConflict naming the migration when one
+  // to undo has no down path (then nothing is undone). Open the store with OpenOptions::migrate
+  // = false, or the next open migrates up again.
+  virtual Status MigrateDown(int target_version) = 0;
+
   // Runs `body` in one database transaction: every call it makes on the Store& it receives is
   // committed together when it returns OK, and rolled back together when it returns a non-OK
   // status (which is then returned) or when the commit fails (kUnavailable). Nested calls on the
@@ -600,15 +688,70 @@ class Store {
   // Sessions with expires_at <= now. Returns how many were deleted.
   virtual Result<int64_t> DeleteExpiredSessions(Instant now) = 0;
 
-  // Failed logins are counted per key (the server chooses it: a username, an address, or both).
-  // key: 1-200 chars.
-  virtual Status RecordLoginFailure(std::string_view key, Instant at) = 0;
-  // Failures recorded for key at or after `since`.
-  virtual Result<int64_t> CountLoginFailures(std::string_view key, Instant since) = 0;
-  // Forgets every failure of key (after a successful login).
-  virtual Status ClearLoginFailures(std::string_view key) = 0;
-  // Forgets every failure recorded before `before`; returns how many.
-  virtual Result<int64_t> DeleteLoginFailuresBefore(Instant before) = 0;
+  // Every session of a user but one (a password change keeps the session that made it). Returns
+  // how many were deleted.
+  virtual Result<int64_t> DeleteOtherSessionsOfUser(Id user_id, std::string_view keep_token_hash) = 0;
+  // Deletes the oldest sessions of a user (by created_at, then token hash) so that at most `keep`
+  // remain (0..1000; kInvalidArgument "keep" otherwise). Returns how many were deleted.
+  virtual Result<int64_t> TrimSessionsOfUser(Id user_id, int keep) = 0;
+
+  // ---- Login throttling (schema 4) -----------------------------------------------------------
+  // Attempts are counted per key (the server chooses them: an account, an address, or both; 1-200
+  // chars, kInvalidArgument "key" otherwise). The server owns the policy (how long the next
+  // attempt waits); the store makes counting atomic.
+  //
+  // Counts one attempt for `key` when one is allowed now: the key has no row, or it is not locked
+  // and either its next_attempt_at <= at or its last failure is before `forget_before` (then the
+  // count starts again at 1). The row is created or updated (failures + 1, last_failure_at = at,
+  // first_failure_at = at when the count starts) in one statement, so concurrent callers are
+  // counted one after another. Returns the row as updated, or nullopt when no attempt is allowed
+  // (nothing changes). Inside RunInTransaction the row stays locked until the commit.
+  virtual Result<std::optional<LoginThrottle>> CountLoginAttempt(std::string_view key, Instant at,
+                                                                 Instant forget_before) = 0;
+  // Sets when the next attempt of `key` is allowed, and whether the key is locked. kNotFound when
+  // the key has no row.
+  virtual Status SetLoginThrottleState(std::string_view key, Instant next_attempt_at, bool locked) = 0;
+  // Takes back one counted attempt (an attempt that succeeded): failures - 1, never below 0. OK
+  // when the key has no row.
+  virtual Status UncountLoginAttempt(std::string_view key) = 0;
+  // The row of `key`, or nullopt.
+  virtual Result<std::optional<LoginThrottle>> GetLoginThrottle(std::string_view key) = 0;
+  // Rows whose key starts with `key_prefix` and that are locked, by key.
+  virtual Result<std::vector<LoginThrottle>> ListLockedLoginThrottles(std::string_view key_prefix) = 0;
+  // Forgets the key (a successful login, an administrator's unlock). OK when absent.
+  virtual Status ClearLoginThrottle(std::string_view key) = 0;
+  // Forgets every unlocked key whose last failure is before `before`; returns how many.
+  virtual Result<int64_t> DeleteLoginThrottlesBefore(Instant before) = 0;
+
+  // ---- Second factor: TOTP and recovery codes (schema 4) -------------------------------------
+  // Secrets are opaque text to the store (the server seals them; 1-200 chars, kInvalidArgument
+  // "secret" otherwise). Every method: kNotFound when the user does not exist.
+  virtual Result<TotpState> GetTotp(Id user_id) = 0;
+  // Starts (or restarts) an enrolment: the pending secret. nullopt clears it.
+  virtual Status SetPendingTotp(Id user_id, const std::optional<std::string>& sealed_secret) = 0;
+  // Confirms an enrolment: the pending secret becomes the enrolled one (totp_enabled), the pending
+  // one is cleared, and `step` is recorded as the last accepted. kConflict "code" when no
+  // enrolment is pending.
+  virtual Status EnableTotp(Id user_id, Instant at, int64_t step) = 0;
+  // Turns TOTP off: clears both secrets, the last step and every recovery code.
+  virtual Status DisableTotp(Id user_id) = 0;
+  // The replay guard: records `step` as the last accepted one and returns true when it is greater
+  // than the one recorded (or none is); false otherwise (nothing changes). One statement, so a
+  // code is accepted once even by concurrent logins on several servers.
+  virtual Result<bool> ClaimTotpStep(Id user_id, int64_t step) = 0;
+  // Replaces every recovery code of the user with `codes` (lookup 1-16 chars, unique per user;
+  // code_hash 1-1000 chars).
+  virtual Status ReplaceRecoveryCodes(Id user_id, const std::vector<RecoveryCode>& codes) = 0;
+  // The user's recovery codes, used or not, by lookup.
+  virtual Result<std::vector<RecoveryCode>> ListRecoveryCodes(Id user_id) = 0;
+  // Marks the unused code `lookup` used; true when it was unused (one statement: a code is used
+  // once), false when it is used already or absent.
+  virtual Result<bool> UseRecoveryCode(Id user_id, std::string_view lookup, Instant at) = 0;
+
+  // ---- Instance settings (schema 4) ----------------------------------------------------------
+  // Key 1-64 chars, value 0-1000 chars. GetSetting: nullopt when unset.
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
 
   // ---- Clinical objects ----------------------------------------------------------------------
   // Create...: kNotFound "patient_id" for a missing patient, "recorded_by" for a missing author,
@@ -695,6 +838,23 @@ class Store {
   virtual Result<AdverseEvent> CreateAdverseEvent(const AdverseEvent& event) = 0;
   virtual Result<AdverseEvent> GetAdverseEvent(Id patient_id, Id adverse_event_id) = 0;
   virtual Result<std::vector<AdverseEvent>> ListAdverseEvents(Id patient_id) = 0;
+
+  // ---- Safety interlocks (issue 12; docs/safety.md) ------------------------------------------
+  // kInvalidArgument naming the field for an unknown action, a malformed JSON document or a
+  // reason out of range; kNotFound "course_id" / "screening_id" / "recorded_by".
+  virtual Result<CourseDecision> CreateCourseDecision(const CourseDecision& decision) = 0;
+  // Every decision of the patient, by id (oldest first).
+  virtual Result<std::vector<CourseDecision>> ListCourseDecisions(Id patient_id) = 0;
+  // Idempotent per dose: when the dose already has a deviation the stored one is returned
+  // unchanged. kNotFound "dose_id" / "recorded_by"; kInvalidArgument "reason".
+  virtual Result<DoseDeviation> RecordDoseDeviation(const DoseDeviation& deviation) = 0;
+  // Every deviation of the patient, by dose id.
+  virtual Result<std::vector<DoseDeviation>> ListDoseDeviations(Id patient_id) = 0;
+  // kConflict "code" when the code is already acknowledged for this patient; kNotFound
+  // "patient_id" / "recorded_by"; kInvalidArgument "code" / "note".
+  virtual Result<FlagAcknowledgement> AcknowledgeFlag(const FlagAcknowledgement& acknowledgement) = 0;
+  // Every acknowledgement of the patient, oldest first.
+  virtual Result<std::vector<FlagAcknowledgement>> ListFlagAcknowledgements(Id patient_id) = 0;
 
   // ---- Audit ---------------------------------------------------------------------------------
   // Appends one event, computing seq, prev_hash and hash in the same transaction as the insert

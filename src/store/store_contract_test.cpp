@@ -366,18 +366,169 @@ TEST_P(StoreContractTest, SessionsExpireExtendAndDelete) {
   EXPECT_EQ(store_->FindSession("h3", T0()).status().code(), Code::kNotFound);
 }
 
-TEST_P(StoreContractTest, CountsLoginFailuresPerKey) {
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->RecordLoginFailure("user:ada", At(i * 60)).ok());
-  ASSERT_TRUE(store_->RecordLoginFailure("user:bob", At(0)).ok());
-  EXPECT_EQ(*store_->CountLoginFailures("user:ada", T0()), 3);
-  EXPECT_EQ(*store_->CountLoginFailures("user:ada", At(60)), 2);
-  EXPECT_EQ(*store_->CountLoginFailures("user:nobody", T0()), 0);
-  Result<int64_t> pruned = store_->DeleteLoginFailuresBefore(At(60));
+TEST_P(StoreContractTest, CountsLoginAttemptsAtomicallyAndHonoursDelaysAndLocks) {
+  // No row: the first attempt is counted.
+  Result<std::optional<LoginThrottle>> t = store_->CountLoginAttempt("acct:ada", T0(), At(-3600));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->failures, 1);
+  EXPECT_EQ((*t)->first_failure_at, T0());
+  // The server sets a delay: an attempt before it is not counted and changes nothing.
+  ASSERT_TRUE(store_->SetLoginThrottleState("acct:ada", At(30), false).ok());
+  t = store_->CountLoginAttempt("acct:ada", At(10), At(-3600));
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(t->has_value());
+  t = store_->CountLoginAttempt("acct:ada", At(30), At(-3600));
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_EQ((*t)->failures, 2);
+  EXPECT_EQ((*t)->first_failure_at, T0());
+  EXPECT_EQ((*t)->last_failure_at, At(30));
+  // A success takes its counted attempt back; never below zero.
+  ASSERT_TRUE(store_->UncountLoginAttempt("acct:ada").ok());
+  EXPECT_EQ((*store_->GetLoginThrottle("acct:ada"))->failures, 1);
+  ASSERT_TRUE(store_->UncountLoginAttempt("acct:ada").ok());
+  ASSERT_TRUE(store_->UncountLoginAttempt("acct:ada").ok());
+  EXPECT_EQ((*store_->GetLoginThrottle("acct:ada"))->failures, 0);
+  ASSERT_TRUE(store_->UncountLoginAttempt("acct:nobody").ok());
+  // A last failure older than forget_before starts the count again, even inside a delay.
+  ASSERT_TRUE(store_->SetLoginThrottleState("acct:ada", At(100000), false).ok());
+  t = store_->CountLoginAttempt("acct:ada", At(5000), At(4000));
+  ASSERT_TRUE(t.ok() && t->has_value());
+  EXPECT_EQ((*t)->failures, 1);
+  EXPECT_EQ((*t)->first_failure_at, At(5000));
+  // A locked key counts nothing, whatever the time, until it is cleared.
+  ASSERT_TRUE(store_->SetLoginThrottleState("acct:ada", At(0), true).ok());
+  t = store_->CountLoginAttempt("acct:ada", At(9000000), At(8000000));
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(t->has_value());
+  ASSERT_TRUE(store_->CountLoginAttempt("acct:bob", T0(), At(-1)).ok());
+  Result<std::vector<LoginThrottle>> locked = store_->ListLockedLoginThrottles("acct:");
+  ASSERT_TRUE(locked.ok());
+  ASSERT_EQ(locked->size(), 1u);
+  EXPECT_EQ((*locked)[0].key, "acct:ada");
+  EXPECT_TRUE((*locked)[0].locked);
+  EXPECT_TRUE(store_->ListLockedLoginThrottles("addr:")->empty());
+  // Housekeeping forgets old unlocked keys only.
+  Result<int64_t> pruned = store_->DeleteLoginThrottlesBefore(At(9999999));
   ASSERT_TRUE(pruned.ok());
-  EXPECT_EQ(*pruned, 2);  // ada at 0 and bob at 0
-  ASSERT_TRUE(store_->ClearLoginFailures("user:ada").ok());
-  EXPECT_EQ(*store_->CountLoginFailures("user:ada", T0()), 0);
-  EXPECT_EQ(store_->RecordLoginFailure("", T0()).field(), "key");
+  EXPECT_EQ(*pruned, 1);  // bob
+  EXPECT_TRUE(store_->GetLoginThrottle("acct:ada")->has_value());
+  ASSERT_TRUE(store_->ClearLoginThrottle("acct:ada").ok());
+  EXPECT_FALSE(store_->GetLoginThrottle("acct:ada")->has_value());
+  ASSERT_TRUE(store_->ClearLoginThrottle("acct:ada").ok());  // idempotent
+  EXPECT_EQ(store_->SetLoginThrottleState("acct:ada", At(1), false).code(), Code::kNotFound);
+  EXPECT_EQ(store_->CountLoginAttempt("", T0(), T0()).status().field(), "key");
+}
+
+TEST_P(StoreContractTest, ConcurrentLoginAttemptsAreEachCountedOnce) {
+  // Eight threads count attempts on one key at once: every attempt is counted exactly once, so
+  // a burst cannot slip past a threshold between a check and a record (ASVS 2.2.1; issue 17 L1).
+  constexpr int kThreads = 8, kEach = 10;
+  std::vector<std::thread> threads;
+  std::atomic<int> errors{0};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < kEach; ++j) {
+        auto r = store_->CountLoginAttempt("addr:192.0.2.1", T0(), At(-3600));
+        if (!r.ok() || !r->has_value()) ++errors;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ((*store_->GetLoginThrottle("addr:192.0.2.1"))->failures, kThreads * kEach);
+}
+
+TEST_P(StoreContractTest, TotpEnrolmentReplayGuardAndRecoveryCodes) {
+  Seed();
+  const Id u = clinician_.id;
+  Result<TotpState> s = store_->GetTotp(u);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->secret || s->pending_secret || s->last_step);
+  EXPECT_FALSE(store_->GetUser(u)->totp_enabled);
+  EXPECT_EQ(store_->EnableTotp(u, T0(), 1).field(), "code");  // nothing pending
+  ASSERT_TRUE(store_->SetPendingTotp(u, std::string("sealed-1")).ok());
+  EXPECT_EQ(store_->GetTotp(u)->pending_secret, std::optional<std::string>("sealed-1"));
+  EXPECT_FALSE(store_->GetUser(u)->totp_enabled);
+  ASSERT_TRUE(store_->EnableTotp(u, T0(), 100).ok());
+  s = store_->GetTotp(u);
+  EXPECT_EQ(s->secret, std::optional<std::string>("sealed-1"));
+  EXPECT_FALSE(s->pending_secret);
+  EXPECT_EQ(s->last_step, std::optional<int64_t>(100));
+  EXPECT_TRUE(store_->GetUser(u)->totp_enabled);
+  EXPECT_TRUE(store_->GetUserByUsername(clinician_.username)->totp_enabled);
+  // Each step is accepted once, and never an older one.
+  EXPECT_FALSE(*store_->ClaimTotpStep(u, 100));
+  EXPECT_FALSE(*store_->ClaimTotpStep(u, 99));
+  EXPECT_TRUE(*store_->ClaimTotpStep(u, 101));
+  EXPECT_FALSE(*store_->ClaimTotpStep(u, 101));
+  EXPECT_EQ(store_->ClaimTotpStep(9999, 1).status().code(), Code::kNotFound);
+
+  ASSERT_TRUE(store_->ReplaceRecoveryCodes(u, {{"aaaa", "h1", T0(), std::nullopt}, {"bbbb", "h2", T0(), std::nullopt}})
+                  .ok());
+  EXPECT_TRUE(*store_->UseRecoveryCode(u, "aaaa", At(5)));
+  EXPECT_FALSE(*store_->UseRecoveryCode(u, "aaaa", At(6)));  // once
+  EXPECT_FALSE(*store_->UseRecoveryCode(u, "zzzz", At(6)));
+  EXPECT_FALSE(*store_->UseRecoveryCode(patient_user_.id, "bbbb", At(6)));  // another user's
+  Result<std::vector<RecoveryCode>> codes = store_->ListRecoveryCodes(u);
+  ASSERT_TRUE(codes.ok());
+  ASSERT_EQ(codes->size(), 2u);
+  EXPECT_EQ((*codes)[0].used_at, std::optional<Instant>(At(5)));
+  EXPECT_FALSE((*codes)[1].used_at);
+  EXPECT_EQ((*codes)[1].code_hash, "h2");
+  EXPECT_EQ(store_->ReplaceRecoveryCodes(u, {{"", "h", T0(), std::nullopt}}).field(), "codes[0].lookup");
+  EXPECT_EQ(store_->ReplaceRecoveryCodes(u, {{"a", "h", T0(), std::nullopt}, {"a", "h", T0(), std::nullopt}}).code(),
+            Code::kConflict);
+  EXPECT_EQ(store_->ListRecoveryCodes(u)->size(), 2u);  // the failed replacement changed nothing
+
+  ASSERT_TRUE(store_->DisableTotp(u).ok());
+  s = store_->GetTotp(u);
+  EXPECT_FALSE(s->secret || s->pending_secret || s->last_step);
+  EXPECT_TRUE(store_->ListRecoveryCodes(u)->empty());
+  EXPECT_FALSE(store_->GetUser(u)->totp_enabled);
+  EXPECT_EQ(store_->SetPendingTotp(u, std::string()).field(), "secret");
+  EXPECT_EQ(store_->SetPendingTotp(9999, std::string("x")).code(), Code::kNotFound);
+  EXPECT_EQ(store_->DisableTotp(9999).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, PasswordStateAndSessionBounds) {
+  Seed();
+  User u = *store_->GetUser(clinician_.id);
+  EXPECT_FALSE(u.must_change_password);
+  u.must_change_password = true;
+  u.password_changed_at = At(42);
+  ASSERT_TRUE(store_->UpdateUser(u).ok());
+  User again = *store_->GetUser(u.id);
+  EXPECT_TRUE(again.must_change_password);
+  EXPECT_EQ(again.password_changed_at, std::optional<Instant>(At(42)));
+
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        store_->CreateSession({"s" + std::to_string(i), u.id, At(i), At(1000), std::nullopt}).ok());
+  }
+  ASSERT_TRUE(store_->CreateSession({"other", patient_user_.id, T0(), At(1000), std::nullopt}).ok());
+  Result<SessionUser> su = store_->FindSessionUser("s0", T0());
+  ASSERT_TRUE(su.ok());
+  EXPECT_TRUE(su->user.must_change_password);
+  Result<int64_t> trimmed = store_->TrimSessionsOfUser(u.id, 3);
+  ASSERT_TRUE(trimmed.ok());
+  EXPECT_EQ(*trimmed, 2);  // the oldest: s0 and s1
+  EXPECT_FALSE(store_->FindSession("s1", T0()).ok());
+  EXPECT_TRUE(store_->FindSession("s2", T0()).ok());
+  EXPECT_EQ(store_->TrimSessionsOfUser(u.id, -1).status().field(), "keep");
+  Result<int64_t> others = store_->DeleteOtherSessionsOfUser(u.id, "s4");
+  ASSERT_TRUE(others.ok());
+  EXPECT_EQ(*others, 2);
+  EXPECT_TRUE(store_->FindSession("s4", T0()).ok());
+  EXPECT_TRUE(store_->FindSession("other", T0()).ok());
+}
+
+TEST_P(StoreContractTest, InstanceSettings) {
+  EXPECT_FALSE(store_->GetSetting("demo")->has_value());
+  ASSERT_TRUE(store_->PutSetting("demo", "seeded").ok());
+  ASSERT_TRUE(store_->PutSetting("demo", "seeded again").ok());
+  EXPECT_EQ(*store_->GetSetting("demo"), std::optional<std::string>("seeded again"));
+  EXPECT_EQ(store_->PutSetting("", "x").field(), "key");
 }
 
 // ---- Clinical objects ----------------------------------------------------------------------------

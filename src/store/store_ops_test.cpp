@@ -340,6 +340,52 @@ TEST_P(StoreOpsTest, RestoreDropsSessionsKeepsTheOldFileAndRecordsItself) {
   EXPECT_THAT((*checks)[0].message, HasSubstr("is not there"));
 }
 
+// Issue 17 (authentication part): a second factor reset after the backup (a lost phone) and a
+// recovery code spent after it must not work again after a restore.
+TEST_P(StoreOpsTest, RestoreNeverResurrectsAnOldSecondFactorOrASpentRecoveryCode) {
+  if (!IsSqliteFile()) GTEST_SKIP() << "restore: SQLite files";
+  Seed();
+  ASSERT_TRUE(store_->SetPendingTotp(clinician_.id, std::string("sealed-old-secret")).ok());
+  ASSERT_TRUE(store_->EnableTotp(clinician_.id, At(1), 100).ok());
+  std::vector<RecoveryCode> codes(2);
+  codes[0].lookup = "aaaa";
+  codes[0].code_hash = "hash-a";
+  codes[1].lookup = "bbbb";
+  codes[1].code_hash = "hash-b";
+  codes[0].created_at = codes[1].created_at = At(1);
+  ASSERT_TRUE(store_->ReplaceRecoveryCodes(clinician_.id, codes).ok());
+  ASSERT_TRUE(store_->ReplaceRecoveryCodes(patient_user_.id, codes).ok());
+  const std::string backup = BackupWithAnchor("b.db");
+  // After the backup: the clinician's phone is lost and TOTP set up again; the patient spends a code.
+  ASSERT_TRUE(store_->DisableTotp(clinician_.id).ok());
+  ASSERT_TRUE(store_->SetPendingTotp(clinician_.id, std::string("sealed-new-secret")).ok());
+  ASSERT_TRUE(store_->EnableTotp(clinician_.id, At(2), 200).ok());
+  ASSERT_TRUE(*store_->UseRecoveryCode(patient_user_.id, "aaaa", At(3)));
+  store_.reset();
+
+  Result<RestoreReport> refused = RestoreDatabase(url_, backup, Options());
+  EXPECT_EQ(refused.status().code(), Code::kConflict);
+  EXPECT_THAT(refused.status().message(), HasSubstr("dr.who: two-step login or recovery codes changed"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("ada: two-step login or recovery codes changed"));
+
+  Result<RestoreReport> forced = RestoreDatabase(url_, backup, Options(true));
+  ASSERT_TRUE(forced.ok()) << forced.status().ToString();
+  Reopen();
+  Result<TotpState> totp = store_->GetTotp(clinician_.id);
+  ASSERT_TRUE(totp.ok());
+  EXPECT_EQ(totp->secret, std::optional<std::string>("sealed-new-secret"));
+  EXPECT_EQ(totp->last_step, std::optional<int64_t>(200));
+  EXPECT_TRUE(store_->ListRecoveryCodes(clinician_.id)->empty());  // the new set-up's (none here)
+  Result<bool> again = store_->UseRecoveryCode(patient_user_.id, "aaaa", At(2000));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again) << "a recovery code spent after the backup works again";
+  EXPECT_TRUE(*store_->UseRecoveryCode(patient_user_.id, "bbbb", At(2000)));
+  Result<std::vector<AuditEvent>> events = store_->ListAudit({});
+  Result<RestoreRecord> record = ParseRestoreDetail(events->back().detail);
+  ASSERT_TRUE(record.ok());
+  EXPECT_THAT(record->kept_two_step, ::testing::UnorderedElementsAre(clinician_.id, patient_user_.id));
+}
+
 TEST_P(StoreOpsTest, RestoreNeverResurrectsADisabledAccount) {
   if (!IsSqliteFile()) GTEST_SKIP() << "restore: SQLite files";
   Seed();

@@ -126,6 +126,24 @@ TEST(MigrationsTest, AreNumberedFromOneWithoutGapsAndAlikeForBothBackends) {
   EXPECT_EQ(LatestSchemaVersion(), static_cast<int>(sqlite.size()));
 }
 
+TEST(MigrationsTest, DownPathsUndoAnUpMigrationOfTheSameNameAlikeForBothBackends) {
+  const auto sqlite = internal::SqliteDownMigrations();
+  const auto postgres = internal::PostgresDownMigrations();
+  ASSERT_EQ(sqlite.size(), postgres.size());
+  for (size_t i = 0; i < sqlite.size(); ++i) {
+    EXPECT_EQ(sqlite[i].version, postgres[i].version);
+    EXPECT_EQ(sqlite[i].name, postgres[i].name);
+    EXPECT_FALSE(sqlite[i].sql.empty());
+    ASSERT_GE(sqlite[i].version, 2) << "version 1 is the first schema: there is nothing below it";
+    ASSERT_LE(sqlite[i].version, LatestSchemaVersion());
+    EXPECT_EQ(internal::SqliteMigrations()[sqlite[i].version - 1].name, sqlite[i].name);
+  }
+  // The diary scale migration (issue 12) is reversible.
+  bool scale = false;
+  for (const auto& m : sqlite) scale = scale || m.name.ends_with("_diary_scale_v2");
+  EXPECT_TRUE(scale);
+}
+
 TEST(MigrationsTest, EveryPatientOwnedTableCarriesPatientId) {
   // Patient-owned tables (docs/storage.md): the Citus distribution key must be there.
   for (const char* table :

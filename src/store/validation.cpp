@@ -2,50 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
+
 namespace ldn::store::internal {
 namespace {
-
-// Counts the code points of valid UTF-8 text; -1 for invalid UTF-8 or a NUL (PostgreSQL refuses
-// both in text columns, so both backends refuse them alike).
-long Utf8Length(std::string_view s) {
-  long n = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len;
-    uint32_t cp;
-    if (c == 0) return -1;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + len > s.size()) return -1;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return -1;
-    }
-    i += len;
-    ++n;
-  }
-  return n;
-}
 
 constexpr size_t kMaxJsonBytes = 1 << 20;
 
@@ -62,7 +22,7 @@ Status CheckRecorded(Id patient_id, Id recorded_by) {
 }  // namespace
 
 Status CheckText(std::string_view value, std::string_view field, size_t min_chars, size_t max_chars) {
-  const long n = Utf8Length(value);
+  const long n = ldn::Utf8Length(value);
   if (n < 0) return Status::InvalidArgument(std::string(field), "must be UTF-8 text without NUL characters");
   if (static_cast<size_t>(n) < min_chars || static_cast<size_t>(n) > max_chars) {
     if (min_chars == 1 && n == 0) return Status::InvalidArgument(std::string(field), "must not be empty");
@@ -76,7 +36,7 @@ Status CheckJson(std::string_view value, std::string_view field) {
   if (value.size() > kMaxJsonBytes) {
     return Status::InvalidArgument(std::string(field), "is larger than 1 MiB");
   }
-  if (Utf8Length(value) < 0 || !nlohmann::json::accept(value)) {
+  if (ldn::Utf8Length(value) < 0 || !nlohmann::json::accept(value)) {
     return Status::InvalidArgument(std::string(field), "must be one JSON document");
   }
   return Status::Ok();
@@ -121,7 +81,7 @@ Status ValidateUser(const User& user) {
 }
 
 Status ValidatePatient(const Patient& patient) {
-  LDN_RETURN_IF_ERROR(CheckText(patient.display_name, "display_name", 1, 200));
+  LDN_RETURN_IF_ERROR(ldn::CheckLine(patient.display_name, "display_name", kMaxNameChars));
   LDN_RETURN_IF_ERROR(CheckText(patient.time_zone, "time_zone", 1, 64));
   Result<TimeZone> tz = TimeZone::Named(patient.time_zone, "time_zone");
   if (!tz.ok()) return tz.status();
@@ -136,7 +96,7 @@ Status ValidatePatient(const Patient& patient) {
 }
 
 Status ValidateCareTeam(const CareTeam& team) {
-  return CheckText(team.name, "name", 1, 200);
+  return ldn::CheckLine(team.name, "name", kMaxNameChars);
 }
 
 Status ValidateSession(const Session& session) {
@@ -155,13 +115,13 @@ Status ValidateLoginKey(std::string_view key) {
 
 Status ValidateMedication(const Medication& medication) {
   LDN_RETURN_IF_ERROR(CheckRecorded(medication.patient_id, medication.recorded_by));
-  LDN_RETURN_IF_ERROR(CheckText(medication.name, "name", 1, 200));
+  LDN_RETURN_IF_ERROR(ldn::CheckLine(medication.name, "name", kMaxNameChars));
   return CheckJson(medication.details_json, "details_json");
 }
 
 Status ValidateCondition(const Condition& condition) {
   LDN_RETURN_IF_ERROR(CheckRecorded(condition.patient_id, condition.recorded_by));
-  LDN_RETURN_IF_ERROR(CheckText(condition.name, "name", 1, 200));
+  LDN_RETURN_IF_ERROR(ldn::CheckLine(condition.name, "name", kMaxNameChars));
   return CheckJson(condition.details_json, "details_json");
 }
 
@@ -182,14 +142,14 @@ Status ValidateCourse(const Course& course) {
 Status ValidatePlanAdjustment(const PlanAdjustment& adjustment) {
   LDN_RETURN_IF_ERROR(CheckRecorded(adjustment.patient_id, adjustment.recorded_by));
   LDN_RETURN_IF_ERROR(CheckId(adjustment.course_id, "course_id"));
-  LDN_RETURN_IF_ERROR(CheckText(adjustment.reason, "reason", 1, 2000));
+  LDN_RETURN_IF_ERROR(ldn::CheckText(adjustment.reason, "reason", 1, kMaxNoteChars));
   return CheckJson(adjustment.plan_json, "plan_json");
 }
 
 Status ValidatePrescription(const Prescription& prescription) {
   LDN_RETURN_IF_ERROR(CheckRecorded(prescription.patient_id, prescription.recorded_by));
   LDN_RETURN_IF_ERROR(CheckId(prescription.course_id, "course_id"));
-  LDN_RETURN_IF_ERROR(CheckText(prescription.pharmacy, "pharmacy", 1, 200));
+  LDN_RETURN_IF_ERROR(ldn::CheckLine(prescription.pharmacy, "pharmacy", kMaxNameChars));
   if (prescription.pharmacist_user_id) {
     LDN_RETURN_IF_ERROR(CheckId(*prescription.pharmacist_user_id, "pharmacist_user_id"));
   }
@@ -207,7 +167,7 @@ Status ValidateDoseLogEntry(const DoseLogEntry& entry) {
     return Status::InvalidArgument("dose_micrograms_hcl", "must not be negative");
   }
   if (entry.client_id) LDN_RETURN_IF_ERROR(CheckText(*entry.client_id, "client_id", 1, 64));
-  return CheckText(entry.note, "note", 0, 2000);
+  return ldn::CheckText(entry.note, "note", 0, kMaxNoteChars);
 }
 
 Status ValidateDiaryEntry(const DiaryEntry& entry) {
@@ -231,7 +191,7 @@ Status ValidateAdverseEvent(const AdverseEvent& event) {
   LDN_RETURN_IF_ERROR(CheckRecorded(event.patient_id, event.recorded_by));
   if (event.course_id) LDN_RETURN_IF_ERROR(CheckId(*event.course_id, "course_id"));
   LDN_RETURN_IF_ERROR(CheckDate(event.onset_date, "onset_date"));
-  LDN_RETURN_IF_ERROR(CheckText(event.description, "description", 1, 2000));
+  LDN_RETURN_IF_ERROR(ldn::CheckText(event.description, "description", 1, kMaxNoteChars));
   return CheckJson(event.details_json, "details_json");
 }
 

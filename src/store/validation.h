@@ -11,7 +11,8 @@
 
 namespace ldn::store::internal {
 
-// Valid UTF-8 without NUL characters, min..max characters (code points) long.
+// Valid UTF-8 without NUL characters, min..max characters (code points) long. (Names and notes
+// are checked more strictly with core/text.h: no control characters.)
 Status CheckText(std::string_view value, std::string_view field, size_t min_chars, size_t max_chars);
 // One JSON document (any value), at most 1 MiB.
 Status CheckJson(std::string_view value, std::string_view field);

@@ -50,6 +50,8 @@ import tempfile
 import threading
 import time
 
+from totp_login import login_via
+
 DIARY_ITEMS = ("pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress")
 HANG_SECONDS = 600  # bounds a hang only; never reached by a healthy run, even under ASan
 
@@ -280,7 +282,7 @@ def writer(wid, args, server, ledger, keys, token, stop_event):
                 conn_generation = generation
             path = "/api/v1/patients/%d/diary/%s" % key
             try:
-                status, body = request(conn, "PUT", path, token, {"client_id": client_id, "items": items})
+                status, body = request(conn, "PUT", path, token, {"client_id": client_id, "scale_version": 2, "items": items})
             except (OSError, http.client.HTTPException, ValueError) as e:
                 if isinstance(e, TimeoutError) or isinstance(e, ValueError):
                     raise TestFailure("writer %d: %s on %s with the server up" % (wid, e, path))
@@ -367,9 +369,10 @@ def reader(args, server, ledger, token, stop_event):
 
 
 def login(port, username, password):
+    """A session token for the demo user, two-step login set up or answered (totp_login.py)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HANG_SECONDS)
     try:
-        status, body = request(conn, "POST", "/api/v1/session", None, {"username": username, "password": password})
+        status, body = login_via(lambda m, p, t, b: request(conn, m, p, t, b), username, password)
     finally:
         conn.close()
     if status != 201:
@@ -506,7 +509,7 @@ def run(args, workdir):
             checked += 1
         conn.close()
 
-        admin = login(server.port, "admin", "ldn-demo-admin")
+        admin = login(server.port, "admin", "ldn-demo-accounts")
         counts = audit_counts(server.port, admin)
         for key, day in sorted(ledger.days.items()):
             if counts.get(key, 0) < day.acks:

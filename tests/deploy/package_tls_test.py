@@ -38,6 +38,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crash"))
+from totp_login import totp_code  # noqa: E402
+
 HANG = 120  # seconds: bounds a hang only
 
 
@@ -336,9 +339,23 @@ http {
           "the session cookie is HttpOnly")
     csrf = login.get("csrf_token")
     check(bool(csrf), "the login answer carries the CSRF token")
+    hsts_all = [v for k, v in resp.getheaders() if k.lower() == "strict-transport-security"]
+    check(hsts_all == ["max-age=63072000; includeSubDomains"], "one HSTS header on the API's answers: %s" % hsts_all)
+    # A clinician sets up two-step login at the first login (TOTP, as an authenticator app).
+    check(login.get("setup_step") == "enrol_totp", "the clinician is asked to set up two-step login")
+    resp, raw, _ = c.request("GET", "/api/v1/patients/1/diary/2026-11-20")
+    check(resp.status == 403, "until then patient data is refused (%d)" % resp.status)
+    resp, raw, _ = c.request("POST", "/api/v1/me/totp", None, {"X-CSRF-Token": csrf})
+    check(resp.status == 201, "TOTP set-up begins (%d %s)" % (resp.status, raw[:200]))
+    b32 = json.loads(raw)["secret"]
+    secret = __import__("base64").b32decode(b32 + "=" * (-len(b32) % 8))
+    code = totp_code(secret, int(time.time()) // 30)
+    resp, raw, _ = c.request("POST", "/api/v1/me/totp/confirm", {"code": code}, {"X-CSRF-Token": csrf})
+    check(resp.status == 200 and len(json.loads(raw)["recovery_codes"]) == 10,
+          "TOTP confirmed over TLS, ten recovery codes (%d)" % resp.status)
 
     day = "2026-11-20"
-    item = {"client_id": "tls-write-1", "items": {"pain": 6, "sleep": 4, "note": "over TLS"}}
+    item = {"client_id": "tls-write-1", "scale_version": 2, "items": {"pain": 6, "sleep": 4, "note": "over TLS"}}
     resp, raw, _ = c.request("PUT", "/api/v1/patients/1/diary/" + day, item)
     check(resp.status == 403, "a cookie write without the CSRF header is refused (%d)" % resp.status)
     resp, raw, _ = c.request("PUT", "/api/v1/patients/1/diary/" + day, item, {"X-CSRF-Token": csrf})
@@ -353,6 +370,7 @@ http {
     check(resp.status == 401, "after logout the session is gone (%d)" % resp.status)
 
     # ---- the files and the audit trail ------------------------------------------------------------
+    check(mode_owner(db + ".key") == (0o600, "ldn"), "the TOTP key file beside the database is 0600 and ldn's")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             check(mode_owner(db + suffix) == (0o600, "ldn"), "%s%s is 0600 and ldn's" % (os.path.basename(db), suffix))
@@ -386,7 +404,7 @@ def cleanup(state):
             pass
         subprocess.run(["systemctl", "daemon-reload"], check=False)
     if state.get("db"):
-        for suffix in ("", "-wal", "-shm", ".lock"):
+        for suffix in ("", "-wal", "-shm", ".lock", ".key"):
             try:
                 os.remove(state["db"] + suffix)
             except OSError:

@@ -50,7 +50,7 @@ class ApiFlowTest : public ::testing::Test {
 
 TEST_F(ApiFlowTest, DiaryWritesAreIdempotentKeepRevisionsAndDetectLostUpdates) {
   const std::string day = P("/diary/2026-11-20");
-  const J first = {{"client_id", "w1"}, {"items", {{"pain", 6}, {"note", "slept badly"}}}};
+  const J first = {{"client_id", "w1"}, {"scale_version", 2}, {"items", {{"pain", 6}, {"note", "slept badly"}}}};
   TestResponse r = f_->Send("PUT", day, first.dump(), pat_);
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.Json()["revision"], 1);
@@ -62,13 +62,17 @@ TEST_F(ApiFlowTest, DiaryWritesAreIdempotentKeepRevisionsAndDetectLostUpdates) {
   EXPECT_EQ(r.Json()["outcome"], "replayed");
   EXPECT_EQ(r.Json()["revision"], 1);
   // The same client id with other content is a conflict.
-  EXPECT_EQ(f_->Send("PUT", day, J{{"client_id", "w1"}, {"items", {{"pain", 2}}}}.dump(), pat_).status, 409);
+  EXPECT_EQ(
+      f_->Send("PUT", day, J{{"client_id", "w1"}, {"scale_version", 2}, {"items", {{"pain", 2}}}}.dump(), pat_).status,
+      409);
   // An edit by the clinician makes revision 2 and keeps revision 1.
-  r = f_->Send("PUT", day, J{{"client_id", "w2"}, {"items", {{"pain", 5}}}}.dump(), doc_, {{"If-Match", "\"1\""}});
+  r = f_->Send("PUT", day, J{{"client_id", "w2"}, {"scale_version", 2}, {"items", {{"pain", 5}}}}.dump(), doc_,
+               {{"If-Match", "\"1\""}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["revision"], 2);
   // A device that still believes revision 1 is refused.
-  r = f_->Send("PUT", day, J{{"client_id", "w3"}, {"items", {{"pain", 9}}}}.dump(), pat_, {{"If-Match", "\"1\""}});
+  r = f_->Send("PUT", day, J{{"client_id", "w3"}, {"scale_version", 2}, {"items", {{"pain", 9}}}}.dump(), pat_,
+               {{"If-Match", "\"1\""}});
   EXPECT_EQ(r.status, 409) << r.body;
   r = f_->Send("GET", day + "/revisions", "", pat_);
   ASSERT_EQ(r.status, 200);
@@ -81,20 +85,21 @@ TEST_F(ApiFlowTest, DiaryWritesAreIdempotentKeepRevisionsAndDetectLostUpdates) {
 }
 
 TEST_F(ApiFlowTest, BatchIsAllOrNone) {
-  ASSERT_EQ(
-      f_->Send("PUT", P("/diary/2026-11-10"), J{{"client_id", "old"}, {"items", {{"pain", 3}}}}.dump(), pat_).status,
-      201);
+  ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-10"),
+                     J{{"client_id", "old"}, {"scale_version", 2}, {"items", {{"pain", 3}}}}.dump(), pat_)
+                .status,
+            201);
   // The second entry reuses client id "old" for another date: the store refuses, and the first
   // entry of the batch must not stay written.
   const J batch = {{"entries",
-                    {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"items", {{"pain", 4}}}},
-                     {{"date", "2026-11-12"}, {"client_id", "old"}, {"items", {{"pain", 5}}}}}}};
+                    {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"scale_version", 2}, {"items", {{"pain", 4}}}},
+                     {{"date", "2026-11-12"}, {"client_id", "old"}, {"scale_version", 2}, {"items", {{"pain", 5}}}}}}};
   const TestResponse bad = f_->Send("POST", P("/diary:batch"), batch.dump(), pat_);
   EXPECT_EQ(bad.status, 409) << bad.body;
   EXPECT_EQ(f_->Send("GET", P("/diary/2026-11-11"), "", pat_).status, 404);
   const J good = {{"entries",
-                   {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"items", {{"pain", 4}}}},
-                    {{"date", "2026-11-12"}, {"client_id", "b2"}, {"items", {{"pain", 5}}}}}}};
+                   {{{"date", "2026-11-11"}, {"client_id", "b1"}, {"scale_version", 2}, {"items", {{"pain", 4}}}},
+                    {{"date", "2026-11-12"}, {"client_id", "b2"}, {"scale_version", 2}, {"items", {{"pain", 5}}}}}}};
   const TestResponse ok = f_->Send("POST", P("/diary:batch"), good.dump(), pat_);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.Json()["results"].size(), 2u);
@@ -119,8 +124,18 @@ TEST_F(ApiFlowTest, ScreeningUsesTheRecordAndFindsTheOpioidWashout) {
 }
 
 TEST_F(ApiFlowTest, CoursePlanAdjustmentAndPrescriptionWorkflow) {
-  TestResponse r =
-      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
+  // A course entered after the fact (first dose 3 weeks ago): the course gate asks for a screening
+  // and, for a start before the screening and the baseline, written overrides (docs/safety.md).
+  ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+  const J reason = "Course started at the previous clinic; record entered after the fact.";
+  TestResponse r = f_->Send("POST", P("/courses"),
+                            J{{"protocol", "ldnrt-standard"},
+                              {"start", "2026-11-01"},
+                              {"overrides",
+                               {{{"code", "start.before_earliest"}, {"reason", reason}},
+                                {{"code", "start.before_baseline"}, {"reason", reason}}}}}
+                                .dump(),
+                            doc_);
   ASSERT_EQ(r.status, 201) << r.body;
   const int64_t course = r.Json()["id"];
   const J steps = r.Json()["plan"]["plan"]["steps"];
@@ -183,15 +198,26 @@ TEST_F(ApiFlowTest, InstrumentsAreScoredByTheClinicalScorers) {
 
 TEST_F(ApiFlowTest, AnalysisAndPdfReportOfAStoredRecord) {
   EXPECT_EQ(f_->Send("GET", P("/analysis"), "", doc_).status, 409);  // no course yet
-  ASSERT_EQ(
-      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-09-01"}}.dump(), doc_).status,
-      201);
   J entries = J::array();
   for (LocalDate d = *ParseDate("2026-08-18", "d"); d <= *ParseDate("2026-11-20", "d"); d = AddDays(d, 1)) {
     const int pain = d < *ParseDate("2026-09-01", "d") ? 7 : 4;
-    entries.push_back({{"date", FormatDate(d)}, {"client_id", "a-" + FormatDate(d)}, {"items", {{"pain", pain}}}});
+    entries.push_back({{"date", FormatDate(d)},
+                       {"client_id", "a-" + FormatDate(d)},
+                       {"scale_version", 2},
+                       {"items", {{"pain", pain}}}});
   }
   ASSERT_EQ(f_->Send("POST", P("/diary:batch"), J{{"entries", entries}}.dump(), pat_).status, 200);
+  // The baseline (08-18..08-31) is on record; the first dose predates today's screening: overridden.
+  ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+  const TestResponse course = f_->Send(
+      "POST", P("/courses"),
+      J{{"protocol", "ldnrt-standard"},
+        {"start", "2026-09-01"},
+        {"overrides",
+         {{{"code", "start.before_earliest"}, {"reason", "Course started at the previous clinic in September."}}}}}
+          .dump(),
+      doc_);
+  ASSERT_EQ(course.status, 201) << course.body;
   const TestResponse a = f_->Send("GET", P("/analysis"), "", pat_);
   ASSERT_EQ(a.status, 200) << a.body;
   EXPECT_EQ(a.Json()["patient_id"], patient_);
@@ -204,10 +230,13 @@ TEST_F(ApiFlowTest, AnalysisAndPdfReportOfAStoredRecord) {
 }
 
 TEST_F(ApiFlowTest, ReadsAndWritesAreAuditedAndLogsHoldNoContent) {
-  ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-20"),
-                     J{{"client_id", "n1"}, {"items", {{"pain", 3}, {"note", "my very private note"}}}}.dump(), pat_)
-                .status,
-            201);
+  ASSERT_EQ(
+      f_->Send("PUT", P("/diary/2026-11-20"),
+               J{{"client_id", "n1"}, {"scale_version", 2}, {"items", {{"pain", 3}, {"note", "my very private note"}}}}
+                   .dump(),
+               pat_)
+          .status,
+      201);
   ASSERT_EQ(f_->Send("GET", P("/diary/2026-11-20"), "", doc_).status, 200);
   store::AuditQuery q;
   q.patient_id = patient_;
@@ -253,7 +282,7 @@ TEST_F(ApiFlowTest, AChangeIsStoredOnlyWithItsAuditEvent) {
         "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events "
         "WHEN NEW.object LIKE '%/diary/2026-11-03' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
   }
-  const J entry = {{"client_id", "a1"}, {"items", {{"pain", 4}}}};
+  const J entry = {{"client_id", "a1"}, {"scale_version", 2}, {"items", {{"pain", 4}}}};
   TestResponse r = f_->Send("PUT", P("/diary/2026-11-03"), entry.dump(), pat_);
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(r.Json()["error"]["code"], "unavailable") << r.body;
@@ -264,7 +293,8 @@ TEST_F(ApiFlowTest, AChangeIsStoredOnlyWithItsAuditEvent) {
   EXPECT_TRUE(revisions->empty());
 
   // Another day: stored, with exactly one "ok" event naming it.
-  r = f_->Send("PUT", P("/diary/2026-11-04"), J{{"client_id", "a2"}, {"items", {{"pain", 4}}}}.dump(), pat_);
+  r = f_->Send("PUT", P("/diary/2026-11-04"),
+               J{{"client_id", "a2"}, {"scale_version", 2}, {"items", {{"pain", 4}}}}.dump(), pat_);
   ASSERT_EQ(r.status, 201) << r.body;
   store::AuditQuery q;
   q.patient_id = patient_;
@@ -286,8 +316,8 @@ TEST_F(ApiFlowTest, AChangeIsStoredOnlyWithItsAuditEvent) {
 TEST_F(ApiFlowTest, ARefusedChangeIsUndoneAndAuditedAsRefused) {
   // The batch's second entry is out of range: neither entry is stored.
   const J batch = {{"entries",
-                    {{{"date", "2026-11-05"}, {"client_id", "b1"}, {"items", {{"pain", 3}}}},
-                     {{"date", "2026-11-06"}, {"client_id", "b2"}, {"items", {{"pain", 11}}}}}}};
+                    {{{"date", "2026-11-05"}, {"client_id", "b1"}, {"scale_version", 2}, {"items", {{"pain", 3}}}},
+                     {{"date", "2026-11-06"}, {"client_id", "b2"}, {"scale_version", 2}, {"items", {{"pain", 11}}}}}}};
   TestResponse r = f_->Send("POST", P("/diary:batch"), batch.dump(), pat_);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(f_->store().GetDiary(patient_, LocalDate{date::year(2026), date::month(11), date::day(5)}).status().code(),

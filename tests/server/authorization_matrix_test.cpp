@@ -15,6 +15,7 @@
 #include "server/auth.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
+#include "server/totp.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -109,7 +110,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
     d.params["date"] = FormatDate(kDiaryDate);
     auto med = st.CreateMedication({0, patient_id, "sertraline", true, "{}", author, now});
     auto cond = st.CreateCondition({0, patient_id, "fibromyalgia", true, "{}", author, now});
-    auto screening = st.CreateScreening({0, patient_id, "{}", "{}", "eligible", author, now});
+    auto screening = st.CreateScreening({0, patient_id, "{}",
+                                         R"({"verdict":"eligible","earliest_start":"2026-11-22","findings":[]})",
+                                         "eligible", author, now});
     auto plan = server::BuildCoursePlan({{"protocol", "ldnrt-standard"}, {"start", "2026-10-01"}},
                                         nlohmann::json::array(), std::nullopt, "");
     EXPECT_TRUE(plan.ok()) << plan.status().ToString();
@@ -196,6 +199,48 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return id;
   }
 
+  // A planned course of the patient (to discard), written through the store.
+  store::Id NewPlannedCourse(store::Id patient_id) {
+    auto plan = server::BuildCoursePlan({{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}},
+                                        nlohmann::json::array(), std::nullopt, "");
+    EXPECT_TRUE(plan.ok());
+    store::Course c;
+    c.patient_id = patient_id;
+    c.protocol = plan->protocol;
+    c.plan_json = plan->plan_json;
+    c.start_date = plan->start;
+    c.recorded_by = 1;
+    c.recorded_at = f_->clock().Now();
+    auto r = f_->store().CreateCourse(c);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A severe adverse event of the patient: it raises the red flag "ae.<id>" to acknowledge.
+  store::Id NewSevereEvent(store::Id patient_id) {
+    store::AdverseEvent ae;
+    ae.patient_id = patient_id;
+    ae.onset_date = kDiaryDate;
+    ae.description = "fainted";
+    ae.severity = store::Severity::kSevere;
+    ae.recorded_by = 1;
+    ae.recorded_at = f_->clock().Now();
+    auto r = f_->store().CreateAdverseEvent(ae);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A new account of `role` (a patient with a new record), logged in; with TOTP set up when
+  // `totp` (else a clinician, pharmacist or admin is logged in to set it up).
+  Account Fresh(Role role, bool totp) {
+    const std::string name = Unique("fresh");
+    const store::User u = f_->AddUser(name, role, "Fresh Patient", false);
+    if (totp) f_->EnrolTotp(u.id);
+    Account a = f_->Login(name);
+    EXPECT_FALSE(a.token.empty()) << name;
+    return a;
+  }
+
   // A user created directly in the store (no password: never logs in).
   store::Id NewUser(Role role) {
     store::User u;
@@ -234,6 +279,48 @@ class AuthorizationMatrixTest : public ::testing::Test {
            return e;
          }},
         {"GET /api/v1/me", none},
+        // The caller's own account: a fresh account of the caller's role each time, so that the
+        // matrix's own sessions keep their password and second factor.
+        {"POST /api/v1/me/password",
+         [this](const PatientData&, const Account& caller) {
+           Example e;
+           if (caller.token.empty()) return e;
+           e.token_override = Fresh(caller.role, true).token;
+           e.body = J{{"current_password", kTestPassword}, {"new_password", "a matrix passphrase"}}.dump();
+           return e;
+         }},
+        {"POST /api/v1/me/totp",
+         [this](const PatientData&, const Account& caller) {
+           Example e;
+           if (!caller.token.empty()) e.token_override = Fresh(caller.role, false).token;
+           return e;
+         }},
+        {"POST /api/v1/me/totp/confirm",
+         [this](const PatientData&, const Account& caller) {
+           Example e;
+           e.body = J{{"code", server::TotpCode(TestTotpSecret(),
+                                                server::TotpStep(f_->clock().Now().time_since_epoch().count()))}}
+                        .dump();
+           if (caller.token.empty()) return e;
+           const Account fresh = Fresh(caller.role, false);
+           auto sealer = server::SecretSealer::WithKey(kTestTotpKey);
+           EXPECT_TRUE(f_->store().SetPendingTotp(fresh.user_id, sealer->Seal(TestTotpSecret(), fresh.user_id)).ok());
+           e.token_override = fresh.token;
+           return e;
+         }},
+        {"POST /api/v1/me/totp/disable",
+         [this](const PatientData&, const Account& caller) {
+           Example e{{}, J{{"password", kTestPassword}}.dump(), ""};
+           if (!caller.token.empty()) e.token_override = Fresh(caller.role, true).token;
+           return e;
+         }},
+        {"POST /api/v1/me/recovery-codes",
+         [this](const PatientData&, const Account& caller) {
+           Example e{{}, J{{"password", kTestPassword}}.dump(), ""};
+           if (!caller.token.empty()) e.token_override = Fresh(caller.role, true).token;
+           return e;
+         }},
+        {"GET /api/v1/me/recovery-codes", none},
         {"GET /api/v1/users", none},
         {"POST /api/v1/users",
          [this](const PatientData&, const Account&) {
@@ -248,8 +335,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"POST /api/v1/care-teams", body({{"name", "Another team"}})},
         {"POST /api/v1/care-teams/{team_id}/members",
          [this](const PatientData&, const Account&) {
-           return Example{
-               {{"team_id", std::to_string(team_a_)}}, J{{"user_id", NewUser(Role::kPharmacist)}}.dump(), ""};
+           // A member must have set up two-step login (api_admin.cpp, AddMember).
+           const store::Id u = NewUser(Role::kPharmacist);
+           f_->EnrolTotp(u);
+           return Example{{{"team_id", std::to_string(team_a_)}}, J{{"user_id", u}}.dump(), ""};
          }},
         {"DELETE /api/v1/care-teams/{team_id}/members/{user_id}",
          [this](const PatientData&, const Account&) {
@@ -285,12 +374,14 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"POST " + p + "/medications", body({{"name", "amitriptyline"}, {"dose", "10 mg"}})},
         {"PATCH " + p + "/medications/{medication_id}", body({{"active", false}})},
         {"GET " + p + "/conditions", none},
-        {"POST " + p + "/conditions", body({{"name", "hypothyroidism"}})},
+        // An "info" condition: a review finding would make the gated course below need acknowledgements.
+        {"POST " + p + "/conditions", body({{"name", "high blood pressure"}})},
         {"PATCH " + p + "/conditions/{condition_id}", body({{"note", "stable"}})},
         {"POST " + p + "/screenings", body(J::object())},
         {"GET " + p + "/screenings", none},
         {"GET " + p + "/screenings/{screening_id}", none},
-        {"POST " + p + "/courses", body({{"protocol", "ldnrt-standard"}, {"start", "2026-12-01"}})},
+        // The 14 baseline days before 2026-12-06 are all still to come: the course gate allows it.
+        {"POST " + p + "/courses", body({{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}})},
         {"GET " + p + "/courses", none},
         {"GET " + p + "/courses/{course_id}", none},
         {"PUT " + p + "/courses/{course_id}/status", body({{"status", "active"}})},
@@ -409,22 +500,41 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET " + p + "/diary/{date}", none},
         {"PUT " + p + "/diary/{date}",
          [this](const PatientData&, const Account&) {
-           return Example{{}, J{{"client_id", Unique("put-")}, {"items", {{"pain", 5}}}}.dump(), ""};
+           return Example{
+               {}, J{{"client_id", Unique("put-")}, {"scale_version", 2}, {"items", {{"pain", 5}}}}.dump(), ""};
          }},
         {"GET " + p + "/diary/{date}/revisions", none},
         {"POST " + p + "/diary:batch",
          [this](const PatientData&, const Account&) {
-           return Example{
-               {},
-               J{{"entries",
-                  J::array({{{"date", "2026-11-19"}, {"client_id", Unique("batch-")}, {"items", {{"pain", 4}}}}})}}
-                   .dump(),
-               ""};
+           return Example{{},
+                          J{{"entries", J::array({{{"date", "2026-11-19"},
+                                                   {"client_id", Unique("batch-")},
+                                                   {"scale_version", 2},
+                                                   {"items", {{"pain", 4}}}}})}}
+                              .dump(),
+                          ""};
          }},
         {"GET " + p + "/analysis", none},
+        {"GET " + p + "/evaluation", none},
+        {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
         {"POST " + p + "/prescriptions/{prescription_id}/worksheet", body({{"volume_ml", 100}})},
         {"GET /api/v1/pharmacology/pk", none},
+        {"GET " + p + "/course-gate", none},
+        {"POST " + p + "/courses/{course_id}/discard",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"course_id", std::to_string(NewPlannedCourse(d.patient_id))}},
+                          J{{"reason", "The patient decided to wait."}}.dump(),
+                          ""};
+         }},
+        {"GET " + p + "/flags", none},
+        {"POST " + p + "/flags/{code}/acknowledge",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"code", "ae." + std::to_string(NewSevereEvent(d.patient_id))}},
+                          J{{"note", "Phoned the patient."}}.dump(),
+                          ""};
+         }},
+        {"GET /api/v1/safety/red-flags", none},
     };
   }
 
@@ -534,7 +644,9 @@ TEST_F(AuthorizationMatrixTest, EveryRouteEveryRoleOwnAndOtherPatient) {
   }
   EXPECT_GT(denied, 50);
   EXPECT_GT(not_found, 20);
-  EXPECT_GT(unauthenticated, 20);
+  // Refusals of callers without a session are counted, one audited per address and minute
+  // (issue 17, M3; refusal_audit.h): at least the first.
+  EXPECT_GE(unauthenticated, 1);
   auto verified = f_->store().VerifyAudit();
   ASSERT_TRUE(verified.ok());
   EXPECT_TRUE(verified->ok) << verified->problem;

@@ -100,6 +100,9 @@ class MalformedRequestsTest : public ::testing::Test {
       j["prescriptions"] = st.ListPrescriptions(p)->size();
       j["instruments"] = st.ListInstrumentResponses(p)->size();
       j["adverse_events"] = st.ListAdverseEvents(p)->size();
+      j["course_decisions"] = st.ListCourseDecisions(p)->size();
+      j["dose_deviations"] = st.ListDoseDeviations(p)->size();
+      j["flag_acknowledgements"] = st.ListFlagAcknowledgements(p)->size();
       s[std::to_string(p)] = j;
     }
     s["users"] = st.ListUsers()->size();

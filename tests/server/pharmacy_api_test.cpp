@@ -20,7 +20,9 @@ class PharmacyApiTest : public ::testing::Test {
     doc_ = seed.doc;
     pharm_ = seed.pharm;
     ASSERT_FALSE(doc_.empty() || pharm_.empty());
-    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
+    // A screened patient; the first dose after the 14 baseline days (the course gate, docs/safety.md).
+    ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}}.dump(), doc_);
     ASSERT_EQ(r.status, 201) << r.body;
     course_ = r.Json()["id"].get<int64_t>();
   }

@@ -89,8 +89,12 @@ TEST_F(ScreeningApiTest, TheStoredResultKeepsTheFieldsOthersReadAndReadsTheRecor
 
 TEST_F(ScreeningApiTest, AGapWithOpioidsIsHeldUntilANewScreening) {
   Start(std::nullopt);
+  // A course that started before ldn gated courses (issue 12): both checks overridden with a reason.
+  const J overrides = {{{"code", "screening.missing"}, {"reason", "Screened on paper before ldn was used here."}},
+                       {{"code", "start.before_baseline"}, {"reason", "Baseline kept on paper before ldn was used."}}};
   TestResponse r =
-      f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}}.dump(), doc_);
+      f_->Send("POST", P("/courses"),
+               J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-01"}, {"overrides", overrides}}.dump(), doc_);
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string adjust = P("/courses/" + std::to_string(r.Json()["id"].get<int64_t>()) + "/adjustments");
   const J gap = {{"type", "gap"}, {"from", "2026-11-15"}, {"days", 5}, {"opioids_taken", true}};

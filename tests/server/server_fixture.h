@@ -1,7 +1,14 @@
 // A real server for integration tests: an SQLite file in a fresh temporary directory, the Api,
 // and the HTTP transport on a free loopback port, with one account per role and two patients:
 // patient A (user "pat", in care team A with "doc" and "pharm") and patient B (user "pat2", in
-// care team B with "doc2"). The clock is a settable test clock.
+// care team B with "doc2"). The clock is a settable test clock. Accounts of the roles that need
+// two-step login (clinician, pharmacist, admin) are created with TOTP already set up with a known
+// secret, and Login() answers the second step with the code of the test clock's time.
+//
+// With LDN_TEST_SERVER_DB=postgresql the store is PostgreSQL instead ($LDN_TEST_POSTGRES_URL, else
+// "postgresql://", i.e. the PG* variables that `pg_virtualenv` exports), its schema emptied for
+// each fixture: ctest server_postgres runs the authentication, session, raw-socket, authorization
+// matrix and malformed-request suites so (tests/CMakeLists.txt). One fixture at a time.
 #ifndef LDN_TESTS_SERVER_SERVER_FIXTURE_H_
 #define LDN_TESTS_SERVER_SERVER_FIXTURE_H_
 
@@ -14,6 +21,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "core/calendar.h"
 #include "core/clock.h"
@@ -59,6 +67,13 @@ class TempDir {
 };
 
 inline constexpr char kTestPassword[] = "correct horse battery";
+// The key that seals TOTP secrets in the fixture's server, and the secret every enrolled test
+// account has (20 bytes, as authenticator apps use).
+inline constexpr char kTestTotpKey[] = "fixture-key-32-bytes-long-......";
+inline std::vector<uint8_t> TestTotpSecret() {
+  const std::string s = "fixture-totp-secret!";
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
 
 struct Account {
   store::Id user_id = 0;
@@ -70,11 +85,14 @@ struct Account {
 
 class ServerFixture {
  public:
-  // `log_file` receives the server's JSON-lines log (nullptr: discarded).
+  // `log_file` receives the server's JSON-lines log (nullptr: discarded). `store_url`: the
+  // database (default: a fresh SQLite file; a PostgreSQL URL must name an empty database).
   explicit ServerFixture(server::ApiOptions api_options = {}, server::HttpServerOptions http = {},
-                         std::FILE* log_file = nullptr)
+                         std::FILE* log_file = nullptr, std::string store_url = "")
       : clock_(TestNow()), log_(log_file) {
-    auto st = store::OpenStore("sqlite:" + (dir_.path() / "test.db").string());
+    if (api_options.totp_key.empty()) api_options.totp_key = kTestTotpKey;
+    totp_key_ = api_options.totp_key;
+    auto st = store::OpenStore(store_url.empty() ? FreshStoreUrl() : store_url);
     EXPECT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
     if (api_options.web_root.empty()) api_options.web_root = dir_.path() / "web";
@@ -94,14 +112,34 @@ class ServerFixture {
     server_->Wait();
   }
 
+  // The store of a fresh fixture: an SQLite file in its directory, or an emptied PostgreSQL
+  // schema (LDN_TEST_SERVER_DB=postgresql, above).
+  std::string FreshStoreUrl() {
+    const char* db = std::getenv("LDN_TEST_SERVER_DB");
+    if (db == nullptr || std::string(db) != "postgresql") return "sqlite:" + (dir_.path() / "test.db").string();
+    const char* env = std::getenv("LDN_TEST_POSTGRES_URL");
+    const std::string url = env != nullptr && *env != '\0' ? env : "postgresql://";
+    try {
+      pqxx::connection c(url);
+      pqxx::nontransaction w(c);
+      w.exec("SET client_min_messages TO warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "PostgreSQL is not reachable at " << url << " (" << e.what()
+                    << "): run under `pg_virtualenv -v 15` (ctest server_postgres does)";
+    }
+    return url;
+  }
+
   uint16_t port() const { return server_->port(); }
   store::Store& store() { return *store_; }
   server::Api& api() { return *api_; }
   TestClock& clock() { return clock_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
 
-  // Creates a user (and for a patient a new patient record named `display_name`).
-  store::User AddUser(const std::string& username, store::Role role, const std::string& display_name = "") {
+  // Creates a user (and for a patient a new patient record named `display_name`). A role that
+  // needs two-step login gets TOTP with TestTotpSecret() unless `enrol_totp` is false.
+  store::User AddUser(const std::string& username, store::Role role, const std::string& display_name = "",
+                      bool enrol_totp = true) {
     server::NewAccount a;
     a.username = username;
     a.role = role;
@@ -109,7 +147,33 @@ class ServerFixture {
     if (role == store::Role::kPatient) a.new_patient = server::NewPatient{display_name, "Europe/Oslo"};
     auto u = server::CreateAccount(*store_, a, clock_.Now());
     EXPECT_TRUE(u.ok()) << u.status().ToString();
+    if (u.ok() && enrol_totp && server::TotpRequired(role)) EnrolTotp(u->id);
     return u.ok() ? *u : store::User{};
+  }
+
+  // Sets up TOTP with TestTotpSecret() for a user, as a confirmed enrolment would.
+  void EnrolTotp(store::Id user_id) {
+    auto sealer = server::SecretSealer::WithKey(totp_key_);
+    ASSERT_TRUE(sealer.ok());
+    ASSERT_TRUE(store_->SetPendingTotp(user_id, sealer->Seal(TestTotpSecret(), user_id)).ok());
+    ASSERT_TRUE(store_->EnableTotp(user_id, clock_.Now(), 0).ok());
+  }
+
+  // A TOTP code of TestTotpSecret() that the server will accept for `username` now: of a time step
+  // (now -1, now, now +1) not used before by this fixture; when all three are, the clock moves on
+  // 30 seconds. Codes are good once (RFC 6238 §5.2).
+  std::string NextTotpCode(const std::string& username) {
+    for (;;) {
+      const int64_t now = server::TotpStep(clock_.Now().time_since_epoch().count());
+      int64_t& last = last_totp_step_[username];
+      for (int64_t step = now - 1; step <= now + 1; ++step) {
+        if (step > last) {
+          last = step;
+          return server::TotpCode(TestTotpSecret(), step);
+        }
+      }
+      clock_.Advance(std::chrono::seconds(server::kTotpPeriodSeconds));
+    }
   }
 
   // A care team with a clinician "doc", a pharmacist "pharm" and a patient "pat" (a new patient
@@ -137,10 +201,16 @@ class ServerFixture {
     return seed;
   }
 
-  // POST /api/v1/session; returns the account with its tokens (empty on failure).
+  // POST /api/v1/session, with the second step when the server asks for a TOTP code; returns
+  // the account with its tokens (empty on failure).
   Account Login(const std::string& username, const std::string& password = kTestPassword) {
-    const nlohmann::json body = {{"username", username}, {"password", password}};
-    const TestResponse r = Send("POST", "/api/v1/session", body.dump());
+    nlohmann::json body = {{"username", username}, {"password", password}};
+    TestResponse r = Send("POST", "/api/v1/session", body.dump());
+    const nlohmann::json first = r.Json();
+    if (r.status == 401 && first.is_object() && first.contains("error") && first["error"]["field"] == "totp_code") {
+      body["totp_code"] = NextTotpCode(username);
+      r = Send("POST", "/api/v1/session", body.dump());
+    }
     Account a;
     a.username = username;
     if (r.status != 201) return a;
@@ -163,6 +233,8 @@ class ServerFixture {
  private:
   TempDir dir_;
   TestClock clock_;
+  std::string totp_key_;
+  std::map<std::string, int64_t> last_totp_step_;
   server::JsonLog log_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<server::Api> api_;

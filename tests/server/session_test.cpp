@@ -1,8 +1,11 @@
 // Sessions on a real server: login and logout, Bearer and cookie credentials, CSRF on cookie
-// sessions, expiry (sliding), login throttling per username and per address, disabled accounts.
+// sessions, expiry (sliding, with an absolute lifetime), sessions per user, login throttling per
+// account and per address, disabled accounts. tests/server/auth_api_test.cpp has the rest of
+// authentication (second factor, password changes, proxies, lockouts, audit).
 #include <gtest/gtest.h>
 
 #include "server/auth.h"
+#include "server/login_throttle.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -19,7 +22,7 @@ class SessionTest : public ::testing::Test {
   }
   std::string DiaryPath() const { return "/api/v1/patients/" + std::to_string(*pat_.patient_id) + "/diary/2026-11-20"; }
   static std::string DiaryBody(const std::string& client_id) {
-    return nlohmann::json{{"client_id", client_id}, {"items", {{"pain", 4}}}}.dump();
+    return nlohmann::json{{"client_id", client_id}, {"scale_version", 2}, {"items", {{"pain", 4}}}}.dump();
   }
   std::unique_ptr<ServerFixture> f_;
   store::User pat_;
@@ -107,9 +110,11 @@ TEST_F(SessionTest, LogoutEndsTheSession) {
 }
 
 TEST_F(SessionTest, SessionsExpireAfterInactivityAndSlideWhenUsed) {
+  // A staff session: 30 minutes of inactivity (NIST SP 800-63B §4.2.3, AAL2).
   const auto ttl = server::ApiOptions{}.session_ttl;
-  const Account a = f_->Login("pat");
-  const Account idle = f_->Login("pat");
+  EXPECT_EQ(ttl, std::chrono::minutes(30));
+  const Account a = f_->Login("admin");
+  const Account idle = f_->Login("admin");
   f_->clock().Advance(ttl * 6 / 10);
   EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", a.token).status, 200);  // extends a
   f_->clock().Advance(ttl * 6 / 10);
@@ -119,6 +124,40 @@ TEST_F(SessionTest, SessionsExpireAfterInactivityAndSlideWhenUsed) {
   EXPECT_EQ(expired.Json()["error"]["code"], "unauthenticated");
   f_->clock().Advance(ttl + std::chrono::seconds(1));
   EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", a.token).status, 401);
+  // A patient's session lasts longer idle (12 hours).
+  const Account pat = f_->Login("pat");
+  f_->clock().Advance(std::chrono::hours(11));
+  EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", pat.token).status, 200);
+}
+
+TEST_F(SessionTest, SessionsEndAtTheirAbsoluteLifetimeHoweverBusy) {
+  // Issue 17, L3: sliding sessions had no end. Used every 20 minutes, a session still ends 12
+  // hours after its login.
+  const Account a = f_->Login("admin");
+  const auto max = server::ApiOptions{}.session_max_lifetime;
+  EXPECT_EQ(max, std::chrono::hours(12));
+  for (auto used = std::chrono::seconds(0); used + std::chrono::minutes(20) < max; used += std::chrono::minutes(20)) {
+    f_->clock().Advance(std::chrono::minutes(20));
+    ASSERT_EQ(f_->Send("GET", "/api/v1/me", "", a.token).status, 200) << used.count();
+  }
+  f_->clock().Advance(std::chrono::minutes(20));
+  const TestResponse ended = f_->Send("GET", "/api/v1/me", "", a.token);
+  EXPECT_EQ(ended.status, 401);
+}
+
+TEST_F(SessionTest, SessionsPerUserAreBoundedTheOldestEnding) {
+  const int max = server::ApiOptions{}.max_sessions_per_user;
+  std::vector<Account> sessions;
+  for (int i = 0; i < max + 2; ++i) {
+    sessions.push_back(f_->Login("pat"));
+    f_->clock().Advance(std::chrono::seconds(1));
+  }
+  int alive = 0;
+  for (const auto& s : sessions) alive += f_->Send("GET", "/api/v1/me", "", s.token).status == 200 ? 1 : 0;
+  EXPECT_EQ(alive, max);
+  EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", sessions[0].token).status, 401);
+  EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", sessions[1].token).status, 401);
+  EXPECT_EQ(f_->Send("GET", "/api/v1/me", "", sessions.back().token).status, 200);
 }
 
 TEST_F(SessionTest, WrongPasswordAndUnknownUserLookTheSame) {
@@ -129,32 +168,37 @@ TEST_F(SessionTest, WrongPasswordAndUnknownUserLookTheSame) {
   EXPECT_EQ(wrong.body, unknown.body);
 }
 
-TEST_F(SessionTest, RepeatedFailuresForAUsernameAreThrottled) {
-  const int max = server::ApiOptions{}.max_login_failures_per_user;
-  for (int i = 0; i < max; ++i) {
-    EXPECT_EQ(f_->Send("POST", "/api/v1/session", R"({"username":"pat","password":"guess guess"})").status, 401);
+TEST_F(SessionTest, FailuresSlowTheNextTryButTheRightPasswordStillWorks) {
+  // Issue 17, M1: five failures used to lock a named account for 15 minutes even against its
+  // right password. Now the sixth try from the same address waits a second, then succeeds.
+  const int free = server::ThrottlePolicy{}.account_address_free;
+  for (int i = 0; i < free; ++i) {
+    EXPECT_EQ(f_->Send("POST", "/api/v1/session", R"({"username":"pat","password":"guess guess guess"})").status, 401);
   }
-  // Now even the right password is refused until the window has passed.
   const TestResponse throttled =
       f_->Send("POST", "/api/v1/session", R"({"username":"pat","password":"correct horse battery"})");
   EXPECT_EQ(throttled.status, 429) << throttled.body;
   EXPECT_EQ(throttled.Json()["error"]["code"], "too_many_requests");
-  EXPECT_FALSE(throttled.Header("retry-after").empty());
+  EXPECT_EQ(throttled.Header("retry-after"), "1");
   EXPECT_FALSE(throttled.Json().contains("token"));
-  // Another user from the same address is not locked out by these few failures.
+  // Another account from the same address is not slowed by these few failures.
   EXPECT_FALSE(f_->Login("admin").token.empty());
-  f_->clock().Advance(server::ApiOptions{}.login_window + std::chrono::seconds(1));
+  f_->clock().Advance(std::chrono::seconds(1));
   EXPECT_FALSE(f_->Login("pat").token.empty());
 }
 
-TEST_F(SessionTest, ManyFailuresFromOneAddressAreThrottled) {
-  const int max = server::ApiOptions{}.max_login_failures_per_address;
-  for (int i = 0; i < max; ++i) {
-    const nlohmann::json body = {{"username", "user" + std::to_string(i)}, {"password", "guess guess"}};
+TEST_F(SessionTest, ManyFailuresFromOneAddressAreSlowed) {
+  const int free = server::ThrottlePolicy{}.address_free;
+  for (int i = 0; i < free; ++i) {
+    const nlohmann::json body = {{"username", "user" + std::to_string(i)}, {"password", "guess guess guess"}};
     EXPECT_EQ(f_->Send("POST", "/api/v1/session", body.dump()).status, 401);
   }
-  EXPECT_EQ(f_->Send("POST", "/api/v1/session", R"({"username":"admin","password":"correct horse battery"})").status,
-            429);
+  const TestResponse r =
+      f_->Send("POST", "/api/v1/session", R"({"username":"admin","password":"correct horse battery"})");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.Header("retry-after"), "1");
+  f_->clock().Advance(std::chrono::seconds(1));
+  EXPECT_FALSE(f_->Login("admin").token.empty());
 }
 
 TEST_F(SessionTest, DisablingAUserEndsTheirSessions) {

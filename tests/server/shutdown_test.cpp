@@ -174,5 +174,49 @@ TEST(ShutdownTest, SigintWithNothingInFlightExitsAtOnce) {
   EXPECT_EQ(serve.Wait(10000), 0) << ReadFile(dir.path() / "serve.err");
 }
 
+
+// ---- Issue 17, L9: LDN_NOW does not silently freeze a server's clock -------------------------------
+
+TEST(ServeClockTest, FixedClockIsRefusedWithoutTheTestFlag) {
+  TempDir dir;
+  ::setenv("LDN_NOW", "2026-11-22T12:00:00Z", 1);
+  Child serve({LDN_BINARY, "serve", "--db", "sqlite:" + (dir.path() / "ldn.db").string(), "--port", "0"},
+              (dir.path() / "serve.err").string());
+  ::unsetenv("LDN_NOW");
+  EXPECT_EQ(serve.Wait(30000), 2);
+  const std::string err = ReadFile(dir.path() / "serve.err");
+  EXPECT_NE(err.find("LDN_NOW"), std::string::npos) << err;
+  EXPECT_NE(err.find("--test-fixed-clock"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "ldn.db")) << "nothing may be opened before the refusal";
+}
+
+TEST(ServeClockTest, FixedClockWithTheTestFlagIsUsedAndLoudlyLogged) {
+  TempDir dir;
+  const std::string db = "sqlite:" + (dir.path() / "ldn.db").string();
+  {
+    Child add({LDN_BINARY, "user", "add", "--role", "clinician", "--username", "doc", "--password-stdin", "--db", db},
+              (dir.path() / "add.err").string(), "a long password\n");
+    ASSERT_EQ(add.Wait(60000), 0) << ReadFile(dir.path() / "add.err");
+  }
+  ::setenv("LDN_NOW", "2026-11-22T12:00:00Z", 1);
+  Child serve({LDN_BINARY, "serve", "--db", db, "--port", "0", "--test-fixed-clock"},
+              (dir.path() / "serve.err").string());
+  ::unsetenv("LDN_NOW");
+  EXPECT_EQ(serve.WaitForLine(std::regex("WARNING: the clock is fixed at (\\S+)")), "2026-11-22T12:00:00Z");
+  const std::string port_text = serve.WaitForLine(std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/"));
+  ASSERT_FALSE(port_text.empty()) << ReadFile(dir.path() / "serve.err");
+  const uint16_t port = static_cast<uint16_t>(std::stoi(port_text));
+  // The session's expiry is 12 hours after the fixed instant, not after the real one.
+  const TestResponse r =
+      SendRaw(port, BuildRequest("POST", "/api/v1/session", R"({"username":"doc","password":"a long password"})",
+                                 {{"Content-Type", "application/json"}}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["expires_at"], "2026-11-23T00:00:00Z");
+  ASSERT_EQ(::kill(serve.pid(), SIGTERM), 0);
+  EXPECT_EQ(serve.Wait(15000), 0);
+  const std::string log = ReadFile(dir.path() / "serve.err");
+  EXPECT_NE(log.find(R"("level":"warn","msg":"fixed_clock")"), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace ldn::testing

@@ -7,6 +7,7 @@
 // server (which must exit 0 on SIGTERM) and exits 1 on any failed check.
 // No network beyond loopback; no timed assertions (timeouts are generous for slow machines).
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,8 +31,50 @@ export const TIMEOUT = 90_000;  // per action; nothing here is a timing assertio
 export const PHONE = { width: 360, height: 780 };
 export const PHONE_390 = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
-export const LOGINS = { patient: ['pat', 'ldn-demo-patient'], clinician: ['doc', 'ldn-demo-clinician'],
-  pharmacist: ['pharm', 'ldn-demo-pharmacist'], researcher: ['res', 'ldn-demo-researcher'], admin: ['admin', 'ldn-demo-admin'] };
+export const LOGINS = { patient: ['pat', 'ldn-demo-diary'], clinician: ['doc', 'ldn-demo-clinician'],
+  pharmacist: ['pharm', 'ldn-demo-compounding'], researcher: ['res', 'ldn-demo-outcomes'], admin: ['admin', 'ldn-demo-accounts'] };
+
+// TOTP as an authenticator app computes it (RFC 6238: HMAC-SHA-1, 30-second steps, 6 digits), so
+// that the tests can log in as the demo clinician, pharmacist and admin, who set up two-step
+// login at their first login. The secrets are those the app showed, per username.
+export const totpSecrets = new Map();
+const lastStep = new Map();
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+export function totpCode(secretBase32, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+export const totpStep = (ms = Date.now()) => Math.floor(ms / 1000 / 30);
+// A code the server will accept for `user` now: of a step not used before by these tests (a code
+// is good once); waits for the next step when the three around now are used.
+export async function nextTotpCode(user) {
+  for (;;) {
+    const now = totpStep();
+    const last = lastStep.has(user) ? lastStep.get(user) : -Infinity;
+    for (const step of [now - 1, now, now + 1]) {
+      if (step > last) { lastStep.set(user, step); return totpCode(totpSecrets.get(user), step); }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+export function noteTotpStepUsed(user, step) { lastStep.set(user, Math.max(step, lastStep.get(user) ?? -Infinity)); }
 
 // Runs one spec: `body(t)` receives the helpers below bound to a fresh server and browser.
 // options.serveArgs: extra arguments for `ldn serve`; options.env: extra environment.
@@ -82,14 +125,42 @@ export async function runSpec(name, body, options = {}) {
     return { context, page };
   }
 
-  // Logs in through the login form: `who` is a role of LOGINS or [username, password].
+  // Logs in through the login form: `who` is a role of LOGINS or [username, password] (or
+  // [username, password an admin gave, the user's new password] for a first login). A demo
+  // clinician, pharmacist or admin sets up two-step login at the first login (the code computed
+  // from the secret the page shows, as an authenticator app would) and gives a code afterwards.
   async function login(page, who) {
     const [user, pass] = Array.isArray(who) ? who : LOGINS[who];
     await page.goto('/#/login');
     await page.getByLabel('Username').fill(user);
     await page.getByLabel('Password').fill(pass);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('button', { name: /Log out/ }).waitFor();
+    const loggedIn = page.getByRole('button', { name: /Log out/ });
+    const enrol = page.getByRole('heading', { level: 1, name: 'Set up two-step login' });
+    const second = page.getByLabel('6-digit code from your authenticator app');
+    const choose = page.getByRole('heading', { level: 1, name: 'Choose your password' });
+    // Whichever comes first; the others' waits are dropped (caught, so they cannot fail the run later).
+    await Promise.race([loggedIn, enrol, second, choose].map((l) => l.waitFor().catch(() => {})));
+    if (await choose.isVisible()) {
+      // An account an admin made: [username, given password, the user's own new password].
+      if (!Array.isArray(who) || !who[2]) throw new Error(`${user} must choose a password: pass [user, given, new]`);
+      await page.getByLabel('Password you were given').fill(pass);
+      await page.getByLabel('New password', { exact: true }).fill(who[2]);
+      await page.getByLabel('New password again').fill(who[2]);
+      await page.getByRole('button', { name: 'Change password' }).click();
+    } else if (await second.isVisible()) {
+      await second.fill(await nextTotpCode(user));
+      await page.getByRole('button', { name: 'Continue' }).click();
+    } else if (await enrol.isVisible()) {
+      const secret = await page.locator('code.secret').getAttribute('data-secret');
+      totpSecrets.set(user, secret);
+      const step = totpStep();
+      noteTotpStepUsed(user, step);
+      await page.getByLabel('The 6-digit code the app shows now').fill(totpCode(secret, step));
+      await page.getByRole('button', { name: 'Turn on two-step login' }).click();
+      await page.getByRole('button', { name: 'I have saved them' }).click();
+    }
+    await loggedIn.waitFor();
   }
 
   async function settle(page) {

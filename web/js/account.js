@@ -1,70 +1,239 @@
-// Pages for people who are not logged in (docs/clinic.md, "Invitations and accounts"): a patient
-// makes their account from their clinic's invitation code; anyone sets a password from a one-time
-// password code (a new account, or a reset by the administrator).
+// The caller's account: a forced password change, setting up two-step login (TOTP) with a QR
+// code drawn here in the browser (the secret never leaves the page and the server), recovery
+// codes, and the account page (change password, two-step login on or off for a patient, new
+// recovery codes). docs/api.md, "Authentication and sessions"; docs/security.md.
 import { h, mount, field } from './dom.js';
-import { api } from './api.js';
-import { setTitle } from './app.js';
+import { get, post } from './api.js';
+import { qrcode } from '../vendor/qrcode.mjs';
+import { session, setTitle, say, route, reloadMe } from './app.js';
 
-function passwordFields() {
-  const pass = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
-  const again = h('input', { id: 'new-password-again', type: 'password', autocomplete: 'new-password', required: true });
-  return { pass, again, fields: [field('Choose a password', pass, 'At least 8 characters; not your username. A long phrase is easiest to remember.'), field('The same password again', again)] };
+function errorText(err) {
+  return err && err.message ? err.message : String(err);
 }
 
-function codeField(code) {
-  const input = h('input', { id: 'account-code', type: 'text', required: true, value: code || '', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false' });
-  return { input, field: field('Your code', input, 'As you were given it; dashes and case do not matter.') };
+// A password field with its label; `autocomplete` tells password managers which one it is.
+function passwordInput(id, autocomplete) {
+  return h('input', { id, name: id, type: 'password', autocomplete, required: true, spellcheck: 'false' });
 }
 
-function done(message) {
-  return h('div.card.narrow', h('h1', 'Done'), h('p.saved', message), h('p', h('a.button', { href: '#/login' }, 'Log in')));
-}
-
-export async function invite(main, code) {
-  setTitle('Set up your account');
-  const c = codeField(decodeURIComponent(code || ''));
-  const user = h('input', { id: 'new-username', type: 'text', required: true, autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' });
-  const p = passwordFields();
+// The change-password form. `forced`: an administrator set the password and it must change now.
+function passwordForm(forced, done) {
+  const current = passwordInput('current-password', 'current-password');
+  const next = passwordInput('new-password', 'new-password');
+  const again = passwordInput('new-password-again', 'new-password');
+  next.setAttribute('minlength', '12');
   const error = h('p.error', { role: 'alert' });
-  mount(main, h('form.card.narrow', {
+  const form = h('form.card.narrow', {
     onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = '';
-      if (p.pass.value !== p.again.value) { error.textContent = 'The two passwords differ.'; return; }
+      if (next.value !== again.value) {
+        error.textContent = 'The two new passwords are not the same.';
+        again.focus();
+        return;
+      }
       try {
-        const r = await api('POST', '/invitations/accept', { code: c.input.value.trim(), username: user.value.trim(), password: p.pass.value });
-        mount(main, done(`Your account ${r.username} is ready. Log in with it now.`));
+        const r = await post('/me/password', { current_password: current.value, new_password: next.value });
+        current.value = next.value = again.value = '';
+        await done(r);
       } catch (err) {
-        error.textContent = err.status === 429 ? 'Too many attempts. Wait a quarter of an hour and try again.' : err.message;
+        error.textContent = errorText(err);
+        if (err.field === 'current_password') current.focus();
+        else if (err.field === 'new_password') next.focus();
       }
     },
   },
-  h('h1', 'Set up your account'),
-  h('p', 'Your clinic gave you a code. With it you choose the username and password you will log in with.'),
-  c.field, field('Choose a username', user, 'Letters, digits and . _ @ - only.'), p.fields, error,
-  h('button.primary', { type: 'submit' }, 'Create my account')));
+  h('h2', forced ? 'Choose your own password' : 'Change your password'),
+  forced ? h('p', 'Your password was set by an administrator. Choose one only you know before you go on.') : null,
+  field(forced ? 'Password you were given' : 'Current password', current),
+  field('New password', next, 'At least 12 characters. A few unrelated words make a good one; very common passwords are refused.'),
+  field('New password again', again),
+  error,
+  h('button.primary', { type: 'submit' }, 'Change password'));
+  return form;
 }
 
-export async function password(main, code) {
-  setTitle('Set your password');
-  const c = codeField(decodeURIComponent(code || ''));
-  const p = passwordFields();
+// The QR code of `text` on a canvas (qrcode-generator, error correction M), with a text name.
+function qrCanvas(text) {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const cells = qr.getModuleCount();
+  const scale = 5;
+  const margin = 4;
+  const size = (cells + margin * 2) * scale;
+  const canvas = h('canvas.qr', { width: size, height: size, role: 'img', 'aria-label': 'QR code for your authenticator app' });
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, size, size);
+  g.fillStyle = '#000';
+  for (let r = 0; r < cells; r += 1) {
+    for (let c = 0; c < cells; c += 1) {
+      if (qr.isDark(r, c)) g.fillRect((c + margin) * scale, (r + margin) * scale, scale, scale);
+    }
+  }
+  return canvas;
+}
+
+// The secret in groups of four, easier to type into an app by hand.
+function grouped(secret) {
+  return secret.replace(/(.{4})/g, '$1 ').trim();
+}
+
+// Shows freshly issued recovery codes once, with the choice to download them.
+function recoveryCodesCard(codes, onDone) {
+  const text = `ldn recovery codes for ${session.me.username}\nEach works once, instead of a code from your app.\n\n${codes.join('\n')}\n`;
+  const download = h('a.button', { href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), download: 'ldn-recovery-codes.txt' }, 'Download as a file');
+  return h('section.card.narrow',
+    h('h2', 'Your recovery codes'),
+    h('p', 'If you lose your phone, each of these codes lets you log in once instead of a code from the app. Keep them somewhere safe, apart from your phone. They are shown only now.'),
+    h('ol.codes', { 'aria-label': 'Recovery codes' }, codes.map((c) => h('li', h('code', c)))),
+    h('div.actions', download, onDone ? h('button.primary', { type: 'button', onclick: onDone }, 'I have saved them') : null));
+}
+
+// Setting up two-step login: QR code and secret, then the first code confirms it.
+async function totpSetupCard(onEnabled) {
+  const started = await post('/me/totp');
+  const code = h('input', { id: 'totp-confirm', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9 ]*', maxlength: '7', required: true });
   const error = h('p.error', { role: 'alert' });
-  mount(main, h('form.card.narrow', {
+  const form = h('form', {
     onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = '';
-      if (p.pass.value !== p.again.value) { error.textContent = 'The two passwords differ.'; return; }
       try {
-        const r = await api('POST', '/password-codes/accept', { code: c.input.value.trim(), password: p.pass.value });
-        mount(main, done(`The password of ${r.username} is set. Log in with it now.`));
+        const r = await post('/me/totp/confirm', { code: code.value });
+        await onEnabled(r.recovery_codes);
       } catch (err) {
-        error.textContent = err.status === 429 ? 'Too many attempts. Wait a quarter of an hour and try again.' : err.message;
+        error.textContent = errorText(err);
+        code.focus();
       }
     },
   },
-  h('h1', 'Set your password'),
-  h('p', 'Your administrator gave you a one-time code. It works once.'),
-  c.field, p.fields, error,
-  h('button.primary', { type: 'submit' }, 'Set my password')));
+  field('The 6-digit code the app shows now', code),
+  error,
+  h('button.primary', { type: 'submit' }, 'Turn on two-step login'));
+  return h('section.card.narrow',
+    h('h2', 'Set up two-step login'),
+    h('p', 'Each time you log in you will also type a 6-digit code from an authenticator app on your phone (for example FreeOTP, Aegis, Google or Microsoft Authenticator). Someone who learns your password still cannot log in.'),
+    h('ol',
+      h('li', 'Open the authenticator app and add an account by scanning this code:',
+        h('div.qrbox', qrCanvas(started.otpauth_uri))),
+      h('li', 'If you cannot scan, type this key into the app instead (time-based, 6 digits):',
+        h('p', h('code.secret', { 'data-secret': started.secret }, grouped(started.secret)))),
+      h('li', 'Type the code the app shows, to check that it works.')),
+    form);
 }
+
+// #/setup: what a new session must do before anything else (the server refuses the rest).
+export async function setup(main) {
+  const step = session.me.setup_step;
+  if (step === 'change_password') {
+    setTitle('Choose your password');
+    mount(main, h('h1', 'Choose your password'), passwordForm(true, async () => {
+      await reloadMe();
+      say('Your password is changed.', 'ok');
+      route(true);
+    }));
+    return;
+  }
+  if (step === 'enrol_totp') {
+    setTitle('Set up two-step login');
+    const card = await totpSetupCard(async (codes) => {
+      mount(main, h('h1', 'Two-step login is on'), recoveryCodesCard(codes, async () => {
+        await reloadMe();
+        location.hash = '#/';
+        route();
+      }));
+    });
+    mount(main, h('h1', 'Set up two-step login'),
+      h('p', session.me.role === 'admin'
+        ? 'Your role (admin) manages the accounts that reach health data, so logging in takes two steps.'
+        : `Your role (${session.me.role}) can see other people's health data, so logging in takes two steps.`), card);
+    return;
+  }
+  location.hash = '#/';
+}
+
+// #/account: password, two-step login, recovery codes.
+export async function account(main) {
+  setTitle('Your account');
+  const me = session.me;
+  const status = h('section.card.narrow', h('h2', 'Two-step login'));
+  if (me.totp_enabled) {
+    const left = await get('/me/recovery-codes');
+    status.append(h('p', 'On: you log in with your password and a code from your authenticator app.'),
+      h('p', `${left.unused} of 10 recovery codes left.`));
+    const pw = passwordInput('codes-password', 'current-password');
+    const error = h('p.error', { role: 'alert' });
+    status.append(h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        error.textContent = '';
+        try {
+          const r = await post('/me/recovery-codes', { password: pw.value });
+          mount(main, h('h1', 'New recovery codes'), recoveryCodesCard(r.recovery_codes, () => route()));
+        } catch (err) { error.textContent = errorText(err); }
+      },
+    }, field('Password, to make new recovery codes (the old ones stop working)', pw), error,
+    h('button', { type: 'submit' }, 'Make new recovery codes')));
+    if (!me.totp_required) {
+      const pw2 = passwordInput('off-password', 'current-password');
+      const error2 = h('p.error', { role: 'alert' });
+      status.append(h('form', {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          try {
+            await post('/me/totp/disable', { password: pw2.value });
+            await reloadMe();
+            say('Two-step login is off.', 'ok');
+            route(true);
+          } catch (err) { error2.textContent = errorText(err); }
+        },
+      }, field('Password, to turn two-step login off', pw2), error2, h('button', { type: 'submit' }, 'Turn two-step login off')));
+    }
+  } else {
+    status.append(h('p', 'Off. Turn it on so that your password alone is not enough to log in.'),
+      h('button.primary', {
+        type: 'button',
+        onclick: async () => {
+          const card = await totpSetupCard(async (codes) => {
+            await reloadMe();
+            mount(main, h('h1', 'Two-step login is on'), recoveryCodesCard(codes, () => route()));
+          });
+          mount(main, h('h1', 'Set up two-step login'), card);
+        },
+      }, 'Set up two-step login'));
+  }
+  mount(main, h('h1', 'Your account'),
+    h('p', `Logged in as ${me.username} (${me.role}).`),
+    passwordForm(false, async (r) => {
+      say(`Your password is changed. ${r.other_sessions_ended} other session${r.other_sessions_ended === 1 ? ' was' : 's were'} logged out.`, 'ok');
+      route(true);
+    }),
+    status);
+}
+
+// The login form's second step: a code from the app, or a recovery code.
+export function secondStep(onCode) {
+  const code = h('input', { id: 'totp-code', name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9 ]*', maxlength: '7' });
+  const recovery = h('input', { id: 'recovery-code', name: 'recovery', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
+  const recoveryField = field('Recovery code', recovery, 'One of the codes you saved when you set up two-step login. Each works once.');
+  recoveryField.hidden = true;
+  const toggle = h('button.link', {
+    type: 'button',
+    onclick: () => {
+      const useRecovery = recoveryField.hidden;
+      recoveryField.hidden = !useRecovery;
+      codeField.hidden = useRecovery;
+      toggle.textContent = useRecovery ? 'Use a code from the app instead' : 'Lost your phone? Use a recovery code';
+      (useRecovery ? recovery : code).focus();
+    },
+  }, 'Lost your phone? Use a recovery code');
+  const codeField = field('6-digit code from your authenticator app', code);
+  const box = h('div.second-step', codeField, recoveryField, toggle);
+  box.value = () => (recoveryField.hidden ? { totp_code: code.value } : { recovery_code: recovery.value });
+  box.focusFirst = () => code.focus();
+  onCode(box);
+  return box;
+}
+

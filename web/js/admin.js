@@ -38,6 +38,14 @@ export async function admin(main, shown = null) {
 
 // ---- Users -------------------------------------------------------------------------------------
 
+function userStatus(u) {
+  if (u.disabled) return 'disabled';
+  if (u.locked) return 'locked (too many failed logins)';
+  if (u.password_set === false) return 'password not set yet';
+  if (u.must_change_password) return 'active, must choose a new password';
+  return 'active';
+}
+
 function usersCard(users, pharmacies, result, reload) {
   const pharmacyName = (id) => (pharmacies.find((p) => p.id === id) || {}).name || 'none';
   const rows = users.map((u) => {
@@ -52,6 +60,23 @@ function usersCard(users, pharmacies, result, reload) {
         } catch (err) { say(errorText(err), 'error'); }
       },
     }, `Password code for ${u.username}`));
+    if (u.locked) {
+      actions.push(h('button', {
+        type: 'button',
+        'aria-label': `Unlock ${u.username}`,
+        onclick: async () => {
+          try { await api('PATCH', `/users/${u.id}`, { unlock: true }); say(`${u.username} is unlocked and can log in again.`, 'ok'); reload(); } catch (err) { say(errorText(err), 'error'); }
+        },
+      }, 'Unlock'));
+    }
+    if (u.totp_enabled && u.id !== session.me.user_id) {
+      actions.push(h('button', {
+        type: 'button',
+        onclick: async () => {
+          try { await api('PATCH', `/users/${u.id}`, { reset_totp: true }); say(`Two-step login of ${u.username} is reset: they set it up again at their next login.`, 'ok'); reload(); } catch (err) { say(errorText(err), 'error'); }
+        },
+      }, `Reset two-step login of ${u.username}`));
+    }
     if (u.id !== session.me.user_id) {
       actions.push(h('button', {
         type: 'button',
@@ -73,13 +98,14 @@ function usersCard(users, pharmacies, result, reload) {
     if (u.role === 'clinician') extra = prescriberForm(u, reload);
     return h('tr', { 'data-user': u.username },
       h('th', { scope: 'row' }, u.username), h('td.nowrap', { 'data-label': 'Role' }, u.role),
-      h('td', { 'data-label': 'Status' }, u.disabled ? 'disabled' : u.password_set === false ? 'password not set yet' : 'active'),
+      h('td', { 'data-label': 'Status' }, userStatus(u)),
+      h('td', { 'data-label': 'Two-step login' }, u.totp_enabled ? 'on' : 'off'),
       h('td', { 'data-label': 'Details' }, extra || ''),
       h('td', { 'data-label': 'Actions' }, h('div.actions', actions)));
   });
   return h('section.card', { 'aria-labelledby': 'users-h' }, h('h2', { id: 'users-h' }, 'Accounts'),
     h('div.tablewrap', scrollAttrs('Accounts'), h('table.stack', h('caption.sr', 'Accounts'),
-      h('thead', h('tr', ['Username', 'Role', 'Status', 'Details', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', h('tr', ['Username', 'Role', 'Status', 'Two-step login', 'Details', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', rows))),
     source('a password code replaces a password reset: single-use, expires in 24 hours, stored hashed (OWASP Forgot Password Cheat Sheet).'));
 }

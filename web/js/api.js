@@ -11,8 +11,9 @@ export class ApiError extends Error {
   }
 }
 
+// Behind HTTPS the server names its cookies __Host-ldn_… (docs/api.md).
 function csrfToken() {
-  const m = document.cookie.match(/(?:^|;\s*)ldn_csrf=([^;]+)/);
+  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?ldn_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : '';
 }
 
@@ -46,4 +47,14 @@ export const del = (path) => api('DELETE', path);
 export function clientId(prefix) {
   const r = crypto.getRandomValues(new Uint32Array(3));
   return `${prefix}-${Date.now().toString(36)}-${Array.from(r, (n) => n.toString(36)).join('')}`;
+}
+
+// An error for people: the server's message in plain words, never a field path such as
+// "items.pain" or "doses[63].dose_mg" (the API keeps those in `field` for programs). A diary item's
+// field is named by its label when `labelOf(key)` knows it ("Pain: must be 0-10").
+export function errorText(err, labelOf = () => null) {
+  const message = String((err && err.message) || 'Something went wrong.').replace(/\b[a-z_]+(\[\d+\])+(\.[a-z_]+)*: /g, '');
+  const m = err && err.field ? /^(?:entries\[\d+\]\.)?items\.([a-z_]+)/.exec(err.field) : null;
+  const label = m ? labelOf(m[1]) : null;
+  return label ? `${label}: ${message}` : message;
 }

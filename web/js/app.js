@@ -13,11 +13,11 @@ export const session = { me: null, patient: null };
 
 const NAV = {
   patient: [['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
-    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence']],
-  clinician: [['#/panel', 'Patients'], ['#/evidence', 'Evidence']],
-  pharmacist: [['#/rx', 'Prescriptions'], ['#/evidence', 'Evidence']],
-  researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence']],
-  admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence']],
+    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  clinician: [['#/panel', 'Patients'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  pharmacist: [['#/rx', 'Prescriptions'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
 };
 const HOME = { patient: '#/today', clinician: '#/panel', pharmacist: '#/rx', researcher: '#/research', admin: '#/admin' };
 
@@ -29,6 +29,7 @@ const ROUTES = [
   [/^#\/plan$/, './patient.js', 'plan'],
   [/^#\/progress$/, './patient.js', 'progress'],
   [/^#\/questionnaires$/, './patient.js', 'questionnaires'],
+  [/^#\/problem$/, './problem.js', 'reportProblem'],  // issue 12: a problem reported between diary days
   [/^#\/panel$/, './clinician.js', 'panel'],
   [/^#\/patient\/(\d+)$/, './clinician.js', 'patientDetail'],
   [/^#\/patient\/(\d+)\/new-course$/, './clinician.js', 'newCourse'],
@@ -38,6 +39,8 @@ const ROUTES = [
   [/^#\/evidence$/, './evidence.js', 'evidence'],
   [/^#\/research$/, './other.js', 'research'],
   [/^#\/admin$/, './admin.js', 'admin'],
+  [/^#\/account$/, './account.js', 'account'],
+  [/^#\/setup$/, './account.js', 'setup'],
   // The clinic's workspace (issue 13).
   [/^#\/messages$/, './messages.js', 'patientMessages'],
   [/^#\/patients\/new$/, './chart.js', 'newPatient'],
@@ -47,8 +50,8 @@ const ROUTES = [
 ];
 // Pages for people who are not logged in: an invitation, a one-time password code.
 const PUBLIC_ROUTES = [
-  [/^#\/invite\/([A-Za-z0-9-]*)$/, './account.js', 'invite'],
-  [/^#\/password\/([A-Za-z0-9-]*)$/, './account.js', 'password'],
+  [/^#\/invite\/([A-Za-z0-9-]*)$/, './invite.js', 'invite'],
+  [/^#\/password\/([A-Za-z0-9-]*)$/, './invite.js', 'password'],
 ];
 
 export function say(message, kind = 'info') {
@@ -60,7 +63,9 @@ export function clearStatus() { statusEl.className = 'status'; statusEl.textCont
 export function setTitle(text) { document.title = `${text} · ldn`; }
 
 function renderNav() {
-  const items = session.me ? NAV[session.me.role] || [] : [];
+  // While the account is being set up (a password to change, two-step login to turn on), the
+  // server refuses everything else: the menu shows nothing else either.
+  const items = session.me && !session.me.setup_step ? NAV[session.me.role] || [] : [];
   const here = location.hash.split('/').slice(0, 2).join('/');
   const links = items.map(([href, label]) =>
     h('a', { href, 'aria-current': href === here ? 'page' : null }, label));
@@ -73,7 +78,23 @@ function renderNav() {
   mount(nav, h('div.navlinks', links), h('div.navright', right));
 }
 
-async function logout() {
+// Logging out deletes this user's unsent offline entries from the device (health data must not
+// stay behind for the next person), after a warning when there are any.
+function logout() {
+  const unsent = outbox.pending();
+  if (!unsent) return doLogout();
+  const dialog = h('section.card.narrow.warn', { role: 'alertdialog', 'aria-labelledby': 'unsent-title', 'aria-describedby': 'unsent-text' },
+    h('h1', { id: 'unsent-title' }, 'Entries not sent yet'),
+    h('p', { id: 'unsent-text' }, `${unsent} ${unsent === 1 ? 'entry is' : 'entries are'} saved on this device but not sent yet. If you log out now, ${unsent === 1 ? 'it is' : 'they are'} deleted from this device and lost. Go back online and wait until they are sent to keep them.`),
+    h('div.actions',
+      h('button.primary', { type: 'button', onclick: () => route() }, 'Stay logged in'),
+      h('button.danger', { type: 'button', onclick: doLogout }, 'Log out and delete them')));
+  mount(main, dialog);
+  dialog.querySelector('button.primary').focus();
+}
+
+async function doLogout() {
+  outbox.clearForLogout();
   try { await api('DELETE', '/session'); } catch { /* the cookie expires anyway */ }
   session.me = null;
   session.patient = null;
@@ -86,36 +107,67 @@ function loginView() {
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const error = h('p.error', { role: 'alert' });
+  const stepSlot = h('div');
+  let second = null;  // the second step (a code from the app or a recovery code), once asked for
+  const submit = h('button.primary', { type: 'submit' }, 'Log in');
   const form = h('form.card.narrow', {
     onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = '';
+      const body = { username: user.value.trim(), password: pass.value, ...(second ? second.value() : {}) };
       try {
-        await api('POST', '/session', { username: user.value.trim(), password: pass.value });
+        await api('POST', '/session', body);
         await start();
-        location.hash = HOME[session.me.role] || '#/evidence';
+        const target = session.me.setup_step ? '#/setup' : (HOME[session.me.role] || '#/evidence');
+        if (location.hash === target) route();
+        else location.hash = target;  // the hashchange routes
       } catch (err) {
-        error.textContent = err.status === 401 ? 'Wrong username or password.' : err.message;
+        if (err.status === 401 && err.field === 'totp_code' && !second) {
+          // The password was right; the account has two-step login.
+          const { secondStep } = await import('./account.js');
+          secondStep((box) => { second = box; });
+          mount(stepSlot, second);
+          user.readOnly = true;
+          pass.readOnly = true;
+          submit.textContent = 'Continue';
+          second.focusFirst();
+          return;
+        }
+        if (err.status === 401 && !err.field) error.textContent = 'Wrong username or password.';
+        else error.textContent = err.message;
       }
     },
   },
   h('h1', 'Log in'),
   h('div.field', h('label', { for: 'username' }, 'Username'), user),
   h('div.field', h('label', { for: 'password' }, 'Password'), pass),
+  stepSlot,
   error,
-  h('button.primary', { type: 'submit' }, 'Log in'));
+  submit);
   mount(main, form);
 }
 
 async function start() {
   session.me = await get('/me');
-  if (session.me.role === 'patient') session.patient = await get(`/patients/${session.me.patient_id}`);
+  const dropped = outbox.setUser(session.me.user_id, session.me.patient_id);
+  if (dropped) notice = `${dropped} unsent ${dropped === 1 ? 'entry' : 'entries'} of another user ${dropped === 1 ? 'was' : 'were'} deleted from this device, not sent.`;
+  if (session.me.role === 'patient' && !session.me.setup_step) session.patient = await get(`/patients/${session.me.patient_id}`);
+}
+
+// Reads the caller's account again (after a step of its set-up).
+export async function reloadMe() {
+  await start();
 }
 
 let routing = 0;
+let notice = null;  // a message for the next page shown (start() cannot show it: routing clears the status)
 export async function route(keepStatus) {
   const token = ++routing;
   if (keepStatus !== true) clearStatus();
+  if (notice) {
+    say(notice, 'warn');
+    notice = null;
+  }
   const hash = location.hash || '#/';
   if (!session.me) {
     try { await start(); } catch { /* not logged in */ }
@@ -124,6 +176,10 @@ export async function route(keepStatus) {
   if (!session.me && !open) {
     renderNav();
     loginView();
+    return;
+  }
+  if (session.me.setup_step && hash !== '#/setup') {
+    location.replace('#/setup');
     return;
   }
   const match = open || ROUTES.find(([re]) => re.test(hash));
@@ -147,6 +203,7 @@ export async function route(keepStatus) {
     if (token !== routing) return;
     if (err instanceof ApiError && err.status === 401) {
       session.me = null;
+      outbox.setUser(null);
       route();
       return;
     }

@@ -2,8 +2,10 @@
 // liquid strength that turns mg into mL, and the 0-10 scale control.
 import { h, uid } from './dom.js';
 
-// The course a patient is on: active first, then paused, then planned; the newest of them.
-export function currentCourse(courses) {
+// The course a patient is on: active first, then paused, then planned; the newest of them. A
+// discarded course (issue 12: a planned course given up) is never the current one.
+export function currentCourse(allCourses) {
+  const courses = allCourses.filter((c) => !(c.interlocks && c.interlocks.discarded));
   for (const status of ['active', 'paused', 'planned']) {
     const c = courses.filter((x) => x.status === status).sort((a, b) => b.id - a.id)[0];
     if (c) return c;

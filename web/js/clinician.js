@@ -2,81 +2,48 @@
 // (screening -> protocol plan -> prescription) and plan adjustments with their reasons.
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get, post, put, ApiError } from './api.js';
+import { get, post, put, ApiError, errorText } from './api.js';
 import { say, setTitle } from './app.js';
 import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
 import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
 import { orderForm, ordersCard } from './orders.js';
+import { flagBadges, flagRank } from './safety.js';
+import { flagsCard, recentDaysCard, courseInterlocks, gateView } from './clinician_safety.js';
 import { screeningResult, screeningRecord, jurisdictionChoice } from './screening_view.js';
-
-const WEEK_12 = 84;         // Younger 2013 and FINAL judged response at 12 weeks (clinical-facts.md section 2)
-const RESPONSE_PCT = -30;   // >= 30% pain reduction: IMMPACT moderate (Dworkin, J Pain 2008;9:105)
-const MISSING_DAYS = 3;
-
-const FLAG_SOURCES = [
-  'Safety: the latest screening verdict is not "eligible", or a severe or serious adverse event was reported (screening: docs/screening.md).',
-  'Side effects not settled: reported beyond the settling window of the response analysis (LDN Research Trust: halve and re-titrate when they do not settle within a few days; clinical-facts.md section 1).',
-  `No response by week 12: ${WEEK_12} or more days on LDN without a ${-RESPONSE_PCT}% fall in mean pain (IMMPACT, Dworkin et al., J Pain 2008;9:105; 12 weeks as in Younger 2013 and FINAL).`,
-  `Diary missing: no entry on any of the last ${MISSING_DAYS} days before today (in the patient's time zone).`,
-];
 
 async function loadPatient(id) {
   const p = `/patients/${id}`;
-  const soft = (promise, fallback) => promise.catch((err) => ({ ...fallback, error: err.message }));
   const patient = await get(p);
   const today = todayIn(patient.time_zone);
-  const [courses, screenings, events, diary, analysis, rx] = await Promise.all([
-    get(`${p}/courses`), get(`${p}/screenings`), get(`${p}/adverse-events`),
+  const [courses, screenings, diary, rx, flags] = await Promise.all([
+    get(`${p}/courses`), get(`${p}/screenings`),
     get(`${p}/diary?from=${addDays(today, -13)}&to=${today}`),
-    soft(get(`${p}/analysis`), { unavailable: true }),
-    get(`${p}/prescriptions`),
+    get(`${p}/prescriptions`), get(`${p}/flags`),
   ]);
-  return { patient, today, courses: courses.courses, screenings: screenings.screenings, events: events.adverse_events,
-    diary: diary.entries, analysis, prescriptions: rx.prescriptions };
+  return { patient, today, courses: courses.courses, screenings: screenings.screenings,
+    diary: diary.entries, prescriptions: rx.prescriptions, flags: flags.flags };
 }
 
-// [text, severity 'red'|'amber'] for one patient's record.
-export function flagsOf(r) {
-  const flags = [];
-  const screening = r.screenings.slice().sort((a, b) => b.id - a.id)[0];
-  if (screening && screening.verdict !== 'eligible') flags.push([`Safety: screening says ${screening.verdict.replace('_', ' ')}`, 'red']);
-  const serious = r.events.filter((e) => e.serious || e.severity === 'severe' || e.severity === 'life_threatening');
-  if (serious.length) flags.push([`Safety: ${serious.length} severe or serious adverse event${serious.length > 1 ? 's' : ''}`, 'red']);
-  const a = r.analysis;
-  if (a && !a.unavailable) {
-    for (const s of a.side_effects || []) if (!s.settled) flags.push([`Side effect not settled: ${s.name.replace('_', ' ')}`, 'amber']);
-  }
-  const course = currentCourse(r.courses);
-  if (course && course.status === 'active' && course.start_date && daysBetween(course.start_date, r.today) >= WEEK_12) {
-    if (!a || a.unavailable) flags.push(['Week 12 passed: no analysis possible', 'amber']);
-    else if (!(a.pain_change_pct <= RESPONSE_PCT)) flags.push([`No ≥30% response by week 12 (pain ${Math.round(a.pain_change_pct)}%)`, 'amber']);
-  }
-  const dates = new Set(r.diary.map((e) => e.date));
-  let missing = 0;
-  for (let i = 1; i <= 13 && !dates.has(addDays(r.today, -i)); i += 1) missing += 1;
-  if (missing >= MISSING_DAYS) flags.push([`Diary missing ${missing} days`, 'amber']);
-  return flags;
-}
-
-// Safety flags first, then the number of flags.
-function rank(flags) { return flags.filter(([, sev]) => sev === 'red').length * 100 + flags.length; }
-
-function flagList(flags) {
-  return flags.length ? flags.map(([t, sev]) => h('span.flag', { class: sev === 'red' ? 'red' : null }, t)) : h('span.flag.none', 'No flags');
-}
-
+// Flags are the server's (GET /patients includes them for a clinician; docs/safety.md): the panel
+// only shows them.
 export async function panel(main) {
   setTitle('Patients');
   const list = await get('/patients');
-  const records = await Promise.all(list.patients.map((p) => loadPatient(p.id).catch((err) => ({ patient: p, error: err.message }))));
+  const records = await Promise.all(list.patients.map(async (p) => {
+    try {
+      return { patient: p, today: todayIn(p.time_zone), courses: (await get(`/patients/${p.id}/courses`)).courses };
+    } catch (err) {
+      return { patient: p, today: todayIn(p.time_zone), error: err.message };
+    }
+  }));
   const rows = records.map((r) => {
     const course = r.courses ? currentCourse(r.courses) : null;
-    const step = course ? stepOn(planOf(course), r.today) : null;
-    const flags = r.error ? [[`Could not load: ${r.error}`, 'red']] : flagsOf(r);
+    const step = course && course.status !== 'planned' ? stepOn(planOf(course), r.today) : null;
+    const flags = r.error ? [{ code: 'load', level: 'red', message: `Could not load: ${r.error}`, acknowledged: false }] : (r.patient.flags || []);
     return { r, course, step, flags };
-  }).sort((a, b) => rank(b.flags) - rank(a.flags));
+  }).sort((a, b) => flagRank(b.flags) - flagRank(a.flags));
   mount(main,
     h('h1', 'Patients'),
     h('p.muted', `${rows.length} patient${rows.length === 1 ? '' : 's'} in your care teams; those with flags first.`),
@@ -88,12 +55,47 @@ export async function panel(main) {
         h('th', { scope: 'row' }, h('a', { href: `#/patient/${r.patient.id}` }, r.patient.display_name), h('br'), h('span.muted.small', r.patient.time_zone)),
         h('td', { 'data-label': 'Course' }, course ? `${course.protocol}, ${course.status}${course.start_date ? ` since ${formatDate(course.start_date)}` : ''}` : 'none'),
         h('td', { 'data-label': 'Dose today' }, step ? mg(step.dose_mg) : '–'),
-        h('td', { 'data-label': 'Flags' }, flagList(flags)))))))),
-    h('section.card', h('h2', 'What the flags mean'), h('ul', FLAG_SOURCES.map((s) => h('li.small', s)))));
+        h('td', { 'data-label': 'Flags' }, flagBadges(flags)))))))),
+    h('section.card', h('h2', 'What the flags mean'),
+      h('p.small', 'Red: safety -- a severe or serious report or a worrying note, a dose that differs from the plan, a course started before its earliest start or past a not-eligible screening. Amber: an override of the course gate, a side effect that has not settled, no response by week 12, a baseline without its FIQR, a diary missing for 3 days or more while a course runs. Each flag stays until a clinician acknowledges it on the patient\'s page.'),
+      source('the flags are computed on the server, one rule set for every client (docs/safety.md; data/interlocks.json, data/red_flags.json).')));
+}
+
+// The PDF report: fetched first, so that a refusal ("not analysable yet", issue 12) is said in
+// words beside the button instead of a silent failed download.
+function reportLink(id) {
+  const file = `ldn-report-patient-${id}.pdf`;
+  const status = h('p.error.small', { role: 'alert', 'data-report-error': '' });
+  const link = h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: file }, 'Download the response report (PDF)');
+  link.addEventListener('click', async (ev) => {
+    ev.preventDefault();
+    status.textContent = '';
+    let res;
+    try {
+      res = await fetch(link.getAttribute('href'), { credentials: 'same-origin' });
+    } catch {
+      status.textContent = 'The report could not be downloaded: no connection to the server.';
+      return;
+    }
+    if (!res.ok) {
+      let body = null;
+      try { body = await res.json(); } catch { body = null; }
+      status.textContent = `The report could not be made: ${errorText(new ApiError(res.status, body))}`;
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: file, hidden: '' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  });
+  return h('span.report-link', link, status);
 }
 
 export async function patientDetail(main, id) {
   const r = await loadPatient(id);
+  const reload = () => patientDetail(main, id);
   setTitle(r.patient.display_name);
   const course = currentCourse(r.courses);
   const instruments = await get(`/patients/${id}/instruments`).catch(() => ({ instruments: [] }));
@@ -102,32 +104,28 @@ export async function patientDetail(main, id) {
   mount(main,
     h('h1', r.patient.display_name),
     h('p.muted', `Time zone ${r.patient.time_zone}; research id ${r.patient.research_id}; today is ${formatLongDate(r.today)} for this patient.`),
-    h('div', flagList(flagsOf(r))),
+    flagsCard(id, r.flags, r.patient.time_zone, reload),
     h('div.actions',
       h('a.button', { href: `#/patient/${id}/chart` }, 'Chart'),
       h('a.button', { href: `#/patient/${id}/timeline` }, 'Timeline'),
       h('a.button', { href: `#/patient/${id}/messages` }, 'Messages'),
       h('a.button', { href: `#/patient/${id}/new-course` }, 'Start a new course'),
-      h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: `ldn-report-patient-${id}.pdf` }, 'Download the response report (PDF)')),
+      reportLink(id)),
     charts,
+    recentDaysCard(r.diary, r.today),
     h('section.card', h('h2', 'Questionnaires'), instruments.instruments.length
       ? h('ul', instruments.instruments.map((x) => h('li', `${formatDate(x.date)}: ${x.instrument.toUpperCase()} ${scoreText(x)}`)))
       : h('p', 'None yet.')),
-    course ? await courseCard(id, course, r) : h('section.card', h('h2', 'Treatment'), h('p', 'No course yet.')),
-    otherCourses(id, r.courses.filter((c) => !course || c.id !== course.id)),
-    ordersCard(id, r.prescriptions, () => location.reload()));
+    course ? await courseCard(id, course, r, reload) : h('section.card', h('h2', 'Treatment'), h('p', 'No course yet.')),
+    otherCourses(id, r.courses.filter((c) => !course || c.id !== course.id), r.patient.time_zone, reload),
+    ordersCard(id, r.prescriptions, reload));
 }
 
-function otherCourses(patientId, courses) {
+function otherCourses(patientId, courses, tz, reload) {
   if (!courses.length) return null;
   return h('section.card', h('h2', 'Other courses'), h('ul', courses.sort((a, b) => b.id - a.id).map((c) => h('li',
-    `Course #${c.id}: ${c.protocol}, ${c.status}${c.start_date ? ` from ${formatDate(c.start_date)}` : ''} `,
-    c.status === 'planned' ? h('button', {
-      type: 'button',
-      onclick: async () => {
-        try { await put(`/patients/${patientId}/courses/${c.id}/status`, { status: 'active' }); say(`Course #${c.id} is active.`, 'ok'); location.reload(); } catch (err) { say(err.message, 'error'); }
-      },
-    }, `Activate course #${c.id}`) : null))));
+    `Course #${c.id}: ${c.protocol}, ${c.interlocks && c.interlocks.discarded ? 'discarded' : c.status}${c.start_date ? ` from ${formatDate(c.start_date)}` : ''} `,
+    courseInterlocks(patientId, c, tz, reload)))));
 }
 
 export function formulationText(f) {
@@ -137,7 +135,7 @@ export function formulationText(f) {
     : `capsules ${mg(f.strength_mg)}, ${f.quantity}; ${f.directions}`;
 }
 
-async function courseCard(patientId, course, r) {
+async function courseCard(patientId, course, r, reload) {
   const plan = planOf(course);
   const liquid = liquidOf(r.prescriptions, course.id);
   const adjustments = await get(`/patients/${patientId}/courses/${course.id}/adjustments`).catch(() => ({ adjustments: [] }));
@@ -158,12 +156,7 @@ async function courseCard(patientId, course, r) {
     (adjustments.adjustments || []).length
       ? h('ul', adjustments.adjustments.map((a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`)))
       : h('p', 'None yet.'),
-    course.status === 'planned' ? h('button', {
-      type: 'button',
-      onclick: async () => {
-        try { await put(`/patients/${patientId}/courses/${course.id}/status`, { status: 'active' }); say('Course is active.', 'ok'); location.reload(); } catch (err) { say(err.message, 'error'); }
-      },
-    }, 'Activate this course') : null,
+    courseInterlocks(patientId, course, r.patient.time_zone, reload),
     adjustForm(patientId, course, today));
 }
 
@@ -245,7 +238,12 @@ export async function newCourse(main, id) {
           const r = state.screening.result;
           result.replaceChildren(screeningResult(r, state.screening.input));
           next.disabled = r.verdict === 'not_eligible';
-          if (r.verdict === 'not_eligible') result.append(h('p.error', 'Not eligible: a course cannot be started.'));
+          // Not eligible forbids a course; the clinician may still go on only to override it with a
+          // written reason, which the server stores, audits and shows (issue 12, docs/safety.md).
+          if (r.verdict === 'not_eligible') {
+            result.append(h('p.error', 'Not eligible: a course cannot be started, unless you override this with a written reason.'),
+              h('div.actions', h('button', { type: 'button', onclick: () => { state.step = 2; render(); } }, 'Plan anyway: override with a written reason')));
+          }
         } catch (err) {
           result.replaceChildren(h('p.error', err.message));
         } finally {
@@ -259,19 +257,52 @@ export async function newCourse(main, id) {
       h('div.actions', run), result, h('div.actions', next));
   }
 
+  // The plan, gated: the first dose is proposed by the server's course gate (washout end, baseline
+  // end) and cannot be set earlier in the form unless the clinician overrides with a reason.
   function planStep() {
-    const earliest = state.screening && state.screening.result.earliest_start;
     const protocol = h('select', { id: uid('protocol') }, PROTOCOLS.entries.map((p) => h('option', { value: p.id }, `${p.name}: ${p.start_mg} mg, +${p.increment_mg} mg every ${p.step_days.default} days, to ${p.target_mg ?? 'the maximum tolerated'} mg`)));
-    const start = h('input', { id: uid('start'), type: 'date', value: earliest && earliest > today ? earliest : today });
+    const start = h('input', { id: uid('start'), type: 'date', value: today, required: true });
+    const earlier = h('input', { id: uid('earlier'), type: 'checkbox' });
     const time = h('select', { id: uid('time') }, h('option', { value: 'bedtime' }, 'bedtime'), h('option', { value: 'morning' }, 'morning'));
     const liquid = h('input', { id: uid('liq'), type: 'number', step: '0.1', min: '0', value: '1' });
     const info = h('div');
+    const limits = h('div', { 'aria-live': 'polite' });
+    const gateBox = h('div', { 'aria-live': 'polite' });
+    let view = null;
+    let proposal = null;
     const showInfo = () => {
       const p = PROTOCOLS.entries.find((x) => x.id === protocol.value);
       info.replaceChildren(h('p', p.notes || ''), p.uncertainty ? h('p.muted.small', `Uncertainty: ${p.uncertainty}`) : null, source(p.source));
     };
     protocol.addEventListener('change', showInfo);
     showInfo();
+    async function loadGate(date) {
+      const gate = await get(`/patients/${id}/course-gate${date ? `?start=${date}` : ''}`);
+      view = gateView(gate);
+      gateBox.replaceChildren(h('h3', 'Safety gate'), view.el);
+      return gate;
+    }
+    function explainLimits() {
+      const b = proposal.baseline;
+      limits.replaceChildren(h('p', h('strong', `First dose from ${formatLongDate(proposal.proposed_start)}. `),
+        proposal.washout_end ? `The screening allows a start from ${formatLongDate(proposal.washout_end)}${proposal.screening && proposal.screening.verdict === 'wait' ? ' (the end of the opioid washout)' : ''}. ` : '',
+        `The baseline needs ${b.days_required} diary days with pain before the first dose (${b.days_recorded} recorded, ${b.days_to_come} to come): it allows a first dose from ${formatLongDate(b.ready_on)}.`,
+        ' The patient is asked for a baseline FIQR too.'));
+    }
+    earlier.addEventListener('change', () => {
+      if (earlier.checked) start.removeAttribute('min'); else if (proposal) start.min = proposal.proposed_start;
+    });
+    start.addEventListener('change', () => { if (start.value) loadGate(start.value).catch((err) => gateBox.replaceChildren(h('p.error', err.message))); });
+    (async () => {
+      try {
+        proposal = await loadGate(null);
+        start.value = proposal.proposed_start;
+        start.min = proposal.proposed_start;
+        explainLimits();
+      } catch (err) {
+        limits.replaceChildren(h('p.error', err.message));
+      }
+    })();
     const error = h('p.error', { role: 'alert' });
     return h('section.card', h('h2', 'Protocol plan'), h('form', {
       onsubmit: async (e) => {
@@ -279,22 +310,26 @@ export async function newCourse(main, id) {
         error.textContent = '';
         const create = e.target.querySelector('button[type="submit"]');
         create.disabled = true;
-        const req = { protocol: protocol.value, start: start.value, time: time.value };
+        const req = { protocol: protocol.value, start: start.value, time: time.value, ...(view ? view.decisions() : {}) };
         if (Number(liquid.value) > 0) req.liquid_mg_per_ml = Number(liquid.value);
         try {
           state.course = await post(`/patients/${id}/courses`, req);
           state.step = 3;
-          say(`Course #${state.course.id} planned.`, 'ok');
+          say(`Course #${state.course.id} planned: first dose ${formatLongDate(state.course.start_date)}.`, 'ok');
           render();
         } catch (err) {
           create.disabled = false;
           error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+          if (start.value) loadGate(start.value).catch(() => {});
         }
       },
     },
     field('Protocol', protocol), info,
-    h('div.row', field('First dose on', start, earliest ? `The screening allows a start from ${earliest}.` : null), field('Dose time', time, 'Bedtime is the convention; morning is the first answer to sleep side effects.'),
+    limits,
+    h('div.row', field('First dose on', start, 'The earliest date the screening and the baseline allow is set as the limit.'), field('Dose time', time, 'Bedtime is the convention; morning is the first answer to sleep side effects.'),
       field('Liquid strength, mg per mL (0 for capsules)', liquid, 'Shows each step in mL.')),
+    h('div.choice.block', earlier, h('label', { for: earlier.id }, 'Allow an earlier first dose (an override: give a written reason below)')),
+    gateBox,
     error, h('button.primary', { type: 'submit' }, 'Create the plan')));
   }
 

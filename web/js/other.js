@@ -1,8 +1,8 @@
 // The researcher's pooled summary (the admin's page is admin.js).
 import { h, mount, source } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get } from './api.js';
-import { setTitle } from './app.js';
+import { api, get } from './api.js';
+import { say, setTitle } from './app.js';
 
 function value(v) { return v === null ? 'fewer than 5 (suppressed)' : typeof v === 'object' ? JSON.stringify(v) : String(v); }
 

@@ -1,18 +1,17 @@
 // The patient's pages: today's entry, past days, my plan, progress, questionnaires.
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get, clientId, ApiError } from './api.js';
+import { get, clientId, ApiError, errorText } from './api.js';
 import { session, say, setTitle, route } from './app.js';
 import { sendOrQueue } from './offline.js';
 import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
-import { DIARY_ITEMS, SIDE_EFFECTS } from './kb.js';
+import { SIDE_EFFECTS } from './kb.js';
 import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
+import { parseDoseMg, plannedTime, guidanceCard, baselineCard } from './safety.js';
+import { ITEMS, itemInfo, loadItems, scaleVersion, itemsSource } from './items.js';
 
-// The API's item keys, in the order of the diary; the knowledge base calls sleep "sleep_quality".
-export const ITEMS = ['pain', 'fatigue', 'sleep', 'mood', 'anxiety', 'cognition', 'stiffness', 'sensitivity', 'stress'];
-export function itemInfo(key) {
-  return DIARY_ITEMS.entries.find((e) => e.id === key || (key === 'sleep' && e.id === 'sleep_quality'));
-}
+// The diary items come from the server (data/diary_items.json, web/js/items.js).
+export { ITEMS, itemInfo, loadItems };
 const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
 
 function pid() { return session.me.patient_id; }
@@ -68,6 +67,7 @@ async function dayPage(main, date, isToday) {
     getEntry(p, date),
     getEntry(p, addDays(date, -1)),
     get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({ doses: [] })),
+    loadItems(),
   ]);
   const step = stepOn(t.plan, date);
   const next = nextStep(t.plan, date);
@@ -82,8 +82,15 @@ async function dayPage(main, date, isToday) {
   mount(main,
     h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)),
     tzNote(),
+    t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
     doseCard,
-    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }));
+    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }),
+    problemLink());
+}
+
+// Between diary days: a side effect or a serious event told to the care team (web/js/problem.js).
+function problemLink() {
+  return h('p.problem-link', 'Something worrying happened? ', h('a', { href: '#/problem' }, 'Report a problem to your care team'), '.');
 }
 
 async function getEntry(patientId, date) {
@@ -95,7 +102,8 @@ async function getEntry(patientId, date) {
   }
 }
 
-// The diary form of one day. Items not answered are left out of the entry.
+// The diary form of one day. Items not answered are left out of the entry. Every item's question
+// and anchors are the server's (loadItems() before calling); 0 is the best end of every scale.
 export function diaryForm({ patientId, date, existing, yesterday, step, course, lastDose }) {
   const items = (existing && existing.items) || {};
   const scales = ITEMS.map((key) => {
@@ -118,9 +126,13 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
     return h('span.choice', h('input', { type: 'radio', name: doseName, id, value: v, checked: taken === v || (!taken && v === 'later') }),
       h('label', { for: id }, label));
   });
-  const doseMg = h('input', { type: 'number', id: uid('mg'), step: '0.001', min: '0.001', max: '50', inputmode: 'decimal',
-    value: lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '') });
-  const doseTime = h('input', { type: 'time', id: uid('time'), value: (lastDose && lastDose.time) || nowTimeIn(tz()) });
+  // Text, not a number field: "4,5" (a decimal comma) is 4.5 mg, never 45 (safety.js parseDoseMg).
+  const doseMg = h('input', { type: 'text', id: uid('mg'), inputmode: 'decimal', autocomplete: 'off',
+    value: String(lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '')) });
+  // A past day defaults to the planned time of the dose, today to the time now.
+  const pastDay = date < todayIn(tz());
+  const doseTime = h('input', { type: 'time', id: uid('time'),
+    value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz()) });
   const doseBox = h('fieldset.box', h('legend', 'Did you take your LDN dose?'), h('div.choices', doseRadios),
     h('div.row', field('Amount (mg)', doseMg, step ? `Your plan says ${mg(step.dose_mg)}.` : null), field('Time', doseTime)));
 
@@ -170,13 +182,16 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
       const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
       const writes = [{
         method: 'PUT', path: `/patients/${patientId}/diary/${date}`, label: `diary ${date}`,
-        body: { client_id: clientId('diary'), items: entry },
+        // The scale the answers were given on: the server refuses a write without it, so an
+        // out-of-date app can never store a reversed mood (docs/diary-format.md).
+        body: { client_id: clientId('diary'), scale_version: scaleVersion(), items: entry },
       }];
       if (doseChoice === 'yes' || doseChoice === 'no') {
         const body = { date, taken: doseChoice === 'yes', client_id: clientId('dose') };
         if (doseChoice === 'yes') {
-          body.dose_mg = Number(doseMg.value);
-          if (!(body.dose_mg > 0)) { error.textContent = 'Enter the amount you took, in mg.'; return; }
+          const amount = parseDoseMg(doseMg.value);
+          if (amount.error) { error.textContent = amount.error; return; }
+          body.dose_mg = amount.value;
           if (doseTime.value) body.time = doseTime.value;
         }
         if (course) body.course_id = course.id;
@@ -185,15 +200,30 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
       submit.disabled = true;
       try {
         let queued = false;
-        for (const w of writes) queued = (await sendOrQueue(w)).queued || queued;
+        let safety = null;
+        let doseCheck = null;
+        for (const w of writes) {
+          try {
+            const sent = await sendOrQueue(w);
+            queued = sent.queued || queued;
+            if (sent.result && sent.result.safety) safety = sent.result.safety;
+          } catch (err) {
+            // The server checks a dose against the plan (docs/safety.md): the diary is saved, the
+            // dose waits for the patient.
+            if (w.method !== 'POST' || err.field !== 'dose_mg') throw err;
+            doseCheck = offPlanPanel(err, w, () => { doseCheck.remove(); });
+          }
+        }
         const msg = queued
           ? 'Saved on this device. It will be sent automatically when you are back online.'
-          : 'Saved. Thank you.';
-        say(msg, queued ? 'warn' : 'ok');
-        done.replaceChildren(h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
+          : (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
+        say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
+        done.replaceChildren(...[guidanceCard(safety), doseCheck].filter(Boolean),
+          h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
+        if (safety) { done.firstChild.setAttribute('tabindex', '-1'); done.firstChild.focus(); }
         submit.textContent = 'Save changes';
       } catch (err) {
-        error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+        error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
       } finally {
         submit.disabled = false;
       }
@@ -201,10 +231,12 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   },
   h('section.card', { 'aria-labelledby': 'items-h' },
     h('h2', { id: 'items-h' }, 'How was your day?'),
-    h('p.muted.small', 'Tap a number for each. Skip any you are unsure of.'),
+    h('p.muted.small', 'Tap a number for each: 0 is the best, 10 the worst. Skip any you are unsure of.'),
     copy,
     scales.map(([, s]) => s.el),
-    source(`questions and anchors ${DIARY_ITEMS.file} (version ${DIARY_ITEMS.version}), following the FIQR symptom items (Bennett et al., Arthritis Res Ther 2009;11:R120).`)),
+    h('details.why', h('summary', 'Where does this come from?'),
+      h('p.small', `Questions and anchors: ${itemsSource()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120).`),
+      h('ul.small', ITEMS.map((k) => h('li', `${(itemInfo(k) || { label: k }).label}: ${(itemInfo(k) || { source: '' }).source}`))))),
   h('section.card', doseBox, sideBox,
     field('Rescue or other medication today (separate with commas)', rescue),
     field('Note (optional)', note)),
@@ -212,19 +244,52 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   return form;
 }
 
+// A dose the server did not take as entered: refused (400, plain words), or different from the
+// plan (409): the patient confirms it with a reason, or corrects the amount.
+function offPlanPanel(err, write, close) {
+  if (err.status !== 409) {
+    return h('div.confirm', { role: 'alert' }, h('p.error', err.message),
+      h('p', 'Correct the amount above and save again.'));
+  }
+  const reason = h('input', { type: 'text', id: uid('why'), autocomplete: 'off' });
+  const problem = h('p.error', { role: 'alert' });
+  const panel = h('div.confirm', { role: 'group', 'aria-label': 'Confirm your dose' },
+    h('p', err.message),
+    field('Why is it different? (your clinician sees this)', reason),
+    problem,
+    h('div.actions',
+      h('button.primary', {
+        type: 'button',
+        onclick: async () => {
+          problem.textContent = '';
+          if (!reason.value.trim()) { problem.textContent = 'Say in a few words why the dose differs.'; return; }
+          try {
+            await sendOrQueue({ ...write, body: { ...write.body, off_plan_reason: reason.value.trim() } });
+            panel.replaceChildren(h('p.saved', `Dose saved: ${mg(write.body.dose_mg)}. It differs from your plan, so your clinician will see it.`));
+            say('Your dose is saved.', 'ok');
+          } catch (x) {
+            problem.textContent = x.message;
+          }
+        },
+      }, `Yes, I took ${mg(write.body.dose_mg)}`),
+      h('button', { type: 'button', onclick: close }, 'No, I will correct the amount')));
+  return panel;
+}
+
 export async function history(main) {
   setTitle('Past days');
   const p = pid();
   const localToday = todayIn(tz());
   const from = addDays(localToday, -27);
-  const diary = await get(`/patients/${p}/diary?from=${from}&to=${localToday}`);
+  const [diary] = await Promise.all([get(`/patients/${p}/diary?from=${from}&to=${localToday}`), loadItems()]);
+  const short = (k) => (itemInfo(k) || { label: k }).label.toLowerCase();
   const byDate = new Map(diary.entries.map((e) => [e.date, e]));
   const rows = [];
   for (let d = localToday; d >= from; d = addDays(d, -1)) {
     const e = byDate.get(d);
     rows.push(h('li.dayrow',
       h('span.daydate', formatDate(d)),
-      h('span.daysum', e ? `pain ${e.items.pain ?? '–'}, fatigue ${e.items.fatigue ?? '–'}, sleep ${e.items.sleep ?? '–'}` : 'no entry'),
+      h('span.daysum', e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : 'no entry'),
       h('a.button.secondary', { href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}` }, e ? 'Edit' : 'Add')));
   }
   mount(main, h('h1', 'Past days'), tzNote(),
@@ -239,7 +304,7 @@ export async function plan(main) {
   const t = await loadTreatment(pid());
   const date = todayIn(tz());
   if (!t.plan) {
-    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')));
+    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')), problemLink());
     return;
   }
   const step = stepOn(t.plan, date);
@@ -247,6 +312,7 @@ export async function plan(main) {
   const adjustments = await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({ adjustments: [] }));
   mount(main,
     h('h1', 'My plan'), tzNote(),
+    t.course.status === 'planned' ? baselineCard(t.course, date) : null,
     h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
       next ? h('p', `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${daysBetween(date, next.start)} days).`)
         : h('p', 'You are on your target dose: no further steps are planned.'),
@@ -262,7 +328,8 @@ export async function plan(main) {
       h('ul', t.plan.notes.map((n) => h('li', n))),
       (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', w))) : null),
     (adjustments.adjustments || []).length ? h('section.card', h('h2', 'Changes to the plan'),
-      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null);
+      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null,
+    problemLink());
 }
 
 // ---- Progress -----------------------------------------------------------------------------------
@@ -298,7 +365,10 @@ export async function questionnaires(main) {
   const last = (name) => inst.instruments.filter((r) => r.instrument === name).map((r) => r.date).sort().pop() || null;
   const lastFiqr = last('fiqr');
   const lastPgic = last('pgic');
-  const fiqrDue = !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
+  // Before the first dose the baseline FIQR is due (the course's interlocks say so: docs/safety.md).
+  const baseline = t.course && t.course.interlocks && t.course.interlocks.baseline;
+  const baselineDue = !!(baseline && baseline.fiqr_due);
+  const fiqrDue = baselineDue || !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
   const started = t.course && t.course.start_date;
   const pgicDue = !!started && daysBetween(started, date) >= DUE_EVERY_DAYS && (!lastPgic || daysBetween(lastPgic, date) >= DUE_EVERY_DAYS);
 
@@ -306,6 +376,7 @@ export async function questionnaires(main) {
     ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
   mount(main, h('h1', 'Questionnaires'), tzNote(),
     h('section.card', h('h2', 'When they are due'),
+      baselineDue ? h('p', h('strong', `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) : null,
       dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
       source(`ldn asks every ${DUE_EVERY_DAYS} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
     fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
@@ -335,7 +406,7 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
       say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.', queued ? 'warn' : 'ok');
       after(true);
     } catch (x) {
-      err.textContent = x.field ? `${x.message} (${x.field})` : x.message;
+      err.textContent = errorText(x);
     }
   };
 }

@@ -1,11 +1,14 @@
 // Progress charts (uPlot): diary items over time with their 7-day means, the dose taken (steps, right
-// axis) and the days a side effect was reported; then the response analysis of the API.
+// axis) and the days a side effect was reported; then the response analysis of the API: for the
+// patient "Is it working?" in plain words, and only once the plan's evaluation has opened; for the
+// clinician every item's change with its interval and what it means (improvement or worsening).
 import uPlot from '../vendor/uPlot.esm.js';
 import { h, source } from './dom.js';
 import { scrollAttrs } from './dom.js';
-import { get } from './api.js';
-import { addDays, chartTime, formatDate, todayIn } from './time.js';
-import { ITEMS, itemInfo } from './patient.js';
+import { get, errorText } from './api.js';
+import { session } from './app.js';
+import { addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn } from './time.js';
+import { ITEMS, itemInfo, loadItems, itemsSource } from './items.js';
 
 const COLORS = { pain: '#b3261e', fatigue: '#1f5fa8', sleep: '#6b4fa0', mood: '#2e7d32', anxiety: '#a35200',
   cognition: '#00696f', stiffness: '#7a5c00', sensitivity: '#8e3a73', stress: '#455a64' };
@@ -40,10 +43,12 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   loadCss();
   const to = todayIn(tz);
   const from = addDays(to, -(days - 1));
-  const [diary, doses, analysis] = await Promise.all([
+  const [diary, doses, analysis, evaluation] = await Promise.all([
     get(`/patients/${patientId}/diary?from=${from}&to=${to}`),
     get(`/patients/${patientId}/doses?from=${from}&to=${to}`),
-    get(`/patients/${patientId}/analysis`).catch((err) => ({ unavailable: err.message })),
+    get(`/patients/${patientId}/analysis`).catch((err) => ({ unavailable: errorText(err) })),
+    get(`/patients/${patientId}/evaluation`).catch((err) => ({ unavailable: errorText(err) })),
+    loadItems(),
   ]);
   const dates = [];
   for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
@@ -131,27 +136,107 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
       toggles, chartBox, summary,
       source(`your diary and dose log. Dots are single days, thick lines the mean of the last 7 days (shown when at least ${MEAN_MIN_DAYS} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported. Item anchors: data/diary_items.json.`)),
     table,
-    analysisCard(analysis));
+    session.me && session.me.role === 'clinician' ? clinicianAnalysisCard(analysis, evaluation) : analysisCard(analysis, evaluation));
   // Drawn once the section is in the page and has a width, and again when the width changes.
   drawWhenSized(chartBox, draw);
   return section;
 }
 
-function pct(x) { return `${x > 0 ? '+' : ''}${Math.round(x * 10) / 10}%`; }
+// "Where does this come from?": the sources of a card, out of the way until asked for.
+function whereFrom(...children) {
+  return h('details.why', h('summary', 'Where does this come from?'), ...children);
+}
 
-export function analysisCard(a) {
+function primaryWindow(a) {
+  return (a.windows || []).find((w) => w.label === a.primary_window) || null;
+}
+
+function windowName(label) {
+  if (!label) return 'the evaluation window';
+  return label.startsWith('week_') ? `week ${label.slice(5)}` : `stable-dose window ${label.replace('stable_', '')}`;
+}
+
+// The patient's "Is it working?": nothing but the date before the plan's evaluation opens; from
+// then every item with its interval in plain words (the server's `plain` sentences, judged with
+// the interval and the item's direction), one sentence on what an open comparison cannot show,
+// and the sources behind a disclosure.
+export function analysisCard(a, ev = {}) {
+  const title = h('h2', { id: 'an-h' }, 'Is it working?');
+  const card = (...children) => h('section.card.verdict-card', { 'aria-labelledby': 'an-h' }, title, ...children);
+  const opens = ev && !ev.unavailable ? ev.opens_on : a && a.evaluation && a.evaluation.opens_on;
+  const open = ev && !ev.unavailable ? ev.open : a && a.evaluation && a.evaluation.open;
+  if (!opens) {
+    return card(h('p', 'There is nothing to evaluate yet', ev && ev.unavailable ? `: ${ev.unavailable}` : '.'),
+      whereFrom(h('p.small', 'The evaluation compares your diary on LDN with your diary before LDN, from the first dose of your treatment course (docs/analysis.md).')));
+  }
+  const weeks = ev && ev.first_dose ? Math.round(daysBetween(ev.first_dose, opens) / 7) : null;
+  if (!open) {
+    return card(
+      h('p.big', { 'data-evaluation': 'closed' }, `Evaluation opens on ${formatLongDate(opens)}`),
+      h('p', `That is ${weeks ? `${weeks} weeks` : 'some weeks'} after your first dose${ev && ev.first_dose ? ` (${formatLongDate(ev.first_dose)}${ev.first_dose_taken ? '' : ', as planned'})` : ''}. Until then, keep filling in your diary every day: each day makes the comparison with your weeks before LDN more reliable.`),
+      h('p', 'Before that date no verdict is shown: early weeks mostly reflect finding your dose and the normal ups and downs of fibromyalgia.'),
+      whereFrom(h('p.small', `The first evaluation window is ${windowName(ev && ev.window)} after the first dose (the 14 days before it opens); the LDN trials judged response at 8 to 12 weeks (Younger et al., Arthritis Rheum 2013;65:529; FINAL, Bruun et al., Lancet Rheumatol 2024). Method: docs/analysis.md.`)));
+  }
   if (!a || a.unavailable) {
-    return h('section.card', h('h2', 'Is it working?'),
-      h('p', 'Not enough data for an analysis yet', a && a.unavailable ? `: ${a.unavailable}` : '.'),
+    return card(h('p', { 'data-evaluation': 'open' }, 'The comparison cannot be made yet', a && a.unavailable ? `: ${a.unavailable}` : '.'),
+      whereFrom(h('p.small', 'It needs at least 7 days with a pain rating in the 14 days before the first dose, and 7 in the evaluation window (docs/analysis.md).')));
+  }
+  const w = primaryWindow(a);
+  if (!w || w.kind !== 'fixed_week') {
+    return card(h('p', { 'data-evaluation': 'open' }, 'Not enough diary days in the evaluation window yet to compare with before LDN. Keep your diary going.'),
+      whereFrom(h('p.small', 'The comparison needs 7 days with ratings in the 14-day evaluation window (docs/analysis.md).')));
+  }
+  const span = `days ${w.first_day}-${w.first_day + 13} after your first dose (${formatDate(w.first)} to ${formatDate(w.last)})`;
+  return card(
+    h('p', { 'data-evaluation': 'open' }, `Your ${windowName(w.label)}, ${span}, compared with the 14 days before LDN:`),
+    h('ul.items-plain', w.items.map((i) => h('li', { 'data-item': i.item, 'data-change-is': i.change_is || 'none' },
+      i.plain || `${i.label}: not enough days with this rating to compare.`))),
+    h('p', a.verdict && a.verdict.caveat),
+    whereFrom(
+      h('p.small', '"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".'),
+      h('p.small', `Scales: ${itemsSource()}; every item runs 0 = best, 10 = worst.`),
+      h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', l))),
+      h('p.small', `Method: ${a.method ? a.method.description : 'docs/analysis.md'}.`)));
+}
+
+const CHANGE_TEXT = { improvement: 'improvement', worsening: 'worsening', none: 'no clear change' };
+
+function fixed(x, d = 1) { return x === null || x === undefined ? '–' : (Math.round(x * 10 ** d) / 10 ** d).toFixed(d); }
+function signed(x) { return x === null || x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${fixed(Math.abs(x))}`; }
+
+// The clinician's card: every item of the primary window with its direction, change, interval and
+// what the change is for the patient (the analysis' change_is), the evaluation date, dose
+// deviations and the limits.
+export function clinicianAnalysisCard(a, ev = {}) {
+  const title = h('h2', { id: 'an-h' }, 'Is it working?');
+  const evText = ev && !ev.unavailable
+    ? h('p', `Evaluation ${ev.open ? 'opened' : 'opens'} on ${formatLongDate(ev.opens_on)} (${windowName(ev.window)} after the first dose${ev.first_dose_taken ? '' : ', planned'}); the patient sees no verdict before it.`)
+    : null;
+  if (!a || a.unavailable) {
+    return h('section.card', { 'aria-labelledby': 'an-h' }, title, evText,
+      h('p', 'No analysis yet', a && a.unavailable ? `: ${a.unavailable}` : '.'),
       source('response analysis of ldn (docs/analysis.md): it needs at least 7 baseline days with pain before the first dose.'));
   }
-  const limits = (a.verdict && a.verdict.limits) || [];
-  return h('section.card', { 'aria-labelledby': 'an-h' },
-    h('h2', { id: 'an-h' }, 'Is it working?'),
-    h('p.big', `Pain ${pct(a.pain_change_pct)} compared with before LDN`),
-    h('p', `Response class: ${a.responder_class || 'none'} (IMMPACT: 30% or more is a moderate, 50% or more a substantial improvement).`),
-    a.time_to_response_days !== null && a.time_to_response_days !== undefined ? h('p', `A 30% improvement was first reached after ${a.time_to_response_days} days.`) : null,
+  const w = primaryWindow(a);
+  const deviations = a.dose_deviations || [];
+  return h('section.card', { 'aria-labelledby': 'an-h' }, title, evText,
+    h('p', a.verdict.summary),
+    w ? h('div.tablewrap', scrollAttrs('Items'), h('table.items-table.stack',
+      h('caption', `Every item, ${windowName(w.label)} (${formatDate(w.first)} to ${formatDate(w.last)}) against the baseline`),
+      h('thead', h('tr', ['Item', 'Change is', 'Change', '95% interval', 'Baseline', 'Window', 'Higher is'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', w.items.map((i) => h('tr', { 'data-item': i.item },
+        h('th', { scope: 'row' }, i.label),
+        h('td', { class: `change-${i.change_is || 'none'}`, 'data-label': 'Change is', 'data-change-is': i.change_is || 'none' }, CHANGE_TEXT[i.change_is] || '–'),
+        h('td', { 'data-label': 'Change' }, signed(i.change)),
+        h('td', { 'data-label': '95% interval' }, i.interval ? `${signed(i.interval.lower)} to ${signed(i.interval.upper)}` : '–'),
+        h('td', { 'data-label': 'Baseline' }, fixed(i.baseline_mean)),
+        h('td', { 'data-label': 'Window' }, fixed(i.window_mean)),
+        h('td', { 'data-label': 'Higher is', 'data-higher-is': i.higher_is }, i.higher_is))))))
+      : h('p', 'No evaluation window with enough data yet.'),
+    deviations.length ? h('div', h('h3', 'Doses taken differently from the plan'),
+      h('ul', deviations.map((d) => h('li', `${formatDate(d.date)} (day ${d.day}): planned ${d.planned_mg} mg, taken ${d.taken_mg} mg`))),
+      h('p.small', 'The analysis uses the doses as taken.')) : null,
     h('h3', 'What this cannot tell'),
-    h('ul', limits.map((l) => h('li', l))),
-    source(`ldn's response analysis (docs/analysis.md): ${a.method ? a.method.description : ''}; responder levels from Dworkin et al., J Pain 2008;9:105 (IMMPACT).`));
+    h('ul', (a.verdict.limits || []).map((l) => h('li', l))),
+    source(`ldn's response analysis (docs/analysis.md): ${a.method ? a.method.description : ''}. Change is "improvement" or "worsening" only when the 95% interval excludes no change, read with each item's direction from ${itemsSource()}. Responder levels: Dworkin et al., J Pain 2008;9:105 (IMMPACT).`));
 }

@@ -27,16 +27,37 @@ Result<T> Internal(std::string_view file, Result<T> r) {
   return Status::Internal(fmt::format("data/{}: {}", file, r.status().ToString()));
 }
 
+Result<ScaleDirection> ReadDirection(JsonObject& e) {
+  LDN_ASSIGN_OR_RETURN(std::string dir, NonEmpty(e, "higher_is"));
+  if (dir == "worse") return ScaleDirection::kHigherIsWorse;
+  if (dir == "better") return ScaleDirection::kHigherIsBetter;
+  return Status::InvalidArgument(e.PathOf("higher_is"),
+                                 fmt::format("expected \"worse\" or \"better\", got \"{}\"", dir));
+}
+
 }  // namespace
 
-Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text) {
+std::string_view ScaleDirectionName(ScaleDirection d) {
+  return d == ScaleDirection::kHigherIsWorse ? "worse" : "better";
+}
+
+ScaleDirection DiaryItem::DirectionOn(int version) const {
+  for (const DiaryItemRevision& r : history) {
+    if (r.scale_version == version) return r.direction;
+  }
+  return direction;
+}
+
+Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text));
   LDN_ASSIGN_OR_RETURN(JsonObject top, JsonObject::Of(doc, ""));
-  LDN_ASSIGN_OR_RETURN(std::string version, NonEmpty(top, "version"));
+  DiaryItemSet set;
+  LDN_ASSIGN_OR_RETURN(set.version, NonEmpty(top, "version"));
   LDN_ASSIGN_OR_RETURN(std::string description, NonEmpty(top, "description"));
+  LDN_ASSIGN_OR_RETURN(int64_t scale_version, top.Integer("scale_version", 1, 1000));
+  set.scale_version = static_cast<int>(scale_version);
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, top.Array("entries"));
   LDN_RETURN_IF_ERROR(top.RejectUnknownKeys());
-  std::vector<DiaryItem> items;
   std::set<std::string> ids;
   for (size_t i = 0; i < entries->size(); ++i) {
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));
@@ -47,21 +68,41 @@ Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text) {
     LDN_ASSIGN_OR_RETURN(item.question, NonEmpty(e, "question"));
     LDN_ASSIGN_OR_RETURN(item.anchor_0, NonEmpty(e, "anchor_0"));
     LDN_ASSIGN_OR_RETURN(item.anchor_10, NonEmpty(e, "anchor_10"));
-    LDN_ASSIGN_OR_RETURN(std::string dir, NonEmpty(e, "higher_is"));
-    if (dir == "worse") {
-      item.direction = ScaleDirection::kHigherIsWorse;
-    } else if (dir == "better") {
-      item.direction = ScaleDirection::kHigherIsBetter;
-    } else {
-      return Status::InvalidArgument(e.PathOf("higher_is"),
-                                     fmt::format("expected \"worse\" or \"better\", got \"{}\"", dir));
-    }
+    LDN_ASSIGN_OR_RETURN(item.direction, ReadDirection(e));
     LDN_ASSIGN_OR_RETURN(item.source, NonEmpty(e, "source"));
+    LDN_ASSIGN_OR_RETURN(const nlohmann::json* history, e.OptionalArray("scale_history"));
+    if (history != nullptr) {
+      for (size_t k = 0; k < history->size(); ++k) {
+        LDN_ASSIGN_OR_RETURN(JsonObject h, JsonObject::Of((*history)[k], IndexPath(e.PathOf("scale_history"), k)));
+        DiaryItemRevision r;
+        LDN_ASSIGN_OR_RETURN(int64_t v, h.Integer("scale_version", 1, 1000));
+        r.scale_version = static_cast<int>(v);
+        if (r.scale_version >= set.scale_version) {
+          return Status::InvalidArgument(h.PathOf("scale_version"),
+                                         fmt::format("must be below the current scale_version {}", set.scale_version));
+        }
+        if (!item.history.empty() && r.scale_version <= item.history.back().scale_version) {
+          return Status::InvalidArgument(h.PathOf("scale_version"), "versions must be increasing");
+        }
+        LDN_ASSIGN_OR_RETURN(r.label, NonEmpty(h, "label"));
+        LDN_ASSIGN_OR_RETURN(r.question, NonEmpty(h, "question"));
+        LDN_ASSIGN_OR_RETURN(r.anchor_0, NonEmpty(h, "anchor_0"));
+        LDN_ASSIGN_OR_RETURN(r.anchor_10, NonEmpty(h, "anchor_10"));
+        LDN_ASSIGN_OR_RETURN(r.direction, ReadDirection(h));
+        LDN_RETURN_IF_ERROR(h.RejectUnknownKeys());
+        item.history.push_back(std::move(r));
+      }
+    }
     LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
-    items.push_back(std::move(item));
+    set.items.push_back(std::move(item));
   }
-  if (items.empty()) return Status::InvalidArgument("entries", "no diary items");
-  return items;
+  if (set.items.empty()) return Status::InvalidArgument("entries", "no diary items");
+  return set;
+}
+
+Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text) {
+  LDN_ASSIGN_OR_RETURN(DiaryItemSet set, ParseDiaryItemSet(text));
+  return std::move(set.items);
 }
 
 Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text) {
@@ -113,11 +154,20 @@ Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text) {
   return out;
 }
 
+const Result<DiaryItemSet>& LoadDiaryItemSet() {
+  static const Result<DiaryItemSet>* loaded = [] {
+    constexpr std::string_view kFile = "diary_items.json";
+    auto text = KnowledgeFileText(kFile);
+    if (!text.ok()) return new Result<DiaryItemSet>(Status::Internal(fmt::format("data/{} is not embedded", kFile)));
+    return new Result<DiaryItemSet>(Internal(kFile, ParseDiaryItemSet(*text)));
+  }();
+  return *loaded;
+}
+
 Result<std::vector<DiaryItem>> LoadDiaryItems() {
-  constexpr std::string_view kFile = "diary_items.json";
-  auto text = KnowledgeFileText(kFile);
-  if (!text.ok()) return Status::Internal(fmt::format("data/{} is not embedded", kFile));
-  return Internal(kFile, ParseDiaryItems(*text));
+  const Result<DiaryItemSet>& set = LoadDiaryItemSet();
+  if (!set.ok()) return set.status();
+  return set->items;
 }
 
 Result<SideEffectChecklist> LoadSideEffectChecklist() {

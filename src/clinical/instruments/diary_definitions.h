@@ -17,15 +17,42 @@ namespace ldn::clinical {
 // Which end of a 0-10 item is the bad one.
 enum class ScaleDirection { kHigherIsWorse, kHigherIsBetter };
 
+// The wording and direction an item had on an earlier scale version (data/diary_items.json
+// "scale_history"). A value given on that version is converted to the current one as 10 - v when
+// `direction` differs from the item's current direction, and kept as it is otherwise.
+struct DiaryItemRevision {
+  int scale_version = 1;
+  std::string label;
+  std::string question;
+  std::string anchor_0;
+  std::string anchor_10;
+  ScaleDirection direction = ScaleDirection::kHigherIsWorse;
+};
+
 struct DiaryItem {
-  std::string id;         // "pain", "sleep_quality", ...
+  std::string id;         // the diary document's key: "pain", "sleep", ...
   std::string label;      // for display
   std::string question;   // as asked of the patient
   std::string anchor_0;   // wording of 0
   std::string anchor_10;  // wording of 10
   ScaleDirection direction = ScaleDirection::kHigherIsWorse;
   std::string source;
+  std::vector<DiaryItemRevision> history;  // earlier scale versions, oldest first; may be empty
+
+  // The direction of this item on scale `version` (1..the current version): the history entry of
+  // that version when there is one, else the current direction.
+  ScaleDirection DirectionOn(int version) const;
 };
+
+// The whole file: its version, the current scale version and the items in diary order.
+struct DiaryItemSet {
+  std::string version;    // the file's version, "2026-12-01.1"
+  int scale_version = 1;  // the meaning of stored numbers today (>= 1)
+  std::vector<DiaryItem> items;
+};
+
+// "worse" or "better".
+std::string_view ScaleDirectionName(ScaleDirection d);
 
 struct SideEffectTrialRate {
   std::string study;
@@ -55,12 +82,17 @@ struct SideEffectChecklist {
 // Parses data/diary_items.json. Fails with kInternal (naming the file and field) when the
 // embedded file is missing or malformed: a build defect, not bad user input.
 Result<std::vector<DiaryItem>> LoadDiaryItems();
+// The same file with its versions; parsed once, so the reference stays valid for the program's life.
+const Result<DiaryItemSet>& LoadDiaryItemSet();
 
 // Parses data/side_effects.json; failures as for LoadDiaryItems.
 Result<SideEffectChecklist> LoadSideEffectChecklist();
 
 // Parsers of the files' text, for tests. Fail with kInvalidArgument naming the field.
+// ParseDiaryItems also fails when: scale_version is not a whole number >= 1; a scale_history
+// entry's scale_version is not below the current one, or versions repeat or are not increasing.
 Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text);
+Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text);
 Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text);
 
 }  // namespace ldn::clinical

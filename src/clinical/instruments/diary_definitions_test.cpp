@@ -18,16 +18,34 @@ TEST(DiaryDefinitionsTest, LoadsTheNineProductItems) {
     EXPECT_FALSE(i.source.empty());
   }
   // product.md section 4.
-  EXPECT_EQ(ids, (std::set<std::string>{"pain", "fatigue", "sleep_quality", "mood", "anxiety", "cognition", "stiffness",
+  EXPECT_EQ(ids, (std::set<std::string>{"pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness",
                                         "sensitivity", "stress"}));
   for (const auto& i : *items) {
-    if (i.id == "sleep_quality") {
+    // The direction rule (issue 12): every item runs 0 = best, 10 = worst, as the FIQR symptom
+    // items do (Bennett 2009).
+    EXPECT_EQ(i.direction, ScaleDirection::kHigherIsWorse) << i.id;
+    if (i.id == "sleep") {
       EXPECT_EQ(i.anchor_0, "awoke well rested");  // FIQR anchor, clinical-facts section 3
-      EXPECT_EQ(i.direction, ScaleDirection::kHigherIsWorse);
     }
-    if (i.id == "mood") {
-      EXPECT_EQ(i.direction, ScaleDirection::kHigherIsBetter);
-    }
+  }
+}
+
+TEST(DiaryDefinitionsTest, ScaleVersionTwoReversedMoodOnly) {
+  const auto& set = LoadDiaryItemSet();
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->scale_version, 2);
+  std::set<std::string> reversed;
+  for (const auto& i : set->items) {
+    if (i.DirectionOn(1) != i.DirectionOn(2)) reversed.insert(i.id);
+    EXPECT_EQ(i.DirectionOn(2), i.direction);
+  }
+  // Scale 1 asked mood as 0 = very low, 10 = very good; scale 2 as 0 = not at all low.
+  EXPECT_EQ(reversed, std::set<std::string>{"mood"});
+  for (const auto& i : set->items) {
+    if (i.id != "mood") continue;
+    ASSERT_EQ(i.history.size(), 1u);
+    EXPECT_EQ(i.history[0].anchor_10, "very good");
+    EXPECT_EQ(i.anchor_10, "extremely low");
   }
 }
 
@@ -56,18 +74,30 @@ TEST(DiaryDefinitionsTest, LoadsTheSideEffectChecklist) {
 }
 
 TEST(DiaryDefinitionsTest, ParserRejectsMalformedEntries) {
-  auto bad_dir = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P","question":"Q",
+  auto bad_dir = ParseDiaryItems(
+      R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain","label":"P","question":"Q",
       "anchor_0":"a","anchor_10":"b","higher_is":"up","source":"s"}]})");
   ASSERT_FALSE(bad_dir.ok());
   EXPECT_EQ(bad_dir.status().field(), "entries[0].higher_is");
-  auto unknown = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P","question":"Q",
+  auto unknown = ParseDiaryItems(
+      R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain","label":"P","question":"Q",
       "anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s","colour":"red"}]})");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().field(), "entries[0].colour");
-  auto empty_source = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P",
+  auto empty_source =
+      ParseDiaryItems(R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain","label":"P",
       "question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":""}]})");
   ASSERT_FALSE(empty_source.ok());
   EXPECT_EQ(empty_source.status().field(), "entries[0].source");
+  auto no_scale = ParseDiaryItems(R"({"version":"1","description":"d","entries":[{"id":"pain","label":"P",
+      "question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s"}]})");
+  ASSERT_FALSE(no_scale.ok());
+  EXPECT_EQ(no_scale.status().field(), "scale_version");
+  auto future_history = ParseDiaryItems(R"({"version":"1","description":"d","scale_version":2,"entries":[{"id":"mood",
+      "label":"M","question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s","scale_history":[
+      {"scale_version":2,"label":"M","question":"Q","anchor_0":"b","anchor_10":"a","higher_is":"better"}]}]})");
+  ASSERT_FALSE(future_history.ok());
+  EXPECT_EQ(future_history.status().field(), "entries[0].scale_history[0].scale_version");
   auto bad_rate = ParseSideEffectChecklist(R"({"version":"1","description":"d","severity_scale_source":"s",
       "severity_scale":[{"value":1,"label":"mild","description":"x"},{"value":2,"label":"moderate","description":"x"},
       {"value":3,"label":"severe","description":"x"}],

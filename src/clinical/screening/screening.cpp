@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
+#include "core/text.h"
 
 namespace ldn::clinical {
 namespace {
@@ -642,7 +643,7 @@ Result<ScreeningInput> ParseScreeningInput(const nlohmann::json& j) {
   ScreeningInput in;
   LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(j, ""));
   LDN_ASSIGN_OR_RETURN(in.today, o.Date("today"));
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* meds, o.Array("medications"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* meds, o.Array("medications", kMaxScreeningMedications));
   for (size_t i = 0; i < meds->size(); ++i) {
     const std::string path = IndexPath("medications", i);
     LDN_ASSIGN_OR_RETURN(JsonObject m, JsonObject::Of((*meds)[i], path));
@@ -651,7 +652,7 @@ Result<ScreeningInput> ParseScreeningInput(const nlohmann::json& j) {
     if (NormalizeName(med.name).empty()) {
       return Status::InvalidArgument(m.PathOf("name"), "must name a medication (no letters or digits given)");
     }
-    if (med.name.size() > 500) return Status::InvalidArgument(m.PathOf("name"), "must be at most 500 characters");
+    LDN_RETURN_IF_ERROR(CheckLine(med.name, m.PathOf("name"), kMaxNameChars));
     LDN_ASSIGN_OR_RETURN(med.last_taken, m.OptionalDate("last_taken"));
     LDN_ASSIGN_OR_RETURN(med.current, m.Bool("current"));
     LDN_RETURN_IF_ERROR(m.RejectUnknownKeys());
@@ -662,14 +663,14 @@ Result<ScreeningInput> ParseScreeningInput(const nlohmann::json& j) {
     }
     in.medications.push_back(std::move(med));
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* conds, o.Array("conditions"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* conds, o.Array("conditions", kMaxScreeningConditions));
   for (size_t i = 0; i < conds->size(); ++i) {
     const std::string path = IndexPath("conditions", i);
     LDN_ASSIGN_OR_RETURN(std::string c, ReadString((*conds)[i], path));
     if (NormalizeName(c).empty()) {
       return Status::InvalidArgument(path, "must name a condition (no letters or digits given)");
     }
-    if (c.size() > 500) return Status::InvalidArgument(path, "must be at most 500 characters");
+    LDN_RETURN_IF_ERROR(CheckLine(c, path, kMaxNameChars));
     in.conditions.push_back(std::move(c));
   }
   LDN_ASSIGN_OR_RETURN(in.planned_surgery, o.OptionalDate("planned_surgery"));

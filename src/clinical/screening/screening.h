@@ -32,14 +32,20 @@ struct ScreeningInput {
   std::optional<std::string> jurisdiction;  // "us", "uk", "dk", "eu" ...; checked by Screen
 };
 
+// Limits of one screening's input (issue 17, L5): a medication list and a condition list of at
+// most this many entries, each name one line of at most core/text.h kMaxNameChars characters.
+inline constexpr size_t kMaxScreeningMedications = 100;
+inline constexpr size_t kMaxScreeningConditions = 100;
+
 // Parses {"today":"YYYY-MM-DD","medications":[{"name":"...","last_taken":"YYYY-MM-DD"|null,
 // "current":true|false}],"conditions":["..."],"planned_surgery":"YYYY-MM-DD"|null,
 // "jurisdiction":"uk"|null}. "today", "medications" and "conditions" are required (the arrays may
 // be empty); "current" is required per medication; "last_taken", "planned_surgery" and
 // "jurisdiction" may be absent or null.
 // Fails with kInvalidArgument naming the field ("medications[1].last_taken") for a wrong type, a
-// malformed date, an empty name, condition or jurisdiction, an unknown key, or a last_taken after
-// today. Whether the jurisdiction is known is checked by Screen (it needs the knowledge base).
+// malformed date, an empty name, condition or jurisdiction, a name that is not one line of at
+// most 200 characters, a list over its limit, an unknown key, or a last_taken after today.
+// Whether the jurisdiction is known is checked by Screen (it needs the knowledge base).
 Result<ScreeningInput> ParseScreeningInput(const nlohmann::json& j);
 
 // Severity of a finding, mildest first. The verdict is the worst one.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
+#include "core/text.h"
 
 namespace ldn::clinical {
 namespace {
@@ -50,6 +51,7 @@ Result<PlanEvent> ReadEvent(JsonObject& o) {
     e.date_field = o.PathOf("date");
     LDN_ASSIGN_OR_RETURN(e.name, o.String("name"));
     if (e.name.empty()) return Status::InvalidArgument(o.PathOf("name"), "must not be empty");
+    LDN_RETURN_IF_ERROR(CheckLine(e.name, o.PathOf("name"), kMaxNameChars));
     if (e.type == PlanEvent::Type::kSleepSideEffects && e.name != "vivid_dreams" && e.name != "insomnia") {
       return Status::InvalidArgument(o.PathOf("name"),
                                      fmt::format("expected 'vivid_dreams' or 'insomnia', got '{}'", e.name));
@@ -139,7 +141,7 @@ Result<AdjustmentRequest> ReadAdjustmentRequest(std::string_view text) {
       return Status::InvalidArgument("titration", fmt::format("expected 'easy' or 'hard', got '{}'", *ease));
     }
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, top.Array("events"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* events, top.Array("events", kMaxPlanEvents));
   LDN_RETURN_IF_ERROR(top.RejectUnknownKeys());
   for (size_t i = 0; i < events->size(); ++i) {
     LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of((*events)[i], IndexPath("events", i)));

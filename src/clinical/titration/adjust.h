@@ -60,13 +60,18 @@ struct AdjustmentRequest {
   std::vector<PlanEvent> events;           // in date order (checked when read)
 };
 
+// The most events one adjustment may list (issue 17, L5): events are side-effect episodes and
+// gaps since the start, a handful per month of treatment.
+inline constexpr size_t kMaxPlanEvents = 500;
+
 // Reads {"plan":{"protocol","start","target_mg","max_mg","time","liquid_mg_per_ml","step_days"},
 // "titration":"easy"|"hard","events":[...]} (only plan.protocol and plan.start required in
 // plan; "events" required). A gap event is {"type":"gap","from","days","opioids_taken"?:bool,
 // "rescreen"?:{"verdict":"eligible"|"wait"|"review"|"not_eligible","earliest_start":"YYYY-MM-DD"|null}}.
 // Fails with kInvalidArgument naming the field ("events[1].date", "plan.target_mg",
 // "events[0].rescreen.earliest_start") for empty or non-JSON input, unknown keys, wrong types, an
-// unknown event type, sleep effect name or verdict, a rescreen without opioids_taken true, an
+// unknown event type, sleep effect name or verdict, a side-effect name that is not one line of at
+// most 200 characters, more than kMaxPlanEvents events, a rescreen without opioids_taken true, an
 // eligible or wait rescreen without its earliest start, or events out of date order.
 Result<AdjustmentRequest> ReadAdjustmentRequest(std::string_view text);
 

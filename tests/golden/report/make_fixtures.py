@@ -12,7 +12,9 @@ import json
 import random
 
 ITEMS = ["pain", "fatigue", "sleep", "mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress"]
-HIGHER_IS_BETTER = {"sleep", "mood"}
+# Every item runs 0 = best, 10 = worst (data/diary_items.json, scale version 2): an improvement
+# lowers every rating.
+SCALE_VERSION = 2
 
 
 def clamp(x):
@@ -24,7 +26,7 @@ def make(name, seed, patient, tz, start, baseline_days, days_after, steps, level
     rng = random.Random(seed)
     d0 = dt.date.fromisoformat(start)
     first_dose = d0 + dt.timedelta(days=baseline_days)
-    base = {"pain": 6.6, "fatigue": 6.8, "sleep": 3.6, "mood": 4.5, "anxiety": 4.8, "cognition": 5.2,
+    base = {"pain": 6.6, "fatigue": 6.8, "sleep": 6.4, "mood": 5.5, "anxiety": 4.8, "cognition": 5.2,
             "stiffness": 6.0, "sensitivity": 5.5, "stress": 5.0}
     ar = {k: 0.0 for k in ITEMS}
     diary, doses = [], []
@@ -45,7 +47,7 @@ def make(name, seed, patient, tz, start, baseline_days, days_after, steps, level
         for k in ITEMS:
             ar[k] = 0.55 * ar[k] + rng.gauss(0, 0.75)
             change = frac * scale_change.get(k, 0.5)
-            mean = base[k] + (change if k in HIGHER_IS_BETTER else -change)
+            mean = base[k] - change
             day[k] = clamp(mean + ar[k])
         ses = [{"name": n, "severity": sev} for n, (a, b, sev) in side_effects.items() if a <= t <= b and rng.random() < 0.8]
         if ses:
@@ -62,12 +64,14 @@ def make(name, seed, patient, tz, start, baseline_days, days_after, steps, level
                 doses.append({"date": date.isoformat(), "taken": False})
             else:
                 doses.append({"date": date.isoformat(), "taken": True, "dose_mg": mg, "time": "22:00"})
-    doc = {"patient": {"id": patient, "time_zone": tz}, "course": {"steps": course}, "doses": doses, "diary": diary}
+    doc = {"scale_version": SCALE_VERSION, "patient": {"id": patient, "time_zone": tz}, "course": {"steps": course},
+           "doses": doses, "diary": diary}
     with open(f"tests/golden/report/{name}.diary.json", "w") as f:
         # One array element a line: readable in a diff, small on disk.
         def line(x):
             return json.dumps(x, ensure_ascii=False)
         f.write("{\n")
+        f.write(f'"scale_version": {doc["scale_version"]},\n')
         f.write(f'"patient": {line(doc["patient"])},\n')
         f.write(f'"course": {line(doc["course"])},\n')
         for key in ("doses", "diary"):
@@ -118,7 +122,7 @@ def to_csv(name):
     with open(f"tests/golden/report/{name}.diary.json") as f:
         doc = json.load(f)
     out = io.StringIO()
-    out.write("# format: ldn-diary-csv 1\n")
+    out.write(f"# format: ldn-diary-csv 2\n# scale_version: {doc['scale_version']}\n")
     out.write(f"# patient: {doc['patient']['id']}\n# time_zone: {doc['patient']['time_zone']}\n")
     for s in doc["course"]["steps"]:
         out.write(f"# step: {s['start']} {s['dose_mg']:g} mg\n")

@@ -15,10 +15,11 @@ runSpec('clinic_to_pharmacy', async (t) => {
         data: { onset_date: localDate('Australia/Sydney', -1), description: 'fainted', severity: 'severe' } });
       check(ae.status() === 201, `a severe adverse event is recorded (${ae.status()})`);
       await page.reload();  // the panel was rendered at login, before the event
-      const sam = page.locator('tr', { hasText: 'Sam Sample' }).filter({ hasText: 'Safety' });
+      // The server's flag (docs/safety.md): red, with the severity and the description.
+      const sam = page.locator('tr', { hasText: 'Sam Sample' }).filter({ hasText: 'fainted' });
       await sam.waitFor();
-      check((await sam.textContent()).includes('Safety: 1 severe or serious adverse event'), 'the panel flags the patient with a severe adverse event');
-      check((await page.locator('tbody tr').first().textContent()).includes('Sam Sample'), 'flagged patients come first');
+      check((await sam.locator('.flag.red', { hasText: /Adverse event from .* \(severe\): "fainted"/ }).count()) === 1, 'the panel flags the patient with a severe adverse event, in red');
+      check((await page.locator('tbody tr').first().locator('.flag.red').count()) > 0, 'patients with red flags come first');
       await shot(page, 'clinician-panel-flagged', 'desktop');
       await page.goto('/#/patient/2/new-course');
       await page.getByRole('button', { name: 'Run the screening' }).click();
@@ -27,6 +28,7 @@ runSpec('clinic_to_pharmacy', async (t) => {
       check(verdict === 'eligible', `the screening of Alex Example is eligible (got ${verdict})`);
       await page.getByRole('button', { name: 'Continue to the plan' }).click();
       await page.getByRole('heading', { name: 'Protocol plan' }).waitFor();
+      await page.getByText(/First dose from/).waitFor();  // the course gate's proposal (docs/safety.md)
       await audit(page, 'clinician-new-course (plan)');
       await shot(page, 'clinician-new-course-plan', 'desktop');
       await page.getByRole('button', { name: 'Create the plan' }).click();

@@ -1,4 +1,4 @@
-import { runSpec, PHONE, DESKTOP, heading, localDate } from '../harness.mjs';
+import { runSpec, PHONE, DESKTOP, LOGINS, heading, localDate } from '../harness.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Every page of every role at phone and desktop width: axe-core, width, screenshots, script/CSP errors; the diary page's weight.
@@ -79,7 +79,7 @@ runSpec('pages', async (t) => {
   // (logged in already): every response's headers and body, as Chromium counted them.
   async function diaryPageWeight() {
     const { context, page } = await newPage(PHONE);
-    const login = await context.request.post('/api/v1/session', { data: { username: 'pat', password: 'ldn-demo-patient' } });
+    const login = await context.request.post('/api/v1/session', { data: { username: LOGINS.patient[0], password: LOGINS.patient[1] } });
     check(login.status() === 201, 'the patient logs in through the API');
     const responses = [];
     page.on('requestfinished', (req) => responses.push(req));

@@ -56,14 +56,14 @@ runSpec('patient_diary', async (t) => {
     await page.locator('textarea').fill('written offline');
     await page.getByRole('button', { name: /Save/ }).click();
     await page.getByText(/Saved on this device/).first().waitFor();
-    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('ldn.outbox.v1') || '[]'));
+    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('ldn.outbox.v2') || '[]'));
     const queued = outbox.filter((w) => w.method === 'PUT' && w.path.endsWith(`/diary/${date}`));
     check(queued.length === 1, `the diary write waits in the outbox while offline (${outbox.length} writes in all, the dose too)`);
     await shot(page, 'patient-offline-queued', 'phone');
     check(puts.length === 0, 'nothing reached the server while offline');
     await context.setOffline(false);
     await page.getByText(/Back online: \d+ saved entr(y was|ies were) sent/).waitFor();
-    await page.waitForFunction(() => JSON.parse(localStorage.getItem('ldn.outbox.v1') || '[]').length === 0);
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('ldn.outbox.v2') || '[]').length === 0);
     // A second 'online' event must not send it again.
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await page.waitForLoadState('networkidle');

@@ -1,0 +1,339 @@
+// The authentication part of the Store contract (schema 4): sessions of one user, login
+// throttling, TOTP state, recovery codes and instance settings, in SQL shared by both backends.
+// Kept apart from sql_store.cpp; it reaches the pool through SqlStore::RunWrite / RunRead.
+#include <charconv>
+#include <chrono>
+
+#include "store/sql_store.h"
+#include "store/validation.h"
+
+namespace ldn::store::internal {
+namespace {
+
+int64_t Secs(Instant t) {
+  return t.time_since_epoch().count();
+}
+
+Instant FromSecs(int64_t s) {
+  return Instant(std::chrono::seconds(s));
+}
+
+// A stored integer; kInternal when the database holds something else.
+Result<int64_t> IntOf(const Cell& c) {
+  if (!c) return Status::Internal("unexpected NULL");
+  int64_t v = 0;
+  const char* end = c->data() + c->size();
+  auto [p, ec] = std::from_chars(c->data(), end, v);
+  if (ec != std::errc() || p != end) return Status::Internal("stored value is not an integer: " + *c);
+  return v;
+}
+
+Result<bool> BoolOf(const Cell& c) {
+  if (c == "1" || c == "t" || c == "true") return true;
+  if (c == "0" || c == "f" || c == "false") return false;
+  return Status::Internal("stored value is not a boolean");
+}
+
+// A macro, so that statements are joined at compile time (g++ 12 warns falsely about runtime
+// concatenations of such strings).
+#define LDN_THROTTLE_COLS "key, failures, first_failure_at, last_failure_at, next_attempt_at, locked"
+
+#define LDN_RESTART "login_throttle.last_failure_at < $3"
+#define LDN_UPSERT(FALSE)                                                                                   \
+  "INSERT INTO login_throttle (" LDN_THROTTLE_COLS ") VALUES ($1, 1, $2, $2, $2, " FALSE                 \
+  ") ON CONFLICT (key) DO UPDATE SET "                                                                      \
+  "failures = CASE WHEN " LDN_RESTART " THEN 1 ELSE login_throttle.failures + 1 END, "                     \
+  "first_failure_at = CASE WHEN " LDN_RESTART " THEN $2 ELSE login_throttle.first_failure_at END, "        \
+  "last_failure_at = $2 "                                                                                   \
+  "WHERE login_throttle.locked = " FALSE " AND (login_throttle.next_attempt_at <= $2 OR " LDN_RESTART \
+  ") RETURNING " LDN_THROTTLE_COLS
+// CountLoginAttempt's one statement ($1 key, $2 now, $3 forget_before), per dialect (booleans).
+constexpr std::string_view kUpsertSqlite = LDN_UPSERT("0");
+constexpr std::string_view kUpsertPostgres = LDN_UPSERT("false");
+#undef LDN_UPSERT
+#undef LDN_RESTART
+
+Result<LoginThrottle> ReadThrottle(const Row& row) {
+  if (row.size() != 6 || !row[0]) return Status::Internal("login_throttle: unexpected row");
+  LoginThrottle t;
+  t.key = *row[0];
+  LDN_ASSIGN_OR_RETURN(t.failures, IntOf(row[1]));
+  LDN_ASSIGN_OR_RETURN(int64_t first, IntOf(row[2]));
+  LDN_ASSIGN_OR_RETURN(int64_t last, IntOf(row[3]));
+  LDN_ASSIGN_OR_RETURN(int64_t next, IntOf(row[4]));
+  LDN_ASSIGN_OR_RETURN(t.locked, BoolOf(row[5]));
+  t.first_failure_at = FromSecs(first);
+  t.last_failure_at = FromSecs(last);
+  t.next_attempt_at = FromSecs(next);
+  return t;
+}
+
+Status UserExists(Connection& c, Id user_id) {
+  LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT 1 FROM users WHERE id = $1", {user_id}));
+  if (rows.rows.empty()) return Status::NotFound("user " + std::to_string(user_id) + " does not exist");
+  return Status::Ok();
+}
+
+Status CheckSecret(const std::string& s) {
+  return CheckText(s, "secret", 1, 200);
+}
+
+}  // namespace
+
+// ---- Sessions of one user ------------------------------------------------------------------------
+
+Result<int64_t> SqlStore::DeleteOtherSessionsOfUser(Id user_id, std::string_view keep_token_hash) {
+  int64_t n = 0;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                                           {user_id, keep_token_hash}));
+    n = rows.affected;
+    return Status::Ok();
+  }));
+  return n;
+}
+
+Result<int64_t> SqlStore::TrimSessionsOfUser(Id user_id, int keep) {
+  if (keep < 0 || keep > 1000) return Status::InvalidArgument("keep", "must be 0-1000");
+  int64_t n = 0;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    // The newest `keep` sessions stay; ties on created_at are broken by the token hash so that
+    // both backends delete the same rows.
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN ("
+                          "SELECT token_hash FROM sessions WHERE user_id = $1 "
+                          "ORDER BY created_at DESC, token_hash DESC LIMIT $2)",
+                          {user_id, static_cast<int64_t>(keep)}));
+    n = rows.affected;
+    return Status::Ok();
+  }));
+  return n;
+}
+
+// ---- Login throttling ------------------------------------------------------------------------------
+
+Result<std::optional<LoginThrottle>> SqlStore::CountLoginAttempt(std::string_view key, Instant at,
+                                                                 Instant forget_before) {
+  LDN_RETURN_IF_ERROR(ValidateLoginKey(key));
+  std::optional<LoginThrottle> out;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    // One statement: the check (the WHERE of the upsert) and the count cannot be split by a
+    // concurrent attempt (SQLite has one writer; PostgreSQL locks the row for the upsert).
+    const std::string_view sql = c.dialect() == Dialect::kSqlite ? kUpsertSqlite : kUpsertPostgres;
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec(sql, {key, Secs(at), Secs(forget_before)}));
+    if (rows.rows.empty()) return Status::Ok();
+    LDN_ASSIGN_OR_RETURN(LoginThrottle t, ReadThrottle(rows.rows.front()));
+    out = std::move(t);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::SetLoginThrottleState(std::string_view key, Instant next_attempt_at, bool locked) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE login_throttle SET next_attempt_at = $2, locked = $3 WHERE key = $1",
+                                           {key, Secs(next_attempt_at), Param::Bool(locked)}));
+    if (rows.affected == 0) return Status::NotFound("no login throttle for this key");
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::UncountLoginAttempt(std::string_view key) {
+  return RunWrite([&](Connection& c) -> Status {
+    return c.Exec("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0", {key}).status();
+  });
+}
+
+Result<std::optional<LoginThrottle>> SqlStore::GetLoginThrottle(std::string_view key) {
+  std::optional<LoginThrottle> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT " LDN_THROTTLE_COLS " FROM login_throttle WHERE key = $1", {key}));
+    if (rows.rows.empty()) return Status::Ok();
+    LDN_ASSIGN_OR_RETURN(LoginThrottle t, ReadThrottle(rows.rows.front()));
+    out = std::move(t);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<LoginThrottle>> SqlStore::ListLockedLoginThrottles(std::string_view key_prefix) {
+  std::vector<LoginThrottle> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    // A prefix match without LIKE, whose wildcards the prefix might contain.
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT " LDN_THROTTLE_COLS
+                                           " FROM login_throttle WHERE locked = $2 AND "
+                                           "substr(key, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) ORDER BY key",
+                                           {key_prefix, Param::Bool(true)}));
+    for (const Row& row : rows.rows) {
+      LDN_ASSIGN_OR_RETURN(LoginThrottle t, ReadThrottle(row));
+      out.push_back(std::move(t));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::ClearLoginThrottle(std::string_view key) {
+  return RunWrite(
+      [&](Connection& c) -> Status { return c.Exec("DELETE FROM login_throttle WHERE key = $1", {key}).status(); });
+}
+
+Result<int64_t> SqlStore::DeleteLoginThrottlesBefore(Instant before) {
+  int64_t n = 0;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM login_throttle WHERE last_failure_at < $1 AND locked = $2",
+                                           {Secs(before), Param::Bool(false)}));
+    n = rows.affected;
+    return Status::Ok();
+  }));
+  return n;
+}
+
+// ---- TOTP and recovery codes -----------------------------------------------------------------------
+
+Result<TotpState> SqlStore::GetTotp(Id user_id) {
+  TotpState out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT totp_secret, totp_pending_secret, totp_last_step FROM users "
+                                           "WHERE id = $1",
+                                           {user_id}));
+    if (rows.rows.empty()) return Status::NotFound("user " + std::to_string(user_id) + " does not exist");
+    const Row& row = rows.rows.front();
+    if (row.size() != 3) return Status::Internal("GetTotp: unexpected row");
+    out.secret = row[0];
+    out.pending_secret = row[1];
+    if (row[2]) {
+      LDN_ASSIGN_OR_RETURN(int64_t step, IntOf(row[2]));
+      out.last_step = step;
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::SetPendingTotp(Id user_id, const std::optional<std::string>& sealed_secret) {
+  if (sealed_secret) LDN_RETURN_IF_ERROR(CheckSecret(*sealed_secret));
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("UPDATE users SET totp_pending_secret = $2 WHERE id = $1", {user_id, sealed_secret}));
+    if (rows.affected == 0) return Status::NotFound("user " + std::to_string(user_id) + " does not exist");
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::EnableTotp(Id user_id, Instant /*at*/, int64_t step) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserExists(c, user_id));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE users SET totp_secret = totp_pending_secret, "
+                                           "totp_pending_secret = NULL, totp_last_step = $2 "
+                                           "WHERE id = $1 AND totp_pending_secret IS NOT NULL",
+                                           {user_id, step}));
+    if (rows.affected == 0) return Status::Conflict("no TOTP enrolment is pending").WithFieldPrefix("code");
+    return Status::Ok();
+  });
+}
+
+Status SqlStore::DisableTotp(Id user_id) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, "
+                                           "totp_last_step = NULL WHERE id = $1",
+                                           {user_id}));
+    if (rows.affected == 0) return Status::NotFound("user " + std::to_string(user_id) + " does not exist");
+    return c.Exec("DELETE FROM recovery_codes WHERE user_id = $1", {user_id}).status();
+  });
+}
+
+Result<bool> SqlStore::ClaimTotpStep(Id user_id, int64_t step) {
+  bool claimed = false;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserExists(c, user_id));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND "
+                                           "(totp_last_step IS NULL OR totp_last_step < $2)",
+                                           {user_id, step}));
+    claimed = rows.affected == 1;
+    return Status::Ok();
+  }));
+  return claimed;
+}
+
+Status SqlStore::ReplaceRecoveryCodes(Id user_id, const std::vector<RecoveryCode>& codes) {
+  for (size_t i = 0; i < codes.size(); ++i) {
+    LDN_RETURN_IF_ERROR(CheckText(codes[i].lookup, "codes[" + std::to_string(i) + "].lookup", 1, 16));
+    LDN_RETURN_IF_ERROR(CheckText(codes[i].code_hash, "codes[" + std::to_string(i) + "].code_hash", 1, 1000));
+  }
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(UserExists(c, user_id));
+    LDN_RETURN_IF_ERROR(c.Exec("DELETE FROM recovery_codes WHERE user_id = $1", {user_id}).status());
+    for (const RecoveryCode& code : codes) {
+      LDN_RETURN_IF_ERROR(c.Exec("INSERT INTO recovery_codes (user_id, lookup, code_hash, created_at, used_at) "
+                                 "VALUES ($1, $2, $3, $4, NULL)",
+                                 {user_id, code.lookup, code.code_hash, Secs(code.created_at)})
+                              .status());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<RecoveryCode>> SqlStore::ListRecoveryCodes(Id user_id) {
+  std::vector<RecoveryCode> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT lookup, code_hash, created_at, used_at FROM recovery_codes "
+                                           "WHERE user_id = $1 ORDER BY lookup",
+                                           {user_id}));
+    for (const Row& row : rows.rows) {
+      if (row.size() != 4 || !row[0] || !row[1]) return Status::Internal("recovery_codes: unexpected row");
+      RecoveryCode code;
+      code.lookup = *row[0];
+      code.code_hash = *row[1];
+      LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(row[2]));
+      code.created_at = FromSecs(created);
+      if (row[3]) {
+        LDN_ASSIGN_OR_RETURN(int64_t used, IntOf(row[3]));
+        code.used_at = FromSecs(used);
+      }
+      out.push_back(std::move(code));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<bool> SqlStore::UseRecoveryCode(Id user_id, std::string_view lookup, Instant at) {
+  bool used = false;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND lookup = $2 "
+                                           "AND used_at IS NULL",
+                                           {user_id, lookup, Secs(at)}));
+    used = rows.affected == 1;
+    return Status::Ok();
+  }));
+  return used;
+}
+
+// ---- Instance settings -----------------------------------------------------------------------------
+
+Result<std::optional<std::string>> SqlStore::GetSetting(std::string_view key) {
+  LDN_RETURN_IF_ERROR(CheckText(key, "key", 1, 64));
+  std::optional<std::string> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT value FROM instance_settings WHERE key = $1", {key}));
+    if (!rows.rows.empty() && !rows.rows.front().empty()) out = rows.rows.front()[0];
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::PutSetting(std::string_view key, std::string_view value) {
+  LDN_RETURN_IF_ERROR(CheckText(key, "key", 1, 64));
+  LDN_RETURN_IF_ERROR(CheckText(value, "value", 0, 1000));
+  return RunWrite([&](Connection& c) -> Status {
+    return c
+        .Exec("INSERT INTO instance_settings (key, value) VALUES ($1, $2) "
+              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+              {key, value})
+        .status();
+  });
+}
+
+}  // namespace ldn::store::internal
