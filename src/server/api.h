@@ -105,7 +105,8 @@ struct RequestContext {
   std::optional<store::Id> audit_patient_id;
   // The client's address (client_address.h: the TCP peer, or behind a trusted proxy its header).
   std::string client_address;
-  // A detail for the audit event of a success or refusal (never content or a secret), and whether
+  // A detail for the audit event of a success or refusal (codes only, never patient text or a
+  // secret: "overrides start.before_earliest"; sanitised and cut to 500 characters), and whether
   // an anonymous refusal must be audited on its own rather than counted (an evaluated login).
   std::string audit_detail;
   bool audit_each = false;
@@ -124,10 +125,6 @@ struct RequestContext {
   const Principal& caller() const { return *principal; }
   // REQUIRES: patient_id (patient-scoped route).
   store::Id patient() const { return *patient_id; }
-
-  // Set by a handler to say more in the audit event of its success (codes only, never patient
-  // text: "overrides start.before_earliest"). Sanitised and cut to 500 characters.
-  std::string audit_detail = {};
 };
 
 // Thread-safe: Handle may be called concurrently.
