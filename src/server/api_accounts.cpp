@@ -72,9 +72,9 @@ Result<std::optional<ApiReply>> CountCodeAttempt(RequestContext& ctx, const std:
   return std::optional<ApiReply>();
 }
 
-// The code of a body, found and usable for `purpose`; a wrong one counts against the address.
-Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& text, store::AccountCodePurpose purpose,
-                                      const std::string& throttle_key) {
+// The code of a body, found and usable for `purpose` (the attempt was counted against the address
+// before: CountCodeAttempt).
+Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& text, store::AccountCodePurpose purpose) {
   const std::string normalized = NormalizeCode(text);
   auto found = normalized.empty() ? Result<store::AccountCode>(Status::NotFound(""))
                                   : ctx.store().FindAccountCode(CodeHash(normalized));
@@ -144,7 +144,7 @@ Result<ApiReply> AcceptInvitation(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
   LDN_ASSIGN_OR_RETURN(store::AccountCode code,
-                       UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation, key));
+                       UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation));
   ctx.audit_patient_id = code.patient_id;
   LDN_RETURN_IF_ERROR(CheckNewPassword(password, username, "password"));
   LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, api.options().password_cost));
@@ -197,7 +197,7 @@ Result<ApiReply> AcceptPasswordCode(Api& api, RequestContext& ctx) {
   const std::string key = "code-addr:" + ctx.client_address.substr(0, 100);
   LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
-  LDN_ASSIGN_OR_RETURN(store::AccountCode code, UsableCode(ctx, code_text, store::AccountCodePurpose::kPassword, key));
+  LDN_ASSIGN_OR_RETURN(store::AccountCode code, UsableCode(ctx, code_text, store::AccountCodePurpose::kPassword));
   LDN_ASSIGN_OR_RETURN(store::User user, ctx.store().GetUser(*code.user_id));
   ctx.audit_patient_id = user.patient_id;
   LDN_RETURN_IF_ERROR(CheckNewPassword(password, user.username, "password"));

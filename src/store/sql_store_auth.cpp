@@ -10,10 +10,6 @@
 namespace ldn::store::internal {
 namespace {
 
-int64_t Secs(Instant t) {
-  return t.time_since_epoch().count();
-}
-
 Instant FromSecs(int64_t s) {
   return Instant(std::chrono::seconds(s));
 }
