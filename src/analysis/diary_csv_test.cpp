@@ -306,7 +306,7 @@ class RandomDiary {
         }
         if (Chance(0.3)) {
           nlohmann::json names = nlohmann::json::array();
-          for (int k = Pick(1, 3); k > 0; --k) names.push_back(Text(true));
+          for (int k = Pick(1, 3); k > 0; --k) names.push_back(Line());
           day["rescue_medication"] = names;
         }
         if (Chance(0.4)) day["note"] = Text(false);
@@ -317,7 +317,7 @@ class RandomDiary {
       }
     }
     nlohmann::json root = {{"scale_version", 2},
-                           {"patient", {{"id", "p " + Text(false) + "x"}, {"time_zone", "Asia/Kolkata"}}},
+                           {"patient", {{"id", "p " + Line() + "x"}, {"time_zone", "Asia/Kolkata"}}},
                            {"course", {{"steps", steps}}},
                            {"doses", doses},
                            {"diary", days}};
@@ -336,6 +336,13 @@ class RandomDiary {
                                                     " ", "#",  "=1", "æ",  ":",  "''",   "\t", "x y"};
     std::string s;
     for (int k = Pick(non_empty ? 1 : 0, 6); k > 0; --k) s += pieces[rng_() % pieces.size()];
+    return s;
+  }
+  // A name: one line (no line break, tab or other control character: docs/diary-format.md).
+  std::string Line() {
+    static const std::vector<std::string> pieces = {"a", "Zq", ",", "\"", ";", "\\", " ", "#", "=1", "æ", ":", "''", "x y"};
+    std::string s = "m";  // never blank
+    for (int k = Pick(1, 6); k > 0; --k) s += pieces[rng_() % pieces.size()];
     return s;
   }
   std::mt19937_64 rng_;

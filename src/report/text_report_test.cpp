@@ -48,21 +48,38 @@ TEST(TextReportTest, WrapsToTheWidth) {
   }
 }
 
+// Terminal control sequences cannot reach a clinician's terminal: the diary's doors refuse them
+// (docs/diary-format.md: names are one line, a note holds no control character but line breaks
+// and tabs), and what the report prints of a note is one line.
 TEST(TextReportTest, ControlCharactersInNotesCannotReachTheTerminal) {
   nlohmann::json doc = nlohmann::json::parse(testing_util::ReadFile(testing_util::GoldenPath("early.diary.json")));
-  doc["diary"][3]["note"] =
-      "red \x1b[31mALERT\x1b[0m\nsecond line \xc2\x9b"
-      "2J";
-  doc["patient"]["id"] = "p\x1b]0;title\x07";
+  {
+    nlohmann::json bad = doc;
+    bad["diary"][3]["note"] = "red \x1b[31mALERT\x1b[0m";
+    auto refused = analysis::ParseDiaryJson(bad.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().ToString().find("note"), std::string::npos) << refused.status().ToString();
+  }
+  {
+    nlohmann::json bad = doc;
+    bad["diary"][3]["note"] = "second line \xc2\x9b" "2J";
+    EXPECT_FALSE(analysis::ParseDiaryJson(bad.dump()).ok());
+  }
+  {
+    nlohmann::json bad = doc;
+    bad["patient"]["id"] = "p\x1b]0;title\x07";
+    auto refused = analysis::ParseDiaryJson(bad.dump());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().ToString().find("patient.id"), std::string::npos) << refused.status().ToString();
+  }
+  doc["diary"][3]["note"] = "red [31mALERT\n\tsecond line";
   auto diary = analysis::ParseDiaryJson(doc.dump());
   ASSERT_TRUE(diary.ok()) << diary.status().ToString();
   auto report = analysis::AnalyzeDiary(*diary);
   ASSERT_TRUE(report.ok());
   const std::string text = FormatClinicReportText(BuildReportModel(*diary, *report));
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
-  EXPECT_EQ(text.find('\x07'), std::string::npos);
-  EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
-  EXPECT_NE(text.find("red [31mALERT [0m second line 2J"), std::string::npos) << text;
+  EXPECT_NE(text.find("red [31mALERT second line"), std::string::npos) << text;
 }
 
 }  // namespace

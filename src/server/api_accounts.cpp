@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "server/account_codes.h"
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/auth.h"
@@ -48,10 +49,10 @@ nlohmann::json CodeJson(const store::AccountCode& c, store::Instant now) {
 }
 
 // One-time codes (invitations, password codes) are throttled per client address as logins are
-// (login_throttle.h): every attempt is counted before the code is looked up; 10 are free within an
-// hour, then the next waits 1 s, 2 s, 4 s, ... at most 15 minutes. A code that works takes its
+// (login_throttle.h): every attempt is counted before the code is looked up; 20 are free within an
+// hour (the address policy of logins), then the next waits 1 s, 2 s, 4 s, ... at most 15 minutes. A code that works takes its
 // attempt back. Answers the 429 when the address must wait.
-constexpr int kCodeAttemptsFree = 10;
+constexpr int kCodeAttemptsFree = 20;
 Result<std::optional<ApiReply>> CountCodeAttempt(RequestContext& ctx, const std::string& key) {
   LDN_ASSIGN_OR_RETURN(std::optional<store::LoginThrottle> row,
                        ctx.store().CountLoginAttempt(key, ctx.now, ctx.now - std::chrono::hours(1)));
@@ -73,8 +74,10 @@ Result<std::optional<ApiReply>> CountCodeAttempt(RequestContext& ctx, const std:
 }
 
 // The code of a body, found and usable for `purpose` (the attempt was counted against the address
-// before: CountCodeAttempt).
-Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& text, store::AccountCodePurpose purpose) {
+// before: CountCodeAttempt). A code that exists but is used, replaced or expired is no guess: its
+// attempt is taken back.
+Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& text, store::AccountCodePurpose purpose,
+                                      const std::string& throttle_key) {
   const std::string normalized = NormalizeCode(text);
   auto found = normalized.empty() ? Result<store::AccountCode>(Status::NotFound(""))
                                   : ctx.store().FindAccountCode(CodeHash(normalized));
@@ -83,6 +86,7 @@ Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& te
     return Status::InvalidArgument("code", "this code is not valid: check it, or ask for a new one");
   }
   const std::string unusable = CodeUnusableReason(*found, ctx.now);
+  if (!unusable.empty()) LDN_RETURN_IF_ERROR(ctx.store().UncountLoginAttempt(throttle_key));
   if (unusable == "used") return Status::Conflict("this code was already used: ask for a new one").WithFieldPrefix("code");
   if (unusable == "replaced") {
     return Status::Conflict("a newer code replaced this one: use the newest, or ask for a new one")
@@ -144,7 +148,7 @@ Result<ApiReply> AcceptInvitation(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
   LDN_ASSIGN_OR_RETURN(store::AccountCode code,
-                       UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation));
+                       UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation, key));
   ctx.audit_patient_id = code.patient_id;
   LDN_RETURN_IF_ERROR(CheckNewPassword(password, username, "password"));
   LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, api.options().password_cost));
@@ -197,7 +201,7 @@ Result<ApiReply> AcceptPasswordCode(Api& api, RequestContext& ctx) {
   const std::string key = "code-addr:" + ctx.client_address.substr(0, 100);
   LDN_ASSIGN_OR_RETURN(std::optional<ApiReply> throttled, CountCodeAttempt(ctx, key));
   if (throttled) return *throttled;
-  LDN_ASSIGN_OR_RETURN(store::AccountCode code, UsableCode(ctx, code_text, store::AccountCodePurpose::kPassword));
+  LDN_ASSIGN_OR_RETURN(store::AccountCode code, UsableCode(ctx, code_text, store::AccountCodePurpose::kPassword, key));
   LDN_ASSIGN_OR_RETURN(store::User user, ctx.store().GetUser(*code.user_id));
   ctx.audit_patient_id = user.patient_id;
   LDN_RETURN_IF_ERROR(CheckNewPassword(password, user.username, "password"));
@@ -232,10 +236,11 @@ Result<store::Pharmacy> ReadPharmacy(JsonObject& o, store::Pharmacy p, bool crea
   for (const auto& [key, slot, max] : {std::tuple<const char*, std::string*, size_t>{"name", &p.name, 200},
                                        {"address", &p.address, 500},
                                        {"phone", &p.phone, 50}}) {
+    const bool text = std::string_view(key) == "address";  // may hold line breaks
     if (create) {
-      LDN_ASSIGN_OR_RETURN(*slot, o.String(key));
+      LDN_ASSIGN_OR_RETURN(*slot, text ? o.Text(key, 0, max) : o.Line(key, max));
     } else {
-      LDN_ASSIGN_OR_RETURN(std::optional<std::string> v, o.OptionalString(key));
+      LDN_ASSIGN_OR_RETURN(std::optional<std::string> v, text ? o.OptionalText(key, max) : o.OptionalLine(key, max));
       if (v) *slot = *v;
     }
     if (slot->empty() || slot->size() > max) {
@@ -302,11 +307,11 @@ Result<ApiReply> PutPrescriber(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::PrescriberProfile p;
   p.user_id = id;
-  LDN_ASSIGN_OR_RETURN(p.full_name, o.String("full_name"));
-  LDN_ASSIGN_OR_RETURN(p.profession, o.String("profession"));
-  LDN_ASSIGN_OR_RETURN(p.registration_number, o.String("registration_number"));
-  LDN_ASSIGN_OR_RETURN(p.address, o.String("address"));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> phone, o.OptionalString("phone"));
+  LDN_ASSIGN_OR_RETURN(p.full_name, o.Line("full_name", kMaxNameChars));
+  LDN_ASSIGN_OR_RETURN(p.profession, o.Line("profession", kMaxNameChars));
+  LDN_ASSIGN_OR_RETURN(p.registration_number, o.Line("registration_number", kMaxNameChars));
+  LDN_ASSIGN_OR_RETURN(p.address, o.Text("address", 0, kMaxShortTextChars));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> phone, o.OptionalLine("phone", 50));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   p.phone = phone.value_or("");
   p.updated_at = ctx.now;

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/timeline.h"
@@ -82,7 +83,12 @@ Result<bool> ReadDemographics(JsonObject& o, const nlohmann::json& body, LocalDa
                                        : std::string_view(key) == "jurisdiction" ? &d.jurisdiction
                                                                                  : &d.address;
     LDN_ASSIGN_OR_RETURN(*slot, o.OptionalString(key));
-    if (*slot && slot->value().empty()) slot->reset();  // "" clears, as null does
+    if (*slot && slot->value().empty()) slot->reset();
+    // Names are one line; an address may hold line breaks (docs/api.md, "Limits").
+    if (*slot) {
+      LDN_RETURN_IF_ERROR(std::string_view(key) == "address" ? CheckText(**slot, o.PathOf(key), 0, kMaxShortTextChars)
+                                                             : CheckLine(**slot, o.PathOf(key), kMaxNameChars));
+    }  // "" clears, as null does
   }
   return any;
 }
@@ -93,7 +99,7 @@ Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Patient p;
-  LDN_ASSIGN_OR_RETURN(p.display_name, o.String("display_name"));
+  LDN_ASSIGN_OR_RETURN(p.display_name, o.Line("display_name", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(p.time_zone, o.String("time_zone"));
   LDN_ASSIGN_OR_RETURN(int64_t team_id, o.Integer("care_team_id", 1, std::numeric_limits<int64_t>::max()));
   LDN_RETURN_IF_ERROR(TimeZone::Named(p.time_zone, "time_zone").status());
@@ -137,7 +143,7 @@ Result<ApiReply> UpdatePatient(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Store& st = ctx.store();
   LDN_ASSIGN_OR_RETURN(store::Patient p, st.GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalString("display_name"));
+  LDN_ASSIGN_OR_RETURN(auto name, o.OptionalLine("display_name", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(auto zone, o.OptionalString("time_zone"));
   LDN_ASSIGN_OR_RETURN(auto current, LoadDemographics(st, ctx.patient()));
   store::PatientDemographics d = current.value_or(store::PatientDemographics{});
@@ -202,8 +208,7 @@ Result<nlohmann::json> TextField(JsonObject& o, const nlohmann::json& body, cons
     o.Consume(key);
     return nlohmann::json();
   }
-  LDN_ASSIGN_OR_RETURN(std::string v, o.String(key));
-  if (v.size() > max) return Status::InvalidArgument(key, fmt::format("must be at most {} characters", max));
+  LDN_ASSIGN_OR_RETURN(std::string v, o.Text(key, 0, max));
   return v.empty() ? nlohmann::json() : nlohmann::json(v);
 }
 
@@ -239,8 +244,7 @@ Result<ApiReply> WriteMedication(RequestContext& ctx, std::optional<store::Id> i
   nlohmann::json details = Details(m.details_json);
   std::vector<std::string> changes;
   if (!id || holder.contains("name")) {
-    LDN_ASSIGN_OR_RETURN(std::string name, o.String("name"));
-    if (name.empty() || name.size() > 200) return Status::InvalidArgument("name", "must be 1-200 characters");
+    LDN_ASSIGN_OR_RETURN(std::string name, o.Line("name", kMaxNameChars));
     if (id && name != m.name) changes.push_back(fmt::format("name {} -> {}", m.name, name));
     m.name = name;
   }
@@ -339,8 +343,7 @@ Result<ApiReply> WriteCondition(RequestContext& ctx, std::optional<store::Id> id
   nlohmann::json details = Details(c.details_json);
   std::vector<std::string> changes;
   if (!id || holder.contains("name")) {
-    LDN_ASSIGN_OR_RETURN(std::string name, o.String("name"));
-    if (name.empty() || name.size() > 200) return Status::InvalidArgument("name", "must be 1-200 characters");
+    LDN_ASSIGN_OR_RETURN(std::string name, o.Line("name", kMaxNameChars));
     if (id && name != c.name) changes.push_back(fmt::format("name {} -> {}", c.name, name));
     c.name = name;
   }
@@ -417,7 +420,7 @@ Result<ApiReply> WriteAllergy(RequestContext& ctx, std::optional<store::Id> id) 
   nlohmann::json details = Details(a.details_json);
   std::vector<std::string> changes;
   if (!id || holder.contains("substance")) {
-    LDN_ASSIGN_OR_RETURN(std::string substance, o.String("substance"));
+    LDN_ASSIGN_OR_RETURN(std::string substance, o.Line("substance", kMaxNameChars));
     if (substance.empty() || substance.size() > 200) {
       return Status::InvalidArgument("substance", "must be 1-200 characters");
     }
@@ -490,7 +493,7 @@ Result<ApiReply> UpdateAdverseEvent(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::AdverseEvent e, ctx.store().GetAdverseEvent(ctx.patient(), id));
   nlohmann::json details = Details(e.details_json);
   std::vector<std::string> changes;
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> description, o.OptionalString("description"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> description, o.OptionalText("description", kMaxNoteChars));
   if (description) {
     if (description->empty() || description->size() > 2000) {
       return Status::InvalidArgument("description", "must be 1-2000 characters");

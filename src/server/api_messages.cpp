@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 
@@ -90,7 +91,7 @@ Result<ApiReply> PostMessage(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Message m;
-  LDN_ASSIGN_OR_RETURN(m.body, o.String("body"));
+  LDN_ASSIGN_OR_RETURN(m.body, o.Text("body", 0, kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(m.client_id, OptionalClientId(o, "client_id"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   // Trailing white space is not part of a message; an empty one is not a message.

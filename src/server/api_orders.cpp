@@ -20,6 +20,7 @@
 #include "pharmacy/knowledge.h"
 #include "pharmacy/order.h"
 #include "report/prescription_pdf.h"
+#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/login_throttle.h"
@@ -141,7 +142,7 @@ Result<ApiReply> CreateOrder(Api&, RequestContext& ctx) {
   } else {
     o.Consume("renewals");
   }
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> indication, o.OptionalString("indication"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> indication, o.OptionalText("indication", kMaxShortTextChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (indication && (indication->empty() || indication->size() > 200)) {
     return Status::InvalidArgument("indication", "must be 1-200 characters");
@@ -250,7 +251,7 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalString("reason"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", kMaxNoteChars));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
   using PS = store::PrescriptionStatus;

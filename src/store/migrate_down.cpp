@@ -1,5 +1,5 @@
 // Down migrations (Store::MigrateDown): undo applied migrations newest first, each with its down
-// script and the removal of its schema_migrations row, in one transaction.
+// script and the removal of its schema_migrations row, all in one transaction.
 #include <string>
 
 #include <fmt/format.h>
@@ -36,25 +36,26 @@ Status MigrateDown(Connection& conn, std::span<const Migration> up, std::span<co
                                           u != nullptr ? std::string(u->name) : std::string("unknown"), current));
     }
   }
+  // All the steps in one transaction: a step refused by its guard (records it would lose) takes the
+  // steps before it back too, so the database stays at the version it had, never half-way.
   const bool sqlite = conn.dialect() == Dialect::kSqlite;
-  while (true) {
-    LDN_RETURN_IF_ERROR(conn.Exec(sqlite ? "BEGIN IMMEDIATE" : "BEGIN").status());
-    Status step = [&]() -> Status {
-      if (!sqlite) LDN_RETURN_IF_ERROR(conn.Exec(kMigrationLockSql).status());
-      LDN_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(conn));
-      if (version <= target_version) return Status::NotFound("");  // done; ends the loop
+  LDN_RETURN_IF_ERROR(conn.Exec(sqlite ? "BEGIN IMMEDIATE" : "BEGIN").status());
+  Status steps = [&]() -> Status {
+    if (!sqlite) LDN_RETURN_IF_ERROR(conn.Exec(kMigrationLockSql).status());
+    LDN_ASSIGN_OR_RETURN(int version, ReadSchemaVersion(conn));
+    for (; version > target_version; --version) {
       const Migration* d = Find(down, version);
       if (d == nullptr) return Status::Conflict(fmt::format("migration {} has no down path", version));
       LDN_RETURN_IF_ERROR(conn.ExecScript(d->sql));
-      return conn.Exec("DELETE FROM schema_migrations WHERE version = $1", {version}).status();
-    }();
-    if (!step.ok()) {
-      (void)conn.Exec("ROLLBACK");
-      if (step.code() == Code::kNotFound) return Status::Ok();
-      return step;
+      LDN_RETURN_IF_ERROR(conn.Exec("DELETE FROM schema_migrations WHERE version = $1", {version}).status());
     }
-    LDN_RETURN_IF_ERROR(conn.Exec("COMMIT").status());
+    return Status::Ok();
+  }();
+  if (!steps.ok()) {
+    (void)conn.Exec("ROLLBACK");
+    return steps;
   }
+  return conn.Exec("COMMIT").status();
 }
 
 }  // namespace ldn::store::internal

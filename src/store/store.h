@@ -584,11 +584,12 @@ class Store {
   virtual Result<int> SchemaVersion() = 0;
 
   // ---- Down migrations (issue 12: the diary scale migration 0002 is reversible) ----------------
-  // Undoes the applied migrations above `target_version`, newest first, each in one transaction
-  // with its down script (src/store/<backend>/migrations/down/NNNN_name.sql) and the removal of
-  // its schema_migrations row. OK, doing nothing, when the database is at or below the target.
+  // Undoes the applied migrations above `target_version`, newest first, all in one transaction,
+  // each with its down script (src/store/<backend>/migrations/down/NNNN_name.sql) and the removal
+  // of its schema_migrations row. OK, doing nothing, when the database is at or below the target.
   // kInvalidArgument "version" when target_version < 1; kConflict naming the migration when one
-  // to undo has no down path (then nothing is undone). Open the store with OpenOptions::migrate
+  // to undo has no down path; the error of a down script whose guard finds records it would lose
+  // (0003-0005: the message says which). Nothing is undone on any failure. Open the store with OpenOptions::migrate
   // = false, or the next open migrates up again.
   virtual Status MigrateDown(int target_version) = 0;
 

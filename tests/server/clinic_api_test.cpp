@@ -58,6 +58,14 @@ class ClinicApiTest : public ::testing::Test {
     auto teams = st.ListCareTeams();
     ASSERT_TRUE(teams.ok() && !teams->empty());
     ASSERT_TRUE(st.AddCareTeamMember(teams->front().id, made.Json()["id"].get<store::Id>(), now).ok());
+    {
+      // An account an admin made must choose its own password first (issue 17); pharm2 has.
+      auto u = st.GetUser(made.Json()["id"].get<store::Id>());
+      ASSERT_TRUE(u.ok());
+      u->must_change_password = false;
+      ASSERT_TRUE(st.UpdateUser(*u).ok());
+      f_->EnrolTotp(u->id);  // and set up two-step login
+    }
     pharm2_ = f_->Login("pharm2").token;
     EXPECT_EQ(f_->Send("PUT", "/api/v1/users/" + std::to_string(doc_id_) + "/prescriber",
                        J{{"full_name", "Dr Dana Doctor"},
@@ -68,7 +76,16 @@ class ClinicApiTest : public ::testing::Test {
                        admin_)
                   .status,
               200);
-    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-11-29"}}.dump(), doc_);
+    // The course gate (issue 12) wants a screening and 14 baseline days: screened, and the early
+    // start overridden with a reason (the orders' dates below are computed from 2026-11-29).
+    ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
+    auto r = f_->Send("POST", P("/courses"),
+                      J{{"protocol", "ldnrt-standard"},
+                        {"start", "2026-11-29"},
+                        {"overrides", J::array({J{{"code", "start.before_baseline"},
+                                                  {"reason", "Baseline diary kept on paper before the app."}}})}}
+                          .dump(),
+                      doc_);
     ASSERT_EQ(r.status, 201) << r.body;
     course_ = r.Json()["id"].get<int64_t>();
   }
@@ -447,11 +464,12 @@ TEST_F(ClinicApiTest, AStoppedOpioidFeedsTheScreeningsWashout) {
 
 TEST_F(ClinicApiTest, DiaryChangesAndTheTimeline) {
   ASSERT_EQ(
-      f_->Send("PUT", P("/diary/2026-11-20"), J{{"client_id", "d1"}, {"items", {{"pain", 5}}}}.dump(), pat_).status,
+      f_->Send("PUT", P("/diary/2026-11-20"), J{{"client_id", "d1"}, {"scale_version", 2}, {"items", {{"pain", 5}}}}.dump(), pat_).status,
       201);
   f_->clock().Advance(std::chrono::hours(2));
+  doc_ = f_->Login("doc").token;  // a clinician's session ends after 30 minutes without use
   ASSERT_EQ(f_->Send("PUT", P("/diary/2026-11-20"),
-                     J{{"client_id", "d2"}, {"items", {{"pain", 7}, {"note", "worse"}}}}.dump(), pat_)
+                     J{{"client_id", "d2"}, {"scale_version", 2}, {"items", {{"pain", 7}, {"note", "worse"}}}}.dump(), pat_)
                 .status,
             200);
   auto changes = f_->Send("GET", P("/diary-changes?from=2026-11-01"), "", doc_);

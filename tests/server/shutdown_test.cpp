@@ -206,12 +206,13 @@ TEST(ServeClockTest, FixedClockWithTheTestFlagIsUsedAndLoudlyLogged) {
   const std::string port_text = serve.WaitForLine(std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/"));
   ASSERT_FALSE(port_text.empty()) << ReadFile(dir.path() / "serve.err");
   const uint16_t port = static_cast<uint16_t>(std::stoi(port_text));
-  // The session's expiry is 12 hours after the fixed instant, not after the real one.
+  // The session's expiry is 30 minutes (a clinician's idle timeout) after the fixed instant, not
+  // after the real one.
   const TestResponse r =
       SendRaw(port, BuildRequest("POST", "/api/v1/session", R"({"username":"doc","password":"a long password"})",
                                  {{"Content-Type", "application/json"}}));
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(r.Json()["expires_at"], "2026-11-23T00:00:00Z");
+  EXPECT_EQ(r.Json()["expires_at"], "2026-11-22T12:30:00Z");
   ASSERT_EQ(::kill(serve.pid(), SIGTERM), 0);
   EXPECT_EQ(serve.Wait(15000), 0);
   const std::string log = ReadFile(dir.path() / "serve.err");

@@ -139,26 +139,35 @@ export async function runSpec(name, body, options = {}) {
     const enrol = page.getByRole('heading', { level: 1, name: 'Set up two-step login' });
     const second = page.getByLabel('6-digit code from your authenticator app');
     const choose = page.getByRole('heading', { level: 1, name: 'Choose your password' });
-    // Whichever comes first; the others' waits are dropped (caught, so they cannot fail the run later).
-    await Promise.race([loggedIn, enrol, second, choose].map((l) => l.waitFor().catch(() => {})));
-    if (await choose.isVisible()) {
-      // An account an admin made: [username, given password, the user's own new password].
-      if (!Array.isArray(who) || !who[2]) throw new Error(`${user} must choose a password: pass [user, given, new]`);
-      await page.getByLabel('Password you were given').fill(pass);
-      await page.getByLabel('New password', { exact: true }).fill(who[2]);
-      await page.getByLabel('New password again').fill(who[2]);
-      await page.getByRole('button', { name: 'Change password' }).click();
-    } else if (await second.isVisible()) {
-      await second.fill(await nextTotpCode(user));
-      await page.getByRole('button', { name: 'Continue' }).click();
-    } else if (await enrol.isVisible()) {
-      const secret = await page.locator('code.secret').getAttribute('data-secret');
-      totpSecrets.set(user, secret);
-      const step = totpStep();
-      noteTotpStepUsed(user, step);
-      await page.getByLabel('The 6-digit code the app shows now').fill(totpCode(secret, step));
-      await page.getByRole('button', { name: 'Turn on two-step login' }).click();
-      await page.getByRole('button', { name: 'I have saved them' }).click();
+    // The step the page shows: the menu's "Log out" appears during the set-up steps too, so a
+    // login is done only when no step is shown and the page has left #/login and #/setup.
+    for (let i = 0; ; i += 1) {
+      if (i > 900) throw new Error(`login of ${user}: no page after the login form`);
+      if (await choose.isVisible()) {
+        // An account an admin made: [username, given password, the user's own new password].
+        if (!Array.isArray(who) || !who[2]) throw new Error(`${user} must choose a password: pass [user, given, new]`);
+        await page.getByLabel('Password you were given').fill(pass);
+        await page.getByLabel('New password', { exact: true }).fill(who[2]);
+        await page.getByLabel('New password again').fill(who[2]);
+        await page.getByRole('button', { name: 'Change password' }).click();
+        await choose.waitFor({ state: 'detached' });
+      } else if (await second.isVisible()) {
+        await second.fill(await nextTotpCode(user));
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await second.waitFor({ state: 'detached' });
+      } else if (await enrol.isVisible()) {
+        const secret = await page.locator('code.secret').getAttribute('data-secret');
+        totpSecrets.set(user, secret);
+        const step = totpStep();
+        noteTotpStepUsed(user, step);
+        await page.getByLabel('The 6-digit code the app shows now').fill(totpCode(secret, step));
+        await page.getByRole('button', { name: 'Turn on two-step login' }).click();
+        await page.getByRole('button', { name: 'I have saved them' }).click();
+        await enrol.waitFor({ state: 'detached' });
+      } else if (await loggedIn.isVisible() && !/^#\/(login|setup)?$/.test(await page.evaluate(() => location.hash))) {
+        break;
+      }
+      await page.waitForTimeout(100);
     }
     await loggedIn.waitFor();
   }

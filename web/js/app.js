@@ -164,10 +164,6 @@ let notice = null;  // a message for the next page shown (start() cannot show it
 export async function route(keepStatus) {
   const token = ++routing;
   if (keepStatus !== true) clearStatus();
-  if (notice) {
-    say(notice, 'warn');
-    notice = null;
-  }
   const hash = location.hash || '#/';
   if (!session.me) {
     try { await start(); } catch { /* not logged in */ }
@@ -178,16 +174,21 @@ export async function route(keepStatus) {
     loginView();
     return;
   }
-  if (session.me.setup_step && hash !== '#/setup') {
+  if (!open && session.me.setup_step && hash !== '#/setup') {
     location.replace('#/setup');
     return;
   }
   const match = open || ROUTES.find(([re]) => re.test(hash));
   if (!match) {
-    location.replace(HOME[session.me.role] || '#/evidence');
+    location.replace((session.me && HOME[session.me.role]) || '#/evidence');
     return;
   }
   renderNav();
+  // A notice for the user is shown on the first page actually drawn (not on a redirect).
+  if (notice) {
+    say(notice, 'warn');
+    notice = null;
+  }
   const [re, mod, name] = match;
   const args = hash.match(re).slice(1);
   mount(main, h('p.muted', 'Loading…'));

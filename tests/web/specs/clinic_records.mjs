@@ -21,7 +21,7 @@ runSpec('clinic_records', async (t) => {
     const items = entries[entries.length - 1].items;
     const before = items.pain;
     items.pain = before === 9 ? 8 : before + 1;
-    const put = await apiAs(page, 'PUT', `/patients/1/diary/${edited}`, { client_id: `e2e-edit-${Date.now()}`, items });
+    const put = await apiAs(page, 'PUT', `/patients/1/diary/${edited}`, { client_id: `e2e-edit-${Date.now()}`, scale_version: 2, items });
     check(put.status === 200, `the patient edited the day (${put.status}${put.status !== 200 ? ` ${JSON.stringify(put.json)}` : ''})`);
     t.painChange = `pain ${before} → ${items.pain}`;
     await context.close();
@@ -128,14 +128,14 @@ runSpec('clinic_records', async (t) => {
     await code.waitFor();
     resetCode = await code.getAttribute('data-code');
     check(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/.test(resetCode), `a reset code is shown, no password (${resetCode})`);
-    check(!(await page.locator('body').textContent()).includes('ldn-demo-researcher'), 'the admin never sees a password');
+    check(!(await page.locator('body').textContent()).includes('ldn-demo-outcomes'), 'the admin never sees a password');
     await shot(page, 'admin-reset-code', 'desktop');
     // Disable the pharmacist, whose login then fails; enable again.
     await page.getByRole('button', { name: 'Disable pharm' }).click();
     await page.getByText('pharm disabled.').waitFor();
     await page.locator('tr[data-user="pharm"]', { hasText: 'Enable pharm' }).waitFor();  // after the reload
     check((await page.locator('tr[data-user="pharm"]').textContent()).includes('disabled'), 'the account is shown as disabled');
-    const refused = await page.request.post('/api/v1/session', { data: { username: 'pharm', password: 'ldn-demo-pharmacist' } });
+    const refused = await page.request.post('/api/v1/session', { data: { username: 'pharm', password: 'ldn-demo-compounding' } });
     check(refused.status() === 401, `a disabled account cannot log in (${refused.status()})`);
     await page.getByRole('button', { name: 'Enable pharm' }).click();
     await page.getByText('pharm enabled.').waitFor();
@@ -161,20 +161,20 @@ runSpec('clinic_records', async (t) => {
   }
   {
     const { context, page } = await newPage(PHONE_390);
-    const before = await page.request.post('/api/v1/session', { data: { username: 'res', password: 'ldn-demo-researcher' } });
+    const before = await page.request.post('/api/v1/session', { data: { username: 'res', password: 'ldn-demo-outcomes' } });
     check(before.status() === 201 || before.status() === 200, `the old password works until the code is used (${before.status()})`);
     await visit(page, `#/password/${resetCode}`, 'account-reset-password', 'phone', heading('Set your password'));
-    await page.getByLabel('Choose a password').fill('researcher resets a passphrase');
-    await page.getByLabel('The same password again').fill('researcher resets a passphrase');
+    await page.getByLabel('Choose a password').fill('a calm evening by the sea');
+    await page.getByLabel('The same password again').fill('a calm evening by the sea');
     await page.getByRole('button', { name: 'Set my password' }).click();
     await page.getByText(/password of .* is set/).waitFor();
-    const old = await page.request.post('/api/v1/session', { data: { username: 'res', password: 'ldn-demo-researcher' } });
+    const old = await page.request.post('/api/v1/session', { data: { username: 'res', password: 'ldn-demo-outcomes' } });
     check(old.status() === 401, `the old password no longer works (${old.status()})`);
     await context.close();
   }
   {
     const { context, page } = await newPage(PHONE_390);
-    await login(page, ['res', 'researcher resets a passphrase']);
+    await login(page, ['res', 'a calm evening by the sea']);
     check(true, 'the researcher logs in with the new password');
     await context.close();
   }

@@ -31,10 +31,14 @@ runSpec('interlocks', async (t) => {
   }
   const { context: adminContext, page: admin } = await newPage(DESKTOP);
   await login(admin, 'admin');
+  // The clinician invites the patient to the app and the patient makes an account (issue 13; an
+  // admin may not attach a login to an existing record, issue 17 M6).
   async function patientLogin(pid, username) {
-    const r = await apiAs(admin, 'POST', '/users', { username, role: 'patient', password: 'spec-patient-pw-12', patient_id: pid });
-    check(r.status === 201, `the admin gives patient ${pid} a login (${r.status})`);
-    return [username, 'spec-patient-pw-12'];
+    const invited = await apiAs(doc, 'POST', `/patients/${pid}/invitations`);
+    check(invited.status === 201, `the clinician invites patient ${pid} to the app (${invited.status})`);
+    const r = await admin.request.post('/api/v1/invitations/accept', { data: { code: invited.json && invited.json.code, username, password: 'spec patient passphrase' } });
+    check(r.status() === 201, `patient ${pid} makes an account from the invitation (${r.status()})`);
+    return [username, 'spec patient passphrase'];
   }
 
   // ---- 1. A washout: the form's limit, the refusal, the override with a reason ----
