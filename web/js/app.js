@@ -184,11 +184,6 @@ export async function route(keepStatus) {
     return;
   }
   renderNav();
-  // A notice for the user is shown on the first page actually drawn (not on a redirect).
-  if (notice) {
-    say(notice, 'warn');
-    notice = null;
-  }
   const [re, mod, name] = match;
   const args = hash.match(re).slice(1);
   mount(main, h('p.muted', 'Loading…'));
@@ -211,6 +206,12 @@ export async function route(keepStatus) {
     mount(main, h('div.card', h('h1', 'Something went wrong'), h('p.error', err.message)));
   }
   if (token === routing) {
+    // A notice for the user is shown with the first page drawn to its end (not on a redirect, and
+    // not lost to a route that replaced this one).
+    if (notice) {
+      say(notice, 'warn');
+      notice = null;
+    }
     main.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }

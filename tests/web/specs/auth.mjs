@@ -251,7 +251,9 @@ c.commit()`]);
     await login(page, 'patient');
     const date = t.localDate('Europe/Oslo', -4);
     const puts = [];
-    page.on('request', (req) => { if (req.method() === 'PUT' && req.url().includes('/diary/')) puts.push(req.url()); });
+    // Diary writes the server accepted (a write tried without a session is refused with 401 and
+    // stays queued; it is not sent under anyone's session).
+    page.on('response', (res) => { if (res.request().method() === 'PUT' && res.url().includes('/diary/') && res.status() < 400) puts.push(res.url()); });
     await page.goto(`/#/day/${date}`);
     await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
     await context.setOffline(true);
@@ -289,7 +291,7 @@ c.commit()`]);
     await context.setOffline(false);
     await page.goto('/#/login');
     await login(page, 'clinician');
-    await page.getByText(/unsent entry of another user was deleted/).waitFor();
+    await page.getByText(/unsent entr(y|ies) of another user (was|were) deleted/).waitFor();
     await page.waitForLoadState('networkidle');
     const after = await page.evaluate(() => JSON.parse(localStorage.getItem('ldn.outbox.v2') || '[]'));
     check(after.length === 0, `the patient's entry is gone from the device (${after.length} left)`);
