@@ -138,8 +138,14 @@ runSpec('interlocks', async (t) => {
   await doc.getByRole('button', { name: 'Create the plan' }).click();
   await doc.getByText(/screening\.review.*\(screening\)/).waitFor();
   check(true, 'one of two review findings acknowledged: refused');
+  // The refusal redraws the gate from the server: tick both boxes once that is done.
+  await doc.waitForLoadState('networkidle');
   await doc.locator('input[data-key]').nth(0).check();
   await doc.locator('input[data-key]').nth(1).check();
+  await doc.waitForLoadState('networkidle');
+  for (const i of [0, 1]) {
+    if (!(await doc.locator('input[data-key]').nth(i).isChecked())) await doc.locator('input[data-key]').nth(i).check();
+  }
   await doc.getByRole('button', { name: 'Create the plan' }).click();
   await doc.getByRole('heading', { name: 'Prescription' }).waitFor();
   const ritaCourse = (await apiAs(doc, 'GET', `/patients/${rita}/courses`)).json.courses[0];
