@@ -204,6 +204,9 @@ class SqlStore final : public Store {
   Status UpdateAdverseEvent(const AdverseEvent& event) override;
   Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) override;
 
+  Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) override;
+  Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) override;
+
   Result<AuditHead> GetAuditHead() override;
   void SubmitAudit(AuditEvent event, std::function<void(Status)> done) override;
 
