@@ -86,7 +86,8 @@ std::vector<Flag> ComputeFlags(const FlagRecord& record, const InterlockRules& r
     std::vector<std::pair<std::string, std::pair<LocalDate, std::string>>> by_check;
     for (const auto& [o, day] : c.overrides) {
       if (o.code == "start.before_earliest") continue;  // the red flag below says it, override or not
-      auto it = std::find_if(by_check.begin(), by_check.end(), [&](const auto& e) { return e.first == o.code; });
+      const std::string& code = o.code;  // (clang 14 cannot capture a structured binding)
+      auto it = std::find_if(by_check.begin(), by_check.end(), [&](const auto& e) { return e.first == code; });
       const std::string said = fmt::format("on {}. Reason: {}", FormatDate(day), Quote(o.reason));
       if (it == by_check.end()) {
         by_check.push_back({o.code, {day, said}});
