@@ -25,7 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ldn::fuzz::CheckInputError(input.status(), "ParseScreeningInput");
     return 0;
   }
-  auto report = cl::Screen(*input, *kb);
+  auto report = cl::Screen(*input, *kb, input->jurisdiction);
+  if (!report.ok() && input->jurisdiction) {
+    ldn::fuzz::CheckInputError(report.status(), "Screen (jurisdiction)");  // an unknown jurisdiction
+    return 0;
+  }
   LDN_FUZZ_CHECK(report.ok(), report.status().ToString());
   std::set<std::string> subjects;
   cl::Severity worst = cl::Severity::kInfo;
