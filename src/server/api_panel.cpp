@@ -284,11 +284,12 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
     rows.push_back(std::move(r));
   }
 
+  std::vector<store::Course> courses;  // Row::course points into it
   if (!rows.empty()) {
     // The cheap columns, for every matching patient: three queries whatever their number.
     LDN_ASSIGN_OR_RETURN(auto latest_diary, st.ListLatestDiaryDates(user));
     std::map<store::Id, LocalDate> diary_by_patient(latest_diary.begin(), latest_diary.end());
-    LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, st.ListVisibleOpenCourses(user));
+    LDN_ASSIGN_OR_RETURN(courses, st.ListVisibleOpenCourses(user));
     std::map<store::Id, const store::Course*> course_by_patient;  // active beats paused; the newest wins
     for (const auto& c : courses) {
       auto& slot = course_by_patient[c.patient_id];

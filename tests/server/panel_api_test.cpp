@@ -235,7 +235,7 @@ TEST_F(PanelApiTest, FiltersAndSortsByUnacknowledgedFlags) {
   const std::string code = flags[0]["code"];
   auto ack = f_->Send("POST", "/api/v1/patients/" + std::to_string(bob_) + "/flags/" + code + "/acknowledge",
                       J{{"note", "seen; phoned the patient"}}.dump(), doc_);
-  ASSERT_EQ(ack.status, 200) << ack.body;
+  ASSERT_EQ(ack.status, 201) << ack.body;
   EXPECT_EQ(Names(Panel("flag=red")), V{});
   EXPECT_EQ(Names(Panel("flag=any")), (V{"Alice Smith", "Carol White"}));
 }
