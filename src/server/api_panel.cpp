@@ -121,6 +121,7 @@ struct Row {
   std::optional<Dose> current_dose;
   bool flags_done = false;
   nlohmann::json flags;
+  PatientAnalysis analysis;  // the analysis the flags ran, reused for the response class
   int open_red = 0;
   int open_total = 0;
   std::vector<std::string> open_kinds;
@@ -170,7 +171,7 @@ void AdherenceColumn(Row& r, const std::vector<LocalDate>& taken_days) {
 
 Status ComputeFlags(store::Store& st, Row& r, store::Instant now) {
   if (r.flags_done) return Status::Ok();
-  LDN_ASSIGN_OR_RETURN(r.flags, PatientFlagsJson(st, *r.patient, now));
+  LDN_ASSIGN_OR_RETURN(r.flags, PatientFlagsJson(st, *r.patient, now, &r.analysis));
   for (const auto& f : r.flags) {
     if (f.value("acknowledged", false) || !f.value("acknowledgement", nlohmann::json()).is_null()) continue;
     ++r.open_total;
@@ -198,13 +199,21 @@ Result<nlohmann::json> ResponseColumns(store::Store& st, const Row& r) {
     out["response_note"] = "no course under way";
     return out;
   }
-  auto diary = AssembleDiary(st, *r.patient, *r.course, r.patient->research_id);
-  if (!diary.ok()) {
-    if (diary.status().code() == Code::kUnavailable || diary.status().code() == Code::kInternal) return diary.status();
-    out["response_note"] = "the stored record cannot be analysed";
-    return out;
+  std::optional<Result<analysis::AnalysisReport>> analysed;
+  if (r.analysis.report && r.analysis.course_id == r.course->id) {
+    analysed = *r.analysis.report;  // the flags' analysis of the same course
+  } else {
+    auto diary = AssembleDiary(st, *r.patient, *r.course, r.patient->research_id);
+    if (!diary.ok()) {
+      if (diary.status().code() == Code::kUnavailable || diary.status().code() == Code::kInternal) {
+        return diary.status();
+      }
+      out["response_note"] = "the stored record cannot be analysed";
+      return out;
+    }
+    analysed = analysis::AnalyzeDiary(*diary);
   }
-  auto report = analysis::AnalyzeDiary(*diary);
+  const Result<analysis::AnalysisReport>& report = *analysed;
   if (!report.ok()) {
     out["response_note"] = "not analysable yet: " + report.status().message();
     return out;
@@ -339,10 +348,10 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
     j["course"] = r.course == nullptr ? nlohmann::json()
                                       : nlohmann::json({{"id", r.course->id},
                                                         {"status", std::string(store::CourseStatusName(r.course->status))}});
+    if (clinician) LDN_RETURN_IF_ERROR(ComputeFlags(st, r, ctx.now));  // first: its analysis serves the response
     LDN_ASSIGN_OR_RETURN(nlohmann::json response, ResponseColumns(st, r));
     j.update(response);
     if (clinician) {
-      LDN_RETURN_IF_ERROR(ComputeFlags(st, r, ctx.now));
       j["flags"] = r.flags;
       j["open_flags"] = {{"red", r.open_red}, {"amber", r.open_total - r.open_red}};
     }
