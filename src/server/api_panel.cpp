@@ -196,7 +196,7 @@ bool PassesFlagFilter(const Row& r, const std::string& flag) {
 Result<nlohmann::json> ResponseColumns(store::Store& st, const Row& r) {
   nlohmann::json out = {{"response_class", nullptr}, {"response_class_range", nullptr}, {"response_note", nullptr}};
   if (r.course == nullptr) {
-    out["response_note"] = "no course under way";
+    out["response_note"] = "no active course";
     return out;
   }
   std::optional<Result<analysis::AnalysisReport>> analysed;

@@ -210,7 +210,7 @@ TEST_F(PanelApiTest, SortsEveryColumnBothWaysWithEmptyValuesLast) {
   EXPECT_TRUE(dave["adherence"].is_null());
   EXPECT_TRUE(dave["weeks_on_current_dose"].is_null());
   EXPECT_TRUE(dave["response_class"].is_null());
-  EXPECT_EQ(dave["response_note"], "no course under way");
+  EXPECT_EQ(dave["response_note"], "no active course");
   EXPECT_TRUE(dave["flags"].is_array());
 }
 

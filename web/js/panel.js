@@ -1,7 +1,7 @@
 // The clinician's panel (issue 13, item 5): the patients of the care teams, searched, filtered by
 // flag, sorted by a column and paged by the server (GET /api/v1/patients?q=&flag=&sort=&page=&per_page=;
 // docs/api.md). The state lives in the hash (#/panel?q=...&sort=-last_diary&page=2), so back and
-// forward walk through searches and pages and a link can be shared. Columns: last diary day,
+// forward walk through searches and pages and a link can be shared. By default, open flags first. Columns: last diary day,
 // adherence over the last 28 days, weeks on the current dose, the response class (IMMPACT, once the
 // evaluation has opened) and the flags -- all computed on the server.
 import { h, mount, field, source, scrollAttrs } from './dom.js';
@@ -12,6 +12,10 @@ import { mg } from './clinical.js';
 import { flagBadges } from './safety.js';
 
 const PER_PAGE_DEFAULT = 25;
+// Open flags first, red before amber, unless the clinician sorts otherwise: a red flag must not
+// wait on page 40 (the panel before paging showed flagged patients first, too). It costs every
+// patient's flags on the server (docs/benchmarks.md, ldn_panel_bench: sorted_by_flags).
+const DEFAULT_SORT = '-flags';
 const SORTS = {
   name: 'Name',
   last_diary: 'Last diary',
@@ -36,7 +40,7 @@ export function readState(query) {
   return {
     q: p.get('q') || '',
     flag: p.get('flag') || '',
-    sort: p.get('sort') || 'name',
+    sort: p.get('sort') || DEFAULT_SORT,
     page: Number.isFinite(page) && page >= 1 ? page : 1,
     per_page: Number.isFinite(per) && per >= 1 && per <= 100 ? per : PER_PAGE_DEFAULT,
   };
@@ -47,7 +51,7 @@ export function stateQuery(s) {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
   if (s.flag) p.set('flag', s.flag);
-  if (s.sort && s.sort !== 'name') p.set('sort', s.sort);
+  if (s.sort && s.sort !== DEFAULT_SORT) p.set('sort', s.sort);
   if (s.page > 1) p.set('page', String(s.page));
   if (s.per_page !== PER_PAGE_DEFAULT) p.set('per_page', String(s.per_page));
   return p.toString();
