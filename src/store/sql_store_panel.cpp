@@ -60,10 +60,12 @@ Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListLatestDiaryDates(Id 
   return RunOutside<Result<std::vector<std::pair<Id, LocalDate>>>>(
       Mode::kSnapshot, [&](Connection& c) -> Result<std::vector<std::pair<Id, LocalDate>>> {
         LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
-        // diary_entries' primary key (patient_id, local_date) answers MAX per patient from the index.
+        // One index probe per patient: diary_entries' primary key (patient_id, local_date) answers
+        // MAX of one patient from its last entry (a GROUP BY over the whole table read every row).
         return Query<std::pair<Id, LocalDate>>(c,
-                                               "SELECT d.patient_id, MAX(d.local_date) FROM diary_entries d WHERE d.patient_id IN (" LDN_VISIBLE_PATIENT_IDS
-                                               ") GROUP BY d.patient_id ORDER BY d.patient_id",
+                                               "SELECT * FROM (SELECT v.patient_id, (SELECT MAX(d.local_date) FROM "
+                                               "diary_entries d WHERE d.patient_id = v.patient_id) AS last FROM (" LDN_VISIBLE_PATIENT_IDS
+                                               ") v) x WHERE x.last IS NOT NULL ORDER BY x.patient_id",
                                                {user_id, Param::Bool(false)}, &ReadPatientDay);
       });
 }
@@ -89,9 +91,9 @@ Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListTakenDoseDays(Id use
         // dose_log_date (patient_id, local_date, id) serves the range per patient.
         return Query<std::pair<Id, LocalDate>>(
             c,
-            "SELECT DISTINCT patient_id, local_date FROM dose_log WHERE taken = $5 AND dose_micrograms_hcl > 0 AND "
-            "local_date >= $3 AND local_date <= $4 AND patient_id IN (" LDN_VISIBLE_PATIENT_IDS
-            ") ORDER BY patient_id, local_date",
+            "SELECT DISTINCT l.patient_id, l.local_date FROM (" LDN_VISIBLE_PATIENT_IDS
+            ") v JOIN dose_log l ON l.patient_id = v.patient_id AND l.local_date >= $3 AND l.local_date <= $4 "
+            "WHERE l.taken = $5 AND l.dose_micrograms_hcl > 0 ORDER BY l.patient_id, l.local_date",
             {user_id, Param::Bool(false), Day(from), Day(to), Param::Bool(true)}, &ReadPatientDay);
       });
 }
