@@ -82,7 +82,8 @@ class PanelWorld {
     std::promise<server::HttpResponse> done;
     api_->Handle(r, [&](server::HttpResponse response) { done.set_value(std::move(response)); });
     const server::HttpResponse response = done.get_future().get();
-    if (response.status != 200) throw std::runtime_error(target + ": " + std::to_string(response.status) + " " + response.body);
+    if (response.status != 200)
+      throw std::runtime_error(target + ": " + std::to_string(response.status) + " " + response.body);
     return response.body.size();
   }
 

@@ -37,7 +37,7 @@ struct PanelQuery {
 };
 
 const std::vector<std::string>& FlagFilters() {
-  static const std::vector<std::string> kFilters = {"any",    "red",       "amber",       "safety",  "dose",
+  static const std::vector<std::string> kFilters = {"any",    "red",       "amber",       "safety",   "dose",
                                                     "course", "screening", "side_effect", "response", "diary"};
   return kFilters;
 }
@@ -86,7 +86,8 @@ Result<PanelQuery> ParsePanelQuery(const RequestContext& ctx) {
     auto k = kKeys.find(s);
     if (k == kKeys.end()) {
       return Status::InvalidArgument(
-          "sort", "must be one of name, last_diary, adherence, weeks_on_dose, flags (with \"-\" before it for descending)");
+          "sort",
+          "must be one of name, last_diary, adherence, weeks_on_dose, flags (with \"-\" before it for descending)");
     }
     out.sort = k->second;
   }
@@ -248,17 +249,10 @@ int CompareOptional(const std::optional<T>& a, const std::optional<T>& b, bool d
 int CompareRows(const Row& a, const Row& b, const PanelQuery& q) {
   int c = 0;
   switch (q.sort) {
-    case SortKey::kName:
-      break;
-    case SortKey::kLastDiary:
-      c = CompareOptional(a.last_diary, b.last_diary, q.descending);
-      break;
-    case SortKey::kAdherence:
-      c = CompareOptional(a.adherence, b.adherence, q.descending);
-      break;
-    case SortKey::kWeeksOnDose:
-      c = CompareOptional(a.weeks_on_dose, b.weeks_on_dose, q.descending);
-      break;
+    case SortKey::kName: break;
+    case SortKey::kLastDiary: c = CompareOptional(a.last_diary, b.last_diary, q.descending); break;
+    case SortKey::kAdherence: c = CompareOptional(a.adherence, b.adherence, q.descending); break;
+    case SortKey::kWeeksOnDose: c = CompareOptional(a.weeks_on_dose, b.weeks_on_dose, q.descending); break;
     case SortKey::kFlags:
       c = CompareOptional(std::optional<std::pair<int, int>>({a.open_red, a.open_total}),
                           std::optional<std::pair<int, int>>({b.open_red, b.open_total}), q.descending);
@@ -345,9 +339,10 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
                               : nlohmann::json();
     j["weeks_on_current_dose"] = r.weeks_on_dose ? nlohmann::json(*r.weeks_on_dose) : nlohmann::json();
     j["current_dose_mg"] = r.current_dose ? nlohmann::json(r.current_dose->milligrams_hcl()) : nlohmann::json();
-    j["course"] = r.course == nullptr ? nlohmann::json()
-                                      : nlohmann::json({{"id", r.course->id},
-                                                        {"status", std::string(store::CourseStatusName(r.course->status))}});
+    j["course"] = r.course == nullptr
+                      ? nlohmann::json()
+                      : nlohmann::json(
+                            {{"id", r.course->id}, {"status", std::string(store::CourseStatusName(r.course->status))}});
     if (clinician) LDN_RETURN_IF_ERROR(ComputeFlags(st, r, ctx.now));  // first: its analysis serves the response
     LDN_ASSIGN_OR_RETURN(nlohmann::json response, ResponseColumns(st, r));
     j.update(response);

@@ -15,19 +15,19 @@ namespace {
 // as SqlStore::ListVisiblePatients (sql_store.cpp): a patient their own record; a clinician or
 // pharmacist the patients of their care teams; a pharmacist also the patients of the signed orders
 // routed to their pharmacy. Kept beside that query's text: change both together.
-#define LDN_VISIBLE_PATIENT_IDS \
-    "SELECT u.patient_id FROM users u" \
-    "  WHERE u.id = $1 AND u.role = 'patient' AND u.disabled = $2 AND u.patient_id IS NOT NULL" \
-    "  UNION" \
-    "  SELECT t.patient_id FROM care_team_patients t" \
-    "  JOIN care_team_members m ON m.care_team_id = t.care_team_id" \
-    "  JOIN users u ON u.id = m.user_id" \
-    "  WHERE m.user_id = $1 AND u.role IN ('clinician', 'pharmacist') AND u.disabled = $2" \
-    "  UNION" \
-    "  SELECT rx.patient_id FROM prescriptions rx" \
-    "  JOIN pharmacy_staff s ON s.pharmacy_id = rx.pharmacy_id" \
-    "  JOIN users u ON u.id = s.user_id" \
-    "  WHERE s.user_id = $1 AND u.role = 'pharmacist' AND u.disabled = $2 AND rx.signed_at IS NOT NULL"
+#define LDN_VISIBLE_PATIENT_IDS                                                               \
+  "SELECT u.patient_id FROM users u"                                                          \
+  "  WHERE u.id = $1 AND u.role = 'patient' AND u.disabled = $2 AND u.patient_id IS NOT NULL" \
+  "  UNION"                                                                                   \
+  "  SELECT t.patient_id FROM care_team_patients t"                                           \
+  "  JOIN care_team_members m ON m.care_team_id = t.care_team_id"                             \
+  "  JOIN users u ON u.id = m.user_id"                                                        \
+  "  WHERE m.user_id = $1 AND u.role IN ('clinician', 'pharmacist') AND u.disabled = $2"      \
+  "  UNION"                                                                                   \
+  "  SELECT rx.patient_id FROM prescriptions rx"                                              \
+  "  JOIN pharmacy_staff s ON s.pharmacy_id = rx.pharmacy_id"                                 \
+  "  JOIN users u ON u.id = s.user_id"                                                        \
+  "  WHERE s.user_id = $1 AND u.role = 'pharmacist' AND u.disabled = $2 AND rx.signed_at IS NOT NULL"
 
 Result<std::pair<Id, LocalDate>> ReadPatientDay(const Row& row) {
   RowReader r(row);
@@ -62,22 +62,24 @@ Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListLatestDiaryDates(Id 
         LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
         // One index probe per patient: diary_entries' primary key (patient_id, local_date) answers
         // MAX of one patient from its last entry (a GROUP BY over the whole table read every row).
-        return Query<std::pair<Id, LocalDate>>(c,
-                                               "SELECT * FROM (SELECT v.patient_id, (SELECT MAX(d.local_date) FROM "
-                                               "diary_entries d WHERE d.patient_id = v.patient_id) AS last FROM (" LDN_VISIBLE_PATIENT_IDS
-                                               ") v) x WHERE x.last IS NOT NULL ORDER BY x.patient_id",
-                                               {user_id, Param::Bool(false)}, &ReadPatientDay);
+        return Query<std::pair<Id, LocalDate>>(
+            c,
+            "SELECT * FROM (SELECT v.patient_id, (SELECT MAX(d.local_date) FROM "
+            "diary_entries d WHERE d.patient_id = v.patient_id) AS last FROM (" LDN_VISIBLE_PATIENT_IDS
+            ") v) x WHERE x.last IS NOT NULL ORDER BY x.patient_id",
+            {user_id, Param::Bool(false)}, &ReadPatientDay);
       });
 }
 
 Result<std::vector<Course>> SqlStore::ListVisibleOpenCourses(Id user_id) {
   return RunOutside<Result<std::vector<Course>>>(Mode::kSnapshot, [&](Connection& c) -> Result<std::vector<Course>> {
     LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
-    return Query<Course>(c,
-                         "SELECT id, patient_id, protocol, plan, status, start_date, recorded_by, recorded_at, updated_at "
-                         "FROM courses WHERE status IN ('active', 'paused') AND patient_id IN (" LDN_VISIBLE_PATIENT_IDS
-                         ") ORDER BY patient_id, id",
-                         {user_id, Param::Bool(false)}, &ReadOpenCourse);
+    return Query<Course>(
+        c,
+        "SELECT id, patient_id, protocol, plan, status, start_date, recorded_by, recorded_at, updated_at "
+        "FROM courses WHERE status IN ('active', 'paused') AND patient_id IN (" LDN_VISIBLE_PATIENT_IDS
+        ") ORDER BY patient_id, id",
+        {user_id, Param::Bool(false)}, &ReadOpenCourse);
   });
 }
 
