@@ -147,6 +147,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddOrderRoutes(*this, routes_);
   AddInvitationRoutes(*this, routes_);
   AddMessageRoutes(*this, routes_);
+  AddInboxRoutes(*this, routes_);
   AddInterlockRoutes(*this, routes_);
 }
 

@@ -196,6 +196,7 @@ void AddChartRoutes(Api& api, RouteTable& routes);    // api_chart.cpp: record, 
 void AddOrderRoutes(Api& api, RouteTable& routes);    // api_orders.cpp: prescriptions as orders
 void AddInvitationRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, password codes, pharmacies
 void AddMessageRoutes(Api& api, RouteTable& routes);  // api_messages.cpp: the patient's thread
+void AddInboxRoutes(Api& api, RouteTable& routes);    // api_inbox.cpp: the clinician's inbox (tasks)
 
 // api_interlocks.cpp: the course gate's preview, discard, flags, the red-flag vocabulary (issue 12).
 void AddInterlockRoutes(Api& api, RouteTable& routes);

@@ -204,6 +204,9 @@ class SqlStore final : public Store {
   Status UpdateAdverseEvent(const AdverseEvent& event) override;
   Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) override;
 
+  Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) override;
+  Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) override;
+
   // The clinician's panel (issue 13, item 5): sql_store_panel.cpp.
   Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) override;
   Result<std::vector<Course>> ListVisibleOpenCourses(Id user_id) override;

@@ -561,6 +561,22 @@ struct MessageRead {
   Instant read_at{};
 };
 
+// How one task of the clinician's inbox was settled (issue 13; docs/clinic.md "Tasks"). Tasks are
+// computed from the record; this is the record of a clinician marking one done (note optional) or
+// dismissing it (note = the reason, required). task_key names the task within the patient
+// (server/inbox.h: the flag code, "message.<id>", "prescription.<id>", ...); kind is one of
+// "message", "flag", "prescription_to_sign", "questionnaire_overdue", "diary_missing".
+struct TaskResolution {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string task_key;    // 1-200 characters
+  std::string kind;        // as above
+  std::string resolution;  // "done" or "dismissed"
+  std::string note;        // 0-2000 characters; 1-2000 when dismissed
+  Id recorded_by = 0;
+  Instant recorded_at{};
+};
+
 // The newest event of the chain (Store::GetAuditHead): seq 0 and kAuditGenesisHash when the trail
 // is empty. Copied outside the database (the server's log, a backup's anchor file), it lets
 // `ldn audit verify --anchor` detect a chain cut short or re-hashed (audit_anchor.h).
@@ -962,6 +978,14 @@ class Store {
   // Every revision of the diary days from..to, by date then revision. kInvalidArgument "to".
   virtual Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) = 0;
 
+
+  // ---- The clinician's inbox (issue 13) -------------------------------------------------------
+  // Stores how a task was settled. kInvalidArgument naming the field (task_key, kind, resolution,
+  // note: empty when dismissed); kNotFound "patient_id" / "recorded_by"; kConflict "task_key" when
+  // the patient's task was settled already (the first word stands).
+  virtual Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) = 0;
+  // The patient's settled tasks, oldest first.
+  virtual Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) = 0;
 
   // ---- Audit head and batched appends (issue 17) ----------------------------------------------
   // The newest event's seq and hash (AuditHead{} for an empty trail). One indexed read.

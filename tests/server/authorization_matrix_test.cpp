@@ -535,6 +535,19 @@ class AuthorizationMatrixTest : public ::testing::Test {
                           ""};
          }},
         {"GET /api/v1/safety/red-flags", none},
+        // The clinician's inbox (issue 13): a new severe event is an open flag task to settle.
+        {"GET /api/v1/inbox", none},
+        {"GET " + p + "/tasks", none},
+        {"POST " + p + "/tasks/resolve",
+         [this](const PatientData& d, const Account&) {
+           return Example{{},
+                          J{{"key", "ae." + std::to_string(NewSevereEvent(d.patient_id))},
+                            {"resolution", "done"},
+                            {"note", "Phoned the patient."}}
+                              .dump(),
+                          ""};
+         }},
+        {"GET " + p + "/questionnaires/schedule", none},
     };
   }
 

@@ -374,6 +374,44 @@ TEST_F(ClinicApiTest, OnlyTheOrdersPharmacySeesItOnceSignedAndAChangeIsDetected)
   EXPECT_NE(verified.Json()["problems"][0]["problem"].get<std::string>().find("does not verify"), std::string::npos);
 }
 
+// The inbox (issue 13; inbox_api_test.cpp has the other kinds): an unsigned order is a task until
+// it is signed; "done" without the signature is refused; a second draft can be dismissed.
+TEST_F(ClinicApiTest, AnUnsignedOrderIsATaskUntilItIsSigned) {
+  SetBirthDate();
+  auto r = Order();
+  ASSERT_EQ(r.status, 201) << r.body;
+  const int64_t id = r.Json()["id"];
+  const std::string key = "prescription." + std::to_string(id);
+  auto to_sign = [&] {
+    std::vector<std::string> keys;
+    const J inbox = f_->Send("GET", "/api/v1/inbox", "", doc_).Json();
+    for (const auto& t : inbox["tasks"]) {
+      if (t["kind"] == "prescription_to_sign") keys.push_back(t["key"]);
+    }
+    return keys;
+  };
+  EXPECT_EQ(to_sign(), std::vector<std::string>{key});
+  auto done = f_->Send("POST", P("/tasks/resolve"), J{{"key", key}, {"resolution", "done"}}.dump(), doc_);
+  EXPECT_EQ(done.status, 409) << done.body;
+  EXPECT_EQ(done.Json()["error"]["field"], "resolution");
+  ASSERT_EQ(f_->Send("POST", P("/prescriptions/" + std::to_string(id) + "/sign"),
+                     J{{"password", kTestPassword}}.dump(), doc_)
+                .status,
+            200);
+  EXPECT_TRUE(to_sign().empty());
+  // Another draft, dismissed with a reason: it stays a draft, the pharmacy still cannot see it.
+  r = Order();
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string second = "prescription." + std::to_string(r.Json()["id"].get<int64_t>());
+  auto dismissed = f_->Send("POST", P("/tasks/resolve"),
+                            J{{"key", second}, {"resolution", "dismissed"}, {"note", "Duplicate of the signed one."}}
+                                .dump(),
+                            doc_);
+  ASSERT_EQ(dismissed.status, 201) << dismissed.body;
+  EXPECT_TRUE(to_sign().empty());
+  EXPECT_EQ(f_->Send("GET", "/api/v1/pharmacy/orders", "", pharm_).Json()["orders"].size(), 1u);
+}
+
 TEST_F(ClinicApiTest, ACancellationCarriesAReasonThePharmacySees) {
   SetBirthDate();
   auto r = Order();

@@ -31,6 +31,8 @@ Result<InterlockRules> ParseInterlockRules(std::string_view text) {
       {"missing_diary_days", {&r.missing_diary_days, nullptr, 1, 60}},
       {"week_12_days", {&r.week_12_days, nullptr, 1, 730}},
       {"response_threshold_pct", {nullptr, &r.response_threshold_pct, 1, 100}},
+      {"questionnaire_interval_days", {&r.questionnaire_interval_days, nullptr, 7, 365}},
+      {"questionnaire_overdue_days", {&r.questionnaire_overdue_days, nullptr, 0, 90}},
   };
   for (size_t i = 0; i < entries->size(); ++i) {
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));

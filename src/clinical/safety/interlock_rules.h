@@ -24,6 +24,8 @@ struct InterlockRules {
   int missing_diary_days = 3;          // diary missing on each of the last N days -> amber flag
   int week_12_days = 84;               // no response by then -> amber flag
   double response_threshold_pct = 30;  // IMMPACT moderate
+  int questionnaire_interval_days = 28;  // FIQR and PGIC once per 4-week window
+  int questionnaire_overdue_days = 7;    // due this long -> overdue (a task in the clinician's inbox)
   std::map<std::string, std::string, std::less<>> sources;  // rule id -> its source
 };
 
