@@ -78,8 +78,8 @@ Result<bool> ReadDemographics(JsonObject& o, const nlohmann::json& body, LocalDa
   for (const char* key : {"sex_at_birth", "language", "jurisdiction", "address"}) {
     if (!body.contains(key)) continue;
     any = true;
-    std::optional<std::string>* slot = std::string_view(key) == "sex_at_birth" ? &d.sex_at_birth
-                                       : std::string_view(key) == "language"   ? &d.language
+    std::optional<std::string>* slot = std::string_view(key) == "sex_at_birth"   ? &d.sex_at_birth
+                                       : std::string_view(key) == "language"     ? &d.language
                                        : std::string_view(key) == "jurisdiction" ? &d.jurisdiction
                                                                                  : &d.address;
     LDN_ASSIGN_OR_RETURN(*slot, o.OptionalString(key));
@@ -176,6 +176,39 @@ void AddHistory(nlohmann::json& details, const RequestContext& ctx, const std::s
   nlohmann::json& h = details["history"];
   h.push_back({{"at", InstantText(ctx.now)}, {"by", ctx.caller().user_id}, {"change", change}});
   if (h.size() > kMaxHistory) h.erase(h.begin());
+}
+
+// The history line of a chart write: `created` for a new record, else the changes joined by "; "
+// (no line when nothing changed).
+void AddWriteHistory(nlohmann::json& details, const RequestContext& ctx, bool is_new, const std::string& created,
+                     const std::vector<std::string>& changes) {
+  if (is_new) {
+    AddHistory(details, ctx, created);
+    return;
+  }
+  if (changes.empty()) return;
+  std::string all;
+  for (const auto& c : changes) all += (all.empty() ? "" : "; ") + c;
+  AddHistory(details, ctx, all);
+}
+
+// Stores a chart record (medication, condition, allergy) that a write built: a new one (no `id`)
+// with its patient and author, 201; an existing one replaced and read back, 200.
+template <typename T, typename ToJsonFn>
+Result<ApiReply> SaveChartRecord(RequestContext& ctx, T record, std::optional<store::Id> id,
+                                 Result<T> (store::Store::*create)(const T&), Status (store::Store::*update)(const T&),
+                                 Result<T> (store::Store::*get)(store::Id, store::Id), ToJsonFn to_json) {
+  store::Store& st = ctx.store();
+  if (!id) {
+    record.patient_id = ctx.patient();
+    record.recorded_by = ctx.caller().user_id;
+    record.recorded_at = ctx.now;
+    LDN_ASSIGN_OR_RETURN(T created, (st.*create)(record));
+    return Reply(to_json(created), 201);
+  }
+  LDN_RETURN_IF_ERROR((st.*update)(record));
+  LDN_ASSIGN_OR_RETURN(T updated, (st.*get)(ctx.patient(), *id));
+  return Reply(to_json(updated));
 }
 
 nlohmann::json Details(const std::string& text) {
@@ -295,27 +328,14 @@ Result<ApiReply> WriteMedication(RequestContext& ctx, std::optional<store::Id> i
       details["start_date"].get<std::string>() > details["last_taken"].get<std::string>()) {
     return Status::InvalidArgument("last_taken", "is before the start date");
   }
-  if (!id) {
-    if (!details.contains("source")) details["source"] = "patient-reported";
-    AddHistory(details, ctx,
-               details.contains("stop_date") ? "recorded, stopped " + details["stop_date"].get<std::string>()
-                                             : std::string("recorded"));
-  } else if (!changes.empty()) {
-    std::string all;
-    for (const auto& c : changes) all += (all.empty() ? "" : "; ") + c;
-    AddHistory(details, ctx, all);
-  }
+  if (!id && !details.contains("source")) details["source"] = "patient-reported";
+  AddWriteHistory(details, ctx, !id,
+                  details.contains("stop_date") ? "recorded, stopped " + details["stop_date"].get<std::string>()
+                                                : std::string("recorded"),
+                  changes);
   m.details_json = details.dump();
-  if (!id) {
-    m.patient_id = ctx.patient();
-    m.recorded_by = ctx.caller().user_id;
-    m.recorded_at = ctx.now;
-    LDN_ASSIGN_OR_RETURN(store::Medication created, ctx.store().CreateMedication(m));
-    return Reply(ToJson(created), 201);
-  }
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateMedication(m));
-  LDN_ASSIGN_OR_RETURN(store::Medication updated, ctx.store().GetMedication(ctx.patient(), *id));
-  return Reply(ToJson(updated));
+  return SaveChartRecord(ctx, std::move(m), id, &store::Store::CreateMedication, &store::Store::UpdateMedication,
+                         &store::Store::GetMedication, [](const store::Medication& x) { return ToJson(x); });
 }
 
 Result<ApiReply> ListMedications(Api&, RequestContext& ctx) {
@@ -365,24 +385,10 @@ Result<ApiReply> WriteCondition(RequestContext& ctx, std::optional<store::Id> id
   const bool now_active = details.contains("resolved_date") ? false : active.value_or(id ? c.active : true);
   if (id && now_active != c.active) changes.push_back(now_active ? "active again" : "resolved");
   c.active = now_active;
-  if (!id) {
-    AddHistory(details, ctx, "recorded");
-  } else if (!changes.empty()) {
-    std::string all;
-    for (const auto& ch : changes) all += (all.empty() ? "" : "; ") + ch;
-    AddHistory(details, ctx, all);
-  }
+  AddWriteHistory(details, ctx, !id, "recorded", changes);
   c.details_json = details.dump();
-  if (!id) {
-    c.patient_id = ctx.patient();
-    c.recorded_by = ctx.caller().user_id;
-    c.recorded_at = ctx.now;
-    LDN_ASSIGN_OR_RETURN(store::Condition created, ctx.store().CreateCondition(c));
-    return Reply(ToJson(created), 201);
-  }
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateCondition(c));
-  LDN_ASSIGN_OR_RETURN(store::Condition updated, ctx.store().GetCondition(ctx.patient(), *id));
-  return Reply(ToJson(updated));
+  return SaveChartRecord(ctx, std::move(c), id, &store::Store::CreateCondition, &store::Store::UpdateCondition,
+                         &store::Store::GetCondition, [](const store::Condition& x) { return ToJson(x); });
 }
 
 Result<ApiReply> ListConditions(Api&, RequestContext& ctx) {
@@ -440,24 +446,10 @@ Result<ApiReply> WriteAllergy(RequestContext& ctx, std::optional<store::Id> id) 
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   if (active && id && *active != a.active) changes.push_back(*active ? "active again" : "no longer active");
   a.active = active.value_or(id ? a.active : true);
-  if (!id) {
-    AddHistory(details, ctx, "recorded");
-  } else if (!changes.empty()) {
-    std::string all;
-    for (const auto& ch : changes) all += (all.empty() ? "" : "; ") + ch;
-    AddHistory(details, ctx, all);
-  }
+  AddWriteHistory(details, ctx, !id, "recorded", changes);
   a.details_json = details.dump();
-  if (!id) {
-    a.patient_id = ctx.patient();
-    a.recorded_by = ctx.caller().user_id;
-    a.recorded_at = ctx.now;
-    LDN_ASSIGN_OR_RETURN(store::Allergy created, ctx.store().CreateAllergy(a));
-    return Reply(AllergyJson(created), 201);
-  }
-  LDN_RETURN_IF_ERROR(ctx.store().UpdateAllergy(a));
-  LDN_ASSIGN_OR_RETURN(store::Allergy updated, ctx.store().GetAllergy(ctx.patient(), *id));
-  return Reply(AllergyJson(updated));
+  return SaveChartRecord(ctx, std::move(a), id, &store::Store::CreateAllergy, &store::Store::UpdateAllergy,
+                         &store::Store::GetAllergy, &AllergyJson);
 }
 
 Result<ApiReply> ListAllergies(Api&, RequestContext& ctx) {
@@ -479,10 +471,10 @@ Result<ApiReply> UpdateAllergy(Api&, RequestContext& ctx) {
 // Action taken with the drug and outcome: the ICH E2B(R3) code lists (data elements G.k.8 and
 // E.i.7), as words. Grade: the CTCAE v5.0 grade words 1-4 of the stored severity (grade 5, death,
 // is the outcome "fatal").
-constexpr std::string_view kActions[] = {"drug_withdrawn", "dose_reduced", "dose_increased", "dose_not_changed",
-                                         "unknown", "not_applicable"};
+constexpr std::string_view kActions[] = {"drug_withdrawn",   "dose_reduced", "dose_increased",
+                                         "dose_not_changed", "unknown",      "not_applicable"};
 constexpr std::string_view kOutcomes[] = {"recovered", "recovering", "not_recovered", "recovered_with_sequelae",
-                                          "fatal", "unknown"};
+                                          "fatal",     "unknown"};
 
 // Body: any of {"description", "severity", "serious", "course_id", "action_taken", "outcome",
 // "note"}.
@@ -603,11 +595,12 @@ Result<ApiReply> DiaryChanges(Api&, RequestContext& ctx) {
           const nlohmann::json after = items.contains(key) ? items[key] : nlohmann::json();
           if (k > i && before != after) changes.push_back({{"item", key}, {"from", before}, {"to", after}});
         }
-        revs.push_back({{"revision", revisions[k].revision},
-                        {"recorded_at", InstantText(revisions[k].recorded_at)},
-                        {"recorded_by", revisions[k].recorded_by},
-                        {"recorded_by_name", names.count(revisions[k].recorded_by) ? names[revisions[k].recorded_by] : ""},
-                        {"changes", std::move(changes)}});
+        revs.push_back(
+            {{"revision", revisions[k].revision},
+             {"recorded_at", InstantText(revisions[k].recorded_at)},
+             {"recorded_by", revisions[k].recorded_by},
+             {"recorded_by_name", names.count(revisions[k].recorded_by) ? names[revisions[k].recorded_by] : ""},
+             {"changes", std::move(changes)}});
         previous = std::move(items);
       }
       days.push_back({{"date", FormatDate(revisions[i].local_date)}, {"revisions", std::move(revs)}});
@@ -647,7 +640,8 @@ constexpr char kDemographicsProps[] =
 "language":{"type":["string","null"],"example":"nb"},"jurisdiction":{"type":["string","null"],"example":"NO"},
 "address":{"type":["string","null"]})js";
 const std::string kPatientSchema =
-    std::string(R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone","care_team_id"],
+    std::string(
+        R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone","care_team_id"],
 "properties":{"display_name":{"type":"string"},"time_zone":{"type":"string","example":"Europe/Oslo"},
 "care_team_id":{"type":"integer"},)js") +
     kDemographicsProps + "}}";
@@ -692,8 +686,13 @@ void AddChartRoutes(Api& api, RouteTable& routes) {
               "Create a patient (with demographics) in one of the clinician's care teams.",
               kPatientSchema,
               {}});
-  routes.Add({"GET", p, PatientScoped(kCareReaders, "patient.read"), h(GetPatient),
-              "One patient's record with demographics.", "", {}});
+  routes.Add({"GET",
+              p,
+              PatientScoped(kCareReaders, "patient.read"),
+              h(GetPatient),
+              "One patient's record with demographics.",
+              "",
+              {}});
   routes.Add({"PATCH",
               p,
               PatientScoped(kPatientOrClinician, "patient.update"),
@@ -701,8 +700,13 @@ void AddChartRoutes(Api& api, RouteTable& routes) {
               "Change a patient's name, time zone or demographics.",
               kPatientPatchSchema,
               {}});
-  routes.Add({"GET", p + "/medications", PatientScoped(kCareReaders, "medication.read"), h(ListMedications),
-              "The patient's medication list with each one's history.", "", {}});
+  routes.Add({"GET",
+              p + "/medications",
+              PatientScoped(kCareReaders, "medication.read"),
+              h(ListMedications),
+              "The patient's medication list with each one's history.",
+              "",
+              {}});
   routes.Add({"POST",
               p + "/medications",
               PatientScoped(kPatientOrClinician, "medication.write"),
@@ -717,18 +721,48 @@ void AddChartRoutes(Api& api, RouteTable& routes) {
               "Change a medication: dose, stop with a date, last taken, restart (kept in its history).",
               kMedicationSchema,
               {}});
-  routes.Add({"GET", p + "/conditions", PatientScoped(kCareReaders, "condition.read"), h(ListConditions),
-              "The patient's conditions.", "", {}});
-  routes.Add({"POST", p + "/conditions", PatientScoped(kPatientOrClinician, "condition.write"), h(CreateCondition),
-              "Record a condition.", kConditionSchema, {}});
-  routes.Add({"PATCH", p + "/conditions/{condition_id}", PatientScoped(kPatientOrClinician, "condition.write"),
-              h(UpdateCondition), "Change a condition (resolve it with a date).", kConditionSchema, {}});
-  routes.Add({"GET", p + "/allergies", PatientScoped(kCareReaders, "allergy.read"), h(ListAllergies),
-              "The patient's allergies and intolerances.", "", {}});
-  routes.Add({"POST", p + "/allergies", PatientScoped(kPatientOrClinician, "allergy.write"), h(CreateAllergy),
-              "Record an allergy or intolerance.", kAllergySchema, {}});
-  routes.Add({"PATCH", p + "/allergies/{allergy_id}", PatientScoped(kPatientOrClinician, "allergy.write"),
-              h(UpdateAllergy), "Change an allergy.", kAllergySchema, {}});
+  routes.Add({"GET",
+              p + "/conditions",
+              PatientScoped(kCareReaders, "condition.read"),
+              h(ListConditions),
+              "The patient's conditions.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/conditions",
+              PatientScoped(kPatientOrClinician, "condition.write"),
+              h(CreateCondition),
+              "Record a condition.",
+              kConditionSchema,
+              {}});
+  routes.Add({"PATCH",
+              p + "/conditions/{condition_id}",
+              PatientScoped(kPatientOrClinician, "condition.write"),
+              h(UpdateCondition),
+              "Change a condition (resolve it with a date).",
+              kConditionSchema,
+              {}});
+  routes.Add({"GET",
+              p + "/allergies",
+              PatientScoped(kCareReaders, "allergy.read"),
+              h(ListAllergies),
+              "The patient's allergies and intolerances.",
+              "",
+              {}});
+  routes.Add({"POST",
+              p + "/allergies",
+              PatientScoped(kPatientOrClinician, "allergy.write"),
+              h(CreateAllergy),
+              "Record an allergy or intolerance.",
+              kAllergySchema,
+              {}});
+  routes.Add({"PATCH",
+              p + "/allergies/{allergy_id}",
+              PatientScoped(kPatientOrClinician, "allergy.write"),
+              h(UpdateAllergy),
+              "Change an allergy.",
+              kAllergySchema,
+              {}});
   routes.Add({"PATCH",
               p + "/adverse-events/{adverse_event_id}",
               PatientScoped(kClinician, "adverse_event.update"),

@@ -1,6 +1,7 @@
 #include "server/inbox.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -86,8 +87,10 @@ Result<std::vector<InboxTask>> PatientTasks(store::Store& st, const store::Patie
 
   // Flags (and the missing-diary flag) not acknowledged.
   LDN_ASSIGN_OR_RETURN(nlohmann::json flags, PatientFlagsJson(st, patient, now));
+  std::set<std::string> seen;
   for (const auto& f : flags) {
-    if (f.value("acknowledged", false)) continue;
+    // One task per code: a check overridden at creation and again at activation is one occurrence.
+    if (f.value("acknowledged", false) || !seen.insert(f.value("code", "")).second) continue;
     InboxTask t;
     t.key = f.value("code", "");
     t.kind = t.key.rfind("diary.missing.", 0) == 0 ? "diary_missing" : "flag";
@@ -124,7 +127,7 @@ Result<std::vector<InboxTask>> PatientTasks(store::Store& st, const store::Patie
       t.patient_id = patient.id;
       t.title = waiting == 1 ? "Message waiting for a reply" : fmt::format("{} messages waiting for a reply", waiting);
       // The inbox names the thread, never the text: the body is read on the thread's page.
-      t.detail = fmt::format("From {}, sent {}.", patient.display_name, InstantText(oldest.sent_at));
+      t.detail = fmt::format("From {}; read it and answer on the thread's page.", patient.display_name);
       t.since = InstantText(oldest.sent_at);
       t.link = page + "/messages";
       tasks.push_back(std::move(t));

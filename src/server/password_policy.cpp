@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace ldn::server {
 namespace {
 
@@ -91,43 +93,6 @@ bool IsRunOrRepeat(std::string_view s) {
 
 }  // namespace
 
-long Utf8CodePoints(std::string_view s) {
-  long n = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return -1;
-    }
-    if (i + len > s.size()) return -1;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return -1;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 (RFC 3629 §3).
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-    ++n;
-    i += len;
-  }
-  return n;
-}
-
 bool IsCommonPassword(std::string_view password) {
   return CommonSet().count(LowerAscii(password)) != 0;
 }
@@ -137,13 +102,14 @@ Status CheckNewPassword(std::string_view password, std::string_view username, st
   if (password.size() > kMaxPasswordBytes) {
     return Status::InvalidArgument(f, fmt::format("must be at most {} bytes", kMaxPasswordBytes));
   }
-  const long chars = Utf8CodePoints(password);
-  if (chars < 0) return Status::InvalidArgument(f, "must be valid UTF-8 text");
+  // Control characters first: the code-point count below (core/text.h) refuses a NUL as not text.
   for (char c : password) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return Status::InvalidArgument(f, "must not contain control characters (tabs, line breaks, NUL)");
     }
   }
+  const long chars = Utf8Length(password);
+  if (chars < 0) return Status::InvalidArgument(f, "must be valid UTF-8 text");
   if (chars < static_cast<long>(kMinPasswordChars)) {
     return Status::InvalidArgument(
         f, fmt::format("must be at least {} characters long (this one has {}); a few unrelated words make a "
@@ -155,7 +121,7 @@ Status CheckNewPassword(std::string_view password, std::string_view username, st
   }
   const std::string lower = LowerAscii(password);
   const std::string user = LowerAscii(username);
-  if (!user.empty() && (lower == user || (Utf8CodePoints(user) >= 3 && lower.find(user) != std::string::npos))) {
+  if (!user.empty() && (lower == user || (Utf8Length(user) >= 3 && lower.find(user) != std::string::npos))) {
     return Status::InvalidArgument(f, "must not contain the username");
   }
   if (IsRunOrRepeat(lower)) {

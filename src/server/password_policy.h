@@ -34,9 +34,6 @@ inline constexpr size_t kMaxPasswordBytes = 1024;  // the bytes Argon2id is give
 // never the password itself). Thread-safe (the list is loaded once).
 Status CheckNewPassword(std::string_view password, std::string_view username, std::string_view field);
 
-// Number of Unicode code points of valid UTF-8 `text`; nullopt-like -1 when it is not UTF-8.
-long Utf8CodePoints(std::string_view text);
-
 // True when `password` (any case) is in the embedded common-password list itself.
 bool IsCommonPassword(std::string_view password);
 

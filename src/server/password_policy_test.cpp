@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text.h"
+
 namespace ldn::server {
 namespace {
 
@@ -11,11 +13,11 @@ std::string Why(std::string_view password, std::string_view username = "alice") 
 }
 
 TEST(PasswordPolicyTest, TwelveCharactersCountedInCodePoints) {
-  EXPECT_EQ(Utf8CodePoints("abc"), 3);
-  EXPECT_EQ(Utf8CodePoints("\xF0\x9F\x98\x80"), 1);  // U+1F600, 4 bytes
-  EXPECT_EQ(Utf8CodePoints("\xC3\xA6\xC3\xB8\xC3\xA5"), 3);
-  EXPECT_EQ(Utf8CodePoints("\xC0\xAF"), -1);          // overlong '/'
-  EXPECT_EQ(Utf8CodePoints("\xED\xA0\x80"), -1);      // a surrogate
+  EXPECT_EQ(Utf8Length("abc"), 3);
+  EXPECT_EQ(Utf8Length("\xF0\x9F\x98\x80"), 1);  // U+1F600, 4 bytes
+  EXPECT_EQ(Utf8Length("\xC3\xA6\xC3\xB8\xC3\xA5"), 3);
+  EXPECT_EQ(Utf8Length("\xC0\xAF"), -1);      // overlong '/'
+  EXPECT_EQ(Utf8Length("\xED\xA0\x80"), -1);  // a surrogate
   // "😀😀" is 8 bytes but 2 characters (issue 17, M4); six of them are 24 bytes and 6 characters.
   EXPECT_NE(Why("\xF0\x9F\x98\x80\xF0\x9F\x98\x80").find("at least 12 characters"), std::string::npos);
   EXPECT_NE(Why("\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82")
@@ -24,7 +26,10 @@ TEST(PasswordPolicyTest, TwelveCharactersCountedInCodePoints) {
   EXPECT_NE(Why("eleven char").find("at least 12"), std::string::npos);
   EXPECT_EQ(Why("twelve chars"), "ok");
   // Twelve characters of which some are multi-byte: accepted, spaces and emoji included (ASVS 2.1.4).
-  EXPECT_EQ(Why("bl\xC3\xA5" "b\xC3\xA6" "r sy \xF0\x9F\x98\x80!"), "ok");
+  EXPECT_EQ(Why("bl\xC3\xA5"
+                "b\xC3\xA6"
+                "r sy \xF0\x9F\x98\x80!"),
+            "ok");
   std::string too_long(129, 'q');
   too_long.push_back('z');
   EXPECT_NE(Why(too_long).find("at most 128"), std::string::npos);

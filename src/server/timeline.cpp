@@ -8,6 +8,7 @@
 
 #include "core/json_reader.h"
 #include "server/api_util.h"
+#include "server/interlocks.h"
 
 namespace ldn::server {
 namespace {
@@ -42,9 +43,9 @@ std::string UserName(const std::map<store::Id, std::string>& names, store::Id id
 }  // namespace
 
 const std::vector<std::string>& TimelineKinds() {
-  static const std::vector<std::string> kKinds = {"screening", "course",        "adjustment", "prescription",
-                                                  "medication", "condition",    "allergy",    "adverse_event",
-                                                  "instrument", "message",      "diary_edit", "invitation"};
+  static const std::vector<std::string> kKinds = {
+      "screening",     "course",     "adjustment", "prescription", "medication", "condition", "allergy",
+      "adverse_event", "instrument", "message",    "diary_edit",   "invitation", "flag",      "task"};
   return kKinds;
 }
 
@@ -131,8 +132,9 @@ Result<std::vector<TimelineEvent>> BuildTimeline(store::Store& st, store::Id pat
     }
     // Prescriptions from before orders had events: their creation.
     for (const auto& rx : rows) {
-      const bool has_events = std::any_of(rx_events.begin(), rx_events.end(),
-                                          [&](const store::PrescriptionEvent& e) { return e.prescription_id == rx.id; });
+      const bool has_events = std::any_of(rx_events.begin(), rx_events.end(), [&](const store::PrescriptionEvent& e) {
+        return e.prescription_id == rx.id;
+      });
       if (!has_events) {
         add(rx.recorded_at, std::nullopt, "prescription", fmt::format("Prescription #{} issued", rx.id),
             fmt::format("{}, {}", UserName(names, rx.recorded_by), rx.pharmacy), {{"prescription_id", rx.id}});
@@ -165,7 +167,9 @@ Result<std::vector<TimelineEvent>> BuildTimeline(store::Store& st, store::Id pat
         add(at, std::nullopt, "condition", fmt::format("Condition {}: {}", c.name, change), "",
             {{"condition_id", c.id}});
       });
-      if (!any) add(c.recorded_at, std::nullopt, "condition", "Condition " + c.name + " recorded", "", {{"condition_id", c.id}});
+      if (!any)
+        add(c.recorded_at, std::nullopt, "condition", "Condition " + c.name + " recorded", "",
+            {{"condition_id", c.id}});
     }
   }
   if (wanted("allergy")) {
@@ -242,6 +246,37 @@ Result<std::vector<TimelineEvent>> BuildTimeline(store::Store& st, store::Id pat
         add(*c.used_at, std::nullopt, "invitation", "The patient set up their account",
             c.used_by ? "username " + UserName(names, *c.used_by) : "", {{"invitation_id", c.id}});
       }
+    }
+  }
+  if (wanted("flag")) {
+    // Raised flags are computed (docs/safety.md): each is placed at noon UTC of the day it began,
+    // its acknowledgement at the moment it was recorded.
+    LDN_ASSIGN_OR_RETURN(nlohmann::json flags, PatientFlagsJson(st, patient, now));
+    for (const auto& f : flags) {
+      auto since = ParseDate(f.value("since", ""), "since");
+      if (!since.ok()) continue;
+      auto noon = ParseUtcInstant(FormatDate(*since) + "T12:00:00Z", "since");
+      if (!noon.ok()) continue;
+      add(*noon, *since, "flag", (f.value("level", "") == "red" ? "Red flag: " : "Flag: ") + f.value("kind", ""),
+          f.value("message", ""), {{"code", f.value("code", "")}});
+    }
+    LDN_ASSIGN_OR_RETURN(auto acks, st.ListFlagAcknowledgements(patient_id));
+    for (const auto& a : acks) {
+      add(a.recorded_at, std::nullopt, "flag", "Flag acknowledged",
+          "by " + UserName(names, a.recorded_by) + ": " + a.note, {{"code", a.code}});
+    }
+  }
+  if (wanted("task")) {
+    LDN_ASSIGN_OR_RETURN(auto settled, st.ListTaskResolutions(patient_id));
+    for (const auto& r : settled) {
+      const std::string what = r.kind == "message"                 ? "message waiting for a reply"
+                               : r.kind == "prescription_to_sign"  ? "prescription to sign"
+                               : r.kind == "questionnaire_overdue" ? "questionnaire overdue"
+                               : r.kind == "diary_missing"         ? "diary missing"
+                                                                   : "flag";
+      add(r.recorded_at, std::nullopt, "task",
+          fmt::format("Inbox task {}: {}", r.resolution == "done" ? "done" : "dismissed", what),
+          "by " + UserName(names, r.recorded_by) + (r.note.empty() ? "" : ": " + r.note), {{"key", r.task_key}});
     }
   }
   // Newest first; events of the same second in the reverse of the order they were collected, which

@@ -2,7 +2,7 @@
 // from the stored records: screenings, courses and their plan adjustments, prescriptions and their
 // events (signing, verification, dispensing, cancellation), the medication list, conditions,
 // allergies and adverse events with their histories, questionnaires, messages (who wrote, never
-// what), diary edits and invitations. Read-only; the caller audits the read.
+// what), diary edits, invitations, flags (raised and acknowledged) and settled inbox tasks. Read-only; the caller audits the read.
 #ifndef LDN_SERVER_TIMELINE_H_
 #define LDN_SERVER_TIMELINE_H_
 

@@ -183,6 +183,21 @@ TEST_F(InboxApiTest, FlagsAndMissingDiariesAreAcknowledgedWhenSettled) {
   EXPECT_TRUE(Tasks("diary_missing").empty());
   EXPECT_EQ(f_->store().ListTaskResolutions(patient_)->size(), 2u);
   EXPECT_EQ(f_->store().ListFlagAcknowledgements(patient_)->size(), 2u);
+
+  // The timeline has the flags raised, their acknowledgements and the settled tasks.
+  const J timeline = f_->Send("GET", P("/timeline?kinds=flag,task"), "", doc_).Json();
+  int raised = 0, acks = 0, settled = 0;
+  for (const auto& e : timeline["events"]) {
+    const std::string title = e["title"];
+    raised += title.rfind("Red flag: ", 0) == 0 && e["ref"]["code"] == red && e["date"] == "2026-11-22";
+    acks += title == "Flag acknowledged" && e["detail"].get<std::string>().find("ECG booked") != std::string::npos;
+    settled += title == "Inbox task dismissed: diary missing" &&
+               e["detail"].get<std::string>().find("funeral") != std::string::npos;
+    EXPECT_TRUE(e["kind"] == "flag" || e["kind"] == "task") << e.dump();
+  }
+  EXPECT_EQ(raised, 1);
+  EXPECT_EQ(acks, 1);
+  EXPECT_EQ(settled, 1);
 }
 
 TEST_F(InboxApiTest, AQuestionnaireIsOverdueAWeekAfterItIsDue) {

@@ -14,7 +14,7 @@ export const session = { me: null, patient: null };
 const NAV = {
   patient: [['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
     ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
-  clinician: [['#/panel', 'Patients'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  clinician: [['#/panel', 'Patients'], ['#/inbox', 'Inbox'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   pharmacist: [['#/rx', 'Prescriptions'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
@@ -47,6 +47,7 @@ const ROUTES = [
   [/^#\/patient\/(\d+)\/chart$/, './chart.js', 'chart'],
   [/^#\/patient\/(\d+)\/timeline$/, './timeline.js', 'timeline'],
   [/^#\/patient\/(\d+)\/messages$/, './messages.js', 'clinicianMessages'],
+  [/^#\/inbox$/, './inbox.js', 'inbox'],  // issue 13: the clinician's tasks
 ];
 // Pages for people who are not logged in: an invitation, a one-time password code.
 const PUBLIC_ROUTES = [

@@ -355,22 +355,22 @@ const FIQR_SYMPTOMS = [['your level of pain', 'no pain', 'unbearable pain'], ['y
   ['your level of balance problems', 'no imbalance', 'severe imbalance'],
   ['your level of sensitivity to loud noises, bright lights, odours and cold', 'no sensitivity', 'extreme sensitivity']];
 const PGIC = ['Very much improved', 'Much improved', 'Minimally improved', 'No change', 'Minimally worse', 'Much worse', 'Very much worse'];
-const DUE_EVERY_DAYS = 28;
 
 export async function questionnaires(main) {
   setTitle('Questionnaires');
   const p = pid();
   const date = todayIn(tz());
-  const [inst, t] = await Promise.all([get(`/patients/${p}/instruments`), loadTreatment(p)]);
-  const last = (name) => inst.instruments.filter((r) => r.instrument === name).map((r) => r.date).sort().pop() || null;
-  const lastFiqr = last('fiqr');
-  const lastPgic = last('pgic');
+  // When each is due is the server's rule (data/interlocks.json, docs/clinic.md "Tasks"): the
+  // clinician's inbox reads the same one.
+  const [inst, t, schedule] = await Promise.all([get(`/patients/${p}/instruments`), loadTreatment(p),
+    get(`/patients/${p}/questionnaires/schedule`)]);
+  const lastFiqr = schedule.fiqr.last;
+  const lastPgic = schedule.pgic.last;
   // Before the first dose the baseline FIQR is due (the course's interlocks say so: docs/safety.md).
   const baseline = t.course && t.course.interlocks && t.course.interlocks.baseline;
   const baselineDue = !!(baseline && baseline.fiqr_due);
-  const fiqrDue = baselineDue || !lastFiqr || daysBetween(lastFiqr, date) >= DUE_EVERY_DAYS;
-  const started = t.course && t.course.start_date;
-  const pgicDue = !!started && daysBetween(started, date) >= DUE_EVERY_DAYS && (!lastPgic || daysBetween(lastPgic, date) >= DUE_EVERY_DAYS);
+  const fiqrDue = schedule.fiqr.due;
+  const pgicDue = schedule.pgic.due;
 
   const dueText = (name, lastDate, due) => h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
     ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
@@ -378,7 +378,7 @@ export async function questionnaires(main) {
     h('section.card', h('h2', 'When they are due'),
       baselineDue ? h('p', h('strong', `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) : null,
       dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
-      source(`ldn asks every ${DUE_EVERY_DAYS} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
+      source(`ldn asks every ${schedule.interval_days} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
     fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
     h('section.card', h('h2', 'Your answers'), inst.instruments.length
       ? h('ul', inst.instruments.slice().sort((a, b) => (a.date < b.date ? 1 : -1)).map((r) => h('li', `${formatDate(r.date)}: ${r.instrument.toUpperCase()} ${scoreText(r)}`)))

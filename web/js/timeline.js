@@ -9,6 +9,7 @@ const KIND_LABEL = {
   screening: 'Screenings', course: 'Courses', adjustment: 'Plan adjustments', prescription: 'Prescriptions and dispensing',
   medication: 'Medications', condition: 'Conditions', allergy: 'Allergies', adverse_event: 'Adverse events',
   instrument: 'Questionnaires', message: 'Messages', diary_edit: 'Diary edits', invitation: 'App access',
+  flag: 'Flags', task: 'Inbox tasks',
 };
 
 export async function timeline(main, id) {

@@ -81,13 +81,25 @@ std::vector<Flag> ComputeFlags(const FlagRecord& record, const InterlockRules& r
   for (const FlagCourse& c : record.courses) {
     if (c.discarded) continue;
     const std::string id = std::to_string(c.id);
+    // One flag per overridden check: a check overridden at creation and again at activation is one
+    // occurrence (one code), whose message gives every date and reason.
+    std::vector<std::pair<std::string, std::pair<LocalDate, std::string>>> by_check;
     for (const auto& [o, day] : c.overrides) {
       if (o.code == "start.before_earliest") continue;  // the red flag below says it, override or not
-      const bool red = o.code == "screening.not_eligible";
-      add(fmt::format("course.{}.override.{}", id, o.code), red ? FlagLevel::kRed : FlagLevel::kAmber, "course",
-          fmt::format("Course #{}: the check {} was overridden on {}. Reason: {}", id, o.code, FormatDate(day),
-                      Quote(o.reason)),
-          day, "the course gate (docs/safety.md, 'Gates')");
+      const std::string& code = o.code;  // (clang 14 cannot capture a structured binding)
+      auto it = std::find_if(by_check.begin(), by_check.end(), [&](const auto& e) { return e.first == code; });
+      const std::string said = fmt::format("on {}. Reason: {}", FormatDate(day), Quote(o.reason));
+      if (it == by_check.end()) {
+        by_check.push_back({o.code, {day, said}});
+      } else {
+        it->second.second += " Again " + said;
+      }
+    }
+    for (const auto& [check, first] : by_check) {
+      const bool red = check == "screening.not_eligible";
+      add(fmt::format("course.{}.override.{}", id, check), red ? FlagLevel::kRed : FlagLevel::kAmber, "course",
+          fmt::format("Course #{}: the check {} was overridden {}", id, check, first.second), first.first,
+          "the course gate (docs/safety.md, 'Gates')");
     }
     if (!Started(c)) continue;
     std::optional<LocalDate> earliest = c.gated_earliest_start;

@@ -102,6 +102,26 @@ TEST_F(FlagsTest, StartBeforeEarliestIsRedOverrideOrNot) {
   EXPECT_EQ(flags.front().level, FlagLevel::kRed);
 }
 
+// A check overridden at creation and again at activation is one flag (one code, one task in the
+// clinician's inbox) whose message keeps both dates and reasons.
+TEST_F(FlagsTest, ACheckOverriddenTwiceIsOneFlag) {
+  FlagCourse c = Course(5, "active", "2026-11-10");
+  c.gated = true;
+  c.overrides.push_back({{"screening.missing", "Screened at the visit, on paper."}, D("2026-11-08")});
+  c.overrides.push_back({{"screening.missing", "Still the paper screening of the visit."}, D("2026-11-10")});
+  record_.courses.push_back(c);
+  DiaryEveryDay(D("2026-10-27"), D("2026-11-21"));
+  const auto flags = Flags();
+  int n = 0;
+  for (const Flag& f : flags) n += f.code == "course.5.override.screening.missing";
+  EXPECT_EQ(n, 1);
+  const Flag* f = Find(flags, "course.5.override.screening.missing");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->since, D("2026-11-08"));
+  EXPECT_NE(f->message.find("on 2026-11-08. Reason: \"Screened at the visit"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("Again on 2026-11-10. Reason: \"Still the paper"), std::string::npos) << f->message;
+}
+
 TEST_F(FlagsTest, LegacyCourseUsesTheScreeningBeforeItsStart) {
   record_.courses.push_back(Course(3, "active", "2026-11-10"));
   record_.screenings.push_back({4, D("2026-11-05"), Verdict::kWait, D("2026-11-12"), ""});
