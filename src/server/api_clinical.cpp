@@ -17,6 +17,7 @@
 #include "server/api_util.h"
 #include "server/course_plans.h"
 #include "server/interlocks.h"
+#include "server/panel.h"
 
 namespace ldn::server {
 namespace {
@@ -29,7 +30,9 @@ const std::set<Role> kClinician = {Role::kClinician};
 
 // ---- Patients ---------------------------------------------------------------------------------
 
-Result<ApiReply> ListPatients(Api&, RequestContext& ctx) {
+Result<ApiReply> ListPatients(Api& api, RequestContext& ctx) {
+  // With a query: the paged panel (panel.h, issue 13 item 5); without one, every patient as before.
+  if (!ctx.query.empty()) return ListPatientPanel(api, ctx);
   LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
   nlohmann::json list = ToJsonArray(patients);
   // A clinician's panel: each patient with the flags computed once, on the server (issue 12).
@@ -433,9 +436,9 @@ void AddClinicalRoutes(Api& api, RouteTable& routes) {
               "/api/v1/patients",
               Authenticated(kCareReaders, "patient.list"),
               h(ListPatients),
-              "Patients the caller may see (a patient: their own record).",
+              "Patients the caller may see (a patient: their own record); with a query, the paged panel.",
               "",
-              {}});
+              {"q", "sort", "flag", "page", "per_page"}});
 
   routes.Add({"POST",
               p + "/screenings",

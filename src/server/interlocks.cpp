@@ -529,7 +529,8 @@ Result<nlohmann::json> AssessAdverseEvent(const store::AdverseEvent& e) {
 namespace {
 
 Result<clinical::FlagRecord> AssembleFlagRecord(store::Store& st, const store::Patient& patient, store::Instant now,
-                                                std::vector<store::FlagAcknowledgement>* acks) {
+                                                std::vector<store::FlagAcknowledgement>* acks,
+                                                PatientAnalysis* analysis_out = nullptr) {
   clinical::FlagRecord rec;
   rec.today = PatientToday(patient, now);
   const LocalDate from = AddDays(rec.today, -kFlagLookBackDays);
@@ -613,6 +614,10 @@ Result<clinical::FlagRecord> AssembleFlagRecord(store::Store& st, const store::P
       fa.unavailable_reason = "the stored record cannot be analysed";
     } else {
       auto report = analysis::AnalyzeDiary(*diary_doc);
+      if (analysis_out != nullptr) {  // the panel reuses it (issue 13, item 5): one analysis per patient
+        analysis_out->course_id = current->id;
+        analysis_out->report = report;
+      }
       if (!report.ok()) {
         fa.unavailable_reason = report.status().message();
       } else {
@@ -637,11 +642,12 @@ Result<clinical::FlagRecord> AssembleFlagRecord(store::Store& st, const store::P
 
 }  // namespace
 
-Result<nlohmann::json> PatientFlagsJson(store::Store& st, const store::Patient& patient, store::Instant now) {
+Result<nlohmann::json> PatientFlagsJson(store::Store& st, const store::Patient& patient, store::Instant now,
+                                        PatientAnalysis* analysis) {
   LDN_ASSIGN_OR_RETURN(const clinical::InterlockRules* rules, InterlockRules());
   LDN_ASSIGN_OR_RETURN(const clinical::RedFlagVocabulary* v, RedFlagVocabulary());
   std::vector<store::FlagAcknowledgement> acks;
-  LDN_ASSIGN_OR_RETURN(clinical::FlagRecord rec, AssembleFlagRecord(st, patient, now, &acks));
+  LDN_ASSIGN_OR_RETURN(clinical::FlagRecord rec, AssembleFlagRecord(st, patient, now, &acks, analysis));
   nlohmann::json out = nlohmann::json::array();
   for (const clinical::Flag& f : clinical::ComputeFlags(rec, *rules, *v)) {
     nlohmann::json j = clinical::FlagToJson(f);

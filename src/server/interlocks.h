@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/response.h"
 #include "clinical/safety/course_gate.h"
 #include "clinical/safety/dose_check.h"
 #include "clinical/safety/flags.h"
@@ -74,9 +75,19 @@ Status AttachDeviations(store::Store& store, store::Id patient_id, nlohmann::jso
 Result<nlohmann::json> AssessDiaryItems(const std::string& items_json);
 Result<nlohmann::json> AssessAdverseEvent(const store::AdverseEvent& event);
 
+// The analysis the flags ran on the current course (active or paused), for a caller that needs it
+// too (the panel's response class, panel.h): unset when the course could not be assembled or there
+// is no started course.
+struct PatientAnalysis {
+  std::optional<store::Id> course_id;
+  std::optional<Result<analysis::AnalysisReport>> report;
+};
+
 // The flags of one patient (flags.h) from the store and the analysis, with each acknowledged
-// flag's "acknowledgement": {"note","recorded_by","recorded_at"}.
-Result<nlohmann::json> PatientFlagsJson(store::Store& store, const store::Patient& patient, store::Instant now);
+// flag's "acknowledgement": {"note","recorded_by","recorded_at"}. When `analysis` is given it
+// receives the analysis of the current course.
+Result<nlohmann::json> PatientFlagsJson(store::Store& store, const store::Patient& patient, store::Instant now,
+                                        PatientAnalysis* analysis = nullptr);
 
 // Lines for the visit report: every override of a gate and every discard, with its reason.
 Result<std::vector<std::string>> InterlockReportLines(store::Store& store, const store::Patient& patient);

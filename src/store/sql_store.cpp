@@ -873,6 +873,7 @@ Result<std::vector<Patient>> SqlStore::ListCareTeamPatients(Id care_team_id) {
   });
 }
 
+// The panel's queries (sql_store_panel.cpp) repeat this rule: change both together.
 Result<std::vector<Patient>> SqlStore::ListVisiblePatients(Id user_id) {
   return Run<Result<std::vector<Patient>>>(Mode::kSnapshot, [&](Connection& c) -> Result<std::vector<Patient>> {
     LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));

@@ -207,6 +207,11 @@ class SqlStore final : public Store {
   Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) override;
   Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) override;
 
+  // The clinician's panel (issue 13, item 5): sql_store_panel.cpp.
+  Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) override;
+  Result<std::vector<Course>> ListVisibleOpenCourses(Id user_id) override;
+  Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from, LocalDate to) override;
+
   Result<AuditHead> GetAuditHead() override;
   void SubmitAudit(AuditEvent event, std::function<void(Status)> done) override;
 

@@ -48,6 +48,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/calendar.h"
@@ -997,6 +998,21 @@ class Store {
   // and it must not wait for the store. kInvalidArgument (at once) for a malformed event. Every
   // submission is answered before the store's destructor returns.
   virtual void SubmitAudit(AuditEvent event, std::function<void(Status)> done) = 0;
+
+  // ---- The clinician's panel (issue 13, item 5; docs/api.md "GET /api/v1/patients") -----------
+  // Each answers for every patient `user_id` may see (ListVisiblePatients' rule) in one query, so
+  // that the panel's cheap columns cost a fixed number of queries whatever the care team's size.
+  // kNotFound "user_id" when the user does not exist; an empty list when they see nobody.
+  //
+  // The latest diary date of each visible patient that has a diary entry, by patient id.
+  virtual Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) = 0;
+  // The active and paused courses of the visible patients, by patient id then course id.
+  virtual Result<std::vector<Course>> ListVisibleOpenCourses(Id user_id) = 0;
+  // Each (patient, local date) from..to inclusive on which a visible patient logged a dose taken
+  // (taken = true, dose > 0), once per day, by patient id then date. kInvalidArgument "to" when
+  // to < from.
+  virtual Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from,
+                                                                          LocalDate to) = 0;
 
   // ---- Backup (SQLite) -------------------------------------------------------------------------
   // Copies the whole database to a new SQLite file at `path` with SQLite's online backup API

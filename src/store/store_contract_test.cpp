@@ -1227,6 +1227,93 @@ TEST_P(StoreContractTest, SubmittedTransactionsAreAnsweredWithTheirOwnOutcome) {
   EXPECT_EQ(stored->size(), 10u);
 }
 
+// ---- The clinician's panel (issue 13, item 5) -----------------------------------------------------
+
+TEST_P(StoreContractTest, PanelQueriesAnswerForTheVisiblePatientsOnly) {
+  Seed();
+  // The clinician's team holds patient2_ only; patient1_ is outside it (and its own user sees it).
+  Result<CareTeam> team = store_->CreateCareTeam({0, "Panel team", T0()});
+  ASSERT_TRUE(team.ok());
+  ASSERT_TRUE(store_->AddCareTeamMember(team->id, clinician_.id, T0()).ok());
+  ASSERT_TRUE(store_->AddCareTeamPatient(team->id, patient2_.id, T0()).ok());
+
+  // Diaries: patient1_ on 11-20 and 11-22, patient2_ on 11-18 (twice: an edit) and 11-19.
+  ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, 20), "a", R"({"pain":5})")).ok());
+  ASSERT_TRUE(store_->UpsertDiary(Diary(Day(2026, 11, 22), "b", R"({"pain":4})")).ok());
+  for (auto [day, id] : {std::pair{18u, "c"}, std::pair{18u, "d"}, std::pair{19u, "e"}}) {
+    DiaryEntry e = Diary(Day(2026, 11, day), id, R"({"pain":6})");
+    e.patient_id = patient2_.id;
+    e.recorded_by = clinician_.id;
+    ASSERT_TRUE(store_->UpsertDiary(e).ok());
+  }
+  auto dates = store_->ListLatestDiaryDates(clinician_.id);
+  ASSERT_TRUE(dates.ok()) << dates.status().ToString();
+  ASSERT_EQ(dates->size(), 1u);
+  EXPECT_EQ((*dates)[0].first, patient2_.id);
+  EXPECT_EQ((*dates)[0].second, Day(2026, 11, 19));
+  auto own = store_->ListLatestDiaryDates(patient_user_.id);
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->size(), 1u);
+  EXPECT_EQ((*own)[0].first, patient1_.id);
+  EXPECT_EQ((*own)[0].second, Day(2026, 11, 22));
+  EXPECT_EQ(store_->ListLatestDiaryDates(9999).status().code(), Code::kNotFound);
+
+  // Courses: only active and paused ones of visible patients.
+  Result<Course> planned = store_->CreateCourse(MakeCourse(patient2_.id));
+  Result<Course> active = store_->CreateCourse(MakeCourse(patient2_.id));
+  Result<Course> stopped = store_->CreateCourse(MakeCourse(patient2_.id));
+  Result<Course> elsewhere = store_->CreateCourse(MakeCourse(patient1_.id));
+  ASSERT_TRUE(planned.ok() && active.ok() && stopped.ok() && elsewhere.ok());
+  ASSERT_TRUE(store_->SetCourseStatus(patient2_.id, active->id, CourseStatus::kActive, Day(2026, 11, 1), At(5)).ok());
+  ASSERT_TRUE(store_->SetCourseStatus(patient2_.id, stopped->id, CourseStatus::kStopped, std::nullopt, At(5)).ok());
+  ASSERT_TRUE(
+      store_->SetCourseStatus(patient1_.id, elsewhere->id, CourseStatus::kActive, Day(2026, 11, 1), At(5)).ok());
+  auto courses = store_->ListVisibleOpenCourses(clinician_.id);
+  ASSERT_TRUE(courses.ok()) << courses.status().ToString();
+  ASSERT_EQ(courses->size(), 1u);
+  EXPECT_EQ((*courses)[0].id, active->id);
+  EXPECT_EQ((*courses)[0].patient_id, patient2_.id);
+  EXPECT_EQ((*courses)[0].status, CourseStatus::kActive);
+  EXPECT_EQ((*courses)[0].start_date, Day(2026, 11, 1));
+  EXPECT_EQ((*courses)[0].plan_json, active->plan_json);
+
+  // Dose days: taken with a dose, within the range, once per day, visible patients only.
+  auto dose = [&](Id patient, unsigned day, int64_t ug, bool taken) {
+    DoseLogEntry d;
+    d.patient_id = patient;
+    d.local_date = Day(2026, 11, day);
+    d.dose_micrograms_hcl = ug;
+    d.taken = taken;
+    d.recorded_by = clinician_.id;
+    d.recorded_at = T0();
+    ASSERT_TRUE(store_->AddDoseLogEntry(d).ok());
+  };
+  dose(patient2_.id, 10, 500, true);
+  dose(patient2_.id, 10, 500, true);  // a second log on the same day counts once
+  dose(patient2_.id, 11, 0, false);   // a skipped dose
+  dose(patient2_.id, 12, 500, true);
+  dose(patient2_.id, 25, 500, true);  // outside the range
+  dose(patient1_.id, 12, 500, true);  // not visible to the clinician
+  auto days = store_->ListTakenDoseDays(clinician_.id, Day(2026, 11, 1), Day(2026, 11, 20));
+  ASSERT_TRUE(days.ok()) << days.status().ToString();
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[0], std::make_pair(patient2_.id, Day(2026, 11, 10)));
+  EXPECT_EQ((*days)[1], std::make_pair(patient2_.id, Day(2026, 11, 12)));
+  EXPECT_EQ(store_->ListTakenDoseDays(clinician_.id, Day(2026, 11, 20), Day(2026, 11, 1)).status().field(), "to");
+
+  // A clinician outside every team sees nothing.
+  User u;
+  u.username = "dr.lonely";
+  u.role = Role::kClinician;
+  u.password_hash = "h";
+  u.created_at = T0();
+  Result<User> lonely = store_->CreateUser(u);
+  ASSERT_TRUE(lonely.ok());
+  EXPECT_TRUE(store_->ListLatestDiaryDates(lonely->id)->empty());
+  EXPECT_TRUE(store_->ListVisibleOpenCourses(lonely->id)->empty());
+  EXPECT_TRUE(store_->ListTakenDoseDays(lonely->id, Day(2026, 11, 1), Day(2026, 11, 30))->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, LDN_STORE_TEST_BACKENDS, testing::BackendName);
 
 }  // namespace

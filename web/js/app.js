@@ -30,7 +30,7 @@ const ROUTES = [
   [/^#\/progress$/, './patient.js', 'progress'],
   [/^#\/questionnaires$/, './patient.js', 'questionnaires'],
   [/^#\/problem$/, './problem.js', 'reportProblem'],  // issue 12: a problem reported between diary days
-  [/^#\/panel$/, './clinician.js', 'panel'],
+  [/^#\/panel(?:\?(.*))?$/, './panel.js', 'panel'],  // issue 13: the query is the panel's state
   [/^#\/patient\/(\d+)$/, './clinician.js', 'patientDetail'],
   [/^#\/patient\/(\d+)\/new-course$/, './clinician.js', 'newCourse'],
   [/^#\/rx$/, './pharmacist.js', 'incoming'],
@@ -67,7 +67,7 @@ function renderNav() {
   // While the account is being set up (a password to change, two-step login to turn on), the
   // server refuses everything else: the menu shows nothing else either.
   const items = session.me && !session.me.setup_step ? NAV[session.me.role] || [] : [];
-  const here = location.hash.split('/').slice(0, 2).join('/');
+  const here = location.hash.split('?')[0].split('/').slice(0, 2).join('/');
   const links = items.map(([href, label]) =>
     h('a', { href, 'aria-current': href === here ? 'page' : null }, label));
   const right = [];

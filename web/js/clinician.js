@@ -1,4 +1,4 @@
-// The clinician's pages: the patient panel with flags, a patient's detail, the new-course flow
+// The clinician's pages: a patient's detail, the new-course flow
 // (screening -> protocol plan -> prescription) and plan adjustments with their reasons.
 import { h, mount, field, source, uid } from './dom.js';
 import { scrollAttrs } from './dom.js';
@@ -9,7 +9,6 @@ import { PROTOCOLS } from './kb.js';
 import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
 import { scoreText } from './patient.js';
 import { orderForm, ordersCard } from './orders.js';
-import { flagBadges, flagRank } from './safety.js';
 import { flagsCard, recentDaysCard, courseInterlocks, gateView } from './clinician_safety.js';
 import { screeningResult, screeningRecord, jurisdictionChoice } from './screening_view.js';
 
@@ -26,40 +25,8 @@ async function loadPatient(id) {
     diary: diary.entries, prescriptions: rx.prescriptions, flags: flags.flags };
 }
 
-// Flags are the server's (GET /patients includes them for a clinician; docs/safety.md): the panel
-// only shows them.
-export async function panel(main) {
-  setTitle('Patients');
-  const list = await get('/patients');
-  const records = await Promise.all(list.patients.map(async (p) => {
-    try {
-      return { patient: p, today: todayIn(p.time_zone), courses: (await get(`/patients/${p.id}/courses`)).courses };
-    } catch (err) {
-      return { patient: p, today: todayIn(p.time_zone), error: err.message };
-    }
-  }));
-  const rows = records.map((r) => {
-    const course = r.courses ? currentCourse(r.courses) : null;
-    const step = course && course.status !== 'planned' ? stepOn(planOf(course), r.today) : null;
-    const flags = r.error ? [{ code: 'load', level: 'red', message: `Could not load: ${r.error}`, acknowledged: false }] : (r.patient.flags || []);
-    return { r, course, step, flags };
-  }).sort((a, b) => flagRank(b.flags) - flagRank(a.flags));
-  mount(main,
-    h('h1', 'Patients'),
-    h('p.muted', `${rows.length} patient${rows.length === 1 ? '' : 's'} in your care teams; those with flags first.`),
-    h('div.actions', h('a.button', { href: '#/patients/new' }, 'Add a patient')),
-    h('div.card', h('div.tablewrap', scrollAttrs(), h('table.stack',
-      h('caption.sr', 'Patient panel'),
-      h('thead', h('tr', h('th', { scope: 'col' }, 'Patient'), h('th', { scope: 'col' }, 'Course'), h('th', { scope: 'col' }, 'Dose today'), h('th', { scope: 'col' }, 'Flags'))),
-      h('tbody', rows.map(({ r, course, step, flags }) => h('tr',
-        h('th', { scope: 'row' }, h('a', { href: `#/patient/${r.patient.id}` }, r.patient.display_name), h('br'), h('span.muted.small', r.patient.time_zone)),
-        h('td', { 'data-label': 'Course' }, course ? `${course.protocol}, ${course.status}${course.start_date ? ` since ${formatDate(course.start_date)}` : ''}` : 'none'),
-        h('td', { 'data-label': 'Dose today' }, step ? mg(step.dose_mg) : '–'),
-        h('td', { 'data-label': 'Flags' }, flagBadges(flags)))))))),
-    h('section.card', h('h2', 'What the flags mean'),
-      h('p.small', 'Red: safety -- a severe or serious report or a worrying note, a dose that differs from the plan, a course started before its earliest start or past a not-eligible screening. Amber: an override of the course gate, a side effect that has not settled, no response by week 12, a baseline without its FIQR, a diary missing for 3 days or more while a course runs. Each flag stays until a clinician acknowledges it on the patient\'s page.'),
-      source('the flags are computed on the server, one rule set for every client (docs/safety.md; data/interlocks.json, data/red_flags.json).')));
-}
+// The panel is in panel.js (issue 13, item 5: search, sort, filter by flag, paging).
+export { panel } from './panel.js';
 
 // The PDF report: fetched first, so that a refusal ("not analysable yet", issue 12) is said in
 // words beside the button instead of a silent failed download.
