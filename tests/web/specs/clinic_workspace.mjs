@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP, heading, localDate } from '../harness.mjs';
 
 // The clinic's workspace (issue 13), driven through the web app as each role:
@@ -8,7 +11,7 @@ import { runSpec, PHONE_390, DESKTOP, heading, localDate } from '../harness.mjs'
 // pharmacist of the other pharmacy cannot see it, the demo pharmacist can; patient and clinician
 // exchange messages with read receipts; the timeline shows what happened.
 runSpec('clinic_workspace', async (t) => {
-  const { check, newPage, login, visit, audit, shot, apiAs } = t;
+  const { check, newPage, login, visit, audit, shot, apiAs, shots } = t;
   const tz = 'Europe/Oslo';
   const stoppedOn = localDate(tz, -6);
   const stamp = Date.now().toString(36);
@@ -172,6 +175,10 @@ runSpec('clinic_workspace', async (t) => {
     const pdf = await page.request.get(`/api/v1/patients/${patientId}/prescriptions/${rxId}/pdf`);
     const bytes = await pdf.body();
     check(pdf.status() === 200 && bytes.subarray(0, 5).toString() === '%PDF-', `the signed prescription prints as a PDF (${bytes.length} bytes)`);
+    // Kept beside the screenshots, page 1 as a PNG, for a person to read (docs/clinic.md, the legal content).
+    const file = join(shots, 'clinic-prescription.pdf');
+    writeFileSync(file, bytes);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, join(shots, 'clinic-prescription-page')]);
     await context.close();
   }
 
