@@ -184,6 +184,10 @@ inline Status AffectedOne(const Rows& rows, std::string message) {
   return Status::Ok();
 }
 
+// A course from a row of its columns in the order "id, patient_id, protocol, plan, status, start_date,
+// recorded_by, recorded_at, updated_at" (sql_store.cpp; also the panel's open courses).
+Result<Course> ReadCourse(const Row& row);
+
 }  // namespace ldn::store::internal
 
 #endif  // LDN_STORE_SQL_HELPERS_H_

@@ -122,6 +122,9 @@ Result<Screening> ReadScreening(const Row& row) {
 
 constexpr const char* kCourseCols =
     "id, patient_id, protocol, plan, status, start_date, recorded_by, recorded_at, updated_at";
+
+}  // namespace
+
 Result<Course> ReadCourse(const Row& row) {
   RowReader r(row);
   Course c;
@@ -137,6 +140,8 @@ Result<Course> ReadCourse(const Row& row) {
   LDN_RETURN_IF_ERROR(r.status());
   return c;
 }
+
+namespace {
 
 constexpr const char* kAdjustmentCols = "id, patient_id, course_id, reason, plan, recorded_by, recorded_at";
 Result<PlanAdjustment> ReadAdjustment(const Row& row) {

@@ -38,22 +38,6 @@ Result<std::pair<Id, LocalDate>> ReadPatientDay(const Row& row) {
   return out;
 }
 
-Result<Course> ReadOpenCourse(const Row& row) {
-  RowReader r(row);
-  Course c;
-  c.id = r.Int();
-  c.patient_id = r.Int();
-  c.protocol = r.Text();
-  c.plan_json = r.Text();
-  c.status = r.Enum<CourseStatus>(&ParseCourseStatus);
-  c.start_date = r.OptDate();
-  c.recorded_by = r.Int();
-  c.recorded_at = r.Time();
-  c.updated_at = r.Time();
-  LDN_RETURN_IF_ERROR(r.status());
-  return c;
-}
-
 }  // namespace
 
 Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListLatestDiaryDates(Id user_id) {
@@ -79,7 +63,7 @@ Result<std::vector<Course>> SqlStore::ListVisibleOpenCourses(Id user_id) {
         "SELECT id, patient_id, protocol, plan, status, start_date, recorded_by, recorded_at, updated_at "
         "FROM courses WHERE status IN ('active', 'paused') AND patient_id IN (" LDN_VISIBLE_PATIENT_IDS
         ") ORDER BY patient_id, id",
-        {user_id, Param::Bool(false)}, &ReadOpenCourse);
+        {user_id, Param::Bool(false)}, &ReadCourse);
   });
 }
 
