@@ -142,7 +142,10 @@ export async function runSpec(name, body, options = {}) {
     // The step the page shows: the menu's "Log out" appears during the set-up steps too, so a
     // login is done only when no step is shown and the page has left #/login and #/setup.
     for (let i = 0; ; i += 1) {
-      if (i > 900) throw new Error(`login of ${user}: no page after the login form`);
+      if (i > 900) {
+        const seen = await page.evaluate(() => `${location.hash} | ${document.querySelector('main')?.innerText.slice(0, 300)}`);
+        throw new Error(`login of ${user}: no page after the login form (the page shows: ${seen})`);
+      }
       if (await choose.isVisible()) {
         // An account an admin made: [username, given password, the user's own new password].
         if (!Array.isArray(who) || !who[2]) throw new Error(`${user} must choose a password: pass [user, given, new]`);
@@ -166,6 +169,14 @@ export async function runSpec(name, body, options = {}) {
         await enrol.waitFor({ state: 'detached' });
       } else if (await loggedIn.isVisible() && !/^#\/(login|setup)?$/.test(await page.evaluate(() => location.hash))) {
         break;
+      } else if (i % 50 === 49 && await page.getByLabel('Username').isVisible()
+        && await page.getByLabel('Username').inputValue() === '') {
+        // The login form was drawn again under the typing (it should not be: app.js keeps a form
+        // already shown); type again as a person would, and say so in the log.
+        console.log(`     login of ${user}: the form was empty again; typing again`);
+        await page.getByLabel('Username').fill(user);
+        await page.getByLabel('Password').fill(pass);
+        await page.getByRole('button', { name: 'Log in' }).click();
       }
       await page.waitForTimeout(100);
     }

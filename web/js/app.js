@@ -105,13 +105,16 @@ async function doLogout() {
 
 function loginView() {
   setTitle('Log in');
+  // A route that ends here while the login form is already shown (a request of the session that
+  // just ended answered 401 late) keeps the form and what the user has typed into it.
+  if (main.querySelector('form.login')) return;
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
   const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const error = h('p.error', { role: 'alert' });
   const stepSlot = h('div');
   let second = null;  // the second step (a code from the app or a recovery code), once asked for
   const submit = h('button.primary', { type: 'submit' }, 'Log in');
-  const form = h('form.card.narrow', {
+  const form = h('form.card.narrow.login', {
     onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = '';
