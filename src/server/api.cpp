@@ -143,6 +143,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddClinicalRoutes(*this, routes_);
   AddDiaryRoutes(*this, routes_);
   AddPharmacyRoutes(*this, routes_);
+  AddBatchRoutes(*this, routes_);
   AddChartRoutes(*this, routes_);  // issue 13: the clinic's workspace
   AddOrderRoutes(*this, routes_);
   AddInvitationRoutes(*this, routes_);

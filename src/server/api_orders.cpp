@@ -10,6 +10,7 @@
 //   GET  P/prescriptions/{id}/pdf              the printable prescription
 //   GET  /pharmacy/orders                      the pharmacist's queue: their pharmacy's signed orders
 //   GET  /prescriptions/verify                 every signature checked (admin)
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
@@ -17,12 +18,13 @@
 #include <fmt/format.h>
 
 #include "core/dose.h"
+#include "core/text.h"
 #include "pharmacy/knowledge.h"
 #include "pharmacy/order.h"
 #include "report/prescription_pdf.h"
-#include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/batches.h"
 #include "server/login_throttle.h"
 #include "server/order_signing.h"
 #include "server/orders.h"
@@ -58,12 +60,39 @@ Result<store::Prescription> VisiblePrescription(const RequestContext& ctx, store
   return rx;
 }
 
+// A wrong password counts as a failed login of this account from this address (login_throttle.h).
+Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::string_view password) {
+  store::Store& st = ctx.store();
+  LDN_ASSIGN_OR_RETURN(store::User signer, st.GetUser(ctx.caller().user_id));
+  const ThrottleKeys keys = KeysFor(signer.username, ctx.client_address);
+  LDN_ASSIGN_OR_RETURN(AttemptAdmission admission, CountAttempt(st, keys, ctx.now, api.options().throttle));
+  if (!admission.allowed) {
+    if (admission.locked) {
+      return Status::PermissionDenied(
+                 "this account is locked after too many wrong passwords; an administrator can unlock it")
+          .WithFieldPrefix("password");
+    }
+    return Status::PermissionDenied(fmt::format("too many wrong passwords: wait {} s", admission.retry_after.count()))
+        .WithFieldPrefix("password");
+  }
+  if (!VerifyPassword(password, signer.password_hash)) {
+    LDN_ASSIGN_OR_RETURN(bool locked_now, AttemptFailed(st, keys, ctx.now, api.options().throttle));
+    if (locked_now) api.log().Warn("account_locked", {{"user_id", signer.id}, {"address", ctx.client_address}});
+    return Status::InvalidArgument("password", "this is not your password");
+  }
+  LDN_RETURN_IF_ERROR(AttemptSucceeded(st, keys));
+  return signer;
+}
+
 namespace {
 
 using store::Role;
 namespace ph = ::ldn::pharmacy;
 
 const std::set<Role> kCareReaders = {Role::kPatient, Role::kClinician, Role::kPharmacist};
+
+// What the dispensing pharmacist confirms before an order leaves the pharmacy (issue 14, item 4).
+constexpr const char* kDispensingChecklist[] = {"identity", "order", "dose", "interactions", "screening", "washout"};
 const std::set<Role> kClinician = {Role::kClinician};
 
 // Sources of the order's legal content (docs/clinic.md has the list with what each requires).
@@ -220,24 +249,7 @@ Result<ApiReply> SignOrder(Api& api, RequestContext& ctx) {
   if (rx.status != store::PrescriptionStatus::kIssued) {
     return Status::Conflict(fmt::format("a {} prescription cannot be signed", store::PrescriptionStatusName(rx.status)));
   }
-  // A wrong password counts as a failed login of this account from this address (login_throttle.h).
-  LDN_ASSIGN_OR_RETURN(store::User signer, st.GetUser(ctx.caller().user_id));
-  const ThrottleKeys keys = KeysFor(signer.username, ctx.client_address);
-  LDN_ASSIGN_OR_RETURN(AttemptAdmission admission, CountAttempt(st, keys, ctx.now, api.options().throttle));
-  if (!admission.allowed) {
-    if (admission.locked) {
-      return Status::PermissionDenied("this account is locked after too many wrong passwords; an administrator can unlock it")
-          .WithFieldPrefix("password");
-    }
-    return Status::PermissionDenied(fmt::format("too many wrong passwords: wait {} s", admission.retry_after.count()))
-        .WithFieldPrefix("password");
-  }
-  if (!VerifyPassword(password, signer.password_hash)) {
-    LDN_ASSIGN_OR_RETURN(bool locked_now, AttemptFailed(st, keys, ctx.now, api.options().throttle));
-    if (locked_now) api.log().Warn("account_locked", {{"user_id", signer.id}, {"address", ctx.client_address}});
-    return Status::InvalidArgument("password", "this is not your password");
-  }
-  LDN_RETURN_IF_ERROR(AttemptSucceeded(st, keys));
+  LDN_ASSIGN_OR_RETURN(store::User signer, ReauthenticateCaller(api, ctx, password));
   LDN_ASSIGN_OR_RETURN(store::Prescription signed_rx, SignDraftOrder(st, ctx.patient(), id, signer, password, ctx.now));
   return Reply(ToJson(signed_rx));
 }
@@ -252,8 +264,27 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
   LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", kMaxNoteChars));
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Id> batch_id, OptionalId(o, "batch_id"));
+  nlohmann::json checklist = nlohmann::json::object();
+  if (o.HasNonNull("checklist")) {
+    LDN_ASSIGN_OR_RETURN(JsonObject c, o.Object("checklist"));
+    for (const char* item : kDispensingChecklist) {
+      LDN_ASSIGN_OR_RETURN(bool confirmed, c.Bool(item));
+      if (!confirmed) {
+        return Status::InvalidArgument(fmt::format("checklist.{}", item),
+                                       "not confirmed: a prescription is dispensed only when every check is done");
+      }
+      checklist[item] = true;
+    }
+    LDN_RETURN_IF_ERROR(c.RejectUnknownKeys());
+  } else {
+    o.Consume("checklist");
+  }
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   LDN_ASSIGN_OR_RETURN(store::PrescriptionStatus to, store::ParsePrescriptionStatus(text, "status"));
+  if (batch_id && to != store::PrescriptionStatus::kDispensed) {
+    return Status::InvalidArgument("batch_id", "only a dispensing names a batch");
+  }
   using PS = store::PrescriptionStatus;
   const bool pharmacist = ctx.caller().role == Role::kPharmacist;
   if (!pharmacist && to != PS::kCancelled) {
@@ -274,6 +305,46 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   if (to == PS::kVerified && !p.signed_at) return Status::Conflict("an unsigned prescription cannot be verified");
   std::optional<store::Id> pharmacist_id;
   if (pharmacist) pharmacist_id = ctx.caller().user_id;
+  if (to == PS::kDispensed) {
+    // Issue 14: what is handed over is a released batch made for this order, within its BUD.
+    if (!batch_id) {
+      return Status::InvalidArgument("batch_id", "name the released batch that fills this prescription");
+    }
+    LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
+    LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, *batch_id));
+    if (b.status != store::BatchStatus::kReleased) {
+      return Status::Conflict(
+          fmt::format("batch_id: batch {} is {}: only a batch a second pharmacist released is "
+                      "dispensed",
+                      b.batch_number, store::BatchStatusName(b.status)));
+    }
+    if (std::none_of(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& bo) {
+          return bo.prescription_id == p.id && bo.patient_id == p.patient_id;
+        })) {
+      return Status::Conflict(fmt::format("batch_id: batch {} was not made for this prescription", b.batch_number));
+    }
+    LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(p.patient_id));
+    const LocalDate today = PatientToday(patient, ctx.now);
+    if (b.bud_date < today) {
+      return Status::Conflict(
+          fmt::format("batch_id: batch {} is past its beyond-use date ({})", b.batch_number, FormatDate(b.bud_date)));
+    }
+    const nlohmann::json f = StoredJson(p.formulation_json);
+    LDN_ASSIGN_OR_RETURN(std::vector<store::DispensingRecord> before, ctx.store().ListBatchDispensings(b.id));
+    int64_t left = b.quantity;
+    for (const auto& d : before) left -= d.quantity;
+    const int64_t quantity = std::min(f.value("quantity", b.quantity), left);
+    if (quantity <= 0) return Status::Conflict(fmt::format("batch_id: nothing is left of batch {}", b.batch_number));
+    store::DispensingRecord d;
+    d.batch_id = b.id;
+    d.patient_id = p.patient_id;
+    d.prescription_id = p.id;
+    d.quantity = quantity;
+    d.checklist_json = checklist.dump();
+    d.dispensed_by = ctx.caller().user_id;
+    d.dispensed_at = ctx.now;
+    LDN_RETURN_IF_ERROR(ctx.store().CreateDispensing(d).status());
+  }
   if (to == PS::kCancelled) {
     LDN_RETURN_IF_ERROR(ctx.store().CancelPrescription(ctx.patient(), id, *reason, pharmacist_id, ctx.now));
   } else {
@@ -418,7 +489,10 @@ constexpr char kSignSchema[] =
 "password":{"type":"string"}}})js";
 constexpr char kOrderStatusSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
-"status":{"enum":["verified","dispensed","cancelled"]},"reason":{"type":"string","maxLength":2000}}})js";
+"status":{"enum":["verified","dispensed","cancelled"]},"reason":{"type":"string","maxLength":2000},
+"batch_id":{"type":"integer"},"checklist":{"type":"object","additionalProperties":false,"properties":{
+"identity":{"type":"boolean"},"order":{"type":"boolean"},"dose":{"type":"boolean"},"interactions":{"type":"boolean"},
+"screening":{"type":"boolean"},"washout":{"type":"boolean"}}}}})js";
 
 }  // namespace
 

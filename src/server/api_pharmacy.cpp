@@ -21,6 +21,7 @@
 #include "pharmacy/worksheet.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/compounding.h"
 #include "server/orders.h"
 
 namespace ldn::server {
@@ -40,58 +41,6 @@ double Round(double v, int decimals) {
   return std::round(v * f) / f;
 }
 
-// The pharmacy layer names its inputs as the CLI's options; the API names them as the body's keys.
-Status InBodyTerms(const Status& s) {
-  if (s.ok() || s.code() != Code::kInvalidArgument) return s;
-  static const std::map<std::string, std::string> kNames = {{"--strength", "prescription.formulation.strength_mg"},
-                                                            {"--count", "prescription.formulation.quantity"},
-                                                            {"--concentration", "prescription.formulation.strength_mg"},
-                                                            {"--volume", "volume_ml"},
-                                                            {"--source", "source"},
-                                                            {"--assay", "assay_pct"},
-                                                            {"--water", "water_pct"},
-                                                            {"--tablet-weight", "tablet_weight_mg"},
-                                                            {"--capsule-size", "capsule_size"},
-                                                            {"--fill-weight", "fill_weight_mg"},
-                                                            {"--overage", "overage_pct"},
-                                                            {"--balance", "balance"},
-                                                            {"--mwq", "mwq_mg"},
-                                                            {"--storage", "storage"},
-                                                            {"--component-expiry", "component_expiries"},
-                                                            {"--batch-id", "batch_id"},
-                                                            {"--patient", "prescription.patient"},
-                                                            {"--pharmacy", "prescription.pharmacy"},
-                                                            {"--directions", "prescription.formulation.directions"},
-                                                            {"--formula", "formula"}};
-  auto it = kNames.find(s.field());
-  if (it == kNames.end()) return s;
-  return Status::InvalidArgument(it->second, s.message());
-}
-
-nlohmann::json WorksheetJson(const ph::Worksheet& w) {
-  nlohmann::json header = nlohmann::json::array();
-  for (const auto& [k, v] : w.header) header.push_back({{"label", k}, {"value", v}});
-  nlohmann::json ingredients = nlohmann::json::array();
-  for (const auto& i : w.ingredients) {
-    ingredients.push_back({{"name", i.name}, {"role", i.role}, {"quantity", i.quantity}, {"detail", i.detail}});
-  }
-  return {{"title", w.title},
-          {"subtitle", w.subtitle},
-          {"confidentiality", w.confidentiality},
-          {"header", std::move(header)},
-          {"ingredients", std::move(ingredients)},
-          {"calculations", w.calculations},
-          {"dose_lines", w.dose_lines},
-          {"method", w.method},
-          {"qc", w.qc},
-          {"warnings", w.warnings},
-          {"notes", w.notes},
-          {"label_lines", w.label_lines},
-          {"signatures", w.signatures},
-          {"sources", w.sources},
-          {"footer", w.footer}};
-}
-
 // Body: {"source"?: "tablets"|"api" (default tablets), "tablet_weight_mg"?, "assay_pct"?, "water_pct"?,
 // "capsule_size"?, "fill_weight_mg"?, "overage_pct"?, "volume_ml"?, "storage"?, "date"?,
 // "component_expiries"?: [dates], "batch_id"?}. Capsules need capsule_size and fill_weight_mg (and
@@ -102,30 +51,10 @@ Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   // Only the pharmacy the order is routed to sees it (issue 13).
   LDN_ASSIGN_OR_RETURN(store::Prescription rx, VisiblePrescription(ctx, id));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  const nlohmann::json formulation = StoredJson(rx.formulation_json);
-  if (!formulation.is_object() || !formulation.contains("form") || !formulation.contains("strength_mg") ||
-      !formulation.contains("quantity")) {
-    return Status::Internal("the stored formulation is incomplete");
-  }
-  const std::string form = formulation.value("form", "");
-  const double strength_mg = formulation.value("strength_mg", 0.0);
-  const int64_t quantity = formulation.value("quantity", int64_t{0});
-  // An order carries the label's own shorter text (pharmacy/order.h); older records only "directions".
-  const std::string directions = formulation.value("label_directions", formulation.value("directions", ""));
 
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> source_text, o.OptionalString("source"));
-  LDN_ASSIGN_OR_RETURN(ph::DrugSource source, ph::ParseDrugSource(source_text.value_or("tablets"), "source"));
-  LDN_ASSIGN_OR_RETURN(std::optional<double> tablet_weight, o.OptionalNumber("tablet_weight_mg", 1, 5000));
-  LDN_ASSIGN_OR_RETURN(std::optional<double> assay, o.OptionalNumber("assay_pct", 0, 200));
-  LDN_ASSIGN_OR_RETURN(std::optional<double> water, o.OptionalNumber("water_pct", 0, 100));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> capsule_size, o.OptionalString("capsule_size"));
-  LDN_ASSIGN_OR_RETURN(std::optional<double> fill_weight, o.OptionalNumber("fill_weight_mg", 0, 10000));
-  LDN_ASSIGN_OR_RETURN(std::optional<double> overage, o.OptionalNumber("overage_pct", 0, 100));
-  LDN_ASSIGN_OR_RETURN(std::optional<int64_t> volume_ml, o.OptionalInteger("volume_ml", 1, 10000));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> storage_text, o.OptionalString("storage"));
-  LDN_ASSIGN_OR_RETURN(std::optional<LocalDate> date, o.OptionalDate("date"));
+  LDN_ASSIGN_OR_RETURN(PreparationInputs in, ReadPreparationInputs(o));
   LDN_ASSIGN_OR_RETURN(std::optional<std::string> batch_id, o.OptionalLine("batch_id", kMaxBatchIdChars));
   std::vector<LocalDate> expiries;
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* exp, o.OptionalArray("component_expiries", kMaxComponentExpiries));
@@ -138,77 +67,10 @@ Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
     }
   }
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-
-  std::optional<ph::Coa> coa;
-  if (source == ph::DrugSource::kApi) {
-    if (!assay) return Status::InvalidArgument("assay_pct", "required with source api (certificate of analysis)");
-    coa = ph::Coa{*assay, water.value_or(0)};
-  } else if (assay || water) {
-    return Status::InvalidArgument(assay ? "assay_pct" : "water_pct", "only with source api");
-  }
-
-  ph::Dispensing dispensing;
-  dispensing.prepared = date.value_or(PatientToday(patient, ctx.now));
-  dispensing.component_expiries = expiries;
-  dispensing.batch_id = batch_id.value_or(fmt::format("RX{}", rx.id));
-  dispensing.patient = patient.display_name;
-  dispensing.pharmacy = rx.pharmacy;
-  dispensing.directions = directions;
-
-  const auto& kb = ph::LoadCompoundingKnowledge();
-  if (!kb.ok()) return kb.status();
-  LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, "prescription.formulation.strength_mg"));
-
-  nlohmann::json preparation;
-  const ph::Preparation* prep = nullptr;
-  ph::CapsuleBatch capsules;
-  ph::LiquidBatch liquid;
-  if (form == "capsule") {
-    if (!capsule_size) return Status::InvalidArgument("capsule_size", "required for capsules: 000 to 5");
-    if (!fill_weight) {
-      return Status::InvalidArgument("fill_weight_mg", "required for capsules: the calibrated net fill, mg");
-    }
-    if (volume_ml) return Status::InvalidArgument("volume_ml", "only for a liquid");
-    ph::CapsuleRequest r;
-    r.strength = strength;
-    r.count = quantity;
-    r.source = source;
-    r.coa = coa;
-    r.tablet_weight_mg = tablet_weight;
-    r.capsule_size = *capsule_size;
-    r.fill_weight_mg = *fill_weight;
-    r.overage_pct = overage.value_or(0);
-    LDN_ASSIGN_OR_RETURN(r.storage, ph::ParseStorage(storage_text.value_or("room"), "storage"));
-    r.dispensing = dispensing;
-    auto batch = ph::CompoundCapsules(*kb, r);
-    if (!batch.ok()) return InBodyTerms(batch.status());
-    capsules = std::move(batch).value();
-    preparation = ph::CapsuleBatchToJson(capsules);
-    prep = &capsules.prep;
-  } else {
-    if (capsule_size || fill_weight || tablet_weight || overage) {
-      return Status::InvalidArgument(capsule_size    ? "capsule_size"
-                                     : fill_weight   ? "fill_weight_mg"
-                                     : tablet_weight ? "tablet_weight_mg"
-                                                     : "overage_pct",
-                                     "only for capsules");
-    }
-    ph::LiquidRequest r;
-    r.concentration_per_ml = strength;
-    r.volume_ml = volume_ml.value_or(quantity);
-    r.source = source;
-    r.coa = coa;
-    LDN_ASSIGN_OR_RETURN(r.storage, ph::ParseStorage(storage_text.value_or("fridge"), "storage"));
-    r.dispensing = dispensing;
-    auto batch = ph::CompoundLiquid(*kb, r);
-    if (!batch.ok()) return InBodyTerms(batch.status());
-    liquid = std::move(batch).value();
-    preparation = ph::LiquidBatchToJson(liquid);
-    prep = &liquid.prep;
-  }
-  nlohmann::json body = {{"prescription", ToJson(rx)},
-                         {"preparation", std::move(preparation)},
-                         {"worksheet", WorksheetJson(ph::BuildWorksheet(*prep))}};
+  LDN_ASSIGN_OR_RETURN(ComputedPreparation c, ComputePreparation(in, rx, patient, ctx.now, std::nullopt, expiries,
+                                                                 batch_id.value_or(fmt::format("RX{}", rx.id))));
+  nlohmann::json body = {
+      {"prescription", ToJson(rx)}, {"preparation", std::move(c.preparation)}, {"worksheet", std::move(c.worksheet)}};
   return Reply(std::move(body));
 }
 

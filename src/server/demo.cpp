@@ -347,6 +347,9 @@ std::vector<DemoLogin> DemoLogins() {
   return {{"pat", "ldn-demo-diary", "patient"},
           {"doc", "ldn-demo-clinician", "clinician"},
           {"pharm", "ldn-demo-compounding", "pharmacist"},
+          // A second pharmacist of the same pharmacy: a batch is released by someone other than
+          // the pharmacist who prepared it (issue 14).
+          {"pharm2", "ldn-demo-second-check", "pharmacist"},
           {"res", "ldn-demo-outcomes", "researcher"},
           {"admin", "ldn-demo-accounts", "admin"}};
 }
@@ -395,6 +398,7 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     LDN_RETURN_IF_ERROR(tx.CreatePharmacy({0, "Harbour Compounding", "Kaigata 5, 5003 Bergen", "+47 55 00 33 44", now})
                             .status());
     LDN_RETURN_IF_ERROR(tx.SetUserPharmacy(pharm.id, pharmacy.id, now));
+    LDN_RETURN_IF_ERROR(tx.SetUserPharmacy(users[3].id, pharmacy.id, now));
     LDN_RETURN_IF_ERROR(tx.PutPrescriberProfile({doc.id, "Dr Dana Demo", "physician", "HPR 9144889 (demo)",
                                                  "Demo clinic, Storgata 1, 0155 Oslo", "+47 22 00 00 00", now}));
     const DemoOrders orders{doc, seed.logins[1].password, pharmacy.id};
@@ -404,6 +408,7 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     LDN_ASSIGN_OR_RETURN(store::CareTeam demo_team, tx.CreateCareTeam(team));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, doc.id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, pharm.id, now));
+    LDN_RETURN_IF_ERROR(tx.AddCareTeamMember(demo_team.id, users[3].id, now));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, *pat.patient_id, now));
     const DemoPatient pat_demo{"Pat Demo",   "Europe/Oslo", 4, 84, "1979-05-14", "female", "nb", "NO",
                                "Parkveien 2, 0350 Oslo"};

@@ -56,6 +56,11 @@ Result<store::Prescription> DraftOrder(store::Store& store, const DraftOrderRequ
 Result<store::Prescription> SignDraftOrder(store::Store& store, store::Id patient_id, store::Id prescription_id,
                                            const store::User& signer, std::string_view password, store::Instant now);
 
+// Re-authenticates the caller with their own password (signing an order, checking a batch): counted
+// by the login throttle's keys like a login. The caller's account; kInvalidArgument "password" when
+// it is wrong; kPermissionDenied "password" while throttled or locked.
+Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::string_view password);
+
 }  // namespace ldn::server
 
 #endif  // LDN_SERVER_ORDERS_H_

@@ -207,6 +207,19 @@ class SqlStore final : public Store {
   Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) override;
   Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) override;
 
+  Result<IngredientLot> CreateIngredientLot(const IngredientLot& lot) override;
+  Result<IngredientLot> GetIngredientLot(Id lot_id) override;
+  Result<std::vector<IngredientLot>> ListIngredientLots(Id pharmacy_id) override;
+  Result<Batch> CreateBatch(const Batch& batch) override;
+  Result<Batch> GetBatch(Id batch_id) override;
+  Result<std::vector<Batch>> ListBatches(Id pharmacy_id) override;
+  Result<std::vector<Batch>> ListBatchesForPrescription(Id prescription_id) override;
+  Status CheckBatch(Id batch_id, BatchStatus status, Id checked_by, Instant at, const std::string& qc_json,
+                    const std::string& reason) override;
+  Result<DispensingRecord> CreateDispensing(const DispensingRecord& record) override;
+  Result<std::vector<DispensingRecord>> ListDispensings(Id patient_id) override;
+  Result<std::vector<DispensingRecord>> ListBatchDispensings(Id batch_id) override;
+
   // The clinician's panel (issue 13, item 5): sql_store_panel.cpp.
   Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) override;
   Result<std::vector<Course>> ListVisibleOpenCourses(Id user_id) override;

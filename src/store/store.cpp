@@ -58,6 +58,14 @@ std::string_view SeverityName(Severity severity) {
 Result<Severity> ParseSeverity(std::string_view text, std::string_view field) {
   return ParseName<Severity>(text, field, kSeverityNames, "severity");
 }
+std::string_view BatchStatusName(BatchStatus status) {
+  switch (status) {
+    case BatchStatus::kPrepared: return "prepared";
+    case BatchStatus::kReleased: return "released";
+    case BatchStatus::kRejected: return "rejected";
+  }
+  return "prepared";
+}
 std::string_view AccountCodePurposeName(AccountCodePurpose purpose) {
   return purpose == AccountCodePurpose::kInvitation ? "invitation" : "password";
 }

@@ -585,6 +585,89 @@ struct AuditHead {
   std::string hash = std::string(kAuditGenesisHash);
 };
 
+// ---- The compounding pharmacy's record (issue 14; docs/pharmacy.md) ----------------------------
+// Amounts of a lot are integers in thousandths of the lot's unit ("milli" units), so that what
+// batches take is exact.
+
+// An ingredient lot a pharmacy received: the drug (tablets or API), a filler, capsules, a vehicle.
+// ingredient and manufacturer 1-200 characters, lot 1-100; unit one of "mg", "g", "mL", "tablet",
+// "capsule"; quantity_milli > 0 (at most 10^15).
+struct IngredientLot {
+  Id id = 0;  // set by the store
+  Id pharmacy_id = 0;
+  std::string ingredient;
+  std::string manufacturer;
+  std::string lot;
+  LocalDate expiry{};
+  std::string unit;
+  int64_t quantity_milli = 0;
+  int64_t remaining_milli = 0;  // set by the store: quantity_milli less what batches took
+  Id received_by = 0;
+  Instant received_at{};
+};
+
+// What a batch took of one lot (thousandths of the lot's unit, > 0).
+struct BatchLotUse {
+  Id lot_id = 0;
+  int64_t amount_milli = 0;
+};
+
+// An order a batch fills.
+struct BatchOrder {
+  Id patient_id = 0;
+  Id prescription_id = 0;
+};
+
+enum class BatchStatus { kPrepared, kReleased, kRejected };
+std::string_view BatchStatusName(BatchStatus status);
+
+// A compounding record (USP <795> 2023 §9): one batch a pharmacy prepared. form "capsule" (quantity
+// in capsules, strength per capsule) or "oral_liquid" (quantity in mL, strength per mL);
+// strength_micrograms_hcl 0 only for a placebo. master_formula_id/version name the master
+// formulation record followed ("" and 0: none). record_json: the preparation as computed and
+// measured (a JSON object: amounts, weighings, balance, calculations). deviation_reason (0-2000
+// characters): why the quantity differs from the orders', empty when it does not. The store sets
+// seq, batch_number (the pharmacy's own sequence) and, until the check, status kPrepared.
+struct Batch {
+  Id id = 0;  // set by the store
+  Id pharmacy_id = 0;
+  int64_t seq = 0;                 // set by the store
+  std::string batch_number;        // set by the store: "<year prepared>-<seq, 5 digits>"
+  std::vector<BatchOrder> orders;  // at least one
+  std::string master_formula_id;
+  int64_t master_formula_version = 0;
+  std::string form;
+  int64_t strength_micrograms_hcl = 0;
+  bool placebo = false;
+  int64_t quantity = 0;
+  std::string quantity_unit;  // "capsule" or "mL", by form
+  std::string deviation_reason;
+  std::string record_json = "{}";
+  LocalDate prepared_on{};
+  LocalDate bud_date{};
+  Id prepared_by = 0;
+  Instant prepared_at{};
+  std::vector<BatchLotUse> lots;  // at least one, each lot once
+  BatchStatus status = BatchStatus::kPrepared;
+  std::optional<Id> checked_by;
+  std::optional<Instant> checked_at;
+  std::string qc_json = "{}";   // the checker's QC results (a JSON object)
+  std::string decision_reason;  // 0-2000; 1-2000 for a rejection
+};
+
+// One dispensing of a released batch against an order (the dispensing log). checklist_json: the
+// checks made before release (a JSON object).
+struct DispensingRecord {
+  Id id = 0;  // set by the store
+  Id batch_id = 0;
+  Id patient_id = 0;
+  Id prescription_id = 0;
+  int64_t quantity = 0;  // in the batch's quantity_unit, > 0
+  std::string checklist_json = "{}";
+  Id dispensed_by = 0;
+  Instant dispensed_at{};
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Store {
@@ -986,6 +1069,44 @@ class Store {
   virtual Result<TaskResolution> CreateTaskResolution(const TaskResolution& resolution) = 0;
   // The patient's settled tasks, oldest first.
   virtual Result<std::vector<TaskResolution>> ListTaskResolutions(Id patient_id) = 0;
+
+  // ---- The compounding pharmacy's record (issue 14) -----------------------------------------
+  // Stores a received lot with remaining_milli = quantity_milli. kInvalidArgument naming the field;
+  // kNotFound "pharmacy_id" / "received_by".
+  virtual Result<IngredientLot> CreateIngredientLot(const IngredientLot& lot) = 0;
+  // kNotFound when absent.
+  virtual Result<IngredientLot> GetIngredientLot(Id lot_id) = 0;
+  // A pharmacy's lots, by id.
+  virtual Result<std::vector<IngredientLot>> ListIngredientLots(Id pharmacy_id) = 0;
+  // Stores a prepared batch in one transaction: the next number of the pharmacy's sequence, its
+  // orders, and each lot's amount taken from what is left. kInvalidArgument naming the field
+  // (form, quantity_unit, strength_micrograms_hcl, quantity, orders, lots[i].amount_milli,
+  // deviation_reason, record_json, bud_date before prepared_on); kNotFound "pharmacy_id",
+  // "prepared_by", "orders[i].prescription_id" (absent or not the patient's), "lots[i].lot_id"
+  // (absent or another pharmacy's); kInvalidArgument "lots[i].lot_id" for a lot that expires before
+  // prepared_on or a lot named twice; kConflict "lots[i].amount_milli" when the lot has less left.
+  // Nothing is stored on any failure.
+  virtual Result<Batch> CreateBatch(const Batch& batch) = 0;
+  // kNotFound when absent.
+  virtual Result<Batch> GetBatch(Id batch_id) = 0;
+  // A pharmacy's batches, newest first.
+  virtual Result<std::vector<Batch>> ListBatches(Id pharmacy_id) = 0;
+  // The batches that fill an order, by id.
+  virtual Result<std::vector<Batch>> ListBatchesForPrescription(Id prescription_id) = 0;
+  // Records the one check of a prepared batch: status kReleased or kRejected, the checker, when, QC
+  // (a JSON object) and the reason (1-2000 characters for a rejection). kNotFound when absent or
+  // "checked_by"; kInvalidArgument "status", "reason", "qc"; kPermissionDenied when checked_by
+  // prepared the batch; kConflict when it was checked already.
+  virtual Status CheckBatch(Id batch_id, BatchStatus status, Id checked_by, Instant at, const std::string& qc_json,
+                            const std::string& reason) = 0;
+  // Appends to the dispensing log. kNotFound "batch_id" / "dispensed_by"; kInvalidArgument
+  // "quantity", "checklist"; kConflict "batch_id" when the batch is not released or does not fill
+  // this order, "quantity" when more would leave the batch than it holds.
+  virtual Result<DispensingRecord> CreateDispensing(const DispensingRecord& record) = 0;
+  // The dispensing log of a patient, oldest first.
+  virtual Result<std::vector<DispensingRecord>> ListDispensings(Id patient_id) = 0;
+  // The dispensings of a batch, oldest first.
+  virtual Result<std::vector<DispensingRecord>> ListBatchDispensings(Id batch_id) = 0;
 
   // ---- Audit head and batched appends (issue 17) ----------------------------------------------
   // The newest event's seq and hash (AuditHead{} for an empty trail). One indexed read.

@@ -192,6 +192,45 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return draft->id;
   }
 
+  // A lot of pharmacy A, written through the store (issue 14).
+  store::Id NewLot() {
+    store::IngredientLot l;
+    l.pharmacy_id = pharmacy_a_;
+    l.ingredient = "naltrexone HCl 50 mg tablets";
+    l.manufacturer = "Acme";
+    l.lot = "M" + std::to_string(++counter_);
+    l.expiry = *ParseDate("2030-01-01", "expiry");
+    l.unit = "tablet";
+    l.quantity_milli = 100'000;
+    l.received_by = doc_.id;
+    l.received_at = f_->clock().Now();
+    auto r = f_->store().CreateIngredientLot(l);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
+  // A prepared batch of pharmacy A for a new signed order of `d`, prepared by doc_ (so that the
+  // pharmacist may check it), written through the store.
+  store::Id NewBatch(const PatientData& d) {
+    const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                         *f_->store().GetUser(d.author), pharmacy_a_);
+    store::Batch b;
+    b.pharmacy_id = pharmacy_a_;
+    b.orders = {{d.patient_id, rx}};
+    b.form = "oral_liquid";
+    b.strength_micrograms_hcl = 1000;
+    b.quantity = 30;
+    b.quantity_unit = "mL";
+    b.prepared_on = *ParseDate("2026-12-01", "prepared_on");
+    b.bud_date = *ParseDate("2026-12-31", "bud_date");
+    b.prepared_by = doc_.id;
+    b.prepared_at = f_->clock().Now();
+    b.lots = {{NewLot(), 1000}};
+    auto r = f_->store().CreateBatch(b);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
+  }
+
   // A patient in team A without an account (for invitations).
   store::Id NewTeamPatient() {
     const store::Id id = NewPatient();
@@ -418,6 +457,42 @@ class AuthorizationMatrixTest : public ::testing::Test {
          }},
         {"GET " + p + "/prescriptions/{prescription_id}/pdf", none},
         {"GET /api/v1/pharmacy/orders", none},
+        // Issue 14: the pharmacy's record (pharmacists of the pharmacy only).
+        {"POST /api/v1/lots", body({{"ingredient", "microcrystalline cellulose"},
+                                    {"manufacturer", "JRS"},
+                                    {"lot", "MX1"},
+                                    {"expiry", "2030-01-01"},
+                                    {"quantity", 500},
+                                    {"unit", "g"}})},
+        {"GET /api/v1/lots", none},
+        {"POST /api/v1/batches",
+         [this](const PatientData& d, const Account&) {
+           const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                                *f_->store().GetUser(d.author), pharmacy_a_);
+           return Example{{},
+                          J{{"prescription_ids", {rx}},
+                            {"quantity", 50},
+                            {"deviation_reason", "matrix"},
+                            {"date", "2026-12-01"},
+                            {"lots", {{{"lot_id", NewLot()}, {"amount", 1}}}}}
+                              .dump(),
+                          ""};
+         }},
+        {"GET /api/v1/batches", none},
+        {"GET /api/v1/batches/{batch_id}",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"batch_id", std::to_string(NewBatch(d))}}, "", ""};
+         }},
+        {"POST /api/v1/batches/{batch_id}/check",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"batch_id", std::to_string(NewBatch(d))}},
+                          J{{"password", kTestPassword},
+                            {"decision", "reject"},
+                            {"reason", "matrix"},
+                            {"qc", {{"appearance", "fail"}}}}
+                              .dump(),
+                          ""};
+         }},
         {"GET /api/v1/prescriptions/verify", none},
         {"GET " + p + "/allergies", none},
         {"POST " + p + "/allergies", body({{"substance", "latex"}, {"reaction", "rash"}})},

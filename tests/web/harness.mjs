@@ -32,7 +32,7 @@ export const PHONE = { width: 360, height: 780 };
 export const PHONE_390 = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 export const LOGINS = { patient: ['pat', 'ldn-demo-diary'], clinician: ['doc', 'ldn-demo-clinician'],
-  pharmacist: ['pharm', 'ldn-demo-compounding'], researcher: ['res', 'ldn-demo-outcomes'], admin: ['admin', 'ldn-demo-accounts'] };
+  pharmacist: ['pharm', 'ldn-demo-compounding'], pharmacist2: ['pharm2', 'ldn-demo-second-check'], researcher: ['res', 'ldn-demo-outcomes'], admin: ['admin', 'ldn-demo-accounts'] };
 
 // TOTP as an authenticator app computes it (RFC 6238: HMAC-SHA-1, 30-second steps, 6 digits), so
 // that the tests can log in as the demo clinician, pharmacist and admin, who set up two-step

@@ -12,10 +12,16 @@ const statusEl = document.getElementById('status');
 export const session = { me: null, patient: null };
 
 const NAV = {
-  patient: [['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
-    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  patient: [
+    ['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
+    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence'],
+    ['#/account', 'Account']
+  ],
   clinician: [['#/panel', 'Patients'], ['#/inbox', 'Inbox'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
-  pharmacist: [['#/rx', 'Prescriptions'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  pharmacist: [
+    ['#/rx', 'Prescriptions'], ['#/batches', 'Batches'], ['#/lots', 'Stock'], ['#/evidence', 'Evidence'],
+    ['#/account', 'Account']
+  ],
   researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
 };
@@ -23,29 +29,23 @@ const HOME = { patient: '#/today', clinician: '#/panel', pharmacist: '#/rx', res
 
 // [pattern, module, export]; the module is imported on first use.
 const ROUTES = [
-  [/^#\/today$/, './patient.js', 'today'],
-  [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, './patient.js', 'day'],
-  [/^#\/history$/, './patient.js', 'history'],
-  [/^#\/plan$/, './patient.js', 'plan'],
-  [/^#\/progress$/, './patient.js', 'progress'],
-  [/^#\/questionnaires$/, './patient.js', 'questionnaires'],
+  [/^#\/today$/, './patient.js', 'today'], [/^#\/day\/(\d{4}-\d{2}-\d{2})$/, './patient.js', 'day'],
+  [/^#\/history$/, './patient.js', 'history'], [/^#\/plan$/, './patient.js', 'plan'],
+  [/^#\/progress$/, './patient.js', 'progress'], [/^#\/questionnaires$/, './patient.js', 'questionnaires'],
   [/^#\/problem$/, './problem.js', 'reportProblem'],  // issue 12: a problem reported between diary days
-  [/^#\/panel(?:\?(.*))?$/, './panel.js', 'panel'],  // issue 13: the query is the panel's state
+  [/^#\/panel(?:\?(.*))?$/, './panel.js', 'panel'],   // issue 13: the query is the panel's state
   [/^#\/patient\/(\d+)$/, './clinician.js', 'patientDetail'],
-  [/^#\/patient\/(\d+)\/new-course$/, './clinician.js', 'newCourse'],
-  [/^#\/rx$/, './pharmacist.js', 'incoming'],
+  [/^#\/patient\/(\d+)\/new-course$/, './clinician.js', 'newCourse'], [/^#\/rx$/, './pharmacist.js', 'incoming'],
   [/^#\/rx\/(\d+)\/(\d+)$/, './pharmacist.js', 'worksheet'],
   [/^#\/rx\/(\d+)\/(\d+)\/label$/, './pharmacist.js', 'labelView'],
-  [/^#\/evidence$/, './evidence.js', 'evidence'],
-  [/^#\/research$/, './other.js', 'research'],
-  [/^#\/admin$/, './admin.js', 'admin'],
-  [/^#\/account$/, './account.js', 'account'],
-  [/^#\/setup$/, './account.js', 'setup'],
+  // The pharmacy's record (issue 14).
+  [/^#\/lots$/, './batches.js', 'lots'], [/^#\/batches$/, './batches.js', 'batches'],
+  [/^#\/batches\/(\d+)$/, './batches.js', 'batch'], [/^#\/evidence$/, './evidence.js', 'evidence'],
+  [/^#\/research$/, './other.js', 'research'], [/^#\/admin$/, './admin.js', 'admin'],
+  [/^#\/account$/, './account.js', 'account'], [/^#\/setup$/, './account.js', 'setup'],
   // The clinic's workspace (issue 13).
-  [/^#\/messages$/, './messages.js', 'patientMessages'],
-  [/^#\/patients\/new$/, './chart.js', 'newPatient'],
-  [/^#\/patient\/(\d+)\/chart$/, './chart.js', 'chart'],
-  [/^#\/patient\/(\d+)\/timeline$/, './timeline.js', 'timeline'],
+  [/^#\/messages$/, './messages.js', 'patientMessages'], [/^#\/patients\/new$/, './chart.js', 'newPatient'],
+  [/^#\/patient\/(\d+)\/chart$/, './chart.js', 'chart'], [/^#\/patient\/(\d+)\/timeline$/, './timeline.js', 'timeline'],
   [/^#\/patient\/(\d+)\/messages$/, './messages.js', 'clinicianMessages'],
   [/^#\/inbox$/, './inbox.js', 'inbox'],  // issue 13: the clinician's tasks
 ];

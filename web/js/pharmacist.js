@@ -1,11 +1,11 @@
 // The pharmacist's desk: incoming prescriptions, the formulation worksheet with amounts, the BUD,
-// the batch record (print) and the label print view.
-import { h, mount, field, source, uid } from './dom.js';
-import { scrollAttrs } from './dom.js';
-import { get, post, put } from './api.js';
-import { say, setTitle } from './app.js';
-import { formatInstant } from './time.js';
-import { formulationText } from './clinician.js';
+// and from it the batch recorded with its lots and weights (batches.js).
+import {errorText, get, post, put} from './api.js';
+import {say, setTitle} from './app.js';
+import {recordBatchForm} from './batches.js';
+import {formulationText} from './clinician.js';
+import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {formatInstant} from './time.js';
 
 const ORDER = { issued: 0, verified: 1, dispensed: 2, cancelled: 3 };
 
@@ -44,24 +44,49 @@ export async function incoming(main) {
     mount(main, h('h1', 'Prescriptions'), h('div.card', h('p', 'Your account does not belong to a pharmacy yet, so no orders reach you. Ask the administrator.')));
     return;
   }
-  mount(main, h('h1', `Prescriptions for ${queue.pharmacy.name}`),
-    h('p.muted', `${open.length} to prepare; newest first. Only orders routed to ${queue.pharmacy.name} appear here. Times are in each patient's time zone.`),
-    h('div.card', h('div.tablewrap', scrollAttrs(), h('table.stack', h('caption.sr', 'Incoming prescriptions'),
-      h('thead', h('tr', ['#', 'Patient', 'Formulation', 'Prescriber', 'Received', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', all.map((r) => h('tr', { 'data-rx': String(r.id) },
-        h('td', { 'data-label': 'Prescription' }, `#${r.id}`),
-        h('td', { 'data-label': 'Patient' }, r.patient.display_name, r.formulation && r.formulation.patient ? h('br') : null,
-          r.formulation && r.formulation.patient ? h('span.small.muted', `born ${r.formulation.patient.date_of_birth}`) : null),
-        h('td', { 'data-label': 'Formulation' }, orderText(r.formulation)),
-        h('td', { 'data-label': 'Prescriber' }, r.formulation && r.formulation.prescriber ? `${r.formulation.prescriber.name} (${r.formulation.prescriber.registration_number})` : ''),
-        h('td', { 'data-label': 'Received' }, formatInstant(r.signed_at || r.recorded_at, r.patient.time_zone)),
-        h('td', { 'data-label': 'Status' }, r.status, r.cancel_reason ? h('span.small', ` (reason: ${r.cancel_reason})`) : null),
-        h('td', h('div.actions',
-          r.status !== 'cancelled' ? h('a.button', { href: `#/rx/${r.patient.id}/${r.id}` }, `Worksheet #${r.id}`) : null,
-          h('a.button', { href: `/api/v1/patients/${r.patient.id}/prescriptions/${r.id}/pdf`, target: '_blank', rel: 'noopener' }, `Prescription #${r.id} (PDF)`),
-          r.status === 'issued' ? action(r, 'verified', `Verify #${r.id}`) : null,
-          r.status === 'verified' ? action(r, 'dispensed', `Dispense #${r.id}`) : null,
-          r.status === 'issued' || r.status === 'verified' ? cancel(r) : null)))))))));
+  mount(
+      main, h('h1', `Prescriptions for ${queue.pharmacy.name}`),
+      h('p.muted',
+        `${open.length} to prepare; newest first. Only orders routed to ${
+            queue.pharmacy.name} appear here. Times are in each patient's time zone.`),
+      h('div.card',
+        h('div.tablewrap', scrollAttrs(),
+          h('table.stack', h('caption.sr', 'Incoming prescriptions'),
+            h('thead',
+              h('tr',
+                ['#', 'Patient', 'Formulation', 'Prescriber', 'Received', 'Status', 'Actions'].map(
+                    (t) => h('th', {scope: 'col'}, t)))),
+            h('tbody',
+              all.map(
+                  (r) =>
+                      h('tr', {'data-rx': String(r.id)}, h('td', {'data-label': 'Prescription'}, `#${r.id}`),
+                        h('td', {'data-label': 'Patient'}, r.patient.display_name,
+                          r.formulation && r.formulation.patient ? h('br') : null,
+                          r.formulation && r.formulation.patient ?
+                              h('span.small.muted', `born ${r.formulation.patient.date_of_birth}`) :
+                              null),
+                        h('td', {'data-label': 'Formulation'}, orderText(r.formulation)),
+                        h('td', {'data-label': 'Prescriber'},
+                          r.formulation && r.formulation.prescriber ?
+                              `${r.formulation.prescriber.name} (${r.formulation.prescriber.registration_number})` :
+                              ''),
+                        h('td', {'data-label': 'Received'},
+                          formatInstant(r.signed_at || r.recorded_at, r.patient.time_zone)),
+                        h('td', {'data-label': 'Status'}, r.status,
+                          r.cancel_reason ? h('span.small', ` (reason: ${r.cancel_reason})`) : null),
+                        h('td',
+                          h('div.actions',
+                            r.status !== 'cancelled' ?
+                                h('a.button', {href: `#/rx/${r.patient.id}/${r.id}`}, `Worksheet #${r.id}`) :
+                                null,
+                            h('a.button', {
+                              href: `/api/v1/patients/${r.patient.id}/prescriptions/${r.id}/pdf`,
+                              target: '_blank',
+                              rel: 'noopener'
+                            },
+                              `Prescription #${r.id} (PDF)`),
+                            r.status === 'issued' ? action(r, 'verified', `Verify #${r.id}`) : null,
+                            r.status === 'issued' || r.status === 'verified' ? cancel(r) : null)))))))));
 }
 
 // An order's medicine and quantity in one line (formulationText for prescriptions from before orders).
@@ -116,10 +141,11 @@ export async function worksheet(main, pid, rxid) {
       try {
         const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, body);
         sessionStorage.setItem(inputsKey(pid, rxid), JSON.stringify(body));
-        out.replaceChildren(renderWorksheet(ws, pid, rxid));
+        const open = rx.status === 'issued' || rx.status === 'verified';
+        out.replaceChildren(open ? await recordBatchForm(ws, rx, body) : '', renderWorksheet(ws, pid, rxid));
         out.querySelector('h2').focus();
       } catch (err) {
-        error.textContent = err.field ? `${err.message} (${err.field})` : err.message;
+        error.textContent = errorText(err);
       }
     },
   },
