@@ -8,6 +8,8 @@
 //   GET  /batches                the pharmacy's batches, newest first
 //   GET  /batches/{batch_id}     one batch record
 //   POST /batches/{batch_id}/check   release or reject, by a second pharmacist who re-authenticates
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -16,8 +18,13 @@
 #include <fmt/format.h>
 
 #include "core/calendar.h"
+#include "core/dose.h"
 #include "pharmacy/batch_record.h"
+#include "pharmacy/code128.h"
+#include "pharmacy/dispensing_label.h"
 #include "pharmacy/knowledge.h"
+#include "pharmacy/master_formula.h"
+#include "report/label_pdf.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/batches.h"
@@ -279,6 +286,29 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
                     orders.size() == 1 ? "" : "s", orders.size() == 1 ? "s" : "", ordered_quantity, quantity));
   }
 
+  // A master formula named must exist (a superseded version is named by its id and version) and be
+  // for this preparation: an unknown one is refused, never stored as a free label.
+  if (formula_id) {
+    const auto& formulary = ph::LoadMasterFormulary();
+    if (!formulary.ok()) return formulary.status();
+    auto found =
+        ph::FindMasterFormula(*formulary, *formula_id, static_cast<int>(*formula_version), "master_formula_id");
+    if (!found.ok()) {
+      if (found.status().code() == Code::kNotFound) {
+        return Status::InvalidArgument("master_formula_version", found.status().message());
+      }
+      return found.status();
+    }
+    const nlohmann::json f0 = StoredJson(orders.front().formulation_json);
+    const bool capsule = f0.value("form", "") == "capsule";
+    const int64_t strength_ug = std::llround(f0.value("strength_mg", 0.0) * 1000.0);
+    if (found->placebo || (found->form == ph::DispensedForm::kCapsule) != capsule ||
+        found->strength.micrograms_hcl() != strength_ug) {
+      return Status::InvalidArgument(
+          "master_formula_id",
+          fmt::format("{} version {} is not a formula for this order's preparation", *formula_id, *formula_version));
+    }
+  }
   LDN_ASSIGN_OR_RETURN(ComputedPreparation c,
                        ComputePreparation(in, orders.front(), patient, ctx.now, quantity, expiries, "PENDING"));
   nlohmann::json measurements = nullptr;
@@ -431,6 +461,168 @@ Result<ApiReply> CheckBatch(Api& api, RequestContext& ctx) {
   return Reply(std::move(j));
 }
 
+// The label or counselling sheet of a released batch for one of its orders (query prescription_id,
+// needed when the batch fills several; format=pdf for the PDF), composed by the pharmacy layer from
+// the stored batch and order only: the same on every call. The dispensing date is the order's
+// dispensing from this batch once recorded, else the day the batch was released.
+Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
+  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "batch_id"));
+  LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, id));
+  auto query = [&](const char* key) -> std::optional<std::string> {
+    auto it = ctx.query.find(key);
+    if (it == ctx.query.end()) return std::nullopt;
+    return it->second;
+  };
+  const std::optional<std::string> format = query("format");
+  if (format && *format != "pdf" && *format != "json") return Status::InvalidArgument("format", "expected pdf or json");
+  store::BatchOrder order = b.orders.front();
+  if (const auto rx_text = query("prescription_id")) {
+    const auto it = std::find_if(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& o) {
+      return std::to_string(o.prescription_id) == *rx_text;
+    });
+    if (it == b.orders.end()) return Status::InvalidArgument("prescription_id", "is not an order this batch fills");
+    order = *it;
+  } else if (b.orders.size() > 1) {
+    return Status::InvalidArgument("prescription_id", "this batch fills several orders: name one");
+  }
+  ctx.audit_patient_id = order.patient_id;
+  if (b.status != store::BatchStatus::kReleased) {
+    return Status::Conflict(fmt::format("batch {} is {}: a label is printed for a released batch", b.batch_number,
+                                        store::BatchStatusName(b.status)));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, ctx.store().GetPrescription(order.patient_id, order.prescription_id));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(order.patient_id));
+  const nlohmann::json o = StoredJson(rx.formulation_json);
+  if (!o.is_object() || !o.contains("lines") || !o.contains("patient") || !o.contains("pharmacy")) {
+    return Status::Conflict("this prescription predates orders: it has no dated steps for a label");
+  }
+  ph::DispensingInput in;
+  std::string jurisdiction =
+      o.value("jurisdiction", nlohmann::json()).is_string() ? o["jurisdiction"].get<std::string>() : "";
+  if (jurisdiction.empty() && api.options().jurisdiction) jurisdiction = *api.options().jurisdiction;
+  for (char& ch : jurisdiction) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (jurisdiction.empty()) {
+    return Status::Conflict(
+        "jurisdiction: the order names no jurisdiction and the server has none (ldn serve "
+        "--jurisdiction): the label's legal text depends on it");
+  }
+  // "us-ny" is labelled as "us" when the state has no rules of its own in the data.
+  if (!ph::LoadDispensingKnowledge().ok()) return ph::LoadDispensingKnowledge().status();
+  if (!ph::FindLabelFamily(*ph::LoadDispensingKnowledge(), jurisdiction, "jurisdiction").ok()) {
+    const size_t dash = jurisdiction.find('-');
+    if (dash != std::string::npos) jurisdiction = jurisdiction.substr(0, dash);
+  }
+  in.jurisdiction = jurisdiction;
+  const nlohmann::json& pa = o["patient"];
+  in.patient_name = pa.value("name", patient.display_name);
+  const auto dob = ParseDate(pa.value("date_of_birth", ""), "patient.date_of_birth");
+  if (!dob.ok()) return Status::Conflict("patient.date_of_birth: the order holds no date of birth");
+  in.patient_birth_date = *dob;
+  in.form = b.form == "capsule" ? ph::DispensedForm::kCapsule : ph::DispensedForm::kOralLiquid;
+  in.strength = Dose::FromMicrogramsHcl(b.strength_micrograms_hcl);
+  const int64_t ordered = o.value("quantity", b.quantity);
+  in.quantity = std::min(ordered, b.quantity);
+  for (const auto& line : o["lines"]) {
+    ph::DispensingStep step;
+    LDN_ASSIGN_OR_RETURN(step.from, ParseDate(line.value("from", ""), "lines.from"));
+    if (line.contains("to") && line["to"].is_string()) {
+      LDN_ASSIGN_OR_RETURN(LocalDate to, ParseDate(line["to"].get<std::string>(), "lines.to"));
+      step.to = to;
+    }
+    step.dose = Dose::FromMicrogramsHcl(line.value("dose_ug", int64_t{0}));
+    step.units_per_dose = line.value("amount", 0.0);
+    in.steps.push_back(step);
+    if (in.when.empty()) in.when = "at " + line.value("time", std::string("bedtime"));
+  }
+  const nlohmann::json& pr = o.value("prescriber", nlohmann::json::object());
+  in.prescriber = pr.value("name", "");
+  const nlohmann::json& ph_json = o["pharmacy"];
+  in.pharmacy_name = ph_json.value("name", "");
+  in.pharmacy_address = ph_json.value("address", "");
+  in.pharmacy_phone = ph_json.value("phone", "");
+  in.rx_number = std::to_string(rx.id);
+  in.batch_number = b.batch_number;
+  // The dispensing date: recorded, else the release day (both stored: a reprint is identical).
+  std::optional<LocalDate> dispensed;
+  LDN_ASSIGN_OR_RETURN(auto dispensings, ctx.store().ListBatchDispensings(b.id));
+  for (const auto& d : dispensings) {
+    if (d.prescription_id == rx.id) {
+      dispensed = PatientToday(patient, d.dispensed_at);
+      break;
+    }
+  }
+  in.dispensed = dispensed.value_or(PatientToday(patient, *b.checked_at));
+  in.bud = b.bud_date;
+  const nlohmann::json record = StoredJson(b.record_json);
+  std::string storage = b.form == "capsule" ? "room" : "fridge";
+  if (record.contains("preparation") && record["preparation"].contains("bud") &&
+      record["preparation"]["bud"].contains("storage") && record["preparation"]["bud"]["storage"].is_string()) {
+    storage = record["preparation"]["bud"]["storage"].get<std::string>();
+  }
+  LDN_ASSIGN_OR_RETURN(in.storage, ph::ParseStorage(storage, "storage"));
+  auto made = sheet ? ph::CounsellingSheet(in) : ph::DispensingLabel(in);
+  if (!made.ok()) {
+    if (made.status().code() == Code::kInvalidArgument) {
+      return Status::Conflict(fmt::format("the label cannot be made from this record: {}", made.status().ToString()));
+    }
+    return made.status();
+  }
+  const std::string barcode_text = fmt::format("RX{}/{}", rx.id, b.batch_number);
+  LDN_ASSIGN_OR_RETURN(std::vector<bool> bits, ph::Code128Bits(barcode_text, "barcode"));
+  if (format && *format == "pdf") {
+    report::LabelDocument doc;
+    doc.title = sheet ? fmt::format("Your LDN: what to know (Rx {}, batch {})", rx.id, b.batch_number)
+                      : fmt::format("Label Rx {} batch {}", rx.id, b.batch_number);
+    doc.lines = made->lines;
+    doc.sheet = sheet;
+    doc.date = FormatDate(in.dispensed);
+    if (!sheet) {
+      doc.barcode = bits;
+      doc.barcode_text = barcode_text;
+    }
+    LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderLabelPdf(doc));
+    ApiReply reply;
+    reply.content_type = "application/pdf";
+    reply.raw_body = std::move(pdf);
+    reply.headers.emplace_back(
+        "Content-Disposition",
+        fmt::format("inline; filename=\"{}-{}-rx{}.pdf\"", sheet ? "counselling" : "label", b.batch_number, rx.id));
+    return reply;
+  }
+  nlohmann::json j = ph::DispensingDocumentToJson(*made);
+  j["batch_number"] = b.batch_number;
+  j["prescription_id"] = rx.id;
+  j["dispensed_on"] = FormatDate(in.dispensed);
+  j["dispensed"] = dispensed.has_value();
+  if (!sheet) j["barcode"] = {{"symbology", "Code 128"}, {"text", barcode_text}};
+  return Reply(std::move(j));
+}
+
+// The master formulation records (data/master_formulas.json): the approved version of each, or
+// every version with all=true.
+Result<ApiReply> ListMasterFormulas(Api&, RequestContext& ctx) {
+  const auto& formulary = ph::LoadMasterFormulary();
+  if (!formulary.ok()) return formulary.status();
+  const auto all = ctx.query.find("all");
+  if (all != ctx.query.end() && all->second != "true" && all->second != "false") {
+    return Status::InvalidArgument("all", "expected true or false");
+  }
+  const bool every = all != ctx.query.end() && all->second == "true";
+  nlohmann::json out = nlohmann::json::array();
+  for (const ph::MasterFormula& m : every ? formulary->formulas : ph::CurrentMasterFormulas(*formulary)) {
+    out.push_back(ph::MasterFormulaToJson(m));
+  }
+  return Reply({{"master_formulas", std::move(out)}});
+}
+
+Result<ApiReply> BatchLabel(Api& api, RequestContext& ctx) {
+  return BatchDocument(api, ctx, false);
+}
+Result<ApiReply> BatchCounselling(Api& api, RequestContext& ctx) {
+  return BatchDocument(api, ctx, true);
+}
+
 constexpr char kLotSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["ingredient","manufacturer","lot","expiry","quantity","unit"],
 "properties":{"ingredient":{"type":"string","maxLength":200},"manufacturer":{"type":"string","maxLength":200},
@@ -507,6 +699,30 @@ void AddBatchRoutes(Api& api, RouteTable& routes) {
               "Release or reject a batch: a second pharmacist, re-authenticated with their password, records QC.",
               kCheckSchema,
               {}});
+  routes.Add({"GET",
+              "/api/v1/master-formulas",
+              Authenticated(kPharmacist),
+              h(ListMasterFormulas),
+              "The pharmacy's master formulation records (USP <795> §8): the approved version of each, or every "
+              "version with all=true.",
+              "",
+              {"all"}});
+  routes.Add({"GET",
+              "/api/v1/batches/{batch_id}/label",
+              Authenticated(kPharmacist, "batch.label"),
+              h(BatchLabel),
+              "The dispensing label of a released batch for one of its orders (lines, or a PDF with a Code 128 "
+              "barcode of the Rx and batch); the same on every call.",
+              "",
+              {"prescription_id", "format"}});
+  routes.Add({"GET",
+              "/api/v1/batches/{batch_id}/counselling",
+              Authenticated(kPharmacist, "batch.counselling"),
+              h(BatchCounselling),
+              "The patient counselling sheet of a released batch for one of its orders: the patient's own "
+              "titration steps (lines, or a PDF).",
+              "",
+              {"prescription_id", "format"}});
 }
 
 }  // namespace ldn::server

@@ -95,6 +95,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
     store::PatientDemographics demographics;
     demographics.patient_id = patient_id;
     demographics.date_of_birth = *ParseDate("1980-01-31", "d");
+    demographics.jurisdiction = "NO";  // the dispensing label's legal text (issue 14)
     demographics.updated_by = author;
     demographics.updated_at = now;
     EXPECT_TRUE(st.PutPatientDemographics(demographics).ok());
@@ -229,6 +230,14 @@ class AuthorizationMatrixTest : public ::testing::Test {
     auto r = f_->store().CreateBatch(b);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->id : 0;
+  }
+
+  // NewBatch, released by a pharmacist other than pharm (so that pharm may print its label).
+  store::Id NewReleasedBatch(const PatientData& d) {
+    const store::Id id = NewBatch(d);
+    const store::Id checker = f_->store().GetUserByUsername("pharm")->id;
+    EXPECT_TRUE(f_->store().CheckBatch(id, store::BatchStatus::kReleased, checker, f_->clock().Now(), "{}", "").ok());
+    return id;
   }
 
   // A patient in team A without an account (for invitations).
@@ -479,9 +488,18 @@ class AuthorizationMatrixTest : public ::testing::Test {
                           ""};
          }},
         {"GET /api/v1/batches", none},
+        {"GET /api/v1/master-formulas", none},
         {"GET /api/v1/batches/{batch_id}",
          [this](const PatientData& d, const Account&) {
            return Example{{{"batch_id", std::to_string(NewBatch(d))}}, "", ""};
+         }},
+        {"GET /api/v1/batches/{batch_id}/label",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"batch_id", std::to_string(NewReleasedBatch(d))}}, "", ""};
+         }},
+        {"GET /api/v1/batches/{batch_id}/counselling",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"batch_id", std::to_string(NewReleasedBatch(d))}}, "", ""};
          }},
         {"POST /api/v1/batches/{batch_id}/check",
          [this](const PatientData& d, const Account&) {

@@ -96,9 +96,13 @@ TEST_F(BatchesApiTest, LotsAreTheInventoryAndBatchesTakeFromThem) {
   EXPECT_EQ(r.Json()["lots"][1]["lot"], "NX2301");
   EXPECT_EQ(r.Json()["lots"][1]["remaining"], 30);
 
-  r = f_->Send("POST", "/api/v1/batches", Batch().dump(), pharm_);
+  J named = Batch();
+  named["master_formula_id"] = "ldn-caps-4.5mg-mcc";
+  named["master_formula_version"] = 1;
+  r = f_->Send("POST", "/api/v1/batches", named.dump(), pharm_);
   ASSERT_EQ(r.status, 201) << r.body;
   const J b = r.Json();
+  EXPECT_EQ(b["master_formula"]["id"], "ldn-caps-4.5mg-mcc");
   EXPECT_EQ(b["batch_number"], "2026-00001");
   EXPECT_EQ(b["status"], "prepared");
   EXPECT_EQ(b["prepared_by"]["username"], "pharm");
@@ -139,6 +143,17 @@ TEST_F(BatchesApiTest, AnExpiredLotAnOutOfToleranceWeightAndAnUnexplainedQuantit
   r = f_->Send("POST", "/api/v1/batches", more.dump(), pharm_);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.Json()["error"]["field"], "deviation_reason");
+
+  J unknown = Batch();
+  unknown["master_formula_id"] = "ldn-caps-9mg-chalk";
+  unknown["master_formula_version"] = 1;
+  r = f_->Send("POST", "/api/v1/batches", unknown.dump(), pharm_);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["error"]["field"], "master_formula_id");
+  J other = Batch();
+  other["master_formula_id"] = "ldn-caps-1.5mg-mcc";  // a formula of another strength
+  other["master_formula_version"] = 1;
+  EXPECT_EQ(f_->Send("POST", "/api/v1/batches", other.dump(), pharm_).Json()["error"]["field"], "master_formula_id");
 
   // Nothing was stored or taken.
   EXPECT_TRUE(f_->Send("GET", "/api/v1/batches", "", pharm_).Json()["batches"].empty());

@@ -88,7 +88,14 @@ export async function lots(main) {
 // The "record this batch" part of a computed worksheet: the lots used (from stock), the weights
 // measured, the quantity made and, when it differs from the order, why.
 export async function recordBatchForm(ws, rx, inputs) {
-  const stock = await get('/lots');
+  const [stock, formulary] = await Promise.all([get('/lots'), get('/master-formulas')]);
+  const wantForm = rx.formulation.form === 'capsule' ? 'capsule' : 'oral-liquid';
+  const matching = formulary.master_formulas.filter(
+      (m) => !m.placebo && m.form === wantForm && Math.abs(m.strength_mg - rx.formulation.strength_mg) < 1e-9);
+  const formula =
+      h('select', {id: uid('mf')}, h('option', {value: ''}, 'none named'),
+        matching.map((m) => h('option', {value: `${m.id}@${m.version}`}, `${m.name || m.id}, version ${m.version}`)));
+  if (matching.length === 1) formula.value = `${matching[0].id}@${matching[0].version}`;
   const usable = stock.lots.filter((l) => !l.expired && l.remaining > 0);
   const prep = ws.preparation;
   const error = h('p.error', {role: 'alert'});
@@ -138,6 +145,11 @@ export async function recordBatchForm(ws, rx, inputs) {
                       .map((r) => ({lot_id: Number(r.select.value), amount: Number(r.amount.value)})),
           };
           delete body.volume_ml;
+          if (formula.value) {
+            const [fid, version] = formula.value.split('@');
+            body.master_formula_id = fid;
+            body.master_formula_version = Number(version);
+          }
           if (weighings.length) body.measurements = {weighings_mg: weighings.map((x) => Number(x.input.value))};
           if (!deviationField.hidden && deviation.value.trim()) body.deviation_reason = deviation.value.trim();
           try {
@@ -151,7 +163,9 @@ export async function recordBatchForm(ws, rx, inputs) {
       },
       h('h3', 'Record this batch'),
       usable.length ? null : h('p.error', 'No usable lot in stock: receive the lots first (Stock).'),
-      h('div.row', field(rx.formulation.form === 'capsule' ? 'Capsules made' : 'Volume made, mL', quantity)),
+      h('div.row',
+        field('Master formula followed', formula, 'The approved master formulation record for this preparation.'),
+        field(rx.formulation.form === 'capsule' ? 'Capsules made' : 'Volume made, mL', quantity)),
       deviationField, rows.map((r) => r.el),
       weighings.length ? h('fieldset', h('legend', 'Weights measured'), weighings.map((x) => x.el)) : null, error,
       h('button.primary', {type: 'submit'}, 'Record the batch'),
@@ -232,7 +246,7 @@ export async function batch(main, id) {
         mine ? h('section.card', h('h2', 'Check and release'),
                  h('p', 'You prepared this batch: a second pharmacist checks and releases it.')) :
                checkForm(b, main));
-  if (b.status === 'released') parts.push(await dispenseSection(b, main));
+  if (b.status === 'released') parts.push(...await labelSections(b), await dispenseSection(b, main));
   mount(main, ...parts);
 }
 
@@ -286,6 +300,45 @@ function checkForm(b, main) {
         source(
             capsule ? 'USP <905> weight variation: acceptance value at most 15 on 10 capsules (stage 1).' :
                       'USP <698> deliverable volume.')));
+}
+
+// The label and the counselling sheet of each order, from the stored batch and order: the same on
+// every print.
+async function labelSections(b) {
+  const out = [];
+  for (const o of b.orders) {
+    const q = `prescription_id=${o.prescription_id}`;
+    let label;
+    try {
+      label = await get(`/batches/${b.id}/label?${q}`);
+    } catch (err) {
+      out.push(
+          h('section.card', h('h2', `Label for prescription #${o.prescription_id}`), h('p.error', errorText(err))));
+      continue;
+    }
+    out.push(h(
+        'section.card', {'data-label-for': String(o.prescription_id)},
+        h('h2', `Label for prescription #${o.prescription_id}`),
+        h('div.label-print', {role: 'group', 'aria-label': 'Label as printed'},
+          label.lines.map((l) => h('p', l || ' '))),
+        h('p.small', `Barcode (Code 128): ${label.barcode.text}`),
+        label.pharmacist_notes && label.pharmacist_notes.length ?
+            h('details', h('summary', 'Notes for the pharmacist'),
+              h('ul', label.pharmacist_notes.map((n) => h('li', n)))) :
+            null,
+        h('div.actions',
+          h('a.button', {href: `/api/v1/batches/${b.id}/label?${q}&format=pdf`, target: '_blank', rel: 'noopener'},
+            `Label PDF #${o.prescription_id}`),
+          h('a.button',
+            {href: `/api/v1/batches/${b.id}/counselling?${q}&format=pdf`, target: '_blank', rel: 'noopener'},
+            `Counselling sheet PDF #${o.prescription_id}`)),
+        h('details', h('summary', 'Where does this text come from?'),
+          h('ul',
+            label.texts.map(
+                (x) =>
+                    h('li', `${x.source}${x.verified ? '' : ' (not yet verified against the regulator\'s text)'}`))))));
+  }
+  return out;
 }
 
 async function dispenseSection(b, main) {

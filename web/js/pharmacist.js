@@ -176,43 +176,71 @@ function list(title, items, ordered = false) {
 export function renderWorksheet(ws, pid, rxid) {
   const w = ws.worksheet;
   const prep = ws.preparation;
-  return h('div.card.worksheet',
-    h('h2', { tabindex: '-1' }, `${w.title}: ${w.subtitle}`),
-    h('div.actions', h('button.primary', { type: 'button', onclick: () => window.print() }, 'Print the batch record'),
-      h('a.button', { href: `#/rx/${pid}/${rxid}/label` }, 'Label print view')),
-    w.confidentiality ? h('p.error', w.confidentiality) : null,
-    h('section', h('h3', 'Beyond-use date'), h('p.big', `${prep.bud_date} (${prep.bud_days} days)`),
-      h('p', prep.bud && prep.bud.basis ? prep.bud.basis : ''), source('USP <795> (2023) and preparation-specific stability data (docs/pharmacy.md).')),
-    h('section', h('h3', 'Record'), h('dl', w.header.map(({ label, value }) => [h('dt', label), h('dd', value || h('span.fill', ' '))]))),
-    h('section', h('h3', 'Ingredients and amounts'), h('div.tablewrap', scrollAttrs(), h('table',
-      h('thead', h('tr', ['Ingredient', 'Role', 'Amount', 'How found', 'Lot', 'Weighed by', 'Checked by'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', w.ingredients.map((i) => h('tr', h('td', i.name), h('td', i.role), h('td', h('strong', i.quantity)), h('td.small', i.detail),
-        h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')))))))),
-    list('Calculations', w.calculations), list('Dose volumes', w.dose_lines), list('Method', w.method, true),
-    list('Quality control', w.qc), list('Warnings', w.warnings), list('Notes', w.notes),
-    h('section.label-card', h('h3', 'Label'), labelBox(w.label_lines)),
-    h('section', h('h3', 'Signatures'), w.signatures.map((s) => h('p.signature', `${s}: `, h('span.fill', ' '), ' date ', h('span.fill', ' ')))),
-    list('Sources', w.sources),
-    h('p.muted.small', w.footer));
+  return h(
+      'div.card.worksheet', h('h2', {tabindex: '-1'}, `${w.title}: ${w.subtitle}`),
+      h('div.actions', h('button.primary', {type: 'button', onclick: () => window.print()}, 'Print the worksheet'),
+        h('a.button', {href: `#/rx/${pid}/${rxid}/label`}, 'Labels of this prescription')),
+      w.confidentiality ? h('p.error', w.confidentiality) : null,
+      h('section', h('h3', 'Beyond-use date'), h('p.big', `${prep.bud_date} (${prep.bud_days} days)`),
+        h('p', prep.bud && prep.bud.basis ? prep.bud.basis : ''),
+        source('USP <795> (2023) and preparation-specific stability data (docs/pharmacy.md).')),
+      h('section', h('h3', 'Record'),
+        h('dl', w.header.map(({label, value}) => [h('dt', label), h('dd', value || h('span.fill', ' '))]))),
+      h('section', h('h3', 'Ingredients and amounts'),
+        h('div.tablewrap', scrollAttrs(),
+          h('table',
+            h('thead',
+              h('tr',
+                ['Ingredient', 'Role', 'Amount', 'How found', 'Lot', 'Weighed by', 'Checked by'].map(
+                    (t) => h('th', {scope: 'col'}, t)))),
+            h('tbody',
+              w.ingredients.map(
+                  (i) => h(
+                      'tr', h('td', i.name), h('td', i.role), h('td', h('strong', i.quantity)), h('td.small', i.detail),
+                      h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')))))))),
+      list('Calculations', w.calculations), list('Dose volumes', w.dose_lines), list('Method', w.method, true),
+      list('Quality control', w.qc), list('Warnings', w.warnings), list('Notes', w.notes),
+      h('section', h('h3', 'Signatures'),
+        w.signatures.map((s) => h('p.signature', `${s}: `, h('span.fill', ' '), ' date ', h('span.fill', ' ')))),
+      list('Sources', w.sources), h('p.muted.small', w.footer));
 }
 
 function labelBox(lines) {
   return h('div.label-print', { role: 'group', 'aria-label': 'Label as printed' }, lines.map((l) => h('p', l || ' ')));
 }
 
+// The labels of a prescription: printed from each released batch that fills it (batches.js), never
+// from a worksheet (a worksheet is a computation: it has no batch number, dispensing date or checks).
 export async function labelView(main, pid, rxid) {
   setTitle(`Label #${rxid}`);
-  const saved = JSON.parse(sessionStorage.getItem(inputsKey(pid, rxid)) || 'null');
-  if (!saved) {
-    mount(main, h('div.card', h('h1', 'No worksheet yet'), h('p', 'Compute the worksheet first: the label comes from it.'),
-      h('a.button', { href: `#/rx/${pid}/${rxid}` }, 'Open the worksheet')));
+  const all = (await get('/batches')).batches.filter((b) => b.prescription_ids.includes(Number(rxid)));
+  const released = all.filter((b) => b.status === 'released');
+  if (!released.length) {
+    mount(
+        main,
+        h('div.card.no-label', h('h1', `No label yet for prescription #${rxid}`),
+          h('p',
+            all.length ?
+                'Its batch is not released yet: a second pharmacist checks and releases it, then the label prints from the batch record.' :
+                'A label is printed from a released batch. Record the batch from the worksheet; a second pharmacist checks and releases it.'),
+          h('div.actions', h('a.button', {href: `#/rx/${pid}/${rxid}`}, 'Open the worksheet'),
+            all.length ? h('a.button', {href: `#/batches/${all[0].id}`}, `Batch ${all[0].batch_number}`) : null)));
     return;
   }
-  const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, saved);
-  mount(main, h('div.label-only',
-    h('h1.no-print', `Label for prescription #${rxid}`),
-    h('div.actions', h('button.primary', { type: 'button', onclick: () => window.print() }, 'Print the label'),
-      h('a.button', { href: `#/rx/${pid}/${rxid}` }, 'Back to the worksheet')),
-    h('div.card.label-card', labelBox(ws.worksheet.label_lines)),
-    h('p.muted.small.no-print', 'Label content: docs/pharmacy.md (USP <795> labelling, opioid-blockade warning).')));
+  const parts = [h('h1.no-print', `Label for prescription #${rxid}`)];
+  for (const b of released) {
+    const label = await get(`/batches/${b.id}/label?prescription_id=${rxid}`);
+    parts.push(
+        h('div.card.label-card', h('h2.no-print', `Batch ${b.batch_number}`), labelBox(label.lines),
+          h('div.actions.no-print',
+            h('button.primary', {type: 'button', onclick: () => window.print()}, 'Print the label'),
+            h('a.button', {
+              href: `/api/v1/batches/${b.id}/label?prescription_id=${rxid}&format=pdf`,
+              target: '_blank',
+              rel: 'noopener'
+            },
+              'Label PDF'),
+            h('a.button', {href: `#/batches/${b.id}`}, 'Batch record'))));
+  }
+  mount(main, h('div.label-only', ...parts));
 }

@@ -76,8 +76,10 @@ runSpec('clinic_to_pharmacy', async (t) => {
       await page.getByRole('heading', { name: /Compounding record/i }).waitFor();
       const bud = await page.locator('.worksheet section').filter({ hasText: 'Beyond-use date' }).locator('.big').textContent();
       check(/^\d{4}-\d{2}-\d{2} \(\d+ days\)$/.test(bud), `the worksheet shows a beyond-use date (${bud})`);
-      const label = await page.locator('.label-print').textContent();
-      check(label.includes('Alex Example'), 'the label names the patient');
+      // The label is printed from a released batch (issue 14; web_pharmacy_record), not from a worksheet.
+      const forLine = await page.locator('p', { hasText: /^For / }).first().textContent();
+      check(forLine.includes('Alex Example'), `the worksheet is for the patient (${forLine})`);
+      check(await page.getByRole('heading', { name: 'Record this batch' }).count() === 1, 'the worksheet offers to record the batch');
       await context.close();
     }
   }

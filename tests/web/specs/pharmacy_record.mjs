@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 
 // Issue 14, the pharmacy as a system of record: pharmacist A receives real lots into stock (an
@@ -6,7 +9,7 @@ import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 // batch; pharmacist B checks it (10 capsule weights, re-authenticated) and releases it; the order is
 // dispensed from the released batch after the checklist.
 runSpec('pharmacy_record', async (t) => {
-  const { check, newPage, login, audit, shot, apiAs } = t;
+  const { check, newPage, login, audit, shot, apiAs, work, shots } = t;
   const TZ = 'Europe/Oslo';
   const day = (n) => localDate(TZ, n);
   const NAME = 'Petra Pharmacy';
@@ -25,7 +28,7 @@ runSpec('pharmacy_record', async (t) => {
   const courseId = r.json.id;
   r = await apiAs(doc, 'PUT', `/patients/${pid}/courses/${courseId}/status`, { status: 'active', overrides });
   check(r.status === 200, `the course is active (${r.status})`);
-  await apiAs(doc, 'PATCH', `/patients/${pid}`, { date_of_birth: '1981-02-03', address: 'Storgata 9, 0155 Oslo' });
+  await apiAs(doc, 'PATCH', `/patients/${pid}`, { date_of_birth: '1981-02-03', address: 'Storgata 9, 0155 Oslo', jurisdiction: 'NO' });
   const pharmacies = (await apiAs(doc, 'GET', '/pharmacies')).json.pharmacies;
   const pharmacy = pharmacies.find((p) => p.name === 'Demo Pharmacy');
   r = await apiAs(doc, 'POST', `/patients/${pid}/prescriptions`, { course_id: courseId, pharmacy_id: pharmacy.id,
@@ -70,6 +73,8 @@ runSpec('pharmacy_record', async (t) => {
   await a.getByLabel(/Calibrated net fill/).fill('250');
   await a.getByRole('button', { name: 'Compute the worksheet' }).click();
   await a.getByRole('heading', { name: 'Record this batch' }).waitFor();
+  const formulaChoice = await a.getByLabel('Master formula followed').inputValue();
+  check(formulaChoice === 'ldn-caps-4.5mg-mcc@1', `the approved master formula for 4.5 mg capsules is proposed (${formulaChoice})`);
   const rows = a.locator('[data-ingredient]');
   check(await rows.count() === 2, `one lot per ingredient of the worksheet (${await rows.count()})`);
   const pick = async (select, text) => select.selectOption(await select.locator('option', { hasText: text }).getAttribute('value'));
@@ -98,6 +103,7 @@ runSpec('pharmacy_record', async (t) => {
   await a.getByRole('heading', { name: /^Batch \d{4}-\d{5}$/ }).waitFor();
   const batchNumber = (await a.getByRole('heading', { level: 1 }).textContent()).replace('Batch ', '');
   check(await a.locator('[data-status="prepared"]').count() === 1, `batch ${batchNumber} is prepared, waiting for the check`);
+  check(/ldn-caps-4\.5mg-mcc, version 1/.test(await a.locator('main').textContent()), 'the batch record names the master formula and its version');
   check(await a.getByText('You prepared this batch: a second pharmacist checks and releases it.').count() === 1,
     'the preparer is told a second pharmacist releases it (no release form for them)');
   r = await apiAs(a, 'POST', `/batches/${batchId}/check`, { password: 'ldn-demo-compounding', decision: 'release',
@@ -126,6 +132,45 @@ runSpec('pharmacy_record', async (t) => {
   const released = await b.locator('main').textContent();
   check(/Passes USP <905> weight variation, stage 1/.test(released), 'the weight variation is recorded as passed');
   check(/Released/.test(released) && /pharm2/.test(released), 'the batch record names pharm2 as the releasing pharmacist');
+
+  // The label and the counselling sheet, from the stored record.
+  const labelBox = b.locator(`[data-label-for="${rxId}"] .label-print`);
+  await labelBox.waitFor();
+  const labelText = await labelBox.textContent();
+  check(labelText.includes(NAME) && (labelText.includes('03.02.1981') || labelText.includes('1981-02-03')),
+    'the label names the patient and the date of birth');
+  check(labelText.includes(batchNumber) && labelText.includes(`Rx ${rxId}`), `the label carries Rx ${rxId} and batch ${batchNumber}, apart`);
+  check(!/FDA/.test(labelText), 'a label for Norway has no US FDA text');
+  check(/Dr Dana Demo/.test(labelText) && /Demo Pharmacy/.test(labelText), 'the label names the prescriber and the pharmacy');
+  await audit(b, 'batch-label');
+  await shot(b, 'batch-label', 'phone');
+  const label1 = await apiAs(b, 'GET', `/batches/${batchId}/label?prescription_id=${rxId}`);
+  const pdf1 = await (await b.request.get(`/api/v1/batches/${batchId}/label?prescription_id=${rxId}&format=pdf`)).body();
+  // A reprint in a new browser context, by the other pharmacist: identical lines and bytes.
+  const { context: cContext, page: c } = await newPage(DESKTOP);
+  await login(c, 'pharmacist');
+  const label2 = await apiAs(c, 'GET', `/batches/${batchId}/label?prescription_id=${rxId}`);
+  const pdf2 = await (await c.request.get(`/api/v1/batches/${batchId}/label?prescription_id=${rxId}&format=pdf`)).body();
+  check(JSON.stringify(label1.json.lines) === JSON.stringify(label2.json.lines), `the reprinted label's ${label2.json.lines.length} lines are identical`);
+  check(Buffer.compare(pdf1, pdf2) === 0 && pdf1.subarray(0, 5).toString() === '%PDF-', `the reprinted label PDF is byte-identical (${pdf1.length} bytes)`);
+  const pdfPath = join(work, 'label.pdf');
+  writeFileSync(pdfPath, pdf1);
+  writeFileSync(join(shots, 'pharmacy-label.pdf'), pdf1);
+  execFileSync('pdftoppm', ['-png', '-r', '300', '-singlefile', pdfPath, join(work, 'label')]);
+  execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', pdfPath, join(shots, 'pharmacy-label-page')]);
+  const decoded = execFileSync('zbarimg', ['-q', '--raw', '-Scode128.enable=1', join(work, 'label.png')]).toString().trim();
+  check(decoded === `RX${rxId}/${batchNumber}`, `zbarimg reads the label's barcode back: "${decoded}"`);
+  const sheet = await apiAs(c, 'GET', `/batches/${batchId}/counselling?prescription_id=${rxId}`);
+  const sheetText = sheet.json.lines.join('\n');
+  check(sheet.status === 200 && /opioid/i.test(sheetText), `the counselling sheet warns about opioids (${sheet.status})`);
+  const rxJson = await apiAs(c, 'GET', `/patients/${pid}/prescriptions/${rxId}`);
+  const firstStep = rxJson.json.formulation.lines[0];
+  check(sheetText.includes(firstStep.from) || sheetText.includes(firstStep.from.split('-').reverse().join('.')),
+    `the counselling sheet gives the patient's own first step date (${firstStep.from})`);
+  const sheetPdf = await (await c.request.get(`/api/v1/batches/${batchId}/counselling?prescription_id=${rxId}&format=pdf`)).body();
+  writeFileSync(join(shots, 'pharmacy-counselling.pdf'), sheetPdf);
+  check(sheetPdf.subarray(0, 5).toString() === '%PDF-', `the counselling sheet prints as a PDF (${sheetPdf.length} bytes)`);
+  await cContext.close();
 
   // Dispensing: the checklist, then the order leaves with this batch.
   await b.getByRole('button', { name: `Dispense #${rxId}` }).click();

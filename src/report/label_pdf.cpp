@@ -1,0 +1,95 @@
+#include "report/label_pdf.h"
+
+#include <string>
+#include <vector>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fmt/format.h>
+
+#include "report/typesetter.h"
+
+namespace ldn::report {
+namespace {
+
+// A label: 105 x 148 mm (A6 portrait) with 6 mm margins; a sheet: A4 with 15 mm margins.
+constexpr double kMm = 72.0 / 25.4;
+constexpr double kModule = 1.0;      // points per barcode module (X = 0.35 mm; ISO/IEC 15417 allows any X)
+constexpr double kBarHeight = 36.0;  // points
+
+const TextStyle kLabelText{7.5};
+const TextStyle kSheetText{10.5};
+const TextStyle kSheetTitle{14, true};
+const TextStyle kCaption{7, false, false, Hex(0x333333), Align::kCenter};
+
+cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+}  // namespace
+
+Result<std::string> RenderLabelPdf(const LabelDocument& doc) {
+  const double width = doc.sheet ? 210 * kMm : 105 * kMm;
+  const double height = doc.sheet ? 297 * kMm : 148 * kMm;
+  const double margin = doc.sheet ? 15 * kMm : 6 * kMm;
+  const double content = width - 2 * margin;
+  const TextStyle& body = doc.sheet ? kSheetText : kLabelText;
+  std::string pdf;
+  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, &pdf, width, height);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.title.c_str());
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
+  if (!doc.date.empty()) {
+    const std::string date = doc.date + "T00:00:00";
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+  }
+  cairo_t* cr = cairo_create(surface);
+  {
+    Typesetter ts(cr);
+    const double barcode_block = doc.barcode.empty() ? 0 : kBarHeight + 14;
+    double y = margin;
+    auto new_page = [&] {
+      cairo_show_page(cr);
+      y = margin;
+    };
+    if (doc.sheet && !doc.title.empty()) {
+      y += ts.Draw(margin, y, content, doc.title, kSheetTitle) + 8;
+    }
+    for (const std::string& line : doc.lines) {
+      const std::string text = line.empty() ? " " : line;
+      const double h = ts.Height(text, content, body);
+      if (y + h > height - margin - barcode_block) new_page();
+      y += ts.Draw(margin, y, content, text, body) + (doc.sheet ? 3 : 1);
+    }
+    if (!doc.barcode.empty()) {
+      // The barcode at the foot of the last page, centred, black on white.
+      const double bar_width = static_cast<double>(doc.barcode.size()) * kModule;
+      const double x0 = margin + (content - bar_width) / 2;
+      const double top = height - margin - barcode_block;
+      SetColor(cr, Hex(0xffffff));
+      cairo_rectangle(cr, x0, top, bar_width, kBarHeight);
+      cairo_fill(cr);
+      SetColor(cr, Hex(0x000000));
+      for (size_t i = 0; i < doc.barcode.size(); ++i) {
+        if (doc.barcode[i]) cairo_rectangle(cr, x0 + static_cast<double>(i) * kModule, top, kModule, kBarHeight);
+      }
+      cairo_fill(cr);
+      ts.Draw(margin, top + kBarHeight + 2, content, doc.barcode_text, kCaption);
+    }
+  }
+  cairo_show_page(cr);
+  const cairo_status_t status = cairo_status(cr);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  const cairo_status_t surface_status = cairo_surface_status(surface);
+  cairo_surface_destroy(surface);
+  if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
+    return Status::Internal(
+        fmt::format("cairo could not draw the label: {}",
+                    cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)));
+  }
+  return pdf;
+}
+
+}  // namespace ldn::report
