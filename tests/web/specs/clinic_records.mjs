@@ -131,13 +131,13 @@ runSpec('clinic_records', async (t) => {
     check(!(await page.locator('body').textContent()).includes('ldn-demo-outcomes'), 'the admin never sees a password');
     await shot(page, 'admin-reset-code', 'desktop');
     // Disable the pharmacist, whose login then fails; enable again.
-    await page.getByRole('button', { name: 'Disable pharm' }).click();
+    await page.getByRole('button', { name: 'Disable pharm', exact: true }).click();
     await page.getByText('pharm disabled.').waitFor();
     await page.locator('tr[data-user="pharm"]', { hasText: 'Enable pharm' }).waitFor();  // after the reload
     check((await page.locator('tr[data-user="pharm"]').textContent()).includes('disabled'), 'the account is shown as disabled');
     const refused = await page.request.post('/api/v1/session', { data: { username: 'pharm', password: 'ldn-demo-compounding' } });
     check(refused.status() === 401, `a disabled account cannot log in (${refused.status()})`);
-    await page.getByRole('button', { name: 'Enable pharm' }).click();
+    await page.getByRole('button', { name: 'Enable pharm', exact: true }).click();
     await page.getByText('pharm enabled.').waitFor();
     await page.locator('tr[data-user="pharm"]', { hasText: 'Disable pharm' }).waitFor();
     // A care team with a member and a patient.
