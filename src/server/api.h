@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "server/auth.h"
 #include "server/client_address.h"
+#include "server/flag_cache.h"
 #include "server/http_types.h"
 #include "server/json_log.h"
 #include "server/login_throttle.h"
@@ -145,6 +146,8 @@ class Api {
   const ApiOptions& options() const { return options_; }
   JsonLog& log() { return log_; }
   const SecretSealer& sealer() const { return sealer_; }
+  // The panel's flags, kept while each patient's record is unchanged (flag_cache.h).
+  FlagCache& flag_cache() { return flag_cache_; }
   // Appends an audit event of its own (a lockout) and logs a failure to do so; does not wait.
   void AuditApart(store::AuditEvent event);
   ~Api();
@@ -181,6 +184,7 @@ class Api {
   std::atomic<uint64_t> maintenance_counter_{0};
   SecretSealer sealer_;
   RefusalAggregator refusals_;
+  FlagCache flag_cache_;
   std::unique_ptr<WorkerPool> pool_;  // last: destroyed (drained) first
 };
 

@@ -101,12 +101,32 @@ Result<ApiReply> CreatePatient(Api&, RequestContext& ctx) {
   store::Patient p;
   LDN_ASSIGN_OR_RETURN(p.display_name, o.Line("display_name", kMaxNameChars));
   LDN_ASSIGN_OR_RETURN(p.time_zone, o.String("time_zone"));
-  LDN_ASSIGN_OR_RETURN(int64_t team_id, o.Integer("care_team_id", 1, std::numeric_limits<int64_t>::max()));
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Id> team, OptionalId(o, "care_team_id"));
   LDN_RETURN_IF_ERROR(TimeZone::Named(p.time_zone, "time_zone").status());
   p.created_at = ctx.now;
   store::PatientDemographics d;
   LDN_ASSIGN_OR_RETURN(bool has_demographics, ReadDemographics(o, holder, PatientToday(p, ctx.now), d));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  // Without a care_team_id, the clinician's only team; with several, they must say which.
+  if (!team) {
+    LDN_ASSIGN_OR_RETURN(std::vector<store::CareTeam> teams, ctx.store().ListCareTeams());
+    std::vector<store::Id> mine;
+    for (const auto& t : teams) {
+      LDN_ASSIGN_OR_RETURN(auto in_team, ctx.store().ListCareTeamMembers(t.id));
+      for (const auto& m : in_team) {
+        if (m.user_id == ctx.caller().user_id) mine.push_back(t.id);
+      }
+    }
+    if (mine.size() != 1) {
+      return Status::InvalidArgument("care_team_id", mine.empty()
+                                                         ? "is required: you belong to no care team (an "
+                                                           "admin adds you to one)"
+                                                         : "is required: you belong to " + std::to_string(mine.size()) +
+                                                               " care teams, say which one");
+    }
+    team = mine.front();
+  }
+  const store::Id team_id = *team;
   // The clinician may only put a new patient in a team they belong to.
   auto members = ctx.store().ListCareTeamMembers(team_id);
   bool member = false;
@@ -641,7 +661,7 @@ constexpr char kDemographicsProps[] =
 "address":{"type":["string","null"]})js";
 const std::string kPatientSchema =
     std::string(
-        R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone","care_team_id"],
+        R"js({"type":"object","additionalProperties":false,"required":["display_name","time_zone"],
 "properties":{"display_name":{"type":"string"},"time_zone":{"type":"string","example":"Europe/Oslo"},
 "care_team_id":{"type":"integer"},)js") +
     kDemographicsProps + "}}";

@@ -37,8 +37,12 @@ Result<ApiReply> ListPatients(Api& api, RequestContext& ctx) {
   nlohmann::json list = ToJsonArray(patients);
   // A clinician's panel: each patient with the flags computed once, on the server (issue 12).
   if (ctx.caller().role == Role::kClinician) {
+    LDN_ASSIGN_OR_RETURN(auto revisions, ctx.store().ListPatientRevisions(ctx.caller().user_id));
+    const std::map<store::Id, int64_t> revision_of(revisions.begin(), revisions.end());
     for (size_t i = 0; i < patients.size(); ++i) {
-      LDN_ASSIGN_OR_RETURN(list[i]["flags"], PatientFlagsJson(ctx.store(), patients[i], ctx.now));
+      auto it = revision_of.find(patients[i].id);
+      LDN_ASSIGN_OR_RETURN(list[i]["flags"], api.flag_cache().Flags(ctx.store(), patients[i],
+                                                                    it == revision_of.end() ? 0 : it->second, ctx.now));
     }
   }
   return Reply({{"patients", list}});

@@ -26,14 +26,19 @@ using store::Role;
 
 constexpr size_t kSettledShown = 50;
 
-Result<ApiReply> Inbox(Api&, RequestContext& ctx) {
+Result<ApiReply> Inbox(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto patients, ctx.store().ListVisiblePatients(ctx.caller().user_id));
+  LDN_ASSIGN_OR_RETURN(auto revisions, ctx.store().ListPatientRevisions(ctx.caller().user_id));
+  const std::map<store::Id, int64_t> revision_of(revisions.begin(), revisions.end());
   nlohmann::json tasks = nlohmann::json::array();
   std::map<std::string, int> counts = {
       {"message", 0}, {"flag", 0}, {"prescription_to_sign", 0}, {"questionnaire_overdue", 0}, {"diary_missing", 0}};
   std::vector<std::pair<store::TaskResolution, const store::Patient*>> settled;
   for (const auto& p : patients) {
-    LDN_ASSIGN_OR_RETURN(auto open, PatientTasks(ctx.store(), p, ctx.now));
+    auto rev = revision_of.find(p.id);
+    LDN_ASSIGN_OR_RETURN(nlohmann::json flags,
+                         api.flag_cache().Flags(ctx.store(), p, rev == revision_of.end() ? 0 : rev->second, ctx.now));
+    LDN_ASSIGN_OR_RETURN(auto open, PatientTasks(ctx.store(), p, ctx.now, &flags));
     for (const auto& t : open) {
       ++counts[t.kind];
       tasks.push_back(TaskToJson(t, p));

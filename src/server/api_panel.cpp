@@ -120,9 +120,10 @@ struct Row {
   std::optional<double> adherence;
   std::optional<int> weeks_on_dose;
   std::optional<Dose> current_dose;
+  int64_t revision = 0;  // of the patient's record (store.h ListPatientRevisions): the flag cache's key
   bool flags_done = false;
   nlohmann::json flags;
-  PatientAnalysis analysis;  // the analysis the flags ran, reused for the response class
+  PatientAnalysis analysis;  // the analysis the flags ran (when not from the cache), reused for the response class
   int open_red = 0;
   int open_total = 0;
   std::vector<std::string> open_kinds;
@@ -170,9 +171,9 @@ void AdherenceColumn(Row& r, const std::vector<LocalDate>& taken_days) {
   if (planned > 0) r.adherence = static_cast<double>(taken) / planned;
 }
 
-Status ComputeFlags(store::Store& st, Row& r, store::Instant now) {
+Status ComputeFlags(FlagCache& cache, store::Store& st, Row& r, store::Instant now) {
   if (r.flags_done) return Status::Ok();
-  LDN_ASSIGN_OR_RETURN(r.flags, PatientFlagsJson(st, *r.patient, now, &r.analysis));
+  LDN_ASSIGN_OR_RETURN(r.flags, cache.Flags(st, *r.patient, r.revision, now, &r.analysis));
   for (const auto& f : r.flags) {
     if (f.value("acknowledged", false) || !f.value("acknowledgement", nlohmann::json()).is_null()) continue;
     ++r.open_total;
@@ -267,7 +268,7 @@ int CompareRows(const Row& a, const Row& b, const PanelQuery& q) {
 
 }  // namespace
 
-Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
+Result<ApiReply> ListPatientPanel(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(PanelQuery q, ParsePanelQuery(ctx));
   store::Store& st = ctx.store();
   const store::Id user = ctx.caller().user_id;
@@ -300,6 +301,13 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
         slot = &c;
       }
     }
+    if (clinician) {
+      LDN_ASSIGN_OR_RETURN(auto revisions, st.ListPatientRevisions(user));
+      const std::map<store::Id, int64_t> revision_of(revisions.begin(), revisions.end());
+      for (Row& r : rows) {
+        if (auto it = revision_of.find(r.patient->id); it != revision_of.end()) r.revision = it->second;
+      }
+    }
     LDN_ASSIGN_OR_RETURN(auto dose_days,
                          st.ListTakenDoseDays(user, AddDays(*earliest, -kPanelAdherenceDays), AddDays(*latest, -1)));
     std::map<store::Id, std::vector<LocalDate>> days_by_patient;
@@ -319,7 +327,7 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
 
   // Filtering or sorting by flags needs every matching patient's flags.
   if (clinician && (!q.flag.empty() || q.sort == SortKey::kFlags)) {
-    for (Row& r : rows) LDN_RETURN_IF_ERROR(ComputeFlags(st, r, ctx.now));
+    for (Row& r : rows) LDN_RETURN_IF_ERROR(ComputeFlags(api.flag_cache(), st, r, ctx.now));
     std::erase_if(rows, [&](const Row& r) { return !PassesFlagFilter(r, q.flag); });
   }
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return CompareRows(a, b, q) < 0; });
@@ -343,7 +351,8 @@ Result<ApiReply> ListPatientPanel(Api&, RequestContext& ctx) {
                       ? nlohmann::json()
                       : nlohmann::json(
                             {{"id", r.course->id}, {"status", std::string(store::CourseStatusName(r.course->status))}});
-    if (clinician) LDN_RETURN_IF_ERROR(ComputeFlags(st, r, ctx.now));  // first: its analysis serves the response
+    if (clinician)
+      LDN_RETURN_IF_ERROR(ComputeFlags(api.flag_cache(), st, r, ctx.now));  // first: its analysis serves the response
     LDN_ASSIGN_OR_RETURN(nlohmann::json response, ResponseColumns(st, r));
     j.update(response);
     if (clinician) {

@@ -81,12 +81,17 @@ int KindOrder(const InboxTask& t) {
 
 }  // namespace
 
-Result<std::vector<InboxTask>> PatientTasks(store::Store& st, const store::Patient& patient, store::Instant now) {
+Result<std::vector<InboxTask>> PatientTasks(store::Store& st, const store::Patient& patient, store::Instant now,
+                                            const nlohmann::json* given_flags) {
   std::vector<InboxTask> tasks;
   const std::string page = fmt::format("#/patient/{}", patient.id);
 
   // Flags (and the missing-diary flag) not acknowledged.
-  LDN_ASSIGN_OR_RETURN(nlohmann::json flags, PatientFlagsJson(st, patient, now));
+  nlohmann::json computed;
+  if (given_flags == nullptr) {
+    LDN_ASSIGN_OR_RETURN(computed, PatientFlagsJson(st, patient, now));
+  }
+  const nlohmann::json& flags = given_flags != nullptr ? *given_flags : computed;
   std::set<std::string> seen;
   for (const auto& f : flags) {
     // One task per code: a check overridden at creation and again at activation is one occurrence.

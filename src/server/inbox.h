@@ -36,9 +36,11 @@ struct InboxTask {
   std::string link;    // the web app's page to act on it ("#/patient/12/messages")
 };
 
-// The patient's open tasks (not settled), red flags first, then by kind and age. Fails only when
-// the store does.
-Result<std::vector<InboxTask>> PatientTasks(store::Store& store, const store::Patient& patient, store::Instant now);
+// The patient's open tasks (not settled), red flags first, then by kind and age. `flags`: the
+// patient's flags at `now` as PatientFlagsJson gives them (the inbox passes the flag cache's),
+// computed here when null. Fails only when the store does.
+Result<std::vector<InboxTask>> PatientTasks(store::Store& store, const store::Patient& patient, store::Instant now,
+                                            const nlohmann::json* flags = nullptr);
 
 // {"key","kind","patient_id","patient_name","title","detail","level","since","link"}.
 nlohmann::json TaskToJson(const InboxTask& task, const store::Patient& patient);

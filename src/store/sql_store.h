@@ -219,11 +219,18 @@ class SqlStore final : public Store {
   Result<DispensingRecord> CreateDispensing(const DispensingRecord& record) override;
   Result<std::vector<DispensingRecord>> ListDispensings(Id patient_id) override;
   Result<std::vector<DispensingRecord>> ListBatchDispensings(Id batch_id) override;
+  Result<Kit> CreateKit(const Kit& kit) override;
+  Result<Kit> GetKit(Id kit_id) override;
+  Result<Kit> GetKitOfBatch(Id batch_id) override;
+  Result<std::vector<Kit>> ListKits(Id pharmacy_id) override;
+  Result<KitUnblinding> UnblindKit(const KitUnblinding& unblinding) override;
+  Result<std::vector<KitUnblinding>> ListKitUnblindings(Id kit_id) override;
 
   // The clinician's panel (issue 13, item 5): sql_store_panel.cpp.
   Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) override;
   Result<std::vector<Course>> ListVisibleOpenCourses(Id user_id) override;
   Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from, LocalDate to) override;
+  Result<std::vector<std::pair<Id, int64_t>>> ListPatientRevisions(Id user_id) override;
 
   Result<AuditHead> GetAuditHead() override;
   void SubmitAudit(AuditEvent event, std::function<void(Status)> done) override;

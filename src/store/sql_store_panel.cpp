@@ -38,6 +38,15 @@ Result<std::pair<Id, LocalDate>> ReadPatientDay(const Row& row) {
   return out;
 }
 
+Result<std::pair<Id, int64_t>> ReadPatientRevision(const Row& row) {
+  RowReader r(row);
+  std::pair<Id, int64_t> out;
+  out.first = r.Int();
+  out.second = r.Int();
+  LDN_RETURN_IF_ERROR(r.status());
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListLatestDiaryDates(Id user_id) {
@@ -81,6 +90,18 @@ Result<std::vector<std::pair<Id, LocalDate>>> SqlStore::ListTakenDoseDays(Id use
             ") v JOIN dose_log l ON l.patient_id = v.patient_id AND l.local_date >= $3 AND l.local_date <= $4 "
             "WHERE l.taken = $5 AND l.dose_micrograms_hcl > 0 ORDER BY l.patient_id, l.local_date",
             {user_id, Param::Bool(false), Day(from), Day(to), Param::Bool(true)}, &ReadPatientDay);
+      });
+}
+
+Result<std::vector<std::pair<Id, int64_t>>> SqlStore::ListPatientRevisions(Id user_id) {
+  return RunOutside<Result<std::vector<std::pair<Id, int64_t>>>>(
+      Mode::kSnapshot, [&](Connection& c) -> Result<std::vector<std::pair<Id, int64_t>>> {
+        LDN_RETURN_IF_ERROR(UserMustExist(c, user_id, "user_id"));
+        return Query<std::pair<Id, int64_t>>(
+            c,
+            "SELECT v.patient_id, COALESCE((SELECT r.revision FROM patient_revisions r WHERE r.patient_id = "
+            "v.patient_id), 0) FROM (" LDN_VISIBLE_PATIENT_IDS ") v ORDER BY v.patient_id",
+            {user_id, Param::Bool(false)}, &ReadPatientRevision);
       });
 }
 

@@ -426,4 +426,157 @@ Result<std::vector<DispensingRecord>> SqlStore::ListBatchDispensings(Id batch_id
   });
 }
 
+// ---- Placebo-twin kits ----------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kKitColumns =
+    "id, pharmacy_id, kit_code, patient_id, prescription_id, pack_a_batch_id, pack_b_batch_id, created_by, "
+    "created_at";
+
+Result<Kit> ReadKit(const Row& row) {
+  RowReader r(row);
+  Kit k;
+  k.id = r.Int();
+  k.pharmacy_id = r.Int();
+  k.kit_code = r.Text();
+  k.patient_id = r.Int();
+  k.prescription_id = r.Int();
+  k.pack_a_batch_id = r.Int();
+  k.pack_b_batch_id = r.Int();
+  k.created_by = r.Int();
+  k.created_at = r.Time();
+  LDN_RETURN_IF_ERROR(r.status());
+  return k;
+}
+
+Result<KitUnblinding> ReadUnblinding(const Row& row) {
+  RowReader r(row);
+  KitUnblinding u;
+  u.id = r.Int();
+  u.kit_id = r.Int();
+  u.patient_id = r.Int();
+  u.unblinded_by = r.Int();
+  u.unblinded_at = r.Time();
+  u.reason = r.Text();
+  LDN_RETURN_IF_ERROR(r.status());
+  return u;
+}
+
+bool IsKitCode(const std::string& code) {
+  if (code.size() < 4 || code.size() > 40) return false;
+  for (char ch : code) {
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Kit> SqlStore::CreateKit(const Kit& kit) {
+  if (!IsKitCode(kit.kit_code)) {
+    return Status::InvalidArgument("kit_code", "4-40 characters of A-Z, 0-9 and '-'");
+  }
+  if (kit.pack_a_batch_id == kit.pack_b_batch_id) {
+    return Status::InvalidArgument("pack_b_batch_id", "the two packs of a kit are two different batches");
+  }
+  return RunOutside<Result<Kit>>(Mode::kWrite, [&](Connection& c) -> Result<Kit> {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, kit.created_by, "created_by"));
+    Batch packs[2];
+    const Id ids[2] = {kit.pack_a_batch_id, kit.pack_b_batch_id};
+    const char* fields[2] = {"pack_a_batch_id", "pack_b_batch_id"};
+    for (int i = 0; i < 2; ++i) {
+      const std::string missing = std::string(fields[i]) + ": batch " + std::to_string(ids[i]) + " does not exist";
+      LDN_ASSIGN_OR_RETURN(
+          packs[i], QueryOne<Batch>(
+                        c, std::string("SELECT ") + kBatchColumns + " FROM batches WHERE id = $1 AND pharmacy_id = $2",
+                        {ids[i], kit.pharmacy_id}, &ReadBatchRow, missing));
+      LDN_ASSIGN_OR_RETURN(bool fills, Exists(c,
+                                              "SELECT 1 FROM batch_orders WHERE batch_id = $1 AND prescription_id = $2 "
+                                              "AND patient_id = $3",
+                                              {ids[i], kit.prescription_id, kit.patient_id}));
+      if (!fills) {
+        return Status::Conflict(fmt::format("{}: batch {} was not prepared for prescription {}", fields[i],
+                                            packs[i].batch_number, kit.prescription_id));
+      }
+      LDN_ASSIGN_OR_RETURN(
+          bool taken, Exists(c, "SELECT 1 FROM kits WHERE pack_a_batch_id = $1 OR pack_b_batch_id = $1", {ids[i]}));
+      if (taken) {
+        return Status::Conflict(
+            fmt::format("{}: batch {} is already a pack of a kit", fields[i], packs[i].batch_number));
+      }
+    }
+    if (packs[0].placebo == packs[1].placebo) {
+      return Status::Conflict(std::string("pack_b_batch_id: a kit pairs one active batch with its placebo twin; ") +
+                              (packs[0].placebo ? "both are placebo" : "both are active"));
+    }
+    if (packs[0].form != packs[1].form || packs[0].quantity != packs[1].quantity ||
+        packs[0].quantity_unit != packs[1].quantity_unit) {
+      return Status::Conflict(fmt::format(
+          "pack_b_batch_id: the twins must match: pack A is {} {} ({}), pack B {} {} ({})", packs[0].quantity,
+          packs[0].quantity_unit, packs[0].form, packs[1].quantity, packs[1].quantity_unit, packs[1].form));
+    }
+    LDN_ASSIGN_OR_RETURN(bool code_taken, Exists(c, "SELECT 1 FROM kits WHERE pharmacy_id = $1 AND kit_code = $2",
+                                                 {kit.pharmacy_id, kit.kit_code}));
+    if (code_taken) return Status::Conflict("kit_code: the pharmacy already has a kit " + kit.kit_code);
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("INSERT INTO kits (pharmacy_id, kit_code, patient_id, prescription_id, "
+                          "pack_a_batch_id, pack_b_batch_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, "
+                          "$6, $7, $8) RETURNING id",
+                          {kit.pharmacy_id, kit.kit_code, kit.patient_id, kit.prescription_id, kit.pack_a_batch_id,
+                           kit.pack_b_batch_id, kit.created_by, Secs(kit.created_at)}));
+    Kit stored = kit;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<Kit> SqlStore::GetKit(Id kit_id) {
+  return RunOutside<Result<Kit>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Kit>(c, std::string("SELECT ") + kKitColumns + " FROM kits WHERE id = $1", {kit_id}, &ReadKit,
+                         "kit " + std::to_string(kit_id) + " does not exist");
+  });
+}
+
+Result<Kit> SqlStore::GetKitOfBatch(Id batch_id) {
+  return RunOutside<Result<Kit>>(Mode::kRead, [&](Connection& c) {
+    return QueryOne<Kit>(
+        c, std::string("SELECT ") + kKitColumns + " FROM kits WHERE pack_a_batch_id = $1 OR pack_b_batch_id = $1",
+        {batch_id}, &ReadKit, "batch " + std::to_string(batch_id) + " is in no kit");
+  });
+}
+
+Result<std::vector<Kit>> SqlStore::ListKits(Id pharmacy_id) {
+  return RunOutside<Result<std::vector<Kit>>>(Mode::kRead, [&](Connection& c) {
+    return Query<Kit>(c, std::string("SELECT ") + kKitColumns + " FROM kits WHERE pharmacy_id = $1 ORDER BY id DESC",
+                      {pharmacy_id}, &ReadKit);
+  });
+}
+
+Result<KitUnblinding> SqlStore::UnblindKit(const KitUnblinding& u) {
+  LDN_RETURN_IF_ERROR(CheckText(u.reason, "reason", 1, 2000));
+  return RunOutside<Result<KitUnblinding>>(Mode::kWrite, [&](Connection& c) -> Result<KitUnblinding> {
+    LDN_RETURN_IF_ERROR(UserMustExist(c, u.unblinded_by, "unblinded_by"));
+    LDN_ASSIGN_OR_RETURN(Kit kit,
+                         QueryOne<Kit>(c, std::string("SELECT ") + kKitColumns + " FROM kits WHERE id = $1", {u.kit_id},
+                                       &ReadKit, "kit_id: kit " + std::to_string(u.kit_id) + " does not exist"));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("INSERT INTO kit_unblindings (kit_id, patient_id, unblinded_by, "
+                                           "unblinded_at, reason) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                                           {u.kit_id, kit.patient_id, u.unblinded_by, Secs(u.unblinded_at), u.reason}));
+    KitUnblinding stored = u;
+    stored.patient_id = kit.patient_id;
+    LDN_ASSIGN_OR_RETURN(stored.id, ReturnedId(rows));
+    return stored;
+  });
+}
+
+Result<std::vector<KitUnblinding>> SqlStore::ListKitUnblindings(Id kit_id) {
+  return RunOutside<Result<std::vector<KitUnblinding>>>(Mode::kRead, [&](Connection& c) {
+    return Query<KitUnblinding>(c,
+                                "SELECT id, kit_id, patient_id, unblinded_by, unblinded_at, reason FROM "
+                                "kit_unblindings WHERE kit_id = $1 ORDER BY id",
+                                {kit_id}, &ReadUnblinding);
+  });
+}
+
 }  // namespace ldn::store::internal

@@ -668,6 +668,33 @@ struct DispensingRecord {
   Instant dispensed_at{};
 };
 
+// A placebo-twin kit (issue 14 item 5; migration 0009): two batches of one pharmacy made for one
+// order, one active and one placebo of the same form, count and unit, labelled pack "A" and pack
+// "B" under the kit code. Which pack is active is the blind: it follows from the batches (placebo),
+// which only the pharmacy's pharmacists read. Append-only.
+struct Kit {
+  Id id = 0;  // set by the store
+  Id pharmacy_id = 0;
+  std::string kit_code;  // 4-40 of A-Z, 0-9 and '-', unique in the pharmacy
+  Id patient_id = 0;
+  Id prescription_id = 0;
+  Id pack_a_batch_id = 0;
+  Id pack_b_batch_id = 0;
+  Id created_by = 0;
+  Instant created_at{};
+};
+
+// One unblinding of a kit: who, when and why (append-only; a kit may be unblinded more than once,
+// each time recorded).
+struct KitUnblinding {
+  Id id = 0;  // set by the store
+  Id kit_id = 0;
+  Id patient_id = 0;  // the kit's, set by the store
+  Id unblinded_by = 0;
+  Instant unblinded_at{};
+  std::string reason;  // 1-2000 characters
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Store {
@@ -1108,6 +1135,26 @@ class Store {
   // The dispensings of a batch, oldest first.
   virtual Result<std::vector<DispensingRecord>> ListBatchDispensings(Id batch_id) = 0;
 
+  // ---- Placebo-twin kits (issue 14 item 5) ----------------------------------------------------
+  // Stores a kit. kInvalidArgument "kit_code" (4-40 of A-Z, 0-9, '-'); kNotFound "created_by";
+  // kNotFound "pack_a_batch_id" / "pack_b_batch_id" for a batch that does not exist or is of
+  // another pharmacy; kInvalidArgument "pack_b_batch_id" when both packs are one batch; kConflict
+  // "pack_b_batch_id" unless exactly one pack is a placebo and both have the same form, quantity
+  // and unit, or when a pack's batch was not prepared for the kit's order; kConflict
+  // "pack_a_batch_id" / "pack_b_batch_id" when the batch is already in a kit; kConflict "kit_code"
+  // when the pharmacy has that code. Nothing is stored on failure.
+  virtual Result<Kit> CreateKit(const Kit& kit) = 0;
+  // kNotFound when absent.
+  virtual Result<Kit> GetKit(Id kit_id) = 0;
+  // The kit a batch is a pack of. kNotFound when it is in none.
+  virtual Result<Kit> GetKitOfBatch(Id batch_id) = 0;
+  // A pharmacy's kits, newest first.
+  virtual Result<std::vector<Kit>> ListKits(Id pharmacy_id) = 0;
+  // Records an unblinding. kNotFound "kit_id" / "unblinded_by"; kInvalidArgument "reason" (1-2000).
+  virtual Result<KitUnblinding> UnblindKit(const KitUnblinding& unblinding) = 0;
+  // A kit's unblindings, oldest first.
+  virtual Result<std::vector<KitUnblinding>> ListKitUnblindings(Id kit_id) = 0;
+
   // ---- Audit head and batched appends (issue 17) ----------------------------------------------
   // The newest event's seq and hash (AuditHead{} for an empty trail). One indexed read.
   virtual Result<AuditHead> GetAuditHead() = 0;
@@ -1134,6 +1181,11 @@ class Store {
   // to < from.
   virtual Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from,
                                                                           LocalDate to) = 0;
+  // The revision of each visible patient's record, by patient id: a counter that every insert,
+  // update or delete of a row of the patient's record moves on (triggers of migration 0008, so
+  // every writer does; audit events are not the record and do not move it). Equal revisions mean
+  // an unchanged record; the panel keeps computed flags while it is equal (server/flag_cache.h).
+  virtual Result<std::vector<std::pair<Id, int64_t>>> ListPatientRevisions(Id user_id) = 0;
 
   // ---- Backup (SQLite) -------------------------------------------------------------------------
   // Copies the whole database to a new SQLite file at `path` with SQLite's online backup API

@@ -93,6 +93,29 @@ class StorePharmacyTest : public StoreTestBase {
     return b;
   }
 
+  // The placebo twin of Capsules(): 60 capsules of filler alone.
+  Batch Placebo() {
+    Batch b = Capsules();
+    b.master_formula_id = "ldn-caps-placebo-mcc";
+    b.strength_micrograms_hcl = 0;
+    b.placebo = true;
+    b.lots = {{filler_.id, 18'000}};
+    return b;
+  }
+
+  Kit KitOf(const Batch& a, const Batch& b, std::string code = "K-7F3Q-92XD") {
+    Kit k;
+    k.pharmacy_id = apotek_.id;
+    k.kit_code = std::move(code);
+    k.patient_id = patient1_.id;
+    k.prescription_id = rx_.id;
+    k.pack_a_batch_id = a.id;
+    k.pack_b_batch_id = b.id;
+    k.created_by = anna_.id;
+    k.created_at = At(30);
+    return k;
+  }
+
   Pharmacy apotek_, other_;
   User anna_, bo_;
   Prescription rx_;
@@ -281,6 +304,109 @@ TEST_P(StorePharmacyTest, DownPathKeepsRecordsAndIsReversibleWhenEmpty) {
   Reopen();
   EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
   EXPECT_TRUE(store_->CreateIngredientLot(tablets_).ok());
+}
+
+// Placebo-twin kits (issue 14 item 5): one active batch and its placebo twin, made for one order,
+// as pack A and pack B under a kit code.
+TEST_P(StorePharmacyTest, AKitPairsAnActiveBatchWithItsPlaceboTwin) {
+  const Batch active = *store_->CreateBatch(Capsules());
+  const Batch placebo = *store_->CreateBatch(Placebo());
+  const Result<Kit> kit = store_->CreateKit(KitOf(placebo, active));
+  ASSERT_TRUE(kit.ok()) << kit.status().ToString();
+  EXPECT_GT(kit->id, 0);
+  EXPECT_EQ(store_->GetKit(kit->id)->kit_code, "K-7F3Q-92XD");
+  EXPECT_EQ(store_->GetKit(kit->id)->pack_a_batch_id, placebo.id);
+  EXPECT_EQ(store_->GetKitOfBatch(active.id)->id, kit->id);
+  EXPECT_EQ(store_->GetKitOfBatch(placebo.id)->id, kit->id);
+  EXPECT_EQ(store_->ListKits(apotek_.id)->size(), 1u);
+  EXPECT_TRUE(store_->ListKits(other_.id)->empty());
+  EXPECT_EQ(store_->GetKit(kit->id + 100).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->GetBatch(placebo.id)->placebo);
+  EXPECT_EQ(store_->GetBatch(placebo.id)->strength_micrograms_hcl, 0);
+}
+
+TEST_P(StorePharmacyTest, AKitThatIsNotAMatchedPairIsRefusedAndNothingIsStored) {
+  const Batch active = *store_->CreateBatch(Capsules());
+  const Batch active2 = *store_->CreateBatch(Capsules());
+  const Batch placebo = *store_->CreateBatch(Placebo());
+  Batch short_placebo = Placebo();
+  short_placebo.quantity = 30;
+  short_placebo.deviation_reason = "half a batch";
+  const Batch fewer = *store_->CreateBatch(short_placebo);
+
+  auto expect = [&](const Kit& k, Code code, const std::string& field) {
+    const Result<Kit> r = store_->CreateKit(k);
+    ASSERT_FALSE(r.ok()) << field;
+    EXPECT_EQ(r.status().code(), code) << r.status().ToString();
+    // The field: Status::field(), or the message's "field: ..." prefix (the store's kNotFound and
+    // kConflict name it so).
+    const std::string named = r.status().field().empty() ? r.status().message() : r.status().field();
+    EXPECT_EQ(named.rfind(field, 0), 0u) << r.status().ToString();
+  };
+  expect(KitOf(active, active2), Code::kConflict, "pack_b_batch_id");  // two actives
+  expect(KitOf(active, fewer), Code::kConflict, "pack_b_batch_id");    // 60 against 30 capsules
+  expect(KitOf(active, active), Code::kInvalidArgument, "pack_b_batch_id");
+  expect(KitOf(active, placebo, "k-lower"), Code::kInvalidArgument, "kit_code");
+  Kit foreign = KitOf(active, placebo);
+  foreign.pharmacy_id = other_.id;  // the batches are apotek's
+  expect(foreign, Code::kNotFound, "pack_a_batch_id");
+  Kit other_order = KitOf(active, placebo);
+  other_order.prescription_id = rx_.id + 1000;
+  expect(other_order, Code::kConflict, "pack_a_batch_id");
+  Kit nobody = KitOf(active, placebo);
+  nobody.created_by = 987654;
+  expect(nobody, Code::kNotFound, "created_by");
+  EXPECT_TRUE(store_->ListKits(apotek_.id)->empty());
+
+  ASSERT_TRUE(store_->CreateKit(KitOf(active, placebo)).ok());
+  const Batch placebo2 = *store_->CreateBatch(Placebo());
+  expect(KitOf(active, placebo2, "K-OTHER"), Code::kConflict, "pack_a_batch_id");  // active already a pack
+  expect(KitOf(active2, placebo2), Code::kConflict, "kit_code");                   // the code is taken
+  EXPECT_EQ(store_->ListKits(apotek_.id)->size(), 1u);
+}
+
+TEST_P(StorePharmacyTest, EveryUnblindingIsRecordedAndKitsAreKeptAsWritten) {
+  const Batch active = *store_->CreateBatch(Capsules());
+  const Batch placebo = *store_->CreateBatch(Placebo());
+  const Kit kit = *store_->CreateKit(KitOf(active, placebo));
+  KitUnblinding u;
+  u.kit_id = kit.id;
+  u.unblinded_by = bo_.id;
+  u.unblinded_at = At(40);
+  u.reason = "emergency surgery: the anaesthetist must know whether naltrexone is on board";
+  const Result<KitUnblinding> first = store_->UnblindKit(u);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->patient_id, patient1_.id);
+  u.reason = "end of the trial";
+  u.unblinded_at = At(50);
+  ASSERT_TRUE(store_->UnblindKit(u).ok());
+  const auto all = *store_->ListKitUnblindings(kit.id);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].unblinded_by, bo_.id);
+  EXPECT_THAT(all[0].reason, HasSubstr("anaesthetist"));
+  u.reason = "";
+  EXPECT_EQ(store_->UnblindKit(u).status().field(), "reason");
+  u.reason = "why";
+  u.kit_id = kit.id + 100;
+  EXPECT_EQ(store_->UnblindKit(u).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ListKitUnblindings(kit.id)->size(), 2u);
+  if (IsMemory()) return;
+  EXPECT_ANY_THROW(RawSql("UPDATE kits SET pack_a_batch_id = pack_b_batch_id, pack_b_batch_id = pack_a_batch_id"));
+  EXPECT_ANY_THROW(RawSql("UPDATE kit_unblindings SET reason = 'nothing happened'"));
+  EXPECT_EQ(store_->GetKit(kit.id)->pack_a_batch_id, active.id);
+}
+
+// Migration 0009's down path: refused while a kit exists.
+TEST_P(StorePharmacyTest, KitsDownPathKeepsKits) {
+  if (IsMemory()) GTEST_SKIP() << "needs to reopen the same database";
+  const Batch active = *store_->CreateBatch(Capsules());
+  const Batch placebo = *store_->CreateBatch(Placebo());
+  ASSERT_TRUE(store_->CreateKit(KitOf(active, placebo)).ok());
+  const Status refused = store_->MigrateDown(8);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(refused.message(), HasSubstr("placebo-twin kits exist"));
+  EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(store_->ListKits(apotek_.id)->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorePharmacyTest, LDN_STORE_TEST_BACKENDS, BackendName);

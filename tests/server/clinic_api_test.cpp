@@ -191,6 +191,38 @@ TEST_F(ClinicApiTest, AnInvitationMakesOneAccountOnceAndIsStoredHashed) {
   EXPECT_EQ(listed.dump().find(code), std::string::npos);
 }
 
+TEST_F(ClinicApiTest, ANewPatientGoesToTheClinicianSOnlyTeamUnlessTheyNameOne) {
+  // The demo clinician belongs to one team: no care_team_id needed.
+  auto created = f_->Send("POST", "/api/v1/patients",
+                          J{{"display_name", "Teamless Request"}, {"time_zone", "Europe/Oslo"}}.dump(), doc_);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const store::Id id = created.Json()["id"].get<store::Id>();
+  const store::Id team = f_->store().ListCareTeams()->front().id;
+  bool in_team = false;
+  const auto team_patients = f_->store().ListCareTeamPatients(team);
+  ASSERT_TRUE(team_patients.ok());
+  for (const auto& p : *team_patients) in_team = in_team || p.id == id;
+  EXPECT_TRUE(in_team);
+  // In two teams, the clinician must say which; nothing is created meanwhile.
+  store::CareTeam second;
+  second.name = "Second team";
+  second.created_at = f_->store().GetPatient(id)->created_at;
+  auto made = f_->store().CreateCareTeam(second);
+  ASSERT_TRUE(made.ok());
+  ASSERT_TRUE(f_->store().AddCareTeamMember(made->id, doc_id_, second.created_at).ok());
+  const size_t before = f_->store().ListPatients()->size();
+  auto ambiguous =
+      f_->Send("POST", "/api/v1/patients", J{{"display_name", "Which Team"}, {"time_zone", "UTC"}}.dump(), doc_);
+  EXPECT_EQ(ambiguous.status, 400) << ambiguous.body;
+  EXPECT_EQ(ambiguous.Json()["error"]["field"], "care_team_id");
+  EXPECT_NE(ambiguous.Json()["error"]["message"].get<std::string>().find("2 care teams"), std::string::npos);
+  EXPECT_EQ(f_->store().ListPatients()->size(), before);
+  auto named =
+      f_->Send("POST", "/api/v1/patients",
+               J{{"display_name", "Which Team"}, {"time_zone", "UTC"}, {"care_team_id", made->id}}.dump(), doc_);
+  EXPECT_EQ(named.status, 201) << named.body;
+}
+
 TEST_F(ClinicApiTest, InvitationsExpireAndTheNewestReplacesTheOld) {
   const store::Id team = f_->store().ListCareTeams()->front().id;
   auto created =

@@ -240,6 +240,52 @@ TEST_F(PanelApiTest, FiltersAndSortsByUnacknowledgedFlags) {
   EXPECT_EQ(Names(Panel("flag=any")), (V{"Alice Smith", "Carol White"}));
 }
 
+// The flags are kept per patient while the record's revision (store triggers) and the patient's
+// local date are unchanged: a second panel computes nothing; a change written straight to the
+// store (as the CLI or another server would) recomputes that patient alone, at once; a new day
+// recomputes everyone.
+TEST_F(PanelApiTest, FlagsAreKeptWhileTheRecordIsUnchangedAndFollowEveryChange) {
+  SeedRecords();
+  server::FlagCache& cache = f_->api().flag_cache();
+  EXPECT_EQ(Names(Panel("flag=red")), (V{"bob jones"}));
+  const uint64_t computed = cache.misses();
+  EXPECT_GE(computed, 5u);
+  const uint64_t hits = cache.hits();
+  EXPECT_EQ(Names(Panel("sort=-flags&per_page=2")), (V{"bob jones", "Carol White"}));
+  EXPECT_EQ(cache.misses(), computed);
+  EXPECT_GE(cache.hits(), hits + 5);
+
+  store::AdverseEvent ae;
+  ae.patient_id = alice_;
+  ae.onset_date = *ParseDate("2026-11-21", "d");
+  ae.description = "chest pain";
+  ae.severity = store::Severity::kSevere;
+  ae.recorded_by = 1;
+  ae.recorded_at = f_->clock().Now();
+  ASSERT_TRUE(f_->store().CreateAdverseEvent(ae).ok());
+  EXPECT_EQ(Names(Panel("flag=red")), (V{"Alice Smith", "bob jones"}));
+  EXPECT_EQ(cache.misses(), computed + 1);
+  // The list without a query and the inbox read the same kept flags.
+  const J all = f_->Send("GET", "/api/v1/patients", "", doc_).Json();
+  bool alice_red = false;
+  for (const auto& p : all["patients"]) {
+    if (p["display_name"] != "Alice Smith") continue;
+    for (const auto& fl : p["flags"]) alice_red = alice_red || fl["level"] == "red";
+  }
+  EXPECT_TRUE(alice_red);
+  const J inbox = f_->Send("GET", "/api/v1/inbox", "", doc_).Json();
+  bool task = false;
+  for (const auto& t : inbox["tasks"]) task = task || (t["patient_id"] == alice_ && t["level"] == "red");
+  EXPECT_TRUE(task) << inbox.dump();
+  EXPECT_EQ(cache.misses(), computed + 1);
+
+  // Two days later (Carol's diary gap grows; every patient's date moved): computed again.
+  f_->clock().Advance(std::chrono::hours(48));
+  doc_ = f_->Login("doc").token;  // the old session expired meanwhile
+  EXPECT_EQ(Names(Panel("flag=red")), (V{"Alice Smith", "bob jones"}));
+  EXPECT_GE(cache.misses(), computed + 1 + 5);
+}
+
 TEST_F(PanelApiTest, PagesWithTotalsAndAnEmptyPageBeyondTheEnd) {
   const J first = Panel("per_page=2");
   EXPECT_EQ(Names(first), (V{"Alice Smith", "bob jones"}));

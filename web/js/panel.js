@@ -148,34 +148,42 @@ export async function panel(main, query) {
   if (s.flag) apiQuery.set('flag', s.flag);
   const reply = await get(`/patients?${apiQuery}`);
   const filtered = s.q || s.flag;
-  mount(main,
-    h('h1', 'Patients'),
-    h('p.muted', { 'data-panel-total': String(reply.total) },
-      filtered ? `${reply.total} patient${reply.total === 1 ? '' : 's'} match in your care teams.`
-        : `${reply.total} patient${reply.total === 1 ? '' : 's'} in your care teams.`),
-    h('div.actions', h('a.button', { href: '#/patients/new' }, 'Add a patient')),
-    h('section.card', controls(s)),
-    h('div.card',
-      reply.patients.length === 0
-        ? h('p', { 'data-panel-empty': '' }, reply.total === 0
-          ? (filtered ? 'No patient matches. Change the search or the filter, or clear them.' : 'No patients yet.')
-          : `Page ${reply.page} is past the last page (${reply.pages}).`)
-        : h('div.tablewrap', scrollAttrs('Patient panel'), h('table.stack.panel',
-          h('caption.sr', `Patient panel, page ${reply.page} of ${reply.pages}`),
-          h('thead', h('tr', sortHeader('name', s), sortHeader('last_diary', s), sortHeader('adherence', s),
-            sortHeader('weeks_on_dose', s), h('th', { scope: 'col' }, 'Response'), sortHeader('flags', s))),
-          h('tbody', reply.patients.map((p) => h('tr', { 'data-patient': String(p.id) },
-            h('th', { scope: 'row' }, h('a', { href: `#/patient/${p.id}` }, p.display_name), h('br'),
-              h('span.muted.small', `${p.research_id} · ${p.time_zone}`)),
-            h('td', { 'data-label': 'Last diary' }, p.last_diary_date ? formatDate(p.last_diary_date) : 'none'),
-            h('td', { 'data-label': 'Adherence (28 days)' }, adherenceText(p)),
-            h('td', { 'data-label': 'Weeks on dose' }, weeksText(p)),
-            h('td', { 'data-label': 'Response' }, responseText(p)),
-            h('td', { 'data-label': 'Flags' }, flagBadges(p.flags))))))),
-      pager(s, reply)),
-    h('section.card', h('h2', 'What the columns mean'),
-      h('p.small', 'Last diary: the latest day with a diary entry, in the patient\'s calendar. Adherence: of the days in the last 28 (before today) on which the plan of the active course has a dose, the share with a dose logged as taken; a day without a log counts as not taken. Weeks on dose: whole weeks since the current dose began. Response: the pain response class of the course\'s analysis (none under 10% less pain than the baseline, minimal 10–29%, moderate 30–49%, substantial 50% or more), shown once the evaluation has opened at week 8.'),
-      h('p.small', 'Red flags: safety -- a severe or serious report or a worrying note, a dose that differs from the plan, a course started before its earliest start or past a not-eligible screening. Amber: an override of the course gate, a side effect that has not settled, no response by week 12, a baseline without its FIQR, a diary missing for 3 days or more while a course runs. Each flag stays until a clinician acknowledges it on the patient\'s page.'),
-      h('details.where', h('summary', 'Where does this come from?'),
-        source('computed on the server for every client (docs/api.md, "GET /api/v1/patients"; flags: docs/safety.md, data/interlocks.json, data/red_flags.json; response classes: IMMPACT, Dworkin et al., J Pain 2008;9:105, docs/analysis.md).'))));
+  mount(
+      main, h('h1', 'Patients'),
+      h('p.muted', {'data-panel-total': String(reply.total)},
+        filtered ? `${reply.total} patient${reply.total === 1 ? ' matches' : 's match'} in your care teams.` :
+                   `${reply.total} patient${reply.total === 1 ? '' : 's'} in your care teams.`),
+      h('div.actions', h('a.button', {href: '#/patients/new'}, 'Add a patient')), h('section.card', controls(s)),
+      h('div.card',
+        reply.patients.length === 0 ?
+            h('p', {'data-panel-empty': ''},
+              reply.total === 0 ? (filtered ? 'No patient matches. Change the search or the filter, or clear them.' :
+                                              'No patients yet.') :
+                                  `Page ${reply.page} is past the last page (${reply.pages}).`) :
+            h('div.tablewrap', scrollAttrs('Patient panel'),
+              h('table.stack.panel', h('caption.sr', `Patient panel, page ${reply.page} of ${reply.pages}`),
+                h('thead',
+                  h('tr', sortHeader('name', s), sortHeader('last_diary', s), sortHeader('adherence', s),
+                    sortHeader('weeks_on_dose', s), h('th', {scope: 'col'}, 'Response'), sortHeader('flags', s))),
+                h('tbody',
+                  reply.patients.map(
+                      (p) =>
+                          h('tr', {'data-patient': String(p.id)},
+                            h('th', {scope: 'row'}, h('a', {href: `#/patient/${p.id}`}, p.display_name), h('br'),
+                              h('span.muted.small', `${p.research_id} · ${p.time_zone}`)),
+                            h('td', {'data-label': 'Last diary'},
+                              p.last_diary_date ? formatDate(p.last_diary_date) : 'none'),
+                            h('td', {'data-label': 'Adherence (28 days)'}, adherenceText(p)),
+                            h('td', {'data-label': 'Weeks on dose'}, weeksText(p)),
+                            h('td', {'data-label': 'Response'}, responseText(p)),
+                            h('td', {'data-label': 'Flags'}, flagBadges(p.flags))))))),
+        pager(s, reply)),
+      h('section.card', h('h2', 'What the columns mean'),
+        h('p.small',
+          'Last diary: the latest day with a diary entry, in the patient\'s calendar. Adherence: of the days in the last 28 (before today) on which the plan of the active course has a dose, the share with a dose logged as taken; a day without a log counts as not taken. Weeks on dose: whole weeks since the current dose began. Response: the pain response class of the course\'s analysis (none under 10% less pain than the baseline, minimal 10–29%, moderate 30–49%, substantial 50% or more), shown once the evaluation has opened at week 8.'),
+        h('p.small',
+          'Red flags: safety -- a severe or serious report or a worrying note, a dose that differs from the plan, a course started before its earliest start or past a not-eligible screening. Amber: an override of the course gate, a side effect that has not settled, no response by week 12, a baseline without its FIQR, a diary missing for 3 days or more while a course runs. Each flag stays until a clinician acknowledges it on the patient\'s page.'),
+        h('details.where', h('summary', 'Where does this come from?'),
+          source(
+              'computed on the server for every client (docs/api.md, "GET /api/v1/patients"; flags: docs/safety.md, data/interlocks.json, data/red_flags.json; response classes: IMMPACT, Dworkin et al., J Pain 2008;9:105, docs/analysis.md).'))));
 }

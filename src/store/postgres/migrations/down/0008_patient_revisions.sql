@@ -1,0 +1,31 @@
+-- Down path of 0008_patient_revisions.sql: back to schema version 7. The counters are derived
+-- (nothing of the record is lost): the triggers and the table go.
+DROP TRIGGER account_codes_revision ON account_codes;
+DROP TRIGGER adverse_events_revision ON adverse_events;
+DROP TRIGGER allergies_revision ON allergies;
+DROP TRIGGER batch_orders_revision ON batch_orders;
+DROP TRIGGER care_team_patients_revision ON care_team_patients;
+DROP TRIGGER conditions_revision ON conditions;
+DROP TRIGGER course_decisions_revision ON course_decisions;
+DROP TRIGGER courses_revision ON courses;
+DROP TRIGGER diary_entries_revision ON diary_entries;
+DROP TRIGGER diary_revisions_revision ON diary_revisions;
+DROP TRIGGER diary_scale_changes_revision ON diary_scale_changes;
+DROP TRIGGER dispensings_revision ON dispensings;
+DROP TRIGGER dose_deviations_revision ON dose_deviations;
+DROP TRIGGER dose_log_revision ON dose_log;
+DROP TRIGGER flag_acknowledgements_revision ON flag_acknowledgements;
+DROP TRIGGER instrument_responses_revision ON instrument_responses;
+DROP TRIGGER medications_revision ON medications;
+DROP TRIGGER message_reads_revision ON message_reads;
+DROP TRIGGER messages_revision ON messages;
+DROP TRIGGER patient_demographics_revision ON patient_demographics;
+DROP TRIGGER plan_adjustments_revision ON plan_adjustments;
+DROP TRIGGER prescription_events_revision ON prescription_events;
+DROP TRIGGER prescriptions_revision ON prescriptions;
+DROP TRIGGER screenings_revision ON screenings;
+DROP TRIGGER task_resolutions_revision ON task_resolutions;
+DROP TRIGGER users_revision ON users;
+DROP TRIGGER patients_revision ON patients;
+DROP FUNCTION ldn_bump_patient_revision();
+DROP TABLE patient_revisions;
