@@ -37,14 +37,15 @@ Status Validate(const CompoundingKnowledge& k, const CapsuleRequest& r) {
     if (r.tablet_weight_mg) return Status::InvalidArgument("--tablet-weight", "applies only to --source tablets");
   } else {
     if (r.coa) return Status::InvalidArgument("--assay", "applies only to --source api");
-    if (!r.tablet_weight_mg) {
+    // A placebo twin has no drug powder: the tablets' weight does not enter it.
+    if (!r.tablet_weight_mg && !r.placebo) {
       return Status::InvalidArgument("--tablet-weight",
                                      "is required with --source tablets: the average weight of the "
                                      "tablets, weighed (e.g. 10 tablets / 10)");
     }
     const double min_mg = k.tablet.strength.milligrams_hcl();
-    if (!std::isfinite(*r.tablet_weight_mg) || *r.tablet_weight_mg < min_mg ||
-        *r.tablet_weight_mg > kMaxTabletWeightMg) {
+    if (r.tablet_weight_mg && (!std::isfinite(*r.tablet_weight_mg) || *r.tablet_weight_mg < min_mg ||
+                               *r.tablet_weight_mg > kMaxTabletWeightMg)) {
       return Status::InvalidArgument("--tablet-weight", fmt::format("must be {}-{} mg: a {} mg tablet weighs at least "
                                                                     "its drug (got {})",
                                                                     FormatMilligrams(min_mg), kMaxTabletWeightMg,

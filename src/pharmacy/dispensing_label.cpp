@@ -143,11 +143,21 @@ Status CheckInput(const DispensingInput& in) {
       {"pharmacy_name", &in.pharmacy_name},   {"pharmacy_address", &in.pharmacy_address},
       {"pharmacy_phone", &in.pharmacy_phone}, {"rx_number", &in.rx_number},
       {"batch_number", &in.batch_number},     {"when", &in.when}};
+  const bool blinded = !in.pack_code.empty();
   for (const auto& [field, value] : texts) {
+    if (blinded && value == &in.batch_number) continue;
     if (value->empty()) return Status::InvalidArgument(field, "required on a dispensing label");
     if (HasLineBreak(*value)) return Status::InvalidArgument(field, "must be one line");
   }
-  if (in.batch_number == in.rx_number) {
+  if (blinded) {
+    if (!in.batch_number.empty()) {
+      return Status::InvalidArgument("batch_number",
+                                     "a blinded pack's label carries its pack code, never a batch number (the two "
+                                     "packs' batch numbers differ and would unblind)");
+    }
+    if (HasLineBreak(in.pack_code)) return Status::InvalidArgument("pack_code", "must be one line");
+    if (in.pack_code == in.rx_number) return Status::InvalidArgument("pack_code", "must differ from the Rx number");
+  } else if (in.batch_number == in.rx_number) {
     return Status::InvalidArgument("batch_number",
                                    "the batch number must differ from the Rx number: the batch is the compounding "
                                    "record, the Rx is the order");
@@ -217,17 +227,38 @@ std::string StepAmount(const DispensingInput& in, const DispensingStep& s) {
   return fmt::format("{} mg = {} capsule{}", s.dose.FormatMg(), n, n == 1 ? "" : "s");
 }
 
+// A blinded pack says "or placebo" (the pack may hold naltrexone: the opioid warning stays).
 std::string Product(const DispensingInput& in) {
+  const char* blind = in.pack_code.empty() ? "" : " or placebo";
   return in.form == DispensedForm::kCapsule
-             ? fmt::format("Naltrexone hydrochloride {} mg capsules", in.strength.FormatMg())
-             : fmt::format("Naltrexone hydrochloride {} mg/mL oral liquid", in.strength.FormatMg());
+             ? fmt::format("Naltrexone hydrochloride {} mg{} capsules", in.strength.FormatMg(), blind)
+             : fmt::format("Naltrexone hydrochloride {} mg/mL{} oral liquid", in.strength.FormatMg(), blind);
 }
 
 std::string Strength(const DispensingInput& in) {
-  return fmt::format("{}: naltrexone hydrochloride {} mg (= {} mg naltrexone base)",
+  return fmt::format("{}: naltrexone hydrochloride {} mg (= {} mg naltrexone base){}",
                      in.form == DispensedForm::kCapsule ? "Each capsule" : "Each mL", in.strength.FormatMg(),
-                     FormatBaseMg(in.strength.milligrams_base()));
+                     FormatBaseMg(in.strength.milligrams_base()), in.pack_code.empty() ? "" : ", or no naltrexone");
 }
+
+// "Batch B-2026-0007" or, for a blinded pack, "Pack K0007-A".
+std::string Internal(const DispensingInput& in) {
+  return in.pack_code.empty() ? fmt::format("Batch {}", in.batch_number) : fmt::format("Pack {}", in.pack_code);
+}
+
+// On a blinded pack the warning may not state that the pack holds naltrexone: it may.
+std::string BlindedWarning(const DispensingInput& in, const std::string& warning) {
+  constexpr std::string_view kFact = "Contains naltrexone";
+  if (in.pack_code.empty() || warning.rfind(kFact, 0) != 0) return warning;
+  return "May contain naltrexone" + warning.substr(kFact.size());
+}
+
+// The blinded pack's own lines: the same for both packs of a kit (twin.h, label.h).
+constexpr char kBlindedUse[] =
+    "Blinded trial pack: use it only in the periods your trial schedule gives for this pack code.";
+constexpr char kBlindedKey[] =
+    "Neither you nor your doctor knows whether this pack holds naltrexone. The pharmacy holds the key and can "
+    "tell your doctor at once in an emergency: treat it as if it holds naltrexone (opioid warning below).";
 
 std::string Quantity(const DispensingInput& in) {
   if (in.form == DispensedForm::kOralLiquid) return fmt::format("{} mL", in.quantity);
@@ -286,8 +317,7 @@ Result<DispensingDocument> DispensingLabel(const DispensingInput& in, const Comp
   // Who supplied it, and which order and batch: the particulars every family requires
   // (HMR 2012 Sch 26 Pt 2 paras 5-7; FOR-2022-06-02-977 § 15-2; USP <795> section 12 internal id).
   l.push_back(fmt::format("{}, {}, tel. {}", in.pharmacy_name, in.pharmacy_address, in.pharmacy_phone));
-  l.push_back(
-      fmt::format("Rx {}    Batch {}    Dispensed {}", in.rx_number, in.batch_number, FormatDate(in.dispensed)));
+  l.push_back(fmt::format("Rx {}    {}    Dispensed {}", in.rx_number, Internal(in), FormatDate(in.dispensed)));
   l.push_back(fmt::format("Patient: {}    Born {}", in.patient_name, FormatDate(in.patient_birth_date)));
   // What it is: the salt is explicit with its base equivalent (pharmacology-facts.md B5).
   l.push_back(Product(in));
@@ -298,7 +328,11 @@ Result<DispensingDocument> DispensingLabel(const DispensingInput& in, const Comp
   l.push_back(fmt::format("Prescriber: {}", in.prescriber));
   l.push_back(fmt::format("Use by {} (beyond-use date)    {}", FormatDate(in.bud), StorageInstruction(in.storage)));
   for (const std::string& a : Auxiliaries(in, compounding)) l.push_back(fmt::format("[{}]", a));
-  l.push_back(compounding.labels.opioid_warning);
+  if (!in.pack_code.empty()) {
+    l.push_back(kBlindedUse);
+    l.push_back(kBlindedKey);
+  }
+  l.push_back(BlindedWarning(in, compounding.labels.opioid_warning));
   d.texts.push_back({"opioid_warning", true, compounding.labels.opioid_source});
   for (const JurisdictionText& t : family.lines) {
     l.push_back(t.text);
@@ -322,9 +356,14 @@ Result<DispensingDocument> CounsellingSheet(const DispensingInput& in, const Com
     return c.text;
   };
   l.push_back(fmt::format("Your medicine: {}", Product(in)));
-  l.push_back(fmt::format("For {} (born {}), prescribed by {}. Rx {}, batch {}, dispensed {}.", in.patient_name,
-                          FormatDate(in.patient_birth_date), in.prescriber, in.rx_number, in.batch_number,
+  l.push_back(fmt::format("For {} (born {}), prescribed by {}. Rx {}, {}, dispensed {}.", in.patient_name,
+                          FormatDate(in.patient_birth_date), in.prescriber, in.rx_number,
+                          in.pack_code.empty() ? "batch " + in.batch_number : "pack " + in.pack_code,
                           FormatDate(in.dispensed)));
+  if (!in.pack_code.empty()) {
+    l.push_back(kBlindedUse);
+    l.push_back(kBlindedKey);
+  }
   l.push_back("What it is");
   l.push_back(text("what_is_ldn"));
   l.push_back("Your doses");
@@ -340,7 +379,7 @@ Result<DispensingDocument> CounsellingSheet(const DispensingInput& in, const Com
   l.push_back("When to take it");
   l.push_back(text("when_to_take"));
   l.push_back("Important: opioid medicines");
-  l.push_back(compounding.labels.opioid_warning);
+  l.push_back(BlindedWarning(in, compounding.labels.opioid_warning));
   d.texts.push_back({"opioid_warning", true, compounding.labels.opioid_source});
   l.push_back(text("emergency"));
   l.push_back("Keeping it");

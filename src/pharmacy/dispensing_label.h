@@ -104,6 +104,11 @@ struct DispensingInput {
   std::string pharmacy_phone;
   std::string rx_number;     // the order's number
   std::string batch_number;  // the compounding record's number; must differ from rx_number
+  // A pack of a blinded trial kit (placebo-twin pairs, docs/pharmacy.md): its code ("K0007-A"),
+  // printed instead of the batch number, and the strength printed "or placebo". Empty: not
+  // blinded. With a pack code `batch_number` must be empty: the batch numbers of the two packs
+  // differ and would unblind. The two packs' labels are identical except this code.
+  std::string pack_code;
   LocalDate dispensed;
   LocalDate bud;
   Storage storage = Storage::kRoom;
@@ -134,6 +139,7 @@ struct DispensingDocument {
 //   - a required text (patient_name, prescriber, pharmacy_name, pharmacy_address, pharmacy_phone,
 //     rx_number, batch_number, when) is empty or holds a line break;
 //   - batch_number equals rx_number (the batch is not the order);
+//   - pack_code is given with a batch_number, holds a line break, or equals rx_number;
 //   - strength or quantity is not positive;
 //   - there is no step; a step ends before it starts, overlaps the one before, is open-ended but
 //     not the last, or starts after the BUD (the preparation may not be used then);

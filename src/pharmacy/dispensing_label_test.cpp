@@ -223,6 +223,50 @@ TEST(DispensingLabelTest, RefusesBadInputNamingTheField) {
   }
 }
 
+// The two packs of a placebo-twin kit (twin.h): identical labels except the pack code, no batch
+// number, "or placebo" beside the strength, and the opioid warning kept.
+TEST(DispensingLabelTest, BlindedPacksDifferOnlyInTheirCode) {
+  DispensingInput a = Capsules();
+  a.batch_number.clear();
+  a.pack_code = "K0007-A";
+  DispensingInput b = a;
+  b.pack_code = "K0007-B";
+  for (bool sheet : {false, true}) {
+    auto la = sheet ? CounsellingSheet(a) : DispensingLabel(a);
+    auto lb = sheet ? CounsellingSheet(b) : DispensingLabel(b);
+    ASSERT_TRUE(la.ok() && lb.ok()) << la.status().ToString();
+    ASSERT_EQ(la->lines.size(), lb->lines.size());
+    int differing = 0;
+    for (size_t i = 0; i < la->lines.size(); ++i) {
+      if (la->lines[i] == lb->lines[i]) continue;
+      ++differing;
+      std::string x = la->lines[i];
+      x.replace(x.find("K0007-A"), 7, "K0007-B");
+      EXPECT_EQ(x, lb->lines[i]);
+    }
+    EXPECT_EQ(differing, 1) << sheet;
+    EXPECT_TRUE(Contains(la->lines, "K0007-A"));
+    EXPECT_TRUE(Contains(la->lines, "or placebo"));
+    EXPECT_TRUE(Contains(la->lines, "pharmacy holds the key"));
+    EXPECT_FALSE(Contains(la->lines, "B-2026-0007"));
+    EXPECT_FALSE(Contains(la->lines, "Batch"));
+    EXPECT_FALSE(Contains(la->lines, "batch"));
+    for (const std::string& l : la->lines) {
+      EXPECT_EQ(l.find("active"), std::string::npos) << l;
+      EXPECT_EQ(l.find("verum"), std::string::npos) << l;
+    }
+  }
+  EXPECT_TRUE(Contains(DispensingLabel(a)->lines, "May contain naltrexone: it blocks opioid"));
+  EXPECT_FALSE(Contains(DispensingLabel(a)->lines, "Contains naltrexone"));
+  // A batch number beside a pack code would unblind.
+  DispensingInput both = a;
+  both.batch_number = "B-2026-0007";
+  EXPECT_EQ(DispensingLabel(both).status().field(), "batch_number");
+  DispensingInput same = a;
+  same.pack_code = same.rx_number;
+  EXPECT_EQ(DispensingLabel(same).status().field(), "pack_code");
+}
+
 TEST(DispensingLabelTest, LiquidUsesMillilitresAndAuxiliaries) {
   DispensingInput in = Capsules();
   in.form = DispensedForm::kOralLiquid;

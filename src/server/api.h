@@ -195,6 +195,7 @@ void AddAdminRoutes(Api& api, RouteTable& routes);     // api_admin.cpp: users, 
 void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: patients ... adverse events
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
 void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: worksheet, PK profile
+void AddKitRoutes(Api& api, RouteTable& routes);       // api_kits.cpp: placebo-twin kits (issue 14)
 void AddBatchRoutes(Api& api, RouteTable& routes);     // api_batches.cpp: lots, batches, checks (issue 14)
 // The clinic's workspace (issue 13).
 void AddChartRoutes(Api& api, RouteTable& routes);    // api_chart.cpp: record, medications, timeline

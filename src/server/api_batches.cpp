@@ -8,6 +8,7 @@
 //   GET  /batches                the pharmacy's batches, newest first
 //   GET  /batches/{batch_id}     one batch record
 //   POST /batches/{batch_id}/check   release or reject, by a second pharmacist who re-authenticates
+//   GET  /patients/{patient_id}/dispensings   the patient's dispensing log at the caller's pharmacy
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -98,6 +99,13 @@ Result<nlohmann::json> BatchJson(store::Store& st, const store::Batch& b) {
   LDN_ASSIGN_OR_RETURN(std::vector<store::DispensingRecord> dispensed, st.ListBatchDispensings(b.id));
   int64_t dispensed_quantity = 0;
   for (const auto& d : dispensed) dispensed_quantity += d.quantity;
+  nlohmann::json kit = nullptr;
+  auto k = st.GetKitOfBatch(b.id);
+  if (k.ok()) {
+    kit = {{"id", k->id}, {"kit_code", k->kit_code}, {"pack", k->pack_a_batch_id == b.id ? "A" : "B"}};
+  } else if (k.status().code() != Code::kNotFound) {
+    return k.status();
+  }
   return nlohmann::json{
       {"id", b.id},
       {"batch_number", b.batch_number},
@@ -114,6 +122,7 @@ Result<nlohmann::json> BatchJson(store::Store& st, const store::Batch& b) {
       {"quantity", b.quantity},
       {"quantity_unit", b.quantity_unit},
       {"dispensed_quantity", dispensed_quantity},
+      {"kit", std::move(kit)},
       {"deviation_reason", b.deviation_reason},
       {"lots", std::move(lots)},
       {"prepared_on", FormatDate(b.prepared_on)},
@@ -249,7 +258,11 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
         return Status::InvalidArgument(field, "is for another preparation (form or strength) than the first order");
       }
     }
-    ordered_quantity += f.value("quantity", int64_t{0});
+    // The quantity of the order's next fill (its first, or the renewal now due).
+    LDN_ASSIGN_OR_RETURN(auto events, st.ListPrescriptionEvents(rx.patient_id));
+    const nlohmann::json fills = FillsJson(rx, events);
+    ordered_quantity += fills["next_fill"].is_object() ? fills["next_fill"]["quantity"].get<int64_t>()
+                                                       : f.value("quantity", int64_t{0});
     orders.push_back(rx);
   }
   ctx.audit_patient_id = orders.front().patient_id;
@@ -302,8 +315,21 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
     const nlohmann::json f0 = StoredJson(orders.front().formulation_json);
     const bool capsule = f0.value("form", "") == "capsule";
     const int64_t strength_ug = std::llround(f0.value("strength_mg", 0.0) * 1000.0);
-    if (found->placebo || (found->form == ph::DispensedForm::kCapsule) != capsule ||
-        found->strength.micrograms_hcl() != strength_ug) {
+    // A placebo formula makes the twin of the order's preparation (for a blinded kit): it must
+    // twin the approved active formula of this form and strength.
+    bool twins = false;
+    if (found->placebo) {
+      for (const ph::MasterFormula& active : ph::CurrentMasterFormulas(*formulary)) {
+        if (active.placebo || (active.form == ph::DispensedForm::kCapsule) != capsule ||
+            active.strength.micrograms_hcl() != strength_ug) {
+          continue;
+        }
+        twins = twins || std::find(found->twin_of.begin(), found->twin_of.end(), active.id) != found->twin_of.end();
+      }
+      in.placebo = true;
+    }
+    if ((found->placebo && !twins) || (!found->placebo && ((found->form == ph::DispensedForm::kCapsule) != capsule ||
+                                                           found->strength.micrograms_hcl() != strength_ug))) {
       return Status::InvalidArgument(
           "master_formula_id",
           fmt::format("{} version {} is not a formula for this order's preparation", *formula_id, *formula_version));
@@ -336,6 +362,7 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
   b.master_formula_version = formula_version.value_or(0);
   b.form = c.form;
   b.strength_micrograms_hcl = c.strength_micrograms_hcl;
+  b.placebo = in.placebo;
   b.quantity = c.quantity;
   b.quantity_unit = c.form == "capsule" ? "capsule" : "mL";
   b.deviation_reason = deviation.value_or("");
@@ -348,6 +375,43 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Batch stored, st.CreateBatch(b));
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, BatchJson(st, stored));
   return Reply(std::move(j), 201);
+}
+
+// The patient's dispensing log at the caller's pharmacy, oldest first: what left the pharmacy, from
+// which batch (or which pack of a kit), how much, who dispensed it and the checklist confirmed.
+Result<ApiReply> ListPatientDispensings(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
+  store::Store& st = ctx.store();
+  LDN_ASSIGN_OR_RETURN(auto rows, st.ListDispensings(ctx.patient()));
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::DispensingRecord& d : rows) {
+    LDN_ASSIGN_OR_RETURN(store::Batch b, st.GetBatch(d.batch_id));
+    if (b.pharmacy_id != pharmacy_id) continue;
+    nlohmann::json kit = nullptr;
+    auto k = st.GetKitOfBatch(b.id);
+    if (k.ok()) {
+      kit = {{"id", k->id}, {"kit_code", k->kit_code}, {"pack", k->pack_a_batch_id == b.id ? "A" : "B"}};
+    } else if (k.status().code() != Code::kNotFound) {
+      return k.status();
+    }
+    LDN_ASSIGN_OR_RETURN(store::User by, st.GetUser(d.dispensed_by));
+    out.push_back({{"id", d.id},
+                   {"prescription_id", d.prescription_id},
+                   {"batch_id", b.id},
+                   {"batch_number", b.batch_number},
+                   {"kit", std::move(kit)},
+                   {"preparation",
+                    {{"form", b.form},
+                     {"strength_mg", static_cast<double>(b.strength_micrograms_hcl) / 1000.0},
+                     {"placebo", b.placebo}}},
+                   {"quantity", d.quantity},
+                   {"quantity_unit", b.quantity_unit},
+                   {"bud_date", FormatDate(b.bud_date)},
+                   {"dispensed_by", {{"id", by.id}, {"username", by.username}}},
+                   {"dispensed_at", InstantText(d.dispensed_at)},
+                   {"checklist", StoredJson(d.checklist_json)}});
+  }
+  return Reply({{"dispensings", std::move(out)}});
 }
 
 Result<ApiReply> ListBatches(Api&, RequestContext& ctx) {
@@ -461,43 +525,19 @@ Result<ApiReply> CheckBatch(Api& api, RequestContext& ctx) {
   return Reply(std::move(j));
 }
 
-// The label or counselling sheet of a released batch for one of its orders (query prescription_id,
-// needed when the batch fills several; format=pdf for the PDF), composed by the pharmacy layer from
-// the stored batch and order only: the same on every call. The dispensing date is the order's
-// dispensing from this batch once recorded, else the day the batch was released.
-Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
-  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
-  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "batch_id"));
-  LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, id));
-  auto query = [&](const char* key) -> std::optional<std::string> {
-    auto it = ctx.query.find(key);
-    if (it == ctx.query.end()) return std::nullopt;
-    return it->second;
-  };
-  const std::optional<std::string> format = query("format");
-  if (format && *format != "pdf" && *format != "json") return Status::InvalidArgument("format", "expected pdf or json");
-  store::BatchOrder order = b.orders.front();
-  if (const auto rx_text = query("prescription_id")) {
-    const auto it = std::find_if(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& o) {
-      return std::to_string(o.prescription_id) == *rx_text;
-    });
-    if (it == b.orders.end()) return Status::InvalidArgument("prescription_id", "is not an order this batch fills");
-    order = *it;
-  } else if (b.orders.size() > 1) {
-    return Status::InvalidArgument("prescription_id", "this batch fills several orders: name one");
-  }
-  ctx.audit_patient_id = order.patient_id;
-  if (b.status != store::BatchStatus::kReleased) {
-    return Status::Conflict(fmt::format("batch {} is {}: a label is printed for a released batch", b.batch_number,
-                                        store::BatchStatusName(b.status)));
-  }
-  LDN_ASSIGN_OR_RETURN(store::Prescription rx, ctx.store().GetPrescription(order.patient_id, order.prescription_id));
+}  // namespace
+
+Result<LabelInput> BuildLabelInput(Api& api, RequestContext& ctx, const store::Batch& b,
+                                   const store::BatchOrder& order) {
+  LabelInput out;
+  LDN_ASSIGN_OR_RETURN(out.rx, ctx.store().GetPrescription(order.patient_id, order.prescription_id));
+  const store::Prescription& rx = out.rx;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(order.patient_id));
   const nlohmann::json o = StoredJson(rx.formulation_json);
   if (!o.is_object() || !o.contains("lines") || !o.contains("patient") || !o.contains("pharmacy")) {
     return Status::Conflict("this prescription predates orders: it has no dated steps for a label");
   }
-  ph::DispensingInput in;
+  ph::DispensingInput& in = out.in;
   std::string jurisdiction =
       o.value("jurisdiction", nlohmann::json()).is_string() ? o["jurisdiction"].get<std::string>() : "";
   if (jurisdiction.empty() && api.options().jurisdiction) jurisdiction = *api.options().jurisdiction;
@@ -520,8 +560,15 @@ Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
   if (!dob.ok()) return Status::Conflict("patient.date_of_birth: the order holds no date of birth");
   in.patient_birth_date = *dob;
   in.form = b.form == "capsule" ? ph::DispensedForm::kCapsule : ph::DispensedForm::kOralLiquid;
-  in.strength = Dose::FromMicrogramsHcl(b.strength_micrograms_hcl);
-  const int64_t ordered = o.value("quantity", b.quantity);
+  // A placebo pack is labelled with the active strength of the order ("... 4.5 mg or placebo").
+  const int64_t strength_ug =
+      b.placebo ? std::llround(o.value("strength_mg", 0.0) * 1000.0) : b.strength_micrograms_hcl;
+  in.strength = Dose::FromMicrogramsHcl(strength_ug);
+  // The quantity handed over: as dispensed from this batch, else the order's next fill's.
+  LDN_ASSIGN_OR_RETURN(auto events, ctx.store().ListPrescriptionEvents(order.patient_id));
+  const nlohmann::json fills = FillsJson(rx, events);
+  const int64_t ordered =
+      fills["next_fill"].is_object() ? fills["next_fill"]["quantity"].get<int64_t>() : o.value("quantity", b.quantity);
   in.quantity = std::min(ordered, b.quantity);
   for (const auto& line : o["lines"]) {
     ph::DispensingStep step;
@@ -549,9 +596,11 @@ Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
   for (const auto& d : dispensings) {
     if (d.prescription_id == rx.id) {
       dispensed = PatientToday(patient, d.dispensed_at);
+      in.quantity = d.quantity;
       break;
     }
   }
+  out.dispensed = dispensed.has_value();
   in.dispensed = dispensed.value_or(PatientToday(patient, *b.checked_at));
   in.bud = b.bud_date;
   const nlohmann::json record = StoredJson(b.record_json);
@@ -561,6 +610,11 @@ Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
     storage = record["preparation"]["bud"]["storage"].get<std::string>();
   }
   LDN_ASSIGN_OR_RETURN(in.storage, ph::ParseStorage(storage, "storage"));
+  return out;
+}
+
+Result<ApiReply> LabelReply(const LabelInput& parts, bool sheet, bool pdf, const std::string& file_stem) {
+  const ph::DispensingInput& in = parts.in;
   auto made = sheet ? ph::CounsellingSheet(in) : ph::DispensingLabel(in);
   if (!made.ok()) {
     if (made.status().code() == Code::kInvalidArgument) {
@@ -568,12 +622,14 @@ Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
     }
     return made.status();
   }
-  const std::string barcode_text = fmt::format("RX{}/{}", rx.id, b.batch_number);
+  const std::string internal = in.pack_code.empty() ? in.batch_number : in.pack_code;
+  const std::string barcode_text = fmt::format("RX{}/{}", parts.rx.id, internal);
   LDN_ASSIGN_OR_RETURN(std::vector<bool> bits, ph::Code128Bits(barcode_text, "barcode"));
-  if (format && *format == "pdf") {
+  const char* what = in.pack_code.empty() ? "batch" : "pack";
+  if (pdf) {
     report::LabelDocument doc;
-    doc.title = sheet ? fmt::format("Your LDN: what to know (Rx {}, batch {})", rx.id, b.batch_number)
-                      : fmt::format("Label Rx {} batch {}", rx.id, b.batch_number);
+    doc.title = sheet ? fmt::format("Your LDN: what to know (Rx {}, {} {})", parts.rx.id, what, internal)
+                      : fmt::format("Label Rx {} {} {}", parts.rx.id, what, internal);
     doc.lines = made->lines;
     doc.sheet = sheet;
     doc.date = FormatDate(in.dispensed);
@@ -581,22 +637,76 @@ Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
       doc.barcode = bits;
       doc.barcode_text = barcode_text;
     }
-    LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderLabelPdf(doc));
+    LDN_ASSIGN_OR_RETURN(std::string pdf_bytes, report::RenderLabelPdf(doc));
     ApiReply reply;
     reply.content_type = "application/pdf";
-    reply.raw_body = std::move(pdf);
+    reply.raw_body = std::move(pdf_bytes);
     reply.headers.emplace_back(
         "Content-Disposition",
-        fmt::format("inline; filename=\"{}-{}-rx{}.pdf\"", sheet ? "counselling" : "label", b.batch_number, rx.id));
+        fmt::format("inline; filename=\"{}-{}-rx{}.pdf\"", sheet ? "counselling" : "label", file_stem, parts.rx.id));
     return reply;
   }
   nlohmann::json j = ph::DispensingDocumentToJson(*made);
-  j["batch_number"] = b.batch_number;
-  j["prescription_id"] = rx.id;
+  if (in.pack_code.empty()) {
+    j["batch_number"] = in.batch_number;
+  } else {
+    j["pack_code"] = in.pack_code;
+  }
+  j["prescription_id"] = parts.rx.id;
   j["dispensed_on"] = FormatDate(in.dispensed);
-  j["dispensed"] = dispensed.has_value();
+  j["dispensed"] = parts.dispensed;
   if (!sheet) j["barcode"] = {{"symbology", "Code 128"}, {"text", barcode_text}};
   return Reply(std::move(j));
+}
+
+Result<bool> PdfFormat(RequestContext& ctx) {
+  const auto it = ctx.query.find("format");
+  if (it == ctx.query.end()) return false;
+  if (it->second != "pdf" && it->second != "json") return Status::InvalidArgument("format", "expected pdf or json");
+  return it->second == "pdf";
+}
+
+namespace {
+
+// The label or counselling sheet of a released batch for one of its orders (query prescription_id,
+// needed when the batch fills several; format=pdf for the PDF), composed by the pharmacy layer from
+// the stored batch and order only: the same on every call. The dispensing date is the order's
+// dispensing from this batch once recorded, else the day the batch was released. A pack of a
+// blinded kit is labelled only through its kit (GET /kits/{id}/label), never with its batch.
+Result<ApiReply> BatchDocument(Api& api, RequestContext& ctx, bool sheet) {
+  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
+  LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "batch_id"));
+  LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, id));
+  LDN_ASSIGN_OR_RETURN(bool pdf, PdfFormat(ctx));
+  store::BatchOrder order = b.orders.front();
+  if (const auto it = ctx.query.find("prescription_id"); it != ctx.query.end()) {
+    const auto found = std::find_if(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& o) {
+      return std::to_string(o.prescription_id) == it->second;
+    });
+    if (found == b.orders.end()) return Status::InvalidArgument("prescription_id", "is not an order this batch fills");
+    order = *found;
+  } else if (b.orders.size() > 1) {
+    return Status::InvalidArgument("prescription_id", "this batch fills several orders: name one");
+  }
+  ctx.audit_patient_id = order.patient_id;
+  if (b.status != store::BatchStatus::kReleased) {
+    return Status::Conflict(fmt::format("batch {} is {}: a label is printed for a released batch", b.batch_number,
+                                        store::BatchStatusName(b.status)));
+  }
+  auto kit = ctx.store().GetKitOfBatch(b.id);
+  if (kit.ok()) {
+    return Status::Conflict(
+        fmt::format("batch {} is a pack of blinded kit {}: print the kit's pack labels, which carry no batch number",
+                    b.batch_number, kit->kit_code));
+  }
+  if (kit.status().code() != Code::kNotFound) return kit.status();
+  if (b.placebo) {
+    return Status::Conflict(
+        fmt::format("batch {} is a placebo twin: pair it with its active batch in a kit, whose pack labels are blinded",
+                    b.batch_number));
+  }
+  LDN_ASSIGN_OR_RETURN(LabelInput parts, BuildLabelInput(api, ctx, b, order));
+  return LabelReply(parts, sheet, pdf, b.batch_number);
 }
 
 // The master formulation records (data/master_formulas.json): the approved version of each, or
@@ -698,6 +808,14 @@ void AddBatchRoutes(Api& api, RouteTable& routes) {
               h(CheckBatch),
               "Release or reject a batch: a second pharmacist, re-authenticated with their password, records QC.",
               kCheckSchema,
+              {}});
+  routes.Add({"GET",
+              "/api/v1/patients/{patient_id}/dispensings",
+              PatientScoped(kPharmacist, "dispensing.list"),
+              h(ListPatientDispensings),
+              "The patient's dispensing log at the caller's pharmacy: batch or kit pack, quantity, pharmacist, "
+              "checklist.",
+              "",
               {}});
   routes.Add({"GET",
               "/api/v1/master-formulas",

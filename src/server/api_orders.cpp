@@ -84,6 +84,31 @@ Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::str
   return signer;
 }
 
+// How many of the order's fills (the first and each renewal, pharmacy/order.h) have been
+// dispensed, from its "dispensed" events: {"fills_total", "fills_dispensed", "refills_remaining",
+// "next_fill": {"number", "from", "to", "quantity"} or null}.
+nlohmann::json FillsJson(const store::Prescription& rx, const std::vector<store::PrescriptionEvent>& events) {
+  const nlohmann::json f = StoredJson(rx.formulation_json);
+  const nlohmann::json fills =
+      f.is_object() && f.contains("fills") && f["fills"].is_array() ? f["fills"] : nlohmann::json::array();
+  const int64_t total = std::max<int64_t>(1, static_cast<int64_t>(fills.size()));
+  int64_t done = 0;
+  for (const auto& e : events) done += e.prescription_id == rx.id && e.kind == "dispensed" ? 1 : 0;
+  done = std::min(done, total);
+  nlohmann::json next = nullptr;
+  if (done < total && static_cast<size_t>(done) < fills.size()) {
+    const nlohmann::json& n = fills[static_cast<size_t>(done)];
+    next = {{"number", n.value("number", done + 1)},
+            {"from", n.value("from", "")},
+            {"to", n.value("to", "")},
+            {"quantity", n.value("quantity", int64_t{0})}};
+  }
+  return {{"fills_total", total},
+          {"fills_dispensed", done},
+          {"refills_remaining", std::max<int64_t>(0, total - std::max<int64_t>(done, 1))},
+          {"next_fill", std::move(next)}};
+}
+
 namespace {
 
 using store::Role;
@@ -211,6 +236,7 @@ Result<ApiReply> ListOrders(Api&, RequestContext& ctx) {
     if (!visible) continue;
     nlohmann::json j = ToJson(rx);
     j["events"] = by_rx.count(rx.id) ? by_rx[rx.id] : nlohmann::json::array();
+    j["dispensing"] = FillsJson(rx, events);
     out.push_back(std::move(j));
   }
   return Reply({{"prescriptions", std::move(out)}});
@@ -227,6 +253,7 @@ Result<ApiReply> GetOrder(Api&, RequestContext& ctx) {
     j["events"].push_back(
         {{"kind", e.kind}, {"actor_user_id", e.actor_user_id}, {"at", InstantText(e.at)}, {"note", e.note}});
   }
+  j["dispensing"] = FillsJson(rx, events);
   return Reply(std::move(j));
 }
 
@@ -265,6 +292,7 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::string text, o.String("status"));
   LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", kMaxNoteChars));
   LDN_ASSIGN_OR_RETURN(std::optional<store::Id> batch_id, OptionalId(o, "batch_id"));
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Id> kit_id, OptionalId(o, "kit_id"));
   nlohmann::json checklist = nlohmann::json::object();
   if (o.HasNonNull("checklist")) {
     LDN_ASSIGN_OR_RETURN(JsonObject c, o.Object("checklist"));
@@ -285,6 +313,10 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   if (batch_id && to != store::PrescriptionStatus::kDispensed) {
     return Status::InvalidArgument("batch_id", "only a dispensing names a batch");
   }
+  if (kit_id && to != store::PrescriptionStatus::kDispensed) {
+    return Status::InvalidArgument("kit_id", "only a dispensing names a kit");
+  }
+  if (kit_id && batch_id) return Status::InvalidArgument("kit_id", "name the batch or the kit, not both");
   using PS = store::PrescriptionStatus;
   const bool pharmacist = ctx.caller().role == Role::kPharmacist;
   if (!pharmacist && to != PS::kCancelled) {
@@ -305,57 +337,110 @@ Result<ApiReply> SetOrderStatus(Api&, RequestContext& ctx) {
   if (to == PS::kVerified && !p.signed_at) return Status::Conflict("an unsigned prescription cannot be verified");
   std::optional<store::Id> pharmacist_id;
   if (pharmacist) pharmacist_id = ctx.caller().user_id;
+  int64_t fill_number = 1, fills_total = 1;
   if (to == PS::kDispensed) {
     // Issue 14: what is handed over is a released batch made for this order, within its BUD.
-    if (!batch_id) {
-      return Status::InvalidArgument("batch_id", "name the released batch that fills this prescription");
+    if (!batch_id && !kit_id) {
+      return Status::InvalidArgument("batch_id",
+                                     "name the released batch (or the blinded kit) that fills this "
+                                     "prescription");
     }
     LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
-    LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, *batch_id));
-    if (b.status != store::BatchStatus::kReleased) {
-      return Status::Conflict(
-          fmt::format("batch_id: batch {} is {}: only a batch a second pharmacist released is "
-                      "dispensed",
-                      b.batch_number, store::BatchStatusName(b.status)));
-    }
-    if (std::none_of(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& bo) {
-          return bo.prescription_id == p.id && bo.patient_id == p.patient_id;
-        })) {
-      return Status::Conflict(fmt::format("batch_id: batch {} was not made for this prescription", b.batch_number));
+    // A blinded kit hands over both packs (each a released batch made for this order).
+    std::vector<store::Id> batch_ids;
+    const std::string field = kit_id ? "kit_id" : "batch_id";
+    if (kit_id) {
+      auto kit = ctx.store().GetKit(*kit_id);
+      if (!kit.ok() || kit->pharmacy_id != pharmacy_id) return Status::NotFound("kit_id: no such kit");
+      if (kit->prescription_id != p.id || kit->patient_id != p.patient_id) {
+        return Status::Conflict(fmt::format("kit_id: kit {} was not made for this prescription", kit->kit_code));
+      }
+      batch_ids = {kit->pack_a_batch_id, kit->pack_b_batch_id};
+    } else {
+      batch_ids = {*batch_id};
     }
     LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(p.patient_id));
     const LocalDate today = PatientToday(patient, ctx.now);
-    if (b.bud_date < today) {
-      return Status::Conflict(
-          fmt::format("batch_id: batch {} is past its beyond-use date ({})", b.batch_number, FormatDate(b.bud_date)));
-    }
     const nlohmann::json f = StoredJson(p.formulation_json);
-    LDN_ASSIGN_OR_RETURN(std::vector<store::DispensingRecord> before, ctx.store().ListBatchDispensings(b.id));
-    int64_t left = b.quantity;
-    for (const auto& d : before) left -= d.quantity;
-    const int64_t quantity = std::min(f.value("quantity", b.quantity), left);
-    if (quantity <= 0) return Status::Conflict(fmt::format("batch_id: nothing is left of batch {}", b.batch_number));
-    store::DispensingRecord d;
-    d.batch_id = b.id;
-    d.patient_id = p.patient_id;
-    d.prescription_id = p.id;
-    d.quantity = quantity;
-    d.checklist_json = checklist.dump();
-    d.dispensed_by = ctx.caller().user_id;
-    d.dispensed_at = ctx.now;
-    LDN_RETURN_IF_ERROR(ctx.store().CreateDispensing(d).status());
+    // Which fill this is (the first, or a renewal): its own quantity; the order is dispensed
+    // (closed) with its last fill, and stays verified for the renewals before.
+    LDN_ASSIGN_OR_RETURN(auto events, ctx.store().ListPrescriptionEvents(p.patient_id));
+    const nlohmann::json fills = FillsJson(p, events);
+    const nlohmann::json& next = fills["next_fill"];
+    fill_number = fills["fills_dispensed"].get<int64_t>() + 1;
+    fills_total = fills["fills_total"].get<int64_t>();
+    const int64_t fill_quantity = next.is_object() ? next["quantity"].get<int64_t>() : f.value("quantity", int64_t{0});
+    std::vector<store::DispensingRecord> records;
+    for (store::Id id : batch_ids) {
+      LDN_ASSIGN_OR_RETURN(store::Batch b, PharmacyBatch(ctx, pharmacy_id, id));
+      if (b.status != store::BatchStatus::kReleased) {
+        return Status::Conflict(
+            fmt::format("{}: batch {} is {}: only a batch a second pharmacist released is "
+                        "dispensed",
+                        field, b.batch_number, store::BatchStatusName(b.status)));
+      }
+      if (!kit_id) {
+        // A pack of a kit is never handed over on its own, under its batch number.
+        auto kit = ctx.store().GetKitOfBatch(b.id);
+        if (kit.ok()) {
+          return Status::Conflict(fmt::format("batch_id: batch {} is a pack of blinded kit {}: dispense the kit",
+                                              b.batch_number, kit->kit_code));
+        }
+        if (kit.status().code() != Code::kNotFound) return kit.status();
+        if (b.placebo) {
+          return Status::Conflict(fmt::format(
+              "batch_id: batch {} is a placebo twin: it is dispensed only as a pack of a blinded kit", b.batch_number));
+        }
+      }
+      if (std::none_of(b.orders.begin(), b.orders.end(), [&](const store::BatchOrder& bo) {
+            return bo.prescription_id == p.id && bo.patient_id == p.patient_id;
+          })) {
+        return Status::Conflict(fmt::format("{}: batch {} was not made for this prescription", field, b.batch_number));
+      }
+      if (b.bud_date < today) {
+        return Status::Conflict(fmt::format("{}: batch {} is past its beyond-use date ({})", field, b.batch_number,
+                                            FormatDate(b.bud_date)));
+      }
+      LDN_ASSIGN_OR_RETURN(std::vector<store::DispensingRecord> before, ctx.store().ListBatchDispensings(b.id));
+      int64_t left = b.quantity;
+      for (const auto& d : before) left -= d.quantity;
+      const int64_t quantity = kit_id ? left : std::min(fill_quantity > 0 ? fill_quantity : b.quantity, left);
+      if (quantity <= 0 || (kit_id && !before.empty())) {
+        return Status::Conflict(fmt::format("{}: nothing is left of batch {}", field, b.batch_number));
+      }
+      store::DispensingRecord d;
+      d.batch_id = b.id;
+      d.patient_id = p.patient_id;
+      d.prescription_id = p.id;
+      d.quantity = quantity;
+      d.checklist_json = checklist.dump();
+      d.dispensed_by = ctx.caller().user_id;
+      d.dispensed_at = ctx.now;
+      records.push_back(d);
+    }
+    // Checked first, written after: a kit's packs are dispensed both or neither (the route's
+    // transaction holds the writes together).
+    for (const auto& d : records) LDN_RETURN_IF_ERROR(ctx.store().CreateDispensing(d).status());
+  }
+  std::string note = reason.value_or("");
+  if (to == PS::kDispensed && fills_total > 1) {
+    note = fmt::format("fill {} of {}; {} renewal{} left", fill_number, fills_total, fills_total - fill_number,
+                       fills_total - fill_number == 1 ? "" : "s");
   }
   if (to == PS::kCancelled) {
     LDN_RETURN_IF_ERROR(ctx.store().CancelPrescription(ctx.patient(), id, *reason, pharmacist_id, ctx.now));
-  } else {
+  } else if (to != PS::kDispensed || fill_number >= fills_total) {
     LDN_RETURN_IF_ERROR(ctx.store().SetPrescriptionStatus(ctx.patient(), id, to, pharmacist_id, ctx.now));
   }
   LDN_RETURN_IF_ERROR(ctx.store()
                           .AddPrescriptionEvent({0, ctx.patient(), id, std::string(store::PrescriptionStatusName(to)),
-                                                 ctx.caller().user_id, ctx.now, reason.value_or("")})
+                                                 ctx.caller().user_id, ctx.now, note})
                           .status());
   LDN_ASSIGN_OR_RETURN(store::Prescription updated, ctx.store().GetPrescription(ctx.patient(), id));
-  return Reply(ToJson(updated));
+  LDN_ASSIGN_OR_RETURN(auto after, ctx.store().ListPrescriptionEvents(ctx.patient()));
+  nlohmann::json j = ToJson(updated);
+  j["dispensing"] = FillsJson(updated, after);
+  return Reply(std::move(j));
 }
 
 // j[key] without the assertion of a const operator[]: null when j is not an object or lacks key.
@@ -490,7 +575,7 @@ constexpr char kSignSchema[] =
 constexpr char kOrderStatusSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["status"],"properties":{
 "status":{"enum":["verified","dispensed","cancelled"]},"reason":{"type":"string","maxLength":2000},
-"batch_id":{"type":"integer"},"checklist":{"type":"object","additionalProperties":false,"properties":{
+"batch_id":{"type":"integer"},"kit_id":{"type":"integer"},"checklist":{"type":"object","additionalProperties":false,"properties":{
 "identity":{"type":"boolean"},"order":{"type":"boolean"},"dose":{"type":"boolean"},"interactions":{"type":"boolean"},
 "screening":{"type":"boolean"},"washout":{"type":"boolean"}}}}})js";
 

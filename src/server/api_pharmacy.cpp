@@ -43,7 +43,7 @@ double Round(double v, int decimals) {
 
 // Body: {"source"?: "tablets"|"api" (default tablets), "tablet_weight_mg"?, "assay_pct"?, "water_pct"?,
 // "capsule_size"?, "fill_weight_mg"?, "overage_pct"?, "volume_ml"?, "storage"?, "date"?,
-// "component_expiries"?: [dates], "batch_id"?}. Capsules need capsule_size and fill_weight_mg (and
+// "component_expiries"?: [dates], "batch_id"?, "placebo_twin"?}. Capsules need capsule_size and fill_weight_mg (and
 // tablet_weight_mg from tablets, assay_pct from API); a liquid makes volume_ml (default: the
 // prescribed quantity).
 Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
@@ -56,6 +56,9 @@ Result<ApiReply> PrescriptionWorksheet(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(PreparationInputs in, ReadPreparationInputs(o));
   LDN_ASSIGN_OR_RETURN(std::optional<std::string> batch_id, o.OptionalLine("batch_id", kMaxBatchIdChars));
+  // The placebo twin's worksheet (capsules; the batch itself names the placebo master formula).
+  LDN_ASSIGN_OR_RETURN(std::optional<bool> twin, o.OptionalBool("placebo_twin"));
+  in.placebo = twin.value_or(false);
   std::vector<LocalDate> expiries;
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* exp, o.OptionalArray("component_expiries", kMaxComponentExpiries));
   if (exp != nullptr) {
@@ -152,7 +155,7 @@ constexpr char kWorksheetSchema[] =
     R"js({"type":"object","additionalProperties":false,"properties":{
 "source":{"enum":["tablets","api"]},"tablet_weight_mg":{"type":"number"},"assay_pct":{"type":"number"},
 "water_pct":{"type":"number"},"capsule_size":{"type":"string"},"fill_weight_mg":{"type":"number"},
-"overage_pct":{"type":"number"},"volume_ml":{"type":"integer"},"storage":{"enum":["room","fridge"]},
+"overage_pct":{"type":"number"},"volume_ml":{"type":"integer"},"storage":{"enum":["room","fridge"]},"placebo_twin":{"type":"boolean"},
 "date":{"type":"string","format":"date"},"component_expiries":{"type":"array","items":{"type":"string","format":"date"}},
 "batch_id":{"type":"string"}}})js";
 

@@ -9,6 +9,7 @@
 
 #include "core/calendar.h"
 #include "core/result.h"
+#include "pharmacy/dispensing_label.h"
 #include "server/api.h"
 #include "store/store.h"
 
@@ -31,6 +32,27 @@ nlohmann::json LotJson(const store::IngredientLot& lot, LocalDate today);
 // The batch with its lots (ingredient, lot, expiry, amount), who prepared and checked it, what was
 // dispensed from it and its stored record (docs/api.md, "Pharmacy").
 Result<nlohmann::json> BatchJson(store::Store& store, const store::Batch& batch);
+
+// What a dispensing label or counselling sheet is made from: the stored batch and order.
+struct LabelInput {
+  pharmacy::DispensingInput in;
+  store::Prescription rx;
+  bool dispensed = false;  // the order was dispensed from this batch (else the date is the release day)
+};
+
+// The label input of released batch `b` for `order` (one of b's): patient, steps, prescriber,
+// pharmacy and jurisdiction from the stored order; strength, quantity, BUD and storage from the
+// batch (a placebo batch takes the order's strength: its pack says "or placebo"). kConflict when
+// the order has no dated steps, date of birth or jurisdiction.
+Result<LabelInput> BuildLabelInput(Api& api, RequestContext& ctx, const store::Batch& b,
+                                   const store::BatchOrder& order);
+
+// The label (or sheet) as JSON lines, or a PDF when `pdf`; the file name holds `file_stem`.
+// kConflict when the record cannot make a label (the pharmacy layer's reason).
+Result<ApiReply> LabelReply(const LabelInput& parts, bool sheet, bool pdf, const std::string& file_stem);
+
+// The query's format: false for json (the default), true for pdf; kInvalidArgument "format".
+Result<bool> PdfFormat(RequestContext& ctx);
 
 }  // namespace ldn::server
 

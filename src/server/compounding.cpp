@@ -136,7 +136,7 @@ Result<ComputedPreparation> ComputePreparation(const PreparationInputs& in, cons
   LDN_ASSIGN_OR_RETURN(Dose strength, Dose::FromMilligramsHcl(strength_mg, "prescription.formulation.strength_mg"));
 
   ComputedPreparation out;
-  out.strength_micrograms_hcl = strength.micrograms_hcl();
+  out.strength_micrograms_hcl = in.placebo ? 0 : strength.micrograms_hcl();
   const ph::Preparation* prep = nullptr;
   ph::CapsuleBatch capsules;
   ph::LiquidBatch liquid;
@@ -155,11 +155,17 @@ Result<ComputedPreparation> ComputePreparation(const PreparationInputs& in, cons
     r.capsule_size = *in.capsule_size;
     r.fill_weight_mg = *in.fill_weight_mg;
     r.overage_pct = in.overage_pct.value_or(0);
+    r.placebo = in.placebo;
     LDN_ASSIGN_OR_RETURN(r.storage, ph::ParseStorage(in.storage.value_or("room"), "storage"));
     r.dispensing = dispensing;
     auto batch = ph::CompoundCapsules(*kb, r);
     if (!batch.ok()) return InBodyTerms(batch.status());
     capsules = std::move(batch).value();
+    if (in.placebo) {
+      // Its pack is blinded through a kit (api_kits.cpp); the record itself is the pharmacy's.
+      capsules.prep.confidentiality =
+          "PHARMACY ONLY - placebo twin for a blinded kit. Do not send this worksheet to the clinic or the patient.";
+    }
     out.preparation = ph::CapsuleBatchToJson(capsules);
     prep = &capsules.prep;
     out.form = "capsule";
@@ -171,6 +177,12 @@ Result<ComputedPreparation> ComputePreparation(const PreparationInputs& in, cons
                                      : in.tablet_weight_mg ? "tablet_weight_mg"
                                                            : "overage_pct",
                                      "only for capsules");
+    }
+    if (in.placebo) {
+      return Status::InvalidArgument(
+          "master_formula_id",
+          "there is no placebo twin of the oral liquid: its bitterness would unblind (Fawcett "
+          "1997); blinded trials use capsules");
     }
     ph::LiquidRequest r;
     r.concentration_per_ml = strength;

@@ -29,6 +29,9 @@ struct PreparationInputs {
   std::optional<std::string> capsule_size, storage;
   std::optional<int64_t> volume_ml;
   std::optional<LocalDate> date;
+  // The placebo twin of the order's preparation (capsules only): POST /batches sets it from a
+  // placebo master formula, the worksheet from "placebo_twin"; ReadPreparationInputs leaves it.
+  bool placebo = false;
 };
 
 // Reads the keys above from `o` (an unknown key is left for the caller's RejectUnknownKeys).
@@ -39,7 +42,7 @@ struct ComputedPreparation {
   nlohmann::json preparation;  // pharmacy::CapsuleBatchToJson / LiquidBatchToJson
   nlohmann::json worksheet;
   std::string form;                     // "capsule" or "oral_liquid"
-  int64_t strength_micrograms_hcl = 0;  // per capsule or per mL
+  int64_t strength_micrograms_hcl = 0;  // per capsule or per mL; 0 for a placebo twin
   int64_t quantity = 0;                 // capsules or mL made
   LocalDate prepared{};
   LocalDate bud{};

@@ -61,6 +61,12 @@ Result<store::Prescription> SignDraftOrder(store::Store& store, store::Id patien
 // it is wrong; kPermissionDenied "password" while throttled or locked.
 Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::string_view password);
 
+// How many of the order's fills (the first and each renewal, pharmacy/order.h) have been
+// dispensed, counted from its "dispensed" events (`events`: the patient's):
+// {"fills_total", "fills_dispensed", "refills_remaining", "next_fill": {"number", "from", "to",
+// "quantity"} or null once every fill is dispensed}.
+nlohmann::json FillsJson(const store::Prescription& rx, const std::vector<store::PrescriptionEvent>& events);
+
 }  // namespace ldn::server
 
 #endif  // LDN_SERVER_ORDERS_H_

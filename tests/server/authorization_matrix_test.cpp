@@ -6,6 +6,7 @@
 // Expected: an allowed role on its own patient (or on a route without patient scope) -> 2xx;
 // a role the route does not allow -> 403; an allowed role on another patient -> 404 "no such
 // patient"; no credentials -> 401. Every refusal is a JSON error that holds no patient data.
+#include <array>
 #include <functional>
 #include <set>
 
@@ -174,13 +175,14 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
 
   // An order drafted from the course (server::DraftOrder); signed unless `sign` is false.
-  store::Id NewPrescription(store::Id patient_id, store::Id course_id, const store::User& author,
-                            store::Id pharmacy_id, bool sign = true) {
+  store::Id NewPrescription(store::Id patient_id, store::Id course_id, const store::User& author, store::Id pharmacy_id,
+                            bool sign = true, bool capsules = false) {
     server::DraftOrderRequest r;
     r.patient_id = patient_id;
     r.course_id = course_id;
     r.pharmacy_id = pharmacy_id;
-    r.strength_mg = 1;
+    r.capsules = capsules;
+    r.strength_mg = capsules ? 1.5 : 1;
     r.prescriber_user_id = author.id;
     auto draft = server::DraftOrder(f_->store(), r, f_->clock().Now());
     EXPECT_TRUE(draft.ok()) << draft.status().ToString();
@@ -238,6 +240,54 @@ class AuthorizationMatrixTest : public ::testing::Test {
     const store::Id checker = f_->store().GetUserByUsername("pharm")->id;
     EXPECT_TRUE(f_->store().CheckBatch(id, store::BatchStatus::kReleased, checker, f_->clock().Now(), "{}", "").ok());
     return id;
+  }
+
+  // A released active capsule batch and its released placebo twin, for a new signed order of `d`
+  // at pharmacy A (issue 14 kits), written through the store: {order, active, placebo}.
+  std::array<store::Id, 3> NewKitPair(const PatientData& d) {
+    const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                         *f_->store().GetUser(d.author), pharmacy_a_, true, true);
+    const store::Id checker = f_->store().GetUserByUsername("pharm")->id;
+    std::array<store::Id, 3> out{rx, 0, 0};
+    for (int i = 1; i <= 2; ++i) {
+      store::Batch b;
+      b.pharmacy_id = pharmacy_a_;
+      b.orders = {{d.patient_id, rx}};
+      b.form = "capsule";
+      b.placebo = i == 2;
+      b.strength_micrograms_hcl = b.placebo ? 0 : 1500;
+      b.quantity = 30;
+      b.quantity_unit = "capsule";
+      b.prepared_on = *ParseDate("2026-12-01", "prepared_on");
+      b.bud_date = *ParseDate("2027-05-31", "bud_date");
+      b.prepared_by = doc_.id;
+      b.prepared_at = f_->clock().Now();
+      b.lots = {{NewLot(), 1000}};
+      auto r = f_->store().CreateBatch(b);
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+      if (!r.ok()) return out;
+      EXPECT_TRUE(
+          f_->store().CheckBatch(r->id, store::BatchStatus::kReleased, checker, f_->clock().Now(), "{}", "").ok());
+      out[i] = r->id;
+    }
+    return out;
+  }
+
+  // A kit of NewKitPair's batches, written through the store.
+  store::Id NewKit(const PatientData& d) {
+    const auto [rx, active, placebo] = NewKitPair(d);
+    store::Kit k;
+    k.pharmacy_id = pharmacy_a_;
+    k.kit_code = "K" + std::to_string(1000 + ++counter_);
+    k.patient_id = d.patient_id;
+    k.prescription_id = rx;
+    k.pack_a_batch_id = active;
+    k.pack_b_batch_id = placebo;
+    k.created_by = doc_.id;
+    k.created_at = f_->clock().Now();
+    auto r = f_->store().CreateKit(k);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->id : 0;
   }
 
   // A patient in team A without an account (for invitations).
@@ -488,6 +538,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
                           ""};
          }},
         {"GET /api/v1/batches", none},
+        {"GET " + p + "/dispensings", none},
         {"GET /api/v1/master-formulas", none},
         {"GET /api/v1/batches/{batch_id}",
          [this](const PatientData& d, const Account&) {
@@ -509,6 +560,32 @@ class AuthorizationMatrixTest : public ::testing::Test {
                             {"reason", "matrix"},
                             {"qc", {{"appearance", "fail"}}}}
                               .dump(),
+                          ""};
+         }},
+        // Issue 14 item 5: placebo-twin kits; the link is for the kit pharmacy's pharmacists only.
+        {"POST /api/v1/kits",
+         [this](const PatientData& d, const Account&) {
+           const auto [rx, active, placebo] = NewKitPair(d);
+           return Example{
+               {}, J{{"prescription_id", rx}, {"active_batch_id", active}, {"placebo_batch_id", placebo}}.dump(), ""};
+         }},
+        {"GET /api/v1/kits", none},
+        {"GET /api/v1/kits/{kit_id}",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"kit_id", std::to_string(NewKit(d))}}, "", ""};
+         }},
+        {"GET /api/v1/kits/{kit_id}/packs/{pack}/label",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"kit_id", std::to_string(NewKit(d))}, {"pack", "B"}}, "", ""};
+         }},
+        {"GET /api/v1/kits/{kit_id}/counselling",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"kit_id", std::to_string(NewKit(d))}}, "", ""};
+         }},
+        {"POST /api/v1/kits/{kit_id}/unblind",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"kit_id", std::to_string(NewKit(d))}},
+                          J{{"password", kTestPassword}, {"reason", "matrix"}}.dump(),
                           ""};
          }},
         {"GET /api/v1/prescriptions/verify", none},

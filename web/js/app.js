@@ -19,8 +19,8 @@ const NAV = {
   ],
   clinician: [['#/panel', 'Patients'], ['#/inbox', 'Inbox'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   pharmacist: [
-    ['#/rx', 'Prescriptions'], ['#/batches', 'Batches'], ['#/lots', 'Stock'], ['#/evidence', 'Evidence'],
-    ['#/account', 'Account']
+    ['#/rx', 'Prescriptions'], ['#/batches', 'Batches'], ['#/kits', 'Kits'], ['#/lots', 'Stock'],
+    ['#/evidence', 'Evidence'], ['#/account', 'Account']
   ],
   researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
   admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
@@ -41,6 +41,8 @@ const ROUTES = [
   // The pharmacy's record (issue 14).
   [/^#\/lots$/, './batches.js', 'lots'], [/^#\/batches$/, './batches.js', 'batches'],
   [/^#\/batches\/(\d+)$/, './batches.js', 'batch'], [/^#\/evidence$/, './evidence.js', 'evidence'],
+  [/^#\/dispensings\/(\d+)$/, './batches.js', 'dispensingLog'], [/^#\/kits$/, './kits.js', 'kits'],
+  [/^#\/kits\/(\d+)$/, './kits.js', 'kit'],  // blinded kits (issue 14)
   [/^#\/research$/, './other.js', 'research'], [/^#\/admin$/, './admin.js', 'admin'],
   [/^#\/account$/, './account.js', 'account'], [/^#\/setup$/, './account.js', 'setup'],
   // The clinic's workspace (issue 13).

@@ -4,6 +4,7 @@
 import {errorText, get, post, put} from './api.js';
 import {say, session, setTitle} from './app.js';
 import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {kitSection} from './kits.js';
 import {formatInstant} from './time.js';
 
 const UNITS = ['tablet', 'g', 'mg', 'mL', 'capsule'];
@@ -90,8 +91,11 @@ export async function lots(main) {
 export async function recordBatchForm(ws, rx, inputs) {
   const [stock, formulary] = await Promise.all([get('/lots'), get('/master-formulas')]);
   const wantForm = rx.formulation.form === 'capsule' ? 'capsule' : 'oral-liquid';
+  // A placebo twin's worksheet is recorded under the placebo master formula (same capsules, filler only).
   const matching = formulary.master_formulas.filter(
-      (m) => !m.placebo && m.form === wantForm && Math.abs(m.strength_mg - rx.formulation.strength_mg) < 1e-9);
+      (m) => inputs.placebo_twin ?
+          m.placebo && m.form === wantForm :
+          !m.placebo && m.form === wantForm && Math.abs(m.strength_mg - rx.formulation.strength_mg) < 1e-9);
   const formula =
       h('select', {id: uid('mf')}, h('option', {value: ''}, 'none named'),
         matching.map((m) => h('option', {value: `${m.id}@${m.version}`}, `${m.name || m.id}, version ${m.version}`)));
@@ -145,6 +149,7 @@ export async function recordBatchForm(ws, rx, inputs) {
                       .map((r) => ({lot_id: Number(r.select.value), amount: Number(r.amount.value)})),
           };
           delete body.volume_ml;
+          delete body.placebo_twin;
           if (formula.value) {
             const [fid, version] = formula.value.split('@');
             body.master_formula_id = fid;
@@ -154,14 +159,16 @@ export async function recordBatchForm(ws, rx, inputs) {
           if (!deviationField.hidden && deviation.value.trim()) body.deviation_reason = deviation.value.trim();
           try {
             const b = await post('/batches', body);
-            say(`Batch ${b.batch_number} recorded. A second pharmacist checks it before release.`, 'ok');
+            say(`${b.placebo ? 'Placebo twin batch' : 'Batch'} ${
+                    b.batch_number} recorded. A second pharmacist checks it before release.`,
+                'ok');
             location.hash = `#/batches/${b.id}`;
           } catch (err) {
             error.textContent = errorText(err);
           }
         },
       },
-      h('h3', 'Record this batch'),
+      h('h3', inputs.placebo_twin ? 'Record this placebo twin batch' : 'Record this batch'),
       usable.length ? null : h('p.error', 'No usable lot in stock: receive the lots first (Stock).'),
       h('div.row',
         field('Master formula followed', formula, 'The approved master formulation record for this preparation.'),
@@ -198,7 +205,8 @@ export async function batches(main) {
                           h('td', {'data-label': 'Prescription'}, b.prescription_ids.map((id) => `#${id}`).join(', ')),
                           h('td', {'data-label': 'Prepared'}, `${b.prepared_on} by ${b.prepared_by.username}`),
                           h('td', {'data-label': 'BUD'}, b.bud_date),
-                          h('td', {'data-label': 'Status'}, STATUS_TEXT[b.status])))))) :
+                          h('td', {'data-label': 'Status'}, STATUS_TEXT[b.status],
+                            b.kit ? h('span.small', ` (kit ${b.kit.kit_code})`) : null)))))) :
             h('p', 'No batch recorded yet: record one from a prescription\'s worksheet.')));
 }
 
@@ -246,7 +254,13 @@ export async function batch(main, id) {
         mine ? h('section.card', h('h2', 'Check and release'),
                  h('p', 'You prepared this batch: a second pharmacist checks and releases it.')) :
                checkForm(b, main));
-  if (b.status === 'released') parts.push(...await labelSections(b), await dispenseSection(b, main));
+  // A placebo twin or a kit's pack is labelled and dispensed only through its kit, blinded.
+  if (b.status === 'released' && !b.kit && !b.placebo)
+    parts.push(...await labelSections(b), await dispenseSection(b, main));
+  if (b.status === 'released') {
+    const k = await kitSection(b);
+    if (k) parts.push(k);
+  }
   mount(main, ...parts);
 }
 
@@ -374,8 +388,13 @@ async function dispenseSection(b, main) {
               const current = await get(`/patients/${o.patient_id}/prescriptions/${rx.id}`);
               if (current.status === 'issued') await put(path, {status: 'verified'});
               const checklist = Object.fromEntries(boxes.map((x) => [x.key, x.box.checked]));
-              await put(path, {status: 'dispensed', batch_id: b.id, checklist});
-              say(`Prescription #${rx.id} dispensed from batch ${b.batch_number}.`, 'ok');
+              const done = await put(path, {status: 'dispensed', batch_id: b.id, checklist});
+              const d = done.dispensing || {};
+              say(`Prescription #${rx.id} dispensed from batch ${b.batch_number}` +
+                      (d.fills_total > 1 ?
+                           ` (fill ${d.fills_dispensed} of ${d.fills_total}; ${d.refills_remaining} renewal(s) left).` :
+                           '.'),
+                  'ok');
               batch(main, b.id);
             } catch (err) {
               error.textContent = errorText(err);
@@ -383,9 +402,45 @@ async function dispenseSection(b, main) {
           },
         },
           h('h3', `Prescription #${rx.id}`),
+          rx.dispensing && rx.dispensing.fills_total > 1 ?
+              h('p',
+                `Fill ${rx.dispensing.fills_dispensed + 1} of ${rx.dispensing.fills_total}` +
+                    (rx.dispensing.next_fill ? `: ${rx.dispensing.next_fill.quantity} ${b.quantity_unit}s, for ${
+                                                   rx.dispensing.next_fill.from} to ${rx.dispensing.next_fill.to}` :
+                                               '') +
+                    `. ${rx.dispensing.fills_total - rx.dispensing.fills_dispensed - 1} renewal(s) after this one.`) :
+              null,
           h('fieldset', h('legend', 'Before it leaves the pharmacy'), boxes.map((x) => x.el)), error,
           h('button.primary', {type: 'submit'}, `Dispense #${rx.id}`));
     section.append(form);
   }
   return section;
+}
+
+// #/dispensings/{patient id}: what left this pharmacy for the patient, oldest first.
+export async function dispensingLog(main, pid) {
+  const [patient, data] = await Promise.all([get(`/patients/${pid}`), get(`/patients/${pid}/dispensings`)]);
+  setTitle(`Dispensing log: ${patient.display_name}`);
+  mount(
+      main, h('h1', `Dispensing log: ${patient.display_name}`),
+      h('div.card',
+        data.dispensings.length ?
+            h('div.tablewrap', scrollAttrs('Dispensing log'),
+              h('table.stack', h('caption.sr', 'Dispensing log'),
+                h('thead',
+                  h('tr',
+                    ['Dispensed', 'Prescription', 'Batch', 'Quantity', 'Use by', 'Pharmacist'].map(
+                        (t) => h('th', {scope: 'col'}, t)))),
+                h('tbody',
+                  data.dispensings.map(
+                      (d) =>
+                          h('tr', {'data-dispensing': String(d.id)},
+                            h('td', {'data-label': 'Dispensed'}, formatInstant(d.dispensed_at, patient.time_zone)),
+                            h('td', {'data-label': 'Prescription'}, `#${d.prescription_id}`),
+                            h('td', {'data-label': 'Batch'}, h('a', {href: `#/batches/${d.batch_id}`}, d.batch_number),
+                              d.kit ? h('span.small', ` (pack ${d.kit.kit_code}-${d.kit.pack})`) : null),
+                            h('td', {'data-label': 'Quantity'}, amountText(d.quantity, d.quantity_unit)),
+                            h('td', {'data-label': 'Use by'}, d.bud_date),
+                            h('td', {'data-label': 'Pharmacist'}, d.dispensed_by.username)))))) :
+            h('p', 'Nothing dispensed to this patient from this pharmacy yet.')));
 }

@@ -79,6 +79,7 @@ export async function incoming(main) {
                             r.status !== 'cancelled' ?
                                 h('a.button', {href: `#/rx/${r.patient.id}/${r.id}`}, `Worksheet #${r.id}`) :
                                 null,
+                            h('a.button', {href: `#/dispensings/${r.patient.id}`}, `Dispensing log #${r.id}`),
                             h('a.button', {
                               href: `/api/v1/patients/${r.patient.id}/prescriptions/${r.id}/pdf`,
                               target: '_blank',
@@ -111,6 +112,9 @@ export async function worksheet(main, pid, rxid) {
   const size = h('select', { id: uid('cs') }, ['000', '00', '0', '1', '2', '3', '4', '5'].map((s) => h('option', { value: s }, `#${s}`)));
   size.value = saved.capsule_size || '3';
   const fill = h('input', { id: uid('fw'), type: 'number', step: '0.1', value: saved.fill_weight_mg ?? '' });
+  // The placebo twin of a capsule order, for a blinded kit (no liquid twin: its bitterness unblinds).
+  const twin = h('input', {id: uid('twin'), type: 'checkbox'});
+  twin.checked = Boolean(saved.placebo_twin);
   // From 50 mg tablets a liquid batch uses whole tablets: the smallest such batch that fills the
   // order (e.g. 126 mL of 1 mg/mL -> 150 mL from 3 tablets; the rest is not dispensed).
   const wholeTablets = !capsule && f.strength_mg > 0 ? Math.ceil((f.quantity * f.strength_mg) / 50 - 1e-9) * 50 / f.strength_mg : f.quantity;
@@ -126,6 +130,7 @@ export async function worksheet(main, pid, rxid) {
       if (src.value === 'tablets') b.tablet_weight_mg = num(tabletWeight);
       b.capsule_size = size.value;
       b.fill_weight_mg = num(fill);
+      if (twin.checked) b.placebo_twin = true;
     } else {
       b.volume_ml = num(volume);
     }
@@ -133,30 +138,39 @@ export async function worksheet(main, pid, rxid) {
     return b;
   };
 
-  const form = h('form.no-print', {
-    onsubmit: async (e) => {
-      e.preventDefault();
-      error.textContent = '';
-      const body = gather();
-      try {
-        const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, body);
-        sessionStorage.setItem(inputsKey(pid, rxid), JSON.stringify(body));
-        const open = rx.status === 'issued' || rx.status === 'verified';
-        out.replaceChildren(open ? await recordBatchForm(ws, rx, body) : '', renderWorksheet(ws, pid, rxid));
-        out.querySelector('h2').focus();
-      } catch (err) {
-        error.textContent = errorText(err);
-      }
-    },
-  },
-  h('div.row', field('Drug source', src),
-    capsule ? field('Average weight of one 50 mg tablet, mg (weigh 10)', tabletWeight, 'From tablets only.') : null,
-    field('API assay, % (certificate of analysis)', assay, 'From API only.'),
-    field('API water content, %', water, 'From API only.')),
-  capsule
-    ? h('div.row', field('Capsule size', size), field('Calibrated net fill of one capsule with the filler alone, mg', fill))
-    : h('div.row', field('Volume to make, mL', volume, 'From tablets the batch must use whole 50 mg tablets.')),
-  error, h('button.primary', { type: 'submit' }, 'Compute the worksheet'));
+  const form = h(
+      'form.no-print', {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          error.textContent = '';
+          const body = gather();
+          try {
+            const ws = await post(`/patients/${pid}/prescriptions/${rxid}/worksheet`, body);
+            sessionStorage.setItem(inputsKey(pid, rxid), JSON.stringify(body));
+            const open = rx.status === 'issued' || rx.status === 'verified';
+            out.replaceChildren(open ? await recordBatchForm(ws, rx, body) : '', renderWorksheet(ws, pid, rxid));
+            out.querySelector('h2').focus();
+          } catch (err) {
+            error.textContent = errorText(err);
+          }
+        },
+      },
+      h('div.row', field('Drug source', src),
+        capsule ? field('Average weight of one 50 mg tablet, mg (weigh 10)', tabletWeight, 'From tablets only.') : null,
+        field('API assay, % (certificate of analysis)', assay, 'From API only.'),
+        field('API water content, %', water, 'From API only.')),
+      capsule ?
+          [
+            h('div.row', field('Capsule size', size),
+              field('Calibrated net fill of one capsule with the filler alone, mg', fill)),
+            h('div.check', twin,
+              h('label',
+                { for: twin.id
+                },
+                'Placebo twin for a blinded trial: the same capsules with filler only'))
+          ] :
+          h('div.row', field('Volume to make, mL', volume, 'From tablets the batch must use whole 50 mg tablets.')),
+      error, h('button.primary', {type: 'submit'}, 'Compute the worksheet'));
 
   mount(main,
     h('h1', `Prescription #${rxid}`),
@@ -214,7 +228,18 @@ function labelBox(lines) {
 export async function labelView(main, pid, rxid) {
   setTitle(`Label #${rxid}`);
   const all = (await get('/batches')).batches.filter((b) => b.prescription_ids.includes(Number(rxid)));
-  const released = all.filter((b) => b.status === 'released');
+  // A kit's packs and placebo twins are labelled only through their kit, blinded (kits.js).
+  const kitLinks =
+      all.filter((b) => b.kit).map((b) => b.kit).filter((k, i, ks) => ks.findIndex((x) => x.id === k.id) === i);
+  const released = all.filter((b) => b.status === 'released' && !b.kit && !b.placebo);
+  if (!released.length && kitLinks.length) {
+    mount(
+        main,
+        h('div.card', h('h1', `Prescription #${rxid} is filled by a blinded kit`),
+          h('p', 'Its packs are labelled from the kit, with pack codes instead of batch numbers.'),
+          h('div.actions', kitLinks.map((k) => h('a.button', {href: `#/kits/${k.id}`}, `Kit ${k.kit_code}`)))));
+    return;
+  }
   if (!released.length) {
     mount(
         main,
