@@ -11,6 +11,17 @@
 #   make format   clang-format the tree
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Debug information of the build/ and build-asan/ trees: line tables (-g1) are enough for the
+# sanitizers' and crashes' stack traces and compile about a fifth faster than full -g (api_batches.cpp
+# at -O2: 15.2 s CPU and a 4 MB object instead of 19.4 s and 14 MB), links lighter too. For a
+# debugger that shows variables: make DEBUG_INFO=-g
+DEBUG_INFO ?= -g1
+# Run once, in the normal build, and not again under ASan+UBSan (a cold `make test` stays under an
+# hour on two cores): the 400 CLI cases (each starts the ldn binary; 23 s on two cores in the normal
+# build; the CLI's code still runs under ASan in ops_restore_audit and the unit tests of the layers
+# it calls), and the every-route-every-role matrix (61 s in the normal build; the other matrix tests
+# and the server suites still run). The slow suites of tests/CMakeLists.txt are not built under ASan at all.
+ASAN_SKIP = ^Cases/CliCaseTest\.|^AuthorizationMatrixTest\.EveryRouteEveryRoleOwnAndOtherPatient$$
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
@@ -28,7 +39,8 @@ setup:
 	@bash scripts/setup
 
 build: setup
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 $(DEBUG_INFO)" \
+	  $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build -j $(JOBS)
 
 test: build
@@ -36,10 +48,11 @@ test: build
 	@$(MAKE) --no-print-directory test-asan
 
 test-asan: setup
-	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLDN_SANITIZE=ON -DLDN_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=$(DEBUG_INFO)" -DLDN_SANITIZE=ON \
+	  -DLDN_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS) -E '$(ASAN_SKIP)'
 
 # Every fuzz target briefly (a few seconds each, ctest label "fuzz"). Not yet part of `make test`:
 # the targets have not been built against the merged tree of issues 12, 13 and 17 (docs/fuzzing.md).

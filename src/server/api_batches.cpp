@@ -71,6 +71,20 @@ nlohmann::json LotJson(const store::IngredientLot& l, LocalDate today) {
           {"received_at", InstantText(l.received_at)}};
 }
 
+namespace {
+
+// The kit a batch is a pack of, {id, kit_code, pack}, or null when it is in none.
+Result<nlohmann::json> KitOfBatchJson(store::Store& st, store::Id batch_id) {
+  auto k = st.GetKitOfBatch(batch_id);
+  if (k.ok())
+    return nlohmann::json{
+        {"id", k->id}, {"kit_code", k->kit_code}, {"pack", k->pack_a_batch_id == batch_id ? "A" : "B"}};
+  if (k.status().code() != Code::kNotFound) return k.status();
+  return nlohmann::json(nullptr);
+}
+
+}  // namespace
+
 Result<nlohmann::json> BatchJson(store::Store& st, const store::Batch& b) {
   nlohmann::json orders = nlohmann::json::array();
   nlohmann::json ids = nlohmann::json::array();
@@ -99,13 +113,7 @@ Result<nlohmann::json> BatchJson(store::Store& st, const store::Batch& b) {
   LDN_ASSIGN_OR_RETURN(std::vector<store::DispensingRecord> dispensed, st.ListBatchDispensings(b.id));
   int64_t dispensed_quantity = 0;
   for (const auto& d : dispensed) dispensed_quantity += d.quantity;
-  nlohmann::json kit = nullptr;
-  auto k = st.GetKitOfBatch(b.id);
-  if (k.ok()) {
-    kit = {{"id", k->id}, {"kit_code", k->kit_code}, {"pack", k->pack_a_batch_id == b.id ? "A" : "B"}};
-  } else if (k.status().code() != Code::kNotFound) {
-    return k.status();
-  }
+  LDN_ASSIGN_OR_RETURN(nlohmann::json kit, KitOfBatchJson(st, b.id));
   return nlohmann::json{
       {"id", b.id},
       {"batch_number", b.batch_number},
@@ -387,13 +395,7 @@ Result<ApiReply> ListPatientDispensings(Api&, RequestContext& ctx) {
   for (const store::DispensingRecord& d : rows) {
     LDN_ASSIGN_OR_RETURN(store::Batch b, st.GetBatch(d.batch_id));
     if (b.pharmacy_id != pharmacy_id) continue;
-    nlohmann::json kit = nullptr;
-    auto k = st.GetKitOfBatch(b.id);
-    if (k.ok()) {
-      kit = {{"id", k->id}, {"kit_code", k->kit_code}, {"pack", k->pack_a_batch_id == b.id ? "A" : "B"}};
-    } else if (k.status().code() != Code::kNotFound) {
-      return k.status();
-    }
+    LDN_ASSIGN_OR_RETURN(nlohmann::json kit, KitOfBatchJson(st, b.id));
     LDN_ASSIGN_OR_RETURN(store::User by, st.GetUser(d.dispensed_by));
     out.push_back({{"id", d.id},
                    {"prescription_id", d.prescription_id},

@@ -3,6 +3,7 @@
 // and the dispensing of a released batch. Every rule is the server's; these pages explain it.
 import {errorText, get, post, put} from './api.js';
 import {say, session, setTitle} from './app.js';
+import {dispenseChecklist} from './dispense_checklist.js';
 import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
 import {kitSection} from './kits.js';
 import {formatInstant} from './time.js';
@@ -13,15 +14,6 @@ const STATUS_TEXT = {
   released: 'released',
   rejected: 'rejected'
 };
-const CHECKLIST = [
-  ['identity', 'Patient identity confirmed (name and date of birth)'],
-  ['order', 'The order is signed, current and for this patient'],
-  ['dose', 'The strength, form and directions on the label match the order'],
-  ['interactions', 'No opioid or interacting medicine on the medication list'],
-  ['screening', 'The screening is still valid'],
-  ['washout', 'No opioid taken within the washout period'],
-];
-
 function amountText(n, unit) {
   return `${n} ${unit}${unit === 'tablet' || unit === 'capsule' ? (n === 1 ? '' : 's') : ''}`;
 }
@@ -364,19 +356,7 @@ async function dispenseSection(b, main) {
       continue;
     }
     const error = h('p.error', {role: 'alert'});
-    const boxes = CHECKLIST.map(([key, label]) => {
-      const box = h('input', {type: 'checkbox', id: uid('chk'), 'data-check': key});
-      return {
-        key,
-        box,
-        el:
-            h('div.check', box,
-              h('label',
-                { for: box.id
-                },
-                label))
-      };
-    });
+    const checks = dispenseChecklist('the label');
     const form =
         h('form', {
           onsubmit: async (e) => {
@@ -387,7 +367,7 @@ async function dispenseSection(b, main) {
               // An order not yet verified is verified first (the dispensing pharmacist checks it).
               const current = await get(`/patients/${o.patient_id}/prescriptions/${rx.id}`);
               if (current.status === 'issued') await put(path, {status: 'verified'});
-              const checklist = Object.fromEntries(boxes.map((x) => [x.key, x.box.checked]));
+              const checklist = checks.values();
               const done = await put(path, {status: 'dispensed', batch_id: b.id, checklist});
               const d = done.dispensing || {};
               say(`Prescription #${rx.id} dispensed from batch ${b.batch_number}` +
@@ -410,8 +390,7 @@ async function dispenseSection(b, main) {
                                                '') +
                     `. ${rx.dispensing.fills_total - rx.dispensing.fills_dispensed - 1} renewal(s) after this one.`) :
               null,
-          h('fieldset', h('legend', 'Before it leaves the pharmacy'), boxes.map((x) => x.el)), error,
-          h('button.primary', {type: 'submit'}, `Dispense #${rx.id}`));
+          checks.el, error, h('button.primary', {type: 'submit'}, `Dispense #${rx.id}`));
     section.append(form);
   }
   return section;

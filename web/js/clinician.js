@@ -236,6 +236,7 @@ export async function newCourse(main, id) {
     const limits = h('div', { 'aria-live': 'polite' });
     const gateBox = h('div', { 'aria-live': 'polite' });
     let view = null;
+    let gateLoads = 0;  // data-loads on the box: each redraw of the gate, for the browser tests
     let proposal = null;
     const showInfo = () => {
       const p = PROTOCOLS.entries.find((x) => x.id === protocol.value);
@@ -245,7 +246,9 @@ export async function newCourse(main, id) {
     showInfo();
     async function loadGate(date) {
       const gate = await get(`/patients/${id}/course-gate${date ? `?start=${date}` : ''}`);
-      view = gateView(gate);
+      view = gateView(gate, {keep: view ? view.decisions() : {}});
+      gateLoads += 1;
+      gateBox.dataset.loads = String(gateLoads);
       gateBox.replaceChildren(h('h3', 'Safety gate'), view.el);
       return gate;
     }

@@ -80,8 +80,12 @@ export function recentDaysCard(entries, today) {
 
 // Renders a gate evaluation (GET .../course-gate) with the inputs it asks for: a checkbox per
 // review finding and, when `allowOverride`, a reason per failed check. Returns {el, decisions()}
-// where decisions() is {overrides, acknowledged_findings} for the request body.
-export function gateView(gate, { allowOverride = true } = {}) {
+// where decisions() is {overrides, acknowledged_findings} for the request body. `keep` is the
+// decisions() of the view this one replaces: a redraw (a new date, a refusal) keeps what the
+// clinician already ticked and wrote, for the findings and checks that are still there.
+export function gateView(gate, {allowOverride = true, keep = {}} = {}) {
+  const keptAcks = new Set(keep.acknowledged_findings || []);
+  const keptReasons = new Map((keep.overrides || []).map((o) => [o.code, o.reason]));
   const acks = [];
   const reasons = [];
   const checks = h('ul.checks', gate.checks.map((c) => {
@@ -89,16 +93,18 @@ export function gateView(gate, { allowOverride = true } = {}) {
     const li = h('li', { class: state, 'data-check': c.code }, h('strong', `${c.code}: `), c.message);
     if (!c.passed && allowOverride) {
       const reason = h('textarea', { id: uid('override'), rows: '2', 'data-override': c.code });
+      if (keptReasons.has(c.code)) reason.value = keptReasons.get(c.code);
       reasons.push([c.code, reason]);
-      li.append(h('details', h('summary', `Override ${c.code} (needs a written reason)`),
-        field('Reason for the override (kept, audited, shown on the patient page and in the report)', reason)));
+      li.append(
+          h('details', {open: keptReasons.has(c.code)}, h('summary', `Override ${c.code} (needs a written reason)`),
+            field('Reason for the override (kept, audited, shown on the patient page and in the report)', reason)));
     }
     return li;
   }));
   const review = gate.review_findings.length ? h('fieldset.box', h('legend', 'Review findings: acknowledge each one'),
     gate.review_findings.map((f) => {
       const id = uid('rf');
-      const box = h('input', { type: 'checkbox', id, checked: f.acknowledged, 'data-key': f.key });
+      const box = h('input', {type: 'checkbox', id, checked: f.acknowledged || keptAcks.has(f.key), 'data-key': f.key});
       acks.push([f.key, box]);
       return h('div.choice.block', box, h('label', { for: id }, `I have reviewed: ${f.message}`));
     })) : null;

@@ -4,17 +4,9 @@
 // here, to the pharmacy; every rule is the server's.
 import {errorText, get, post, put} from './api.js';
 import {say, setTitle} from './app.js';
+import {dispenseChecklist} from './dispense_checklist.js';
 import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
 import {formatInstant} from './time.js';
-
-const CHECKLIST = [
-  ['identity', 'Patient identity confirmed (name and date of birth)'],
-  ['order', 'The order is signed, current and for this patient'],
-  ['dose', 'The strength, form and directions on both labels match the order'],
-  ['interactions', 'No opioid or interacting medicine on the medication list'],
-  ['screening', 'The screening is still valid'],
-  ['washout', 'No opioid taken within the washout period'],
-];
 
 // On a released batch's page: the kit it belongs to, or the batches it can be paired with.
 export async function kitSection(b) {
@@ -155,19 +147,7 @@ function dispenseKit(k, rx, main) {
   if (rx.status === 'dispensed' || rx.status === 'cancelled')
     return h('section.card', h('h2', 'Dispense'), h('p', `Prescription #${rx.id} is ${rx.status}.`));
   const error = h('p.error', {role: 'alert'});
-  const boxes = CHECKLIST.map(([key, label]) => {
-    const box = h('input', {type: 'checkbox', id: uid('chk'), 'data-check': key});
-    return {
-      key,
-      box,
-      el:
-          h('div.check', box,
-            h('label',
-              {for: box.id
-              },
-              label))
-    };
-  });
+  const checks = dispenseChecklist('both labels');
   return h(
       'section.card',
       h('form', {
@@ -178,11 +158,7 @@ function dispenseKit(k, rx, main) {
           try {
             const current = await get(`/patients/${k.patient_id}/prescriptions/${rx.id}`);
             if (current.status === 'issued') await put(path, {status: 'verified'});
-            await put(path, {
-              status: 'dispensed',
-              kit_id: k.id,
-              checklist: Object.fromEntries(boxes.map((x) => [x.key, x.box.checked]))
-            });
+            await put(path, {status: 'dispensed', kit_id: k.id, checklist: checks.values()});
             say(`Kit ${k.kit_code} dispensed: both packs.`, 'ok');
             kit(main, k.id);
           } catch (err) {
@@ -190,8 +166,7 @@ function dispenseKit(k, rx, main) {
           }
         },
       },
-        h('h2', 'Dispense the kit'), h('p', 'Both packs leave together, each with its own label.'),
-        h('fieldset', h('legend', 'Before it leaves the pharmacy'), boxes.map((x) => x.el)), error,
+        h('h2', 'Dispense the kit'), h('p', 'Both packs leave together, each with its own label.'), checks.el, error,
         h('button.primary', {type: 'submit'}, `Dispense kit ${k.kit_code}`)));
 }
 
