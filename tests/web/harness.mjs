@@ -77,7 +77,8 @@ export async function nextTotpCode(user) {
 export function noteTotpStepUsed(user, step) { lastStep.set(user, Math.max(step, lastStep.get(user) ?? -Infinity)); }
 
 // Runs one spec: `body(t)` receives the helpers below bound to a fresh server and browser.
-// options.serveArgs: extra arguments for `ldn serve`; options.env: extra environment.
+// options.serveArgs: extra arguments for `ldn serve`; options.env: extra environment;
+// options.webRoot: the web directory to serve (default web/ of the tree).
 export async function runSpec(name, body, options = {}) {
   const ldn = resolve(process.argv[2] || join(root, 'build', 'ldn'));
   const shots = resolve(process.argv[3] || join(dirname(ldn), 'screenshots'));
@@ -91,7 +92,7 @@ export async function runSpec(name, body, options = {}) {
   const work = mkdtempSync(join(tmpdir(), `ldn-web-${name}-`));
   mkdirSync(shots, { recursive: true });
   const server = spawn(ldn, ['serve', '--db', `sqlite:${join(work, 'web.db')}`, '--port', '0', '--bind', '127.0.0.1',
-    '--demo', '--web', join(root, 'web'), '--threads', '2', ...(options.serveArgs || [])],
+    '--demo', '--web', options.webRoot || join(root, 'web'), '--threads', '2', ...(options.serveArgs || [])],
   { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
   let serverLog = '';
   server.stderr.on('data', (d) => { serverLog += d; if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000); });
@@ -116,7 +117,9 @@ export async function runSpec(name, body, options = {}) {
       '--disable-component-update', '--disable-sync'] });
 
   async function newPage(viewport, contextOptions = {}) {
-    const context = await browser.newContext({ viewport, baseURL: base, locale: 'en-GB', ...contextOptions });
+    // Service workers are blocked unless a spec allows them ({serviceWorkers: 'allow'}, as the
+    // offline-app spec does): the other specs test the pages and the API, not the offline cache.
+    const context = await browser.newContext({ viewport, baseURL: base, locale: 'en-GB', serviceWorkers: 'block', ...contextOptions });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     page.errors = [];

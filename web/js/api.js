@@ -17,9 +17,18 @@ function csrfToken() {
   return m ? decodeURIComponent(m[1]) : '';
 }
 
+// A patient's own reads are kept on the device by the service worker (web/sw.js) so that the app
+// opens with no network; app.js turns this on for a patient's session only, never for staff.
+let keepOffline = false;
+export function keepReadsForOffline(on) { keepOffline = !!on; }
+// Called with true when an answer came from the device's stored copy (no network), false otherwise.
+const copyListeners = new Set();
+export function onStoredCopy(fn) { copyListeners.add(fn); }
+
 export async function api(method, path, body, extraHeaders = {}) {
   const headers = { ...extraHeaders };
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
+  else if (keepOffline) headers['X-Offline-Cache'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
@@ -30,6 +39,7 @@ export async function api(method, path, body, extraHeaders = {}) {
   } catch (err) {
     throw new ApiError(0, { error: { code: 'network', message: 'No connection to the server.' } });
   }
+  if (method === 'GET') for (const fn of copyListeners) fn(res.headers.get('X-Offline-Copy') === '1');
   if (res.status === 204) return null;
   const text = await res.text();
   let json = null;

@@ -2,7 +2,7 @@
 // Views live in one module per role and are loaded when first needed (the patient's diary page
 // loads no chart code).
 import { h, mount } from './dom.js';
-import { api, get, ApiError } from './api.js';
+import { api, get, ApiError, keepReadsForOffline, onStoredCopy } from './api.js';
 import * as outbox from './offline.js';
 
 const main = document.getElementById('main');
@@ -96,8 +96,31 @@ function logout() {
   dialog.querySelector('button.primary').focus();
 }
 
+// The patient's reads kept on the device for the app to open offline (web/sw.js, DATA_CACHE).
+const DATA_CACHE = 'ldn-data-v1';
+const OFFLINE_USER = 'ldn.offline.user';
+async function forgetOfflineData() {
+  keepReadsForOffline(false);
+  localStorage.removeItem(OFFLINE_USER);
+  if (window.caches) await caches.delete(DATA_CACHE).catch(() => {});
+}
+// Keeps a patient's reads for offline use; anything kept for another user is deleted first. Staff
+// (who read many patients' records) never keep anything.
+async function keepOfflineDataFor(me) {
+  if (me.role !== 'patient' || me.setup_step) return forgetOfflineData();
+  if (localStorage.getItem(OFFLINE_USER) !== String(me.user_id)) await forgetOfflineData();
+  localStorage.setItem(OFFLINE_USER, String(me.user_id));
+  keepReadsForOffline(true);
+  if (window.caches) {
+    const cache = await caches.open(DATA_CACHE);
+    await cache.put(new URL('api/v1/me', document.baseURI).href,
+      new Response(JSON.stringify(me), { headers: { 'Content-Type': 'application/json' } }));
+  }
+}
+
 async function doLogout() {
   outbox.clearForLogout();
+  await forgetOfflineData();
   try { await api('DELETE', '/session'); } catch { /* the cookie expires anyway */ }
   session.me = null;
   session.patient = null;
@@ -155,6 +178,7 @@ function loginView() {
 
 async function start() {
   session.me = await get('/me');
+  await keepOfflineDataFor(session.me).catch(() => {});
   const dropped = outbox.setUser(session.me.user_id, session.me.patient_id);
   if (dropped) notice = `${dropped} unsent ${dropped === 1 ? 'entry' : 'entries'} of another user ${dropped === 1 ? 'was' : 'were'} deleted from this device, not sent.`;
   if (session.me.role === 'patient' && !session.me.setup_step) session.patient = await get(`/patients/${session.me.patient_id}`);
@@ -233,6 +257,42 @@ window.addEventListener('online', async () => {
   renderNav();
 });
 window.addEventListener('offline', () => say('You are offline. Entries are saved on this device and sent when you are back online.', 'warn'));
+
+// Answers from the device's stored copy: the page drawn says so, so that nobody takes them for the
+// server's answers now.
+onStoredCopy((stored) => {
+  if (stored) notice = 'You are offline: this shows what was saved on this device when you were last online. New entries are sent when you are back online.';
+});
+
+// The installable app (issue 15, item 3): the service worker (web/sw.js) lets it open offline. A
+// new version installs in the background and waits; the app offers to reload into it (unsent
+// entries stay on the device and are sent after the reload).
+let updateAsked = false;
+function offerUpdate(worker) {
+  if (document.querySelector('.update-banner')) return;
+  const button = h('button.primary', {
+    type: 'button',
+    onclick: () => { button.disabled = true; updateAsked = true; worker.postMessage({ type: 'skip-waiting' }); },
+  }, 'Reload to update');
+  statusEl.before(h('div.update-banner', { role: 'status' }, h('span', 'A new version of ldn is ready.'), button));
+}
+async function registerWorker() {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  // The first install takes control without a reload; an update the user asked for reloads.
+  navigator.serviceWorker.addEventListener('controllerchange', () => { if (updateAsked) location.reload(); });
+  try {
+    const reg = await navigator.serviceWorker.register('sw.js');
+    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const worker = reg.installing;
+      if (!worker) return;
+      worker.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(worker);
+      });
+    });
+  } catch { /* no offline app; everything else works */ }
+}
+registerWorker();
 
 route().then(() => {
   if (navigator.onLine && outbox.pending()) outbox.flush((m) => say(m, 'error')).then(() => renderNav());

@@ -98,6 +98,8 @@ async function getEntry(patientId, date) {
     return await get(`/patients/${patientId}/diary/${date}`);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
+    // Offline with no copy of that day on the device: the form starts empty (web/sw.js).
+    if (err instanceof ApiError && err.code === 'network') return null;
     throw err;
   }
 }

@@ -1,0 +1,87 @@
+// The service worker of the installable app (issue 15, item 3; docs/web.md, "Installable and
+// offline"). It lets the app start with no network and show the patient's own plan:
+// - the app shell (this list) is stored at install; every page and file is fetched from the network
+//   first and the stored copy is used only when there is no connection, so a new version is used as
+//   soon as it is deployed and reached;
+// - GET requests of the API pass through; those the page marks with X-Offline-Cache (the patient's
+//   own plan, diary and questionnaires: web/js/api.js) are stored in DATA_CACHE, and any stored
+//   answer is used when the network fails. The page deletes DATA_CACHE at logout and when another
+//   user logs in (web/js/app.js), so one person's health data is never shown to the next;
+// - writes are never touched: an entry made offline waits in the page's outbox (web/js/offline.js)
+//   and is sent once, with its client_id, when the connection is back.
+// A new version of this file installs beside the running one and waits; the page offers "Reload"
+// and sends 'skip-waiting' (web/js/app.js), then reloads under the new version.
+const VERSION = '2026-12-05.1';
+const SHELL_CACHE = `ldn-shell-${VERSION}`;
+const DATA_CACHE = 'ldn-data-v1';
+const SHELL = [
+  './', 'index.html', 'app.css', 'favicon.svg', 'manifest.webmanifest', 'icons/icon-192.png', 'icons/icon-512.png',
+  // The patient's pages and every module they import (tests/web/specs/offline_app.mjs checks the closure).
+  'js/app.js', 'js/dom.js', 'js/api.js', 'js/offline.js', 'js/patient.js', 'js/time.js', 'js/kb.js', 'js/clinical.js',
+  'js/safety.js', 'js/items.js', 'js/problem.js', 'js/messages.js', 'js/progress.js', 'js/evidence.js',
+  'js/account.js', 'vendor/qrcode.mjs', 'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('ldn-shell-') && name !== SHELL_CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+});
+
+async function shellFirstFromNetwork(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    // A navigation (any URL of the app) is answered with the shell's page.
+    const stored = await cache.match(request, { ignoreSearch: true })
+      || (request.mode === 'navigate' ? await cache.match('index.html') : undefined);
+    if (stored) return stored;
+    throw err;
+  }
+}
+
+async function apiFromNetworkElseStored(request) {
+  const keep = request.headers.get('X-Offline-Cache') === '1';
+  try {
+    const response = await fetch(request);
+    if (keep && response.ok) {
+      const cache = await caches.open(DATA_CACHE);
+      await cache.put(request.url, response.clone());
+    }
+    return response;
+  } catch (err) {
+    const stored = await (await caches.open(DATA_CACHE)).match(request.url);
+    if (stored) {
+      // Said to the page, which tells the patient the answer is the one stored on the device.
+      const headers = new Headers(stored.headers);
+      headers.set('X-Offline-Copy', '1');
+      return new Response(await stored.blob(), { status: stored.status, headers });
+    }
+    throw err;
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) {
+    event.respondWith(apiFromNetworkElseStored(request));
+    return;
+  }
+  event.respondWith(shellFirstFromNetwork(request));
+});
