@@ -15,11 +15,33 @@ const VERSION = '2026-12-05.1';
 const SHELL_CACHE = `ldn-shell-${VERSION}`;
 const DATA_CACHE = 'ldn-data-v1';
 const SHELL = [
-  './', 'index.html', 'app.css', 'favicon.svg', 'manifest.webmanifest', 'icons/icon-192.png', 'icons/icon-512.png',
+  './',
+  'index.html',
+  'app.css',
+  'favicon.svg',
+  'manifest.webmanifest',
+  'icons/icon-192.png',
+  'icons/icon-512.png',
   // The patient's pages and every module they import (tests/web/specs/offline_app.mjs checks the closure).
-  'js/app.js', 'js/dom.js', 'js/api.js', 'js/offline.js', 'js/patient.js', 'js/time.js', 'js/kb.js', 'js/clinical.js',
-  'js/safety.js', 'js/items.js', 'js/problem.js', 'js/messages.js', 'js/progress.js', 'js/evidence.js',
-  'js/account.js', 'vendor/qrcode.mjs', 'vendor/uPlot.esm.js', 'vendor/uPlot.min.css',
+  'js/app.js',
+  'js/dom.js',
+  'js/api.js',
+  'js/offline.js',
+  'js/patient.js',
+  'js/time.js',
+  'js/kb.js',
+  'js/clinical.js',
+  'js/safety.js',
+  'js/items.js',
+  'js/problem.js',
+  'js/messages.js',
+  'js/progress.js',
+  'js/evidence.js',
+  'js/account.js',
+  'js/download.js',
+  'vendor/qrcode.mjs',
+  'vendor/uPlot.esm.js',
+  'vendor/uPlot.min.css',
 ];
 
 self.addEventListener('install', (event) => {

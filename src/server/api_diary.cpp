@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/diary_csv.h"
 #include "analysis/response.h"
 #include "core/knowledge_files.h"
 #include "report/clinic_report.h"
@@ -262,6 +263,36 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
   return reply;
 }
 
+// The patient's own data to take away (issue 15, item 4): the diary-format document of a course
+// (docs/diary-format.md: the plan's steps, the dose log, every diary day, the questionnaires), the
+// same one `ldn analyze` reads, as JSON (default) or its CSV form for a spreadsheet. Named by the
+// patient's name, not their research id: it is their own copy. Downloaded as a file.
+Result<ApiReply> Export(Api&, RequestContext& ctx) {
+  std::string format = "json";
+  if (auto it = ctx.query.find("format"); it != ctx.query.end()) format = it->second;
+  if (format != "json" && format != "csv") return Status::InvalidArgument("format", "must be csv or json");
+  std::optional<store::Id> course_id;
+  if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  auto course = ChooseCourse(ctx.store(), ctx.patient(), course_id);
+  if (!course.ok() && course.status().code() == Code::kConflict) {
+    return Status::Conflict(
+        "no treatment course yet: the diary file holds a course's plan, so there is nothing to export");
+  }
+  if (!course.ok()) return course.status();
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, *course, patient.display_name));
+  const std::string today = FormatDate(PatientToday(patient, ctx.now));
+  ApiReply reply;
+  reply.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
+  reply.raw_body = format == "csv" ? analysis::DiaryToCsv(diary) : analysis::DiaryToJson(diary);
+  reply.headers.emplace_back("Content-Disposition", fmt::format("attachment; filename=\"ldn-diary-course-{}-{}.{}\"",
+                                                                course->id, today, format));
+  ctx.audit_detail = fmt::format("export of course {} as {}", course->id, format);
+  return reply;
+}
+
 constexpr char kDiarySchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["client_id","scale_version","items"],"properties":{
 "client_id":{"type":"string","description":"client-generated id of this write (idempotency)"},
@@ -347,6 +378,14 @@ void AddDiaryRoutes(Api& api, RouteTable& routes) {
               "The diary's 0-10 items: questions, anchors, direction and scale version (data/diary_items.json).",
               "",
               {}});
+  routes.Add({"GET",
+              p + "/export",
+              PatientScoped(kPatientOrClinician, "export.read"),
+              h(Export),
+              "The patient's data of a course (default: the current one) as the diary-format document "
+              "(docs/diary-format.md) that `ldn analyze` reads: format json (default) or csv, as a download.",
+              "",
+              {"course_id", "format"}});
   routes.Add({"GET",
               p + "/report.pdf",
               PatientScoped(kPatientOrClinician, "report.read"),

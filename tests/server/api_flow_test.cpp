@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
+#include "analysis/diary_csv.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -230,6 +231,29 @@ TEST_F(ApiFlowTest, AnalysisAndPdfReportOfAStoredRecord) {
   EXPECT_EQ(pdf.Header("content-type"), "application/pdf");
   EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
   EXPECT_EQ(f_->Send("GET", P("/report.pdf?paper=a3"), "", doc_).status, 400);
+
+  // The patient's own export (issue 15, item 4): the same document as JSON and CSV, each read back
+  // by the analysis layer's parsers to the same diary of 95 days, the plan's steps and the course.
+  const TestResponse json = f_->Send("GET", P("/export"), "", pat_);
+  ASSERT_EQ(json.status, 200) << json.body.substr(0, 300);
+  EXPECT_EQ(json.Header("content-type"), "application/json; charset=utf-8");
+  EXPECT_NE(json.Header("content-disposition").find("attachment; filename=\"ldn-diary-course-"), std::string::npos);
+  const TestResponse csv = f_->Send("GET", P("/export?format=csv"), "", doc_);
+  ASSERT_EQ(csv.status, 200) << csv.body.substr(0, 300);
+  EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
+  auto from_json = analysis::ParseDiaryJson(json.body);
+  auto from_csv = analysis::ParseDiaryCsv(csv.body);
+  ASSERT_TRUE(from_json.ok()) << from_json.status().ToString();
+  ASSERT_TRUE(from_csv.ok()) << from_csv.status().ToString();
+  EXPECT_EQ(from_json->days.size(), 95u);
+  EXPECT_EQ(from_csv->days.size(), from_json->days.size());
+  EXPECT_FALSE(from_json->steps.empty());
+  EXPECT_EQ(analysis::DiaryToJson(*from_csv), json.body);
+  EXPECT_EQ(from_json->days.front().Get(analysis::Item::kPain), 7);
+  const TestResponse bad = f_->Send("GET", P("/export?format=xml"), "", pat_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "format");
+  EXPECT_EQ(f_->Send("GET", P("/export"), "", pharm_).status, 403);
 }
 
 TEST_F(ApiFlowTest, ReadsAndWritesAreAuditedAndLogsHoldNoContent) {

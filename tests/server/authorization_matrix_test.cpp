@@ -688,6 +688,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET " + p + "/evaluation", none},
         {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
+        {"GET " + p + "/export", none},
         {"POST " + p + "/prescriptions/{prescription_id}/worksheet", body({{"volume_ml", 100}})},
         {"GET /api/v1/pharmacology/pk", none},
         {"GET " + p + "/course-gate", none},

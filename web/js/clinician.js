@@ -1,16 +1,16 @@
 // The clinician's pages: a patient's detail, the new-course flow
 // (screening -> protocol plan -> prescription) and plan adjustments with their reasons.
-import { h, mount, field, source, uid } from './dom.js';
-import { scrollAttrs } from './dom.js';
-import { get, post, put, ApiError, errorText } from './api.js';
-import { say, setTitle } from './app.js';
-import { todayIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
-import { PROTOCOLS } from './kb.js';
-import { currentCourse, planOf, stepOn, liquidOf, mg, ml } from './clinical.js';
-import { scoreText } from './patient.js';
-import { orderForm, ordersCard } from './orders.js';
-import { flagsCard, recentDaysCard, courseInterlocks, gateView } from './clinician_safety.js';
-import { screeningResult, screeningRecord, jurisdictionChoice } from './screening_view.js';
+import {ApiError, get, post, put} from './api.js';
+import {say, setTitle} from './app.js';
+import {currentCourse, liquidOf, mg, ml, planOf, stepOn} from './clinical.js';
+import {courseInterlocks, flagsCard, gateView, recentDaysCard} from './clinician_safety.js';
+import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {downloadLink} from './download.js';
+import {PROTOCOLS} from './kb.js';
+import {orderForm, ordersCard} from './orders.js';
+import {scoreText} from './patient.js';
+import {jurisdictionChoice, screeningRecord, screeningResult} from './screening_view.js';
+import {addDays, daysBetween, formatDate, formatInstant, formatLongDate, todayIn} from './time.js';
 
 async function loadPatient(id) {
   const p = `/patients/${id}`;
@@ -28,36 +28,14 @@ async function loadPatient(id) {
 // The panel is in panel.js (issue 13, item 5: search, sort, filter by flag, paging).
 export { panel } from './panel.js';
 
-// The PDF report: fetched first, so that a refusal ("not analysable yet", issue 12) is said in
-// words beside the button instead of a silent failed download.
+// The PDF report, downloaded with a refusal said in words (web/js/download.js).
 function reportLink(id) {
-  const file = `ldn-report-patient-${id}.pdf`;
-  const status = h('p.error.small', { role: 'alert', 'data-report-error': '' });
-  const link = h('a.button', { href: `/api/v1/patients/${id}/report.pdf`, download: file }, 'Download the response report (PDF)');
-  link.addEventListener('click', async (ev) => {
-    ev.preventDefault();
-    status.textContent = '';
-    let res;
-    try {
-      res = await fetch(link.getAttribute('href'), { credentials: 'same-origin' });
-    } catch {
-      status.textContent = 'The report could not be downloaded: no connection to the server.';
-      return;
-    }
-    if (!res.ok) {
-      let body = null;
-      try { body = await res.json(); } catch { body = null; }
-      status.textContent = `The report could not be made: ${errorText(new ApiError(res.status, body))}`;
-      return;
-    }
-    const url = URL.createObjectURL(await res.blob());
-    const a = h('a', { href: url, download: file, hidden: '' });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return downloadLink({
+    href: `/api/v1/patients/${id}/report.pdf`,
+    file: `ldn-report-patient-${id}.pdf`,
+    label: 'Download the response report (PDF)',
+    what: 'report'
   });
-  return h('span.report-link', link, status);
 }
 
 export async function patientDetail(main, id) {

@@ -1,17 +1,18 @@
 // The patient's pages: today's entry, past days, my plan, progress, questionnaires.
-import { h, mount, field, source, uid } from './dom.js';
-import { scrollAttrs } from './dom.js';
-import { get, clientId, ApiError, errorText } from './api.js';
-import { session, say, setTitle, route } from './app.js';
-import { sendOrQueue } from './offline.js';
-import { todayIn, nowTimeIn, addDays, daysBetween, formatDate, formatLongDate, formatInstant } from './time.js';
-import { SIDE_EFFECTS } from './kb.js';
-import { currentCourse, planOf, stepOn, nextStep, liquidOf, mg, ml, scale } from './clinical.js';
-import { parseDoseMg, plannedTime, guidanceCard, baselineCard } from './safety.js';
-import { ITEMS, itemInfo, loadItems, scaleVersion, itemsSource } from './items.js';
+import {ApiError, clientId, errorText, get} from './api.js';
+import {route, say, session, setTitle} from './app.js';
+import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from './clinical.js';
+import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {downloadLink} from './download.js';
+import {itemInfo, ITEMS, itemsSource, loadItems, scaleVersion} from './items.js';
+import {SIDE_EFFECTS} from './kb.js';
+import {sendOrQueue} from './offline.js';
+import {baselineCard, guidanceCard, parseDoseMg, plannedTime} from './safety.js';
+import {addDays, daysBetween, formatDate, formatInstant, formatLongDate, nowTimeIn, todayIn} from './time.js';
 
 // The diary items come from the server (data/diary_items.json, web/js/items.js).
-export { ITEMS, itemInfo, loadItems };
+export {itemInfo, ITEMS, loadItems};
+
 const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
 
 function pid() { return session.me.patient_id; }
@@ -340,7 +341,39 @@ export async function progress(main) {
   setTitle('Progress');
   const { progressPanel } = await import('./progress.js');
   mount(main, h('h1', 'My progress'), tzNote());
-  main.append(await progressPanel(pid(), tz()));
+  main.append(await progressPanel(pid(), tz()), takeAway());
+}
+
+// The patient's own copies (issue 15, item 4): the report and the diary to keep, to open in a
+// spreadsheet or to bring to another clinic. Each download is recorded in the audit trail.
+function takeAway() {
+  const p = pid();
+  const today = todayIn(tz());
+  return h(
+      'section.card', {'aria-labelledby': 'take-h'}, h('h2', {id: 'take-h'}, 'Take your data with you'),
+      h('p',
+        'Download your own copy: the report your clinician sees, or your diary (your dose plan, the doses you logged, every day you answered and your questionnaires).'),
+      h('div.actions.downloads', downloadLink({
+          href: `/api/v1/patients/${p}/report.pdf`,
+          file: `ldn-report-${today}.pdf`,
+          label: 'My report (PDF)',
+          what: 'report'
+        }),
+        downloadLink({
+          href: `/api/v1/patients/${p}/export?format=csv`,
+          file: `ldn-diary-${today}.csv`,
+          label: 'My diary for a spreadsheet (CSV)',
+          what: 'diary file'
+        }),
+        downloadLink({
+          href: `/api/v1/patients/${p}/export?format=json`,
+          file: `ldn-diary-${today}.json`,
+          label: 'My diary as data (JSON)',
+          what: 'diary file'
+        })),
+      h('details.why', h('summary', 'Where does this come from?'),
+        h('p.source',
+          'The diary files follow the documented diary format (docs/diary-format.md) that ldn analyze reads; the report is the clinic visit report (docs/report.md).')));
 }
 
 // ---- Questionnaires -----------------------------------------------------------------------------
