@@ -4,7 +4,7 @@
 import {errorText, get, post, put} from './api.js';
 import {say, session, setTitle} from './app.js';
 import {dispenseChecklist} from './dispense_checklist.js';
-import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {field, h, mount, scrollAttrs, source, stackTable, uid} from './dom.js';
 import {kitSection} from './kits.js';
 import {formatInstant} from './time.js';
 
@@ -177,28 +177,21 @@ export async function recordBatchForm(ws, rx, inputs) {
 export async function batches(main) {
   setTitle('Batches');
   const data = await get('/batches');
+  const rows = data.batches.map(
+      (b) => ({
+        attrs: {'data-batch': b.batch_number},
+        cells: [
+          h('a', {href: `#/batches/${b.id}`}, b.batch_number), preparationText(b),
+          b.prescription_ids.map((id) => `#${id}`).join(', '), `${b.prepared_on} by ${b.prepared_by.username}`,
+          b.bud_date, [STATUS_TEXT[b.status], b.kit ? h('span.small', ` (kit ${b.kit.kit_code})`) : null]
+        ],
+      }));
   mount(
       main, h('h1', 'Batches'),
       h('p.muted', 'Newest first. A batch is released by a second pharmacist before it can be dispensed.'),
       h('div.card',
-        data.batches.length ?
-            h('div.tablewrap', scrollAttrs('Batches'),
-              h('table.stack', h('caption.sr', 'Batches'),
-                h('thead',
-                  h('tr',
-                    ['Batch', 'Preparation', 'Prescription', 'Prepared', 'BUD', 'Status'].map(
-                        (t) => h('th', {scope: 'col'}, t)))),
-                h('tbody',
-                  data.batches.map(
-                      (b) => h(
-                          'tr', {'data-batch': b.batch_number},
-                          h('td', {'data-label': 'Batch'}, h('a', {href: `#/batches/${b.id}`}, b.batch_number)),
-                          h('td', {'data-label': 'Preparation'}, preparationText(b)),
-                          h('td', {'data-label': 'Prescription'}, b.prescription_ids.map((id) => `#${id}`).join(', ')),
-                          h('td', {'data-label': 'Prepared'}, `${b.prepared_on} by ${b.prepared_by.username}`),
-                          h('td', {'data-label': 'BUD'}, b.bud_date),
-                          h('td', {'data-label': 'Status'}, STATUS_TEXT[b.status],
-                            b.kit ? h('span.small', ` (kit ${b.kit.kit_code})`) : null)))))) :
+        rows.length ?
+            stackTable('Batches', ['Batch', 'Preparation', 'Prescription', 'Prepared', 'BUD', 'Status'], rows) :
             h('p', 'No batch recorded yet: record one from a prescription\'s worksheet.')));
 }
 
@@ -400,26 +393,22 @@ async function dispenseSection(b, main) {
 export async function dispensingLog(main, pid) {
   const [patient, data] = await Promise.all([get(`/patients/${pid}`), get(`/patients/${pid}/dispensings`)]);
   setTitle(`Dispensing log: ${patient.display_name}`);
+  const rows = data.dispensings.map((d) => ({
+                                      attrs: {'data-dispensing': String(d.id)},
+                                      cells: [
+                                        formatInstant(d.dispensed_at, patient.time_zone), `#${d.prescription_id}`,
+                                        [
+                                          h('a', {href: `#/batches/${d.batch_id}`}, d.batch_number),
+                                          d.kit ? h('span.small', ` (pack ${d.kit.kit_code}-${d.kit.pack})`) : null
+                                        ],
+                                        amountText(d.quantity, d.quantity_unit), d.bud_date, d.dispensed_by.username
+                                      ],
+                                    }));
   mount(
       main, h('h1', `Dispensing log: ${patient.display_name}`),
       h('div.card',
-        data.dispensings.length ?
-            h('div.tablewrap', scrollAttrs('Dispensing log'),
-              h('table.stack', h('caption.sr', 'Dispensing log'),
-                h('thead',
-                  h('tr',
-                    ['Dispensed', 'Prescription', 'Batch', 'Quantity', 'Use by', 'Pharmacist'].map(
-                        (t) => h('th', {scope: 'col'}, t)))),
-                h('tbody',
-                  data.dispensings.map(
-                      (d) =>
-                          h('tr', {'data-dispensing': String(d.id)},
-                            h('td', {'data-label': 'Dispensed'}, formatInstant(d.dispensed_at, patient.time_zone)),
-                            h('td', {'data-label': 'Prescription'}, `#${d.prescription_id}`),
-                            h('td', {'data-label': 'Batch'}, h('a', {href: `#/batches/${d.batch_id}`}, d.batch_number),
-                              d.kit ? h('span.small', ` (pack ${d.kit.kit_code}-${d.kit.pack})`) : null),
-                            h('td', {'data-label': 'Quantity'}, amountText(d.quantity, d.quantity_unit)),
-                            h('td', {'data-label': 'Use by'}, d.bud_date),
-                            h('td', {'data-label': 'Pharmacist'}, d.dispensed_by.username)))))) :
+        rows.length ?
+            stackTable(
+                'Dispensing log', ['Dispensed', 'Prescription', 'Batch', 'Quantity', 'Use by', 'Pharmacist'], rows) :
             h('p', 'Nothing dispensed to this patient from this pharmacy yet.')));
 }

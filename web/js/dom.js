@@ -55,6 +55,17 @@ export function source(text) {
   return h('p.source', h('span.source-tag', 'Source: '), text);
 }
 
+// A table that becomes cards on narrow screens (table.stack: each cell shows its column's name).
+// rows: [{attrs, cells: [content of each column]}]; `caption` names it for screen readers.
+export function stackTable(caption, columns, rows) {
+  return h(
+      'div.tablewrap', scrollAttrs(caption),
+      h('table.stack', h('caption.sr', caption), h('thead', h('tr', columns.map((t) => h('th', {scope: 'col'}, t)))),
+        h('tbody',
+          rows.map(({attrs,
+                     cells}) => h('tr', attrs || null, cells.map((c, i) => h('td', {'data-label': columns[i]}, c)))))));
+}
+
 // Attributes of a box that scrolls sideways (wide tables on phones): keyboard-focusable, a region
 // with a name of its own (names must differ between regions of one page).
 let scrollCounter = 0;

@@ -5,7 +5,7 @@
 import {errorText, get, post, put} from './api.js';
 import {say, setTitle} from './app.js';
 import {dispenseChecklist} from './dispense_checklist.js';
-import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {field, h, mount, scrollAttrs, source, stackTable, uid} from './dom.js';
 import {formatInstant} from './time.js';
 
 // On a released batch's page: the kit it belongs to, or the batches it can be paired with.
@@ -62,31 +62,24 @@ export async function kitSection(b) {
 export async function kits(main) {
   setTitle('Kits');
   const data = await get('/kits');
+  const rows = data.kits.map((k) => ({
+                               attrs: {'data-kit': k.kit_code},
+                               cells: [
+                                 h('a', {href: `#/kits/${k.id}`}, k.kit_code), `#${k.prescription_id}`,
+                                 `${formatInstant(k.created_at)} by ${k.created_by.username}`, k.bud_date,
+                                 k.packs.every((p) => p.dispensed) ? 'yes' : 'no',
+                                 k.unblindings.length ? `${k.unblindings.length} time(s)` : 'no'
+                               ],
+                             }));
   mount(
       main, h('h1', 'Blinded kits'),
       h('p.muted',
         'Each kit is an active batch and its placebo twin for one order, as packs A and B. Which pack holds naltrexone is for the pharmacy only.'),
       h('div.card',
-        data.kits.length ?
-            h('div.tablewrap', scrollAttrs('Kits'),
-              h('table.stack', h('caption.sr', 'Kits'),
-                h('thead',
-                  h('tr',
-                    ['Kit', 'Prescription', 'Made', 'Use by', 'Dispensed', 'Unblinded'].map(
-                        (t) => h('th', {scope: 'col'}, t)))),
-                h('tbody',
-                  data.kits.map(
-                      (k) => h(
-                          'tr', {'data-kit': k.kit_code},
-                          h('td', {'data-label': 'Kit'}, h('a', {href: `#/kits/${k.id}`}, k.kit_code)),
-                          h('td', {'data-label': 'Prescription'}, `#${k.prescription_id}`),
-                          h('td', {'data-label': 'Made'}, `${formatInstant(k.created_at)} by ${k.created_by.username}`),
-                          h('td', {'data-label': 'Use by'}, k.bud_date),
-                          h('td', {'data-label': 'Dispensed'}, k.packs.every((p) => p.dispensed) ? 'yes' : 'no'),
-                          h('td', {'data-label': 'Unblinded'},
-                            k.unblindings.length ? `${k.unblindings.length} time(s)` : 'no')))))) :
-                                                   h('p',
-                                                     'No kit yet: a kit is made from a released batch\'s page, pairing it with its released placebo twin.')));
+        rows.length ?
+            stackTable('Kits', ['Kit', 'Prescription', 'Made', 'Use by', 'Dispensed', 'Unblinded'], rows) :
+            h('p',
+              'No kit yet: a kit is made from a released batch\'s page, pairing it with its released placebo twin.')));
 }
 
 function labelCard(kit, pack, label) {
