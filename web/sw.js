@@ -39,6 +39,7 @@ const SHELL = [
   'js/evidence.js',
   'js/account.js',
   'js/download.js',
+  'js/theme.js',
   'vendor/qrcode.mjs',
   'vendor/uPlot.esm.js',
   'vendor/uPlot.min.css',

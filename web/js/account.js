@@ -2,10 +2,12 @@
 // code drawn here in the browser (the secret never leaves the page and the server), recovery
 // codes, and the account page (change password, two-step login on or off for a patient, new
 // recovery codes). docs/api.md, "Authentication and sessions"; docs/security.md.
-import { h, mount, field } from './dom.js';
-import { get, post } from './api.js';
-import { qrcode } from '../vendor/qrcode.mjs';
-import { session, setTitle, say, route, reloadMe } from './app.js';
+import {qrcode} from '../vendor/qrcode.mjs';
+
+import {get, post} from './api.js';
+import {reloadMe, route, say, session, setTitle} from './app.js';
+import {field, h, mount} from './dom.js';
+import {themeCard} from './theme.js';
 
 function errorText(err) {
   return err && err.message ? err.message : String(err);
@@ -204,13 +206,14 @@ export async function account(main) {
         },
       }, 'Set up two-step login'));
   }
-  mount(main, h('h1', 'Your account'),
-    h('p', `Logged in as ${me.username} (${me.role}).`),
-    passwordForm(false, async (r) => {
-      say(`Your password is changed. ${r.other_sessions_ended} other session${r.other_sessions_ended === 1 ? ' was' : 's were'} logged out.`, 'ok');
-      route(true);
-    }),
-    status);
+  mount(
+      main, h('h1', 'Your account'), h('p', `Logged in as ${me.username} (${me.role}).`),
+      passwordForm(false, async (r) => {
+        say(`Your password is changed. ${r.other_sessions_ended} other session${
+                r.other_sessions_ended === 1 ? ' was' : 's were'} logged out.`,
+            'ok');
+        route(true);
+      }), status, themeCard());
 }
 
 // The login form's second step: a code from the app, or a recovery code.

@@ -1,9 +1,12 @@
 // The app shell: session, navigation by role, hash routes, the status line and the offline outbox.
 // Views live in one module per role and are loaded when first needed (the patient's diary page
 // loads no chart code).
-import { h, mount } from './dom.js';
-import { api, get, ApiError, keepReadsForOffline, onStoredCopy } from './api.js';
+import {api, ApiError, get, keepReadsForOffline, onStoredCopy} from './api.js';
+import {h, mount} from './dom.js';
 import * as outbox from './offline.js';
+import {applyStoredTheme} from './theme.js';
+
+applyStoredTheme();
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');

@@ -85,25 +85,48 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
       data.push(sevenDayMeans(v));
       series.push({ label: `${label} (7-day mean)`, scale: 'y', stroke: COLORS[k], width: 3, spanGaps: false, points: { show: false } });
     }
+    // The theme's colours (app.css: light or dark) for the axes, the grid and the dose line.
+    const css = getComputedStyle(document.documentElement);
+    const ink = css.getPropertyValue('--text').trim() || '#333';
+    const muted = css.getPropertyValue('--muted').trim() || '#5f6368';
+    const gridLine = css.getPropertyValue('--line').trim() || '#e4e4e4';
     data.push(doseSeries);
-    series.push({ label: 'Dose taken (mg)', scale: 'mg', stroke: '#5f6368', width: 2, dash: [6, 4],
-      paths: uPlot.paths.stepped({ align: 1 }), points: { show: false }, spanGaps: true });
+    series.push({
+      label: 'Dose taken (mg)',
+      scale: 'mg',
+      stroke: muted,
+      width: 2,
+      dash: [6, 4],
+      paths: uPlot.paths.stepped({align: 1}),
+      points: {show: false},
+      spanGaps: true
+    });
     data.push(sideSeries);
-    series.push({ label: 'Side effect reported', scale: 'y', stroke: '#c2185b', width: 0, paths: () => null,
-      points: { show: true, size: 10, stroke: '#c2185b', fill: '#ffffff', width: 2 } });
+    series.push({
+      label: 'Side effect reported',
+      scale: 'y',
+      stroke: '#c2185b',
+      width: 0,
+      paths: () => null,
+      points:
+          {show: true, size: 10, stroke: '#c2185b', fill: css.getPropertyValue('--card').trim() || '#ffffff', width: 2}
+    });
     const maxDose = Math.max(1, ...doseSeries.filter((v) => v !== null));
     const width = Math.max(300, Math.min(chartBox.clientWidth || 320, 1100));
-    plot = new uPlot({
-      width, height: width < 500 ? 260 : 340,
-      scales: { x: { time: true }, y: { range: [0, 10.5] }, mg: { range: [0, Math.ceil(maxDose * 1.25)] } },
-      axes: [
-        { stroke: '#333', grid: { stroke: '#e4e4e4' } },
-        { scale: 'y', label: '0-10', stroke: '#333', grid: { stroke: '#e4e4e4' }, size: 40 },
-        { scale: 'mg', side: 1, label: 'mg', stroke: '#5f6368', grid: { show: false }, size: 40 },
-      ],
-      series,
-      legend: { live: false },
-    }, data, chartBox);
+    plot = new uPlot(
+        {
+          width,
+          height: width < 500 ? 260 : 340,
+          scales: {x: {time: true}, y: {range: [0, 10.5]}, mg: {range: [0, Math.ceil(maxDose * 1.25)]}},
+          axes: [
+            {stroke: ink, grid: {stroke: gridLine}},
+            {scale: 'y', label: '0-10', stroke: ink, grid: {stroke: gridLine}, size: 40},
+            {scale: 'mg', side: 1, label: 'mg', stroke: muted, grid: {show: false}, size: 40},
+          ],
+          series,
+          legend: {live: false},
+        },
+        data, chartBox);
     const last = (arr) => { for (let i = arr.length - 1; i >= 0; i -= 1) if (arr[i] !== null) return [dates[i], arr[i]]; return null; };
     summary.replaceChildren(h('ul.plain', keys.map((k) => {
       const m = last(sevenDayMeans(values(k)));
