@@ -150,6 +150,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddInvitationRoutes(*this, routes_);
   AddMessageRoutes(*this, routes_);
   AddInboxRoutes(*this, routes_);
+  AddCalendarRoutes(*this, routes_);
   AddInterlockRoutes(*this, routes_);
 }
 
@@ -279,7 +280,9 @@ store::AuditEvent Api::AuditEventFor(const RequestContext& ctx, int http_status,
     if (id.ok()) e.patient_id = *id;
   }
   e.action = ctx.route.access.audit_action;
-  std::string object = ctx.request.target.substr(0, ctx.request.target.find('?'));
+  std::string object = ctx.route.access.audit_object.empty()
+                           ? ctx.request.target.substr(0, ctx.request.target.find('?'))
+                           : ctx.route.access.audit_object;
   constexpr std::string_view kPrefix = "/api/v1/";
   if (object.rfind(kPrefix, 0) == 0) object = object.substr(kPrefix.size());
   e.object = Sanitize(object, 200);

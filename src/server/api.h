@@ -203,6 +203,7 @@ void AddOrderRoutes(Api& api, RouteTable& routes);    // api_orders.cpp: prescri
 void AddInvitationRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, password codes, pharmacies
 void AddMessageRoutes(Api& api, RouteTable& routes);  // api_messages.cpp: the patient's thread
 void AddInboxRoutes(Api& api, RouteTable& routes);    // api_inbox.cpp: the clinician's inbox (tasks)
+void AddCalendarRoutes(Api& api, RouteTable& routes);  // api_calendar.cpp: the patient's calendar feed
 
 // api_interlocks.cpp: the course gate's preview, discard, flags, the red-flag vocabulary (issue 12).
 void AddInterlockRoutes(Api& api, RouteTable& routes);

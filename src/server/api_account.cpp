@@ -69,7 +69,8 @@ std::string Digits(std::string_view typed) {
 }
 
 // Checks a recovery code against the user's unused ones and spends it. True when it was good.
-Result<bool> SpendRecoveryCode(store::Store& st, store::Id user_id, std::string_view typed, store::Instant now) {
+Result<bool> SpendRecoveryCode(const Api& api, store::Store& st, store::Id user_id, std::string_view typed,
+                               store::Instant now) {
   auto normalised = NormaliseRecoveryCode(typed);
   if (!normalised) return false;
   const std::string lookup = RecoveryCodeLookup(*normalised);
@@ -79,7 +80,7 @@ Result<bool> SpendRecoveryCode(store::Store& st, store::Id user_id, std::string_
     if (!VerifyPassword(*normalised, c.code_hash)) return false;
     return st.UseRecoveryCode(user_id, lookup, now);
   }
-  VerifyPasswordDummy(*normalised);  // the same time whether or not the lookup exists
+  VerifyPasswordDummy(*normalised, api.options().password_cost);  // the same time whether or not the lookup exists
   return false;
 }
 
@@ -202,7 +203,7 @@ Result<ApiReply> Login(Api& api, RequestContext& ctx) {
   auto user = st.GetUserByUsername(username);
   if (!user.ok() && user.status().code() != Code::kNotFound) return user.status();
   if (!user.ok()) {
-    VerifyPasswordDummy(password);
+    VerifyPasswordDummy(password, api.options().password_cost);
     return fail("unknown username", Status::Unauthenticated("wrong username or password"));
   }
   if (!VerifyPassword(password, user->password_hash)) {
@@ -233,7 +234,7 @@ Result<ApiReply> Login(Api& api, RequestContext& ctx) {
       }
       factor = "totp";
     } else {
-      LDN_ASSIGN_OR_RETURN(bool spent, SpendRecoveryCode(st, user->id, *recovery_code, ctx.now));
+      LDN_ASSIGN_OR_RETURN(bool spent, SpendRecoveryCode(api, st, user->id, *recovery_code, ctx.now));
       if (!spent) {
         return fail("wrong recovery code", Status::Unauthenticated("that recovery code is wrong or was used already")
                                                .WithFieldPrefix("recovery_code"));
@@ -340,8 +341,9 @@ Result<ApiReply> BeginTotp(Api& api, RequestContext& ctx) {
 }
 
 // Issues and stores a new set of recovery codes; returns them (shown once).
-Result<std::vector<std::string>> NewRecoveryCodes(RequestContext& ctx, store::Id user_id) {
-  LDN_ASSIGN_OR_RETURN(IssuedRecoveryCodes issued, IssueRecoveryCodes(ctx.now));
+Result<std::vector<std::string>> NewRecoveryCodes(const Api& api, RequestContext& ctx, store::Id user_id) {
+  LDN_ASSIGN_OR_RETURN(IssuedRecoveryCodes issued,
+                       IssueRecoveryCodes(ctx.now, kRecoveryCodeCount, api.options().password_cost));
   LDN_RETURN_IF_ERROR(ctx.store().ReplaceRecoveryCodes(user_id, issued.stored));
   return issued.codes;
 }
@@ -369,7 +371,7 @@ Result<ApiReply> ConfirmTotp(Api& api, RequestContext& ctx) {
                                    "that code does not match: check the phone's clock and type the code shown now");
   }
   LDN_RETURN_IF_ERROR(st.EnableTotp(p.user_id, ctx.now, *step));
-  LDN_ASSIGN_OR_RETURN(std::vector<std::string> codes, NewRecoveryCodes(ctx, p.user_id));
+  LDN_ASSIGN_OR_RETURN(std::vector<std::string> codes, NewRecoveryCodes(api, ctx, p.user_id));
   LDN_ASSIGN_OR_RETURN(int64_t ended, st.DeleteOtherSessionsOfUser(p.user_id, p.token_hash));
   ctx.audit_detail = fmt::format("two-step login on; {} other session{} ended", ended, ended == 1 ? "" : "s");
   return Reply({{"totp_enabled", true}, {"recovery_codes", codes}});
@@ -405,7 +407,7 @@ Result<ApiReply> RenewRecoveryCodes(Api& api, RequestContext& ctx) {
   if (!p.totp_enabled) return Status::Conflict("recovery codes come with two-step login, which is not set up");
   LDN_ASSIGN_OR_RETURN(store::User user, ctx.store().GetUser(p.user_id));
   LDN_RETURN_IF_ERROR(Reauthenticate(api, ctx, user, password, "password"));
-  LDN_ASSIGN_OR_RETURN(std::vector<std::string> codes, NewRecoveryCodes(ctx, p.user_id));
+  LDN_ASSIGN_OR_RETURN(std::vector<std::string> codes, NewRecoveryCodes(api, ctx, p.user_id));
   return Reply({{"recovery_codes", codes}}, 201);
 }
 

@@ -25,6 +25,7 @@
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/batches.h"
+#include "server/course_plans.h"
 #include "server/login_throttle.h"
 #include "server/order_signing.h"
 #include "server/orders.h"
@@ -140,33 +141,6 @@ nlohmann::json PatientBlock(const store::Patient& p, const store::PatientDemogra
   return j;
 }
 
-// The plan's steps of a stored course (course_plans.h: plan_json["plan"]["steps"]).
-Result<std::vector<ph::OrderStep>> PlanSteps(const store::Course& course) {
-  const nlohmann::json stored = StoredJson(course.plan_json);
-  if (!stored.is_object() || !stored.contains("plan") || !stored["plan"].is_object() ||
-      !stored["plan"].contains("steps") || !stored["plan"]["steps"].is_array()) {
-    return Status::Conflict("course " + std::to_string(course.id) + " has no plan to prescribe from");
-  }
-  std::vector<ph::OrderStep> steps;
-  for (const auto& s : stored["plan"]["steps"]) {
-    if (!s.is_object()) return Status::Internal("stored plan step is not an object");
-    ph::OrderStep step;
-    auto start = ParseDate(s.value("start", ""), "start");
-    if (!start.ok()) return Status::Internal("stored plan step without a start date");
-    step.start = *start;
-    if (s.contains("end") && s["end"].is_string()) {
-      auto end = ParseDate(s["end"].get<std::string>(), "end");
-      if (!end.ok()) return Status::Internal("stored plan step with a malformed end date");
-      step.end = *end;
-    }
-    step.dose = Dose::FromMicrogramsHcl(s.value("dose_ug", int64_t{0}));
-    step.time = s.value("time", "bedtime");
-    steps.push_back(step);
-  }
-  if (steps.empty()) return Status::Conflict("course " + std::to_string(course.id) + " has an empty plan");
-  return steps;
-}
-
 // Body: {"course_id", "pharmacy_id", "formulation": {"form", "strength_mg"}, "start"?,
 // "days_supply"?, "renewals"?: {"number", "interval_days"}, "indication"?}.
 Result<ApiReply> CreateOrder(Api&, RequestContext& ctx) {
@@ -277,7 +251,8 @@ Result<ApiReply> SignOrder(Api& api, RequestContext& ctx) {
     return Status::Conflict(fmt::format("a {} prescription cannot be signed", store::PrescriptionStatusName(rx.status)));
   }
   LDN_ASSIGN_OR_RETURN(store::User signer, ReauthenticateCaller(api, ctx, password));
-  LDN_ASSIGN_OR_RETURN(store::Prescription signed_rx, SignDraftOrder(st, ctx.patient(), id, signer, password, ctx.now));
+  LDN_ASSIGN_OR_RETURN(store::Prescription signed_rx,
+                       SignDraftOrder(st, ctx.patient(), id, signer, password, ctx.now, api.options().password_cost));
   return Reply(ToJson(signed_rx));
 }
 
@@ -682,11 +657,11 @@ Result<store::Prescription> DraftOrder(store::Store& st, const DraftOrderRequest
   return created;
 }
 
-
 Result<store::Prescription> SignDraftOrder(store::Store& st, store::Id patient_id, store::Id prescription_id,
-                                           const store::User& signer, std::string_view password, store::Instant now) {
+                                           const store::User& signer, std::string_view password, store::Instant now,
+                                           PasswordCost cost) {
   LDN_ASSIGN_OR_RETURN(store::Prescription rx, st.GetPrescription(patient_id, prescription_id));
-  LDN_ASSIGN_OR_RETURN(PreparedSignature prepared, PrepareSignature(st, rx, signer, password, now));
+  LDN_ASSIGN_OR_RETURN(PreparedSignature prepared, PrepareSignature(st, rx, signer, password, now, cost));
   LDN_RETURN_IF_ERROR(st.RunInTransaction([&](store::Store& tx) -> Status {
     if (prepared.new_key) {
       LDN_ASSIGN_OR_RETURN(store::SigningKey key, tx.CreateSigningKey(*prepared.new_key));

@@ -21,7 +21,11 @@ Status InitCrypto();
 
 // Argon2id cost. kInteractive is libsodium's INTERACTIVE preset (2 passes, 64 MiB): the
 // documented choice for online logins. kModerate is its MODERATE preset (3 passes, 256 MiB).
-enum class PasswordCost { kInteractive, kModerate };
+// kTestMinimum is its MIN limits (1 pass, 8 KiB) and protects nothing: only the server tests
+// choose it (tests/server/server_fixture.h), so that some 600 in-process servers, each creating and
+// logging in its accounts, do not spend most of their time in Argon2. `ldn serve` cannot select it
+// (ApiOptions defaults to kInteractive; no flag or file sets the cost).
+enum class PasswordCost { kInteractive, kModerate, kTestMinimum };
 
 // The rules for a new password are in password_policy.h (CheckNewPassword).
 
@@ -33,9 +37,9 @@ Result<std::string> HashPassword(std::string_view password, PasswordCost cost = 
 // is simply false.
 bool VerifyPassword(std::string_view password, const std::string& encoded_hash);
 
-// Spends about the time of one VerifyPassword, for a login with an unknown username, so that
-// response times do not tell which usernames exist.
-void VerifyPasswordDummy(std::string_view password);
+// Spends about the time of one VerifyPassword of a hash of `cost`, for a login with an unknown
+// username, so that response times do not tell which usernames exist.
+void VerifyPasswordDummy(std::string_view password, PasswordCost cost = PasswordCost::kInteractive);
 
 // A new random token: 32 bytes from randombytes_buf in unpadded base64url (43 characters).
 std::string NewToken();

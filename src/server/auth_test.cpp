@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/api.h"
+
 namespace ldn::server {
 namespace {
 
@@ -21,6 +23,23 @@ TEST_F(AuthTest, Argon2idHashVerifiesOnlyTheRightPassword) {
   EXPECT_FALSE(VerifyPassword("correct horse battery", ""));
   // Salted: the same password hashes differently each time.
   EXPECT_NE(*h, *HashPassword("correct horse battery"));
+}
+
+// The cost travels in the encoded hash (m = KiB of memory, t = passes). The production default is
+// libsodium's INTERACTIVE preset, and the API uses it unless a test lowers it (server_fixture.h).
+TEST_F(AuthTest, PasswordsAreHashedAtTheInteractiveCostUnlessATestLowersIt) {
+  auto interactive = HashPassword("correct horse battery");
+  ASSERT_TRUE(interactive.ok());
+  EXPECT_NE(interactive->find("$m=65536,t=2,p=1$"), std::string::npos) << *interactive;
+  auto moderate = HashPassword("correct horse battery", PasswordCost::kModerate);
+  ASSERT_TRUE(moderate.ok());
+  EXPECT_NE(moderate->find("$m=262144,t=3,p=1$"), std::string::npos) << *moderate;
+  auto minimum = HashPassword("correct horse battery", PasswordCost::kTestMinimum);
+  ASSERT_TRUE(minimum.ok());
+  EXPECT_NE(minimum->find("$m=8,t=1,p=1$"), std::string::npos) << *minimum;
+  EXPECT_TRUE(VerifyPassword("correct horse battery", *minimum));
+  EXPECT_FALSE(VerifyPassword("correct horse batterY", *minimum));
+  EXPECT_EQ(ApiOptions{}.password_cost, PasswordCost::kInteractive);
 }
 
 TEST_F(AuthTest, TokensAreRandomBase64UrlAndStoredAsSha256) {

@@ -1,6 +1,7 @@
 #include "server/course_plans.h"
 
 #include "core/json_reader.h"
+#include "server/api_util.h"
 
 namespace ldn::server {
 namespace {
@@ -43,6 +44,32 @@ Result<CoursePlan> BuildCoursePlan(const nlohmann::json& request, const nlohmann
                     .dump();
   c.adjusted = std::move(adjusted).value();
   return c;
+}
+
+Result<std::vector<pharmacy::OrderStep>> PlanSteps(const store::Course& course) {
+  const nlohmann::json stored = StoredJson(course.plan_json);
+  if (!stored.is_object() || !stored.contains("plan") || !stored["plan"].is_object() ||
+      !stored["plan"].contains("steps") || !stored["plan"]["steps"].is_array()) {
+    return Status::Conflict("course " + std::to_string(course.id) + " has no plan to prescribe from");
+  }
+  std::vector<pharmacy::OrderStep> steps;
+  for (const auto& s : stored["plan"]["steps"]) {
+    if (!s.is_object()) return Status::Internal("stored plan step is not an object");
+    pharmacy::OrderStep step;
+    auto start = ParseDate(s.value("start", ""), "start");
+    if (!start.ok()) return Status::Internal("stored plan step without a start date");
+    step.start = *start;
+    if (s.contains("end") && s["end"].is_string()) {
+      auto end = ParseDate(s["end"].get<std::string>(), "end");
+      if (!end.ok()) return Status::Internal("stored plan step with a malformed end date");
+      step.end = *end;
+    }
+    step.dose = Dose::FromMicrogramsHcl(s.value("dose_ug", int64_t{0}));
+    step.time = s.value("time", "bedtime");
+    steps.push_back(step);
+  }
+  if (steps.empty()) return Status::Conflict("course " + std::to_string(course.id) + " has an empty plan");
+  return steps;
 }
 
 }  // namespace ldn::server

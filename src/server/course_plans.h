@@ -15,6 +15,8 @@
 
 #include "clinical/titration/adjust.h"
 #include "core/result.h"
+#include "pharmacy/order.h"
+#include "store/store.h"
 
 namespace ldn::server {
 
@@ -31,6 +33,11 @@ struct CoursePlan {
 // -- `request_prefix` is put before request fields ("" for a new course's body).
 Result<CoursePlan> BuildCoursePlan(const nlohmann::json& request, const nlohmann::json& events,
                                    const std::optional<std::string>& titration, std::string_view request_prefix);
+
+// The dose steps of a stored course (plan_json["plan"]["steps"]): each step's start, end (none for
+// an open last step), dose and time ("bedtime" or "morning"). kConflict when the course has no
+// plan or an empty one; kInternal when the stored plan is malformed.
+Result<std::vector<pharmacy::OrderStep>> PlanSteps(const store::Course& course);
 
 }  // namespace ldn::server
 

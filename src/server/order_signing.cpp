@@ -30,10 +30,12 @@ bool FromHex(std::string_view hex, std::array<unsigned char, N>& out) {
 
 // The secretbox key for a prescriber's password and a key's salt (Argon2id, INTERACTIVE).
 Result<std::array<unsigned char, crypto_secretbox_KEYBYTES>> SealingKey(
-    std::string_view password, const std::array<unsigned char, crypto_pwhash_SALTBYTES>& salt) {
+    std::string_view password, const std::array<unsigned char, crypto_pwhash_SALTBYTES>& salt, PasswordCost cost) {
   std::array<unsigned char, crypto_secretbox_KEYBYTES> key{};
+  const bool minimum = cost == PasswordCost::kTestMinimum;  // tests only (auth.h)
   if (crypto_pwhash(key.data(), key.size(), password.data(), password.size(), salt.data(),
-                    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                    minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                    minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
                     crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status::Unavailable("not enough memory to derive the signing key");
   }
@@ -50,8 +52,8 @@ std::string Base64(const unsigned char* data, size_t size) {
 // Opens a stored key with the password: the 64-byte Ed25519 secret key, or nullopt when the
 // password does not open it (changed since) or the stored value is malformed.
 std::optional<std::array<unsigned char, crypto_sign_SECRETKEYBYTES>> OpenKey(const store::SigningKey& k,
-                                                                           std::string_view password,
-                                                                           Status& failure) {
+                                                                             std::string_view password,
+                                                                             PasswordCost cost, Status& failure) {
   std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
   std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
   if (!FromHex(k.salt, salt) || !FromHex(k.nonce, nonce)) return std::nullopt;
@@ -62,7 +64,7 @@ std::optional<std::array<unsigned char, crypto_sign_SECRETKEYBYTES>> OpenKey(con
       sealed_len != crypto_sign_SECRETKEYBYTES + crypto_secretbox_MACBYTES) {
     return std::nullopt;
   }
-  auto key = SealingKey(password, salt);
+  auto key = SealingKey(password, salt, cost);
   if (!key.ok()) {
     failure = key.status();
     return std::nullopt;
@@ -111,8 +113,8 @@ std::string CanonicalOrderText(const store::Prescription& rx, store::Instant sig
 }
 
 Result<PreparedSignature> PrepareSignature(store::Store& store, const store::Prescription& rx,
-                                           const store::User& signer, std::string_view password,
-                                           store::Instant now) {
+                                           const store::User& signer, std::string_view password, store::Instant now,
+                                           PasswordCost cost) {
   PreparedSignature out;
   std::optional<std::array<unsigned char, crypto_sign_SECRETKEYBYTES>> secret;
   std::string public_key;
@@ -121,7 +123,7 @@ Result<PreparedSignature> PrepareSignature(store::Store& store, const store::Pre
   if (!active.ok() && active.status().code() != Code::kNotFound) return active.status();
   if (active.ok()) {
     Status failure = Status::Ok();
-    secret = OpenKey(*active, password, failure);
+    secret = OpenKey(*active, password, cost, failure);
     if (!failure.ok()) return failure;
     if (secret) {
       public_key = active->public_key;
@@ -137,7 +139,7 @@ Result<PreparedSignature> PrepareSignature(store::Store& store, const store::Pre
     std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
     randombytes_buf(salt.data(), salt.size());
     randombytes_buf(nonce.data(), nonce.size());
-    LDN_ASSIGN_OR_RETURN(auto sealing, SealingKey(password, salt));
+    LDN_ASSIGN_OR_RETURN(auto sealing, SealingKey(password, salt, cost));
     std::array<unsigned char, crypto_sign_SECRETKEYBYTES + crypto_secretbox_MACBYTES> sealed{};
     crypto_secretbox_easy(sealed.data(), sk.data(), sk.size(), nonce.data(), sealing.data());
     sodium_memzero(sealing.data(), sealing.size());

@@ -2,7 +2,9 @@
 //
 // A prescriber signs an order by re-entering their password. Each prescriber has an Ed25519 key
 // pair (libsodium crypto_sign); its secret half is stored sealed (crypto_secretbox) with a key
-// derived from their password by Argon2id (crypto_pwhash, the INTERACTIVE preset), so the server
+// derived from their password by Argon2id (crypto_pwhash, the INTERACTIVE preset; the tests' servers
+// use the minimum, auth.h PasswordCost, and a key sealed at another cost simply does not open, so a
+// new pair is made), so the server
 // cannot sign for a prescriber who did not just type their password. When the password no longer
 // opens the key (it was changed or reset), a new key pair is made and the old one retired; old
 // signatures stay verifiable with their own public key.
@@ -23,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "server/auth.h"
 #include "store/store.h"
 
 namespace ldn::server {
@@ -42,8 +45,9 @@ struct PreparedSignature {
   std::optional<store::SigningKey> new_key;  // to store first
   std::string content_sha256;
 };
-Result<PreparedSignature> PrepareSignature(store::Store& store, const store::Prescription& rx, const store::User& signer,
-                                           std::string_view password, store::Instant now);
+Result<PreparedSignature> PrepareSignature(store::Store& store, const store::Prescription& rx,
+                                           const store::User& signer, std::string_view password, store::Instant now,
+                                           PasswordCost cost = PasswordCost::kInteractive);
 
 // One signed prescription that no longer verifies.
 struct SignatureProblem {

@@ -52,9 +52,11 @@ Result<store::Prescription> DraftOrder(store::Store& store, const DraftOrderRequ
 
 // Signs a draft as `signer` (whose `password` the caller has verified) in one transaction: the
 // signing key when a new one is needed, the signature, the "signed" event and the audit event
-// "prescription.signature" whose detail carries the content hash. Returns the signed order.
+// "prescription.signature" whose detail carries the content hash. Returns the signed order. `cost`
+// is the Argon2id cost of the key that seals the signer's signing key (the API's password cost).
 Result<store::Prescription> SignDraftOrder(store::Store& store, store::Id patient_id, store::Id prescription_id,
-                                           const store::User& signer, std::string_view password, store::Instant now);
+                                           const store::User& signer, std::string_view password, store::Instant now,
+                                           PasswordCost cost = PasswordCost::kInteractive);
 
 // Re-authenticates the caller with their own password (signing an order, checking a batch): counted
 // by the login throttle's keys like a login. The caller's account; kInvalidArgument "password" when

@@ -40,6 +40,9 @@ struct Access {
   // Audit action written for every call, allowed or refused ("diary.read"). Required for
   // patient-scoped routes; optional for others (account administration sets it too).
   std::string audit_action;
+  // The audit event's object in place of the request's path, for a path that holds a secret (the
+  // calendar feed's token): empty, the path.
+  std::string audit_object;
   // How a call with an unsafe method (POST, PUT, PATCH, DELETE) and an audit action runs. false
   // (the default): its handler runs inside one store transaction together with the audit event
   // of its success, so a change is acknowledged only with its audit event and neither is ever

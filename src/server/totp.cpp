@@ -238,7 +238,7 @@ Result<std::vector<uint8_t>> SecretSealer::Open(std::string_view sealed, store::
 
 // ---- Recovery codes ------------------------------------------------------------------------------
 
-Result<IssuedRecoveryCodes> IssueRecoveryCodes(store::Instant now, int count) {
+Result<IssuedRecoveryCodes> IssueRecoveryCodes(store::Instant now, int count, PasswordCost cost) {
   IssuedRecoveryCodes out;
   while (static_cast<int>(out.codes.size()) < count) {
     std::string code;
@@ -249,7 +249,7 @@ Result<IssuedRecoveryCodes> IssueRecoveryCodes(store::Instant now, int count) {
     bool clash = false;
     for (const auto& s : out.stored) clash = clash || s.lookup == lookup;
     if (clash) continue;  // lookups are unique per user
-    LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(code));
+    LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(code, cost));
     out.stored.push_back({lookup, hash, now, std::nullopt});
     out.codes.push_back(fmt::format("{}-{}-{}-{}", code.substr(0, 4), code.substr(4, 4), code.substr(8, 4),
                                     code.substr(12, 4)));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "server/auth.h"
 #include "store/store.h"
 
 namespace ldn::server {
@@ -90,8 +91,10 @@ struct IssuedRecoveryCodes {
   std::vector<std::string> codes;          // to show once
   std::vector<store::RecoveryCode> stored;  // to store
 };
-// kUnavailable when memory for hashing runs out. REQUIRES: InitCrypto() succeeded.
-Result<IssuedRecoveryCodes> IssueRecoveryCodes(store::Instant now, int count = kRecoveryCodeCount);
+// Hashed at `cost` (the API's password cost). kUnavailable when memory for hashing runs out.
+// REQUIRES: InitCrypto() succeeded.
+Result<IssuedRecoveryCodes> IssueRecoveryCodes(store::Instant now, int count = kRecoveryCodeCount,
+                                               PasswordCost cost = PasswordCost::kInteractive);
 // The code as typed, normalised (lower case, without spaces and dashes), or nullopt when it is not
 // 16 characters of the alphabet.
 std::optional<std::string> NormaliseRecoveryCode(std::string_view typed);

@@ -95,6 +95,10 @@ class SqlStore final : public Store {
   // Authentication (schema 4): sql_store_auth.cpp.
   Result<int64_t> DeleteOtherSessionsOfUser(Id user_id, std::string_view keep_token_hash) override;
   Result<int64_t> TrimSessionsOfUser(Id user_id, int keep) override;
+  Status PutCalendarToken(const CalendarToken& token) override;
+  Result<CalendarToken> FindCalendarToken(std::string_view token_hash) override;
+  Result<CalendarToken> GetCalendarTokenOfPatient(Id patient_id) override;
+  Status DeleteCalendarToken(Id patient_id) override;
   Result<std::optional<LoginThrottle>> CountLoginAttempt(std::string_view key, Instant at,
                                                          Instant forget_before) override;
   Status SetLoginThrottleState(std::string_view key, Instant next_attempt_at, bool locked) override;

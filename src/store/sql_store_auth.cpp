@@ -1,9 +1,11 @@
 // The authentication part of the Store contract (schema 4): sessions of one user, login
 // throttling, TOTP state, recovery codes and instance settings, in SQL shared by both backends.
 // Kept apart from sql_store.cpp; it reaches the pool through SqlStore::RunWrite / RunRead.
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
+#include "store/sql_helpers.h"
 #include "store/sql_store.h"
 #include "store/validation.h"
 
@@ -104,6 +106,84 @@ Result<int64_t> SqlStore::TrimSessionsOfUser(Id user_id, int keep) {
     return Status::Ok();
   }));
   return n;
+}
+
+// ---- Calendar subscriptions (schema 10) -----------------------------------------------------------
+
+namespace {
+
+Result<CalendarToken> ReadCalendarToken(const Row& row) {
+  if (row.size() != 4) return Status::Internal("calendar_tokens: unexpected row");
+  CalendarToken t;
+  LDN_ASSIGN_OR_RETURN(t.patient_id, IntOf(row[0]));
+  if (!row[1]) return Status::Internal("calendar_tokens: NULL token_hash");
+  t.token_hash = *row[1];
+  LDN_ASSIGN_OR_RETURN(t.created_by, IntOf(row[2]));
+  LDN_ASSIGN_OR_RETURN(int64_t at, IntOf(row[3]));
+  t.created_at = FromSecs(at);
+  return t;
+}
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+Status SqlStore::PutCalendarToken(const CalendarToken& token) {
+  if (!IsSha256Hex(token.token_hash)) {
+    return Status::InvalidArgument("token_hash", "must be 64 lower-case hex characters");
+  }
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows patient, c.Exec("SELECT 1 FROM patients WHERE id = $1", {token.patient_id}));
+    if (patient.rows.empty())
+      return Status::NotFound("patient " + std::to_string(token.patient_id) + " does not exist");
+    LDN_RETURN_IF_ERROR(UserExists(c, token.created_by));
+    LDN_ASSIGN_OR_RETURN(Rows other, c.Exec("SELECT patient_id FROM calendar_tokens WHERE token_hash = $1 AND "
+                                            "patient_id <> $2",
+                                            {token.token_hash, token.patient_id}));
+    if (!other.rows.empty()) return Status::Conflict("another patient's calendar token has this hash");
+    return c
+        .Exec(
+            "INSERT INTO calendar_tokens (patient_id, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (patient_id) DO UPDATE SET token_hash = excluded.token_hash, "
+            "created_by = excluded.created_by, created_at = excluded.created_at",
+            {token.patient_id, token.token_hash, token.created_by, Secs(token.created_at)})
+        .status();
+  });
+}
+
+Result<CalendarToken> SqlStore::FindCalendarToken(std::string_view token_hash) {
+  Result<CalendarToken> out = Status::NotFound("no such calendar link");
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT patient_id, token_hash, created_by, created_at FROM calendar_tokens "
+                                           "WHERE token_hash = $1",
+                                           {token_hash}));
+    if (!rows.rows.empty()) out = ReadCalendarToken(rows.rows.front());
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<CalendarToken> SqlStore::GetCalendarTokenOfPatient(Id patient_id) {
+  Result<CalendarToken> out = Status::NotFound("the patient has no calendar link");
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT patient_id, token_hash, created_by, created_at FROM calendar_tokens "
+                                           "WHERE patient_id = $1",
+                                           {patient_id}));
+    if (!rows.rows.empty()) out = ReadCalendarToken(rows.rows.front());
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::DeleteCalendarToken(Id patient_id) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM calendar_tokens WHERE patient_id = $1", {patient_id}));
+    if (rows.affected == 0) return Status::NotFound("the patient has no calendar link");
+    return Status::Ok();
+  });
 }
 
 // ---- Login throttling ------------------------------------------------------------------------------

@@ -145,6 +145,15 @@ struct Session {
   std::optional<std::string> csrf_token_hash;
 };
 
+// A patient's calendar subscription (schema 10; issue 15 item 2a). token_hash is the lower-case hex
+// SHA-256 of the secret token in the feed's URL (64 characters; the raw token is never stored).
+struct CalendarToken {
+  Id patient_id = 0;
+  std::string token_hash;
+  Id created_by = 0;  // the user who made the link (the patient, or their clinician)
+  Instant created_at{};
+};
+
 // A session with its user (Store::FindSessionUser).
 struct SessionUser {
   Session session;
@@ -822,6 +831,18 @@ class Store {
   // Deletes the oldest sessions of a user (by created_at, then token hash) so that at most `keep`
   // remain (0..1000; kInvalidArgument "keep" otherwise). Returns how many were deleted.
   virtual Result<int64_t> TrimSessionsOfUser(Id user_id, int keep) = 0;
+
+  // ---- Calendar subscriptions (schema 10) ------------------------------------------------------
+  // Makes `token` the patient's calendar token, replacing the one before (which stops opening the
+  // feed at once). kInvalidArgument "token_hash" unless 64 lower-case hex characters; kNotFound
+  // when the patient or created_by is missing; kConflict when another patient has this hash.
+  virtual Status PutCalendarToken(const CalendarToken& token) = 0;
+  // The token with this hash; kNotFound when there is none (never made, replaced or revoked).
+  virtual Result<CalendarToken> FindCalendarToken(std::string_view token_hash) = 0;
+  // The patient's token (to say whether a link exists); kNotFound when there is none.
+  virtual Result<CalendarToken> GetCalendarTokenOfPatient(Id patient_id) = 0;
+  // Revokes the patient's token. kNotFound when there is none.
+  virtual Status DeleteCalendarToken(Id patient_id) = 0;
 
   // ---- Login throttling (schema 4) -----------------------------------------------------------
   // Attempts are counted per key (the server chooses them: an account, an address, or both; 1-200

@@ -366,6 +366,46 @@ TEST_P(StoreContractTest, SessionsExpireExtendAndDelete) {
   EXPECT_EQ(store_->FindSession("h3", T0()).status().code(), Code::kNotFound);
 }
 
+// Schema 10: one calendar token per patient, replaced by a new one, found by its hash only while
+// it is the live one; the down path to 9 is refused while a token exists (nothing stops silently).
+TEST_P(StoreContractTest, CalendarTokensAreOnePerPatientReplacedAndRevoked) {
+  Seed();
+  const std::string h1(64, 'a'), h2(64, 'b'), h3(64, 'c');
+  EXPECT_EQ(store_->GetCalendarTokenOfPatient(patient1_.id).status().code(), Code::kNotFound);
+  ASSERT_TRUE(store_->PutCalendarToken({patient1_.id, h1, patient_user_.id, T0()}).ok());
+  Result<CalendarToken> found = store_->FindCalendarToken(h1);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->patient_id, patient1_.id);
+  EXPECT_EQ(found->created_by, patient_user_.id);
+  EXPECT_EQ(found->created_at, T0());
+  // A new link replaces the old one: the old hash no longer opens anything.
+  ASSERT_TRUE(store_->PutCalendarToken({patient1_.id, h2, clinician_.id, At(60)}).ok());
+  EXPECT_EQ(store_->FindCalendarToken(h1).status().code(), Code::kNotFound);
+  Result<CalendarToken> of_patient = store_->GetCalendarTokenOfPatient(patient1_.id);
+  ASSERT_TRUE(of_patient.ok());
+  EXPECT_EQ(of_patient->token_hash, h2);
+  EXPECT_EQ(of_patient->created_by, clinician_.id);
+  EXPECT_EQ(of_patient->created_at, At(60));
+  // Refusals name what is wrong and change nothing.
+  EXPECT_EQ(store_->PutCalendarToken({patient2_.id, h2, clinician_.id, T0()}).code(), Code::kConflict);
+  EXPECT_EQ(store_->PutCalendarToken({patient1_.id, "ABC", clinician_.id, T0()}).field(), "token_hash");
+  EXPECT_EQ(store_->PutCalendarToken({patient1_.id, std::string(64, 'A'), clinician_.id, T0()}).field(), "token_hash");
+  EXPECT_EQ(store_->PutCalendarToken({987654, h3, clinician_.id, T0()}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->PutCalendarToken({patient2_.id, h3, 987654, T0()}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetCalendarTokenOfPatient(patient2_.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->FindCalendarToken(h2)->patient_id, patient1_.id);
+
+  if (!IsMemory()) {
+    const Status refused = store_->MigrateDown(9);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.message().find("calendar subscriptions exist"), std::string::npos) << refused.message();
+    EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  }
+  ASSERT_TRUE(store_->DeleteCalendarToken(patient1_.id).ok());
+  EXPECT_EQ(store_->FindCalendarToken(h2).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->DeleteCalendarToken(patient1_.id).code(), Code::kNotFound);
+}
+
 TEST_P(StoreContractTest, CountsLoginAttemptsAtomicallyAndHonoursDelaysAndLocks) {
   // No row: the first attempt is counted.
   Result<std::optional<LoginThrottle>> t = store_->CountLoginAttempt("acct:ada", T0(), At(-3600));

@@ -188,8 +188,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
     EXPECT_TRUE(draft.ok()) << draft.status().ToString();
     if (!draft.ok()) return 0;
     if (sign) {
-      auto signed_rx =
-          server::SignDraftOrder(f_->store(), patient_id, draft->id, author, kTestPassword, f_->clock().Now());
+      auto signed_rx = server::SignDraftOrder(f_->store(), patient_id, draft->id, author, kTestPassword,
+                                              f_->clock().Now(), f_->api().options().password_cost);
       EXPECT_TRUE(signed_rx.ok()) << signed_rx.status().ToString();
     }
     return draft->id;
@@ -689,6 +689,24 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
         {"GET " + p + "/export", none},
+        {"POST " + p + "/calendar-token", none},
+        {"GET " + p + "/calendar-token", none},
+        {"DELETE " + p + "/calendar-token",
+         [this](const PatientData& d, const Account&) {
+           // A link to stop (a fresh one each call; revoking an absent one is 404).
+           EXPECT_TRUE(
+               f_->store()
+                   .PutCalendarToken({d.patient_id, server::TokenHash(server::NewToken()), doc_.id, f_->clock().Now()})
+                   .ok());
+           return Example{};
+         }},
+        {"GET /api/v1/calendar/{token}",
+         [this](const PatientData& d, const Account&) {
+           const std::string token = server::NewToken();
+           EXPECT_TRUE(
+               f_->store().PutCalendarToken({d.patient_id, server::TokenHash(token), doc_.id, f_->clock().Now()}).ok());
+           return Example{{{"token", token + ".ics"}}, "", ""};
+         }},
         {"POST " + p + "/prescriptions/{prescription_id}/worksheet", body({{"volume_ml", 100}})},
         {"GET /api/v1/pharmacology/pk", none},
         {"GET " + p + "/course-gate", none},
@@ -764,7 +782,9 @@ TEST_F(AuthorizationMatrixTest, EveryRouteEveryRoleOwnAndOtherPatient) {
 
     if (route.access.audience == server::Audience::kPublic) {
       const Example e = example(own_, Account{});
-      const TestResponse r = f_->Send(route.method, Fill(route.pattern, own_.params), e.body);
+      std::map<std::string, std::string> params = own_.params;
+      for (const auto& [k, v] : e.params) params[k] = v;
+      const TestResponse r = f_->Send(route.method, Fill(route.pattern, params), e.body);
       EXPECT_GE(r.status, 200) << key;
       EXPECT_LT(r.status, 300) << key << ": " << r.body;
       ++checked;

@@ -58,7 +58,9 @@ class KitsApiTest : public ::testing::Test {
     order.prescriber_user_id = doc.id;
     auto draft = server::DraftOrder(st, order, now);
     ASSERT_TRUE(draft.ok()) << draft.status().ToString();
-    ASSERT_TRUE(server::SignDraftOrder(st, patient_, draft->id, doc, kTestPassword, now).ok());
+    ASSERT_TRUE(
+        server::SignDraftOrder(st, patient_, draft->id, doc, kTestPassword, now, f_->api().options().password_cost)
+            .ok());
     rx_ = draft->id;
     quantity_ = J::parse(draft->formulation_json)["quantity"].get<int64_t>();
     tablets_ = Lot("naltrexone HCl 50 mg tablets", "NX2301", "2027-06-30", 30, "tablet");
@@ -326,7 +328,9 @@ TEST_F(KitsApiTest, ARenewedOrderIsDispensedOnceForEachFill) {
   order.prescriber_user_id = doc.id;
   auto draft = server::DraftOrder(st, order, f_->clock().Now());
   ASSERT_TRUE(draft.ok()) << draft.status().ToString();
-  ASSERT_TRUE(server::SignDraftOrder(st, patient_, draft->id, doc, kTestPassword, f_->clock().Now()).ok());
+  ASSERT_TRUE(server::SignDraftOrder(st, patient_, draft->id, doc, kTestPassword, f_->clock().Now(),
+                                     f_->api().options().password_cost)
+                  .ok());
   rx_ = draft->id;
   const J fills = J::parse(draft->formulation_json)["fills"];
   ASSERT_EQ(fills.size(), 2u);

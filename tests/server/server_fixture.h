@@ -91,6 +91,11 @@ class ServerFixture {
                          std::FILE* log_file = nullptr, std::string store_url = "")
       : clock_(TestNow()), log_(log_file) {
     if (api_options.totp_key.empty()) api_options.totp_key = kTestTotpKey;
+    // Real Argon2id at libsodium's minimum cost: the accounts of every fixture are hashed and
+    // logged in, and at the INTERACTIVE cost that was most of the server suites' time (auth.h).
+    // AuthTest checks the production cost; ApiTest.DefaultOptionsHashPasswordsAtTheInteractiveCost
+    // that `ldn serve` uses it.
+    api_options.password_cost = server::PasswordCost::kTestMinimum;
     totp_key_ = api_options.totp_key;
     auto st = store::OpenStore(store_url.empty() ? FreshStoreUrl() : store_url);
     EXPECT_TRUE(st.ok()) << st.status().ToString();
@@ -145,7 +150,7 @@ class ServerFixture {
     a.role = role;
     a.password = kTestPassword;
     if (role == store::Role::kPatient) a.new_patient = server::NewPatient{display_name, "Europe/Oslo"};
-    auto u = server::CreateAccount(*store_, a, clock_.Now());
+    auto u = server::CreateAccount(*store_, a, clock_.Now(), api_->options().password_cost);
     EXPECT_TRUE(u.ok()) << u.status().ToString();
     if (u.ok() && enrol_totp && server::TotpRequired(role)) EnrolTotp(u->id);
     return u.ok() ? *u : store::User{};

@@ -6,6 +6,7 @@ import {qrcode} from '../vendor/qrcode.mjs';
 
 import {get, post} from './api.js';
 import {reloadMe, route, say, session, setTitle} from './app.js';
+import {calendarCard} from './calendar.js';
 import {field, h, mount} from './dom.js';
 import {themeCard} from './theme.js';
 
@@ -208,12 +209,19 @@ export async function account(main) {
   }
   mount(
       main, h('h1', 'Your account'), h('p', `Logged in as ${me.username} (${me.role}).`),
-      passwordForm(false, async (r) => {
-        say(`Your password is changed. ${r.other_sessions_ended} other session${
-                r.other_sessions_ended === 1 ? ' was' : 's were'} logged out.`,
-            'ok');
-        route(true);
-      }), status, themeCard());
+      passwordForm(
+          false,
+          async (r) => {
+            say(`Your password is changed. ${r.other_sessions_ended} other session${
+                    r.other_sessions_ended === 1 ? ' was' : 's were'} logged out.`,
+                'ok');
+            route(true);
+          }),
+      status,
+      me.role === 'patient' && me.patient_id ?
+          calendarCard(me.patient_id, session.patient && session.patient.time_zone) :
+          null,
+      themeCard());
 }
 
 // The login form's second step: a code from the app, or a recovery code.

@@ -1,0 +1,134 @@
+#include "server/calendar_feed.h"
+
+#include <fmt/format.h>
+
+#include "core/dose.h"
+
+namespace ldn::server {
+namespace {
+
+// §3.3.11: backslash, semicolon, comma and line breaks are escaped in TEXT.
+std::string EscapeText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || c == ',') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// §3.1: a content line longer than 75 octets is folded (CRLF and one space), never inside a UTF-8
+// sequence.
+void AddLine(std::string& out, std::string_view line) {
+  size_t width = 75;
+  while (line.size() > width) {
+    size_t cut = width;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    out.append(line.substr(0, cut));
+    out.append("\r\n ");
+    line.remove_prefix(cut);
+    width = 74;  // the leading space counts
+  }
+  out.append(line);
+  out.append("\r\n");
+}
+
+std::string Date(LocalDate d) {
+  return fmt::format("{:04}{:02}{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                     static_cast<unsigned>(d.day()));
+}
+
+std::string LocalDateTime(LocalDate d, TimeOfDay t) {
+  return fmt::format("{}T{:02}{:02}00", Date(d), t.hour(), t.minute());
+}
+
+std::string UtcStamp(std::chrono::sys_seconds t) {
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  const LocalDate d{day};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> hms(t - day);
+  return fmt::format("{}T{:02}{:02}{:02}Z", Date(d), hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+}
+
+void AddAlarm(std::string& out, std::string_view trigger, std::string_view description) {
+  AddLine(out, "BEGIN:VALARM");
+  AddLine(out, "ACTION:DISPLAY");
+  AddLine(out, fmt::format("TRIGGER:{}", trigger));
+  AddLine(out, "DESCRIPTION:" + EscapeText(description));
+  AddLine(out, "END:VALARM");
+}
+
+// A daily event at `time` from `from` to `to` (inclusive; none: on and on), with an alarm when it
+// starts. UNTIL is a floating local time as DTSTART is (§3.3.10).
+void AddDaily(std::string& out, const std::string& uid, const std::string& stamp, LocalDate from,
+              std::optional<LocalDate> to, TimeOfDay time, std::string_view summary, std::string_view description) {
+  AddLine(out, "BEGIN:VEVENT");
+  AddLine(out, "UID:" + uid);
+  AddLine(out, "DTSTAMP:" + stamp);
+  AddLine(out, "DTSTART:" + LocalDateTime(from, time));
+  AddLine(out, "DURATION:PT10M");
+  AddLine(out,
+          to ? fmt::format("RRULE:FREQ=DAILY;UNTIL={}", LocalDateTime(*to, time)) : std::string("RRULE:FREQ=DAILY"));
+  AddLine(out, "SUMMARY:" + EscapeText(summary));
+  AddLine(out, "DESCRIPTION:" + EscapeText(description));
+  AddLine(out, "TRANSP:TRANSPARENT");  // a reminder, not a busy time
+  AddAlarm(out, "PT0M", summary);
+  AddLine(out, "END:VEVENT");
+}
+
+}  // namespace
+
+std::string CalendarFeed(const CalendarFeedInput& in) {
+  std::string out;
+  const std::string stamp = UtcStamp(in.now);
+  AddLine(out, "BEGIN:VCALENDAR");
+  AddLine(out, "VERSION:2.0");
+  AddLine(out, "PRODID:-//ldn//LDN reminders//EN");
+  AddLine(out, "CALSCALE:GREGORIAN");
+  AddLine(out, "METHOD:PUBLISH");
+  AddLine(out, "NAME:LDN reminders");  // RFC 7986 §5.1
+  AddLine(out, "X-WR-CALNAME:LDN reminders");
+  // RFC 7986 §5.7: how often a client should fetch again (a changed plan shows within hours).
+  AddLine(out, "REFRESH-INTERVAL;VALUE=DURATION:PT6H");
+  AddLine(out, "X-PUBLISHED-TTL:PT6H");
+
+  const std::string course = in.course_id ? fmt::format("c{}", *in.course_id) : std::string("c0");
+  for (size_t i = 0; i < in.steps.size(); ++i) {
+    const FeedDoseStep& s = in.steps[i];
+    const bool morning = s.time == "morning";
+    const std::string dose = Dose::FromMicrogramsHcl(s.dose_ug).FormatMg() + " mg";
+    const std::string summary = fmt::format("LDN {} {}", dose, morning ? "in the morning" : "at bedtime");
+    std::string description = fmt::format("Take {} of LDN (naltrexone) {}, as your plan says.", dose,
+                                          morning ? "in the morning" : "at bedtime");
+    if (s.end) {
+      description += fmt::format(" This dose runs until {}.", FormatDate(*s.end));
+    }
+    AddDaily(out, fmt::format("dose-{}-{}-{}@{}", course, i + 1, s.dose_ug, in.uid_prefix), stamp, s.start, s.end,
+             morning ? kMorningReminder : kBedtimeReminder, summary, description);
+  }
+  if (in.diary_from) {
+    AddDaily(out, fmt::format("diary-{}@{}", course, in.uid_prefix), stamp, *in.diary_from, in.diary_to, kDiaryReminder,
+             "LDN diary: how was today?",
+             "Open ldn and fill in today's diary: pain, fatigue, sleep and your dose. It takes about 30 seconds.");
+  }
+  for (const FeedQuestionnaire& q : in.questionnaires) {
+    AddLine(out, "BEGIN:VEVENT");
+    AddLine(out, fmt::format("UID:{}-{}@{}", q.id, Date(q.due), in.uid_prefix));
+    AddLine(out, "DTSTAMP:" + stamp);
+    AddLine(out, "DTSTART;VALUE=DATE:" + Date(q.due));
+    AddLine(out, "SUMMARY:" + EscapeText(q.title + " is due"));
+    AddLine(out, "DESCRIPTION:" + EscapeText("Open ldn and answer the " + q.title + " under Questionnaires."));
+    AddLine(out, "TRANSP:TRANSPARENT");
+    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), q.title + " is due today");
+    AddLine(out, "END:VEVENT");
+  }
+  AddLine(out, "END:VCALENDAR");
+  return out;
+}
+
+}  // namespace ldn::server

@@ -1,0 +1,59 @@
+// The patient's reminders as an iCalendar feed (RFC 5545), for a phone's calendar to subscribe to
+// (issue 15 item 2a; docs/web.md "Reminders in the phone's calendar").
+//
+// The feed holds, for the current course: one daily event per dose step ("LDN 1.5 mg at bedtime",
+// repeating from the step's first to its last day, or on with no end for the last step) and a daily
+// diary reminder, each with a display alarm (VALARM) at the event's time; and an all-day event for
+// each questionnaire due, with an alarm at 09:00 that day. Times are *floating* local times (RFC
+// 5545 §3.3.5, form 1: no time zone), so a bedtime reminder rings at 22:00 wherever the phone is,
+// which is what a patient who travels wants, and no VTIMEZONE is needed. Text holds no name or
+// diagnosis beyond "LDN": what a lock screen may show.
+#ifndef LDN_SERVER_CALENDAR_FEED_H_
+#define LDN_SERVER_CALENDAR_FEED_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/calendar.h"
+
+namespace ldn::server {
+
+// When the reminders ring (local wall-clock time). Not clinical: a dose at bedtime is the plan's
+// (data/protocols.json, the step's "time"); the clock time for "bedtime" and "morning" is ours.
+inline constexpr TimeOfDay kBedtimeReminder{22 * 60};
+inline constexpr TimeOfDay kMorningReminder{8 * 60};
+inline constexpr TimeOfDay kDiaryReminder{20 * 60};
+inline constexpr int kQuestionnaireAlarmHour = 9;
+
+struct FeedDoseStep {
+  LocalDate start;
+  std::optional<LocalDate> end;  // the step's last day; none: it goes on (the last step)
+  int64_t dose_ug = 0;           // micrograms of naltrexone HCl
+  std::string time;              // "bedtime" or "morning"
+};
+
+struct FeedQuestionnaire {
+  std::string id;     // "fiqr", "pgic"
+  std::string title;  // what the patient reads
+  LocalDate due;
+};
+
+struct CalendarFeedInput {
+  std::string uid_prefix;          // makes each UID unique to this patient and server: "p12.ldn.example.org"
+  std::chrono::sys_seconds now{};  // DTSTAMP
+  std::optional<int64_t> course_id;
+  std::vector<FeedDoseStep> steps;      // empty: no course, or a paused one
+  std::optional<LocalDate> diary_from;  // first day of the diary reminder; none: no reminder
+  std::optional<LocalDate> diary_to;    // its last day; none: it goes on
+  std::vector<FeedQuestionnaire> questionnaires;
+};
+
+// The feed's text: CRLF line ends, lines folded at 75 octets, TEXT values escaped (§3.1, §3.3.11).
+// Pure; no failure. An input with nothing to remind gives a valid calendar with no events.
+std::string CalendarFeed(const CalendarFeedInput& input);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_CALENDAR_FEED_H_

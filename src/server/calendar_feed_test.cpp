@@ -1,0 +1,94 @@
+#include "server/calendar_feed.h"
+
+#include <gtest/gtest.h>
+
+namespace ldn::server {
+namespace {
+
+LocalDate D(int y, unsigned m, unsigned d) {
+  return LocalDate{date::year{y}, date::month{m}, date::day{d}};
+}
+
+CalendarFeedInput TwoSteps() {
+  CalendarFeedInput in;
+  in.uid_prefix = "p7.ldn.example.org";
+  in.now = std::chrono::sys_seconds{date::sys_days{D(2026, 12, 5)}} + std::chrono::hours{19} + std::chrono::minutes{5};
+  in.course_id = 3;
+  in.steps = {{D(2026, 12, 10), D(2026, 12, 23), 1500, "bedtime"}, {D(2026, 12, 24), std::nullopt, 3000, "bedtime"}};
+  in.diary_from = D(2026, 12, 1);
+  in.questionnaires = {{"fiqr", "FIQR questionnaire", D(2027, 1, 7)}};
+  return in;
+}
+
+size_t Count(const std::string& text, std::string_view what) {
+  size_t n = 0;
+  for (size_t i = text.find(what); i != std::string::npos; i = text.find(what, i + 1)) ++n;
+  return n;
+}
+
+TEST(CalendarFeedTest, StepsDiaryAndQuestionnairesEachWithAnAlarm) {
+  const std::string ics = CalendarFeed(TwoSteps());
+  EXPECT_EQ(ics.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0), 0u);
+  EXPECT_TRUE(ics.ends_with("END:VCALENDAR\r\n"));
+  EXPECT_EQ(Count(ics, "BEGIN:VEVENT"), 4u);  // two steps, the diary, the FIQR
+  EXPECT_EQ(Count(ics, "BEGIN:VALARM"), 4u);
+  EXPECT_EQ(Count(ics, "END:VALARM"), 4u);
+  // The first step repeats daily at 22:00 (floating local time) up to its last day.
+  EXPECT_NE(ics.find("DTSTART:20261210T220000\r\nDURATION:PT10M\r\nRRULE:FREQ=DAILY;UNTIL=20261223T220000\r\n"
+                     "SUMMARY:LDN 1.5 mg at bedtime\r\n"),
+            std::string::npos)
+      << ics;
+  // The open last step has no end.
+  EXPECT_NE(ics.find("DTSTART:20261224T220000\r\nDURATION:PT10M\r\nRRULE:FREQ=DAILY\r\nSUMMARY:LDN 3 mg at bedtime"),
+            std::string::npos);
+  EXPECT_NE(ics.find("DTSTART:20261201T200000\r\n"), std::string::npos);  // the diary at 20:00
+  EXPECT_NE(ics.find("DTSTART;VALUE=DATE:20270107\r\n"), std::string::npos);
+  EXPECT_NE(ics.find("TRIGGER:PT9H\r\n"), std::string::npos);
+  EXPECT_EQ(Count(ics, "DTSTAMP:20261205T190500Z\r\n"), 4u);
+  EXPECT_NE(ics.find("UID:dose-c3-1-1500@p7.ldn.example.org\r\n"), std::string::npos);
+  // Every line ends in CRLF and none is longer than 75 octets.
+  size_t start = 0;
+  for (size_t end = ics.find("\r\n"); end != std::string::npos; end = ics.find("\r\n", start)) {
+    EXPECT_LE(end - start, 75u) << ics.substr(start, end - start);
+    EXPECT_EQ(ics.substr(start, end - start).find('\n'), std::string::npos);
+    start = end + 2;
+  }
+  EXPECT_EQ(start, ics.size());
+}
+
+TEST(CalendarFeedTest, MorningDosesAndTextEscapingAndFolding) {
+  CalendarFeedInput in = TwoSteps();
+  in.steps = {{D(2026, 12, 10), D(2026, 12, 11), 500, "morning"}};
+  in.diary_from.reset();
+  in.questionnaires = {
+      {"pgic", "PGIC; how you have changed, since the start \\ of LDN and a long, long title", D(2027, 1, 7)}};
+  const std::string ics = CalendarFeed(in);
+  EXPECT_NE(ics.find("DTSTART:20261210T080000\r\n"), std::string::npos);
+  EXPECT_NE(ics.find("SUMMARY:LDN 0.5 mg in the morning\r\n"), std::string::npos);
+  EXPECT_EQ(Count(ics, "BEGIN:VEVENT"), 2u);
+  // Escaped (§3.3.11) and folded (§3.1): unfolding gives back the escaped text.
+  std::string unfolded;
+  for (size_t i = 0; i < ics.size(); ++i) {
+    if (ics.compare(i, 3, "\r\n ") == 0) {
+      i += 2;
+      continue;
+    }
+    unfolded += ics[i];
+  }
+  EXPECT_NE(unfolded.find("SUMMARY:PGIC\\; how you have changed\\, since the start \\\\ of LDN and a long\\, long "
+                          "title is due\r\n"),
+            std::string::npos)
+      << ics;
+}
+
+TEST(CalendarFeedTest, NothingToRemindIsAnEmptyValidCalendar) {
+  CalendarFeedInput in;
+  in.uid_prefix = "p1.localhost";
+  const std::string ics = CalendarFeed(in);
+  EXPECT_EQ(Count(ics, "BEGIN:VEVENT"), 0u);
+  EXPECT_NE(ics.find("PRODID:"), std::string::npos);
+  EXPECT_TRUE(ics.ends_with("END:VCALENDAR\r\n"));
+}
+
+}  // namespace
+}  // namespace ldn::server
