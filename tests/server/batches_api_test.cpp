@@ -15,14 +15,12 @@ class BatchesApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     f_ = std::make_unique<ServerFixture>();
-    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Batch Patient");
+    const ServerFixture::CourseSeed seed = f_->SeedCareTeamWithCourse("Batch Patient");
+    ASSERT_NE(seed.course_id, 0);
     patient_ = seed.patient_id;
     doc_ = seed.doc;
     pharm_ = seed.pharm;
-    ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
-    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}}.dump(), doc_);
-    ASSERT_EQ(r.status, 201) << r.body;
-    course_ = r.Json()["id"].get<int64_t>();
+    course_ = seed.course_id;
     store::Store& st = f_->store();
     const auto now = f_->clock().Now();
     auto pharmacy = st.CreatePharmacy({0, "Main St", "Main Street 1", "+47 1", now});

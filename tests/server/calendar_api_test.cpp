@@ -10,20 +10,16 @@
 namespace ldn::testing {
 namespace {
 
-using J = nlohmann::json;
-
 class CalendarApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     f_ = std::make_unique<ServerFixture>();
-    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Calendar Patient");
+    const ServerFixture::CourseSeed seed = f_->SeedCareTeamWithCourse("Calendar Patient");
+    ASSERT_NE(seed.course_id, 0);
     patient_ = seed.patient_id;
     doc_ = seed.doc;
     pharm_ = seed.pharm;
     pat_ = seed.pat;
-    ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
-    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}}.dump(), doc_);
-    ASSERT_EQ(r.status, 201) << r.body;
   }
   std::string P(const std::string& rest) const { return "/api/v1/patients/" + std::to_string(patient_) + rest; }
   size_t Count(const std::string& text, const std::string& what) {

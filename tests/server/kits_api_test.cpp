@@ -20,15 +20,13 @@ class KitsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     f_ = std::make_unique<ServerFixture>();
-    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Kit Patient");
+    const ServerFixture::CourseSeed seed = f_->SeedCareTeamWithCourse("Kit Patient");
+    ASSERT_NE(seed.course_id, 0);
     patient_ = seed.patient_id;
     doc_ = seed.doc;
     pharm_ = seed.pharm;
     pat_ = seed.pat;
-    ASSERT_EQ(f_->Send("POST", P("/screenings"), "{}", doc_).status, 201);
-    auto r = f_->Send("POST", P("/courses"), J{{"protocol", "ldnrt-standard"}, {"start", "2026-12-06"}}.dump(), doc_);
-    ASSERT_EQ(r.status, 201) << r.body;
-    const store::Id course = r.Json()["id"].get<int64_t>();
+    const store::Id course = seed.course_id;
     store::Store& st = f_->store();
     const auto now = f_->clock().Now();
     auto pharmacy = st.CreatePharmacy({0, "Kit Pharmacy", "Apotekgata 1, Oslo", "+47 22 00 00 00", now});

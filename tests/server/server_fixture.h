@@ -206,6 +206,25 @@ class ServerFixture {
     return seed;
   }
 
+  // SeedCareTeam, then the clinician's screening and a planned course (protocol ldnrt-standard,
+  // first dose on `start`) through the API, as a clinic starts a patient; course_id is 0 when
+  // either was refused (the failure is reported).
+  struct CourseSeed : CareTeamSeed {
+    store::Id course_id = 0;
+  };
+  CourseSeed SeedCareTeamWithCourse(const std::string& patient_name, const std::string& start = "2026-12-06") {
+    CourseSeed out;
+    static_cast<CareTeamSeed&>(out) = SeedCareTeam(patient_name);
+    const std::string p = "/api/v1/patients/" + std::to_string(out.patient_id);
+    const TestResponse screened = Send("POST", p + "/screenings", "{}", out.doc);
+    EXPECT_EQ(screened.status, 201) << screened.body;
+    const TestResponse course =
+        Send("POST", p + "/courses", nlohmann::json{{"protocol", "ldnrt-standard"}, {"start", start}}.dump(), out.doc);
+    EXPECT_EQ(course.status, 201) << course.body;
+    if (screened.status == 201 && course.status == 201) out.course_id = course.Json()["id"].get<store::Id>();
+    return out;
+  }
+
   // POST /api/v1/session, with the second step when the server asks for a TOTP code; returns
   // the account with its tokens (empty on failure).
   Account Login(const std::string& username, const std::string& password = kTestPassword) {

@@ -63,11 +63,12 @@ async function dayPage(main, date, isToday) {
   }
   setTitle(isToday ? 'Today' : formatDate(date));
   const p = pid();
-  const [t, existing, yesterday, doses] = await Promise.all([
+  const [t, existing, yesterday, doses, schedule] = await Promise.all([
     loadTreatment(p),
     getEntry(p, date),
     getEntry(p, addDays(date, -1)),
-    get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({ doses: [] })),
+    get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({doses: []})),
+    isToday ? get(`/patients/${p}/questionnaires/schedule`).catch(() => null) : null,
     loadItems(),
   ]);
   const step = stepOn(t.plan, date);
@@ -80,13 +81,23 @@ async function dayPage(main, date, isToday) {
     next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
     t.plan ? source(planSource(t)) : null);
 
-  mount(main,
-    h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)),
-    tzNote(),
-    t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
-    doseCard,
-    diaryForm({ patientId: p, date, existing, yesterday, step, course: t.course, lastDose }),
-    problemLink());
+  mount(
+      main, h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)), tzNote(), dueBanner(schedule),
+      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null, doseCard,
+      diaryForm({patientId: p, date, existing, yesterday, step, course: t.course, lastDose}), problemLink());
+}
+
+// Today's "due" banner (issue 15, item 2c): the questionnaires due by the server's schedule
+// (data/interlocks.json; the same rule as the Questionnaires page and the clinician's inbox).
+function dueBanner(schedule) {
+  if (!schedule) return null;
+  const due = [['fiqr', 'the FIQR questionnaire (about 3 minutes)'], ['pgic', 'the PGIC question (1 question)']]
+                  .filter(([k]) => schedule[k] && schedule[k].due)
+                  .map(([, name]) => name);
+  if (!due.length) return null;
+  return h(
+      'p.due-banner', {role: 'status', id: 'due-banner'}, h('span', `Due now: ${due.join(' and ')}.`),
+      h('a.button', {href: '#/questionnaires'}, 'Answer now'));
 }
 
 // Between diary days: a side effect or a serious event told to the care team (web/js/problem.js).

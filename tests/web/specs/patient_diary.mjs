@@ -10,6 +10,15 @@ runSpec('patient_diary', async (t) => {
     const today = localDate('Europe/Oslo');
     await page.goto('/#/today');
     await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
+    // The "due" banner says what the server's schedule says is due (issue 15, item 2c).
+    const scheduleOf = () => page.evaluate(async () => (await fetch('/api/v1/patients/1/questionnaires/schedule')).json());
+    const dueNames = (s) => ['fiqr', 'pgic'].filter((k) => s[k].due).map((k) => k.toUpperCase());
+    const before = await scheduleOf();
+    const bannerText = async () => ((await page.locator('#due-banner').count()) ? await page.locator('#due-banner').textContent() : '');
+    const banner1 = await bannerText();
+    check(dueNames(before).length > 0 && dueNames(before).every((n) => banner1.includes(n)) &&
+          ['FIQR', 'PGIC'].filter((n) => !dueNames(before).includes(n)).every((n) => !banner1.includes(n)),
+      `Today's banner names what is due (${dueNames(before).join(', ')}): "${banner1}"`);
     // Pain 1 and fatigue 2: values the demo diary never has for today's pain.
     await page.locator('fieldset[data-scale="pain"] label', { hasText: /^1$/ }).click();
     await page.locator('fieldset[data-scale="fatigue"] label', { hasText: /^2$/ }).click();
@@ -35,6 +44,10 @@ runSpec('patient_diary', async (t) => {
     await page.getByText('Thank you: your answers are saved.').waitFor();
     await page.locator('li', { hasText: /PGIC much improved/ }).first().waitFor();
     check(true, 'the patient answered the PGIC and sees it scored');
+    await page.goto('/#/today');
+    await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
+    const banner2 = await bannerText();
+    check(!(await scheduleOf()).pgic.due && !banner2.includes('PGIC'), `once answered, the PGIC leaves Today's banner ("${banner2}")`);
     await context.close();
   }
 
