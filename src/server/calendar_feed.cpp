@@ -2,41 +2,19 @@
 
 #include <fmt/format.h>
 
+#include "clinical/titration/ics.h"
+#include "clinical/titration/plan.h"
 #include "core/dose.h"
 
 namespace ldn::server {
 namespace {
 
-// §3.3.11: backslash, semicolon, comma and line breaks are escaped in TEXT.
 std::string EscapeText(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == ';' || c == ',') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c != '\r') {
-      out += c;
-    }
-  }
-  return out;
+  return clinical::EscapeIcsText(text);
 }
 
-// §3.1: a content line longer than 75 octets is folded (CRLF and one space), never inside a UTF-8
-// sequence.
 void AddLine(std::string& out, std::string_view line) {
-  size_t width = 75;
-  while (line.size() > width) {
-    size_t cut = width;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    out.append(line.substr(0, cut));
-    out.append("\r\n ");
-    line.remove_prefix(cut);
-    width = 74;  // the leading space counts
-  }
-  out.append(line);
-  out.append("\r\n");
+  out += clinical::FoldIcsLine(line);
 }
 
 std::string Date(LocalDate d) {
@@ -109,7 +87,8 @@ std::string CalendarFeed(const CalendarFeedInput& in) {
       description += fmt::format(" This dose runs until {}.", FormatDate(*s.end));
     }
     AddDaily(out, fmt::format("dose-{}-{}-{}@{}", course, i + 1, s.dose_ug, in.uid_prefix), stamp, s.start, s.end,
-             morning ? kMorningReminder : kBedtimeReminder, summary, description);
+             clinical::ClockTimeOf(morning ? clinical::DoseTime::kMorning : clinical::DoseTime::kBedtime), summary,
+             description);
   }
   if (in.diary_from) {
     AddDaily(out, fmt::format("diary-{}@{}", course, in.uid_prefix), stamp, *in.diary_from, in.diary_to, kDiaryReminder,

@@ -21,9 +21,9 @@
 namespace ldn::server {
 
 // When the reminders ring (local wall-clock time). Not clinical: a dose at bedtime is the plan's
-// (data/protocols.json, the step's "time"); the clock time for "bedtime" and "morning" is ours.
-inline constexpr TimeOfDay kBedtimeReminder{22 * 60};
-inline constexpr TimeOfDay kMorningReminder{8 * 60};
+// (data/protocols.json, the step's "time"); its clock time is the one `ldn plan --ics` uses
+// (clinical::ClockTimeOf: 22:00 bedtime, 08:00 morning), and the text is escaped and folded by the
+// same functions (clinical/titration/ics.h).
 inline constexpr TimeOfDay kDiaryReminder{20 * 60};
 inline constexpr int kQuestionnaireAlarmHour = 9;
 
