@@ -3,7 +3,7 @@
 // a pharmacy's queue, events, the pharmacist's part of the authorization query), one-time account
 // codes, messages and read receipts, adverse-event follow-up and diary revisions over a range.
 // Runs on every backend, as store_contract_test.cpp (SQLite here, PostgreSQL in
-// ldn_store_postgres_tests).
+// ctest store_contract_postgres).
 #include <gtest/gtest.h>
 
 #include "store/store.h"

@@ -1,5 +1,5 @@
 // The Store contract (store.h), run against every backend: SQLite in memory and on file in
-// ldn_store_tests, PostgreSQL in ldn_store_postgres_tests (see store_test_support.h).
+// ldn_store_tests, PostgreSQL in ctest store_contract_postgres (see store_test_support.h).
 #include <atomic>
 #include <condition_variable>
 #include <mutex>

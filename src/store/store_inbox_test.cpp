@@ -1,5 +1,5 @@
 // The store's part of the clinician's inbox (issue 13; docs/clinic.md "Tasks"): how each task was
-// settled, on every backend (ldn_store_tests: SQLite; ldn_store_postgres_tests: PostgreSQL).
+// settled, on every backend (ldn_store_tests: SQLite; ctest store_contract_postgres: PostgreSQL).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

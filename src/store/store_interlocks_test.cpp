@@ -1,6 +1,6 @@
 // The store's part of the safety interlocks (issue 12; docs/safety.md): course decisions, dose
 // deviations and flag acknowledgements, on every backend (ldn_store_tests: SQLite;
-// ldn_store_postgres_tests: PostgreSQL under pg_virtualenv).
+// ctest store_contract_postgres: PostgreSQL under pg_virtualenv).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

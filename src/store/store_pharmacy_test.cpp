@@ -1,6 +1,6 @@
 // The store's part of the compounding pharmacy's record (issue 14; docs/pharmacy.md): lots and
 // inventory, batches with the pharmacy's own numbers, the one check by a second pharmacist, and the
-// dispensing log, on every backend (ldn_store_tests: SQLite; ldn_store_postgres_tests: PostgreSQL).
+// dispensing log, on every backend (ldn_store_tests: SQLite; ctest store_contract_postgres: PostgreSQL).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

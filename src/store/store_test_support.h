@@ -2,9 +2,10 @@
 // the backends, each test on a fresh, empty database. Tests only.
 //
 // Backends: an in-memory SQLite database, an SQLite file in a fresh temporary directory, and
-// PostgreSQL. The PostgreSQL suite is compiled into its own binary (ldn_store_postgres_tests,
-// LDN_STORE_TEST_POSTGRES defined), which ctest runs under `pg_virtualenv -v 15`: that starts a
-// throwaway cluster and exports PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE. The URL is
+// PostgreSQL. The same binary (ldn_store_tests) runs the suites on PostgreSQL alone when the
+// environment has LDN_STORE_TEST_POSTGRES=1: ctest store_contract_postgres runs it so under
+// `pg_virtualenv -v 15`, which starts a throwaway cluster and exports PGHOST, PGPORT, PGUSER,
+// PGPASSWORD and PGDATABASE (one binary, so the test sources compile once per build). The URL is
 // $LDN_TEST_POSTGRES_URL, else "postgresql://" (libpq then reads the PG* variables). When the
 // server cannot be reached the tests FAIL; they skip only when LDN_SKIP_POSTGRES=1 is set.
 #ifndef LDN_STORE_STORE_TEST_SUPPORT_H_
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
@@ -176,19 +178,26 @@ class StoreTestBase : public ::testing::TestWithParam<TestBackend> {
   User clinician_;
 };
 
-// The backends whose data outlives the Store object (durability tests).
-#ifdef LDN_STORE_TEST_POSTGRES
-#define LDN_STORE_TEST_DURABLE_BACKENDS ::testing::Values(::ldn::store::testing::TestBackend::kPostgres)
-#else
-#define LDN_STORE_TEST_DURABLE_BACKENDS ::testing::Values(::ldn::store::testing::TestBackend::kSqliteFile)
-#endif
+// True when this run is the PostgreSQL one (LDN_STORE_TEST_POSTGRES=1 in the environment).
+inline bool PostgresRun() {
+  const char* postgres = std::getenv("LDN_STORE_TEST_POSTGRES");
+  return postgres != nullptr && std::string(postgres) == "1";
+}
 
-#ifdef LDN_STORE_TEST_POSTGRES
-#define LDN_STORE_TEST_BACKENDS ::testing::Values(::ldn::store::testing::TestBackend::kPostgres)
-#else
-#define LDN_STORE_TEST_BACKENDS \
-  ::testing::Values(::ldn::store::testing::TestBackend::kSqliteMemory, ::ldn::store::testing::TestBackend::kSqliteFile)
-#endif
+// The backends of this run: PostgreSQL alone in the PostgreSQL run, else both SQLite ones.
+inline std::vector<TestBackend> RunBackends() {
+  if (PostgresRun()) return {TestBackend::kPostgres};
+  return {TestBackend::kSqliteMemory, TestBackend::kSqliteFile};
+}
+
+// The backends whose data outlives the Store object (durability tests).
+inline std::vector<TestBackend> RunDurableBackends() {
+  if (PostgresRun()) return {TestBackend::kPostgres};
+  return {TestBackend::kSqliteFile};
+}
+
+#define LDN_STORE_TEST_DURABLE_BACKENDS ::testing::ValuesIn(::ldn::store::testing::RunDurableBackends())
+#define LDN_STORE_TEST_BACKENDS ::testing::ValuesIn(::ldn::store::testing::RunBackends())
 
 }  // namespace ldn::store::testing
 
