@@ -10,6 +10,7 @@ applyStoredTheme();
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
+const tabs = document.getElementById('tabs');
 const statusEl = document.getElementById('status');
 
 export const session = { me: null, patient: null };
@@ -82,6 +83,63 @@ function renderNav() {
     right.push(h('button.link', { type: 'button', onclick: logout }, `Log out (${session.me.username})`));
   }
   mount(nav, h('div.navlinks', links), h('div.navright', right));
+  renderTabs(session.me && !session.me.setup_step && session.me.role === 'patient' ? items : [], here);
+}
+
+// The patient's tab bar on phones (issue 15, item 7): four pages and "More" at the bottom of the
+// screen, in reach of a thumb; "More" opens the rest of the patient's pages, so the bar reaches
+// every page. Below 760 px it replaces the links at the top (app.css, body.has-tabs); wider
+// screens keep the top links and never show it.
+const TAB_PAGES = ['#/today', '#/plan', '#/progress', '#/messages'];
+// A tap anywhere outside the bar closes its "More" menu.
+document.addEventListener('click', (e) => {
+  const menu = document.getElementById('more-menu');
+  if (!menu || menu.hidden || tabs.contains(e.target)) return;
+  menu.hidden = true;
+  tabs.querySelector('[aria-controls="more-menu"]').setAttribute('aria-expanded', 'false');
+});
+function renderTabs(items, here) {
+  document.body.classList.toggle('has-tabs', items.length > 0);
+  if (!items.length) {
+    tabs.hidden = true;
+    tabs.replaceChildren();
+    return;
+  }
+  const first = items.filter(([href]) => TAB_PAGES.includes(href));
+  const rest = items.filter(([href]) => !TAB_PAGES.includes(href));
+  const menu =
+      h('ul.moremenu', {id: 'more-menu', hidden: true},
+        rest.map(([href, label]) => h('li', h('a', {href, 'aria-current': href === here ? 'page' : null}, label))));
+  const more =
+      h('button.tab', {
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': 'more-menu',
+        'data-current': rest.some(([href]) => href === here) ? 'true' : null,
+        onclick: () => {
+          const open = menu.hidden;
+          menu.hidden = !open;
+          more.setAttribute('aria-expanded', String(open));
+          if (open) menu.querySelector('a').focus();
+        },
+      },
+        h('span.tab-icon', {'aria-hidden': 'true'}, '☰'), 'More');
+  menu.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    menu.hidden = true;
+    more.setAttribute('aria-expanded', 'false');
+    more.focus();
+  });
+  const ICONS = {'#/today': '✎', '#/plan': '▤', '#/progress': '◔', '#/messages': '✉'};
+  tabs.hidden = false;
+  mount(
+      tabs, menu,
+      h('div.tabrow',
+        first.map(
+            ([href, label]) =>
+                h('a.tab', {href, 'aria-current': href === here ? 'page' : null},
+                  h('span.tab-icon', {'aria-hidden': 'true'}, ICONS[href] || '•'), label)),
+        more));
 }
 
 // Logging out deletes this user's unsent offline entries from the device (health data must not

@@ -50,9 +50,17 @@ export function field(label, control, hint) {
   return h('div.field', h('label', { for: id }, label), control, hintEl);
 }
 
-// A source citation, shown small under a number.
+// A source citation, shown small under a number (staff pages).
 export function source(text) {
   return h('p.source', h('span.source-tag', 'Source: '), text);
+}
+
+// "Where does this come from?": sources out of the way until asked for (what patients see:
+// plain language on the page, the citations behind this disclosure). Strings become p.source.
+export function whereFrom(...children) {
+  return h(
+      'details.why', h('summary', 'Where does this come from?'),
+      ...children.map((c) => (typeof c === 'string' ? h('p.source', c) : c)));
 }
 
 // A table that becomes cards on narrow screens (table.stack: each cell shows its column's name).

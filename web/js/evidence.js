@@ -2,10 +2,9 @@
 // mechanisms, and the PK / receptor-occupancy chart for a chosen dose and clock time.
 // The trial and mechanism texts are taken from the project's reviewed fact sheets
 // (/work/shared/docs/clinical-facts.md section 2 and pharmacology-facts.md A5); each row cites its paper.
-import { h, mount, field, source, uid } from './dom.js';
-import { scrollAttrs } from './dom.js';
-import { get } from './api.js';
-import { setTitle } from './app.js';
+import {get} from './api.js';
+import {setTitle} from './app.js';
+import {field, h, mount, scrollAttrs, uid, whereFrom} from './dom.js';
 
 export const TRIALS = [
   { name: 'Younger & Mackey 2009', design: 'Single-blind: 2 wk baseline, 2 wk placebo, 8 wk LDN, 2 wk washout; daily diary; 10 women, no opioids',
@@ -52,9 +51,9 @@ export async function evidence(main) {
           h('td', t.design), h('td', t.dose), h('td', t.result), h('td', t.adverse), h('td.small', t.cite)))))),
       h('h3', 'Meta-analyses disagree'),
       h('ul', META.map(([text, cite]) => h('li', text, ' ', h('span.muted.small', `(${cite})`)))),
-      source('clinical-facts.md section 2 of this project, which records each trial with its journal, year and page; ⚠ marks what could not be confirmed.')),
+      whereFrom('The project\'s record of clinical facts (section 2) lists each trial with its journal, year and page; ⚠ marks what could not be confirmed.')),
     h('section.card', { 'aria-labelledby': 'me-h' }, h('h2', { id: 'me-h' }, 'How it might work (hypotheses)'),
-      MECHANISMS.map((m) => h('div', h('h3', m.title), h('p', m.text), source(m.cite)))),
+      MECHANISMS.map((m) => h('div', h('h3', m.title), h('p', m.text), whereFrom(m.cite)))),
     pkBox);
   pkBox.append(await pkSection());
 }
@@ -100,11 +99,20 @@ async function pkSection() {
       h('li', `Receptor occupancy (effect site) peaks at ${s.occupancy_effect_peak_pct.toFixed(0)}% and is above 50% for ${s.occupancy_effect_hours_above_50.toFixed(1)} h.`),
       h('li', `At waking (${pk.wake_time}): ${s.occupancy_effect_at_wake_pct.toFixed(0)}% (effect site), ${s.occupancy_direct_at_wake_pct.toFixed(0)}% (direct).`),
       h('li', `Dose-based peak blockade (Trøstheim 2022, valid within 8 h): ${pk.trostheim_peak_block_pct}%.`)));
-    notes.replaceChildren(h('h3', 'How certain is this?'), h('ul', pk.notes.map((n) => h('li', n))),
-      h('details', h('summary', 'Model parameters and their sources'), h('div.tablewrap', scrollAttrs(), h('table',
-        h('thead', h('tr', ['Parameter', 'Value', 'Unit', 'Trust', 'Source'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', pk.parameters.map((p) => h('tr', h('td', p.id), h('td', String(p.value)), h('td', p.unit), h('td', `${p.trust}${p.assumption ? ' (assumed)' : ''}`), h('td.small', p.source))))))),
-      source(`ldn's PK model (${pk.model}); typical patient on day ${pk.days} of daily dosing.`));
+    notes.replaceChildren(
+        h('h3', 'How certain is this?'), h('ul', pk.notes.map((n) => h('li', n))),
+        h('details', h('summary', 'Model parameters and their sources'),
+          h('div.tablewrap', scrollAttrs(),
+            h('table',
+              h('thead',
+                h('tr', ['Parameter', 'Value', 'Unit', 'Trust', 'Source'].map((t) => h('th', {scope: 'col'}, t)))),
+              h('tbody',
+                pk.parameters.map(
+                    (p) =>
+                        h('tr', h('td', p.id), h('td', String(p.value)), h('td', p.unit),
+                          h('td', `${p.trust}${p.assumption ? ' (assumed)' : ''}`), h('td.small', p.source))))))),
+        whereFrom(`ldn's model of how the body takes up and clears naltrexone (${pk.model}); a typical patient on day ${
+            pk.days} of daily dosing.`));
   }
 
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); draw(); } },

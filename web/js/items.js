@@ -39,7 +39,13 @@ export function scaleVersion() {
   return loaded ? loaded.scale_version : null;
 }
 
-// The file and its version, for "Where does this come from?".
+// The file and its version, for "Where does this come from?" on staff pages.
 export function itemsSource() {
   return loaded ? `${loaded.file} (version ${loaded.version}, scale version ${loaded.scale_version})` : 'data/diary_items.json';
+}
+
+// The same in a patient's words (no file names).
+export function itemsSourcePlain() {
+  return loaded ? `the diary's list of questions, version ${loaded.version} (scale version ${loaded.scale_version})` :
+                  'the diary\'s list of questions';
 }

@@ -2,9 +2,9 @@
 import {ApiError, clientId, errorText, get} from './api.js';
 import {route, say, session, setTitle} from './app.js';
 import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from './clinical.js';
-import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
-import {itemInfo, ITEMS, itemsSource, loadItems, scaleVersion} from './items.js';
+import {itemInfo, ITEMS, itemsSourcePlain, loadItems, scaleVersion} from './items.js';
 import {SIDE_EFFECTS} from './kb.js';
 import {sendOrQueue} from './offline.js';
 import {baselineCard, guidanceCard, parseDoseMg, plannedTime} from './safety.js';
@@ -38,11 +38,21 @@ function doseLine(step, liquid) {
   return `${mg(step.dose_mg)}${volume}, at ${step.time}`;
 }
 
+// The plan's notes carry their sources, "(clinical-facts.md section 1)", "Source: ...": on the page
+// the patient reads them without those; the full notes sit behind the disclosure.
+function withoutFileNames(text) {
+  return text.replace(/\s*Source: .*$/s, '').replace(/\s*\([^()]*\b[\w/-]+\.(?:md|json)\b[^()]*\)/g, '');
+}
+
 function planSource(t) {
   const parts = [];
-  if (t.plan) parts.push(`your clinician's plan (protocol: ${t.plan.protocol_name || t.plan.protocol}; ${t.plan.source})`);
-  if (t.liquid) parts.push(`mL from prescription #${t.liquid.rx.id} (${mg(t.liquid.strength_mg)} per mL, ${t.liquid.rx.pharmacy})`);
-  return parts.join('; ');
+  if (t.plan)
+    parts.push(`Your clinician's plan, made with the protocol "${t.plan.protocol_name || t.plan.protocol}" (${
+        t.plan.source}).`);
+  if (t.liquid)
+    parts.push(`The amount in mL comes from prescription #${t.liquid.rx.id}: ${
+        mg(t.liquid.strength_mg)} per mL, made by ${t.liquid.rx.pharmacy}.`);
+  return parts;
 }
 
 // ---- Today and past days ------------------------------------------------------------------------
@@ -75,11 +85,12 @@ async function dayPage(main, date, isToday) {
   const next = nextStep(t.plan, date);
   const lastDose = (doses.doses || []).slice(-1)[0] || null;
 
-  const doseCard = h('section.card.dose', { 'aria-labelledby': 'dose-h' },
-    h('h2', { id: 'dose-h' }, isToday ? "Today's dose" : `Dose on ${formatDate(date)}`),
-    h('p.big', doseLine(step, t.liquid)),
-    next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
-    t.plan ? source(planSource(t)) : null);
+  const doseCard =
+      h('section.card.dose', {'aria-labelledby': 'dose-h'},
+        h('h2', {id: 'dose-h'}, isToday ? 'Today\'s dose' : `Dose on ${formatDate(date)}`),
+        h('p.big', doseLine(step, t.liquid)),
+        next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
+        t.plan ? whereFrom(...planSource(t)) : null);
 
   mount(
       main, h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)), tzNote(), dueBanner(schedule),
@@ -170,8 +181,11 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
     }));
   }
   renderSideEffects();
-  const sideBox = h('fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
-    source(`side-effect list ${SIDE_EFFECTS.file} (version ${SIDE_EFFECTS.version}); the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).`));
+  const sideBox = h(
+      'fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
+      whereFrom(`The list of side effects is the app's own (version ${
+          SIDE_EFFECTS
+              .version}); the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).`));
 
   const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
   const note = h('textarea', { id: uid('note'), rows: '3' });
@@ -180,81 +194,100 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   const done = h('div', { 'aria-live': 'polite' });
   const submit = h('button.primary.wide', { type: 'submit' }, existing ? 'Save changes' : 'Save today\'s entry');
 
-  const form = h('form.diary', {
-    'aria-label': `Diary for ${formatLongDate(date)}`,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      error.textContent = '';
-      done.replaceChildren();
-      const entry = {};
-      for (const [key, s] of scales) { const v = s.get(); if (v !== null) entry[key] = v; }
-      if (chosen.size) entry.side_effects = [...chosen].map(([name, severity]) => ({ name, severity }));
-      const meds = rescue.value.split(',').map((s) => s.trim()).filter(Boolean);
-      if (meds.length) entry.rescue_medication = meds;
-      if (note.value.trim()) entry.note = note.value.trim();
-      if (!Object.keys(entry).length) { error.textContent = 'Answer at least one question before saving.'; return; }
-      const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
-      const writes = [{
-        method: 'PUT', path: `/patients/${patientId}/diary/${date}`, label: `diary ${date}`,
-        // The scale the answers were given on: the server refuses a write without it, so an
-        // out-of-date app can never store a reversed mood (docs/diary-format.md).
-        body: { client_id: clientId('diary'), scale_version: scaleVersion(), items: entry },
-      }];
-      if (doseChoice === 'yes' || doseChoice === 'no') {
-        const body = { date, taken: doseChoice === 'yes', client_id: clientId('dose') };
-        if (doseChoice === 'yes') {
-          const amount = parseDoseMg(doseMg.value);
-          if (amount.error) { error.textContent = amount.error; return; }
-          body.dose_mg = amount.value;
-          if (doseTime.value) body.time = doseTime.value;
-        }
-        if (course) body.course_id = course.id;
-        writes.push({ method: 'POST', path: `/patients/${patientId}/doses`, label: `dose ${date}`, body });
-      }
-      submit.disabled = true;
-      try {
-        let queued = false;
-        let safety = null;
-        let doseCheck = null;
-        for (const w of writes) {
-          try {
-            const sent = await sendOrQueue(w);
-            queued = sent.queued || queued;
-            if (sent.result && sent.result.safety) safety = sent.result.safety;
-          } catch (err) {
-            // The server checks a dose against the plan (docs/safety.md): the diary is saved, the
-            // dose waits for the patient.
-            if (w.method !== 'POST' || err.field !== 'dose_mg') throw err;
-            doseCheck = offPlanPanel(err, w, () => { doseCheck.remove(); });
+  const form = h(
+      'form.diary', {
+        'aria-label': `Diary for ${formatLongDate(date)}`,
+        onsubmit: async (e) => {
+          e.preventDefault();
+          error.textContent = '';
+          done.replaceChildren();
+          const entry = {};
+          for (const [key, s] of scales) {
+            const v = s.get();
+            if (v !== null) entry[key] = v;
           }
-        }
-        const msg = queued
-          ? 'Saved on this device. It will be sent automatically when you are back online.'
-          : (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
-        say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
-        done.replaceChildren(...[guidanceCard(safety), doseCheck].filter(Boolean),
-          h('p.saved', msg, ' ', h('a', { href: '#/progress' }, 'See your progress')));
-        if (safety) { done.firstChild.setAttribute('tabindex', '-1'); done.firstChild.focus(); }
-        submit.textContent = 'Save changes';
-      } catch (err) {
-        error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
-      } finally {
-        submit.disabled = false;
-      }
-    },
-  },
-  h('section.card', { 'aria-labelledby': 'items-h' },
-    h('h2', { id: 'items-h' }, 'How was your day?'),
-    h('p.muted.small', 'Tap a number for each: 0 is the best, 10 the worst. Skip any you are unsure of.'),
-    copy,
-    scales.map(([, s]) => s.el),
-    h('details.why', h('summary', 'Where does this come from?'),
-      h('p.small', `Questions and anchors: ${itemsSource()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120).`),
-      h('ul.small', ITEMS.map((k) => h('li', `${(itemInfo(k) || { label: k }).label}: ${(itemInfo(k) || { source: '' }).source}`))))),
-  h('section.card', doseBox, sideBox,
-    field('Rescue or other medication today (separate with commas)', rescue),
-    field('Note (optional)', note)),
-  error, submit, done);
+          if (chosen.size) entry.side_effects = [...chosen].map(([name, severity]) => ({name, severity}));
+          const meds = rescue.value.split(',').map((s) => s.trim()).filter(Boolean);
+          if (meds.length) entry.rescue_medication = meds;
+          if (note.value.trim()) entry.note = note.value.trim();
+          if (!Object.keys(entry).length) {
+            error.textContent = 'Answer at least one question before saving.';
+            return;
+          }
+          const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
+          const writes = [{
+            method: 'PUT',
+            path: `/patients/${patientId}/diary/${date}`,
+            label: `diary ${date}`,
+            // The scale the answers were given on: the server refuses a write without it, so an
+            // out-of-date app can never store a reversed mood (docs/diary-format.md).
+            body: {client_id: clientId('diary'), scale_version: scaleVersion(), items: entry},
+          }];
+          if (doseChoice === 'yes' || doseChoice === 'no') {
+            const body = {date, taken: doseChoice === 'yes', client_id: clientId('dose')};
+            if (doseChoice === 'yes') {
+              const amount = parseDoseMg(doseMg.value);
+              if (amount.error) {
+                error.textContent = amount.error;
+                return;
+              }
+              body.dose_mg = amount.value;
+              if (doseTime.value) body.time = doseTime.value;
+            }
+            if (course) body.course_id = course.id;
+            writes.push({method: 'POST', path: `/patients/${patientId}/doses`, label: `dose ${date}`, body});
+          }
+          submit.disabled = true;
+          try {
+            let queued = false;
+            let safety = null;
+            let doseCheck = null;
+            for (const w of writes) {
+              try {
+                const sent = await sendOrQueue(w);
+                queued = sent.queued || queued;
+                if (sent.result && sent.result.safety) safety = sent.result.safety;
+              } catch (err) {
+                // The server checks a dose against the plan (docs/safety.md): the diary is saved, the
+                // dose waits for the patient.
+                if (w.method !== 'POST' || err.field !== 'dose_mg') throw err;
+                doseCheck = offPlanPanel(err, w, () => {
+                  doseCheck.remove();
+                });
+              }
+            }
+            const msg = queued ?
+                'Saved on this device. It will be sent automatically when you are back online.' :
+                (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
+            say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
+            done.replaceChildren(
+                ...[guidanceCard(safety), doseCheck].filter(Boolean),
+                h('p.saved', msg, ' ', h('a', {href: '#/progress'}, 'See your progress')));
+            if (safety) {
+              done.firstChild.setAttribute('tabindex', '-1');
+              done.firstChild.focus();
+            }
+            submit.textContent = 'Save changes';
+          } catch (err) {
+            error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
+          } finally {
+            submit.disabled = false;
+          }
+        },
+      },
+      h('section.card', {'aria-labelledby': 'items-h'}, h('h2', {id: 'items-h'}, 'How was your day?'),
+        h('p.muted.small', 'Tap a number for each: 0 is the best, 10 the worst. Skip any you are unsure of.'), copy,
+        scales.map(([, s]) => s.el),
+        h('details.why', h('summary', 'Where does this come from?'),
+          h('p.small',
+            `Questions and anchors: ${
+                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120).`),
+          h('ul.small',
+            ITEMS.map(
+                (k) => h('li', `${(itemInfo(k) || {label: k}).label}: ${(itemInfo(k) || {source: ''}).source}`))))),
+      h('section.card', doseBox, sideBox, field('Rescue or other medication today (separate with commas)', rescue),
+        field('Note (optional)', note)),
+      error, submit, done);
   return form;
 }
 
@@ -324,26 +357,34 @@ export async function plan(main) {
   const step = stepOn(t.plan, date);
   const next = nextStep(t.plan, date);
   const adjustments = await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({ adjustments: [] }));
-  mount(main,
-    h('h1', 'My plan'), tzNote(),
-    t.course.status === 'planned' ? baselineCard(t.course, date) : null,
-    h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
-      next ? h('p', `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${daysBetween(date, next.start)} days).`)
-        : h('p', 'You are on your target dose: no further steps are planned.'),
-      source(planSource(t))),
-    h('section.card', h('h2', 'All steps'),
-      h('div.tablewrap', scrollAttrs(), h('table',
-        h('caption.sr', 'Titration steps'),
-        h('thead', h('tr', h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'To'), h('th', { scope: 'col' }, 'Dose'), h('th', { scope: 'col' }, 'When'))),
-        h('tbody', t.plan.steps.map((s) => h('tr', { class: s === step ? 'current' : null },
-          h('td', formatDate(s.start)), h('td', s.end ? formatDate(s.end) : 'onwards'),
-          h('td', mg(s.dose_mg), t.liquid ? ` (${ml(s.dose_mg, t.liquid.strength_mg)})` : ''), h('td', s.time))))))),
-    h('section.card', h('h2', 'Why this plan'),
-      h('ul', t.plan.notes.map((n) => h('li', n))),
-      (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', w))) : null),
-    (adjustments.adjustments || []).length ? h('section.card', h('h2', 'Changes to the plan'),
-      h('ul', adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) : null,
-    problemLink());
+  mount(
+      main, h('h1', 'My plan'), tzNote(), t.course.status === 'planned' ? baselineCard(t.course, date) : null,
+      h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
+        next ? h('p',
+                 `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${
+                     daysBetween(date, next.start)} days).`) :
+               h('p', 'You are on your target dose: no further steps are planned.'),
+        whereFrom(...planSource(t))),
+      h('section.card', h('h2', 'All steps'),
+        stackTable(
+            'Titration steps', ['From', 'To', 'Dose', 'When'],
+            t.plan.steps.map(
+                (s) => ({
+                  attrs: {class: s === step ? 'current' : null},
+                  cells: [
+                    formatDate(s.start), s.end ? formatDate(s.end) : 'onwards',
+                    `${mg(s.dose_mg)}${t.liquid ? ` (${ml(s.dose_mg, t.liquid.strength_mg)})` : ''}`, s.time
+                  ],
+                })))),
+      h('section.card', h('h2', 'Why this plan'), h('ul', t.plan.notes.map((n) => h('li', withoutFileNames(n)))),
+        (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', withoutFileNames(w)))) : null,
+        whereFrom(...t.plan.notes, ...(t.plan.warnings || []))),
+      (adjustments.adjustments || []).length ?
+          h('section.card', h('h2', 'Changes to the plan'),
+            h('ul',
+              adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) :
+          null,
+      problemLink());
 }
 
 // ---- Progress -----------------------------------------------------------------------------------
@@ -384,7 +425,7 @@ function takeAway() {
         })),
       h('details.why', h('summary', 'Where does this come from?'),
         h('p.source',
-          'The diary files follow the documented diary format (docs/diary-format.md) that ldn analyze reads; the report is the clinic visit report (docs/report.md).')));
+          'The diary files follow the diary format that ldn documents and reads back; the report is the one your clinician sees at a visit.')));
 }
 
 // ---- Questionnaires -----------------------------------------------------------------------------
@@ -420,15 +461,26 @@ export async function questionnaires(main) {
 
   const dueText = (name, lastDate, due) => h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
     ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
-  mount(main, h('h1', 'Questionnaires'), tzNote(),
-    h('section.card', h('h2', 'When they are due'),
-      baselineDue ? h('p', h('strong', `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) : null,
-      dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
-      source(`ldn asks every ${schedule.interval_days} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
-    fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
-    h('section.card', h('h2', 'Your answers'), inst.instruments.length
-      ? h('ul', inst.instruments.slice().sort((a, b) => (a.date < b.date ? 1 : -1)).map((r) => h('li', `${formatDate(r.date)}: ${r.instrument.toUpperCase()} ${scoreText(r)}`)))
-      : h('p', 'None yet.')));
+  mount(
+      main, h('h1', 'Questionnaires'), tzNote(),
+      h('section.card', h('h2', 'When they are due'),
+        baselineDue ?
+            h('p',
+              h('strong',
+                `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) :
+            null,
+        dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
+        whereFrom(`ldn asks every ${
+            schedule
+                .interval_days} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
+      fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
+      h('section.card', h('h2', 'Your answers'),
+        inst.instruments.length ?
+            h('ul',
+              inst.instruments.slice()
+                  .sort((a, b) => (a.date < b.date ? 1 : -1))
+                  .map((r) => h('li', `${formatDate(r.date)}: ${r.instrument.toUpperCase()} ${scoreText(r)}`))) :
+            h('p', 'None yet.')));
 }
 
 export function scoreText(r) {
@@ -465,13 +517,15 @@ function fiqrForm(p, date, due) {
     const a = { function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get()) };
     return [...a.function, ...a.impact, ...a.symptoms].some((v) => v !== null) ? a : null;
   };
-  const body = h('form', { onsubmit: instrumentSubmit(p, 'fiqr', date, answers, route) },
-    h('p', 'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
-    h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el),
-    h('h3', 'Overall'), im.map((s) => s.el),
-    h('h3', 'Symptoms'), sy.map((s) => s.el),
-    source('Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored by ldn as in docs/instruments.md.'),
-    h('p.error', { role: 'alert' }), h('button.primary', { type: 'submit' }, 'Save FIQR'));
+  const body = h(
+      'form', {onsubmit: instrumentSubmit(p, 'fiqr', date, answers, route)},
+      h('p',
+        'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
+      h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el), h('h3', 'Overall'), im.map((s) => s.el),
+      h('h3', 'Symptoms'), sy.map((s) => s.el),
+      whereFrom(
+          'Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored as its authors describe.'),
+      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save FIQR'));
   return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `FIQR (21 questions, about 3 minutes)${due ? ': due' : ''}`)), body);
 }
 
@@ -485,9 +539,12 @@ function pgicForm(p, date, due) {
     const c = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
     return c ? { pgic: Number(c.value) } : null;
   };
-  const body = h('form', { onsubmit: instrumentSubmit(p, 'pgic', date, answers, route) },
-    h('fieldset', h('legend', 'Since you started LDN, how would you describe the change in your overall status?'), radios),
-    source('Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
-    h('p.error', { role: 'alert' }), h('button.primary', { type: 'submit' }, 'Save PGIC'));
+  const body = h(
+      'form', {onsubmit: instrumentSubmit(p, 'pgic', date, answers, route)},
+      h('fieldset', h('legend', 'Since you started LDN, how would you describe the change in your overall status?'),
+        radios),
+      whereFrom(
+          'Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
+      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save PGIC'));
   return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `PGIC (1 question)${due ? ': due' : ''}`)), body);
 }

@@ -3,12 +3,12 @@
 // patient "Is it working?" in plain words, and only once the plan's evaluation has opened; for the
 // clinician every item's change with its interval and what it means (improvement or worsening).
 import uPlot from '../vendor/uPlot.esm.js';
-import { h, source } from './dom.js';
-import { scrollAttrs } from './dom.js';
-import { get, errorText } from './api.js';
-import { session } from './app.js';
-import { addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn } from './time.js';
-import { ITEMS, itemInfo, loadItems, itemsSource } from './items.js';
+
+import {errorText, get} from './api.js';
+import {session} from './app.js';
+import {h, scrollAttrs, source, whereFrom} from './dom.js';
+import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, loadItems} from './items.js';
+import {addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn} from './time.js';
 
 const COLORS = { pain: '#b3261e', fatigue: '#1f5fa8', sleep: '#6b4fa0', mood: '#2e7d32', anxiety: '#a35200',
   cognition: '#00696f', stiffness: '#7a5c00', sensitivity: '#8e3a73', stress: '#455a64' };
@@ -153,22 +153,23 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
         return h('tr', h('th', { scope: 'row' }, formatDate(d)), ITEMS.map((k) => h('td', e[k] ?? '–')), h('td', doseBy.has(d) ? `${doseBy.get(d)} mg` : '–'));
       })))));
 
-  const section = h('div',
-    h('section.card', { 'aria-labelledby': 'chart-h' },
-      h('h2', { id: 'chart-h' }, `The last ${days} days`),
-      toggles, chartBox, summary,
-      source(`your diary and dose log. Dots are single days, thick lines the mean of the last 7 days (shown when at least ${MEAN_MIN_DAYS} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported. Item anchors: data/diary_items.json.`)),
-    table,
-    session.me && session.me.role === 'clinician' ? clinicianAnalysisCard(analysis, evaluation) : analysisCard(analysis, evaluation));
+  const section = h(
+      'div',
+      h('section.card', {'aria-labelledby': 'chart-h'}, h('h2', {id: 'chart-h'}, `The last ${days} days`), toggles,
+        chartBox, summary,
+        h('p.small',
+          `Dots are single days, thick lines the mean of the last 7 days (shown when at least ${
+              MEAN_MIN_DAYS} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported.`),
+        whereFrom(
+            'Your diary and your dose log. The words at the two ends of each scale are the ones the diary shows.')),
+      table,
+      session.me && session.me.role === 'clinician' ? clinicianAnalysisCard(analysis, evaluation) :
+                                                      analysisCard(analysis, evaluation));
   // Drawn once the section is in the page and has a width, and again when the width changes.
   drawWhenSized(chartBox, draw);
   return section;
 }
 
-// "Where does this come from?": the sources of a card, out of the way until asked for.
-function whereFrom(...children) {
-  return h('details.why', h('summary', 'Where does this come from?'), ...children);
-}
 
 function primaryWindow(a) {
   return (a.windows || []).find((w) => w.label === a.primary_window) || null;
@@ -189,37 +190,61 @@ export function analysisCard(a, ev = {}) {
   const opens = ev && !ev.unavailable ? ev.opens_on : a && a.evaluation && a.evaluation.opens_on;
   const open = ev && !ev.unavailable ? ev.open : a && a.evaluation && a.evaluation.open;
   if (!opens) {
-    return card(h('p', 'There is nothing to evaluate yet', ev && ev.unavailable ? `: ${ev.unavailable}` : '.'),
-      whereFrom(h('p.small', 'The evaluation compares your diary on LDN with your diary before LDN, from the first dose of your treatment course (docs/analysis.md).')));
+    return card(
+        h('p', 'There is nothing to evaluate yet', ev && ev.unavailable ? `: ${ev.unavailable}` : '.'),
+        whereFrom(h(
+            'p.small',
+            'The evaluation compares your diary on LDN with your diary before LDN, from the first dose of your treatment course.')));
   }
   const weeks = ev && ev.first_dose ? Math.round(daysBetween(ev.first_dose, opens) / 7) : null;
   if (!open) {
     return card(
-      h('p.big', { 'data-evaluation': 'closed' }, `Evaluation opens on ${formatLongDate(opens)}`),
-      h('p', `That is ${weeks ? `${weeks} weeks` : 'some weeks'} after your first dose${ev && ev.first_dose ? ` (${formatLongDate(ev.first_dose)}${ev.first_dose_taken ? '' : ', as planned'})` : ''}. Until then, keep filling in your diary every day: each day makes the comparison with your weeks before LDN more reliable.`),
-      h('p', 'Before that date no verdict is shown: early weeks mostly reflect finding your dose and the normal ups and downs of fibromyalgia.'),
-      whereFrom(h('p.small', `The first evaluation window is ${windowName(ev && ev.window)} after the first dose (the 14 days before it opens); the LDN trials judged response at 8 to 12 weeks (Younger et al., Arthritis Rheum 2013;65:529; FINAL, Bruun et al., Lancet Rheumatol 2024). Method: docs/analysis.md.`)));
+        h('p.big', {'data-evaluation': 'closed'}, `Evaluation opens on ${formatLongDate(opens)}`),
+        h('p',
+          `That is ${weeks ? `${weeks} weeks` : 'some weeks'} after your first dose${
+              ev && ev.first_dose ?
+                  ` (${formatLongDate(ev.first_dose)}${ev.first_dose_taken ? '' : ', as planned'})` :
+                  ''}. Until then, keep filling in your diary every day: each day makes the comparison with your weeks before LDN more reliable.`),
+        h('p',
+          'Before that date no verdict is shown: early weeks mostly reflect finding your dose and the normal ups and downs of fibromyalgia.'),
+        whereFrom(h(
+            'p.small',
+            `The first evaluation window is ${
+                windowName(
+                    ev &&
+                    ev.window)} after the first dose (the 14 days before it opens); the LDN trials judged response at 8 to 12 weeks (Younger et al., Arthritis Rheum 2013;65:529; FINAL, Bruun et al., Lancet Rheumatol 2024).`)));
   }
   if (!a || a.unavailable) {
-    return card(h('p', { 'data-evaluation': 'open' }, 'The comparison cannot be made yet', a && a.unavailable ? `: ${a.unavailable}` : '.'),
-      whereFrom(h('p.small', 'It needs at least 7 days with a pain rating in the 14 days before the first dose, and 7 in the evaluation window (docs/analysis.md).')));
+    return card(
+        h('p', {'data-evaluation': 'open'}, 'The comparison cannot be made yet',
+          a && a.unavailable ? `: ${a.unavailable}` : '.'),
+        whereFrom(h(
+            'p.small',
+            'It needs at least 7 days with a pain rating in the 14 days before the first dose, and 7 in the evaluation window.')));
   }
   const w = primaryWindow(a);
   if (!w || w.kind !== 'fixed_week') {
-    return card(h('p', { 'data-evaluation': 'open' }, 'Not enough diary days in the evaluation window yet to compare with before LDN. Keep your diary going.'),
-      whereFrom(h('p.small', 'The comparison needs 7 days with ratings in the 14-day evaluation window (docs/analysis.md).')));
+    return card(
+        h('p', {'data-evaluation': 'open'},
+          'Not enough diary days in the evaluation window yet to compare with before LDN. Keep your diary going.'),
+        whereFrom(h('p.small', 'The comparison needs 7 days with ratings in the 14-day evaluation window.')));
   }
   const span = `days ${w.first_day}-${w.first_day + 13} after your first dose (${formatDate(w.first)} to ${formatDate(w.last)})`;
   return card(
-    h('p', { 'data-evaluation': 'open' }, `Your ${windowName(w.label)}, ${span}, compared with the 14 days before LDN:`),
-    h('ul.items-plain', w.items.map((i) => h('li', { 'data-item': i.item, 'data-change-is': i.change_is || 'none' },
-      i.plain || `${i.label}: not enough days with this rating to compare.`))),
-    h('p', a.verdict && a.verdict.caveat),
-    whereFrom(
-      h('p.small', '"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".'),
-      h('p.small', `Scales: ${itemsSource()}; every item runs 0 = best, 10 = worst.`),
-      h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', l))),
-      h('p.small', `Method: ${a.method ? a.method.description : 'docs/analysis.md'}.`)));
+      h('p', {'data-evaluation': 'open'},
+        `Your ${windowName(w.label)}, ${span}, compared with the 14 days before LDN:`),
+      h('ul.items-plain',
+        w.items.map(
+            (i) =>
+                h('li', {'data-item': i.item, 'data-change-is': i.change_is || 'none'},
+                  i.plain || `${i.label}: not enough days with this rating to compare.`))),
+      h('p', a.verdict && a.verdict.caveat),
+      whereFrom(
+          h('p.small',
+            '"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".'),
+          h('p.small', `Scales: ${itemsSourcePlain()}; every item runs 0 = best, 10 = worst.`),
+          h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', l))),
+          a.method ? h('p.small', `Method: ${a.method.description}.`) : null));
 }
 
 const CHANGE_TEXT = { improvement: 'improvement', worsening: 'worsening', none: 'no clear change' };

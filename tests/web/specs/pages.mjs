@@ -12,13 +12,28 @@ runSpec('pages', async (t) => {
       await visit(page, '#/login', 'login', label, heading('Log in'));
       await context.close();
     }
-    // Patient.
+    // Patient. What a patient sees is plain language: no file name, web address or "Source:" tag on
+    // the page itself; the sources wait, closed, behind "Where does this come from?".
+    const plain = async (page, name) => {
+      const seen = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        const tags = [...main.querySelectorAll('.source')].filter((e) => e.checkVisibility());
+        const closed = [...main.querySelectorAll('details.why, details.where')].filter((d) => !d.open).length;
+        return { text: main.innerText, visibleSources: tags.length, closed };
+      });
+      const path = seen.text.match(/\b[\w-]+\/[\w./-]+\.(md|json|h|cpp)\b|\b[\w-]+\.(md|h|cpp)\b|https?:\/\/\S+|Source:/);
+      check(!path && seen.visibleSources === 0,
+        `${label}: ${name} shows the patient no file name, address or source tag (${path ? path[0] : 'none'}; ${seen.visibleSources} visible source lines; ${seen.closed} closed "Where does this come from?")`);
+      return seen.closed;
+    };
     {
       const { context, page } = await newPage(viewport);
       await login(page, 'patient');
       check(/#\/today$/.test(page.url()), `${label}: the patient lands on today's page`);
       await visit(page, '#/today', 'patient-today', label, heading(/^Today/));
+      check(await plain(page, 'Today') >= 2, `${label}: Today keeps its sources behind "Where does this come from?" (the dose card's and the diary's)`);
       await visit(page, '#/history', 'patient-history', label, heading('Past days'));
+      await plain(page, 'Past days');
       await visit(page, `#/day/${localDate('Europe/Oslo', -2)}`, 'patient-day-edit', label, async (p) => { await p.getByRole('heading', { name: 'How was your day?' }).waitFor(); });
       // Keyboard: the first Tab reaches the skip link; a 0-10 item is answered with the arrow keys.
       const firstStop = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])').textContent);
@@ -32,10 +47,15 @@ runSpec('pages', async (t) => {
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');
       check(await page.locator('fieldset[data-scale="stress"] input:checked').getAttribute('value') === '2', `${label}: a diary item is answered with the arrow keys`);
+      await plain(page, 'a past day');
       await visit(page, '#/plan', 'patient-plan', label, heading('My plan'));
+      check(await plain(page, 'My plan') >= 1, `${label}: My plan keeps the plan's source behind "Where does this come from?"`);
       await visit(page, '#/progress', 'patient-progress', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); });
+      await plain(page, 'Progress');
       await visit(page, '#/questionnaires', 'patient-questionnaires', label, heading('Questionnaires'));
+      await plain(page, 'Questionnaires');
       await visit(page, '#/evidence', 'evidence', label, async (p) => { await p.locator('.chart canvas').first().waitFor(); await p.getByText(/Peak naltrexone/).waitFor(); });
+      await plain(page, 'Evidence');
       check(page.errors.length === 0, `${label}: patient pages raised no script or CSP error ${page.errors.join('; ')}`);
       await context.close();
     }
