@@ -90,13 +90,23 @@ function renderNav() {
 // screen, in reach of a thumb; "More" opens the rest of the patient's pages, so the bar reaches
 // every page. Below 760 px it replaces the links at the top (app.css, body.has-tabs); wider
 // screens keep the top links and never show it.
-const TAB_PAGES = ['#/today', '#/plan', '#/progress', '#/messages'];
-// A tap anywhere outside the bar closes its "More" menu.
-document.addEventListener('click', (e) => {
+const TAB_ICONS = {
+  '#/today': '✎',
+  '#/plan': '▤',
+  '#/progress': '◔',
+  '#/messages': '✉'
+};
+
+// Opens or closes the "More" menu, and says so on its button.
+function setMoreMenu(open) {
   const menu = document.getElementById('more-menu');
-  if (!menu || menu.hidden || tabs.contains(e.target)) return;
-  menu.hidden = true;
-  tabs.querySelector('[aria-controls="more-menu"]').setAttribute('aria-expanded', 'false');
+  if (!menu) return;
+  menu.hidden = !open;
+  tabs.querySelector('[aria-controls="more-menu"]').setAttribute('aria-expanded', String(open));
+}
+// A tap anywhere outside the bar closes the menu.
+document.addEventListener('click', (e) => {
+  if (!tabs.contains(e.target)) setMoreMenu(false);
 });
 function renderTabs(items, here) {
   document.body.classList.toggle('has-tabs', items.length > 0);
@@ -105,8 +115,8 @@ function renderTabs(items, here) {
     tabs.replaceChildren();
     return;
   }
-  const first = items.filter(([href]) => TAB_PAGES.includes(href));
-  const rest = items.filter(([href]) => !TAB_PAGES.includes(href));
+  const first = items.filter(([href]) => href in TAB_ICONS);
+  const rest = items.filter(([href]) => !(href in TAB_ICONS));
   const menu =
       h('ul.moremenu', {id: 'more-menu', hidden: true},
         rest.map(([href, label]) => h('li', h('a', {href, 'aria-current': href === here ? 'page' : null}, label))));
@@ -118,19 +128,16 @@ function renderTabs(items, here) {
         'data-current': rest.some(([href]) => href === here) ? 'true' : null,
         onclick: () => {
           const open = menu.hidden;
-          menu.hidden = !open;
-          more.setAttribute('aria-expanded', String(open));
+          setMoreMenu(open);
           if (open) menu.querySelector('a').focus();
         },
       },
         h('span.tab-icon', {'aria-hidden': 'true'}, '☰'), 'More');
   menu.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape') return;
-    menu.hidden = true;
-    more.setAttribute('aria-expanded', 'false');
+    setMoreMenu(false);
     more.focus();
   });
-  const ICONS = {'#/today': '✎', '#/plan': '▤', '#/progress': '◔', '#/messages': '✉'};
   tabs.hidden = false;
   mount(
       tabs, menu,
@@ -138,7 +145,7 @@ function renderTabs(items, here) {
         first.map(
             ([href, label]) =>
                 h('a.tab', {href, 'aria-current': href === here ? 'page' : null},
-                  h('span.tab-icon', {'aria-hidden': 'true'}, ICONS[href] || '•'), label)),
+                  h('span.tab-icon', {'aria-hidden': 'true'}, TAB_ICONS[href]), label)),
         more));
 }
 

@@ -181,11 +181,11 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
     }));
   }
   renderSideEffects();
-  const sideBox = h(
-      'fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
-      whereFrom(`The list of side effects is the app's own (version ${
-          SIDE_EFFECTS
-              .version}); the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).`));
+  const sideBox =
+      h('fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
+        whereFrom(
+            `The list of side effects is the app's own (version ${SIDE_EFFECTS.version}); ` +
+            'the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).'));
 
   const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
   const note = h('textarea', { id: uid('note'), rows: '3' });
