@@ -48,6 +48,12 @@ const ItemTable& Table() {
       }
       t.items[i] = &set->items[i];
     }
+    // Pain is the analysis's primary outcome (analysis/response.h): the diary must ask it every
+    // day, so it is on the first screen of every patient's diary (issue 15, item 1).
+    if (!t.items[static_cast<int>(Item::kPain)]->core) {
+      t.status = Status::Internal("data/diary_items.json: 'pain' must be a core item (\"core\": true)");
+      return t;
+    }
     t.scale_version = set->scale_version;
     return t;
   }();

@@ -262,6 +262,13 @@ export async function runSpec(name, body, options = {}) {
   process.exit(exitCode);
 }
 
+// Opens "More about today" on a diary page (the items past the core, side effects, medicines and
+// the note; issue 15, item 1) as a patient would, with a tap on its summary; open already is left.
+export async function openMoreAboutToday(page) {
+  const more = page.locator('details.more-today');
+  if (!(await more.evaluate((d) => d.open))) await more.locator('> summary').click();
+}
+
 export const heading = (text) => async (page) => { await page.getByRole('heading', { level: 1, name: text }).waitFor(); };
 
 // Today's date (plus offsetDays) in the time zone `tz`, as YYYY-MM-DD.

@@ -73,18 +73,22 @@ async function dayPage(main, date, isToday) {
   }
   setTitle(isToday ? 'Today' : formatDate(date));
   const p = pid();
+  const yesterdayDate = addDays(date, -1);
   const [t, existing, yesterday, doses, schedule] = await Promise.all([
     loadTreatment(p),
     getEntry(p, date),
-    getEntry(p, addDays(date, -1)),
-    get(`/patients/${p}/doses?from=${date}&to=${date}`).catch(() => ({doses: []})),
+    getEntry(p, yesterdayDate),
+    get(`/patients/${p}/doses?from=${yesterdayDate}&to=${date}`).catch(() => ({doses: []})),
     isToday ? get(`/patients/${p}/questionnaires/schedule`).catch(() => null) : null,
     loadItems(),
   ]);
   const step = stepOn(t.plan, date);
   const next = nextStep(t.plan, date);
-  const lastDose = (doses.doses || []).slice(-1)[0] || null;
+  const lastOf = (d) => (doses.doses || []).filter((x) => x.date === d).slice(-1)[0] || null;
+  const lastDose = lastOf(date);
+  const yesterdayDose = lastOf(yesterdayDate);
 
+  // The dose of the day in full; the diary's first screen says it in one line (diaryForm).
   const doseCard =
       h('section.card.dose', {'aria-labelledby': 'dose-h'},
         h('h2', {id: 'dose-h'}, isToday ? 'Today\'s dose' : `Dose on ${formatDate(date)}`),
@@ -92,10 +96,14 @@ async function dayPage(main, date, isToday) {
         next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
         t.plan ? whereFrom(...planSource(t)) : null);
 
+  // The diary comes first, so that a day's core answers and Save fit one phone screen (issue 15,
+  // item 1); what is due, the dose in full and the time zone follow it.
   mount(
-      main, h('h1', isToday ? `Today, ${formatLongDate(date)}` : formatLongDate(date)), tzNote(), dueBanner(schedule),
-      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null, doseCard,
-      diaryForm({patientId: p, date, existing, yesterday, step, course: t.course, lastDose}), problemLink());
+      main,
+      isToday ? h('h1.dayhead', 'Today ', h('span.dayhead-date', formatDate(date))) : h('h1', formatLongDate(date)),
+      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
+      diaryForm({patientId: p, date, existing, yesterday, yesterdayDose, step, course: t.course, lastDose}),
+      dueBanner(schedule), doseCard, problemLink(), tzNote());
 }
 
 // Today's "due" banner (issue 15, item 2c): the questionnaires due by the server's schedule
@@ -127,29 +135,42 @@ async function getEntry(patientId, date) {
   }
 }
 
-// The diary form of one day. Items not answered are left out of the entry. Every item's question
+// The diary form of one day (issue 15, item 1). The first screen holds the core: the items the
+// server marks core (data/diary_items.json: pain, fatigue, waking unrefreshed) and the dose, with
+// "Same as yesterday" and a Save that stays in view; the other items, side effects, medicines and
+// the note are one tap away. Items not answered are left out of the entry. Every item's question
 // and anchors are the server's (loadItems() before calling); 0 is the best end of every scale.
-export function diaryForm({ patientId, date, existing, yesterday, step, course, lastDose }) {
+export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, step, course, lastDose}) {
   const items = (existing && existing.items) || {};
   const scales = ITEMS.map((key) => {
     const info = itemInfo(key) || { label: key, question: key, anchor_0: '', anchor_10: '' };
-    return [key, scale(key, [h('span.item-label', info.label), ' ', h('span.item-q', info.question)], { value: items[key] ?? null, low: info.anchor_0, high: info.anchor_10 })];
+    return [
+      key,
+      scale(
+          key, [h('span.item-label', info.label), ' ', h('span.item-q', info.question)],
+          {value: items[key] ?? null, low: info.anchor_0, high: info.anchor_10}),
+      !!info.core
+    ];
   });
+  const core = scales.filter(([, , isCore]) => isCore);
+  const others = scales.filter(([, , isCore]) => !isCore);
 
-  const copy = yesterday && !existing
-    ? h('button.secondary', {
-      type: 'button',
-      onclick: () => { for (const [key, s] of scales) if (yesterday.items[key] !== undefined) s.set(yesterday.items[key]); },
-    }, 'Start from yesterday\'s answers')
-    : null;
-
-  // Dose taken.
+  // Dose taken: the last line of the first screen. The amount and time show once "Yes" is chosen.
   const doseName = uid('dose');
   const taken = lastDose ? (lastDose.taken ? 'yes' : 'no') : null;
-  const doseRadios = [['yes', 'Yes, I took it'], ['no', 'No, I skipped it'], ['later', 'Not yet']].map(([v, label]) => {
+  const doseRadios = [['yes', 'Yes'], ['no', 'No'], ['later', 'Not yet']].map(([v, label]) => {
     const id = `${doseName}-${v}`;
-    return h('span.choice', h('input', { type: 'radio', name: doseName, id, value: v, checked: taken === v || (!taken && v === 'later') }),
-      h('label', { for: id }, label));
+    return h(
+        'span.pick', h('input.sr', {
+          type: 'radio',
+          name: doseName,
+          id,
+          value: v,
+          checked: taken === v || (!taken && v === 'later'),
+          onchange: showDoseDetails
+        }),
+        h('label', { for: id
+        }, label));
   });
   // Text, not a number field: "4,5" (a decimal comma) is 4.5 mg, never 45 (safety.js parseDoseMg).
   const doseMg = h('input', { type: 'text', id: uid('mg'), inputmode: 'decimal', autocomplete: 'off',
@@ -158,18 +179,36 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   const pastDay = date < todayIn(tz());
   const doseTime = h('input', { type: 'time', id: uid('time'),
     value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz()) });
-  const doseBox = h('fieldset.box', h('legend', 'Did you take your LDN dose?'), h('div.choices', doseRadios),
-    h('div.row', field('Amount (mg)', doseMg, step ? `Your plan says ${mg(step.dose_mg)}.` : null), field('Time', doseTime)));
+  const doseDetails = h('div.row.dose-details', field('Amount (mg)', doseMg), field('Time', doseTime));
+  const doseBox =
+      h('fieldset.box.dose-q',
+        h('legend', step ? `Did you take your ${mg(step.dose_mg)} dose?` : 'Did you take your LDN dose?'),
+        step ? null : h('p.muted.small.plan-line', 'No dose is planned for this day.'), h('div.picks', doseRadios),
+        doseDetails);
+  function doseChoice() { return (doseBox.querySelector(`input[name="${doseName}"]:checked`) || {}).value; }
+  function showDoseDetails() { doseDetails.hidden = doseChoice() !== 'yes'; }
+  showDoseDetails();
 
   // Side effects: a chip each; a pressed chip asks for its severity.
   const chosen = new Map((items.side_effects || []).map((s) => [s.name, s.severity]));
   const chipArea = h('div.chips');
   const sevArea = h('div');
   function renderSideEffects() {
-    chipArea.replaceChildren(...SIDE_EFFECTS.entries.map((e) => h('button.chip', {
-      type: 'button', 'aria-pressed': chosen.has(e.id) ? 'true' : 'false',
-      onclick: () => { if (chosen.has(e.id)) chosen.delete(e.id); else chosen.set(e.id, 1); renderSideEffects(); },
-    }, e.label)));
+    chipArea.replaceChildren(...SIDE_EFFECTS.entries.map(
+        (e) =>
+            h('button.chip', {
+              type: 'button',
+              'aria-pressed': chosen.has(e.id) ? 'true' : 'false',
+              onclick: () => {
+                if (chosen.has(e.id))
+                  chosen.delete(e.id);
+                else
+                  chosen.set(e.id, 1);
+                renderSideEffects();
+                countMore();
+              },
+            },
+              e.label)));
     sevArea.replaceChildren(...[...chosen.keys()].map((name) => {
       const label = (SIDE_EFFECTS.entries.find((e) => e.id === name) || { label: name }).label;
       const group = uid('sev');
@@ -190,9 +229,57 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
   const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
   const note = h('textarea', { id: uid('note'), rows: '3' });
   note.value = items.note || '';
+
+  // "More about today": what is answered in it shows on its summary, so nothing is hidden unseen.
+  const moreCount = h('span.more-count');
+  function countMore() {
+    const n = others.filter(([, s]) => s.get() !== null).length + chosen.size + (rescue.value.trim() ? 1 : 0) +
+        (note.value.trim() ? 1 : 0);
+    moreCount.textContent = n ? ` (${n} answered)` : '';
+  }
+  const more =
+      h('details.more-today', {
+        id: 'more-today',
+        open: others.some(([k]) => items[k] !== undefined) || chosen.size > 0 || !!items.note ||
+            !!(items.rescue_medication || []).length
+      },
+        h('summary', h('span.more-title', 'More about today'), moreCount,
+          h('span.more-what',
+            `${others.map(([k]) => (itemInfo(k) || {label: k}).label).join(', ')}; side effects, medicines, a note`)),
+        others.map(([, s]) => s.el), sideBox, field('Rescue or other medication today (separate with commas)', rescue),
+        field('Note (optional)', note));
+  more.addEventListener('change', countMore);
+  more.addEventListener('input', countMore);
+  countMore();
+
   const error = h('p.error', { role: 'alert' });
-  const done = h('div', { 'aria-live': 'polite' });
+  const status = h('p.save-status', {'aria-live': 'polite'});
+  const done = h('div');
   const submit = h('button.primary.wide', { type: 'submit' }, existing ? 'Save changes' : 'Save today\'s entry');
+
+  // "Same as yesterday": yesterday's answers, side effects and medicines, and the dose taken or
+  // skipped as yesterday (the amount stays today's plan). Nothing is saved until Save.
+  const sameAsYesterday = yesterday && !existing ? h('button.same', {
+    type: 'button',
+    onclick: () => {
+      const y = yesterday.items || {};
+      for (const [key, s] of scales)
+        if (y[key] !== undefined) s.set(y[key]);
+      chosen.clear();
+      for (const se of y.side_effects || []) chosen.set(se.name, se.severity);
+      renderSideEffects();
+      rescue.value = (y.rescue_medication || []).join(', ');
+      if (yesterdayDose) {
+        const want = yesterdayDose.taken ? 'yes' : 'no';
+        for (const r of doseBox.querySelectorAll(`input[name="${doseName}"]`)) r.checked = r.value === want;
+        showDoseDetails();
+      }
+      countMore();
+      status.textContent = 'Filled in from yesterday. Check, then save.';
+    },
+  },
+                                                     'Same as yesterday') :
+                                                   null;
 
   const form = h(
       'form.diary', {
@@ -200,6 +287,7 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
         onsubmit: async (e) => {
           e.preventDefault();
           error.textContent = '';
+          status.textContent = '';
           done.replaceChildren();
           const entry = {};
           for (const [key, s] of scales) {
@@ -214,7 +302,7 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
             error.textContent = 'Answer at least one question before saving.';
             return;
           }
-          const doseChoice = (form.querySelector(`input[name="${doseName}"]:checked`) || {}).value;
+          const choice = doseChoice();
           const writes = [{
             method: 'PUT',
             path: `/patients/${patientId}/diary/${date}`,
@@ -223,9 +311,9 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
             // out-of-date app can never store a reversed mood (docs/diary-format.md).
             body: {client_id: clientId('diary'), scale_version: scaleVersion(), items: entry},
           }];
-          if (doseChoice === 'yes' || doseChoice === 'no') {
-            const body = {date, taken: doseChoice === 'yes', client_id: clientId('dose')};
-            if (doseChoice === 'yes') {
+          if (choice === 'yes' || choice === 'no') {
+            const body = {date, taken: choice === 'yes', client_id: clientId('dose')};
+            if (choice === 'yes') {
               const amount = parseDoseMg(doseMg.value);
               if (amount.error) {
                 error.textContent = amount.error;
@@ -260,13 +348,13 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
                 'Saved on this device. It will be sent automatically when you are back online.' :
                 (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
             say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
-            done.replaceChildren(
-                ...[guidanceCard(safety), doseCheck].filter(Boolean),
-                h('p.saved', msg, ' ', h('a', {href: '#/progress'}, 'See your progress')));
-            if (safety) {
+            status.replaceChildren(h('span.saved', msg), ' ', h('a', {href: '#/progress'}, 'See your progress'));
+            done.replaceChildren(...[guidanceCard(safety), doseCheck].filter(Boolean));
+            if (safety || doseCheck) {
               done.firstChild.setAttribute('tabindex', '-1');
               done.firstChild.focus();
             }
+            if (sameAsYesterday) sameAsYesterday.remove();
             submit.textContent = 'Save changes';
           } catch (err) {
             error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
@@ -275,19 +363,17 @@ export function diaryForm({ patientId, date, existing, yesterday, step, course, 
           }
         },
       },
-      h('section.card', {'aria-labelledby': 'items-h'}, h('h2', {id: 'items-h'}, 'How was your day?'),
-        h('p.muted.small', 'Tap a number for each: 0 is the best, 10 the worst. Skip any you are unsure of.'), copy,
-        scales.map(([, s]) => s.el),
+      h('section.card.core', {'aria-labelledby': 'items-h'}, h('h2', {id: 'items-h'}, 'How was your day?'),
+        core.map(([, s]) => s.el), doseBox),
+      h('section.card.more-card', more,
         h('details.why', h('summary', 'Where does this come from?'),
           h('p.small',
             `Questions and anchors: ${
-                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120).`),
+                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120). Pain, fatigue and waking unrefreshed come first because everyone rates them every day; the others are up to you.`),
           h('ul.small',
             ITEMS.map(
                 (k) => h('li', `${(itemInfo(k) || {label: k}).label}: ${(itemInfo(k) || {source: ''}).source}`))))),
-      h('section.card', doseBox, sideBox, field('Rescue or other medication today (separate with commas)', rescue),
-        field('Note (optional)', note)),
-      error, submit, done);
+      done, h('div.savebar', error, status, h('div.savebuttons', sameAsYesterday, submit)));
   return form;
 }
 

@@ -70,6 +70,8 @@ Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text) {
     LDN_ASSIGN_OR_RETURN(item.anchor_10, NonEmpty(e, "anchor_10"));
     LDN_ASSIGN_OR_RETURN(item.direction, ReadDirection(e));
     LDN_ASSIGN_OR_RETURN(item.source, NonEmpty(e, "source"));
+    LDN_ASSIGN_OR_RETURN(std::optional<bool> core, e.OptionalBool("core"));
+    item.core = core.value_or(false);
     LDN_ASSIGN_OR_RETURN(const nlohmann::json* history, e.OptionalArray("scale_history"));
     if (history != nullptr) {
       for (size_t k = 0; k < history->size(); ++k) {

@@ -38,6 +38,9 @@ struct DiaryItem {
   ScaleDirection direction = ScaleDirection::kHigherIsWorse;
   std::string source;
   std::vector<DiaryItemRevision> history;  // earlier scale versions, oldest first; may be empty
+  // A core item is asked of every patient every day, on the diary's first screen (issue 15, item
+  // 1; "core": true in the file, absent = false). The analysis needs pain to be one of them.
+  bool core = false;
 
   // The direction of this item on scale `version` (1..the current version): the history entry of
   // that version when there is one, else the current direction.

@@ -30,6 +30,24 @@ TEST(DiaryDefinitionsTest, LoadsTheNineProductItems) {
   }
 }
 
+// The diary's first screen (issue 15, item 1): pain, fatigue and waking unrefreshed, the three
+// symptoms of the fibromyalgia core domains that every patient rates daily; the others are one
+// tap away.
+TEST(DiaryDefinitionsTest, CoreItemsArePainFatigueAndSleep) {
+  auto items = LoadDiaryItems();
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  std::vector<std::string> core;
+  for (const auto& i : *items) {
+    if (i.core) core.push_back(i.id);
+  }
+  EXPECT_EQ(core, (std::vector<std::string>{"pain", "fatigue", "sleep"}));
+  auto not_bool = ParseDiaryItems(
+      R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain","label":"P","question":"Q",
+      "anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s","core":"yes"}]})");
+  ASSERT_FALSE(not_bool.ok());
+  EXPECT_EQ(not_bool.status().field(), "entries[0].core");
+}
+
 TEST(DiaryDefinitionsTest, ScaleVersionTwoReversedMoodOnly) {
   const auto& set = LoadDiaryItemSet();
   ASSERT_TRUE(set.ok()) << set.status().ToString();

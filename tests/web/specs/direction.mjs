@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
+import { runSpec, PHONE_390, DESKTOP, localDate, openMoreAboutToday } from '../harness.mjs';
 
 // Issue 12, the direction of the diary scales (docs/diary-format.md, "Direction"):
 // - the patient's diary renders every item's question and anchors from the server's
@@ -51,6 +51,7 @@ runSpec('direction', async (t) => {
     check(sleep && sleep.label === 'Waking unrefreshed' && sleep.question === 'How tired were you when you woke up this morning?' &&
       sleep.low === '0 awoke well rested' && sleep.high === '10 awoke very tired',
       `sleep is asked as tiredness on waking: "${sleep && sleep.label}: ${sleep && sleep.question}"`);
+    await openMoreAboutToday(pat);
     await pat.locator('fieldset[data-scale="mood"] legend').scrollIntoViewIfNeeded();
     await pat.screenshot({ path: join(shots, 'direction-diary-mood-phone390.png') });
 
@@ -67,6 +68,7 @@ runSpec('direction', async (t) => {
     const today = localDate(TZ);
     const sent = [];
     pat.on('request', (req) => { if (req.method() === 'PUT' && req.url().endsWith(`/diary/${today}`)) sent.push(req.postDataJSON()); });
+    await openMoreAboutToday(pat);
     await pat.locator('fieldset[data-scale="mood"] label', { hasText: /^2$/ }).click();
     await pat.locator('fieldset[data-scale="sleep"] label', { hasText: /^3$/ }).click();
     await pat.getByRole('button', { name: /Save/ }).click();

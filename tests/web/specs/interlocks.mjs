@@ -1,4 +1,4 @@
-import { runSpec, PHONE, DESKTOP, localDate } from '../harness.mjs';
+import { runSpec, PHONE, DESKTOP, localDate, openMoreAboutToday } from '../harness.mjs';
 
 // Issue 12, the safety interlocks (docs/safety.md), driven as the clinician and the patient:
 // the course gate (a recent screening; no first dose inside a washout; not eligible; review
@@ -188,7 +188,7 @@ runSpec('interlocks', async (t) => {
     await page.goto('/#/today');
     await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
     await page.locator('fieldset[data-scale="pain"] label', { hasText: /^5$/ }).click();
-    await page.getByLabel('Yes, I took it').check();
+    await page.locator('.dose-q label', { hasText: /^Yes$/ }).click();
     await page.getByLabel('Amount (mg)').fill('20');
     await page.getByRole('button', { name: /Save/ }).click();
     await page.getByText(/20 mg was not saved: it is 10 times the planned 2 mg/).waitFor();
@@ -212,6 +212,7 @@ runSpec('interlocks', async (t) => {
     // A severe report: guidance at once.
     await page.goto('/#/today');
     await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
+    await openMoreAboutToday(page);
     await page.getByRole('button', { name: 'Temporary worsening of symptoms' }).click();
     await page.getByLabel('severe').check();
     await page.getByLabel('Note (optional)').fill('heart racing. Should I stop?');

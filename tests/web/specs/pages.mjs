@@ -1,4 +1,4 @@
-import { runSpec, PHONE, DESKTOP, LOGINS, heading, localDate } from '../harness.mjs';
+import { runSpec, PHONE, DESKTOP, LOGINS, heading, localDate, openMoreAboutToday } from '../harness.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Every page of every role at phone and desktop width: axe-core, width, screenshots, script/CSP errors; the diary page's weight.
@@ -43,6 +43,7 @@ runSpec('pages', async (t) => {
       await page.keyboard.press('Enter');
       check(await page.evaluate(() => document.activeElement.id) === 'main' && page.url() === before,
         `${label}: the skip link moves the focus to the content and stays on the page`);
+      await openMoreAboutToday(page);
       await page.locator('fieldset[data-scale="stress"] input[value="0"]').focus();
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('ArrowRight');

@@ -1,4 +1,4 @@
-import { runSpec, PHONE, DESKTOP, heading, localDate } from '../harness.mjs';
+import { runSpec, PHONE, DESKTOP, heading, localDate, openMoreAboutToday } from '../harness.mjs';
 
 // The patient: an entry appears in the chart, the PGIC is scored; an entry made offline is sent exactly once.
 runSpec('patient_diary', async (t) => {
@@ -22,8 +22,9 @@ runSpec('patient_diary', async (t) => {
     // Pain 1 and fatigue 2: values the demo diary never has for today's pain.
     await page.locator('fieldset[data-scale="pain"] label', { hasText: /^1$/ }).click();
     await page.locator('fieldset[data-scale="fatigue"] label', { hasText: /^2$/ }).click();
+    await openMoreAboutToday(page);
     await page.getByRole('button', { name: 'Vivid dreams or nightmares' }).click();
-    await page.getByLabel('Yes, I took it').check();
+    await page.locator('.dose-q label', { hasText: /^Yes$/ }).click();
     await page.getByRole('button', { name: /Save/ }).click();
     await page.getByText('Saved. Thank you.').first().waitFor();
     await page.getByRole('link', { name: 'See your progress' }).click();
