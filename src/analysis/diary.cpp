@@ -149,6 +149,28 @@ Result<std::vector<DoseLog>> ReadDoses(JsonObject& root, const Diary& diary) {
   return out;
 }
 
+// A day's lifestyle factors (data/diary_items.json "lifestyle"), in the file's order. Strict, as
+// the rest of the day: an unknown factor is named, never dropped.
+Result<std::vector<LifestyleValue>> ReadLifestyle(JsonObject& life) {
+  std::vector<LifestyleValue> out;
+  for (const clinical::LifestyleFactor& f : LifestyleFactors()) {
+    if (f.kind == clinical::LifestyleKind::kYesNo) {
+      LDN_ASSIGN_OR_RETURN(std::optional<bool> yes, life.OptionalBool(f.id));
+      if (yes) out.push_back({f.id, *yes ? 1.0 : 0.0});
+      continue;
+    }
+    LDN_ASSIGN_OR_RETURN(std::optional<double> v, life.OptionalNumber(f.id, f.min, f.max));
+    if (!v) continue;
+    if (!f.Allows(*v)) {
+      return Status::InvalidArgument(life.PathOf(f.id),
+                                     fmt::format("must be {} to {} {} in steps of {}", f.min, f.max, f.unit, f.step));
+    }
+    out.push_back({f.id, *v});
+  }
+  LDN_RETURN_IF_ERROR(life.RejectUnknownKeys());
+  return out;
+}
+
 Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int scale_version) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(j, path));
   DiaryDay day;
@@ -189,6 +211,12 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int s
     }
   }
   LDN_ASSIGN_OR_RETURN(day.note, o.OptionalText("note", kMaxDiaryNoteChars));
+  if (o.HasNonNull("lifestyle")) {
+    LDN_ASSIGN_OR_RETURN(JsonObject life, o.Object("lifestyle"));
+    LDN_ASSIGN_OR_RETURN(day.lifestyle, ReadLifestyle(life));
+  } else {
+    o.Consume("lifestyle");
+  }
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   return day;
 }
@@ -229,6 +257,19 @@ Result<std::vector<InstrumentEntry>> ReadInstruments(JsonObject& root) {
 
 std::string_view ItemName(Item item) {
   return kItemNames[static_cast<int>(item)];
+}
+
+const std::vector<clinical::LifestyleFactor>& LifestyleFactors() {
+  static const std::vector<clinical::LifestyleFactor> none;
+  const Result<clinical::DiaryItemSet>& set = clinical::LoadDiaryItemSet();
+  return set.ok() ? set->lifestyle : none;
+}
+
+const clinical::LifestyleFactor* FindLifestyleFactor(std::string_view id) {
+  for (const clinical::LifestyleFactor& f : LifestyleFactors()) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
 }
 
 Status CheckItemDefinitions() {

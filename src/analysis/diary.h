@@ -51,6 +51,11 @@ bool HigherIsBetter(Item item);
 std::string_view ItemHigherIs(Item item);
 // The item's label for people ("Pain", "Low mood").
 const std::string& ItemLabel(Item item);
+// The lifestyle factors of data/diary_items.json, in file order (may be empty).
+const std::vector<clinical::LifestyleFactor>& LifestyleFactors();
+// The factor `id`, or nullptr when the file has none of that id.
+const clinical::LifestyleFactor* FindLifestyleFactor(std::string_view id);
+
 // A rating given on scale `from_version` expressed on the current scale: 10 - value when the
 // item's direction on that version differs from its current one, else value.
 // REQUIRES: 1 <= from_version <= CurrentScaleVersion(), 0 <= value <= 10.
@@ -81,12 +86,21 @@ inline constexpr size_t kMaxRescueMedicationChars = 200;
 inline constexpr size_t kMaxDiaryNoteChars = 2000;
 inline constexpr size_t kMaxPatientIdChars = 200;
 
+// A lifestyle factor logged on a day (data/diary_items.json "lifestyle"; issue 15, item 1): a
+// number in the factor's unit, or 1 (yes) / 0 (no) for a yes/no factor. Never part of the LDN
+// analysis: it is kept, exported and shown back to the patient.
+struct LifestyleValue {
+  std::string id;  // "sleep_hours", "activity_minutes", "relaxation"
+  double value = 0;
+};
+
 struct DiaryDay {
   LocalDate date;
   std::array<std::optional<int>, kItemCount> items;  // indexed by static_cast<int>(Item)
   std::vector<SideEffect> side_effects;
   std::vector<std::string> rescue_medication;  // names as written by the patient
   std::optional<std::string> note;
+  std::vector<LifestyleValue> lifestyle;  // in the order of data/diary_items.json "lifestyle"
 
   std::optional<int> Get(Item item) const { return items[static_cast<int>(item)]; }
 };
@@ -120,7 +134,9 @@ struct Diary {
 // 1..CurrentScaleVersion(); a day holds more than kMaxSideEffectsPerDay side effects or
 // kMaxRescueMedicationsPerDay rescue medications, a rescue medication is not one line of 1-200
 // characters, or the note is longer than 2000 characters or holds control characters other than
-// line breaks and tabs; patient.id is not one line of 1-200 characters; course.steps, doses, diary
+// line breaks and tabs; a day's "lifestyle" is not an object, names a factor data/diary_items.json
+// does not define, gives a number factor a value outside min..max or off its step, or a yes/no
+// factor anything but true or false; patient.id is not one line of 1-200 characters; course.steps, doses, diary
 // or instruments dates are not strictly increasing (instruments: non-decreasing; same kind twice
 // on a date is a duplicate); an item is outside 0-10 or a severity outside 1-3; the time zone is
 // not an IANA zone; a dose is logged before the first course step; a taken dose has no dose_mg. A

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cmath>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -21,9 +22,10 @@ constexpr std::string_view kFormatValue = "ldn-diary-csv 2";
 constexpr std::string_view kFormatValue1 = "ldn-diary-csv 1";
 
 // Column names in the order DiaryToCsv writes them.
-constexpr std::array<std::string_view, 16> kColumns = {
-    "date",        "pain",   "fatigue",    "sleep",   "mood",      "anxiety",      "cognition",         "stiffness",
-    "sensitivity", "stress", "dose_taken", "dose_mg", "dose_time", "side_effects", "rescue_medication", "note"};
+constexpr std::array<std::string_view, 17> kColumns = {
+    "date",      "pain",         "fatigue",           "sleep",  "mood",       "anxiety",
+    "cognition", "stiffness",    "sensitivity",       "stress", "dose_taken", "dose_mg",
+    "dose_time", "side_effects", "rescue_medication", "note",   "lifestyle"};
 constexpr int kDateColumn = 0;
 constexpr int kFirstItemColumn = 1;  // kColumns[1 + i] is item i
 constexpr int kDoseTakenColumn = 10;
@@ -32,6 +34,7 @@ constexpr int kDoseTimeColumn = 12;
 constexpr int kSideEffectsColumn = 13;
 constexpr int kRescueColumn = 14;
 constexpr int kNoteColumn = 15;
+constexpr int kLifestyleColumn = 16;  // "sleep_hours=7.5;relaxation=yes" (data/diary_items.json "lifestyle")
 static_assert(kFirstItemColumn + kItemCount == kDoseTakenColumn);
 
 // ---------------------------------------------------------------------------------------------
@@ -284,6 +287,34 @@ Result<nlohmann::json> ParseSideEffects(std::string_view text, const std::string
                              p));
     }
     out.push_back({{"name", Trim(std::string_view(p).substr(0, colon))}, {"severity", severity[0] - '0'}});
+  }
+  return out;
+}
+
+// A lifestyle cell: key=value entries separated by ';', a value being a number or yes/no
+// ("sleep_hours=7.5;activity_minutes=30;relaxation=yes"). The keys and ranges are checked by
+// ParseDiaryJson against data/diary_items.json, as for a JSON diary.
+Result<nlohmann::json> ParseLifestyle(std::string_view text, const std::string& field) {
+  LDN_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitList(text, field));
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& p : parts) {
+    const size_t eq = p.find('=');
+    const std::string key = eq == std::string::npos ? "" : Trim(std::string_view(p).substr(0, eq));
+    const std::string value = eq == std::string::npos ? "" : Trim(std::string_view(p).substr(eq + 1));
+    auto bad = [&] {
+      return Status::InvalidArgument(
+          field, fmt::format("expected key=value with a number or yes/no, e.g. sleep_hours=7.5; got \"{}\"", p));
+    };
+    if (key.empty() || value.empty()) return bad();
+    if (out.contains(key)) return Status::InvalidArgument(field, fmt::format("{} appears twice", key));
+    if (value == "yes" || value == "no") {
+      out[key] = value == "yes";
+      continue;
+    }
+    double v = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(v)) return bad();
+    out[key] = v;
   }
   return out;
 }
@@ -571,6 +602,10 @@ Result<Diary> ParseDiaryCsv(std::string_view text) {
       day["note"] = note->text;
       has_diary = true;
     }
+    if (filled(kLifestyleColumn)) {
+      LDN_ASSIGN_OR_RETURN(day["lifestyle"], ParseLifestyle(cell(kLifestyleColumn)->text, field(kLifestyleColumn)));
+      has_diary = true;
+    }
 
     const bool dose_filled = filled(kDoseTakenColumn) || filled(kDoseMgColumn) || filled(kDoseTimeColumn);
     if (dose_filled) {
@@ -676,6 +711,17 @@ std::string DiaryToCsv(const Diary& diary) {
     }
     out += ',';
     if (day != nullptr && day->note) AppendField(out, *day->note, day->note->empty());
+    out += ',';
+    if (day != nullptr) {
+      std::string life;
+      for (const LifestyleValue& v : day->lifestyle) {
+        const clinical::LifestyleFactor* f = FindLifestyleFactor(v.id);
+        const bool yes_no = f != nullptr && f->kind == clinical::LifestyleKind::kYesNo;
+        life += fmt::format("{}{}={}", life.empty() ? "" : ";", v.id,
+                            yes_no ? (v.value != 0 ? "yes" : "no") : fmt::format("{}", v.value));
+      }
+      AppendField(out, life);
+    }
     out += '\n';
   }
   return out;
@@ -717,6 +763,20 @@ std::string DiaryToJson(const Diary& diary) {
     }
     if (!day.rescue_medication.empty()) o["rescue_medication"] = day.rescue_medication;
     if (day.note) o["note"] = *day.note;
+    if (!day.lifestyle.empty()) {
+      Json life = Json::object();
+      for (const LifestyleValue& v : day.lifestyle) {
+        const clinical::LifestyleFactor* f = FindLifestyleFactor(v.id);
+        if (f != nullptr && f->kind == clinical::LifestyleKind::kYesNo) {
+          life[v.id] = v.value != 0;
+        } else if (v.value == std::floor(v.value) && std::fabs(v.value) < 1e15) {
+          life[v.id] = static_cast<int64_t>(v.value);
+        } else {
+          life[v.id] = v.value;
+        }
+      }
+      o["lifestyle"] = std::move(life);
+    }
     days.push_back(std::move(o));
   }
   std::vector<Json> instruments;

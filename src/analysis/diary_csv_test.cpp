@@ -71,6 +71,25 @@ TEST(DiaryCsvGoldenTest, JsonWriterMatchesGoldenAndRoundTrips) {
   ExpectSameDiary(MustParseJson(json), d);
 }
 
+// The lifestyle column (issue 15, item 1): key=value entries; errors name the row and column.
+TEST(DiaryCsvTest, LifestyleColumn) {
+  const std::string head =
+      "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient: p\n# time_zone: UTC\n# step: 2026-01-05 1 mg\n"
+      "date,pain,lifestyle\n";
+  auto ok = ParseDiaryCsv(head + "2026-01-03,4, relaxation = yes ;sleep_hours=7.5\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->days[0].lifestyle.size(), 2u);
+  EXPECT_EQ(ok->days[0].lifestyle[0].id, "sleep_hours");
+  EXPECT_DOUBLE_EQ(ok->days[0].lifestyle[0].value, 7.5);
+  EXPECT_DOUBLE_EQ(ok->days[0].lifestyle[1].value, 1);
+  for (const char* bad : {"sleep_hours", "sleep_hours=", "=7", "sleep_hours=seven", "sleep_hours=0x10",
+                          "sleep_hours=7;sleep_hours=8", "sleep_hours=25", "steps=9000", "relaxation=maybe"}) {
+    auto r = ParseDiaryCsv(head + "2026-01-03,4," + bad + "\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().field(), "row 7, column lifestyle") << bad << ": " << r.status().ToString();
+  }
+}
+
 // --- RFC 4180 and spreadsheet quirks. ---------------------------------------------------------
 
 constexpr std::string_view kMeta =

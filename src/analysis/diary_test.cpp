@@ -1,6 +1,8 @@
 #include "analysis/diary.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -127,6 +129,53 @@ TEST(DiaryParseTest, ItemsOutOfRange) {
   j = ValidDoc();
   j["diary"][2]["rescue_medication"][0] = 3;
   ExpectField(j, "diary[2].rescue_medication[0]");
+}
+
+// Lifestyle factors (issue 15, item 1; data/diary_items.json "lifestyle"): kept in the file's
+// order whatever the input's; each checked against its range, step and kind; an unknown one named.
+TEST(DiaryParseTest, LifestyleFactors) {
+  auto j = ValidDoc();
+  j["diary"][1]["lifestyle"] = {{"relaxation", true}, {"activity_minutes", 45}, {"sleep_hours", 6.5}};
+  auto d = ParseDiaryJson(j.dump());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const auto& life = d->days[1].lifestyle;
+  ASSERT_EQ(life.size(), 3u);
+  EXPECT_EQ(life[0].id, "sleep_hours");
+  EXPECT_DOUBLE_EQ(life[0].value, 6.5);
+  EXPECT_EQ(life[1].id, "activity_minutes");
+  EXPECT_DOUBLE_EQ(life[1].value, 45);
+  EXPECT_EQ(life[2].id, "relaxation");
+  EXPECT_DOUBLE_EQ(life[2].value, 1);
+  EXPECT_TRUE(d->days[0].lifestyle.empty());
+  j["diary"][1]["lifestyle"] = {{"relaxation", false}};
+  d = ParseDiaryJson(j.dump());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->days[1].lifestyle.size(), 1u);
+  EXPECT_DOUBLE_EQ(d->days[1].lifestyle[0].value, 0);
+  // The limits: 0-24 hours in half hours, 0-1440 whole minutes, relaxation true or false.
+  for (const auto& [key, bad] : std::vector<std::pair<std::string, nlohmann::json>>{{"sleep_hours", 24.5},
+                                                                                    {"sleep_hours", -0.5},
+                                                                                    {"sleep_hours", 7.25},
+                                                                                    {"sleep_hours", "7"},
+                                                                                    {"activity_minutes", 1441},
+                                                                                    {"activity_minutes", 30.5},
+                                                                                    {"relaxation", 1},
+                                                                                    {"relaxation", "yes"}}) {
+    j = ValidDoc();
+    j["diary"][0]["lifestyle"] = {{key, bad}};
+    ExpectField(j, "diary[0].lifestyle." + key);
+  }
+  j = ValidDoc();
+  j["diary"][0]["lifestyle"] = {{"steps", 9000}};
+  ExpectField(j, "diary[0].lifestyle.steps");
+  j = ValidDoc();
+  j["diary"][0]["lifestyle"] = nlohmann::json::array({7});
+  ExpectField(j, "diary[0].lifestyle");
+  // The ends of each range are allowed.
+  j = ValidDoc();
+  j["diary"][0]["lifestyle"] = {{"sleep_hours", 24}, {"activity_minutes", 0}};
+  EXPECT_TRUE(ParseDiaryJson(j.dump()).ok());
+  EXPECT_EQ(ParseStatus(j).ToString(), Status::Ok().ToString());
 }
 
 TEST(DiaryParseTest, UnknownTimeZone) {

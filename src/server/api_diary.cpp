@@ -305,7 +305,8 @@ constexpr char kDiarySchema[] =
 "stress":{"type":"integer","minimum":0,"maximum":10},
 "side_effects":{"type":"array","items":{"type":"object","required":["name","severity"],"properties":{
 "name":{"type":"string"},"severity":{"type":"integer","minimum":1,"maximum":3}}}},
-"rescue_medication":{"type":"array","items":{"type":"string"}},"note":{"type":"string"}}}}})js";
+"rescue_medication":{"type":"array","items":{"type":"string"}},"note":{"type":"string"},
+"lifestyle":{"type":"object","description":"optional lifestyle factors, never part of the LDN analysis: the keys, kinds, units and limits are GET /api/v1/diary-items 'lifestyle' (data/diary_items.json), e.g. {\"sleep_hours\":7.5,\"activity_minutes\":30,\"relaxation\":true}"}}}}})js";
 constexpr char kDiaryBatchSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{
 "type":"array","items":{"type":"object","required":["date","client_id","scale_version","items"],"properties":{

@@ -140,6 +140,45 @@ TEST_F(DirectionApiTest, AWriteMustSayItsScaleAndAScaleOneMoodIsStoredConverted)
   EXPECT_EQ(f_->Send("GET", P("/diary/2026-11-19"), "", pat_).Json()["items"]["mood"], 10);
 }
 
+// Lifestyle factors (issue 15, item 1): served from data/diary_items.json with the items, kept in
+// an entry, refused by field when out of range (the stored entry untouched), and in the exports.
+TEST_F(DirectionApiTest, LifestyleFactorsAreServedStoredRefusedByFieldAndExported) {
+  const J items = f_->Send("GET", "/api/v1/diary-items").Json();
+  ASSERT_EQ(items["lifestyle"].size(), analysis::LifestyleFactors().size());
+  for (size_t i = 0; i < analysis::LifestyleFactors().size(); ++i) {
+    EXPECT_EQ(items["lifestyle"][i]["id"], analysis::LifestyleFactors()[i].id);
+  }
+  StoreCourse("2026-11-01");
+  const J life = {{"sleep_hours", 7.5}, {"activity_minutes", 30}, {"relaxation", true}};
+  TestResponse r = f_->Send(
+      "PUT", P("/diary/2026-11-20"),
+      J{{"client_id", "life-1"}, {"scale_version", 2}, {"items", {{"pain", 4}, {"lifestyle", life}}}}.dump(), pat_);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["items"]["lifestyle"], life);
+  for (const J& bad : {J{{"sleep_hours", 25}}, J{{"sleep_hours", 7.2}}, J{{"activity_minutes", -1}},
+                       J{{"relaxation", "yes"}}, J{{"steps", 9000}}}) {
+    r = f_->Send(
+        "PUT", P("/diary/2026-11-20"),
+        J{{"client_id", "life-bad"}, {"scale_version", 2}, {"items", {{"pain", 5}, {"lifestyle", bad}}}}.dump(), pat_);
+    EXPECT_EQ(r.status, 400) << bad.dump();
+    EXPECT_EQ(r.Json()["error"]["field"], "items.lifestyle." + bad.begin().key()) << r.body;
+  }
+  const J stored = f_->Send("GET", P("/diary/2026-11-20"), "", doc_).Json();
+  EXPECT_EQ(stored["items"]["pain"], 4);
+  EXPECT_EQ(stored["items"]["lifestyle"], life);
+  const TestResponse csv = f_->Send("GET", P("/export?format=csv"), "", pat_);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_NE(csv.body.find(",lifestyle\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("2026-11-20,4,"), std::string::npos);
+  EXPECT_NE(csv.body.find(",sleep_hours=7.5;activity_minutes=30;relaxation=yes\n"), std::string::npos) << csv.body;
+  const J json = J::parse(f_->Send("GET", P("/export?format=json"), "", pat_).body);
+  bool found = false;
+  for (const J& d : json["diary"]) {
+    if (d["date"] == "2026-11-20") found = d["lifestyle"] == life;
+  }
+  EXPECT_TRUE(found) << json.dump();
+}
+
 TEST_F(DirectionApiTest, AnalysisJudgesEveryItemUsesOffPlanDosesAndSaysWhenEvaluationOpens) {
   const store::Course course = StoreCourse("2026-08-20");
   const LocalDate first = *ParseDate("2026-08-20", "d");

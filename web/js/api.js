@@ -64,7 +64,8 @@ export function clientId(prefix) {
 // field is named by its label when `labelOf(key)` knows it ("Pain: must be 0-10").
 export function errorText(err, labelOf = () => null) {
   const message = String((err && err.message) || 'Something went wrong.').replace(/\b[a-z_]+(\[\d+\])+(\.[a-z_]+)*: /g, '');
-  const m = err && err.field ? /^(?:entries\[\d+\]\.)?items\.([a-z_]+)/.exec(err.field) : null;
-  const label = m ? labelOf(m[1]) : null;
+  // "items.pain" names the item; "items.lifestyle.sleep_hours" the factor inside lifestyle.
+  const m = err && err.field ? /^(?:entries\[\d+\]\.)?items\.([a-z_]+)(?:\.([a-z_]+))?/.exec(err.field) : null;
+  const label = m ? labelOf(m[1] === 'lifestyle' && m[2] ? m[2] : m[1]) : null;
   return label ? `${label}: ${message}` : message;
 }

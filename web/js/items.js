@@ -39,6 +39,13 @@ export function scaleVersion() {
   return loaded ? loaded.scale_version : null;
 }
 
+// The lifestyle factors a patient may log beside the ratings ({id, label, question, kind: "number"
+// or "yes_no", unit, min, max, step, source}); never part of the analysis. [] before loadItems().
+export function lifestyleFactors() { return (loaded && loaded.lifestyle) || []; }
+
+// {id, label, ...} of one lifestyle factor; null when unknown.
+export function lifestyleInfo(key) { return lifestyleFactors().find((f) => f.id === key) || null; }
+
 // The file and its version, for "Where does this come from?" on staff pages.
 export function itemsSource() {
   return loaded ? `${loaded.file} (version ${loaded.version}, scale version ${loaded.scale_version})` : 'data/diary_items.json';

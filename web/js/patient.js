@@ -4,7 +4,7 @@ import {route, say, session, setTitle} from './app.js';
 import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from './clinical.js';
 import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
-import {itemInfo, ITEMS, itemsSourcePlain, loadItems, scaleVersion} from './items.js';
+import {itemInfo, ITEMS, itemsSourcePlain, lifestyleFactors, lifestyleInfo, loadItems, scaleVersion} from './items.js';
 import {SIDE_EFFECTS} from './kb.js';
 import {sendOrQueue} from './offline.js';
 import {baselineCard, guidanceCard, parseDoseMg, plannedTime} from './safety.js';
@@ -226,6 +226,14 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             `The list of side effects is the app's own (version ${SIDE_EFFECTS.version}); ` +
             'the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).'));
 
+  // Lifestyle factors (data/diary_items.json "lifestyle": hours of sleep, minutes of activity,
+  // relaxation yes/no): the patient's own log, never part of the LDN analysis.
+  const lifestyle = lifestyleFactors().map((f) => lifestyleControl(f, (items.lifestyle || {})[f.id]));
+  const lifeBox = lifestyle.length ?
+      h('fieldset.box.lifestyle', h('legend', 'Lifestyle (for you; not part of the LDN analysis)'),
+        lifestyle.map((c) => c.el)) :
+      null;
+
   const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
   const note = h('textarea', { id: uid('note'), rows: '3' });
   note.value = items.note || '';
@@ -233,21 +241,23 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
   // "More about today": what is answered in it shows on its summary, so nothing is hidden unseen.
   const moreCount = h('span.more-count');
   function countMore() {
-    const n = others.filter(([, s]) => s.get() !== null).length + chosen.size + (rescue.value.trim() ? 1 : 0) +
-        (note.value.trim() ? 1 : 0);
+    const n = others.filter(([, s]) => s.get() !== null).length + lifestyle.filter((c) => c.filled()).length +
+        chosen.size + (rescue.value.trim() ? 1 : 0) + (note.value.trim() ? 1 : 0);
     moreCount.textContent = n ? ` (${n} answered)` : '';
   }
   const more =
       h('details.more-today', {
         id: 'more-today',
         open: others.some(([k]) => items[k] !== undefined) || chosen.size > 0 || !!items.note ||
-            !!(items.rescue_medication || []).length
+            !!(items.rescue_medication || []).length || !!items.lifestyle
       },
         h('summary', h('span.more-title', 'More about today'), moreCount,
           h('span.more-what',
-            `${others.map(([k]) => (itemInfo(k) || {label: k}).label).join(', ')}; side effects, medicines, a note`)),
-        others.map(([, s]) => s.el), sideBox, field('Rescue or other medication today (separate with commas)', rescue),
-        field('Note (optional)', note));
+            `${others.map(([k]) => (itemInfo(k) || {label: k}).label).join(', ')}; ${
+                lifestyle.length ? `${lifestyle.map((c) => c.f.label.toLowerCase()).join(', ')}; ` :
+                                   ''}side effects, medicines, a note`)),
+        others.map(([, s]) => s.el), lifeBox, sideBox,
+        field('Rescue or other medication today (separate with commas)', rescue), field('Note (optional)', note));
   more.addEventListener('change', countMore);
   more.addEventListener('input', countMore);
   countMore();
@@ -269,6 +279,7 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
       for (const se of y.side_effects || []) chosen.set(se.name, se.severity);
       renderSideEffects();
       rescue.value = (y.rescue_medication || []).join(', ');
+      for (const c of lifestyle) c.set((y.lifestyle || {})[c.f.id]);
       if (yesterdayDose) {
         const want = yesterdayDose.taken ? 'yes' : 'no';
         for (const r of doseBox.querySelectorAll(`input[name="${doseName}"]`)) r.checked = r.value === want;
@@ -298,6 +309,16 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
           const meds = rescue.value.split(',').map((s) => s.trim()).filter(Boolean);
           if (meds.length) entry.rescue_medication = meds;
           if (note.value.trim()) entry.note = note.value.trim();
+          const life = {};
+          for (const c of lifestyle) {
+            const v = c.get();
+            if (v && v.error) {
+              error.textContent = v.error;
+              return;
+            }
+            if (v !== null) life[c.f.id] = v;
+          }
+          if (Object.keys(life).length) entry.lifestyle = life;
           if (!Object.keys(entry).length) {
             error.textContent = 'Answer at least one question before saving.';
             return;
@@ -357,7 +378,7 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             if (sameAsYesterday) sameAsYesterday.remove();
             submit.textContent = 'Save changes';
           } catch (err) {
-            error.textContent = errorText(err, (key) => (itemInfo(key) || {}).label);
+            error.textContent = errorText(err, (key) => (itemInfo(key) || lifestyleInfo(key) || {}).label);
           } finally {
             submit.disabled = false;
           }
@@ -375,6 +396,70 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
                 (k) => h('li', `${(itemInfo(k) || {label: k}).label}: ${(itemInfo(k) || {source: ''}).source}`))))),
       done, h('div.savebar', error, status, h('div.savebuttons', sameAsYesterday, submit)));
   return form;
+}
+
+// One lifestyle factor's control: a number field (a decimal comma is a decimal point: "7,5" hours
+// is 7.5) or Yes / No (a second tap on the chosen answer clears it). get() is the value, null when
+// empty, or {error} in plain words; the server checks the range and step (data/diary_items.json).
+function lifestyleControl(f, value) {
+  if (f.kind === 'yes_no') {
+    const name = uid('life');
+    const inputs = [];
+    const picks = [['yes', 'Yes'], ['no', 'No']].map(([v, label]) => {
+      const id = `${name}-${v}`;
+      const input = h('input.sr', {type: 'radio', name, id, value: v, checked: value === (v === 'yes')});
+      inputs.push(input);
+      return h('span.pick', input, h('label', {
+        for: id,
+        onclick: (e) => {
+            if (!input.checked) return;
+            e.preventDefault();
+            input.checked = false;
+            input.dispatchEvent(new Event('change', {bubbles: true}));
+        },
+               }, label));
+    });
+    const el = h('fieldset.life', {'data-life': f.id}, h('legend', f.question), h('div.picks.two', picks));
+    const get = () => {
+      const c = inputs.find((i) => i.checked);
+      return c ? c.value === 'yes' : null;
+    };
+    return {
+      f,
+      el,
+      get,
+      filled: () => get() !== null,
+      set: (v) => {
+        for (const i of inputs) i.checked = v !== undefined && (i.value === 'yes') === v;
+      }
+    };
+  }
+  const input = h('input', {
+    type: 'text',
+    id: uid('life'),
+    inputmode: f.step < 1 ? 'decimal' : 'numeric',
+    autocomplete: 'off',
+    value: value === undefined || value === null ? '' : String(value)
+  });
+  const el = h('div.field', {'data-life': f.id}, h('label', { for: input.id
+               }, `${f.question} (${f.unit})`), input);
+  const get = () => {
+    const text = input.value.trim().replace(',', '.');
+    if (!text) return null;
+    const n = Number(text);
+    return Number.isFinite(n) ?
+        n :
+        {error: `${f.label}: write a number of ${f.unit}, for example ${f.step < 1 ? '7.5' : '30'}.`};
+  };
+  return {
+    f,
+    el,
+    get,
+    filled: () => !!input.value.trim(),
+    set: (v) => {
+      input.value = v === undefined || v === null ? '' : String(v);
+    }
+  };
 }
 
 // A dose the server did not take as entered: refused (400, plain words), or different from the

@@ -7,7 +7,7 @@ import uPlot from '../vendor/uPlot.esm.js';
 import {errorText, get} from './api.js';
 import {session} from './app.js';
 import {h, scrollAttrs, source, whereFrom} from './dom.js';
-import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, loadItems} from './items.js';
+import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, lifestyleFactors, loadItems} from './items.js';
 import {addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn} from './time.js';
 
 const COLORS = { pain: '#b3261e', fatigue: '#1f5fa8', sleep: '#6b4fa0', mood: '#2e7d32', anxiety: '#a35200',
@@ -145,13 +145,27 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   renderToggles();
 
   const recent = dates.slice(-14).reverse();
-  const table = h('details.card', h('summary', 'The last 14 days as a table'),
-    h('div.tablewrap', scrollAttrs(), h('table', h('caption.sr', 'Diary, last 14 days'),
-      h('thead', h('tr', h('th', { scope: 'col' }, 'Day'), ITEMS.map((k) => h('th', { scope: 'col' }, (itemInfo(k) || { label: k }).label)), h('th', { scope: 'col' }, 'Dose'))),
-      h('tbody', recent.map((d) => {
-        const e = byDate.get(d) || {};
-        return h('tr', h('th', { scope: 'row' }, formatDate(d)), ITEMS.map((k) => h('td', e[k] ?? '–')), h('td', doseBy.has(d) ? `${doseBy.get(d)} mg` : '–'));
-      })))));
+  // The lifestyle factors the patient logged in these days (hours of sleep, activity, relaxation):
+  // shown beside the ratings, never part of the analysis.
+  const life =
+      lifestyleFactors().filter((f) => recent.some((d) => ((byDate.get(d) || {}).lifestyle || {})[f.id] !== undefined));
+  const lifeCell = (f, v) => (v === undefined ? '–' : (f.kind === 'yes_no' ? (v ? 'yes' : 'no') : String(v)));
+  const table =
+      h('details.card', h('summary', 'The last 14 days as a table'),
+        h('div.tablewrap', scrollAttrs(),
+          h('table', h('caption.sr', 'Diary, last 14 days'),
+            h('thead',
+              h('tr', h('th', {scope: 'col'}, 'Day'),
+                ITEMS.map((k) => h('th', {scope: 'col'}, (itemInfo(k) || {label: k}).label)),
+                h('th', {scope: 'col'}, 'Dose'),
+                life.map((f) => h('th', {scope: 'col'}, f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`)))),
+            h('tbody', recent.map((d) => {
+              const e = byDate.get(d) || {};
+              return h(
+                  'tr', h('th', {scope: 'row'}, formatDate(d)), ITEMS.map((k) => h('td', e[k] ?? '–')),
+                  h('td', doseBy.has(d) ? `${doseBy.get(d)} mg` : '–'),
+                  life.map((f) => h('td', lifeCell(f, (e.lifestyle || {})[f.id]))));
+            })))));
 
   const section = h(
       'div',

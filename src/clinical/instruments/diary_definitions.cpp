@@ -1,5 +1,6 @@
 #include "clinical/instruments/diary_definitions.h"
 
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -48,6 +49,55 @@ ScaleDirection DiaryItem::DirectionOn(int version) const {
   return direction;
 }
 
+namespace {
+
+// True when `v` is a whole multiple of `step` (to a millionth of a step: the file's numbers are
+// decimal fractions such as 0.5).
+bool IsMultipleOf(double v, double step) {
+  const double k = v / step;
+  return std::fabs(k - std::round(k)) < 1e-6;
+}
+
+Result<std::vector<LifestyleFactor>> ReadLifestyle(const nlohmann::json& list) {
+  std::vector<LifestyleFactor> out;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < list.size(); ++i) {
+    LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of(list[i], IndexPath("lifestyle", i)));
+    LifestyleFactor f;
+    LDN_ASSIGN_OR_RETURN(f.id, NonEmpty(e, "id"));
+    LDN_RETURN_IF_ERROR(CheckUniqueId(ids, f.id, e.PathOf("id")));
+    LDN_ASSIGN_OR_RETURN(f.label, NonEmpty(e, "label"));
+    LDN_ASSIGN_OR_RETURN(f.question, NonEmpty(e, "question"));
+    LDN_ASSIGN_OR_RETURN(std::string kind, NonEmpty(e, "kind"));
+    if (kind == "number") {
+      f.kind = LifestyleKind::kNumber;
+      LDN_ASSIGN_OR_RETURN(f.unit, NonEmpty(e, "unit"));
+      LDN_ASSIGN_OR_RETURN(f.min, e.Number("min", -1e9, 1e9));
+      LDN_ASSIGN_OR_RETURN(f.max, e.Number("max", -1e9, 1e9));
+      LDN_ASSIGN_OR_RETURN(f.step, e.Number("step", 0, 1e9));
+      if (!(f.step > 0)) return Status::InvalidArgument(e.PathOf("step"), "must be above 0");
+      if (!(f.min < f.max)) return Status::InvalidArgument(e.PathOf("max"), "must be above min");
+      if (!IsMultipleOf(f.min, f.step) || !IsMultipleOf(f.max, f.step)) {
+        return Status::InvalidArgument(e.PathOf("step"), "min and max must be multiples of step");
+      }
+    } else if (kind == "yes_no") {
+      f.kind = LifestyleKind::kYesNo;
+    } else {
+      return Status::InvalidArgument(e.PathOf("kind"), "must be number or yes_no");
+    }
+    LDN_ASSIGN_OR_RETURN(f.source, NonEmpty(e, "source"));
+    LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool LifestyleFactor::Allows(double v) const {
+  return kind == LifestyleKind::kNumber && v >= min && v <= max && IsMultipleOf(v - min, step);
+}
+
 Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJson(text));
   LDN_ASSIGN_OR_RETURN(JsonObject top, JsonObject::Of(doc, ""));
@@ -57,7 +107,15 @@ Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text) {
   LDN_ASSIGN_OR_RETURN(int64_t scale_version, top.Integer("scale_version", 1, 1000));
   set.scale_version = static_cast<int>(scale_version);
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, top.Array("entries"));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* lifestyle, top.OptionalArray("lifestyle"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> lifestyle_description, top.OptionalString("lifestyle_description"));
+  if (lifestyle != nullptr && !lifestyle_description) {
+    return Status::InvalidArgument("lifestyle_description", "is required with lifestyle");
+  }
   LDN_RETURN_IF_ERROR(top.RejectUnknownKeys());
+  if (lifestyle != nullptr) {
+    LDN_ASSIGN_OR_RETURN(set.lifestyle, ReadLifestyle(*lifestyle));
+  }
   std::set<std::string> ids;
   for (size_t i = 0; i < entries->size(); ++i) {
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], IndexPath("entries", i)));

@@ -47,11 +47,35 @@ struct DiaryItem {
   ScaleDirection DirectionOn(int version) const;
 };
 
-// The whole file: its version, the current scale version and the items in diary order.
+// A lifestyle factor a patient may log beside the ratings (issue 15, item 1; data/diary_items.json
+// "lifestyle"): never part of the LDN analysis.
+enum class LifestyleKind { kNumber, kYesNo };
+
+struct LifestyleFactor {
+  std::string id;        // the key under a diary day's "lifestyle": "sleep_hours", ...
+  std::string label;     // for display
+  std::string question;  // as asked of the patient
+  LifestyleKind kind = LifestyleKind::kNumber;
+  // kNumber only: the unit ("hours") and the allowed values, min..max in steps of `step` (> 0;
+  // min and max are multiples of step).
+  std::string unit;
+  double min = 0;
+  double max = 0;
+  double step = 1;
+  std::string source;
+
+  // True when `v` is one of a kNumber factor's values (min..max in steps of step); false for a
+  // kYesNo factor.
+  bool Allows(double v) const;
+};
+
+// The whole file: its version, the current scale version, the items in diary order and the
+// lifestyle factors.
 struct DiaryItemSet {
   std::string version;    // the file's version, "2026-12-01.1"
   int scale_version = 1;  // the meaning of stored numbers today (>= 1)
   std::vector<DiaryItem> items;
+  std::vector<LifestyleFactor> lifestyle;  // may be empty
 };
 
 // "worse" or "better".
@@ -93,7 +117,9 @@ Result<SideEffectChecklist> LoadSideEffectChecklist();
 
 // Parsers of the files' text, for tests. Fail with kInvalidArgument naming the field.
 // ParseDiaryItems also fails when: scale_version is not a whole number >= 1; a scale_history
-// entry's scale_version is not below the current one, or versions repeat or are not increasing.
+// entry's scale_version is not below the current one, or versions repeat or are not increasing;
+// a lifestyle factor's kind is not number or yes_no, a number has no unit, or its step is not
+// above 0, or min and max are not multiples of it with min < max (a yes_no has none of these).
 Result<std::vector<DiaryItem>> ParseDiaryItems(std::string_view text);
 Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text);
 Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text);

@@ -48,6 +48,50 @@ TEST(DiaryDefinitionsTest, CoreItemsArePainFatigueAndSleep) {
   EXPECT_EQ(not_bool.status().field(), "entries[0].core");
 }
 
+// Lifestyle factors (issue 15, item 1): hours of sleep, minutes of activity, relaxation yes/no.
+TEST(DiaryDefinitionsTest, LifestyleFactors) {
+  const auto& set = LoadDiaryItemSet();
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_EQ(set->lifestyle.size(), 3u);
+  const LifestyleFactor& sleep = set->lifestyle[0];
+  EXPECT_EQ(sleep.id, "sleep_hours");
+  EXPECT_EQ(sleep.kind, LifestyleKind::kNumber);
+  EXPECT_EQ(sleep.unit, "hours");
+  EXPECT_TRUE(sleep.Allows(0));
+  EXPECT_TRUE(sleep.Allows(7.5));
+  EXPECT_TRUE(sleep.Allows(24));
+  EXPECT_FALSE(sleep.Allows(7.25));
+  EXPECT_FALSE(sleep.Allows(24.5));
+  EXPECT_FALSE(sleep.Allows(-0.5));
+  EXPECT_EQ(set->lifestyle[1].id, "activity_minutes");
+  EXPECT_FALSE(set->lifestyle[1].Allows(30.5));
+  EXPECT_EQ(set->lifestyle[2].id, "relaxation");
+  EXPECT_EQ(set->lifestyle[2].kind, LifestyleKind::kYesNo);
+  EXPECT_FALSE(set->lifestyle[2].Allows(1));
+  for (const auto& f : set->lifestyle) EXPECT_FALSE(f.source.empty()) << f.id;
+
+  const std::string head = R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain","label":"P",
+      "question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s"}],"lifestyle_description":"l",
+      "lifestyle":[)";
+  auto field_of = [&](const std::string& factor) {
+    auto r = ParseDiaryItemSet(head + factor + "]}");
+    return r.ok() ? std::string("ok") : r.status().field();
+  };
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"scale","source":"s"})"), "lifestyle[0].kind");
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"number","unit":"u","min":0,"max":10,"step":0,
+      "source":"s"})"),
+            "lifestyle[0].step");
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"number","unit":"u","min":0,"max":10,"step":3,
+      "source":"s"})"),
+            "lifestyle[0].step");
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"number","min":0,"max":10,"step":1,
+      "source":"s"})"),
+            "lifestyle[0].unit");
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"yes_no","unit":"u","source":"s"})"),
+            "lifestyle[0].unit");
+  EXPECT_EQ(field_of(R"({"id":"x","label":"X","question":"Q","kind":"yes_no","source":"s"})"), "ok");
+}
+
 TEST(DiaryDefinitionsTest, ScaleVersionTwoReversedMoodOnly) {
   const auto& set = LoadDiaryItemSet();
   ASSERT_TRUE(set.ok()) << set.status().ToString();

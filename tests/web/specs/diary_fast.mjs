@@ -163,6 +163,46 @@ runSpec('diary_fast', async (t) => {
     await page.locator('details.more-today > summary').click();
     const moodBox = await page.locator('fieldset[data-scale="mood"] label').first().boundingBox();
     check(moodBox && moodBox.width >= 44 && moodBox.height >= 44, `one tap shows the other items, 44 px targets (${moodBox && Math.round(moodBox.width)} x ${moodBox && Math.round(moodBox.height)})`);
+    // Lifestyle factors (data/diary_items.json "lifestyle"), in "More about today": a decimal comma
+    // is read as a point; the server refuses what is out of range, by name, and keeps the entry.
+    const served = (await apiAs(page, 'GET', '/diary-items')).json.lifestyle.map((f) => f.id);
+    const shownLife = await page.locator('[data-life]').evaluateAll((els) => els.map((e) => e.dataset.life));
+    check(shownLife.join(',') === served.join(','), `the lifestyle factors shown are the server's (${shownLife.join(',')})`);
+    const hours = page.getByLabel(/How many hours did you sleep last night/);
+    await hours.fill('7,5');
+    await page.getByLabel(/How many minutes were you physically active/).fill('30');
+    await page.locator('[data-life="relaxation"] label', { hasText: /^Yes$/ }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved. Thank you.').first().waitFor();
+    const withLife = (await apiAs(page, 'GET', `/patients/${sam.pid}/diary/${day(0)}`)).json.items;
+    check(canonical(withLife.lifestyle) === canonical({ sleep_hours: 7.5, activity_minutes: 30, relaxation: true }) && withLife.pain === 6,
+      `sleep "7,5" hours, 30 minutes of activity and relaxation are stored with the day (${JSON.stringify(withLife.lifestyle)})`);
+    await hours.fill('25');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const refused = page.locator('.savebar .error');
+    await refused.filter({ hasText: /\S/ }).waitFor();
+    const refusedText = await refused.textContent();
+    check(/^Sleep: .*0 to 24/.test(refusedText), `25 hours of sleep is refused by the server, naming the question ("${refusedText}")`);
+    const kept = (await apiAs(page, 'GET', `/patients/${sam.pid}/diary/${day(0)}`)).json.items;
+    check(kept.lifestyle.sleep_hours === 7.5, `and the stored day is unchanged (${kept.lifestyle.sleep_hours})`);
+    await hours.fill('seven');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.savebar .error', { hasText: 'write a number of hours' }).waitFor();
+    check(true, 'a word for a number is caught before sending, in plain words');
+    await hours.fill('7.5');
+    const csv = await page.evaluate(async (p) => (await fetch(`/api/v1/patients/${p}/export?format=csv`)).text(), sam.pid);
+    check(csv.includes(',lifestyle\n') && csv.includes('sleep_hours=7.5;activity_minutes=30;relaxation=yes'),
+      'the CSV export carries the lifestyle column');
+    await shot(page, 'diary-fast-3b-lifestyle', 'phone');
+    // Shown back to the patient beside the ratings: the progress page's table of the last 14 days.
+    await page.goto('/#/progress');
+    await page.locator('details summary', { hasText: 'The last 14 days as a table' }).click();
+    const heads = await page.locator('details table thead th').allTextContents();
+    const first = await page.locator('details table tbody tr').first().locator('td').allTextContents();
+    check(heads.slice(-3).join('|') === 'Sleep (hours)|Activity (minutes)|Relaxation' && first.slice(-3).join('|') === '7.5|30|yes',
+      `Progress shows today's sleep, activity and relaxation beside the ratings (${heads.slice(-3).join('|')}: ${first.slice(-3).join('|')})`);
+    await page.goto('/#/today');
+    await page.getByRole('heading', { name: 'How was your day?' }).waitFor();
     await audit(page, 'diary, phone, light');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.evaluate(() => document.documentElement.removeAttribute('data-theme'));
