@@ -39,6 +39,116 @@ export function drawWhenSized(box, draw) {
   observer.observe(box);
 }
 
+// The course's landmarks on the chart (issue 15, item 7): the baseline before LDN, the first dose
+// and the evaluation window the analysis uses (its primary window); before the analysis can run,
+// the day the evaluation opens (in the future: in words only). From the server's analysis and
+// evaluation, never computed here. Marks wholly outside the chart are left out.
+export function chartMarks(analysis, evaluation, from, to) {
+  const a = analysis && !analysis.unavailable ? analysis : null;
+  const ev = evaluation && !evaluation.unavailable ? evaluation : null;
+  const inChart = (first, last) => first && last && last >= from && first <= to;
+  const marks = [];
+  if (a && a.baseline && inChart(a.baseline.first, a.baseline.last)) {
+    marks.push({
+      kind: 'baseline',
+      first: a.baseline.first,
+      last: a.baseline.last,
+      text: `Before LDN (your baseline): ${formatDate(a.baseline.first)} to ${formatDate(a.baseline.last)}`,
+      short: 'Before LDN'
+    });
+  }
+  const start = (a && a.first_dose) || (ev && ev.first_dose);
+  if (start && inChart(start, start)) {
+    marks.push(
+        {kind: 'start', first: start, last: start, text: `LDN started: ${formatDate(start)}`, short: 'LDN start'});
+  }
+  const primary = a ? (a.windows || []).find((w) => w.label === a.primary_window) : null;
+  if (primary && inChart(primary.first, primary.last)) {
+    marks.push({
+      kind: 'window',
+      first: primary.first,
+      last: primary.last,
+      text: `Compared with your baseline: ${formatDate(primary.first)} to ${formatDate(primary.last)}`,
+      short: 'Compared'
+    });
+  } else if (ev && ev.opens_on && !ev.open) {
+    // In the future, so after the chart's last day: said in words, not drawn.
+    marks.push({
+      kind: 'opens',
+      first: ev.opens_on,
+      last: ev.opens_on,
+      text: `Your first evaluation: from ${formatDate(ev.opens_on)}`,
+      short: 'Evaluation'
+    });
+  }
+  return marks;
+}
+
+const MARK_FILL = {
+  baseline: 'rgba(120, 120, 120, 0.16)',
+  window: 'rgba(46, 125, 50, 0.18)'
+};
+
+// A uPlot plugin that shades the marks' days behind the series and draws the single-day marks as
+// vertical lines, each with its short name at the top. The position of each mark, in CSS pixels of
+// the canvas, goes to box.dataset.marks (the browser test reads the canvas there).
+function marksPlugin(marks, ink, box) {
+  const half = 12 * 3600;  // a day's band runs from midnight to midnight around its noon
+  const xs = (u, date, edge) => u.valToPos(chartTime(date) + edge * half, 'x', true);
+  return {
+    hooks: {
+      drawClear: [(u) => {
+        const {left, top, width, height} = u.bbox;
+        const ctx = u.ctx;
+        const placed = [];
+        ctx.save();
+        for (const m of marks) {
+          const x0 = Math.max(left, xs(u, m.first, -1));
+          const x1 = Math.min(left + width, xs(u, m.last, 1));
+          if (x1 <= x0) continue;
+          if (MARK_FILL[m.kind]) {
+            ctx.fillStyle = MARK_FILL[m.kind];
+            ctx.fillRect(x0, top, x1 - x0, height);
+          }
+          placed.push(
+              {kind: m.kind, x0: x0 / uPlot.pxRatio, x1: x1 / uPlot.pxRatio, y: (top + height / 2) / uPlot.pxRatio});
+        }
+        ctx.restore();
+        box.dataset.marks = JSON.stringify(placed);
+      }],
+      draw: [(u) => {
+        const {left, top, width, height} = u.bbox;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.font = `${Math.round(11 * uPlot.pxRatio)}px sans-serif`;
+        ctx.fillStyle = ink;
+        ctx.strokeStyle = ink;
+        ctx.textBaseline = 'top';
+        for (const m of marks) {
+          const x0 = Math.max(left, xs(u, m.first, -1));
+          const x1 = Math.min(left + width, xs(u, m.last, 1));
+          if (x1 <= x0) continue;
+          if (!MARK_FILL[m.kind]) {
+            const x = Math.round(u.valToPos(chartTime(m.first), 'x', true));
+            ctx.lineWidth = 2 * uPlot.pxRatio;
+            ctx.setLineDash([]);
+            ctx.beginPath();
+            ctx.moveTo(x, top);
+            ctx.lineTo(x, top + height);
+            ctx.stroke();
+            ctx.fillText(
+                m.short, Math.min(x + 4 * uPlot.pxRatio, left + width - ctx.measureText(m.short).width),
+                top + 2 * uPlot.pxRatio);
+          } else if (ctx.measureText(m.short).width < x1 - x0 - 4) {
+            ctx.fillText(m.short, x0 + 3 * uPlot.pxRatio, top + height - 14 * uPlot.pxRatio);
+          }
+        }
+        ctx.restore();
+      }],
+    },
+  };
+}
+
 export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   loadCss();
   const to = todayIn(tz);
@@ -63,7 +173,13 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   const sideSeries = dates.map((d) => ((byDate.get(d) || {}).side_effects || []).length ? 10 : null);
 
   const selected = new Set(['pain', 'fatigue', 'sleep']);
+  const marks = chartMarks(analysis, evaluation, from, to);
   const chartBox = h('div.chart', { role: 'img', 'aria-label': 'Chart of your diary items over time' });
+  // The marks in words, for everyone (and for screen readers, which cannot see the chart).
+  const markList = marks.length ?
+      h('ul.chart-marks',
+        marks.map((m) => h('li', {'data-mark': m.kind}, h('span.mark-key', {'aria-hidden': 'true'}), m.text))) :
+      null;
   const summary = h('div');
   const toggles = h('div.chips', { role: 'group', 'aria-label': 'Items shown in the chart' });
   let plot = null;
@@ -125,6 +241,7 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
           ],
           series,
           legend: {live: false},
+          plugins: [marksPlugin(marks, ink, chartBox)],
         },
         data, chartBox);
     const last = (arr) => { for (let i = arr.length - 1; i >= 0; i -= 1) if (arr[i] !== null) return [dates[i], arr[i]]; return null; };
@@ -170,7 +287,7 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   const section = h(
       'div',
       h('section.card', {'aria-labelledby': 'chart-h'}, h('h2', {id: 'chart-h'}, `The last ${days} days`), toggles,
-        chartBox, summary,
+        chartBox, markList, summary,
         h('p.small',
           `Dots are single days, thick lines the mean of the last 7 days (shown when at least ${
               MEAN_MIN_DAYS} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported.`),
