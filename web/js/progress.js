@@ -267,21 +267,25 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   const life =
       lifestyleFactors().filter((f) => recent.some((d) => ((byDate.get(d) || {}).lifestyle || {})[f.id] !== undefined));
   const lifeCell = (f, v) => (v === undefined ? '–' : (f.kind === 'yes_no' ? (v ? 'yes' : 'no') : String(v)));
+  // Cards on a phone, a day each (table.stack.compact, app.css); a table on wider screens.
+  const columns = [
+    ...ITEMS.map((k) => (itemInfo(k) || {label: k}).label), 'Dose',
+    ...life.map((f) => (f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`))
+  ];
   const table =
       h('details.card', h('summary', 'The last 14 days as a table'),
         h('div.tablewrap', scrollAttrs(),
-          h('table', h('caption.sr', 'Diary, last 14 days'),
-            h('thead',
-              h('tr', h('th', {scope: 'col'}, 'Day'),
-                ITEMS.map((k) => h('th', {scope: 'col'}, (itemInfo(k) || {label: k}).label)),
-                h('th', {scope: 'col'}, 'Dose'),
-                life.map((f) => h('th', {scope: 'col'}, f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`)))),
+          h('table.stack.compact', h('caption.sr', 'Diary, last 14 days'),
+            h('thead', h('tr', h('th', {scope: 'col'}, 'Day'), columns.map((c) => h('th', {scope: 'col'}, c)))),
             h('tbody', recent.map((d) => {
               const e = byDate.get(d) || {};
+              const cells = [
+                ...ITEMS.map((k) => e[k] ?? '–'), doseBy.has(d) ? `${doseBy.get(d)} mg` : '–',
+                ...life.map((f) => lifeCell(f, (e.lifestyle || {})[f.id]))
+              ];
               return h(
-                  'tr', h('th', {scope: 'row'}, formatDate(d)), ITEMS.map((k) => h('td', e[k] ?? '–')),
-                  h('td', doseBy.has(d) ? `${doseBy.get(d)} mg` : '–'),
-                  life.map((f) => h('td', lifeCell(f, (e.lifestyle || {})[f.id]))));
+                  'tr', h('th', {scope: 'row'}, formatDate(d)),
+                  cells.map((c, n) => h('td', {'data-label': columns[n]}, String(c))));
             })))));
 
   const section = h(

@@ -1,6 +1,6 @@
 import { runSpec, PHONE_390, DESKTOP } from '../harness.mjs';
 
-// The progress chart's marks (issue 15, item 7): the baseline before LDN and the evaluation window
+// The progress chart's marks and the tables as cards on phones (issue 15, item 7): the baseline before LDN and the evaluation window
 // shaded, the first dose as a line, each said in words under the chart with the dates of the
 // server's analysis; checked on the canvas itself (the shaded days have another colour than the
 // days around them) at 390 and 1280 px, in the light and the dark theme.
@@ -51,6 +51,28 @@ runSpec('chart_marks', async (t) => {
       const gap = at.window.x0 - at.start.x1 > 8 ? await columnColour(page, (at.start.x1 + at.window.x0) / 2, plotTop, plotBottom) : null;
       check(gap && base !== gap && win !== gap && base !== win,
         `${label}/${scheme}: the canvas shades the baseline (${base}) and the window (${win}) apart from the days between (${gap}) (canvas ${Math.round(box.width)} px)`);
+      // Tables become cards on a phone (issue 15, item 7): the 14-day table and the evidence's trials.
+      if (scheme === 'light') {
+        await page.locator('details summary', { hasText: 'The last 14 days as a table' }).click();
+        const layout = async (selector) => page.evaluate((sel) => {
+          const table = document.querySelector(sel);
+          const wrap = table.closest('.tablewrap');
+          return { row: getComputedStyle(table.querySelector('tbody tr')).display, overflow: wrap.scrollWidth - wrap.clientWidth,
+            label: getComputedStyle(table.querySelector('tbody td'), '::before').content };
+        }, selector);
+        const diary = await layout('details table');
+        const cards = label === 'phone';
+        check(cards ? diary.row === 'block' && diary.overflow <= 0 && diary.label.includes('Pain') : diary.row === 'table-row',
+          `${label}: the 14-day table is ${cards ? 'a card per day, each value named, no sideways scroll' : 'a table'} (row ${diary.row}, overflow ${diary.overflow}, ${diary.label})`);
+        await page.goto('/#/evidence');
+        await page.getByRole('heading', { name: 'Trials in fibromyalgia' }).waitFor();
+        const trials = await layout('section table');
+        check(cards ? trials.row === 'block' && trials.overflow <= 0 && trials.label.includes('Design') : trials.row === 'table-row',
+          `${label}: the trials are ${cards ? 'cards, each field named, no sideways scroll' : 'a table'} (row ${trials.row}, overflow ${trials.overflow})`);
+        await shot(page, 'evidence-trials', label);
+        await page.goto('/#/progress');
+        await page.locator('.chart canvas').first().waitFor();
+      }
       await audit(page, `progress with marks, ${label}, ${scheme}`);
       await shot(page, `chart-marks-${scheme}`, label);
       check(page.errors.length === 0, `${label}/${scheme}: no script or CSP error ${page.errors.join('; ')}`);
