@@ -267,8 +267,9 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
   const done = h('div');
   const submit = h('button.primary.wide', { type: 'submit' }, existing ? 'Save changes' : 'Save today\'s entry');
 
-  // "Same as yesterday": yesterday's answers, side effects and medicines, and the dose taken or
-  // skipped as yesterday (the amount stays today's plan). Nothing is saved until Save.
+  // "Same as yesterday" ("as the day before" on a past day): yesterday's answers, side effects,
+  // medicines and lifestyle, and the dose taken or skipped as yesterday (the amount stays the
+  // day's plan). Nothing is saved until Save.
   const sameAsYesterday = yesterday && !existing ? h('button.same', {
     type: 'button',
     onclick: () => {
@@ -286,10 +287,10 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
         showDoseDetails();
       }
       countMore();
-      status.textContent = 'Filled in from yesterday. Check, then save.';
+      status.textContent = `Filled in from ${pastDay ? 'the day before' : 'yesterday'}. Check, then save.`;
     },
   },
-                                                     'Same as yesterday') :
+                                                     pastDay ? 'Same as the day before' : 'Same as yesterday') :
                                                    null;
 
   const form = h(
