@@ -95,26 +95,29 @@ const MARK_FILL = {
 function marksPlugin(marks, ink, box) {
   const half = 12 * 3600;  // a day's band runs from midnight to midnight around its noon
   const xs = (u, date, edge) => u.valToPos(chartTime(date) + edge * half, 'x', true);
+  let spans = [];  // the marks on the canvas at this draw, clipped to the plot: [{m, x0, x1}]
   return {
     hooks: {
       drawClear: [(u) => {
         const {left, top, width, height} = u.bbox;
         const ctx = u.ctx;
-        const placed = [];
+        spans =
+            marks
+                .map((m) => ({m, x0: Math.max(left, xs(u, m.first, -1)), x1: Math.min(left + width, xs(u, m.last, 1))}))
+                .filter((s) => s.x1 > s.x0);
         ctx.save();
-        for (const m of marks) {
-          const x0 = Math.max(left, xs(u, m.first, -1));
-          const x1 = Math.min(left + width, xs(u, m.last, 1));
-          if (x1 <= x0) continue;
-          if (MARK_FILL[m.kind]) {
-            ctx.fillStyle = MARK_FILL[m.kind];
-            ctx.fillRect(x0, top, x1 - x0, height);
-          }
-          placed.push(
-              {kind: m.kind, x0: x0 / uPlot.pxRatio, x1: x1 / uPlot.pxRatio, y: (top + height / 2) / uPlot.pxRatio});
+        for (const {m, x0, x1} of spans) {
+          if (!MARK_FILL[m.kind]) continue;
+          ctx.fillStyle = MARK_FILL[m.kind];
+          ctx.fillRect(x0, top, x1 - x0, height);
         }
         ctx.restore();
-        box.dataset.marks = JSON.stringify(placed);
+        box.dataset.marks = JSON.stringify(spans.map(({m, x0, x1}) => ({
+                                                       kind: m.kind,
+                                                       x0: x0 / uPlot.pxRatio,
+                                                       x1: x1 / uPlot.pxRatio,
+                                                       y: (top + height / 2) / uPlot.pxRatio
+                                                     })));
       }],
       draw: [(u) => {
         const {left, top, width, height} = u.bbox;
@@ -124,10 +127,7 @@ function marksPlugin(marks, ink, box) {
         ctx.fillStyle = ink;
         ctx.strokeStyle = ink;
         ctx.textBaseline = 'top';
-        for (const m of marks) {
-          const x0 = Math.max(left, xs(u, m.first, -1));
-          const x1 = Math.min(left + width, xs(u, m.last, 1));
-          if (x1 <= x0) continue;
+        for (const {m, x0, x1} of spans) {
           if (!MARK_FILL[m.kind]) {
             const x = Math.round(u.valToPos(chartTime(m.first), 'x', true));
             ctx.lineWidth = 2 * uPlot.pxRatio;
