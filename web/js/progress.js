@@ -53,7 +53,7 @@ export function chartMarks(analysis, evaluation, from, to) {
       kind: 'baseline',
       first: a.baseline.first,
       last: a.baseline.last,
-      text: `Before LDN (your baseline): ${formatDate(a.baseline.first)} to ${formatDate(a.baseline.last)}`,
+      text: `Before LDN (the baseline): ${formatDate(a.baseline.first)} to ${formatDate(a.baseline.last)}`,
       short: 'Before LDN'
     });
   }
@@ -68,7 +68,7 @@ export function chartMarks(analysis, evaluation, from, to) {
       kind: 'window',
       first: primary.first,
       last: primary.last,
-      text: `Compared with your baseline: ${formatDate(primary.first)} to ${formatDate(primary.last)}`,
+      text: `Compared with the baseline: ${formatDate(primary.first)} to ${formatDate(primary.last)}`,
       short: 'Compared'
     });
   } else if (ev && ev.opens_on && !ev.open) {
