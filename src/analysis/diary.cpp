@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -171,6 +172,39 @@ Result<std::vector<LifestyleValue>> ReadLifestyle(JsonObject& life) {
   return out;
 }
 
+// A day's own items ("custom"): the shape only (the patient's settings say which keys and kinds
+// are theirs: CheckCustomValues). Sorted by key, so a day is written the same way each time.
+Result<std::vector<CustomValue>> ReadCustom(const nlohmann::json& j, const std::string& path) {
+  if (!j.is_object())
+    return Status::InvalidArgument(path, "expected an object of your own items, e.g. {\"headache\": 6}");
+  if (j.size() > kMaxCustomValuesPerDay) {
+    return Status::InvalidArgument(path, fmt::format("at most {} own items a day", kMaxCustomValuesPerDay));
+  }
+  std::vector<CustomValue> out;
+  for (const auto& [key, v] : j.items()) {
+    const std::string field = path + "." + key;
+    if (!IsCustomKey(key)) {
+      return Status::InvalidArgument(field, "an own item's key is 1-32 of a-z, 0-9 and _, starting with a letter");
+    }
+    CustomValue c;
+    c.key = key;
+    if (v.is_boolean()) {
+      c.yes_no = true;
+      c.value = v.get<bool>() ? 1 : 0;
+    } else if (v.is_number()) {
+      c.value = v.get<double>();
+      if (!std::isfinite(c.value) || c.value < 0 || c.value > kMaxCustomNumber) {
+        return Status::InvalidArgument(field, fmt::format("must be a number from 0 to {}", kMaxCustomNumber));
+      }
+    } else {
+      return Status::InvalidArgument(field, "expected a number, true or false");
+    }
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(), [](const CustomValue& a, const CustomValue& b) { return a.key < b.key; });
+  return out;
+}
+
 Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int scale_version) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(j, path));
   DiaryDay day;
@@ -199,8 +233,7 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int s
       day.side_effects.push_back(std::move(se));
     }
   }
-  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue,
-                       o.OptionalArray("rescue_medication", kMaxRescueMedicationsPerDay));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* rescue, o.OptionalArray("rescue_medication", kMaxRescueMedicationsPerDay));
   if (rescue != nullptr) {
     for (size_t k = 0; k < rescue->size(); ++k) {
       const std::string path = IndexPath(o.PathOf("rescue_medication"), k);
@@ -217,6 +250,10 @@ Result<DiaryDay> ReadDay(const nlohmann::json& j, const std::string& path, int s
   } else {
     o.Consume("lifestyle");
   }
+  if (o.HasNonNull("custom")) {
+    LDN_ASSIGN_OR_RETURN(day.custom, ReadCustom(j.at("custom"), o.PathOf("custom")));
+  }
+  o.Consume("custom");
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   return day;
 }
@@ -254,6 +291,12 @@ Result<std::vector<InstrumentEntry>> ReadInstruments(JsonObject& root) {
 }
 
 }  // namespace
+
+bool IsCustomKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxCustomKeyChars || key[0] < 'a' || key[0] > 'z') return false;
+  return std::all_of(key.begin(), key.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
 
 std::string_view ItemName(Item item) {
   return kItemNames[static_cast<int>(item)];

@@ -94,6 +94,20 @@ struct LifestyleValue {
   double value = 0;
 };
 
+// A value of one of the patient's own diary items (issue 15, item 1; their definitions are the
+// patient's diary settings, analysis/diary_settings.h): a 0-10 rating or a number, or 1 (yes) /
+// 0 (no) when `yes_no`. Never part of the LDN analysis: kept, exported and shown back.
+struct CustomValue {
+  std::string key;  // 1-32 of a-z0-9_, starting with a letter ("headache")
+  bool yes_no = false;
+  double value = 0;
+};
+inline constexpr size_t kMaxCustomValuesPerDay = 20;
+inline constexpr size_t kMaxCustomKeyChars = 32;
+inline constexpr double kMaxCustomNumber = 1000000;
+// True when `key` is a valid own-item key: 1-32 of a-z0-9_, starting with a letter.
+bool IsCustomKey(std::string_view key);
+
 struct DiaryDay {
   LocalDate date;
   std::array<std::optional<int>, kItemCount> items;  // indexed by static_cast<int>(Item)
@@ -101,6 +115,7 @@ struct DiaryDay {
   std::vector<std::string> rescue_medication;  // names as written by the patient
   std::optional<std::string> note;
   std::vector<LifestyleValue> lifestyle;  // in the order of data/diary_items.json "lifestyle"
+  std::vector<CustomValue> custom;        // sorted by key, distinct keys
 
   std::optional<int> Get(Item item) const { return items[static_cast<int>(item)]; }
 };
@@ -136,13 +151,15 @@ struct Diary {
 // characters, or the note is longer than 2000 characters or holds control characters other than
 // line breaks and tabs; a day's "lifestyle" is not an object, names a factor data/diary_items.json
 // does not define, gives a number factor a value outside min..max or off its step, or a yes/no
-// factor anything but true or false; patient.id is not one line of 1-200 characters; course.steps, doses, diary
-// or instruments dates are not strictly increasing (instruments: non-decreasing; same kind twice
-// on a date is a duplicate); an item is outside 0-10 or a severity outside 1-3; the time zone is
-// not an IANA zone; a dose is logged before the first course step; a taken dose has no dose_mg. A
-// taken dose that differs from the step in force is accepted (it is a deviation the analysis
-// reports, not a parse error). kInternal when the embedded data/diary_items.json is broken
-// (CheckItemDefinitions).
+// factor anything but true or false; a day's "custom" is not an object, holds more than
+// kMaxCustomValuesPerDay keys, a key that is not IsCustomKey, or a value that is neither true,
+// false nor a number 0..kMaxCustomNumber (which own items the patient has, and their kinds, are
+// checked by CheckCustomValues in analysis/diary_settings.h, which knows the settings); patient.id is not one line of
+// 1-200 characters; course.steps, doses, diary or instruments dates are not strictly increasing (instruments:
+// non-decreasing; same kind twice on a date is a duplicate); an item is outside 0-10 or a severity outside 1-3; the
+// time zone is not an IANA zone; a dose is logged before the first course step; a taken dose has no dose_mg. A taken
+// dose that differs from the step in force is accepted (it is a deviation the analysis reports, not a parse error).
+// kInternal when the embedded data/diary_items.json is broken (CheckItemDefinitions).
 Result<Diary> ParseDiaryJson(std::string_view text);
 
 // What a missing or unknown scale_version means, for error messages of every door.

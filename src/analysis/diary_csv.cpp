@@ -22,10 +22,10 @@ constexpr std::string_view kFormatValue = "ldn-diary-csv 2";
 constexpr std::string_view kFormatValue1 = "ldn-diary-csv 1";
 
 // Column names in the order DiaryToCsv writes them.
-constexpr std::array<std::string_view, 17> kColumns = {
+constexpr std::array<std::string_view, 18> kColumns = {
     "date",      "pain",         "fatigue",           "sleep",  "mood",       "anxiety",
     "cognition", "stiffness",    "sensitivity",       "stress", "dose_taken", "dose_mg",
-    "dose_time", "side_effects", "rescue_medication", "note",   "lifestyle"};
+    "dose_time", "side_effects", "rescue_medication", "note",   "lifestyle",  "custom"};
 constexpr int kDateColumn = 0;
 constexpr int kFirstItemColumn = 1;  // kColumns[1 + i] is item i
 constexpr int kDoseTakenColumn = 10;
@@ -35,6 +35,7 @@ constexpr int kSideEffectsColumn = 13;
 constexpr int kRescueColumn = 14;
 constexpr int kNoteColumn = 15;
 constexpr int kLifestyleColumn = 16;  // "sleep_hours=7.5;relaxation=yes" (data/diary_items.json "lifestyle")
+constexpr int kCustomColumn = 17;     // "headache=6;flare=yes" (the patient's own items; diary_settings.h)
 static_assert(kFirstItemColumn + kItemCount == kDoseTakenColumn);
 
 // ---------------------------------------------------------------------------------------------
@@ -291,10 +292,11 @@ Result<nlohmann::json> ParseSideEffects(std::string_view text, const std::string
   return out;
 }
 
-// A lifestyle cell: key=value entries separated by ';', a value being a number or yes/no
-// ("sleep_hours=7.5;activity_minutes=30;relaxation=yes"). The keys and ranges are checked by
-// ParseDiaryJson against data/diary_items.json, as for a JSON diary.
-Result<nlohmann::json> ParseLifestyle(std::string_view text, const std::string& field) {
+// A lifestyle or own-items cell: key=value entries separated by ';', a value being a number or
+// yes/no ("sleep_hours=7.5;activity_minutes=30;relaxation=yes", "headache=6;flare=no"). The keys
+// and ranges are checked by ParseDiaryJson (lifestyle: against data/diary_items.json, as for a
+// JSON diary; own items: their shape, the patient's settings being the server's to check).
+Result<nlohmann::json> ParseKeyValues(std::string_view text, const std::string& field) {
   LDN_ASSIGN_OR_RETURN(std::vector<std::string> parts, SplitList(text, field));
   nlohmann::json out = nlohmann::json::object();
   for (const std::string& p : parts) {
@@ -603,7 +605,11 @@ Result<Diary> ParseDiaryCsv(std::string_view text) {
       has_diary = true;
     }
     if (filled(kLifestyleColumn)) {
-      LDN_ASSIGN_OR_RETURN(day["lifestyle"], ParseLifestyle(cell(kLifestyleColumn)->text, field(kLifestyleColumn)));
+      LDN_ASSIGN_OR_RETURN(day["lifestyle"], ParseKeyValues(cell(kLifestyleColumn)->text, field(kLifestyleColumn)));
+      has_diary = true;
+    }
+    if (filled(kCustomColumn)) {
+      LDN_ASSIGN_OR_RETURN(day["custom"], ParseKeyValues(cell(kCustomColumn)->text, field(kCustomColumn)));
       has_diary = true;
     }
 
@@ -722,6 +728,15 @@ std::string DiaryToCsv(const Diary& diary) {
       }
       AppendField(out, life);
     }
+    out += ',';
+    if (day != nullptr) {
+      std::string own;
+      for (const CustomValue& v : day->custom) {
+        own += fmt::format("{}{}={}", own.empty() ? "" : ";", v.key,
+                           v.yes_no ? (v.value != 0 ? "yes" : "no") : fmt::format("{}", v.value));
+      }
+      AppendField(out, own);
+    }
     out += '\n';
   }
   return out;
@@ -776,6 +791,19 @@ std::string DiaryToJson(const Diary& diary) {
         }
       }
       o["lifestyle"] = std::move(life);
+    }
+    if (!day.custom.empty()) {
+      Json own = Json::object();
+      for (const CustomValue& v : day.custom) {
+        if (v.yes_no) {
+          own[v.key] = v.value != 0;
+        } else if (v.value == std::floor(v.value)) {
+          own[v.key] = static_cast<int64_t>(v.value);
+        } else {
+          own[v.key] = v.value;
+        }
+      }
+      o["custom"] = std::move(own);
     }
     days.push_back(std::move(o));
   }

@@ -90,6 +90,30 @@ TEST(DiaryCsvTest, LifestyleColumn) {
   }
 }
 
+// The patient's own items (issue 15, item 1): the custom column, key=value as lifestyle.
+TEST(DiaryCsvTest, CustomColumn) {
+  const std::string head =
+      "# format: ldn-diary-csv 2\n# scale_version: 2\n# patient: p\n# time_zone: UTC\n# step: 2026-01-05 1 mg\n"
+      "date,pain,custom\n";
+  auto ok = ParseDiaryCsv(head + "2026-01-03,4,headache=6; flare = no;water=2.5\n2026-01-04,,flare=yes\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->days.size(), 2u);
+  ASSERT_EQ(ok->days[0].custom.size(), 3u);
+  EXPECT_EQ(ok->days[0].custom[0].key, "flare");
+  EXPECT_TRUE(ok->days[0].custom[0].yes_no);
+  EXPECT_DOUBLE_EQ(ok->days[0].custom[0].value, 0);
+  EXPECT_DOUBLE_EQ(ok->days[0].custom[2].value, 2.5);
+  EXPECT_FALSE(ok->days[1].Get(Item::kPain).has_value());  // a row with only an own item is a day
+  // Written sorted by key, whatever the order read.
+  EXPECT_NE(DiaryToCsv(*ok).find(",flare=no;headache=6;water=2.5\n"), std::string::npos) << DiaryToCsv(*ok);
+  for (const char* bad :
+       {"headache", "headache=", "=7", "headache=six", "Headache=6", "headache=-1", "headache=6;headache=7"}) {
+    auto r = ParseDiaryCsv(head + "2026-01-03,4," + bad + "\n");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().field(), "row 7, column custom") << bad << ": " << r.status().ToString();
+  }
+}
+
 // --- RFC 4180 and spreadsheet quirks. ---------------------------------------------------------
 
 constexpr std::string_view kMeta =
@@ -359,7 +383,8 @@ class RandomDiary {
   }
   // A name: one line (no line break, tab or other control character: docs/diary-format.md).
   std::string Line() {
-    static const std::vector<std::string> pieces = {"a", "Zq", ",", "\"", ";", "\\", " ", "#", "=1", "æ", ":", "''", "x y"};
+    static const std::vector<std::string> pieces = {"a", "Zq", ",", "\"", ";",  "\\", " ",
+                                                    "#", "=1", "æ", ":",  "''", "x y"};
     std::string s = "m";  // never blank
     for (int k = Pick(1, 6); k > 0; --k) s += pieces[rng_() % pieces.size()];
     return s;

@@ -178,6 +178,46 @@ TEST(DiaryParseTest, LifestyleFactors) {
   EXPECT_EQ(ParseStatus(j).ToString(), Status::Ok().ToString());
 }
 
+// The patient's own items (issue 15, item 1): the file checks their shape; which keys are the
+// patient's and their kinds are CheckCustomValues' (diary_settings_test.cpp).
+TEST(DiaryParseTest, OwnItemsAreKeptSortedAndShapeChecked) {
+  auto j = ValidDoc();
+  j["diary"][1]["custom"] = {{"water", 2.5}, {"flare", true}, {"headache", 6}};
+  auto d = ParseDiaryJson(j.dump());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  const auto& own = d->days[1].custom;
+  ASSERT_EQ(own.size(), 3u);
+  EXPECT_EQ(own[0].key, "flare");
+  EXPECT_TRUE(own[0].yes_no);
+  EXPECT_DOUBLE_EQ(own[0].value, 1);
+  EXPECT_EQ(own[1].key, "headache");
+  EXPECT_FALSE(own[1].yes_no);
+  EXPECT_DOUBLE_EQ(own[2].value, 2.5);
+  EXPECT_TRUE(d->days[0].custom.empty());
+  for (const auto& [key, bad] : std::vector<std::pair<std::string, nlohmann::json>>{{"headache", -1},
+                                                                                    {"headache", 1000001},
+                                                                                    {"headache", "6"},
+                                                                                    {"headache", nullptr},
+                                                                                    {"Headache", 6},
+                                                                                    {"2nd", 1},
+                                                                                    {std::string(33, 'a'), 1}}) {
+    j = ValidDoc();
+    j["diary"][0]["custom"] = {{key, bad}};
+    ExpectField(j, "diary[0].custom." + key);
+  }
+  j = ValidDoc();
+  j["diary"][0]["custom"] = nlohmann::json::array({6});
+  ExpectField(j, "diary[0].custom");
+  j = ValidDoc();
+  j["diary"][0]["custom"] = nlohmann::json::object();
+  for (int i = 0; i < 21; ++i) j["diary"][0]["custom"]["k" + std::to_string(i)] = i;
+  ExpectField(j, "diary[0].custom");
+  EXPECT_TRUE(IsCustomKey("glasses_of_water"));
+  EXPECT_FALSE(IsCustomKey(""));
+  EXPECT_FALSE(IsCustomKey("_x"));
+  EXPECT_FALSE(IsCustomKey("a-b"));
+}
+
 TEST(DiaryParseTest, UnknownTimeZone) {
   auto j = ValidDoc();
   j["patient"]["time_zone"] = "Mars/Olympus_Mons";

@@ -151,6 +151,8 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddMessageRoutes(*this, routes_);
   AddInboxRoutes(*this, routes_);
   AddCalendarRoutes(*this, routes_);
+  AddDiarySettingsRoutes(*this, routes_);
+  AddPlanNoticeRoutes(*this, routes_);
   AddInterlockRoutes(*this, routes_);
 }
 
@@ -252,8 +254,8 @@ Result<Principal> Api::Authenticate(const HttpRequest& request, store::Instant n
 void Api::MaybeMaintain(store::Instant now) {
   if (maintenance_counter_.fetch_add(1) % 64 != 0) return;
   auto sessions = store_.DeleteExpiredSessions(now);
-  const auto forget = std::max({options_.throttle.account_forget, options_.throttle.account_address_forget,
-                                options_.throttle.address_forget});
+  const auto forget = std::max(
+      {options_.throttle.account_forget, options_.throttle.account_address_forget, options_.throttle.address_forget});
   auto failures = store_.DeleteLoginThrottlesBefore(now - forget);
   if (!sessions.ok() || !failures.ok()) {
     log_.Warn("maintenance_failed", {{"message", (!sessions.ok() ? sessions.status() : failures.status()).message()}});
@@ -344,8 +346,7 @@ void Api::HandleApi(const HttpRequest& request, const std::vector<std::string>& 
     auto task = [this, call] { Finish(call, CallHandler(call->ctx), /*audit_written=*/false); };
     if (!pool_->TrySubmit(task)) {
       log_.Warn("worker_pool_full", {{"route", route.pattern}});
-      return Finish(call, Status::Unavailable("the server is busy checking other passwords; retry in a moment"),
-                    false);
+      return Finish(call, Status::Unavailable("the server is busy checking other passwords; retry in a moment"), false);
     }
     return;
   }

@@ -60,9 +60,9 @@ struct ApiOptions {
   // The 32-byte key that seals TOTP secrets (totp.h); empty: a random key for this process only
   // (tests). `ldn serve` reads it from its key file.
   std::string totp_key;
-  std::string totp_issuer = "ldn";  // the name authenticator apps show
-  int password_workers = 0;         // threads hashing passwords (0: WorkerPool::DefaultThreads())
-  size_t password_queue = 64;       // logins waiting for one before 503
+  std::string totp_issuer = "ldn";          // the name authenticator apps show
+  int password_workers = 0;                 // threads hashing passwords (0: WorkerPool::DefaultThreads())
+  size_t password_queue = 64;               // logins waiting for one before 503
   std::chrono::seconds refusal_window{60};  // anonymous refusals: one audit event per source per window
   PasswordCost password_cost = PasswordCost::kInteractive;  // for passwords set through the API
   size_t max_json_depth = 32;                               // nesting of a request body
@@ -198,12 +198,14 @@ void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: work
 void AddKitRoutes(Api& api, RouteTable& routes);       // api_kits.cpp: placebo-twin kits (issue 14)
 void AddBatchRoutes(Api& api, RouteTable& routes);     // api_batches.cpp: lots, batches, checks (issue 14)
 // The clinic's workspace (issue 13).
-void AddChartRoutes(Api& api, RouteTable& routes);    // api_chart.cpp: record, medications, timeline
-void AddOrderRoutes(Api& api, RouteTable& routes);    // api_orders.cpp: prescriptions as orders
-void AddInvitationRoutes(Api& api, RouteTable& routes);  // api_accounts.cpp: invitations, password codes, pharmacies
-void AddMessageRoutes(Api& api, RouteTable& routes);  // api_messages.cpp: the patient's thread
-void AddInboxRoutes(Api& api, RouteTable& routes);    // api_inbox.cpp: the clinician's inbox (tasks)
-void AddCalendarRoutes(Api& api, RouteTable& routes);  // api_calendar.cpp: the patient's calendar feed
+void AddChartRoutes(Api& api, RouteTable& routes);          // api_chart.cpp: record, medications, timeline
+void AddOrderRoutes(Api& api, RouteTable& routes);          // api_orders.cpp: prescriptions as orders
+void AddInvitationRoutes(Api& api, RouteTable& routes);     // api_accounts.cpp: invitations, password codes, pharmacies
+void AddMessageRoutes(Api& api, RouteTable& routes);        // api_messages.cpp: the patient's thread
+void AddInboxRoutes(Api& api, RouteTable& routes);          // api_inbox.cpp: the clinician's inbox (tasks)
+void AddPlanNoticeRoutes(Api& api, RouteTable& routes);     // api_plan_notice.cpp: "your plan changed"
+void AddDiarySettingsRoutes(Api& api, RouteTable& routes);  // api_diary_settings.cpp: what the diary asks
+void AddCalendarRoutes(Api& api, RouteTable& routes);       // api_calendar.cpp: the patient's calendar feed
 
 // api_interlocks.cpp: the course gate's preview, discard, flags, the red-flag vocabulary (issue 12).
 void AddInterlockRoutes(Api& api, RouteTable& routes);

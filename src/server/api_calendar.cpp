@@ -76,15 +76,6 @@ Result<ApiReply> DeleteCalendarToken(Api&, RequestContext& ctx) {
 
 // The newest course that reminds: active (with its dose steps), else paused (diary only), else the
 // newest planned one (steps from its first dose on).
-std::optional<store::Course> RemindingCourse(const std::vector<store::Course>& courses) {
-  for (CourseStatus want : {CourseStatus::kActive, CourseStatus::kPaused, CourseStatus::kPlanned}) {
-    for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
-      if (it->status == want) return *it;
-    }
-  }
-  return std::nullopt;
-}
-
 Result<ApiReply> CalendarFeedOf(Api& api, RequestContext& ctx) {
   std::string token = ctx.params.at("token");
   if (token.size() > 4 && token.ends_with(".ics")) token.resize(token.size() - 4);

@@ -54,7 +54,7 @@ Result<std::optional<int>> ExpectedRevision(const RequestContext& ctx) {
 // for `date`, its ratings on the current scale (a scale-1 mood is stored as 10 - v); `*scale`
 // receives the scale version the client answered on.
 Result<store::DiaryEntry> ReadEntry(JsonObject& o, const nlohmann::json& items_json, LocalDate date,
-                                    const RequestContext& ctx, int* scale) {
+                                    const RequestContext& ctx, const analysis::DiarySettings& settings, int* scale) {
   store::DiaryEntry e;
   LDN_ASSIGN_OR_RETURN(auto client_id, OptionalClientId(o, "client_id"));
   if (!client_id) return Status::InvalidArgument(o.PathOf("client_id"), "is required (a client-generated id)");
@@ -62,7 +62,7 @@ Result<store::DiaryEntry> ReadEntry(JsonObject& o, const nlohmann::json& items_j
   (void)items_reader;
   LDN_ASSIGN_OR_RETURN(*scale, ReadScaleVersion(o));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  LDN_ASSIGN_OR_RETURN(e.items_json, CheckDiaryItems(items_json, date, o.PathOf("items"), *scale));
+  LDN_ASSIGN_OR_RETURN(e.items_json, CheckDiaryItems(items_json, date, o.PathOf("items"), *scale, settings));
   e.patient_id = ctx.patient();
   e.local_date = date;
   e.client_id = *client_id;
@@ -92,7 +92,8 @@ Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   int scale = 0;
-  LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx, &scale));
+  LDN_ASSIGN_OR_RETURN(analysis::DiarySettings settings, PatientDiarySettings(ctx.store(), ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx, settings, &scale));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, "date"));
   LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, ctx.store().UpsertDiary(e, expected));
@@ -149,6 +150,9 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
     return Status::InvalidArgument("entries", fmt::format("at most {} entries per batch", max));
   }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  // Read once, outside the write's transaction: own items are only ever added (never removed or
+  // retyped: analysis::CheckSettingsChange), so what this snapshot allows stays allowed.
+  LDN_ASSIGN_OR_RETURN(analysis::DiarySettings settings, PatientDiarySettings(ctx.store(), ctx.patient()));
   std::vector<store::DiaryEntry> batch;
   std::vector<int> scales;
   for (size_t i = 0; i < entries->size(); ++i) {
@@ -158,7 +162,7 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
     LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, e.PathOf("date")));
     int scale = 0;
     LDN_ASSIGN_OR_RETURN(store::DiaryEntry entry,
-                         ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx, &scale));
+                         ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx, settings, &scale));
     batch.push_back(std::move(entry));
     scales.push_back(scale);
   }
@@ -306,7 +310,8 @@ constexpr char kDiarySchema[] =
 "side_effects":{"type":"array","items":{"type":"object","required":["name","severity"],"properties":{
 "name":{"type":"string"},"severity":{"type":"integer","minimum":1,"maximum":3}}}},
 "rescue_medication":{"type":"array","items":{"type":"string"}},"note":{"type":"string"},
-"lifestyle":{"type":"object","description":"optional lifestyle factors, never part of the LDN analysis: the keys, kinds, units and limits are GET /api/v1/diary-items 'lifestyle' (data/diary_items.json), e.g. {\"sleep_hours\":7.5,\"activity_minutes\":30,\"relaxation\":true}"}}}}})js";
+"lifestyle":{"type":"object","description":"optional lifestyle factors, never part of the LDN analysis: the keys, kinds, units and limits are GET /api/v1/diary-items 'lifestyle' (data/diary_items.json), e.g. {\"sleep_hours\":7.5,\"activity_minutes\":30,\"relaxation\":true}"},
+"custom":{"type":"object","description":"the patient's own items (GET P/diary-settings 'custom'): a scale item a whole number 0-10, a yes_no item true or false, a number item a number 0-1000000, e.g. {\"headache\":6}"}}}}})js";
 constexpr char kDiaryBatchSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{
 "type":"array","items":{"type":"object","required":["date","client_id","scale_version","items"],"properties":{

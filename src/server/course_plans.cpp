@@ -72,4 +72,29 @@ Result<std::vector<pharmacy::OrderStep>> PlanSteps(const store::Course& course) 
   return steps;
 }
 
+std::optional<store::Course> RemindingCourse(const std::vector<store::Course>& courses) {
+  using store::CourseStatus;
+  for (CourseStatus want : {CourseStatus::kActive, CourseStatus::kPaused, CourseStatus::kPlanned}) {
+    for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
+      if (it->status == want) return *it;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<pharmacy::OrderStep>> OriginalPlanSteps(const store::Course& course) {
+  const nlohmann::json stored = StoredJson(course.plan_json);
+  if (!stored.is_object() || !stored.contains("request") || !stored["request"].is_object()) {
+    return Status::Conflict("course " + std::to_string(course.id) + " keeps no plan request");
+  }
+  std::optional<std::string> titration;
+  if (stored.contains("titration") && stored["titration"].is_string())
+    titration = stored["titration"].get<std::string>();
+  auto built = BuildCoursePlan(stored["request"], nlohmann::json::array(), titration, "");
+  if (!built.ok()) return Status::Conflict("course " + std::to_string(course.id) + ": " + built.status().ToString());
+  store::Course original = course;
+  original.plan_json = built->plan_json;
+  return PlanSteps(original);
+}
+
 }  // namespace ldn::server

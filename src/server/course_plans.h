@@ -39,6 +39,15 @@ Result<CoursePlan> BuildCoursePlan(const nlohmann::json& request, const nlohmann
 // plan or an empty one; kInternal when the stored plan is malformed.
 Result<std::vector<pharmacy::OrderStep>> PlanSteps(const store::Course& course);
 
+// The course the patient follows now, for reminders and plan notices: the newest active course,
+// else the newest paused one, else the newest planned one; nullopt when none (completed and
+// stopped courses are followed no more).
+std::optional<store::Course> RemindingCourse(const std::vector<store::Course>& courses);
+
+// The dose steps of `course` as first made, before any adjustment (its stored request rebuilt
+// with no events). kConflict when the stored course holds no request to rebuild.
+Result<std::vector<pharmacy::OrderStep>> OriginalPlanSteps(const store::Course& course);
+
 }  // namespace ldn::server
 
 #endif  // LDN_SERVER_COURSE_PLANS_H_

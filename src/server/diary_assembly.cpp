@@ -60,7 +60,7 @@ Result<int> ReadScaleVersion(JsonObject& o) {
 }
 
 Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix,
-                                    int scale_version) {
+                                    int scale_version, const analysis::DiarySettings& settings) {
   if (!items.is_object()) {
     return Status::InvalidArgument(std::string(prefix), "expected an object, got " + JsonTypeName(items));
   }
@@ -79,10 +79,20 @@ Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date,
   // The parser converted the ratings to the current scale; store those.
   nlohmann::json stored = items;
   const analysis::DiaryDay& checked = parsed->days.front();
+  LDN_RETURN_IF_ERROR(analysis::CheckCustomValues(settings, checked.custom, std::string(prefix) + ".custom"));
   for (analysis::Item item : analysis::kAllItems) {
     if (auto v = checked.Get(item)) stored[std::string(analysis::ItemName(item))] = *v;
   }
   return stored.dump();
+}
+
+Result<analysis::DiarySettings> PatientDiarySettings(store::Store& store, store::Id patient_id) {
+  auto rec = store.GetDiarySettings(patient_id);
+  if (!rec.ok() && rec.status().code() == Code::kNotFound) return analysis::DefaultDiarySettings();
+  LDN_RETURN_IF_ERROR(rec.status());
+  auto s = analysis::ParseDiarySettings(rec->settings_json);
+  if (!s.ok()) return Status::Internal("the stored diary settings do not parse: " + s.status().ToString());
+  return s;
 }
 
 Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, std::optional<store::Id> course_id) {

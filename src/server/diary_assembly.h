@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/diary.h"
+#include "analysis/diary_settings.h"
 #include "core/calendar.h"
 #include "core/json_reader.h"
 #include "core/result.h"
@@ -27,9 +28,15 @@ namespace ldn::server {
 // "items.side_effects[0].severity") for an unknown key, a wrong type or an out-of-range value.
 // Returns the items as compact JSON text on the current scale: a rating given on an earlier scale
 // version whose direction differs (mood on scale 1) is stored as 10 - v
-// (data/diary_items.json). REQUIRES: 1 <= scale_version <= analysis::CurrentScaleVersion().
+// (data/diary_items.json). The patient's own items ("custom") must fit `settings`
+// (analysis::CheckCustomValues: kInvalidArgument "<prefix>.custom.<key>").
+// REQUIRES: 1 <= scale_version <= analysis::CurrentScaleVersion().
 Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date, std::string_view prefix,
-                                    int scale_version);
+                                    int scale_version, const analysis::DiarySettings& settings);
+
+// The patient's diary settings (analysis/diary_settings.h): the stored ones, or the defaults when
+// none were ever saved. kInternal when the stored JSON no longer parses (a defect, never input).
+Result<analysis::DiarySettings> PatientDiarySettings(store::Store& store, store::Id patient_id);
 
 // Reads the scale version of a diary write ("scale_version" of `o`): required, 1 up to the
 // current one (data/diary_items.json). A client that does not send it predates scale version 2

@@ -151,6 +151,15 @@ class SqlStore final : public Store {
   Result<std::vector<DiaryEntry>> ListDiary(Id patient_id, LocalDate from, LocalDate to) override;
   Result<std::vector<DiaryEntry>> ListDiaryRevisions(Id patient_id, LocalDate local_date) override;
 
+  // Diary settings (schema 11): sql_store_auth.cpp, beside the calendar tokens.
+  Result<DiarySettingsRecord> GetDiarySettings(Id patient_id) override;
+  Result<DiarySettingsRecord> PutDiarySettings(const DiarySettingsRecord& record,
+                                               std::optional<int> expected_version) override;
+
+  // Plan acknowledgments (schema 12): sql_store_auth.cpp.
+  Result<PlanAcknowledgment> GetPlanAcknowledgment(Id patient_id) override;
+  Status PutPlanAcknowledgment(const PlanAcknowledgment& ack) override;
+
   Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) override;
   Result<InstrumentResponse> GetInstrumentResponse(Id patient_id, Id response_id) override;
   Result<std::vector<InstrumentResponse>> ListInstrumentResponses(Id patient_id, std::string_view instrument) override;

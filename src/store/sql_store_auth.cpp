@@ -5,6 +5,9 @@
 #include <charconv>
 #include <chrono>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "store/sql_helpers.h"
 #include "store/sql_store.h"
 #include "store/validation.h"
@@ -37,12 +40,14 @@ Result<bool> BoolOf(const Cell& c) {
 #define LDN_THROTTLE_COLS "key, failures, first_failure_at, last_failure_at, next_attempt_at, locked"
 
 #define LDN_RESTART "login_throttle.last_failure_at < $3"
-#define LDN_UPSERT(FALSE)                                                                                   \
-  "INSERT INTO login_throttle (" LDN_THROTTLE_COLS ") VALUES ($1, 1, $2, $2, $2, " FALSE                 \
-  ") ON CONFLICT (key) DO UPDATE SET "                                                                      \
-  "failures = CASE WHEN " LDN_RESTART " THEN 1 ELSE login_throttle.failures + 1 END, "                     \
-  "first_failure_at = CASE WHEN " LDN_RESTART " THEN $2 ELSE login_throttle.first_failure_at END, "        \
-  "last_failure_at = $2 "                                                                                   \
+#define LDN_UPSERT(FALSE)                                                                             \
+  "INSERT INTO login_throttle (" LDN_THROTTLE_COLS ") VALUES ($1, 1, $2, $2, $2, " FALSE              \
+  ") ON CONFLICT (key) DO UPDATE SET "                                                                \
+  "failures = CASE WHEN " LDN_RESTART                                                                 \
+  " THEN 1 ELSE login_throttle.failures + 1 END, "                                                    \
+  "first_failure_at = CASE WHEN " LDN_RESTART                                                         \
+  " THEN $2 ELSE login_throttle.first_failure_at END, "                                               \
+  "last_failure_at = $2 "                                                                             \
   "WHERE login_throttle.locked = " FALSE " AND (login_throttle.next_attempt_at <= $2 OR " LDN_RESTART \
   ") RETURNING " LDN_THROTTLE_COLS
 // CountLoginAttempt's one statement ($1 key, $2 now, $3 forget_before), per dialect (booleans).
@@ -83,8 +88,8 @@ Status CheckSecret(const std::string& s) {
 Result<int64_t> SqlStore::DeleteOtherSessionsOfUser(Id user_id, std::string_view keep_token_hash) {
   int64_t n = 0;
   LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
-    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
-                                           {user_id, keep_token_hash}));
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", {user_id, keep_token_hash}));
     n = rows.affected;
     return Status::Ok();
   }));
@@ -97,11 +102,10 @@ Result<int64_t> SqlStore::TrimSessionsOfUser(Id user_id, int keep) {
   LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
     // The newest `keep` sessions stay; ties on created_at are broken by the token hash so that
     // both backends delete the same rows.
-    LDN_ASSIGN_OR_RETURN(
-        Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN ("
-                          "SELECT token_hash FROM sessions WHERE user_id = $1 "
-                          "ORDER BY created_at DESC, token_hash DESC LIMIT $2)",
-                          {user_id, static_cast<int64_t>(keep)}));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN ("
+                                           "SELECT token_hash FROM sessions WHERE user_id = $1 "
+                                           "ORDER BY created_at DESC, token_hash DESC LIMIT $2)",
+                                           {user_id, static_cast<int64_t>(keep)}));
     n = rows.affected;
     return Status::Ok();
   }));
@@ -186,6 +190,130 @@ Status SqlStore::DeleteCalendarToken(Id patient_id) {
   });
 }
 
+// ---- Diary settings (schema 11) ---------------------------------------------------------------------
+
+namespace {
+
+Result<DiarySettingsRecord> ReadDiarySettings(const Row& row) {
+  if (row.size() != 5 || !row[1]) return Status::Internal("diary_settings: unexpected row");
+  DiarySettingsRecord r;
+  LDN_ASSIGN_OR_RETURN(r.patient_id, IntOf(row[0]));
+  r.settings_json = *row[1];
+  LDN_ASSIGN_OR_RETURN(int64_t version, IntOf(row[2]));
+  r.version = static_cast<int>(version);
+  LDN_ASSIGN_OR_RETURN(r.updated_by, IntOf(row[3]));
+  LDN_ASSIGN_OR_RETURN(int64_t at, IntOf(row[4]));
+  r.updated_at = FromSecs(at);
+  return r;
+}
+
+constexpr std::string_view kDiarySettingsCols = "patient_id, settings_json, version, updated_by, updated_at";
+
+}  // namespace
+
+Result<DiarySettingsRecord> SqlStore::GetDiarySettings(Id patient_id) {
+  Result<DiarySettingsRecord> out = Status::NotFound("the patient's diary settings were never saved");
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(fmt::format("SELECT {} FROM diary_settings WHERE patient_id = $1", kDiarySettingsCols), {patient_id}));
+    if (!rows.rows.empty()) out = ReadDiarySettings(rows.rows.front());
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<DiarySettingsRecord> SqlStore::PutDiarySettings(const DiarySettingsRecord& record,
+                                                       std::optional<int> expected_version) {
+  if (record.settings_json.size() > kMaxDiarySettingsBytes) {
+    return Status::InvalidArgument("settings_json", fmt::format("is longer than {} bytes", kMaxDiarySettingsBytes));
+  }
+  const auto parsed = nlohmann::json::parse(record.settings_json, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return Status::InvalidArgument("settings_json", "must be a JSON object");
+  if (expected_version && *expected_version < 0) {
+    return Status::InvalidArgument("expected_version", "must not be negative");
+  }
+  Result<DiarySettingsRecord> out = Status::Internal("diary_settings: not written");
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows patient, c.Exec("SELECT 1 FROM patients WHERE id = $1", {record.patient_id}));
+    if (patient.rows.empty()) {
+      return Status::NotFound("patient " + std::to_string(record.patient_id) + " does not exist");
+    }
+    LDN_RETURN_IF_ERROR(UserExists(c, record.updated_by));
+    LDN_ASSIGN_OR_RETURN(Rows current,
+                         c.Exec("SELECT version FROM diary_settings WHERE patient_id = $1", {record.patient_id}));
+    int64_t version = 0;
+    if (!current.rows.empty()) {
+      LDN_ASSIGN_OR_RETURN(version, IntOf(current.rows.front()[0]));
+    }
+    if (expected_version && *expected_version != version) {
+      return Status::Conflict(fmt::format("the diary settings changed meanwhile (version {}, not {}): reload them",
+                                          version, *expected_version))
+          .WithFieldPrefix("expected_version");
+    }
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(fmt::format("INSERT INTO diary_settings ({}) VALUES ($1, $2, $3, $4, $5) "
+                           "ON CONFLICT (patient_id) DO UPDATE SET settings_json = excluded.settings_json, "
+                           "version = excluded.version, updated_by = excluded.updated_by, "
+                           "updated_at = excluded.updated_at RETURNING {}",
+                           kDiarySettingsCols, kDiarySettingsCols),
+               {record.patient_id, record.settings_json, version + 1, record.updated_by, Secs(record.updated_at)}));
+    if (rows.rows.empty()) return Status::Internal("diary_settings: nothing returned");
+    out = ReadDiarySettings(rows.rows.front());
+    return out.status();
+  }));
+  return out;
+}
+
+// ---- Plan acknowledgments (schema 12) ---------------------------------------------------------------
+
+Result<PlanAcknowledgment> SqlStore::GetPlanAcknowledgment(Id patient_id) {
+  Result<PlanAcknowledgment> out = Status::NotFound("the patient has not acknowledged a plan");
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT patient_id, snapshot_id, snapshot_json, acknowledged_by, "
+                                           "acknowledged_at FROM plan_acknowledgments WHERE patient_id = $1",
+                                           {patient_id}));
+    if (rows.rows.empty()) return Status::Ok();
+    const Row& row = rows.rows.front();
+    if (row.size() != 5 || !row[1] || !row[2]) return Status::Internal("plan_acknowledgments: unexpected row");
+    PlanAcknowledgment a;
+    LDN_ASSIGN_OR_RETURN(a.patient_id, IntOf(row[0]));
+    a.snapshot_id = *row[1];
+    a.snapshot_json = *row[2];
+    LDN_ASSIGN_OR_RETURN(a.acknowledged_by, IntOf(row[3]));
+    LDN_ASSIGN_OR_RETURN(int64_t at, IntOf(row[4]));
+    a.acknowledged_at = FromSecs(at);
+    out = std::move(a);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::PutPlanAcknowledgment(const PlanAcknowledgment& ack) {
+  if (!IsSha256Hex(ack.snapshot_id)) {
+    return Status::InvalidArgument("snapshot_id", "must be 64 lower-case hex characters");
+  }
+  if (ack.snapshot_json.size() > kMaxDiarySettingsBytes ||
+      !nlohmann::json::parse(ack.snapshot_json, nullptr, /*allow_exceptions=*/false).is_object()) {
+    return Status::InvalidArgument("snapshot_json",
+                                   fmt::format("must be a JSON object of at most {} bytes", kMaxDiarySettingsBytes));
+  }
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows patient, c.Exec("SELECT 1 FROM patients WHERE id = $1", {ack.patient_id}));
+    if (patient.rows.empty()) return Status::NotFound("patient " + std::to_string(ack.patient_id) + " does not exist");
+    LDN_RETURN_IF_ERROR(UserExists(c, ack.acknowledged_by));
+    return c
+        .Exec(
+            "INSERT INTO plan_acknowledgments (patient_id, snapshot_id, snapshot_json, acknowledged_by, "
+            "acknowledged_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (patient_id) DO UPDATE SET "
+            "snapshot_id = excluded.snapshot_id, snapshot_json = excluded.snapshot_json, "
+            "acknowledged_by = excluded.acknowledged_by, acknowledged_at = excluded.acknowledged_at",
+            {ack.patient_id, ack.snapshot_id, ack.snapshot_json, ack.acknowledged_by, Secs(ack.acknowledged_at)})
+        .status();
+  });
+}
+
 // ---- Login throttling ------------------------------------------------------------------------------
 
 Result<std::optional<LoginThrottle>> SqlStore::CountLoginAttempt(std::string_view key, Instant at,
@@ -223,8 +351,7 @@ Status SqlStore::UncountLoginAttempt(std::string_view key) {
 Result<std::optional<LoginThrottle>> SqlStore::GetLoginThrottle(std::string_view key) {
   std::optional<LoginThrottle> out;
   LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
-    LDN_ASSIGN_OR_RETURN(Rows rows,
-                         c.Exec("SELECT " LDN_THROTTLE_COLS " FROM login_throttle WHERE key = $1", {key}));
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT " LDN_THROTTLE_COLS " FROM login_throttle WHERE key = $1", {key}));
     if (rows.rows.empty()) return Status::Ok();
     LDN_ASSIGN_OR_RETURN(LoginThrottle t, ReadThrottle(rows.rows.front()));
     out = std::move(t);
@@ -237,8 +364,7 @@ Result<std::vector<LoginThrottle>> SqlStore::ListLockedLoginThrottles(std::strin
   std::vector<LoginThrottle> out;
   LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
     // A prefix match without LIKE, whose wildcards the prefix might contain.
-    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT " LDN_THROTTLE_COLS
-                                           " FROM login_throttle WHERE locked = $2 AND "
+    LDN_ASSIGN_OR_RETURN(Rows rows, c.Exec("SELECT " LDN_THROTTLE_COLS " FROM login_throttle WHERE locked = $2 AND "
                                            "substr(key, 1, length(CAST($1 AS TEXT))) = CAST($1 AS TEXT) ORDER BY key",
                                            {key_prefix, Param::Bool(true)}));
     for (const Row& row : rows.rows) {
@@ -405,9 +531,10 @@ Status SqlStore::PutSetting(std::string_view key, std::string_view value) {
   LDN_RETURN_IF_ERROR(CheckText(value, "value", 0, 1000));
   return RunWrite([&](Connection& c) -> Status {
     return c
-        .Exec("INSERT INTO instance_settings (key, value) VALUES ($1, $2) "
-              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-              {key, value})
+        .Exec(
+            "INSERT INTO instance_settings (key, value) VALUES ($1, $2) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            {key, value})
         .status();
   });
 }

@@ -309,6 +309,28 @@ struct DiaryEntry {
   Instant created_at{};   // set by the store: recorded_at of revision 1
 };
 
+// What one patient's diary asks (schema 11; issue 15 item 1): settings_json is the JSON of
+// analysis::DiarySettingsToJson, checked by the domain before it reaches the store (the store only
+// requires a JSON object of at most kMaxDiarySettingsBytes). version counts the saves (1 = first).
+struct DiarySettingsRecord {
+  Id patient_id = 0;
+  std::string settings_json;
+  int version = 0;    // set by the store
+  Id updated_by = 0;  // who saved this version (the patient or their clinician)
+  Instant updated_at{};
+};
+inline constexpr size_t kMaxDiarySettingsBytes = 16 * 1024;
+
+// The plan a patient last acknowledged (schema 12; issue 15 item 2c): the snapshot the server
+// showed (server/plan_notice.h, a JSON object) and its SHA-256 (64 lower-case hex characters).
+struct PlanAcknowledgment {
+  Id patient_id = 0;
+  std::string snapshot_id;
+  std::string snapshot_json;
+  Id acknowledged_by = 0;
+  Instant acknowledged_at{};
+};
+
 // What UpsertDiary did.
 enum class DiaryUpsertOutcome {
   kCreated,   // no entry existed for the date; revision 1 was written
@@ -449,7 +471,6 @@ struct AuditVerification {
   std::optional<int64_t> first_bad_seq;
   std::string problem;
 };
-
 
 // ---------------------------------------------------------------------------------------------
 // The clinic's workspace (issue 13; docs/clinic.md): demographics, pharmacies, prescribers,
@@ -976,6 +997,25 @@ class Store {
   // Every revision of one day, revision 1 first (the current one last). Empty when none.
   virtual Result<std::vector<DiaryEntry>> ListDiaryRevisions(Id patient_id, LocalDate local_date) = 0;
 
+  // ---- Diary settings (schema 11) -------------------------------------------------------------
+  // The patient's diary settings. kNotFound when never saved (the caller uses the defaults).
+  virtual Result<DiarySettingsRecord> GetDiarySettings(Id patient_id) = 0;
+  // Saves `record` whole as the next version (1 when none existed) and returns it as stored.
+  // expected_version, when given, must equal the current version (0 = never saved) or the call
+  // fails with kConflict "expected_version" and nothing is written. kInvalidArgument
+  // "settings_json" unless a JSON object of at most kMaxDiarySettingsBytes; kNotFound when the
+  // patient or updated_by is missing.
+  virtual Result<DiarySettingsRecord> PutDiarySettings(const DiarySettingsRecord& record,
+                                                       std::optional<int> expected_version) = 0;
+
+  // ---- Plan acknowledgments (schema 12) --------------------------------------------------------
+  // What the patient last acknowledged. kNotFound when never.
+  virtual Result<PlanAcknowledgment> GetPlanAcknowledgment(Id patient_id) = 0;
+  // Replaces the patient's acknowledgment. kInvalidArgument "snapshot_id" unless 64 lower-case hex
+  // characters, "snapshot_json" unless a JSON object of at most kMaxDiarySettingsBytes; kNotFound
+  // when the patient or acknowledged_by is missing.
+  virtual Status PutPlanAcknowledgment(const PlanAcknowledgment& ack) = 0;
+
   // ---- Instruments and adverse events --------------------------------------------------------
   // Idempotent on (patient_id, client_id) like AddDoseLogEntry.
   virtual Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) = 0;
@@ -1089,7 +1129,8 @@ class Store {
   // revoked, or expired (expires_at <= at); kNotFound when absent.
   virtual Status UseAccountCode(Id code_id, Id used_by, Instant at) = 0;
   // Codes of a patient (invitations) or a user (password codes), by id.
-  virtual Result<std::vector<AccountCode>> ListAccountCodes(std::optional<Id> patient_id, std::optional<Id> user_id) = 0;
+  virtual Result<std::vector<AccountCode>> ListAccountCodes(std::optional<Id> patient_id,
+                                                            std::optional<Id> user_id) = 0;
 
   // Idempotent on (patient_id, client_id) when client_id is given (kConflict "client_id" when a
   // replay differs in sender or body). kNotFound "patient_id" / "sender_user_id".
@@ -1108,7 +1149,6 @@ class Store {
   virtual Status UpdateAdverseEvent(const AdverseEvent& event) = 0;
   // Every revision of the diary days from..to, by date then revision. kInvalidArgument "to".
   virtual Result<std::vector<DiaryEntry>> ListDiaryRevisionsBetween(Id patient_id, LocalDate from, LocalDate to) = 0;
-
 
   // ---- The clinician's inbox (issue 13) -------------------------------------------------------
   // Stores how a task was settled. kInvalidArgument naming the field (task_key, kind, resolution,
@@ -1200,8 +1240,7 @@ class Store {
   // Each (patient, local date) from..to inclusive on which a visible patient logged a dose taken
   // (taken = true, dose > 0), once per day, by patient id then date. kInvalidArgument "to" when
   // to < from.
-  virtual Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from,
-                                                                          LocalDate to) = 0;
+  virtual Result<std::vector<std::pair<Id, LocalDate>>> ListTakenDoseDays(Id user_id, LocalDate from, LocalDate to) = 0;
   // The revision of each visible patient's record, by patient id: a counter that every insert,
   // update or delete of a row of the patient's record moves on (triggers of migration 0008, so
   // every writer does; audit events are not the record and do not move it). Equal revisions mean

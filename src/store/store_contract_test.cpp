@@ -406,6 +406,84 @@ TEST_P(StoreContractTest, CalendarTokensAreOnePerPatientReplacedAndRevoked) {
   EXPECT_EQ(store_->DeleteCalendarToken(patient1_.id).code(), Code::kNotFound);
 }
 
+// Schema 11: a patient's diary settings are saved whole, version by version, with optimistic
+// concurrency; the down path to 10 is refused while any are stored (no own item is forgotten).
+TEST_P(StoreContractTest, DiarySettingsAreVersionedAndGuarded) {
+  Seed();
+  EXPECT_EQ(store_->GetDiarySettings(patient1_.id).status().code(), Code::kNotFound);
+  const std::string a = R"({"tracked":["mood"],"custom":[]})";
+  const std::string b =
+      R"({"tracked":[],"custom":[{"key":"headache","label":"Headache","kind":"scale","unit":"","retired":false}]})";
+  // A stale version (someone saved meanwhile) is refused before anything is written.
+  EXPECT_EQ(store_->PutDiarySettings({patient1_.id, a, 0, clinician_.id, T0()}, 1).status().code(), Code::kConflict);
+  EXPECT_EQ(store_->GetDiarySettings(patient1_.id).status().code(), Code::kNotFound);
+  Result<DiarySettingsRecord> first = store_->PutDiarySettings({patient1_.id, a, 0, clinician_.id, T0()}, 0);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->version, 1);
+  EXPECT_EQ(first->settings_json, a);
+  Result<DiarySettingsRecord> second =
+      store_->PutDiarySettings({patient1_.id, b, 0, patient_user_.id, At(60)}, std::nullopt);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->version, 2);
+  Result<DiarySettingsRecord> got = store_->GetDiarySettings(patient1_.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->settings_json, b);
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->updated_by, patient_user_.id);
+  EXPECT_EQ(got->updated_at, At(60));
+  Result<DiarySettingsRecord> stale = store_->PutDiarySettings({patient1_.id, a, 0, clinician_.id, At(90)}, 1);
+  EXPECT_EQ(stale.status().code(), Code::kConflict);
+  EXPECT_EQ(stale.status().field(), "expected_version");
+  EXPECT_EQ(store_->GetDiarySettings(patient1_.id)->settings_json, b);
+  // Refusals name what is wrong and change nothing.
+  EXPECT_EQ(store_->PutDiarySettings({patient1_.id, "[1]", 0, clinician_.id, T0()}, std::nullopt).status().field(),
+            "settings_json");
+  EXPECT_EQ(store_->PutDiarySettings({patient1_.id, "{", 0, clinician_.id, T0()}, std::nullopt).status().field(),
+            "settings_json");
+  EXPECT_EQ(store_
+                ->PutDiarySettings({patient1_.id, "{\"x\":\"" + std::string(kMaxDiarySettingsBytes, 'x') + "\"}", 0,
+                                    clinician_.id, T0()},
+                                   std::nullopt)
+                .status()
+                .field(),
+            "settings_json");
+  EXPECT_EQ(store_->PutDiarySettings({987654, a, 0, clinician_.id, T0()}, std::nullopt).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(store_->PutDiarySettings({patient2_.id, a, 0, 987654, T0()}, std::nullopt).status().code(),
+            Code::kNotFound);
+  EXPECT_EQ(store_->GetDiarySettings(patient2_.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetDiarySettings(patient1_.id)->version, 2);
+
+  if (!IsMemory()) {
+    const Status refused = store_->MigrateDown(10);  // through 12 -> 11 (allowed), then refused
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.message().find("diary settings exist"), std::string::npos) << refused.message();
+    EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+    EXPECT_EQ(store_->GetDiarySettings(patient1_.id)->version, 2);
+  }
+}
+
+// Schema 12: one acknowledgment per patient, replaced by the next; refusals change nothing.
+TEST_P(StoreContractTest, PlanAcknowledgmentsAreOnePerPatient) {
+  Seed();
+  EXPECT_EQ(store_->GetPlanAcknowledgment(patient1_.id).status().code(), Code::kNotFound);
+  const std::string a(64, 'a'), b(64, 'b');
+  ASSERT_TRUE(store_->PutPlanAcknowledgment({patient1_.id, a, R"({"course_id":1})", patient_user_.id, T0()}).ok());
+  ASSERT_TRUE(store_->PutPlanAcknowledgment({patient1_.id, b, R"({"course_id":2})", patient_user_.id, At(60)}).ok());
+  Result<PlanAcknowledgment> got = store_->GetPlanAcknowledgment(patient1_.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->snapshot_id, b);
+  EXPECT_EQ(got->snapshot_json, R"({"course_id":2})");
+  EXPECT_EQ(got->acknowledged_by, patient_user_.id);
+  EXPECT_EQ(got->acknowledged_at, At(60));
+  EXPECT_EQ(store_->PutPlanAcknowledgment({patient1_.id, "ABC", "{}", patient_user_.id, T0()}).field(), "snapshot_id");
+  EXPECT_EQ(store_->PutPlanAcknowledgment({patient1_.id, a, "[]", patient_user_.id, T0()}).field(), "snapshot_json");
+  EXPECT_EQ(store_->PutPlanAcknowledgment({987654, a, "{}", patient_user_.id, T0()}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->PutPlanAcknowledgment({patient2_.id, a, "{}", 987654, T0()}).code(), Code::kNotFound);
+  EXPECT_EQ(store_->GetPlanAcknowledgment(patient1_.id)->snapshot_id, b);
+  EXPECT_EQ(store_->GetPlanAcknowledgment(patient2_.id).status().code(), Code::kNotFound);
+}
+
 TEST_P(StoreContractTest, CountsLoginAttemptsAtomicallyAndHonoursDelaysAndLocks) {
   // No row: the first attempt is counted.
   Result<std::optional<LoginThrottle>> t = store_->CountLoginAttempt("acct:ada", T0(), At(-3600));
@@ -504,8 +582,8 @@ TEST_P(StoreContractTest, TotpEnrolmentReplayGuardAndRecoveryCodes) {
   EXPECT_FALSE(*store_->ClaimTotpStep(u, 101));
   EXPECT_EQ(store_->ClaimTotpStep(9999, 1).status().code(), Code::kNotFound);
 
-  ASSERT_TRUE(store_->ReplaceRecoveryCodes(u, {{"aaaa", "h1", T0(), std::nullopt}, {"bbbb", "h2", T0(), std::nullopt}})
-                  .ok());
+  ASSERT_TRUE(
+      store_->ReplaceRecoveryCodes(u, {{"aaaa", "h1", T0(), std::nullopt}, {"bbbb", "h2", T0(), std::nullopt}}).ok());
   EXPECT_TRUE(*store_->UseRecoveryCode(u, "aaaa", At(5)));
   EXPECT_FALSE(*store_->UseRecoveryCode(u, "aaaa", At(6)));  // once
   EXPECT_FALSE(*store_->UseRecoveryCode(u, "zzzz", At(6)));
@@ -543,8 +621,7 @@ TEST_P(StoreContractTest, PasswordStateAndSessionBounds) {
   EXPECT_EQ(again.password_changed_at, std::optional<Instant>(At(42)));
 
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(
-        store_->CreateSession({"s" + std::to_string(i), u.id, At(i), At(1000), std::nullopt}).ok());
+    ASSERT_TRUE(store_->CreateSession({"s" + std::to_string(i), u.id, At(i), At(1000), std::nullopt}).ok());
   }
   ASSERT_TRUE(store_->CreateSession({"other", patient_user_.id, T0(), At(1000), std::nullopt}).ok());
   Result<SessionUser> su = store_->FindSessionUser("s0", T0());

@@ -74,9 +74,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
     pharmacy_a_ = pharmacy_a->id;
     ASSERT_TRUE(st.SetUserPharmacy(pharm.id, pharmacy_a_, now).ok());
     for (const store::User* u : {&doc, &doc2}) {
-      ASSERT_TRUE(st.PutPrescriberProfile({u->id, "Dr " + u->username, "physician", "REG-" + u->username, "Clinic 1",
-                                           "", now})
-                      .ok());
+      ASSERT_TRUE(
+          st.PutPrescriberProfile({u->id, "Dr " + u->username, "physician", "REG-" + u->username, "Clinic 1", "", now})
+              .ok());
     }
     doc_ = doc;
     own_ = MakePatientData(*pat.patient_id, doc, pharmacy_a_);
@@ -500,16 +500,15 @@ class AuthorizationMatrixTest : public ::testing::Test {
          [this](const PatientData& d, const Account&) {
            const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
                                                 *f_->store().GetUser(d.author), d.pharmacy_id);
-           return Example{{{"prescription_id", std::to_string(rx)}},
-                          J{{"status", "cancelled"}, {"reason", "matrix"}}.dump(),
-                          ""};
+           return Example{
+               {{"prescription_id", std::to_string(rx)}}, J{{"status", "cancelled"}, {"reason", "matrix"}}.dump(), ""};
          }},
         {"POST " + p + "/prescriptions/{prescription_id}/sign",
          [this](const PatientData& d, const Account& caller) {
            // A draft of the caller when the caller is a clinician (only its prescriber signs).
-           const store::User author =
-               caller.role == Role::kClinician && &d == &own_ ? *f_->store().GetUser(caller.user_id)
-                                                              : *f_->store().GetUser(d.author);
+           const store::User author = caller.role == Role::kClinician && &d == &own_
+                                          ? *f_->store().GetUser(caller.user_id)
+                                          : *f_->store().GetUser(d.author);
            const store::Id rx =
                NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")), author, d.pharmacy_id, false);
            return Example{{{"prescription_id", std::to_string(rx)}}, J{{"password", kTestPassword}}.dump(), ""};
@@ -633,9 +632,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
          }},
         {"PUT /api/v1/users/{user_id}/pharmacy",
          [this](const PatientData&, const Account&) {
-           return Example{{{"user_id", std::to_string(NewUser(Role::kPharmacist))}},
-                          J{{"pharmacy_id", pharmacy_a_}}.dump(),
-                          ""};
+           return Example{
+               {{"user_id", std::to_string(NewUser(Role::kPharmacist))}}, J{{"pharmacy_id", pharmacy_a_}}.dump(), ""};
          }},
         {"PUT /api/v1/users/{user_id}/prescriber",
          [this](const PatientData&, const Account&) {
@@ -689,6 +687,19 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
         {"GET " + p + "/export", none},
+        {"GET " + p + "/plan-notice", none},
+        {"POST " + p + "/plan-notice/acknowledge",
+         [this](const PatientData& d, const Account&) {
+           // The snapshot as the patient's page shows it now.
+           const std::string path = "/api/v1/patients/" + std::to_string(d.patient_id) + "/plan-notice";
+           const J n = f_->Send("GET", path, "", accounts_.at(Role::kPatient).token).Json();
+           return Example{{}, J{{"snapshot_id", n.value("snapshot_id", std::string(64, '0'))}}.dump(), ""};
+         }},
+        {"GET " + p + "/diary-settings", none},
+        // The default items sent back unchanged: allowed to the patient as to the clinician.
+        {"PUT " + p + "/diary-settings",
+         body({{"tracked", {"mood", "anxiety", "cognition", "stiffness", "sensitivity", "stress"}},
+               {"custom", J::array({{{"key", "headache"}, {"label", "Headache"}, {"kind", "scale"}}})}})},
         {"POST " + p + "/calendar-token", none},
         {"GET " + p + "/calendar-token", none},
         {"DELETE " + p + "/calendar-token",

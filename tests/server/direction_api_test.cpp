@@ -168,9 +168,9 @@ TEST_F(DirectionApiTest, LifestyleFactorsAreServedStoredRefusedByFieldAndExporte
   EXPECT_EQ(stored["items"]["lifestyle"], life);
   const TestResponse csv = f_->Send("GET", P("/export?format=csv"), "", pat_);
   ASSERT_EQ(csv.status, 200) << csv.body;
-  EXPECT_NE(csv.body.find(",lifestyle\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",lifestyle,custom\n"), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find("2026-11-20,4,"), std::string::npos);
-  EXPECT_NE(csv.body.find(",sleep_hours=7.5;activity_minutes=30;relaxation=yes\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",sleep_hours=7.5;activity_minutes=30;relaxation=yes,\n"), std::string::npos) << csv.body;
   const J json = J::parse(f_->Send("GET", P("/export?format=json"), "", pat_).body);
   bool found = false;
   for (const J& d : json["diary"]) {

@@ -61,11 +61,14 @@ export function clientId(prefix) {
 
 // An error for people: the server's message in plain words, never a field path such as
 // "items.pain" or "doses[63].dose_mg" (the API keeps those in `field` for programs). A diary item's
-// field is named by its label when `labelOf(key)` knows it ("Pain: must be 0-10").
+// field is named by its label when `labelOf(key, group)` knows it ("Pain: must be 0-10"); `group`
+// is "lifestyle" or "custom" (the patient's own items) for a key inside those, else null.
 export function errorText(err, labelOf = () => null) {
   const message = String((err && err.message) || 'Something went wrong.').replace(/\b[a-z_]+(\[\d+\])+(\.[a-z_]+)*: /g, '');
-  // "items.pain" names the item; "items.lifestyle.sleep_hours" the factor inside lifestyle.
-  const m = err && err.field ? /^(?:entries\[\d+\]\.)?items\.([a-z_]+)(?:\.([a-z_]+))?/.exec(err.field) : null;
-  const label = m ? labelOf(m[1] === 'lifestyle' && m[2] ? m[2] : m[1]) : null;
+  // "items.pain" names the item; "items.lifestyle.sleep_hours" the factor inside lifestyle,
+  // "items.custom.headache" the patient's own item.
+  const m = err && err.field ? /^(?:entries\[\d+\]\.)?items\.([a-z_]+)(?:\.([a-z0-9_]+))?/.exec(err.field) : null;
+  const inside = m && m[2] && (m[1] === 'lifestyle' || m[1] === 'custom');
+  const label = m ? labelOf(inside ? m[2] : m[1], inside ? m[1] : null) : null;
   return label ? `${label}: ${message}` : message;
 }

@@ -2,11 +2,12 @@
 // demographics; the record's demographics; the medication list (add, change dose, stop with a
 // date, last taken, source); conditions; allergies; adverse events with their CTCAE grade,
 // seriousness, action taken and outcome; the patient's access to the app (invitation); and the
-// diary's revision history.
-import { h, mount, field, source, uid } from './dom.js';
-import { get, post, api } from './api.js';
-import { say, setTitle } from './app.js';
-import { todayIn, addDays, formatDate, formatLongDate, formatInstant } from './time.js';
+// diary's revision history; which diary items the patient is asked (web/js/diary_settings.js).
+import {api, get, post} from './api.js';
+import {say, setTitle} from './app.js';
+import {diaryItemsCard} from './diary_settings.js';
+import {field, h, mount, source, uid} from './dom.js';
+import {addDays, formatDate, formatInstant, formatLongDate, todayIn} from './time.js';
 
 const SEX = [['', 'not recorded'], ['female', 'female'], ['male', 'male'], ['unknown', 'unknown']];
 const LANGUAGES = [['', 'not recorded'], ['en', 'English'], ['nb', 'Norwegian (Bokmål)'], ['nn', 'Norwegian (Nynorsk)'], ['da', 'Danish'],
@@ -101,18 +102,19 @@ export async function chart(main, id) {
   setTitle(`Chart: ${patient.display_name}`);
   const reload = () => chart(main, id);
   const diary = h('div', h('p.muted', 'Loading the diary history…'));
-  mount(main,
-    h('h1', `Chart: ${patient.display_name}`),
-    h('p.muted', `Dates are in the patient's time zone, ${patient.time_zone}; today is ${formatLongDate(today)} there.`),
-    h('div.actions', h('a.button', { href: `#/patient/${id}` }, 'Patient page'), h('a.button', { href: `#/patient/${id}/timeline` }, 'Timeline'),
-      h('a.button', { href: `#/patient/${id}/messages` }, 'Messages'), h('a.button', { href: `#/patient/${id}/new-course` }, 'Start a new course')),
-    demographicsCard(patient, reload),
-    accessCard(id, access, reload),
-    medicationsCard(id, meds.medications, today, reload),
-    conditionsCard(id, conds.conditions, today, reload),
-    allergiesCard(id, allergies.allergies, reload),
-    adverseEventsCard(id, events.adverse_events, courses.courses, today, reload),
-    h('section.card', { 'aria-labelledby': 'dh' }, h('h2', { id: 'dh' }, 'Diary: what changed and when'), diary));
+  mount(
+      main, h('h1', `Chart: ${patient.display_name}`),
+      h('p.muted',
+        `Dates are in the patient's time zone, ${patient.time_zone}; today is ${formatLongDate(today)} there.`),
+      h('div.actions', h('a.button', {href: `#/patient/${id}`}, 'Patient page'),
+        h('a.button', {href: `#/patient/${id}/timeline`}, 'Timeline'),
+        h('a.button', {href: `#/patient/${id}/messages`}, 'Messages'),
+        h('a.button', {href: `#/patient/${id}/new-course`}, 'Start a new course')),
+      demographicsCard(patient, reload), accessCard(id, access, reload),
+      medicationsCard(id, meds.medications, today, reload), conditionsCard(id, conds.conditions, today, reload),
+      allergiesCard(id, allergies.allergies, reload),
+      adverseEventsCard(id, events.adverse_events, courses.courses, today, reload), diaryItemsCard(id),
+      h('section.card', {'aria-labelledby': 'dh'}, h('h2', {id: 'dh'}, 'Diary: what changed and when'), diary));
   loadDiaryChanges(id, diary);
 }
 

@@ -1,7 +1,8 @@
 // The patient's pages: today's entry, past days, my plan, progress, questionnaires.
-import {ApiError, clientId, errorText, get} from './api.js';
+import {ApiError, clientId, errorText, get, post} from './api.js';
 import {route, say, session, setTitle} from './app.js';
 import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from './clinical.js';
+import {loadDiarySettings, trackingPanel} from './diary_settings.js';
 import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
 import {itemInfo, ITEMS, itemsSourcePlain, lifestyleFactors, lifestyleInfo, loadItems, scaleVersion} from './items.js';
@@ -18,9 +19,7 @@ const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
 function pid() { return session.me.patient_id; }
 function tz() { return (session.patient && session.patient.time_zone) || 'UTC'; }
 
-function tzNote() {
-  return h('p.muted.small', `Dates and times are in your time zone, ${tz()}.`);
-}
+function tzNote() { return h('p.muted.small', `Dates and times are in your time zone, ${tz()}.`); }
 
 // Course, plan and prescriptions of the patient, loaded together.
 export async function loadTreatment(patientId) {
@@ -29,7 +28,12 @@ export async function loadTreatment(patientId) {
     get(`/patients/${patientId}/prescriptions`),
   ]);
   const course = currentCourse(courses.courses);
-  return { course, plan: planOf(course), prescriptions: rx.prescriptions, liquid: course ? liquidOf(rx.prescriptions, course.id) : null };
+  return {
+    course,
+    plan: planOf(course),
+    prescriptions: rx.prescriptions,
+    liquid: course ? liquidOf(rx.prescriptions, course.id) : null
+  };
 }
 
 function doseLine(step, liquid) {
@@ -57,29 +61,27 @@ function planSource(t) {
 
 // ---- Today and past days ------------------------------------------------------------------------
 
-export async function today(main) {
-  return dayPage(main, todayIn(tz()), true);
-}
+export async function today(main) { return dayPage(main, todayIn(tz()), true); }
 
-export async function day(main, date) {
-  return dayPage(main, date, false);
-}
+export async function day(main, date) { return dayPage(main, date, false); }
 
 async function dayPage(main, date, isToday) {
   const localToday = todayIn(tz());
   if (date > localToday) {
-    mount(main, h('div.card', h('h1', 'That day has not come yet'), h('p', h('a', { href: '#/today' }, 'Go to today'))));
+    mount(main, h('div.card', h('h1', 'That day has not come yet'), h('p', h('a', {href: '#/today'}, 'Go to today'))));
     return;
   }
   setTitle(isToday ? 'Today' : formatDate(date));
   const p = pid();
   const yesterdayDate = addDays(date, -1);
-  const [t, existing, yesterday, doses, schedule] = await Promise.all([
+  const [t, existing, yesterday, doses, schedule, settings, notice] = await Promise.all([
     loadTreatment(p),
     getEntry(p, date),
     getEntry(p, yesterdayDate),
     get(`/patients/${p}/doses?from=${yesterdayDate}&to=${date}`).catch(() => ({doses: []})),
     isToday ? get(`/patients/${p}/questionnaires/schedule`).catch(() => null) : null,
+    loadDiarySettings(p),
+    isToday ? get(`/patients/${p}/plan-notice`).catch(() => null) : null,
     loadItems(),
   ]);
   const step = stepOn(t.plan, date);
@@ -96,14 +98,96 @@ async function dayPage(main, date, isToday) {
         next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
         t.plan ? whereFrom(...planSource(t)) : null);
 
+  // "Choose what you track" takes the diary's place and gives it back with the items as saved, the
+  // answers given so far kept (the form is set aside, not rebuilt).
+  const chooseTracking = (current) => {
+    const page = [...main.children];
+    for (const el of page) el.classList.add('set-aside');
+    const panel = trackingPanel({
+      patientId: p,
+      settings: current,
+      onClose: (saved) => {
+        panel.remove();
+        for (const el of page) el.classList.remove('set-aside');
+        form.applySettings(saved);
+      },
+    });
+    main.append(panel);
+    window.scrollTo(0, 0);
+    panel.focusHeading();
+  };
+  const form = diaryForm({
+    patientId: p,
+    date,
+    existing,
+    yesterday,
+    yesterdayDose,
+    step,
+    course: t.course,
+    lastDose,
+    settings,
+    chooseTracking
+  });
+
   // The diary comes first, so that a day's core answers and Save fit one phone screen (issue 15,
   // item 1); what is due, the dose in full and the time zone follow it.
   mount(
       main,
       isToday ? h('h1.dayhead', 'Today ', h('span.dayhead-date', formatDate(date))) : h('h1', formatLongDate(date)),
-      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null,
-      diaryForm({patientId: p, date, existing, yesterday, yesterdayDose, step, course: t.course, lastDose}),
-      dueBanner(schedule), doseCard, problemLink(), tzNote());
+      planChangedBanner(p, notice),
+      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null, form, dueBanner(schedule),
+      doseCard, problemLink(), tzNote());
+}
+
+// "Your plan changed" (issue 15, item 2c): what the clinic changed since the patient last said
+// "Got it", from today on (GET plan-notice; server/plan_notice.h). It stays on Today until
+// acknowledged; the server refuses an acknowledgment of a plan that changed again meanwhile.
+function planChangedBanner(patientId, notice) {
+  if (!notice || !notice.changed) return null;
+  const mgOf = (ug) => mg(ug / 1000);
+  const when = (t) => (t === 'morning' ? 'in the morning' : 'at bedtime');
+  const today = todayIn(tz());
+  const day = (d) => (d === today ? 'today' : formatLongDate(d));
+  const span = (c) =>
+      (!c.to ? `from ${day(c.from)}` :
+           c.to === c.from ? `on ${day(c.from)}` :
+                             `from ${day(c.from)} to ${formatLongDate(c.to)}`);
+  const statusWord =
+      {active: 'going again', paused: 'paused', completed: 'completed', stopped: 'stopped', planned: 'planned'};
+  const sentence = (c) => {
+    switch (c.kind) {
+      case 'dose':
+        return `Your dose ${span(c)}: ${mgOf(c.now_ug)} ${when(c.now)} (it was ${c.was_ug ? mgOf(c.was_ug) : 'none'}).`;
+      case 'stop': return `No dose ${span(c)} (it was ${mgOf(c.was_ug)}).`;
+      case 'time': return `Take your dose ${when(c.now)} ${span(c)} (it was ${when(c.was)}).`;
+      case 'new_course':
+        return c.from ? `A new treatment plan, starting ${formatLongDate(c.from)}.` : 'A new treatment plan.';
+      case 'status':
+        return c.now ? `Your treatment is ${statusWord[c.now] || c.now}.` : 'Your treatment plan has ended.';
+      default: return c.text;
+    }
+  };
+  const status = h('p.small', {role: 'status'});
+  const button = h('button.primary', {type: 'button'}, 'Got it');
+  const card = h(
+      'section.card.plan-changed', {id: 'plan-changed', 'aria-labelledby': 'plan-changed-h'},
+      h('h2', {id: 'plan-changed-h'}, 'Your plan changed'), h('ul', notice.changes.map((c) => h('li', sentence(c)))),
+      h('p.small',
+        'Your clinic changed it. "Today\'s dose" below follows the new plan; ask your clinic if anything is unclear.'),
+      button, status);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await post(`/patients/${patientId}/plan-notice/acknowledge`, {snapshot_id: notice.snapshot_id});
+      card.replaceChildren(h('p', {role: 'status'}, 'Noted. Your plan is shown below.'));
+    } catch (err) {
+      button.disabled = false;
+      status.textContent = err instanceof ApiError && err.status === 409 ?
+          'Your plan changed again just now. Reload the page to see the latest, then tap "Got it".' :
+          errorText(err);
+    }
+  });
+  return card;
 }
 
 // Today's "due" banner (issue 15, item 2c): the questionnaires due by the server's schedule
@@ -121,7 +205,9 @@ function dueBanner(schedule) {
 
 // Between diary days: a side effect or a serious event told to the care team (web/js/problem.js).
 function problemLink() {
-  return h('p.problem-link', 'Something worrying happened? ', h('a', { href: '#/problem' }, 'Report a problem to your care team'), '.');
+  return h(
+      'p.problem-link', 'Something worrying happened? ',
+      h('a', {href: '#/problem'}, 'Report a problem to your care team'), '.');
 }
 
 async function getEntry(patientId, date) {
@@ -137,13 +223,20 @@ async function getEntry(patientId, date) {
 
 // The diary form of one day (issue 15, item 1). The first screen holds the core: the items the
 // server marks core (data/diary_items.json: pain, fatigue, waking unrefreshed) and the dose, with
-// "Same as yesterday" and a Save that stays in view; the other items, side effects, medicines and
-// the note are one tap away. Items not answered are left out of the entry. Every item's question
-// and anchors are the server's (loadItems() before calling); 0 is the best end of every scale.
-export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, step, course, lastDose}) {
+// "Same as yesterday" and a Save that stays in view; the other items the patient tracks (chosen
+// with the clinician: `settings`, GET P/diary-settings), their own items, side effects, medicines
+// and the note are one tap away. Items not answered are left out of the entry; an item no longer
+// asked keeps the value this day already has (shown, and sent back unless changed). Every item's
+// question and anchors are the server's (loadItems() before calling); 0 is the best end of every
+// scale. form.applySettings(settings) shows the own items as newly saved.
+export function diaryForm(
+    {patientId, date, existing, yesterday, yesterdayDose, step, course, lastDose, settings, chooseTracking}) {
   const items = (existing && existing.items) || {};
-  const scales = ITEMS.map((key) => {
-    const info = itemInfo(key) || { label: key, question: key, anchor_0: '', anchor_10: '' };
+  let tracking = settings || {core: [], tracked: ITEMS, custom: []};
+  const tracked = new Set(tracking.tracked);
+  const asked = (key) => !!(itemInfo(key) || {}).core || tracked.has(key);
+  const scales = ITEMS.filter(asked).map((key) => {
+    const info = itemInfo(key) || {label: key, question: key, anchor_0: '', anchor_10: ''};
     return [
       key,
       scale(
@@ -152,6 +245,8 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
       !!info.core
     ];
   });
+  // What this day already holds of items no longer asked: shown (read only) and sent back unchanged.
+  const keptItems = ITEMS.filter((key) => !asked(key) && items[key] !== undefined);
   const core = scales.filter(([, , isCore]) => isCore);
   const others = scales.filter(([, , isCore]) => !isCore);
 
@@ -173,12 +268,20 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
         }, label));
   });
   // Text, not a number field: "4,5" (a decimal comma) is 4.5 mg, never 45 (safety.js parseDoseMg).
-  const doseMg = h('input', { type: 'text', id: uid('mg'), inputmode: 'decimal', autocomplete: 'off',
-    value: String(lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : '')) });
+  const doseMg = h('input', {
+    type: 'text',
+    id: uid('mg'),
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    value: String(lastDose && lastDose.taken ? lastDose.dose_mg : (step ? step.dose_mg : ''))
+  });
   // A past day defaults to the planned time of the dose, today to the time now.
   const pastDay = date < todayIn(tz());
-  const doseTime = h('input', { type: 'time', id: uid('time'),
-    value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz()) });
+  const doseTime = h('input', {
+    type: 'time',
+    id: uid('time'),
+    value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz())
+  });
   const doseDetails = h('div.row.dose-details', field('Amount (mg)', doseMg), field('Time', doseTime));
   const doseBox =
       h('fieldset.box.dose-q',
@@ -210,13 +313,21 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             },
               e.label)));
     sevArea.replaceChildren(...[...chosen.keys()].map((name) => {
-      const label = (SIDE_EFFECTS.entries.find((e) => e.id === name) || { label: name }).label;
+      const label = (SIDE_EFFECTS.entries.find((e) => e.id === name) || {label: name}).label;
       const group = uid('sev');
       return h('fieldset.sev', h('legend', `How bad: ${label}`), h('div.choices', SEVERITY.map(([v, text]) => {
-        const id = `${group}-${v}`;
-        return h('span.choice', h('input', { type: 'radio', name: group, id, checked: chosen.get(name) === v, onchange: () => chosen.set(name, v) }),
-          h('label', { for: id }, text));
-      })));
+                 const id = `${group}-${v}`;
+                 return h(
+                     'span.choice', h('input', {
+                       type: 'radio',
+                       name: group,
+                       id,
+                       checked: chosen.get(name) === v,
+                       onchange: () => chosen.set(name, v)
+                     }),
+                     h('label', { for: id
+                     }, text));
+               })));
     }));
   }
   renderSideEffects();
@@ -234,38 +345,84 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
         lifestyle.map((c) => c.el)) :
       null;
 
-  const rescue = h('input', { type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off' });
-  const note = h('textarea', { id: uid('note'), rows: '3' });
+  // The patient's own items (GET P/diary-settings "custom"), those still asked; what this day
+  // holds of one no longer asked (or one the settings on this device do not name) is kept as the
+  // items above are.
+  const dayCustom = items.custom || {};
+  let own = [];
+  let ownKept = {};
+  const ownList = h('div.own-list');
+  const keptBox = h('div.kept');
+  const ownBox =
+      h('fieldset.box.own-items', h('legend', 'Your own items (for you; not part of the LDN analysis)'), ownList,
+        chooseTracking ?
+            h('button.track-open', {type: 'button', onclick: () => chooseTracking(tracking)}, 'Choose what you track') :
+            null);
+  function renderOwn() {
+    const typed = new Map(own.map((c) => [c.item.key, c.get()]));
+    own = tracking.custom.filter((c) => !c.retired).map((c) => {
+      const v = typed.has(c.key) ? typed.get(c.key) : dayCustom[c.key];
+      return customControl(c, v && v.error ? undefined : v);
+    });
+    const asking = new Set(own.map((c) => c.item.key));
+    ownKept = Object.fromEntries(Object.entries(dayCustom).filter(([k]) => !asking.has(k)));
+    ownList.replaceChildren(...own.map((c) => c.el));
+    if (!own.length) ownList.append(h('p.hint', 'None yet: add your own with "Choose what you track".'));
+    const lines = [
+      ...keptItems.map((k) => [`item-${k}`, (itemInfo(k) || {label: k}).label, String(items[k])]),
+      ...Object.entries(ownKept).map(
+          ([k, v]) => [`custom-${k}`, (tracking.custom.find((c) => c.key === k) || {label: k}).label, customText(v)])
+    ];
+    keptBox.replaceChildren(
+        ...(lines.length ?
+                [
+                  h('p.kept-title', 'No longer asked; kept with this day:'),
+                  h('ul.kept-list', lines.map(([id, label, v]) => h('li', {'data-kept': id}, `${label}: ${v}`)))
+                ] :
+                []));
+  }
+  renderOwn();
+
+  const rescue =
+      h('input',
+        {type: 'text', id: uid('rescue'), value: (items.rescue_medication || []).join(', '), autocomplete: 'off'});
+  const note = h('textarea', {id: uid('note'), rows: '3'});
   note.value = items.note || '';
 
   // "More about today": what is answered in it shows on its summary, so nothing is hidden unseen.
   const moreCount = h('span.more-count');
   function countMore() {
     const n = others.filter(([, s]) => s.get() !== null).length + lifestyle.filter((c) => c.filled()).length +
-        chosen.size + (rescue.value.trim() ? 1 : 0) + (note.value.trim() ? 1 : 0);
+        own.filter((c) => c.filled()).length + keptItems.length + Object.keys(ownKept).length + chosen.size +
+        (rescue.value.trim() ? 1 : 0) + (note.value.trim() ? 1 : 0);
     moreCount.textContent = n ? ` (${n} answered)` : '';
   }
+  const moreWhat = h('span.more-what');
+  function describeMore() {
+    moreWhat.textContent = [
+      ...others.map(([k]) => (itemInfo(k) || {label: k}).label), ...lifestyle.map((c) => c.f.label.toLowerCase()),
+      ...own.map((c) => c.item.label.toLowerCase()), 'side effects', 'medicines', 'a note'
+    ].join(', ');
+  }
+  describeMore();
   const more =
       h('details.more-today', {
         id: 'more-today',
         open: others.some(([k]) => items[k] !== undefined) || chosen.size > 0 || !!items.note ||
-            !!(items.rescue_medication || []).length || !!items.lifestyle
+            !!(items.rescue_medication || []).length || !!items.lifestyle || keptItems.length > 0 ||
+            Object.keys(dayCustom).length > 0
       },
-        h('summary', h('span.more-title', 'More about today'), moreCount,
-          h('span.more-what',
-            `${others.map(([k]) => (itemInfo(k) || {label: k}).label).join(', ')}; ${
-                lifestyle.length ? `${lifestyle.map((c) => c.f.label.toLowerCase()).join(', ')}; ` :
-                                   ''}side effects, medicines, a note`)),
-        others.map(([, s]) => s.el), lifeBox, sideBox,
-        field('Rescue or other medication today (separate with commas)', rescue), field('Note (optional)', note));
+        h('summary', h('span.more-title', 'More about today'), moreCount, moreWhat), others.map(([, s]) => s.el),
+        ownBox, keptBox, lifeBox, sideBox, field('Rescue or other medication today (separate with commas)', rescue),
+        field('Note (optional)', note));
   more.addEventListener('change', countMore);
   more.addEventListener('input', countMore);
   countMore();
 
-  const error = h('p.error', { role: 'alert' });
+  const error = h('p.error', {role: 'alert'});
   const status = h('p.save-status', {'aria-live': 'polite'});
   const done = h('div');
-  const submit = h('button.primary.wide', { type: 'submit' }, existing ? 'Save changes' : 'Save today\'s entry');
+  const submit = h('button.primary.wide', {type: 'submit'}, existing ? 'Save changes' : 'Save today\'s entry');
 
   // "Same as yesterday" ("as the day before" on a past day): yesterday's answers, side effects,
   // medicines and lifestyle, and the dose taken or skipped as yesterday (the amount stays the
@@ -281,6 +438,7 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
       renderSideEffects();
       rescue.value = (y.rescue_medication || []).join(', ');
       for (const c of lifestyle) c.set((y.lifestyle || {})[c.f.id]);
+      for (const c of own) c.set((y.custom || {})[c.item.key]);
       if (yesterdayDose) {
         const want = yesterdayDose.taken ? 'yes' : 'no';
         for (const r of doseBox.querySelectorAll(`input[name="${doseName}"]`)) r.checked = r.value === want;
@@ -306,6 +464,7 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             const v = s.get();
             if (v !== null) entry[key] = v;
           }
+          for (const key of keptItems) entry[key] = items[key];
           if (chosen.size) entry.side_effects = [...chosen].map(([name, severity]) => ({name, severity}));
           const meds = rescue.value.split(',').map((s) => s.trim()).filter(Boolean);
           if (meds.length) entry.rescue_medication = meds;
@@ -320,6 +479,16 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             if (v !== null) life[c.f.id] = v;
           }
           if (Object.keys(life).length) entry.lifestyle = life;
+          const custom = {...ownKept};
+          for (const c of own) {
+            const v = c.get();
+            if (v && v.error) {
+              error.textContent = v.error;
+              return;
+            }
+            if (v !== null) custom[c.item.key] = v;
+          }
+          if (Object.keys(custom).length) entry.custom = custom;
           if (!Object.keys(entry).length) {
             error.textContent = 'Answer at least one question before saving.';
             return;
@@ -379,7 +548,10 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
             if (sameAsYesterday) sameAsYesterday.remove();
             submit.textContent = 'Save changes';
           } catch (err) {
-            error.textContent = errorText(err, (key) => (itemInfo(key) || lifestyleInfo(key) || {}).label);
+            error.textContent = errorText(err, (key, group) => {
+              if (group === 'custom') return (tracking.custom.find((c) => c.key === key) || {label: key}).label;
+              return (itemInfo(key) || lifestyleInfo(key) || {}).label;
+            });
           } finally {
             submit.disabled = false;
           }
@@ -391,11 +563,23 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
         h('details.why', h('summary', 'Where does this come from?'),
           h('p.small',
             `Questions and anchors: ${
-                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120). Pain, fatigue and waking unrefreshed come first because everyone rates them every day; the others are up to you.`),
+                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120). Pain, fatigue and waking unrefreshed come first because everyone rates them every day; which of the others you answer is chosen with your clinician, and you can add your own.`),
           h('ul.small',
             ITEMS.map(
                 (k) => h('li', `${(itemInfo(k) || {label: k}).label}: ${(itemInfo(k) || {source: ''}).source}`))))),
       done, h('div.savebar', error, status, h('div.savebuttons', sameAsYesterday, submit)));
+  // The own items as saved in "Choose what you track": a new one is asked at once, a retired one
+  // leaves (unless this day has a value of it); the answers given so far stay.
+  form.applySettings = (saved) => {
+    tracking = saved;
+    renderOwn();
+    describeMore();
+    countMore();
+    more.open = true;
+    ownBox.scrollIntoView({block: 'start'});
+    const back = ownBox.querySelector('button.track-open');
+    if (back) back.focus({preventScroll: true});
+  };
   return form;
 }
 
@@ -403,57 +587,92 @@ export function diaryForm({patientId, date, existing, yesterday, yesterdayDose, 
 // is 7.5) or Yes / No (a second tap on the chosen answer clears it). get() is the value, null when
 // empty, or {error} in plain words; the server checks the range and step (data/diary_items.json).
 function lifestyleControl(f, value) {
-  if (f.kind === 'yes_no') {
-    const name = uid('life');
-    const inputs = [];
-    const picks = [['yes', 'Yes'], ['no', 'No']].map(([v, label]) => {
-      const id = `${name}-${v}`;
-      const input = h('input.sr', {type: 'radio', name, id, value: v, checked: value === (v === 'yes')});
-      inputs.push(input);
-      return h('span.pick', input, h('label', {
-        for: id,
-        onclick: (e) => {
-            if (!input.checked) return;
-            e.preventDefault();
-            input.checked = false;
-            input.dispatchEvent(new Event('change', {bubbles: true}));
-        },
-               }, label));
-    });
-    const el = h('fieldset.life', {'data-life': f.id}, h('legend', f.question), h('div.picks.two', picks));
-    const get = () => {
-      const c = inputs.find((i) => i.checked);
-      return c ? c.value === 'yes' : null;
-    };
-    return {
-      f,
-      el,
-      get,
-      filled: () => get() !== null,
-      set: (v) => {
-        for (const i of inputs) i.checked = v !== undefined && (i.value === 'yes') === v;
-      }
-    };
+  const control = f.kind === 'yes_no' ?
+      yesNoControl({'data-life': f.id}, f.question, value) :
+      numberControl({'data-life': f.id}, `${f.question} (${f.unit})`, value, {
+        decimal: f.step < 1,
+        bad: `${f.label}: write a number of ${f.unit}, for example ${f.step < 1 ? '7.5' : '30'}.`
+      });
+  return {f, ...control};
+}
+
+// One of the patient's own items (diary settings "custom"): 0-10 as the other items' numbers, Yes /
+// No as relaxation, or a number with its unit (a decimal comma read as a point). The server checks
+// the value against the item's kind and names it (items.custom.<key>).
+function customControl(item, value) {
+  const v = value === null ? undefined : value;
+  let control;
+  if (item.kind === 'scale') {
+    const s = scale(
+        `custom-${item.key}`, [h('span.item-label', item.label), ' ', h('span.item-q', 'From 0 to 10')],
+        {value: v ?? null});
+    s.el.removeAttribute('data-scale');
+    s.el.dataset.custom = item.key;
+    control = {el: s.el, get: s.get, filled: () => s.get() !== null, set: (x) => s.set(x ?? null)};
+  } else if (item.kind === 'yes_no') {
+    control = yesNoControl({'data-custom': item.key}, item.label, v);
+  } else {
+    control = numberControl(
+        {'data-custom': item.key}, item.unit ? `${item.label} (${item.unit})` : item.label, v,
+        {decimal: true, bad: `${item.label}: write a number${item.unit ? ` of ${item.unit}` : ''}, for example 5.`});
   }
+  return {item, ...control};
+}
+
+// An own item's value in words, for one whose settings are unknown on this device.
+function customText(v) { return v === true ? 'yes' : v === false ? 'no' : String(v); }
+
+// Yes / No as two large boxes; a second tap on the chosen answer clears it.
+function yesNoControl(attrs, legend, value) {
+  const name = uid('yn');
+  const inputs = [];
+  const picks = [['yes', 'Yes'], ['no', 'No']].map(([v, label]) => {
+    const id = `${name}-${v}`;
+    const input = h('input.sr', {type: 'radio', name, id, value: v, checked: value === (v === 'yes')});
+    inputs.push(input);
+    return h('span.pick', input, h('label', {
+      for: id,
+      onclick: (e) => {
+          if (!input.checked) return;
+          e.preventDefault();
+          input.checked = false;
+          input.dispatchEvent(new Event('change', {bubbles: true}));
+      },
+             }, label));
+  });
+  const el = h('fieldset.life', attrs, h('legend', legend), h('div.picks.two', picks));
+  const get = () => {
+    const c = inputs.find((i) => i.checked);
+    return c ? c.value === 'yes' : null;
+  };
+  return {
+    el,
+    get,
+    filled: () => get() !== null,
+    set: (v) => {
+      for (const i of inputs) i.checked = v !== undefined && v !== null && (i.value === 'yes') === v;
+    }
+  };
+}
+
+// A number as text ("4,5" is 4.5, never 45); `bad` is said for a word.
+function numberControl(attrs, label, value, {decimal, bad}) {
   const input = h('input', {
     type: 'text',
-    id: uid('life'),
-    inputmode: f.step < 1 ? 'decimal' : 'numeric',
+    id: uid('num'),
+    inputmode: decimal ? 'decimal' : 'numeric',
     autocomplete: 'off',
     value: value === undefined || value === null ? '' : String(value)
   });
-  const el = h('div.field', {'data-life': f.id}, h('label', { for: input.id
-               }, `${f.question} (${f.unit})`), input);
+  const el = h('div.field', attrs, h('label', {for: input.id
+               }, label), input);
   const get = () => {
     const text = input.value.trim().replace(',', '.');
     if (!text) return null;
     const n = Number(text);
-    return Number.isFinite(n) ?
-        n :
-        {error: `${f.label}: write a number of ${f.unit}, for example ${f.step < 1 ? '7.5' : '30'}.`};
+    return Number.isFinite(n) ? n : {error: bad};
   };
   return {
-    f,
     el,
     get,
     filled: () => !!input.value.trim(),
@@ -467,31 +686,36 @@ function lifestyleControl(f, value) {
 // plan (409): the patient confirms it with a reason, or corrects the amount.
 function offPlanPanel(err, write, close) {
   if (err.status !== 409) {
-    return h('div.confirm', { role: 'alert' }, h('p.error', err.message),
-      h('p', 'Correct the amount above and save again.'));
+    return h(
+        'div.confirm', {role: 'alert'}, h('p.error', err.message), h('p', 'Correct the amount above and save again.'));
   }
-  const reason = h('input', { type: 'text', id: uid('why'), autocomplete: 'off' });
-  const problem = h('p.error', { role: 'alert' });
-  const panel = h('div.confirm', { role: 'group', 'aria-label': 'Confirm your dose' },
-    h('p', err.message),
-    field('Why is it different? (your clinician sees this)', reason),
-    problem,
-    h('div.actions',
-      h('button.primary', {
-        type: 'button',
-        onclick: async () => {
-          problem.textContent = '';
-          if (!reason.value.trim()) { problem.textContent = 'Say in a few words why the dose differs.'; return; }
-          try {
-            await sendOrQueue({ ...write, body: { ...write.body, off_plan_reason: reason.value.trim() } });
-            panel.replaceChildren(h('p.saved', `Dose saved: ${mg(write.body.dose_mg)}. It differs from your plan, so your clinician will see it.`));
-            say('Your dose is saved.', 'ok');
-          } catch (x) {
-            problem.textContent = x.message;
-          }
+  const reason = h('input', {type: 'text', id: uid('why'), autocomplete: 'off'});
+  const problem = h('p.error', {role: 'alert'});
+  const panel = h(
+      'div.confirm', {role: 'group', 'aria-label': 'Confirm your dose'}, h('p', err.message),
+      field('Why is it different? (your clinician sees this)', reason), problem,
+      h('div.actions',
+        h('button.primary', {
+          type: 'button',
+          onclick: async () => {
+            problem.textContent = '';
+            if (!reason.value.trim()) {
+              problem.textContent = 'Say in a few words why the dose differs.';
+              return;
+            }
+            try {
+              await sendOrQueue({...write, body: {...write.body, off_plan_reason: reason.value.trim()}});
+              panel.replaceChildren(h(
+                  'p.saved',
+                  `Dose saved: ${mg(write.body.dose_mg)}. It differs from your plan, so your clinician will see it.`));
+              say('Your dose is saved.', 'ok');
+            } catch (x) {
+              problem.textContent = x.message;
+            }
+          },
         },
-      }, `Yes, I took ${mg(write.body.dose_mg)}`),
-      h('button', { type: 'button', onclick: close }, 'No, I will correct the amount')));
+          `Yes, I took ${mg(write.body.dose_mg)}`),
+        h('button', {type: 'button', onclick: close}, 'No, I will correct the amount')));
   return panel;
 }
 
@@ -501,19 +725,20 @@ export async function history(main) {
   const localToday = todayIn(tz());
   const from = addDays(localToday, -27);
   const [diary] = await Promise.all([get(`/patients/${p}/diary?from=${from}&to=${localToday}`), loadItems()]);
-  const short = (k) => (itemInfo(k) || { label: k }).label.toLowerCase();
+  const short = (k) => (itemInfo(k) || {label: k}).label.toLowerCase();
   const byDate = new Map(diary.entries.map((e) => [e.date, e]));
   const rows = [];
   for (let d = localToday; d >= from; d = addDays(d, -1)) {
     const e = byDate.get(d);
-    rows.push(h('li.dayrow',
-      h('span.daydate', formatDate(d)),
-      h('span.daysum', e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : 'no entry'),
-      h('a.button.secondary', { href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}` }, e ? 'Edit' : 'Add')));
+    rows.push(h(
+        'li.dayrow', h('span.daydate', formatDate(d)),
+        h('span.daysum', e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : 'no entry'),
+        h('a.button.secondary', {href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}`},
+          e ? 'Edit' : 'Add')));
   }
-  mount(main, h('h1', 'Past days'), tzNote(),
-    h('p', 'Edits keep the earlier version: your clinician can see what changed and when.'),
-    h('ul.days', rows));
+  mount(
+      main, h('h1', 'Past days'), tzNote(),
+      h('p', 'Edits keep the earlier version: your clinician can see what changed and when.'), h('ul.days', rows));
 }
 
 // ---- My plan ------------------------------------------------------------------------------------
@@ -523,12 +748,16 @@ export async function plan(main) {
   const t = await loadTreatment(pid());
   const date = todayIn(tz());
   if (!t.plan) {
-    mount(main, h('h1', 'My plan'), h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')), problemLink());
+    mount(
+        main, h('h1', 'My plan'),
+        h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')),
+        problemLink());
     return;
   }
   const step = stepOn(t.plan, date);
   const next = nextStep(t.plan, date);
-  const adjustments = await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({ adjustments: [] }));
+  const adjustments =
+      await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({adjustments: []}));
   mount(
       main, h('h1', 'My plan'), tzNote(), t.course.status === 'planned' ? baselineCard(t.course, date) : null,
       h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
@@ -563,7 +792,7 @@ export async function plan(main) {
 
 export async function progress(main) {
   setTitle('Progress');
-  const { progressPanel } = await import('./progress.js');
+  const {progressPanel} = await import('./progress.js');
   mount(main, h('h1', 'My progress'), tzNote());
   main.append(await progressPanel(pid(), tz()), takeAway());
 }
@@ -602,18 +831,30 @@ function takeAway() {
 
 // ---- Questionnaires -----------------------------------------------------------------------------
 
-const FIQR_FUNCTION = ['Brush or comb your hair', 'Walk continuously for 20 minutes', 'Prepare a homemade meal',
+const FIQR_FUNCTION = [
+  'Brush or comb your hair', 'Walk continuously for 20 minutes', 'Prepare a homemade meal',
   'Vacuum, scrub or sweep floors', 'Lift and carry a bag full of groceries', 'Climb one flight of stairs',
-  'Change bed sheets', 'Sit in a chair for 45 minutes', 'Go shopping for groceries'];
-const FIQR_IMPACT = ['Fibromyalgia prevented me from accomplishing goals for the week',
-  'I was completely overwhelmed by my fibromyalgia symptoms'];
-const FIQR_SYMPTOMS = [['your level of pain', 'no pain', 'unbearable pain'], ['your level of energy', 'lots of energy', 'no energy'],
-  ['your level of stiffness', 'no stiffness', 'severe stiffness'], ['the quality of your sleep', 'awoke well rested', 'awoke very tired'],
-  ['your level of depression', 'no depression', 'very depressed'], ['your level of memory problems', 'good memory', 'very poor memory'],
-  ['your level of anxiety', 'not anxious', 'very anxious'], ['your level of tenderness to touch', 'no tenderness', 'very tender'],
+  'Change bed sheets', 'Sit in a chair for 45 minutes', 'Go shopping for groceries'
+];
+const FIQR_IMPACT = [
+  'Fibromyalgia prevented me from accomplishing goals for the week',
+  'I was completely overwhelmed by my fibromyalgia symptoms'
+];
+const FIQR_SYMPTOMS = [
+  ['your level of pain', 'no pain', 'unbearable pain'], ['your level of energy', 'lots of energy', 'no energy'],
+  ['your level of stiffness', 'no stiffness', 'severe stiffness'],
+  ['the quality of your sleep', 'awoke well rested', 'awoke very tired'],
+  ['your level of depression', 'no depression', 'very depressed'],
+  ['your level of memory problems', 'good memory', 'very poor memory'],
+  ['your level of anxiety', 'not anxious', 'very anxious'],
+  ['your level of tenderness to touch', 'no tenderness', 'very tender'],
   ['your level of balance problems', 'no imbalance', 'severe imbalance'],
-  ['your level of sensitivity to loud noises, bright lights, odours and cold', 'no sensitivity', 'extreme sensitivity']];
-const PGIC = ['Very much improved', 'Much improved', 'Minimally improved', 'No change', 'Minimally worse', 'Much worse', 'Very much worse'];
+  ['your level of sensitivity to loud noises, bright lights, odours and cold', 'no sensitivity', 'extreme sensitivity']
+];
+const PGIC = [
+  'Very much improved', 'Much improved', 'Minimally improved', 'No change', 'Minimally worse', 'Much worse',
+  'Very much worse'
+];
 
 export async function questionnaires(main) {
   setTitle('Questionnaires');
@@ -621,8 +862,8 @@ export async function questionnaires(main) {
   const date = todayIn(tz());
   // When each is due is the server's rule (data/interlocks.json, docs/clinic.md "Tasks"): the
   // clinician's inbox reads the same one.
-  const [inst, t, schedule] = await Promise.all([get(`/patients/${p}/instruments`), loadTreatment(p),
-    get(`/patients/${p}/questionnaires/schedule`)]);
+  const [inst, t, schedule] = await Promise.all(
+      [get(`/patients/${p}/instruments`), loadTreatment(p), get(`/patients/${p}/questionnaires/schedule`)]);
   const lastFiqr = schedule.fiqr.last;
   const lastPgic = schedule.pgic.last;
   // Before the first dose the baseline FIQR is due (the course's interlocks say so: docs/safety.md).
@@ -631,8 +872,9 @@ export async function questionnaires(main) {
   const fiqrDue = schedule.fiqr.due;
   const pgicDue = schedule.pgic.due;
 
-  const dueText = (name, lastDate, due) => h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
-    ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
+  const dueText = (name, lastDate, due) =>
+      h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
+        ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
   mount(
       main, h('h1', 'Questionnaires'), tzNote(),
       h('section.card', h('h2', 'When they are due'),
@@ -657,7 +899,8 @@ export async function questionnaires(main) {
 
 export function scoreText(r) {
   const s = r.scores || {};
-  if (r.instrument === 'fiqr' && s.total !== undefined) return `total ${Math.round(s.total * 10) / 10} of 100${s.severity ? ` (${s.severity})` : ''}`;
+  if (r.instrument === 'fiqr' && s.total !== undefined)
+    return `total ${Math.round(s.total * 10) / 10} of 100${s.severity ? ` (${s.severity})` : ''}`;
   if (r.instrument === 'pgic') return s.label || PGIC[(r.answers.pgic || 4) - 1].toLowerCase();
   return '';
 }
@@ -669,11 +912,19 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
     const err = form.querySelector('.error');
     err.textContent = '';
     const answers = answersFn();
-    if (!answers) { err.textContent = 'Please answer the questions first.'; return; }
+    if (!answers) {
+      err.textContent = 'Please answer the questions first.';
+      return;
+    }
     try {
-      const { queued } = await sendOrQueue({ method: 'POST', path: `/patients/${p}/instruments`, label: `${instrument} ${date}`,
-        body: { instrument, date, answers, client_id: clientId(instrument) } });
-      say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.', queued ? 'warn' : 'ok');
+      const {queued} = await sendOrQueue({
+        method: 'POST',
+        path: `/patients/${p}/instruments`,
+        label: `${instrument} ${date}`,
+        body: {instrument, date, answers, client_id: clientId(instrument)}
+      });
+      say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.',
+          queued ? 'warn' : 'ok');
       after(true);
     } catch (x) {
       err.textContent = errorText(x);
@@ -682,11 +933,11 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
 }
 
 function fiqrForm(p, date, due) {
-  const fn = FIQR_FUNCTION.map((q, i) => scale(`f${i}`, q, { low: 'no difficulty', high: 'very difficult' }));
-  const im = FIQR_IMPACT.map((q, i) => scale(`i${i}`, q, { low: 'never', high: 'always' }));
-  const sy = FIQR_SYMPTOMS.map(([q, lo, hi], i) => scale(`s${i}`, `Rate ${q}`, { low: lo, high: hi }));
+  const fn = FIQR_FUNCTION.map((q, i) => scale(`f${i}`, q, {low: 'no difficulty', high: 'very difficult'}));
+  const im = FIQR_IMPACT.map((q, i) => scale(`i${i}`, q, {low: 'never', high: 'always'}));
+  const sy = FIQR_SYMPTOMS.map(([q, lo, hi], i) => scale(`s${i}`, `Rate ${q}`, {low: lo, high: hi}));
   const answers = () => {
-    const a = { function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get()) };
+    const a = {function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get())};
     return [...a.function, ...a.impact, ...a.symptoms].some((v) => v !== null) ? a : null;
   };
   const body = h(
@@ -698,18 +949,21 @@ function fiqrForm(p, date, due) {
       whereFrom(
           'Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored as its authors describe.'),
       h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save FIQR'));
-  return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `FIQR (21 questions, about 3 minutes)${due ? ': due' : ''}`)), body);
+  return h(
+      'details.card', {open: due ? true : null},
+      h('summary', h('h2.inline', `FIQR (21 questions, about 3 minutes)${due ? ': due' : ''}`)), body);
 }
 
 function pgicForm(p, date, due) {
   const group = uid('pgic');
   const radios = PGIC.map((label, i) => {
     const id = `${group}-${i + 1}`;
-    return h('span.choice.block', h('input', { type: 'radio', name: group, id, value: String(i + 1) }), h('label', { for: id }, `${i + 1}. ${label}`));
+    return h('span.choice.block', h('input', {type: 'radio', name: group, id, value: String(i + 1)}), h('label', { for: id
+             }, `${i + 1}. ${label}`));
   });
   const answers = () => {
     const c = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
-    return c ? { pgic: Number(c.value) } : null;
+    return c ? {pgic: Number(c.value)} : null;
   };
   const body = h(
       'form', {onsubmit: instrumentSubmit(p, 'pgic', date, answers, route)},
@@ -718,5 +972,7 @@ function pgicForm(p, date, due) {
       whereFrom(
           'Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
       h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save PGIC'));
-  return h('details.card', { open: due ? true : null }, h('summary', h('h2.inline', `PGIC (1 question)${due ? ': due' : ''}`)), body);
+  return h(
+      'details.card', {open: due ? true : null}, h('summary', h('h2.inline', `PGIC (1 question)${due ? ': due' : ''}`)),
+      body);
 }

@@ -6,6 +6,7 @@ import uPlot from '../vendor/uPlot.esm.js';
 
 import {errorText, get} from './api.js';
 import {session} from './app.js';
+import {loadDiarySettings} from './diary_settings.js';
 import {h, scrollAttrs, source, whereFrom} from './dom.js';
 import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, lifestyleFactors, loadItems} from './items.js';
 import {addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn} from './time.js';
@@ -153,11 +154,12 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   loadCss();
   const to = todayIn(tz);
   const from = addDays(to, -(days - 1));
-  const [diary, doses, analysis, evaluation] = await Promise.all([
+  const [diary, doses, analysis, evaluation, settings] = await Promise.all([
     get(`/patients/${patientId}/diary?from=${from}&to=${to}`),
     get(`/patients/${patientId}/doses?from=${from}&to=${to}`),
-    get(`/patients/${patientId}/analysis`).catch((err) => ({ unavailable: errorText(err) })),
-    get(`/patients/${patientId}/evaluation`).catch((err) => ({ unavailable: errorText(err) })),
+    get(`/patients/${patientId}/analysis`).catch((err) => ({unavailable: errorText(err)})),
+    get(`/patients/${patientId}/evaluation`).catch((err) => ({unavailable: errorText(err)})),
+    loadDiarySettings(patientId).catch(() => null),
     loadItems(),
   ]);
   const dates = [];
@@ -267,10 +269,20 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   const life =
       lifestyleFactors().filter((f) => recent.some((d) => ((byDate.get(d) || {}).lifestyle || {})[f.id] !== undefined));
   const lifeCell = (f, v) => (v === undefined ? '–' : (f.kind === 'yes_no' ? (v ? 'yes' : 'no') : String(v)));
+  // The patient's own items (diary settings "custom", retired ones too) with a value in these days,
+  // in the order they were added; a key the settings do not name (not readable) by its key.
+  const customDefs = (settings && settings.custom) || [];
+  const customKeys = [...new Set(recent.flatMap((d) => Object.keys((byDate.get(d) || {}).custom || {})))];
+  const own = [
+    ...customDefs.filter((c) => customKeys.includes(c.key)),
+    ...customKeys.filter((k) => !customDefs.some((c) => c.key === k)).map((k) => ({key: k, label: k, kind: null}))
+  ];
+  const ownCell = (v) => (v === undefined ? '–' : v === true ? 'yes' : v === false ? 'no' : String(v));
   // Cards on a phone, a day each (table.stack.compact, app.css); a table on wider screens.
   const columns = [
     ...ITEMS.map((k) => (itemInfo(k) || {label: k}).label), 'Dose',
-    ...life.map((f) => (f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`))
+    ...life.map((f) => (f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`)),
+    ...own.map((c) => (c.kind === 'number' && c.unit ? `${c.label} (${c.unit})` : c.label))
   ];
   const table =
       h('details.card', h('summary', 'The last 14 days as a table'),
@@ -281,7 +293,8 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
               const e = byDate.get(d) || {};
               const cells = [
                 ...ITEMS.map((k) => e[k] ?? '–'), doseBy.has(d) ? `${doseBy.get(d)} mg` : '–',
-                ...life.map((f) => lifeCell(f, (e.lifestyle || {})[f.id]))
+                ...life.map((f) => lifeCell(f, (e.lifestyle || {})[f.id])),
+                ...own.map((c) => ownCell((e.custom || {})[c.key]))
               ];
               return h(
                   'tr', h('th', {scope: 'row'}, formatDate(d)),
