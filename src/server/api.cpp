@@ -153,6 +153,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddCalendarRoutes(*this, routes_);
   AddDiarySettingsRoutes(*this, routes_);
   AddPlanNoticeRoutes(*this, routes_);
+  AddShareRoutes(*this, routes_);
   AddInterlockRoutes(*this, routes_);
 }
 

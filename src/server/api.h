@@ -203,6 +203,7 @@ void AddOrderRoutes(Api& api, RouteTable& routes);          // api_orders.cpp: p
 void AddInvitationRoutes(Api& api, RouteTable& routes);     // api_accounts.cpp: invitations, password codes, pharmacies
 void AddMessageRoutes(Api& api, RouteTable& routes);        // api_messages.cpp: the patient's thread
 void AddInboxRoutes(Api& api, RouteTable& routes);          // api_inbox.cpp: the clinician's inbox (tasks)
+void AddShareRoutes(Api& api, RouteTable& routes);          // api_share.cpp: read-only links to the report
 void AddPlanNoticeRoutes(Api& api, RouteTable& routes);     // api_plan_notice.cpp: "your plan changed"
 void AddDiarySettingsRoutes(Api& api, RouteTable& routes);  // api_diary_settings.cpp: what the diary asks
 void AddCalendarRoutes(Api& api, RouteTable& routes);       // api_calendar.cpp: the patient's calendar feed

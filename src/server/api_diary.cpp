@@ -13,6 +13,7 @@
 #include "server/api_util.h"
 #include "server/diary_assembly.h"
 #include "server/interlocks.h"
+#include "server/visit_report.h"
 
 namespace ldn::server {
 namespace {
@@ -251,20 +252,7 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
     LDN_ASSIGN_OR_RETURN(paper, report::ParsePaper(it->second, "paper"));
   }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(ctx.store(), ctx.patient(), course_id));
-  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(ctx.store(), patient, course, patient.research_id));
-  report::ReportModelOptions options;
-  auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
-  if (!analysed.ok()) return NotYet(analysed.status());
-  options.generated_on = FormatDate(PatientToday(patient, ctx.now));
-  report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
-  LDN_ASSIGN_OR_RETURN(model.clinician_decisions, InterlockReportLines(ctx.store(), patient));
-  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
-  ApiReply reply;
-  reply.content_type = "application/pdf";
-  reply.raw_body = std::move(pdf);
-  reply.headers.emplace_back("Content-Disposition", "inline; filename=\"ldn-report.pdf\"");
-  return reply;
+  return VisitReportPdf(ctx.store(), patient, course_id, paper, ctx.now);
 }
 
 // The patient's own data to take away (issue 15, item 4): the diary-format document of a course
@@ -319,6 +307,24 @@ constexpr char kDiaryBatchSchema[] =
 "items":{"type":"object"}}}}}})js";
 
 }  // namespace
+
+Result<ApiReply> VisitReportPdf(store::Store& store, const store::Patient& patient, std::optional<store::Id> course_id,
+                                report::Paper paper, store::Instant now) {
+  LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(store, patient.id, course_id));
+  LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(store, patient, course, patient.research_id));
+  report::ReportModelOptions options;
+  auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
+  if (!analysed.ok()) return NotYet(analysed.status());
+  options.generated_on = FormatDate(PatientToday(patient, now));
+  report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
+  LDN_ASSIGN_OR_RETURN(model.clinician_decisions, InterlockReportLines(store, patient));
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
+  ApiReply reply;
+  reply.content_type = "application/pdf";
+  reply.raw_body = std::move(pdf);
+  reply.headers.emplace_back("Content-Disposition", "inline; filename=\"ldn-report.pdf\"");
+  return reply;
+}
 
 void AddDiaryRoutes(Api& api, RouteTable& routes) {
   Api* a = &api;

@@ -160,6 +160,12 @@ class SqlStore final : public Store {
   Result<PlanAcknowledgment> GetPlanAcknowledgment(Id patient_id) override;
   Status PutPlanAcknowledgment(const PlanAcknowledgment& ack) override;
 
+  // Share links (schema 13): sql_store_auth.cpp.
+  Result<ShareLink> CreateShareLink(const ShareLink& link) override;
+  Result<ShareLink> FindShareLink(std::string_view token_hash) override;
+  Result<std::vector<ShareLink>> ListShareLinks(Id patient_id) override;
+  Status RevokeShareLink(Id patient_id, Id link_id, Instant at) override;
+
   Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) override;
   Result<InstrumentResponse> GetInstrumentResponse(Id patient_id, Id response_id) override;
   Result<std::vector<InstrumentResponse>> ListInstrumentResponses(Id patient_id, std::string_view instrument) override;

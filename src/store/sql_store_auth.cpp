@@ -314,6 +314,100 @@ Status SqlStore::PutPlanAcknowledgment(const PlanAcknowledgment& ack) {
   });
 }
 
+// ---- Share links (schema 13) --------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kShareCols = "id, patient_id, token_hash, created_by, created_at, expires_at, revoked_at";
+
+Result<ShareLink> ReadShareLink(const Row& row) {
+  if (row.size() != 7 || !row[2]) return Status::Internal("share_links: unexpected row");
+  ShareLink l;
+  LDN_ASSIGN_OR_RETURN(l.id, IntOf(row[0]));
+  LDN_ASSIGN_OR_RETURN(l.patient_id, IntOf(row[1]));
+  l.token_hash = *row[2];
+  LDN_ASSIGN_OR_RETURN(l.created_by, IntOf(row[3]));
+  LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(row[4]));
+  LDN_ASSIGN_OR_RETURN(int64_t expires, IntOf(row[5]));
+  l.created_at = FromSecs(created);
+  l.expires_at = FromSecs(expires);
+  if (row[6]) {
+    LDN_ASSIGN_OR_RETURN(int64_t revoked, IntOf(row[6]));
+    l.revoked_at = FromSecs(revoked);
+  }
+  return l;
+}
+
+}  // namespace
+
+Result<ShareLink> SqlStore::CreateShareLink(const ShareLink& link) {
+  if (!IsSha256Hex(link.token_hash))
+    return Status::InvalidArgument("token_hash", "must be 64 lower-case hex characters");
+  if (Secs(link.expires_at) <= Secs(link.created_at)) {
+    return Status::InvalidArgument("expires_at", "must be after created_at");
+  }
+  Result<ShareLink> out = Status::Internal("share_links: not written");
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows patient, c.Exec("SELECT 1 FROM patients WHERE id = $1", {link.patient_id}));
+    if (patient.rows.empty()) return Status::NotFound("patient " + std::to_string(link.patient_id) + " does not exist");
+    LDN_RETURN_IF_ERROR(UserExists(c, link.created_by));
+    LDN_ASSIGN_OR_RETURN(Rows same, c.Exec("SELECT 1 FROM share_links WHERE token_hash = $1", {link.token_hash}));
+    if (!same.rows.empty()) return Status::Conflict("a share link has this hash");
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(fmt::format("INSERT INTO share_links (patient_id, token_hash, created_by, created_at, "
+                           "expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING {}",
+                           kShareCols),
+               {link.patient_id, link.token_hash, link.created_by, Secs(link.created_at), Secs(link.expires_at)}));
+    if (rows.rows.empty()) return Status::Internal("share_links: nothing returned");
+    out = ReadShareLink(rows.rows.front());
+    return out.status();
+  }));
+  return out;
+}
+
+Result<ShareLink> SqlStore::FindShareLink(std::string_view token_hash) {
+  Result<ShareLink> out = Status::NotFound("no such share link");
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec(fmt::format("SELECT {} FROM share_links WHERE token_hash = $1", kShareCols), {token_hash}));
+    if (!rows.rows.empty()) out = ReadShareLink(rows.rows.front());
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<ShareLink>> SqlStore::ListShareLinks(Id patient_id) {
+  std::vector<ShareLink> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec(fmt::format("SELECT {} FROM share_links WHERE patient_id = $1 ORDER BY id DESC", kShareCols),
+                          {patient_id}));
+    for (const Row& row : rows.rows) {
+      LDN_ASSIGN_OR_RETURN(ShareLink l, ReadShareLink(row));
+      out.push_back(std::move(l));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::RevokeShareLink(Id patient_id, Id link_id, Instant at) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT revoked_at, created_at FROM share_links WHERE patient_id = $1 AND id = $2",
+                                {patient_id, link_id}));
+    if (rows.rows.empty()) return Status::NotFound("the patient has no share link " + std::to_string(link_id));
+    if (rows.rows.front()[0]) return Status::Conflict("the share link was already stopped");
+    LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(rows.rows.front()[1]));
+    // A clock that went back must not break the row's check: never before its creation.
+    const int64_t when = std::max(Secs(at), created);
+    return c
+        .Exec("UPDATE share_links SET revoked_at = $3 WHERE patient_id = $1 AND id = $2", {patient_id, link_id, when})
+        .status();
+  });
+}
+
 // ---- Login throttling ------------------------------------------------------------------------------
 
 Result<std::optional<LoginThrottle>> SqlStore::CountLoginAttempt(std::string_view key, Instant at,

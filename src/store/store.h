@@ -331,6 +331,21 @@ struct PlanAcknowledgment {
   Instant acknowledged_at{};
 };
 
+// A patient's read-only link to their visit report (schema 13; issue 15 item 4). token_hash is the
+// lower-case hex SHA-256 of the secret token in the link's URL (the token is never stored).
+struct ShareLink {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string token_hash;
+  Id created_by = 0;
+  Instant created_at{};
+  Instant expires_at{};
+  std::optional<Instant> revoked_at;
+
+  // Whether the link opens the report at `now`: not revoked and now < expires_at.
+  bool LiveAt(Instant now) const { return !revoked_at && now < expires_at; }
+};
+
 // What UpsertDiary did.
 enum class DiaryUpsertOutcome {
   kCreated,   // no entry existed for the date; revision 1 was written
@@ -1015,6 +1030,19 @@ class Store {
   // characters, "snapshot_json" unless a JSON object of at most kMaxDiarySettingsBytes; kNotFound
   // when the patient or acknowledged_by is missing.
   virtual Status PutPlanAcknowledgment(const PlanAcknowledgment& ack) = 0;
+
+  // ---- Share links (schema 13) ----------------------------------------------------------------
+  // Stores a new link and returns it with its id. kInvalidArgument "token_hash" unless 64
+  // lower-case hex characters, "expires_at" unless after created_at; kNotFound when the patient or
+  // created_by is missing; kConflict when the hash exists.
+  virtual Result<ShareLink> CreateShareLink(const ShareLink& link) = 0;
+  // The link with this hash, live or not (the caller checks LiveAt); kNotFound when none.
+  virtual Result<ShareLink> FindShareLink(std::string_view token_hash) = 0;
+  // The patient's links, newest first.
+  virtual Result<std::vector<ShareLink>> ListShareLinks(Id patient_id) = 0;
+  // Sets revoked_at of the patient's link `link_id` to `at`. kNotFound when the patient has no
+  // such link; kConflict when it is already revoked (the first time is kept).
+  virtual Status RevokeShareLink(Id patient_id, Id link_id, Instant at) = 0;
 
   // ---- Instruments and adverse events --------------------------------------------------------
   // Idempotent on (patient_id, client_id) like AddDoseLogEntry.

@@ -455,7 +455,7 @@ TEST_P(StoreContractTest, DiarySettingsAreVersionedAndGuarded) {
   EXPECT_EQ(store_->GetDiarySettings(patient1_.id)->version, 2);
 
   if (!IsMemory()) {
-    const Status refused = store_->MigrateDown(10);  // through 12 -> 11 (allowed), then refused
+    const Status refused = store_->MigrateDown(10);  // through 13 -> 11 (allowed when empty), then refused
     EXPECT_FALSE(refused.ok());
     EXPECT_NE(refused.message().find("diary settings exist"), std::string::npos) << refused.message();
     EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
@@ -482,6 +482,57 @@ TEST_P(StoreContractTest, PlanAcknowledgmentsAreOnePerPatient) {
   EXPECT_EQ(store_->PutPlanAcknowledgment({patient2_.id, a, "{}", 987654, T0()}).code(), Code::kNotFound);
   EXPECT_EQ(store_->GetPlanAcknowledgment(patient1_.id)->snapshot_id, b);
   EXPECT_EQ(store_->GetPlanAcknowledgment(patient2_.id).status().code(), Code::kNotFound);
+}
+
+// Schema 13: share links are created with an id, found by hash whether live or not, listed newest
+// first and revoked once; the down path to 12 is refused while any exist.
+TEST_P(StoreContractTest, ShareLinksAreCreatedFoundListedAndRevoked) {
+  Seed();
+  const std::string h1(64, 'a'), h2(64, 'b');
+  Result<ShareLink> first = store_->CreateShareLink({0, patient1_.id, h1, patient_user_.id, T0(), At(3600), {}});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->id, 0);
+  Result<ShareLink> second = store_->CreateShareLink({0, patient1_.id, h2, clinician_.id, At(60), At(7200), {}});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  Result<ShareLink> found = store_->FindShareLink(h1);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->patient_id, patient1_.id);
+  EXPECT_EQ(found->expires_at, At(3600));
+  EXPECT_TRUE(found->LiveAt(At(3599)));
+  EXPECT_FALSE(found->LiveAt(At(3600)));
+  Result<std::vector<ShareLink>> list = store_->ListShareLinks(patient1_.id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, second->id);  // newest first
+  EXPECT_TRUE(store_->ListShareLinks(patient2_.id)->empty());
+  // Revoked once; another patient's id is not found.
+  EXPECT_EQ(store_->RevokeShareLink(patient2_.id, first->id, At(100)).code(), Code::kNotFound);
+  ASSERT_TRUE(store_->RevokeShareLink(patient1_.id, first->id, At(100)).ok());
+  EXPECT_EQ(store_->RevokeShareLink(patient1_.id, first->id, At(200)).code(), Code::kConflict);
+  found = store_->FindShareLink(h1);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->revoked_at, std::optional<Instant>(At(100)));
+  EXPECT_FALSE(found->LiveAt(At(101)));
+  // Refusals name what is wrong and change nothing.
+  EXPECT_EQ(store_->CreateShareLink({0, patient1_.id, h1, patient_user_.id, T0(), At(10), {}}).status().code(),
+            Code::kConflict);
+  EXPECT_EQ(store_->CreateShareLink({0, patient1_.id, "XYZ", patient_user_.id, T0(), At(10), {}}).status().field(),
+            "token_hash");
+  EXPECT_EQ(store_->CreateShareLink({0, patient1_.id, std::string(64, 'c'), patient_user_.id, T0(), T0(), {}})
+                .status()
+                .field(),
+            "expires_at");
+  EXPECT_EQ(
+      store_->CreateShareLink({0, 987654, std::string(64, 'c'), patient_user_.id, T0(), At(10), {}}).status().code(),
+      Code::kNotFound);
+  EXPECT_EQ(store_->FindShareLink(std::string(64, 'c')).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ListShareLinks(patient1_.id)->size(), 2u);
+  if (!IsMemory()) {
+    const Status refused = store_->MigrateDown(12);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.message().find("share links exist"), std::string::npos) << refused.message();
+    EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  }
 }
 
 TEST_P(StoreContractTest, CountsLoginAttemptsAtomicallyAndHonoursDelaysAndLocks) {

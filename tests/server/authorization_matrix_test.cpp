@@ -687,6 +687,35 @@ class AuthorizationMatrixTest : public ::testing::Test {
         {"GET /api/v1/diary-items", none},
         {"GET " + p + "/report.pdf", none},
         {"GET " + p + "/export", none},
+        {"POST " + p + "/share-links", body({{"days", 3}})},
+        {"GET " + p + "/share-links", none},
+        {"DELETE " + p + "/share-links/{link_id}",
+         [this](const PatientData& d, const Account&) {
+           // A live link to stop (a fresh one each call; stopping one twice is 409).
+           auto made = f_->store().CreateShareLink({0,
+                                                    d.patient_id,
+                                                    server::TokenHash(server::NewToken()),
+                                                    doc_.id,
+                                                    f_->clock().Now(),
+                                                    f_->clock().Now() + std::chrono::hours(24),
+                                                    {}});
+           EXPECT_TRUE(made.ok());
+           return Example{{{"link_id", std::to_string(made.ok() ? made->id : 0)}}, "", ""};
+         }},
+        {"GET /api/v1/shared/{token}",
+         [this](const PatientData& d, const Account&) {
+           const std::string token = server::NewToken();
+           EXPECT_TRUE(f_->store()
+                           .CreateShareLink({0,
+                                             d.patient_id,
+                                             server::TokenHash(token),
+                                             doc_.id,
+                                             f_->clock().Now(),
+                                             f_->clock().Now() + std::chrono::hours(24),
+                                             {}})
+                           .ok());
+           return Example{{{"token", token + ".pdf"}}, "", ""};
+         }},
         {"GET " + p + "/plan-notice", none},
         {"POST " + p + "/plan-notice/acknowledge",
          [this](const PatientData& d, const Account&) {

@@ -794,7 +794,8 @@ export async function progress(main) {
   setTitle('Progress');
   const {progressPanel} = await import('./progress.js');
   mount(main, h('h1', 'My progress'), tzNote());
-  main.append(await progressPanel(pid(), tz()), takeAway());
+  const {shareCard} = await import('./share.js');
+  main.append(await progressPanel(pid(), tz()), takeAway(), shareCard(pid(), tz()));
 }
 
 // The patient's own copies (issue 15, item 4): the report and the diary to keep, to open in a
