@@ -27,18 +27,6 @@ using store::Role;
 
 constexpr std::string_view kFeedPrefix = "/api/v1/calendar/";
 
-// The server's origin as the client reached it: https behind TLS (secure cookies), else http, and
-// the Host header when it is a plain host[:port] (the link goes only to the caller who asked).
-std::string Origin(const Api& api, const RequestContext& ctx) {
-  std::string host = "localhost";
-  if (auto h = ctx.request.Header("host"); h && !h->empty() && h->size() <= 255 &&
-                                           h->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                "0123456789.-:[]") == std::string_view::npos) {
-    host = std::string(*h);
-  }
-  return fmt::format("{}://{}", api.options().secure_cookies ? "https" : "http", host);
-}
-
 Result<ApiReply> CreateCalendarToken(Api& api, RequestContext& ctx) {
   const std::string token = NewToken();
   store::CalendarToken t;
@@ -48,7 +36,7 @@ Result<ApiReply> CreateCalendarToken(Api& api, RequestContext& ctx) {
   t.created_at = ctx.now;
   LDN_RETURN_IF_ERROR(ctx.store().PutCalendarToken(t));
   const std::string path = fmt::format("{}{}.ics", kFeedPrefix, token);
-  const std::string origin = Origin(api, ctx);
+  const std::string origin = RequestOrigin(api, ctx);
   // webcal:// asks the phone to subscribe (Apple, Google via the browser); it is fetched over
   // https or http as the server is served.
   const std::string webcal = "webcal" + origin.substr(origin.find("://")) + path;
@@ -90,7 +78,7 @@ Result<ApiReply> CalendarFeedOf(Api& api, RequestContext& ctx) {
 
   CalendarFeedInput in;
   in.now = std::chrono::time_point_cast<std::chrono::seconds>(ctx.now);
-  std::string host = Origin(api, ctx);
+  std::string host = RequestOrigin(api, ctx);
   host = host.substr(host.find("://") + 3);
   in.uid_prefix = fmt::format("p{}.{}", patient.id, host);
   const std::optional<store::Course> course = RemindingCourse(courses);

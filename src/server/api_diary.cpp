@@ -39,18 +39,6 @@ std::string_view OutcomeName(store::DiaryUpsertOutcome o) {
 }
 
 // If-Match: "3" or 3 (the revision the client last saw; 0 = no entry yet).
-Result<std::optional<int>> ExpectedRevision(const RequestContext& ctx) {
-  auto header = ctx.request.Header("if-match");
-  if (!header) return std::optional<int>();
-  std::string_view v = *header;
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  auto id = v == "0" ? Result<store::Id>(0) : ParseId(v, "If-Match");
-  if (!id.ok() || *id > 1000000) {
-    return Status::InvalidArgument("If-Match", "must be the entry's revision number, e.g. \"3\"");
-  }
-  return std::optional<int>(static_cast<int>(*id));
-}
-
 // Reads {"client_id", "scale_version", "items"} (plus "date" in a batch) at `prefix` into an entry
 // for `date`, its ratings on the current scale (a scale-1 mood is stored as 10 - v); `*scale`
 // receives the scale version the client answered on.
@@ -89,7 +77,7 @@ Status CheckNotFuture(const store::Patient& patient, LocalDate date, const Reque
 
 Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
-  LDN_ASSIGN_OR_RETURN(auto expected, ExpectedRevision(ctx));
+  LDN_ASSIGN_OR_RETURN(auto expected, IfMatchVersion(ctx, "the entry's revision"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   int scale = 0;

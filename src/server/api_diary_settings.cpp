@@ -44,27 +44,14 @@ Result<ApiReply> GetSettings(Api&, RequestContext& ctx) {
     return Reply(SettingsBody(analysis::DefaultDiarySettings(), 0, std::nullopt, ""));
   }
   LDN_RETURN_IF_ERROR(rec.status());
-  LDN_ASSIGN_OR_RETURN(analysis::DiarySettings s, PatientDiarySettings(ctx.store(), ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(analysis::DiarySettings s, StoredDiarySettings(*rec));
   ApiReply reply = Reply(SettingsBody(s, rec->version, rec->updated_at, RoleOf(ctx.store(), rec->updated_by)));
   reply.headers.emplace_back("ETag", fmt::format("\"{}\"", rec->version));
   return reply;
 }
 
-// If-Match: "3" or 3 (the version the client last read; 0 = never saved).
-Result<std::optional<int>> ExpectedVersion(const RequestContext& ctx) {
-  auto header = ctx.request.Header("if-match");
-  if (!header) return std::optional<int>();
-  std::string_view v = *header;
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  auto id = v == "0" ? Result<store::Id>(0) : ParseId(v, "If-Match");
-  if (!id.ok() || *id > 1000000) {
-    return Status::InvalidArgument("If-Match", "must be the settings' version number, e.g. \"3\"");
-  }
-  return std::optional<int>(static_cast<int>(*id));
-}
-
 Result<ApiReply> PutSettings(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(std::optional<int> expected, ExpectedVersion(ctx));
+  LDN_ASSIGN_OR_RETURN(std::optional<int> expected, IfMatchVersion(ctx, "the settings' version"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject body, BodyObject(ctx, holder));  // the door's checks of a JSON body
   (void)body;

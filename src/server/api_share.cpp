@@ -25,16 +25,6 @@ constexpr std::string_view kSharedPrefix = "/api/v1/shared/";
 constexpr int64_t kDefaultDays = 7;
 constexpr int64_t kMaxDays = 30;  // a link for one appointment, not a standing door into the record
 
-std::string Origin(const Api& api, const RequestContext& ctx) {
-  std::string host = "localhost";
-  if (auto h = ctx.request.Header("host"); h && !h->empty() && h->size() <= 255 &&
-                                           h->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                "0123456789.-:[]") == std::string_view::npos) {
-    host = std::string(*h);
-  }
-  return fmt::format("{}://{}", api.options().secure_cookies ? "https" : "http", host);
-}
-
 nlohmann::json LinkJson(store::Store& store, const store::ShareLink& l, store::Instant now) {
   std::string role;
   if (auto u = store.GetUser(l.created_by); u.ok()) role = std::string(store::RoleName(u->role));
@@ -75,7 +65,7 @@ Result<ApiReply> CreateLink(Api& api, RequestContext& ctx) {
   const std::string path = fmt::format("{}{}.pdf", kSharedPrefix, token);
   nlohmann::json body = LinkJson(ctx.store(), made, ctx.now);
   body["path"] = path;
-  body["url"] = Origin(api, ctx) + path;
+  body["url"] = RequestOrigin(api, ctx) + path;
   return Reply(body, 201);
 }
 

@@ -18,6 +18,28 @@ Result<store::Id> ParseId(std::string_view text, std::string_view field) {
   return v;
 }
 
+Result<std::optional<int>> IfMatchVersion(const RequestContext& ctx, std::string_view noun) {
+  auto header = ctx.request.Header("if-match");
+  if (!header) return std::optional<int>();
+  std::string_view v = *header;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  auto id = v == "0" ? Result<store::Id>(0) : ParseId(v, "If-Match");
+  if (!id.ok() || *id > 1000000) {
+    return Status::InvalidArgument("If-Match", fmt::format("must be {} number, e.g. \"3\"", noun));
+  }
+  return std::optional<int>(static_cast<int>(*id));
+}
+
+std::string RequestOrigin(const Api& api, const RequestContext& ctx) {
+  std::string host = "localhost";
+  if (auto h = ctx.request.Header("host"); h && !h->empty() && h->size() <= 255 &&
+                                           h->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                                "0123456789.-:[]") == std::string_view::npos) {
+    host = std::string(*h);
+  }
+  return fmt::format("{}://{}", api.options().secure_cookies ? "https" : "http", host);
+}
+
 Result<store::Id> PathId(const RequestContext& ctx, const std::string& name) {
   return ParseId(ctx.params.at(name), name);
 }

@@ -35,6 +35,16 @@ Result<JsonObject> BodyObject(const RequestContext& ctx, nlohmann::json& holder)
 // An optional id in a body (a positive whole number), or nullopt when absent or null.
 Result<std::optional<store::Id>> OptionalId(JsonObject& o, std::string_view key);
 
+// If-Match: "3" or 3, the version the client last read (0 = never saved); nullopt when absent.
+// kInvalidArgument naming If-Match otherwise, saying it must be `noun`'s number (e.g. "the entry's
+// revision").
+Result<std::optional<int>> IfMatchVersion(const RequestContext& ctx, std::string_view noun);
+
+// The server's origin as the client reached it: https behind TLS (secure cookies), else http, and
+// the Host header when it is a plain host[:port] (a link made from it goes only to the caller who
+// asked).
+std::string RequestOrigin(const Api& api, const RequestContext& ctx);
+
 // A reply with `body` and status.
 ApiReply Reply(nlohmann::json body, int status = 200);
 

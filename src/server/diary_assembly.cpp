@@ -90,7 +90,11 @@ Result<analysis::DiarySettings> PatientDiarySettings(store::Store& store, store:
   auto rec = store.GetDiarySettings(patient_id);
   if (!rec.ok() && rec.status().code() == Code::kNotFound) return analysis::DefaultDiarySettings();
   LDN_RETURN_IF_ERROR(rec.status());
-  auto s = analysis::ParseDiarySettings(rec->settings_json);
+  return StoredDiarySettings(*rec);
+}
+
+Result<analysis::DiarySettings> StoredDiarySettings(const store::DiarySettingsRecord& rec) {
+  auto s = analysis::ParseDiarySettings(rec.settings_json);
   if (!s.ok()) return Status::Internal("the stored diary settings do not parse: " + s.status().ToString());
   return s;
 }

@@ -37,6 +37,8 @@ Result<std::string> CheckDiaryItems(const nlohmann::json& items, LocalDate date,
 // The patient's diary settings (analysis/diary_settings.h): the stored ones, or the defaults when
 // none were ever saved. kInternal when the stored JSON no longer parses (a defect, never input).
 Result<analysis::DiarySettings> PatientDiarySettings(store::Store& store, store::Id patient_id);
+// One stored settings row's settings; kInternal when its JSON no longer parses.
+Result<analysis::DiarySettings> StoredDiarySettings(const store::DiarySettingsRecord& rec);
 
 // Reads the scale version of a diary write ("scale_version" of `o`): required, 1 up to the
 // current one (data/diary_items.json). A client that does not send it predates scale version 2
