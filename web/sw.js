@@ -11,7 +11,7 @@
 //   and is sent once, with its client_id, when the connection is back.
 // A new version of this file installs beside the running one and waits; the page offers "Reload"
 // and sends 'skip-waiting' (web/js/app.js), then reloads under the new version.
-const VERSION = '2026-12-06.8';
+const VERSION = '2026-12-06.9';
 const SHELL_CACHE = `ldn-shell-${VERSION}`;
 const DATA_CACHE = 'ldn-data-v1';
 const SHELL = [
@@ -43,6 +43,7 @@ const SHELL = [
   'js/calendar.js',
   'js/diary_settings.js',
   'js/share.js',
+  'js/push.js',
   'vendor/qrcode.mjs',
   'vendor/uPlot.esm.js',
   'vendor/uPlot.min.css',
@@ -110,4 +111,38 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   event.respondWith(shellFirstFromNetwork(request));
+});
+
+// Web Push (issue 15, item 2b): the server's reminder, decrypted by the browser, shown as a
+// notification ({"kind", "title", "body", "url", "tag"}: server/push_reminders.h). Tapping it
+// opens the app at its page, in a window already open when there is one.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = {body: event.data ? event.data.text() : ''};
+  }
+  const title = message.title || 'Reminder';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: message.body || '',
+    tag: message.tag || 'ldn',
+    icon: 'icons/icon-192.png',
+    badge: 'icons/icon-192.png',
+    data: {url: typeof message.url === 'string' && message.url.startsWith('/') ? message.url : '/#/today'},
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data && event.notification.data.url || '/#/today', self.location.origin);
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({type: 'window', includeUncontrolled: true})) {
+      if (new URL(client.url).origin === target.origin && 'focus' in client) {
+        await client.navigate(target.href).catch(() => null);
+        return client.focus();
+      }
+    }
+    return self.clients.openWindow(target.href);
+  })());
 });

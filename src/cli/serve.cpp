@@ -45,6 +45,9 @@ struct ServeFlags {
   std::optional<int> password_workers;
   bool test_fixed_clock = false;  // accept LDN_NOW (tests only)
   std::string jurisdiction;
+  std::optional<int> push_check_seconds;
+  std::vector<std::string> push_origins;
+  std::string push_contact;
 };
 
 int Serve(const ServeFlags& f, const Context& ctx) {
@@ -104,6 +107,27 @@ int Serve(const ServeFlags& f, const Context& ctx) {
                                            fmt::format("unknown jurisdiction '{}'; known: {}", f.jurisdiction, known)));
     }
     config.api.jurisdiction = j->id;
+  }
+  if (f.push_check_seconds) {
+    if (*f.push_check_seconds < 0 || *f.push_check_seconds > 3600)
+      return ReportError("serve", Status::InvalidArgument("--push-check-seconds", "must be 0 (off) to 3600"));
+    config.push_check_interval = std::chrono::seconds(*f.push_check_seconds);
+    if (*f.push_check_seconds == 0) config.api.push_enabled = false;
+  }
+  for (const std::string& o : f.push_origins) {
+    if (!(o.starts_with("http://") || o.starts_with("https://")) ||
+        o.find('/', o.find("://") + 3) != std::string::npos) {
+      return ReportError("serve",
+                         Status::InvalidArgument("--push-origin",
+                                                 "must be an origin such as https://push.example.org:8443 (no path)"));
+    }
+    config.api.push_extra_origins.push_back(o);
+  }
+  if (!f.push_contact.empty()) {
+    if (!(f.push_contact.starts_with("mailto:") || f.push_contact.starts_with("https://")))
+      return ReportError(
+          "serve", Status::InvalidArgument("--push-contact", "must be a mailto: or https: URL (RFC 8292 section 2.1)"));
+    config.api.push.subject = f.push_contact;
   }
   server::JsonLog log(stderr);
   if (!ctx.fixed_now.empty()) {
@@ -300,6 +324,14 @@ void AddServerCommands(CLI::App& app, Context& ctx) {
   s->add_option("--jurisdiction", serve->jurisdiction,
                 "the clinic's market for screening label rules when a request names none (us, ca, uk, eu, dk, au, "
                 "...; data/jurisdictions.json); default: none, the most restrictive rule applies");
+  s->add_option("--push-check-seconds", serve->push_check_seconds,
+                "how often due push reminders are sent (default 60; 0 turns Web Push reminders off)");
+  s->add_option("--push-origin", serve->push_origins,
+                "also accept push subscriptions whose endpoint has this origin (repeatable; tests and private "
+                "push services: by default only the browsers' push services over HTTPS)");
+  s->add_option("--push-contact", serve->push_contact,
+                "how push services reach the operator: a mailto: or https: URL (RFC 8292; default "
+                "mailto:ldn-operator@localhost)");
   s->callback([serve, &ctx] { ctx.exit_code = Serve(*serve, ctx); });
 
   CLI::App* user = app.add_subcommand("user", "Manage accounts.");

@@ -92,6 +92,13 @@ LocalDate TimeZone::LocalDateAt(std::chrono::sys_seconds t) const {
   return LocalDate{date::floor<date::days>(local)};
 }
 
+TimeOfDay TimeZone::LocalTimeAt(std::chrono::sys_seconds t) const {
+  const date::time_zone* zone = date::locate_zone(name_);
+  const auto local = zone->to_local(t);
+  const auto since_midnight = local - date::floor<date::days>(local);
+  return TimeOfDay{static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(since_midnight).count())};
+}
+
 Result<std::chrono::sys_seconds> ParseUtcInstant(std::string_view text, std::string_view field) {
   const auto bad = [&] {
     return Status::InvalidArgument(std::string(field),

@@ -59,6 +59,8 @@ class TimeZone {
   const std::string& name() const { return name_; }
   // The local calendar date in this zone at the instant `t`.
   LocalDate LocalDateAt(std::chrono::sys_seconds t) const;
+  // The wall-clock time of day here at instant `t` (minutes since local midnight, 0-1439).
+  TimeOfDay LocalTimeAt(std::chrono::sys_seconds t) const;
 
  private:
   explicit TimeZone(std::string name) : name_(std::move(name)) {}

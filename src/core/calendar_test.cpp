@@ -40,6 +40,19 @@ TEST(CalendarTest, LocalDateDependsOnTheZone) {
   EXPECT_EQ(FormatUtcInstant(*t), "2026-03-01T13:30:00Z");
 }
 
+TEST(CalendarTest, LocalTimeDependsOnTheZoneAndSummerTime) {
+  // 13:30Z is 00:30 in Sydney (UTC+11, summer) and 05:30 in Los Angeles (UTC-8); on 2026-07-01
+  // Oslo is on summer time (UTC+2): 21:59:59Z is 23:59 there, the day's last minute.
+  auto t = ParseUtcInstant("2026-03-01T13:30:00Z", "now");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatTimeOfDay(TimeZone::Named("Australia/Sydney", "tz")->LocalTimeAt(*t)), "00:30");
+  EXPECT_EQ(FormatTimeOfDay(TimeZone::Named("America/Los_Angeles", "tz")->LocalTimeAt(*t)), "05:30");
+  auto summer = ParseUtcInstant("2026-07-01T21:59:59Z", "now");
+  ASSERT_TRUE(summer.ok());
+  EXPECT_EQ(TimeZone::Named("Europe/Oslo", "tz")->LocalTimeAt(*summer).minutes, 23 * 60 + 59);
+  EXPECT_EQ(TimeZone::Utc().LocalTimeAt(*summer).minutes, 21 * 60 + 59);
+}
+
 TEST(CalendarTest, UnknownZoneIsAnError) {
   auto z = TimeZone::Named("Mars/Olympus_Mons", "patient.time_zone");
   ASSERT_FALSE(z.ok());

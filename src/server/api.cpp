@@ -123,7 +123,17 @@ Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock
   LDN_RETURN_IF_ERROR(InitCrypto());
   LDN_RETURN_IF_ERROR(CheckProxyOptions(options.proxy, "--trusted-proxy"));
   LDN_ASSIGN_OR_RETURN(SecretSealer sealer, SecretSealer::WithKey(options.totp_key));
-  return std::unique_ptr<Api>(new Api(store, clock, log, std::move(options), std::move(sealer)));
+  std::unique_ptr<Api> api(new Api(store, clock, log, std::move(options), std::move(sealer)));
+  if (api->options_.push_enabled) {
+    auto push = PushService::Open(store, api->sealer_, api->options_.push,
+                                  NewHttpPushTransport(api->options_.push.timeout), clock.Now());
+    if (push.ok()) {
+      api->push_ = std::move(push).value();
+    } else {
+      log.Warn("push_unavailable", {{"message", push.status().message()}});
+    }
+  }
+  return api;
 }
 
 Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions options, SecretSealer sealer)
@@ -154,6 +164,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddDiarySettingsRoutes(*this, routes_);
   AddPlanNoticeRoutes(*this, routes_);
   AddShareRoutes(*this, routes_);
+  AddPushRoutes(*this, routes_);
   AddInterlockRoutes(*this, routes_);
 }
 

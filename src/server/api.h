@@ -32,6 +32,7 @@
 #include "server/http_types.h"
 #include "server/json_log.h"
 #include "server/login_throttle.h"
+#include "server/push_service.h"
 #include "server/refusal_audit.h"
 #include "server/router.h"
 #include "server/static_files.h"
@@ -73,6 +74,14 @@ struct ApiOptions {
   // Where the research summary reads from (a PostgreSQL streaming replica, --research-db); null:
   // the main store. Its audit event is written to the main store all the same.
   store::Store* research_store = nullptr;
+  // Web Push reminders (push_service.h). Off: no VAPID key is made and the push routes answer 503.
+  bool push_enabled = true;
+  PushOptions push;
+  // Where a subscription's endpoint may point (the server POSTs there, so not anywhere: no
+  // request forgery into the server's own network). By default the browsers' push services over
+  // HTTPS (kPushServiceHosts in api_push.cpp); these origins besides, exactly ("http://127.0.0.1:
+  // 8123": a test's local push service; `ldn serve --push-origin`).
+  std::vector<std::string> push_extra_origins;
 };
 
 // The authenticated caller.
@@ -148,6 +157,8 @@ class Api {
   const SecretSealer& sealer() const { return sealer_; }
   // The panel's flags, kept while each patient's record is unchanged (flag_cache.h).
   FlagCache& flag_cache() { return flag_cache_; }
+  // Web Push (push_service.h); null when off or when its key could not be opened (logged).
+  PushService* push() { return push_.get(); }
   // Appends an audit event of its own (a lockout) and logs a failure to do so; does not wait.
   void AuditApart(store::AuditEvent event);
   ~Api();
@@ -185,6 +196,7 @@ class Api {
   SecretSealer sealer_;
   RefusalAggregator refusals_;
   FlagCache flag_cache_;
+  std::unique_ptr<PushService> push_;
   std::unique_ptr<WorkerPool> pool_;  // last: destroyed (drained) first
 };
 
@@ -203,6 +215,7 @@ void AddOrderRoutes(Api& api, RouteTable& routes);          // api_orders.cpp: p
 void AddInvitationRoutes(Api& api, RouteTable& routes);     // api_accounts.cpp: invitations, password codes, pharmacies
 void AddMessageRoutes(Api& api, RouteTable& routes);        // api_messages.cpp: the patient's thread
 void AddInboxRoutes(Api& api, RouteTable& routes);          // api_inbox.cpp: the clinician's inbox (tasks)
+void AddPushRoutes(Api& api, RouteTable& routes);           // api_push.cpp: Web Push subscriptions
 void AddShareRoutes(Api& api, RouteTable& routes);          // api_share.cpp: read-only links to the report
 void AddPlanNoticeRoutes(Api& api, RouteTable& routes);     // api_plan_notice.cpp: "your plan changed"
 void AddDiarySettingsRoutes(Api& api, RouteTable& routes);  // api_diary_settings.cpp: what the diary asks

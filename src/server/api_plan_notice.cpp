@@ -12,59 +12,15 @@
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/course_plans.h"
-#include "server/plan_notice.h"
 
 namespace ldn::server {
 namespace {
 
 using store::Role;
 
-struct Notice {
-  PlanSnapshot current;
-  std::vector<PlanChange> changes;
-  std::optional<store::PlanAcknowledgment> ack;
-};
-
-Result<PlanSnapshot> CurrentSnapshot(store::Store& store, store::Id patient_id, const store::Course** out_course,
-                                     std::optional<store::Course>& holder) {
-  LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, store.ListCourses(patient_id));
-  holder = RemindingCourse(courses);
-  *out_course = holder ? &*holder : nullptr;
-  PlanSnapshot s;
-  if (!holder) return s;
-  s.course_id = holder->id;
-  s.status = std::string(store::CourseStatusName(holder->status));
-  auto steps = PlanSteps(*holder);
-  if (steps.ok()) s.steps = std::move(steps).value();
-  return s;
-}
-
-Result<Notice> BuildNotice(store::Store& store, const store::Patient& patient, store::Instant now) {
-  Notice n;
-  std::optional<store::Course> holder;
-  const store::Course* course = nullptr;
-  LDN_ASSIGN_OR_RETURN(n.current, CurrentSnapshot(store, patient.id, &course, holder));
-  auto ack = store.GetPlanAcknowledgment(patient.id);
-  if (!ack.ok() && ack.status().code() != Code::kNotFound) return ack.status();
-  PlanSnapshot seen;
-  if (ack.ok()) {
-    n.ack = *ack;
-    const auto parsed = nlohmann::json::parse(ack->snapshot_json, nullptr, /*allow_exceptions=*/false);
-    LDN_ASSIGN_OR_RETURN(seen, PlanSnapshot::FromJson(parsed));
-  } else if (course != nullptr) {
-    // Never acknowledged: the plan as the clinic first made it is what the patient was given.
-    seen.course_id = course->id;
-    seen.status = n.current.status;
-    auto original = OriginalPlanSteps(*course);
-    seen.steps = original.ok() ? std::move(original).value() : n.current.steps;
-  }
-  n.changes = DiffPlans(seen, n.current, PatientToday(patient, now));
-  return n;
-}
-
 Result<ApiReply> GetNotice(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  LDN_ASSIGN_OR_RETURN(Notice n, BuildNotice(ctx.store(), patient, ctx.now));
+  LDN_ASSIGN_OR_RETURN(PlanNotice n, BuildPlanNotice(ctx.store(), patient, ctx.now));
   nlohmann::json changes = nlohmann::json::array();
   for (const PlanChange& c : n.changes) changes.push_back(c.ToJson());
   return Reply({{"changed", !n.changes.empty()},
@@ -81,7 +37,7 @@ Result<ApiReply> Acknowledge(Api&, RequestContext& ctx) {
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   std::optional<store::Course> holder_course;
   const store::Course* course = nullptr;
-  LDN_ASSIGN_OR_RETURN(PlanSnapshot current, CurrentSnapshot(ctx.store(), ctx.patient(), &course, holder_course));
+  LDN_ASSIGN_OR_RETURN(PlanSnapshot current, CurrentPlanSnapshot(ctx.store(), ctx.patient(), &course, holder_course));
   if (snapshot_id != current.Id()) {
     return Status::Conflict("your plan changed again since this page was loaded: reload to see the latest")
         .WithFieldPrefix("snapshot_id");

@@ -97,4 +97,43 @@ Result<std::vector<pharmacy::OrderStep>> OriginalPlanSteps(const store::Course& 
   return PlanSteps(original);
 }
 
+Result<PlanSnapshot> CurrentPlanSnapshot(store::Store& store, store::Id patient_id, const store::Course** out_course,
+                                         std::optional<store::Course>& holder) {
+  LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, store.ListCourses(patient_id));
+  holder = RemindingCourse(courses);
+  *out_course = holder ? &*holder : nullptr;
+  PlanSnapshot s;
+  if (!holder) return s;
+  s.course_id = holder->id;
+  s.status = std::string(store::CourseStatusName(holder->status));
+  auto steps = PlanSteps(*holder);
+  if (steps.ok()) s.steps = std::move(steps).value();
+  return s;
+}
+
+Result<PlanNotice> BuildPlanNotice(store::Store& store, const store::Patient& patient, store::Instant now) {
+  PlanNotice n;
+  std::optional<store::Course> holder;
+  const store::Course* course = nullptr;
+  LDN_ASSIGN_OR_RETURN(n.current, CurrentPlanSnapshot(store, patient.id, &course, holder));
+  auto ack = store.GetPlanAcknowledgment(patient.id);
+  if (!ack.ok() && ack.status().code() != Code::kNotFound) return ack.status();
+  PlanSnapshot seen;
+  if (ack.ok()) {
+    n.ack = *ack;
+    const auto parsed = nlohmann::json::parse(ack->snapshot_json, nullptr, /*allow_exceptions=*/false);
+    LDN_ASSIGN_OR_RETURN(seen, PlanSnapshot::FromJson(parsed));
+  } else if (course != nullptr) {
+    // Never acknowledged: the plan as the clinic first made it is what the patient was given.
+    seen.course_id = course->id;
+    // A course is made "planned": a pause, an end or a stop since then is news (planned -> active
+    // is not, DiffPlans).
+    seen.status = std::string(store::CourseStatusName(store::CourseStatus::kPlanned));
+    auto original = OriginalPlanSteps(*course);
+    seen.steps = original.ok() ? std::move(original).value() : n.current.steps;
+  }
+  n.changes = DiffPlans(seen, n.current, PatientToday(patient, now));
+  return n;
+}
+
 }  // namespace ldn::server

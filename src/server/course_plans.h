@@ -16,6 +16,7 @@
 #include "clinical/titration/adjust.h"
 #include "core/result.h"
 #include "pharmacy/order.h"
+#include "server/plan_notice.h"
 #include "store/store.h"
 
 namespace ldn::server {
@@ -47,6 +48,20 @@ std::optional<store::Course> RemindingCourse(const std::vector<store::Course>& c
 // The dose steps of `course` as first made, before any adjustment (its stored request rebuilt
 // with no events). kConflict when the stored course holds no request to rebuild.
 Result<std::vector<pharmacy::OrderStep>> OriginalPlanSteps(const store::Course& course);
+
+// The plan the patient follows now (RemindingCourse) as a snapshot; an empty one when no course
+// reminds. `*out_course` points into `holder` (the course), or is null.
+Result<PlanSnapshot> CurrentPlanSnapshot(store::Store& store, store::Id patient_id, const store::Course** out_course,
+                                         std::optional<store::Course>& holder);
+
+// What changed in the patient's plan since they last acknowledged it (server/plan_notice.h):
+// before any acknowledgment, since the course as first made, so a plan nobody changed is no news.
+struct PlanNotice {
+  PlanSnapshot current;
+  std::vector<PlanChange> changes;
+  std::optional<store::PlanAcknowledgment> ack;
+};
+Result<PlanNotice> BuildPlanNotice(store::Store& store, const store::Patient& patient, store::Instant now);
 
 }  // namespace ldn::server
 

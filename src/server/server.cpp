@@ -84,6 +84,57 @@ class AuditHeadLogger {
   std::thread thread_;
 };
 
+// Sends the due Web Push reminders every `interval` (push_service.h) on a thread of its own, until
+// destroyed. A round that sent or failed anything is logged; its errors never stop the server.
+class PushReminderLoop {
+ public:
+  PushReminderLoop(PushService* push, const Clock& clock, JsonLog& log, std::chrono::seconds interval)
+      : push_(push), clock_(clock), log_(log), interval_(interval) {
+    if (push_ == nullptr || interval_.count() <= 0) return;
+    thread_ = std::thread([this] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+        lock.unlock();
+        Round();
+        lock.lock();
+      }
+    });
+  }
+  ~PushReminderLoop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Round() {
+    Result<PushService::Round> r = push_->RunOnce(clock_.Now());
+    if (!r.ok()) {
+      log_.Warn("push_round_failed", {{"message", r.status().message()}});
+      return;
+    }
+    if (r->errors > 0) {
+      log_.Warn("push_round_errors", {{"errors", r->errors}, {"first", r->first_error}});
+    }
+    if (r->sent + r->failed + r->gone > 0) {
+      log_.Info("push_round",
+                {{"subscriptions", r->subscriptions}, {"sent", r->sent}, {"failed", r->failed}, {"gone", r->gone}});
+    }
+  }
+
+  PushService* push_;
+  const Clock& clock_;
+  JsonLog& log_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 // M8: the database holds health data. ldn creates its files 0600; one made otherwise (by hand, by
 // an older version) is reported, not changed.
 void WarnIfReadableByOthers(const std::string& url, JsonLog& log) {
@@ -238,7 +289,10 @@ Status RunServer(const ServerConfig& config, const Clock& clock, std::ostream& o
   out.flush();
   {
     AuditHeadLogger heads(*store, log, config.audit_head_interval);
-    server.Wait();
+    {
+      PushReminderLoop reminders(api->push(), clock, log, config.push_check_interval);
+      server.Wait();
+    }  // the reminder thread stops before the API goes
     log.Info("shutdown", {{"phase", "connections closed"}});
     api.reset();
   }  // logs the final head

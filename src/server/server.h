@@ -26,6 +26,8 @@ struct ServerConfig {
   // How often the audit chain's head is written to the log when it moved (an anchor outside the
   // database for `ldn audit verify --anchor`); also at start and at shutdown.
   std::chrono::seconds audit_head_interval{60};
+  // How often the due Web Push reminders are sent (push_service.h); 0: never (api.push_enabled off).
+  std::chrono::seconds push_check_interval{60};
   HttpServerOptions http;  // bind address, port, threads, limits, timeouts
   ApiOptions api;          // web root, sessions, login throttling
   // The file holding the key that seals TOTP secrets (totp.h). Empty: beside an SQLite database

@@ -166,6 +166,17 @@ class SqlStore final : public Store {
   Result<std::vector<ShareLink>> ListShareLinks(Id patient_id) override;
   Status RevokeShareLink(Id patient_id, Id link_id, Instant at) override;
 
+  // Push reminders (schema 14): sql_store_auth.cpp.
+  Result<PushSubscription> AddPushSubscription(const PushSubscription& sub) override;
+  Result<std::vector<PushSubscription>> ListPushSubscriptions(Id patient_id) override;
+  Result<std::vector<PushSubscription>> ListLivePushSubscriptions() override;
+  Status RevokePushSubscription(Id patient_id, Id id, Instant at, std::string_view reason) override;
+  Result<bool> ClaimPushDelivery(Id subscription_id, std::string_view kind, std::string_view occasion,
+                                 Instant at) override;
+  Status SetPushDeliveryStatus(Id subscription_id, std::string_view kind, std::string_view occasion,
+                               int status) override;
+  Result<ServerKey> GetOrCreateServerKey(const ServerKey& candidate) override;
+
   Result<InstrumentResponse> CreateInstrumentResponse(const InstrumentResponse& response) override;
   Result<InstrumentResponse> GetInstrumentResponse(Id patient_id, Id response_id) override;
   Result<std::vector<InstrumentResponse>> ListInstrumentResponses(Id patient_id, std::string_view instrument) override;

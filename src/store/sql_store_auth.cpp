@@ -408,6 +408,189 @@ Status SqlStore::RevokeShareLink(Id patient_id, Id link_id, Instant at) {
   });
 }
 
+// ---- Push reminders (schema 14) ------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kPushCols =
+    "id, patient_id, endpoint, p256dh, auth, created_by, created_at, revoked_at, revoke_reason";
+
+Result<PushSubscription> ReadPushSubscription(const Row& row) {
+  if (row.size() != 9 || !row[2] || !row[3] || !row[4] || !row[8]) {
+    return Status::Internal("push_subscriptions: unexpected row");
+  }
+  PushSubscription p;
+  LDN_ASSIGN_OR_RETURN(p.id, IntOf(row[0]));
+  LDN_ASSIGN_OR_RETURN(p.patient_id, IntOf(row[1]));
+  p.endpoint = *row[2];
+  p.p256dh = *row[3];
+  p.auth = *row[4];
+  LDN_ASSIGN_OR_RETURN(p.created_by, IntOf(row[5]));
+  LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(row[6]));
+  p.created_at = FromSecs(created);
+  if (row[7]) {
+    LDN_ASSIGN_OR_RETURN(int64_t revoked, IntOf(row[7]));
+    p.revoked_at = FromSecs(revoked);
+  }
+  p.revoke_reason = *row[8];
+  return p;
+}
+
+Result<std::vector<PushSubscription>> ReadPushSubscriptions(const Rows& rows) {
+  std::vector<PushSubscription> out;
+  for (const Row& row : rows.rows) {
+    LDN_ASSIGN_OR_RETURN(PushSubscription p, ReadPushSubscription(row));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Status CheckLength(std::string_view value, size_t min, size_t max, std::string_view field) {
+  if (value.size() < min || value.size() > max) {
+    return Status::InvalidArgument(std::string(field), fmt::format("must be {} to {} characters", min, max));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PushSubscription> SqlStore::AddPushSubscription(const PushSubscription& sub) {
+  LDN_RETURN_IF_ERROR(CheckLength(sub.endpoint, 8, 2048, "endpoint"));
+  LDN_RETURN_IF_ERROR(CheckLength(sub.p256dh, 80, 100, "keys.p256dh"));
+  LDN_RETURN_IF_ERROR(CheckLength(sub.auth, 20, 30, "keys.auth"));
+  Result<PushSubscription> out = Status::Internal("push_subscriptions: not written");
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows patient, c.Exec("SELECT 1 FROM patients WHERE id = $1", {sub.patient_id}));
+    if (patient.rows.empty()) return Status::NotFound("patient " + std::to_string(sub.patient_id) + " does not exist");
+    LDN_RETURN_IF_ERROR(UserExists(c, sub.created_by));
+    LDN_ASSIGN_OR_RETURN(
+        Rows live,
+        c.Exec(fmt::format("SELECT {} FROM push_subscriptions WHERE endpoint = $1 AND revoked_at IS NULL", kPushCols),
+               {sub.endpoint}));
+    LDN_ASSIGN_OR_RETURN(std::vector<PushSubscription> same_endpoint, ReadPushSubscriptions(live));
+    for (const PushSubscription& old : same_endpoint) {
+      if (old.patient_id == sub.patient_id && old.p256dh == sub.p256dh && old.auth == sub.auth) {
+        out = old;
+        return Status::Ok();
+      }
+    }
+    for (const PushSubscription& old : same_endpoint) {
+      const int64_t when = std::max(Secs(sub.created_at), Secs(old.created_at));
+      LDN_RETURN_IF_ERROR(
+          c.Exec("UPDATE push_subscriptions SET revoked_at = $2, revoke_reason = 'replaced' WHERE id = $1",
+                 {old.id, when})
+              .status());
+    }
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec(fmt::format("INSERT INTO push_subscriptions (patient_id, endpoint, p256dh, auth, created_by, "
+                                      "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
+                                      kPushCols),
+                          {sub.patient_id, sub.endpoint, sub.p256dh, sub.auth, sub.created_by, Secs(sub.created_at)}));
+    if (rows.rows.empty()) return Status::Internal("push_subscriptions: nothing returned");
+    out = ReadPushSubscription(rows.rows.front());
+    return out.status();
+  }));
+  return out;
+}
+
+Result<std::vector<PushSubscription>> SqlStore::ListPushSubscriptions(Id patient_id) {
+  std::vector<PushSubscription> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(fmt::format("SELECT {} FROM push_subscriptions WHERE patient_id = $1 ORDER BY id DESC", kPushCols),
+               {patient_id}));
+    LDN_ASSIGN_OR_RETURN(out, ReadPushSubscriptions(rows));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<PushSubscription>> SqlStore::ListLivePushSubscriptions() {
+  std::vector<PushSubscription> out;
+  LDN_RETURN_IF_ERROR(RunRead([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows,
+        c.Exec(fmt::format("SELECT {} FROM push_subscriptions WHERE revoked_at IS NULL ORDER BY id", kPushCols), {}));
+    LDN_ASSIGN_OR_RETURN(out, ReadPushSubscriptions(rows));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status SqlStore::RevokePushSubscription(Id patient_id, Id id, Instant at, std::string_view reason) {
+  LDN_RETURN_IF_ERROR(CheckLength(reason, 1, 80, "reason"));
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(
+        Rows rows, c.Exec("SELECT revoked_at, created_at FROM push_subscriptions WHERE patient_id = $1 AND id = $2",
+                          {patient_id, id}));
+    if (rows.rows.empty()) return Status::NotFound("the patient has no push subscription " + std::to_string(id));
+    if (rows.rows.front()[0]) return Status::Conflict("the reminders on that device were already stopped");
+    LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(rows.rows.front()[1]));
+    const int64_t when = std::max(Secs(at), created);  // a clock that went back never breaks the check
+    return c
+        .Exec("UPDATE push_subscriptions SET revoked_at = $3, revoke_reason = $4 WHERE patient_id = $1 AND id = $2",
+              {patient_id, id, when, reason})
+        .status();
+  });
+}
+
+Result<bool> SqlStore::ClaimPushDelivery(Id subscription_id, std::string_view kind, std::string_view occasion,
+                                         Instant at) {
+  LDN_RETURN_IF_ERROR(CheckLength(kind, 1, 40, "kind"));
+  LDN_RETURN_IF_ERROR(CheckLength(occasion, 1, 80, "occasion"));
+  bool claimed = false;
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows sub, c.Exec("SELECT 1 FROM push_subscriptions WHERE id = $1", {subscription_id}));
+    if (sub.rows.empty()) return Status::NotFound("no push subscription " + std::to_string(subscription_id));
+    // The primary key is the claim: of two servers inserting at once, one row is written.
+    LDN_ASSIGN_OR_RETURN(Rows done, c.Exec("INSERT INTO push_deliveries (subscription_id, kind, occasion, claimed_at) "
+                                           "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                           {subscription_id, kind, occasion, Secs(at)}));
+    claimed = done.affected == 1;
+    return Status::Ok();
+  }));
+  return claimed;
+}
+
+Status SqlStore::SetPushDeliveryStatus(Id subscription_id, std::string_view kind, std::string_view occasion,
+                                       int status) {
+  return RunWrite([&](Connection& c) -> Status {
+    LDN_ASSIGN_OR_RETURN(Rows done, c.Exec("UPDATE push_deliveries SET status = $4 WHERE subscription_id = $1 AND "
+                                           "kind = $2 AND occasion = $3",
+                                           {subscription_id, kind, occasion, status}));
+    if (done.affected != 1) return Status::NotFound("that reminder was never claimed");
+    return Status::Ok();
+  });
+}
+
+Result<ServerKey> SqlStore::GetOrCreateServerKey(const ServerKey& candidate) {
+  LDN_RETURN_IF_ERROR(CheckLength(candidate.name, 1, 40, "name"));
+  Result<ServerKey> out = Status::Internal("server_keys: not read");
+  LDN_RETURN_IF_ERROR(RunWrite([&](Connection& c) -> Status {
+    LDN_RETURN_IF_ERROR(
+        c.Exec("INSERT INTO server_keys (name, public_key, sealed_secret, created_at) VALUES ($1, $2, "
+               "$3, $4) ON CONFLICT (name) DO NOTHING",
+               {candidate.name, candidate.public_key, candidate.sealed_secret, Secs(candidate.created_at)})
+            .status());
+    LDN_ASSIGN_OR_RETURN(Rows rows,
+                         c.Exec("SELECT name, public_key, sealed_secret, created_at FROM server_keys WHERE name = $1",
+                                {candidate.name}));
+    if (rows.rows.size() != 1 || !rows.rows[0][0] || !rows.rows[0][1] || !rows.rows[0][2]) {
+      return Status::Internal("server_keys: unexpected row");
+    }
+    ServerKey k;
+    k.name = *rows.rows[0][0];
+    k.public_key = *rows.rows[0][1];
+    k.sealed_secret = *rows.rows[0][2];
+    LDN_ASSIGN_OR_RETURN(int64_t created, IntOf(rows.rows[0][3]));
+    k.created_at = FromSecs(created);
+    out = std::move(k);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 // ---- Login throttling ------------------------------------------------------------------------------
 
 Result<std::optional<LoginThrottle>> SqlStore::CountLoginAttempt(std::string_view key, Instant at,

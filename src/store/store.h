@@ -346,6 +346,31 @@ struct ShareLink {
   bool LiveAt(Instant now) const { return !revoked_at && now < expires_at; }
 };
 
+// A browser's Web Push subscription for a patient (schema 14; issue 15 item 2b): the RFC 8030
+// push endpoint (an absolute http(s) URL) and the RFC 8291 keys as base64url without padding
+// (p256dh 87 characters: a P-256 point; auth 22: 16 bytes). The server checks them
+// (server/web_push.h); the store keeps them as given.
+struct PushSubscription {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  std::string endpoint;
+  std::string p256dh;
+  std::string auth;
+  Id created_by = 0;
+  Instant created_at{};
+  std::optional<Instant> revoked_at;
+  std::string revoke_reason;  // "" while live; why it stopped ("turned off", "gone (410)", ...)
+};
+
+// A key pair the server made for itself (schema 14), e.g. "vapid" (RFC 8292): public_key as the
+// server writes it (base64url), the secret sealed by the server (server/totp.h SecretSealer).
+struct ServerKey {
+  std::string name;
+  std::string public_key;
+  std::string sealed_secret;
+  Instant created_at{};
+};
+
 // What UpsertDiary did.
 enum class DiaryUpsertOutcome {
   kCreated,   // no entry existed for the date; revision 1 was written
@@ -1043,6 +1068,36 @@ class Store {
   // Sets revoked_at of the patient's link `link_id` to `at`. kNotFound when the patient has no
   // such link; kConflict when it is already revoked (the first time is kept).
   virtual Status RevokeShareLink(Id patient_id, Id link_id, Instant at) = 0;
+
+  // ---- Push reminders (schema 14) -------------------------------------------------------------
+  // Stores a subscription and returns it with its id. A live subscription of this patient with
+  // the same endpoint and keys is returned as it is (subscribing again is idempotent); any other
+  // live subscription at the same endpoint (an older key, or another patient who used this
+  // browser) is revoked first with reason "replaced", in the same transaction, so one browser
+  // reminds one patient. kInvalidArgument naming "endpoint" (8-2048 characters), "keys.p256dh"
+  // (80-100), "keys.auth" (20-30); kNotFound when the patient or created_by is missing.
+  virtual Result<PushSubscription> AddPushSubscription(const PushSubscription& sub) = 0;
+  // The patient's subscriptions, live and stopped, newest first.
+  virtual Result<std::vector<PushSubscription>> ListPushSubscriptions(Id patient_id) = 0;
+  // Every live subscription of every patient, by id (the reminder sender's work list).
+  virtual Result<std::vector<PushSubscription>> ListLivePushSubscriptions() = 0;
+  // Stops the patient's subscription `id` at `at` with `reason` (1-80 characters). kNotFound when
+  // the patient has no such subscription; kConflict when it is already stopped.
+  virtual Status RevokePushSubscription(Id patient_id, Id id, Instant at, std::string_view reason) = 0;
+  // Claims the one sending of `kind` (1-40 characters) for `occasion` (1-80, e.g. a local date)
+  // to subscription `id`: true when this call claimed it, false when it was claimed before (by
+  // this or another server). kInvalidArgument naming "kind" / "occasion"; kNotFound when the
+  // subscription is missing.
+  virtual Result<bool> ClaimPushDelivery(Id subscription_id, std::string_view kind, std::string_view occasion,
+                                         Instant at) = 0;
+  // Records the push service's answer to a claimed sending (HTTP status; -1: not reached).
+  // kNotFound when that sending was never claimed.
+  virtual Status SetPushDeliveryStatus(Id subscription_id, std::string_view kind, std::string_view occasion,
+                                       int status) = 0;
+  // The server's key pair `candidate.name`: the stored one when it exists, else `candidate`, stored
+  // (when two servers start at once, both get the first one stored). kInvalidArgument "name"
+  // unless 1-40 characters.
+  virtual Result<ServerKey> GetOrCreateServerKey(const ServerKey& candidate) = 0;
 
   // ---- Instruments and adverse events --------------------------------------------------------
   // Idempotent on (patient_id, client_id) like AddDoseLogEntry.

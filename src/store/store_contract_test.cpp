@@ -455,7 +455,7 @@ TEST_P(StoreContractTest, DiarySettingsAreVersionedAndGuarded) {
   EXPECT_EQ(store_->GetDiarySettings(patient1_.id)->version, 2);
 
   if (!IsMemory()) {
-    const Status refused = store_->MigrateDown(10);  // through 13 -> 11 (allowed when empty), then refused
+    const Status refused = store_->MigrateDown(10);  // through 14 -> 11 (allowed when empty), then refused
     EXPECT_FALSE(refused.ok());
     EXPECT_NE(refused.message().find("diary settings exist"), std::string::npos) << refused.message();
     EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
@@ -532,6 +532,95 @@ TEST_P(StoreContractTest, ShareLinksAreCreatedFoundListedAndRevoked) {
     EXPECT_FALSE(refused.ok());
     EXPECT_NE(refused.message().find("share links exist"), std::string::npos) << refused.message();
     EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  }
+}
+
+// Schema 14: push subscriptions are stored, found live, re-subscribing is idempotent, another
+// subscription at the same endpoint replaces the old one, revocation happens once; each reminder
+// is claimed once; the server's key is created once; the down path is refused while any exist.
+TEST_P(StoreContractTest, PushSubscriptionsDeliveriesAndServerKeys) {
+  Seed();
+  const std::string p256(87, 'P'), auth(22, 'a'), other_auth(22, 'b');
+  const std::string endpoint = "https://fcm.googleapis.com/fcm/send/abc";
+  Result<PushSubscription> first =
+      store_->AddPushSubscription({0, patient1_.id, endpoint, p256, auth, patient_user_.id, T0(), {}, ""});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->id, 0);
+  // The same endpoint and keys again: the same row.
+  Result<PushSubscription> again =
+      store_->AddPushSubscription({0, patient1_.id, endpoint, p256, auth, patient_user_.id, At(10), {}, ""});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id, first->id);
+  // Another patient on the same browser: the old one is replaced.
+  Result<PushSubscription> other =
+      store_->AddPushSubscription({0, patient2_.id, endpoint, p256, other_auth, clinician_.id, At(20), {}, ""});
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->id, first->id);
+  Result<std::vector<PushSubscription>> mine = store_->ListPushSubscriptions(patient1_.id);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].revoke_reason, "replaced");
+  EXPECT_EQ((*mine)[0].revoked_at, std::optional<Instant>(At(20)));
+  Result<std::vector<PushSubscription>> live = store_->ListLivePushSubscriptions();
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ((*live)[0].id, other->id);
+  EXPECT_EQ((*live)[0].patient_id, patient2_.id);
+
+  // Revoked once; another patient's id is not found.
+  EXPECT_EQ(store_->RevokePushSubscription(patient1_.id, other->id, At(30), "turned off").code(), Code::kNotFound);
+  ASSERT_TRUE(store_->RevokePushSubscription(patient2_.id, other->id, At(30), "turned off").ok());
+  EXPECT_EQ(store_->RevokePushSubscription(patient2_.id, other->id, At(40), "turned off").code(), Code::kConflict);
+  EXPECT_TRUE(store_->ListLivePushSubscriptions()->empty());
+
+  // Each (subscription, kind, occasion) is claimed once; its status is recorded.
+  Result<bool> claimed = store_->ClaimPushDelivery(first->id, "dose", "2026-12-06", At(50));
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  EXPECT_TRUE(*claimed);
+  EXPECT_FALSE(*store_->ClaimPushDelivery(first->id, "dose", "2026-12-06", At(51)));
+  EXPECT_TRUE(*store_->ClaimPushDelivery(first->id, "dose", "2026-12-07", At(52)));
+  EXPECT_TRUE(*store_->ClaimPushDelivery(first->id, "diary", "2026-12-06", At(53)));
+  EXPECT_TRUE(store_->SetPushDeliveryStatus(first->id, "dose", "2026-12-06", 201).ok());
+  EXPECT_EQ(store_->SetPushDeliveryStatus(first->id, "dose", "2030-01-01", 201).code(), Code::kNotFound);
+  EXPECT_EQ(store_->ClaimPushDelivery(987654, "dose", "x", At(54)).status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ClaimPushDelivery(first->id, "", "x", At(54)).status().field(), "kind");
+  EXPECT_EQ(store_->ClaimPushDelivery(first->id, "dose", std::string(81, 'x'), At(54)).status().field(), "occasion");
+
+  // Refusals name what is wrong and store nothing.
+  EXPECT_EQ(
+      store_->AddPushSubscription({0, patient1_.id, "x", p256, auth, patient_user_.id, T0(), {}, ""}).status().field(),
+      "endpoint");
+  EXPECT_EQ(
+      store_->AddPushSubscription({0, patient1_.id, endpoint + "2", "short", auth, patient_user_.id, T0(), {}, ""})
+          .status()
+          .field(),
+      "keys.p256dh");
+  EXPECT_EQ(store_->AddPushSubscription({0, patient1_.id, endpoint + "2", p256, "", patient_user_.id, T0(), {}, ""})
+                .status()
+                .field(),
+            "keys.auth");
+  EXPECT_EQ(store_->AddPushSubscription({0, 987654, endpoint + "2", p256, auth, patient_user_.id, T0(), {}, ""})
+                .status()
+                .code(),
+            Code::kNotFound);
+  EXPECT_EQ(store_->ListPushSubscriptions(patient1_.id)->size(), 1u);
+
+  // The server's key: the first one stored is kept.
+  Result<ServerKey> k1 = store_->GetOrCreateServerKey({"vapid", "pub1", "sealed1", T0()});
+  ASSERT_TRUE(k1.ok()) << k1.status().ToString();
+  Result<ServerKey> k2 = store_->GetOrCreateServerKey({"vapid", "pub2", "sealed2", At(5)});
+  ASSERT_TRUE(k2.ok());
+  EXPECT_EQ(k2->public_key, "pub1");
+  EXPECT_EQ(k2->sealed_secret, "sealed1");
+  EXPECT_EQ(k2->created_at, T0());
+  EXPECT_EQ(store_->GetOrCreateServerKey({"", "p", "s", T0()}).status().field(), "name");
+
+  if (!IsMemory()) {
+    const Status refused = store_->MigrateDown(13);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_NE(refused.message().find("push subscriptions exist"), std::string::npos) << refused.message();
+    EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+    EXPECT_EQ(store_->ListPushSubscriptions(patient1_.id)->size(), 1u);
   }
 }
 

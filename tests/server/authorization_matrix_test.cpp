@@ -17,6 +17,7 @@
 #include "server/course_plans.h"
 #include "server/orders.h"
 #include "server/totp.h"
+#include "server/web_push.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -359,6 +360,27 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
 
   std::string Unique(const std::string& prefix) { return prefix + std::to_string(++counter_); }
+
+  // A browser's push subscription at the fixture's closed local port (ServerFixture allows
+  // http://127.0.0.1:9), with real keys so that a test message encrypts.
+  store::PushSubscription PushSub(store::Id patient_id) {
+    const server::webpush::KeyPair ua = server::webpush::NewKeyPair();
+    const std::vector<uint8_t> auth(16, 7);
+    return {0,
+            patient_id,
+            "http://127.0.0.1:9/push/" + Unique("device"),
+            server::webpush::Base64Url(ua.public_key),
+            server::webpush::Base64Url(auth),
+            doc_.id,
+            f_->clock().Now(),
+            {},
+            ""};
+  }
+  Example StoredPushSub(store::Id patient_id, std::string body) {
+    auto made = f_->store().AddPushSubscription(PushSub(patient_id));
+    EXPECT_TRUE(made.ok());
+    return Example{{{"subscription_id", std::to_string(made.ok() ? made->id : 0)}}, std::move(body), ""};
+  }
 
   // One example request per route, keyed "METHOD pattern".
   std::map<std::string, std::function<Example(const PatientData&, const Account&)>> Examples() {
@@ -716,6 +738,18 @@ class AuthorizationMatrixTest : public ::testing::Test {
                            .ok());
            return Example{{{"token", token + ".pdf"}}, "", ""};
          }},
+        {"GET /api/v1/push/public-key", none},
+        {"POST " + p + "/push-subscriptions",
+         [this](const PatientData& d, const Account&) {
+           const store::PushSubscription sub = PushSub(d.patient_id);
+           return Example{
+               {}, J{{"endpoint", sub.endpoint}, {"keys", {{"p256dh", sub.p256dh}, {"auth", sub.auth}}}}.dump(), ""};
+         }},
+        {"GET " + p + "/push-subscriptions", none},
+        {"DELETE " + p + "/push-subscriptions/{subscription_id}",
+         [this](const PatientData& d, const Account&) { return StoredPushSub(d.patient_id, ""); }},
+        {"POST " + p + "/push-subscriptions/{subscription_id}/test",
+         [this](const PatientData& d, const Account&) { return StoredPushSub(d.patient_id, "{}"); }},
         {"GET " + p + "/plan-notice", none},
         {"POST " + p + "/plan-notice/acknowledge",
          [this](const PatientData& d, const Account&) {

@@ -58,21 +58,8 @@ class InboxApiTest : public ::testing::Test {
   void Say(const std::string& token, const std::string& text) {
     ASSERT_EQ(f_->Send("POST", P("/messages"), J{{"body", text}}.dump(), token).status, 201);
   }
-  static J Override(const std::string& code) {
-    return {{"code", code}, {"reason", "Discussed with the patient; see the consultation note of today."}};
-  }
-  int64_t ActiveCourse(const std::string& start) {
-    const J overrides = {Override("screening.missing"), Override("start.before_baseline")};
-    TestResponse r =
-        f_->Send("POST", P("/courses"),
-                 J{{"protocol", "ldnrt-standard"}, {"start", start}, {"overrides", overrides}}.dump(), doc_);
-    EXPECT_EQ(r.status, 201) << r.body;
-    const int64_t id = r.Json()["id"];
-    r = f_->Send("PUT", P("/courses/" + std::to_string(id) + "/status"),
-                 J{{"status", "active"}, {"overrides", overrides}}.dump(), doc_);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return id;
-  }
+  static J Override(const std::string& code) { return ServerFixture::OverrideFinding(code); }
+  int64_t ActiveCourse(const std::string& start) { return f_->ActiveCourse(patient_, doc_, start); }
   void Diary(const std::string& from, const std::string& to) {
     J entries = J::array();
     for (LocalDate d = *ParseDate(from, "d"); d <= *ParseDate(to, "d"); d = AddDays(d, 1)) {

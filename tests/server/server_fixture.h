@@ -101,6 +101,9 @@ class ServerFixture {
     EXPECT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(st).value();
     if (api_options.web_root.empty()) api_options.web_root = dir_.path() / "web";
+    // A local port where nothing listens (9, discard): a push subscription there is accepted and a
+    // message to it fails at once (connection refused), with no network.
+    if (api_options.push_extra_origins.empty()) api_options.push_extra_origins = {"http://127.0.0.1:9"};
     auto api = server::Api::Create(*store_, clock_, log_, api_options);
     EXPECT_TRUE(api.ok());
     api_ = std::move(api).value();
@@ -212,6 +215,27 @@ class ServerFixture {
   struct CourseSeed : CareTeamSeed {
     store::Id course_id = 0;
   };
+  // A gate finding overridden with a reason, as a clinician may (docs/safety.md).
+  static nlohmann::json OverrideFinding(const std::string& code) {
+    return {{"code", code}, {"reason", "Discussed with the patient; see the consultation note of today."}};
+  }
+  // An active course for `patient_id` from `start`, made by the clinician `doc_token` with the
+  // screening and baseline findings overridden; its id.
+  int64_t ActiveCourse(store::Id patient_id, const std::string& doc_token, const std::string& start) {
+    const nlohmann::json overrides = {OverrideFinding("screening.missing"), OverrideFinding("start.before_baseline")};
+    const std::string p = "/api/v1/patients/" + std::to_string(patient_id);
+    TestResponse r = Send(
+        "POST", p + "/courses",
+        nlohmann::json{{"protocol", "ldnrt-standard"}, {"start", start}, {"overrides", overrides}}.dump(), doc_token);
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return 0;
+    const int64_t id = r.Json()["id"];
+    r = Send("PUT", p + "/courses/" + std::to_string(id) + "/status",
+             nlohmann::json{{"status", "active"}, {"overrides", overrides}}.dump(), doc_token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return id;
+  }
+
   CourseSeed SeedCareTeamWithCourse(const std::string& patient_name, const std::string& start = "2026-12-06") {
     CourseSeed out;
     static_cast<CareTeamSeed&>(out) = SeedCareTeam(patient_name);

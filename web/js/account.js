@@ -8,6 +8,7 @@ import {get, post} from './api.js';
 import {reloadMe, route, say, session, setTitle} from './app.js';
 import {calendarCard} from './calendar.js';
 import {field, h, mount} from './dom.js';
+import {pushCard} from './push.js';
 import {themeCard} from './theme.js';
 
 function errorText(err) {
@@ -218,6 +219,8 @@ export async function account(main) {
             route(true);
           }),
       status,
+      me.role === 'patient' && me.patient_id ? pushCard(me.patient_id, session.patient && session.patient.time_zone) :
+                                               null,
       me.role === 'patient' && me.patient_id ?
           calendarCard(me.patient_id, session.patient && session.patient.time_zone) :
           null,

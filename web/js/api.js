@@ -72,3 +72,20 @@ export function errorText(err, labelOf = () => null) {
   const label = m ? labelOf(inside ? m[2] : m[1], inside ? m[1] : null) : null;
   return label ? `${label}: ${message}` : message;
 }
+
+// A button's click handler for `fn` that clears `errorEl`, disables the button while `fn` runs and
+// shows its failure in words in `errorEl` (web/js/share.js, web/js/push.js).
+export function actingOn(errorEl) {
+  return (fn) => async (event) => {
+    errorEl.textContent = '';
+    const button = event && event.currentTarget;
+    if (button) button.disabled = true;
+    try {
+      await fn();
+    } catch (err) {
+      errorEl.textContent = errorText(err);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  };
+}

@@ -2,7 +2,7 @@
 // their report that works for 1, 7 or 30 days, gives it to a doctor elsewhere, and can stop it at
 // any time. The link is shown once (the server keeps only a hash); every opening is recorded
 // (docs/api.md "Share links"; docs/web.md).
-import {del, errorText, get, post} from './api.js';
+import {actingOn, del, errorText, get, post} from './api.js';
 import {h, mount, uid} from './dom.js';
 import {formatInstant} from './time.js';
 
@@ -22,18 +22,7 @@ export function shareCard(patientId, tz) {
                                                                   }, text))));
   const makeButton = h('button.primary', {type: 'button'}, 'Make a link');
 
-  const act = (fn) => async (e) => {
-    error.textContent = '';
-    const button = e && e.target;
-    if (button) button.disabled = true;
-    try {
-      await fn();
-    } catch (err) {
-      error.textContent = errorText(err);
-    } finally {
-      if (button) button.disabled = false;
-    }
-  };
+  const act = actingOn(error);
 
   async function refresh() {
     const {links} = await get(base);

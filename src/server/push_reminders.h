@@ -1,0 +1,69 @@
+// Which push reminders are due for one patient now (issue 15 item 2b; docs/api.md "Push
+// reminders"). Pure: the caller gathers the patient's state (push_service.h) and claims each
+// reminder once per occasion in the store before sending it, so a reminder computed again at the
+// next check is not sent twice.
+//
+// The times are the calendar feed's (calendar_feed.h): the dose at the step's clock time
+// (clinical::ClockTimeOf: bedtime 22:00, morning 08:00), the diary at 20:00 when the day has no
+// entry yet, a due questionnaire from 09:00. Each is sent only within its window (dose: two hours;
+// diary: until midnight; questionnaire: that day), so a server that was down does not wake a
+// patient at 03:00 with last evening's reminder. A plan change is sent at once, once per plan.
+//
+// The words are discreet: a lock screen may be seen by others, so no text names the medicine or
+// the condition (the app, once opened, does).
+#ifndef LDN_SERVER_PUSH_REMINDERS_H_
+#define LDN_SERVER_PUSH_REMINDERS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/calendar.h"
+
+namespace ldn::server {
+
+inline constexpr int kDoseReminderWindowMinutes = 120;
+inline constexpr TimeOfDay kDiaryPushTime{20 * 60};         // = calendar_feed.h kDiaryReminder
+inline constexpr TimeOfDay kQuestionnairePushTime{9 * 60};  // = kQuestionnaireAlarmHour
+
+struct ReminderState {
+  LocalDate today;  // the patient's local date
+  TimeOfDay now;    // the patient's local time
+  // Today's dose of the course the patient follows, when it is active and today's step gives one.
+  std::optional<int64_t> dose_ug;  // micrograms of naltrexone HCl
+  TimeOfDay dose_time{22 * 60};    // the step's clock time
+  bool diary_reminders = false;    // the patient has a course that reminds (active or paused)
+  bool diary_done_today = false;
+  struct Questionnaire {
+    std::string id;     // "fiqr"
+    std::string title;  // "FIQR questionnaire"
+    LocalDate due_since;
+  };
+  std::vector<Questionnaire> due;           // questionnaires due today or overdue
+  std::optional<std::string> plan_changed;  // the changed plan's snapshot id, while not acknowledged
+};
+
+struct Reminder {
+  std::string kind;      // "dose", "diary", "questionnaire", "plan", "test"
+  std::string occasion;  // once per (subscription, kind, occasion): a date, "fiqr:2026-12-01", a snapshot id
+  std::string title;
+  std::string body;
+  std::string url;                 // where the app opens when the notification is tapped ("/#/today")
+  int ttl_seconds = 3600;          // RFC 8030 §5.2: how long the push service keeps it
+  std::string urgency = "normal";  // RFC 8030 §5.3
+  // The notification as the service worker reads it (web/sw.js): {"kind", "title", "body", "url", "tag"}.
+  nlohmann::json Payload() const;
+};
+
+// The reminders due now, in a fixed order (plan, dose, questionnaire, diary). Pure; no failure.
+std::vector<Reminder> DueReminders(const ReminderState& state);
+
+// The message sent when the patient asks for a test on a device (occasion: the caller's).
+Reminder TestReminder(std::string occasion);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_PUSH_REMINDERS_H_

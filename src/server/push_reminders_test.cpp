@@ -1,0 +1,111 @@
+#include "server/push_reminders.h"
+
+#include <gtest/gtest.h>
+
+namespace ldn::server {
+namespace {
+
+LocalDate D(const char* text) {
+  return *ParseDate(text, "d");
+}
+TimeOfDay T(int h, int m = 0) {
+  return TimeOfDay{h * 60 + m};
+}
+
+std::vector<std::string> Kinds(const std::vector<Reminder>& rs) {
+  std::vector<std::string> out;
+  for (const Reminder& r : rs) out.push_back(r.kind + "@" + r.occasion);
+  return out;
+}
+
+ReminderState OnCourse(TimeOfDay now) {
+  ReminderState s;
+  s.today = D("2026-12-06");
+  s.now = now;
+  s.dose_ug = 1500;
+  s.diary_reminders = true;
+  return s;
+}
+
+using V = std::vector<std::string>;
+
+// Each reminder within its window only: the dose from its clock time for two hours, the diary from
+// 20:00 to midnight while the day has no entry, a due questionnaire from 09:00.
+TEST(PushRemindersTest, EachReminderIsDueWithinItsWindow) {
+  EXPECT_EQ(Kinds(DueReminders(OnCourse(T(19, 59)))), V{});
+  EXPECT_EQ(Kinds(DueReminders(OnCourse(T(20, 0)))), V{"diary@2026-12-06"});
+  EXPECT_EQ(Kinds(DueReminders(OnCourse(T(22, 0)))), (V{"dose@2026-12-06", "diary@2026-12-06"}));
+  EXPECT_EQ(Kinds(DueReminders(OnCourse(T(23, 59)))), (V{"dose@2026-12-06", "diary@2026-12-06"}));
+  // 00:30 the next day: yesterday's dose (00:00 is before 22:00 here) and diary are not sent late.
+  ReminderState after_midnight = OnCourse(T(0, 30));
+  after_midnight.today = D("2026-12-07");
+  EXPECT_EQ(Kinds(DueReminders(after_midnight)), V{});
+
+  ReminderState morning = OnCourse(T(8, 0));
+  morning.dose_time = T(8);
+  EXPECT_EQ(Kinds(DueReminders(morning)), V{"dose@2026-12-06"});
+  EXPECT_EQ(DueReminders(morning).front().title, "Time for your dose");
+  morning.now = T(10, 0);
+  EXPECT_EQ(Kinds(DueReminders(morning)), V{});
+}
+
+TEST(PushRemindersTest, WhatIsDoneOrAbsentIsNotReminded) {
+  ReminderState s = OnCourse(T(22, 30));
+  s.diary_done_today = true;
+  EXPECT_EQ(Kinds(DueReminders(s)), V{"dose@2026-12-06"});
+  s.dose_ug.reset();  // a paused course, or a stop step
+  EXPECT_EQ(Kinds(DueReminders(s)), V{});
+  s.dose_ug = 0;
+  EXPECT_EQ(Kinds(DueReminders(s)), V{});
+  ReminderState none;  // no course at all
+  none.today = D("2026-12-06");
+  none.now = T(21);
+  EXPECT_EQ(Kinds(DueReminders(none)), V{});
+}
+
+TEST(PushRemindersTest, QuestionnairesFromNineOncePerDuePeriod) {
+  ReminderState s = OnCourse(T(8, 59));
+  s.due = {{"fiqr", "FIQR questionnaire", D("2026-12-01")}, {"pgic", "PGIC question", D("2026-12-07")}};
+  EXPECT_EQ(Kinds(DueReminders(s)), V{});
+  s.now = T(9, 0);
+  // Overdue since 1 December: one reminder for that due period; the PGIC is not due until tomorrow.
+  EXPECT_EQ(Kinds(DueReminders(s)), V{"questionnaire@fiqr:2026-12-01"});
+  EXPECT_EQ(DueReminders(s).front().body, "Your FIQR questionnaire is due. It takes a few minutes.");
+  EXPECT_EQ(DueReminders(s).front().url, "/#/questionnaires");
+}
+
+TEST(PushRemindersTest, APlanChangeIsSentAtOnceOncePerPlan) {
+  ReminderState s = OnCourse(T(3, 0));
+  s.plan_changed = std::string(64, 'a');
+  const auto due = DueReminders(s);
+  ASSERT_EQ(Kinds(due), V{"plan@" + std::string(64, 'a')});
+  EXPECT_EQ(due.front().urgency, "high");
+  EXPECT_EQ(due.front().ttl_seconds, 86400);
+}
+
+// The words on a lock screen name neither the medicine nor the condition; the dose is in mg.
+TEST(PushRemindersTest, TheWordsAreDiscreetAndTheDoseIsInMilligrams) {
+  ReminderState s = OnCourse(T(22, 0));
+  s.dose_ug = 2250;
+  s.plan_changed = "x";
+  s.due = {{"fiqr", "FIQR questionnaire", D("2026-12-06")}};
+  const auto due = DueReminders(s);
+  ASSERT_EQ(due.size(), 4u);
+  EXPECT_EQ(due[1].title, "Time for your bedtime dose");
+  EXPECT_EQ(due[1].body, "Today's dose: 2.25 mg. Tap to note it in your diary.");
+  for (const Reminder& r : due) {
+    for (const std::string& text : {r.title, r.body}) {
+      for (const char* word : {"LDN", "naltrexone", "Naltrexone", "fibromyalgia", "Fibromyalgia"}) {
+        EXPECT_EQ(text.find(word), std::string::npos) << r.kind << ": " << text;
+      }
+    }
+    const nlohmann::json p = r.Payload();
+    EXPECT_EQ(p["tag"], "ldn-" + r.kind);
+    EXPECT_EQ(p["title"], r.title);
+  }
+  s.dose_ug = 1000;
+  EXPECT_EQ(DueReminders(s)[1].body, "Today's dose: 1 mg. Tap to note it in your diary.");
+}
+
+}  // namespace
+}  // namespace ldn::server
