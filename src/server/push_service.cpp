@@ -25,8 +25,13 @@ class HttpPushTransport : public PushTransport {
   Result<int> Post(const std::string& endpoint, const std::vector<std::pair<std::string, std::string>>& headers,
                    const std::string& body) override {
     LDN_ASSIGN_OR_RETURN(std::string origin, webpush::EndpointOrigin(endpoint));
-    std::string path = endpoint.substr(origin.size());
-    if (path.empty()) path = "/";
+    // The path and query as the endpoint spells them (its origin may be spelled differently:
+    // EndpointOrigin lower-cases it and drops a default port); no fragment goes on the wire.
+    const size_t authority = endpoint.find("://") + 3;
+    const size_t slash = endpoint.find_first_of("/?#", authority);
+    std::string path = slash == std::string::npos ? "/" : endpoint.substr(slash);
+    path = path.substr(0, path.find('#'));
+    if (path.empty() || path.front() != '/') path.insert(0, "/");
     try {
       httplib::Client client(origin);
       client.set_connection_timeout(timeout_);

@@ -161,13 +161,26 @@ TEST_F(PushApiTest, ThePatientSubscribesWithAPushServiceEndpointAndValidKeysOnly
   // salt (16) + record size (4) + key id length (1) + key (65) + at least the tag (16).
   EXPECT_GT(req.body.size(), 16u + 4u + 1u + 65u + 16u);
 
+  // An endpoint spelled with its default port and an upper-case host still reaches its path.
+  J spelled = Subscription("spelled");
+  spelled["endpoint"] = "HTTP://127.0.0.1:" + push_.origin().substr(17) + "/push/spelled?x=1#frag";
+  TestResponse made2 = f_->Send("POST", P("/push-subscriptions"), spelled.dump(), pat_);
+  ASSERT_EQ(made2.status, 201) << made2.body;
+  TestResponse test2 = f_->Send(
+      "POST", P("/push-subscriptions/" + std::to_string(made2.Json()["id"].get<int64_t>()) + "/test"), "{}", pat_);
+  EXPECT_EQ(test2.Json()["status"], 201) << test2.body;
+  EXPECT_EQ(push_.Requests().back().path, "/push/spelled");
+
   // Turned off: 200, then 409; a test to it is refused.
   EXPECT_EQ(f_->Send("DELETE", P("/push-subscriptions/" + id), "", pat_).status, 200);
   EXPECT_EQ(f_->Send("DELETE", P("/push-subscriptions/" + id), "", pat_).status, 409);
   EXPECT_EQ(f_->Send("POST", P("/push-subscriptions/" + id + "/test"), "{}", pat_).status, 409);
   EXPECT_EQ(f_->Send("DELETE", P("/push-subscriptions/999999"), "", pat_).status, 404);
-  EXPECT_EQ(f_->Send("GET", P("/push-subscriptions"), "", pat_).Json()["subscriptions"][0]["revoke_reason"],
-            "turned off");
+  const J after = f_->Send("GET", P("/push-subscriptions"), "", pat_).Json()["subscriptions"];
+  ASSERT_EQ(after.size(), 2u);  // newest first: the one spelled differently, then this one
+  EXPECT_EQ(after[1]["id"].get<int64_t>(), std::stoll(id));
+  EXPECT_EQ(after[1]["revoke_reason"], "turned off");
+  EXPECT_EQ(after[0]["live"], true);
 }
 
 // The fixture's clock: 2026-11-22 12:00 UTC (the patient's zone is UTC). The course starts today.
