@@ -105,7 +105,9 @@ export function screeningRecord(patientId, today, onChange) {
   const condName = h('input', { id: uid('cond'), type: 'text', autocomplete: 'off', maxlength: '200' });
   const lists = h('div.grid2');
 
-  async function refresh() {
+  // `initial`: the first load, which changes nothing: a screening the clinician ran before it
+  // arrived (a slow network) stays shown (the server screens the stored record, not this list).
+  async function refresh(initial = false) {
     const [meds, conds] = await Promise.all([get(`/patients/${patientId}/medications`), get(`/patients/${patientId}/conditions`)]);
     const active = conds.conditions.filter((c) => c.active !== false);
     lists.replaceChildren(
@@ -115,7 +117,7 @@ export function screeningRecord(patientId, today, onChange) {
         : h('p', 'None recorded.')),
       h('div', h('h3', 'Conditions'), active.length
         ? h('ul', { 'data-test': 'record-conditions' }, active.map((c) => h('li', c.name))) : h('p', 'None recorded.')));
-    if (onChange) onChange();
+    if (onChange && !initial) onChange();
   }
 
   const medForm = h('form', {
@@ -158,7 +160,7 @@ export function screeningRecord(patientId, today, onChange) {
   condError, h('button', { type: 'submit' }, 'Add condition'));
 
   box.append(lists, h('details', { open: true }, h('summary', 'Add to the record'), medForm, condForm));
-  box.ready = refresh();
+  box.ready = refresh(true);
   return box;
 }
 
