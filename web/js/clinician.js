@@ -4,7 +4,7 @@ import {ApiError, get, post, put} from './api.js';
 import {say, setTitle} from './app.js';
 import {currentCourse, liquidOf, mg, ml, planOf, stepOn} from './clinical.js';
 import {courseInterlocks, flagsCard, gateView, recentDaysCard} from './clinician_safety.js';
-import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {field, h, mount, source, stackTable, uid} from './dom.js';
 import {downloadLink} from './download.js';
 import {PROTOCOLS} from './kb.js';
 import {orderForm, ordersCard} from './orders.js';
@@ -86,23 +86,42 @@ async function courseCard(patientId, course, r, reload) {
   const adjustments = await get(`/patients/${patientId}/courses/${course.id}/adjustments`).catch(() => ({ adjustments: [] }));
   const today = r.today;
   const current = stepOn(plan, today);
-  return h('section.card', h('h2', `Course #${course.id}: ${plan ? plan.protocol_name || plan.protocol : course.protocol} (${course.status})`),
-    plan ? h('div.tablewrap', scrollAttrs(), h('table',
-      h('thead', h('tr', h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'To'), h('th', { scope: 'col' }, 'Dose'), h('th', { scope: 'col' }, 'Time'))),
-      h('tbody', plan.steps.map((s) => h('tr', { class: s === current ? 'current' : null },
-        h('td', s.start), h('td', s.end || 'onwards'), h('td', mg(s.dose_mg), liquid ? ` (${ml(s.dose_mg, liquid.strength_mg)})` : ''), h('td', s.time)))))) : null,
-    plan ? source(plan.source) : null,
-    plan && (plan.findings || []).length ? h('ul', { 'data-test': 'plan-findings' }, plan.findings.map((f) => h('li',
-      h(`span.flag${f.severity === 'info' ? '.none' : '.red'}`, f.severity === 'info' ? 'Note' : 'Not resumed'), ' ', f.message,
-      h('details.small', h('summary', 'Where does this come from?'), h('p.source', `Rule ${f.rule}. ${f.source}`))))) : null,
-    plan && (plan.changes || []).length ? h('ul', plan.changes.map((c) => h('li', typeof c === 'string' ? c
-      : `${c.date}: ${c.change} (${c.reason})`))) : null,
-    h('h3', 'Adjustments'),
-    (adjustments.adjustments || []).length
-      ? h('ul', adjustments.adjustments.map((a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`)))
-      : h('p', 'None yet.'),
-    courseInterlocks(patientId, course, r.patient.time_zone, reload),
-    adjustForm(patientId, course, today));
+  return h(
+      'section.card',
+      h('h2',
+        `Course #${course.id}: ${plan ? plan.protocol_name || plan.protocol : course.protocol} (${course.status})`),
+      plan ? stackTable(
+                 `Dose steps of course ${course.id}`, ['From', 'To', 'Dose', 'Time'],
+                 plan.steps.map((s) => ({
+                                  attrs: {class: s === current ? 'current' : null},
+                                  cells: [
+                                    s.start, s.end || 'onwards',
+                                    [mg(s.dose_mg), liquid ? ` (${ml(s.dose_mg, liquid.strength_mg)})` : ''], s.time
+                                  ]
+                                }))) :
+             null,
+      plan ? source(plan.source) : null,
+      plan && (plan.findings || []).length ? h('ul', {'data-test': 'plan-findings'},
+                                               plan.findings.map(
+                                                   (f) =>
+                                                       h('li',
+                                                         h(`span.flag${f.severity === 'info' ? '.none' : '.red'}`,
+                                                           f.severity === 'info' ? 'Note' : 'Not resumed'),
+                                                         ' ', f.message,
+                                                         h('details.small', h('summary', 'Where does this come from?'),
+                                                           h('p.source', `Rule ${f.rule}. ${f.source}`))))) :
+                                             null,
+      plan && (plan.changes || []).length ?
+          h('ul',
+            plan.changes.map((c) => h('li', typeof c === 'string' ? c : `${c.date}: ${c.change} (${c.reason})`))) :
+          null,
+      h('h3', 'Adjustments'),
+      (adjustments.adjustments || []).length ?
+          h('ul',
+            adjustments.adjustments.map(
+                (a) => h('li', `${formatInstant(a.recorded_at, r.patient.time_zone)}: ${a.reason}`))) :
+          h('p', 'None yet.'),
+      courseInterlocks(patientId, course, r.patient.time_zone, reload), adjustForm(patientId, course, today));
 }
 
 // The adjustment form adds one event to the course's events (the API replaces the whole list).

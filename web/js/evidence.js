@@ -4,7 +4,7 @@
 // (/work/shared/docs/clinical-facts.md section 2 and pharmacology-facts.md A5); each row cites its paper.
 import {get} from './api.js';
 import {setTitle} from './app.js';
-import {field, h, mount, scrollAttrs, uid, whereFrom} from './dom.js';
+import {field, h, mount, scrollAttrs, stackTable, uid, whereFrom} from './dom.js';
 
 export const TRIALS = [
   { name: 'Younger & Mackey 2009', design: 'Single-blind: 2 wk baseline, 2 wk placebo, 8 wk LDN, 2 wk washout; daily diary; 10 women, no opioids',
@@ -104,15 +104,14 @@ async function pkSection() {
     notes.replaceChildren(
         h('h3', 'How certain is this?'), h('ul', pk.notes.map((n) => h('li', n))),
         h('details', h('summary', 'Model parameters and their sources'),
-          h('div.tablewrap', scrollAttrs(),
-            h('table',
-              h('thead',
-                h('tr', ['Parameter', 'Value', 'Unit', 'Trust', 'Source'].map((t) => h('th', {scope: 'col'}, t)))),
-              h('tbody',
-                pk.parameters.map(
-                    (p) =>
-                        h('tr', h('td', p.id), h('td', String(p.value)), h('td', p.unit),
-                          h('td', `${p.trust}${p.assumption ? ' (assumed)' : ''}`), h('td.small', p.source))))))),
+          stackTable(
+              'Model parameters', ['Parameter', 'Value', 'Unit', 'Trust', 'Source'],
+              pk.parameters.map((p) => ({
+                                  cells: [
+                                    p.id, String(p.value), p.unit, `${p.trust}${p.assumption ? ' (assumed)' : ''}`,
+                                    h('span.small', p.source)
+                                  ]
+                                })))),
         whereFrom(`ldn's model of how the body takes up and clears naltrexone (${pk.model}); a typical patient on day ${
             pk.days} of daily dosing.`));
   }

@@ -4,7 +4,7 @@ import {errorText, get, post, put} from './api.js';
 import {say, setTitle} from './app.js';
 import {recordBatchForm} from './batches.js';
 import {formulationText} from './clinician.js';
-import {field, h, mount, scrollAttrs, source, uid} from './dom.js';
+import {field, h, mount, scrollAttrs, source, stackTable, uid} from './dom.js';
 import {formatInstant} from './time.js';
 
 const ORDER = { issued: 0, verified: 1, dispensed: 2, cancelled: 3 };
@@ -201,17 +201,14 @@ export function renderWorksheet(ws, pid, rxid) {
       h('section', h('h3', 'Record'),
         h('dl', w.header.map(({label, value}) => [h('dt', label), h('dd', value || h('span.fill', ' '))]))),
       h('section', h('h3', 'Ingredients and amounts'),
-        h('div.tablewrap', scrollAttrs(),
-          h('table',
-            h('thead',
-              h('tr',
-                ['Ingredient', 'Role', 'Amount', 'How found', 'Lot', 'Weighed by', 'Checked by'].map(
-                    (t) => h('th', {scope: 'col'}, t)))),
-            h('tbody',
-              w.ingredients.map(
-                  (i) => h(
-                      'tr', h('td', i.name), h('td', i.role), h('td', h('strong', i.quantity)), h('td.small', i.detail),
-                      h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')), h('td', h('span.fill', ' ')))))))),
+        stackTable(
+            'Ingredients and amounts', ['Ingredient', 'Role', 'Amount', 'How found', 'Lot', 'Weighed by', 'Checked by'],
+            w.ingredients.map((i) => ({
+                                cells: [
+                                  i.name, i.role, h('strong', i.quantity), h('span.small', i.detail),
+                                  h('span.fill', ' '), h('span.fill', ' '), h('span.fill', ' ')
+                                ]
+                              })))),
       list('Calculations', w.calculations), list('Dose volumes', w.dose_lines), list('Method', w.method, true),
       list('Quality control', w.qc), list('Warnings', w.warnings), list('Notes', w.notes),
       h('section', h('h3', 'Signatures'),
