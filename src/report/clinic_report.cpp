@@ -339,38 +339,69 @@ double KeyFigures(Typesetter& ts, const std::vector<KeyFigure>& figures, double 
   return h;
 }
 
-std::vector<Block> BuildBlocks(const ReportModel& model) {
-  auto m = std::make_shared<const ReportModel>(model);
+// What the one-page summary holds besides its head (the title, the verdict, the key figures and
+// the chart): each part is left out, in this order, until the page fits.
+struct SummaryParts {
+  bool side_effect_table = true;
+  bool item_table = true;
+};
+
+// The summary's line under the title: what it is and what only the full report has.
+Block SummaryNote(const ReportModel& m, const SummaryParts& summary, int full_pages) {
+  std::string note = fmt::format(
+      "One-page summary for an appointment. The full report ({} pages) adds {}each item's results with "
+      "intervals, the pain at each dose, the doses taken, missing diary days, rescue medication, the "
+      "patient's notes, the methods and the sources.",
+      full_pages, !m.item_summary.rows.empty() && !summary.item_table ? "the table of every item's change, " : "");
+  return Text(note, kSmall, 2);
+}
+
+// The first page's content: the head, the side effects, every item's change. `summary`: the
+// one-page summary's parts and its note (`full_pages`: the full report's page count).
+std::vector<Block> FirstPageBlocks(const std::shared_ptr<const ReportModel>& m, const SummaryParts* summary,
+                                   int full_pages) {
   std::vector<Block> out;
   out.push_back({[m](Typesetter& ts, double w) { return TitleBlock(ts, *m, 0, 0, w, false); },
                  [m](Typesetter& ts, double x, double y, double w) { TitleBlock(ts, *m, x, y, w, true); }});
+  if (summary) out.push_back(SummaryNote(*m, *summary, full_pages));
   out.push_back({[m](Typesetter& ts, double w) { return VerdictBox(ts, *m, 0, 0, w, false); },
                  [m](Typesetter& ts, double x, double y, double w) { VerdictBox(ts, *m, x, y, w, true); }, 8});
   out.push_back({[m](Typesetter& ts, double w) { return KeyFigures(ts, m->key_figures, 0, 0, w, false); },
                  [m](Typesetter& ts, double x, double y, double w) { KeyFigures(ts, m->key_figures, x, y, w, true); },
                  9});
-  constexpr double kChartHeight = 236;
+  // The summary's chart is lower, to leave room for the side effects on Letter paper too.
+  const double chart_height = summary ? 196 : 236;
   out.push_back(Heading("Pain, dose and side effects day by day", kH2, 10));
-  out.push_back(
-      {[](Typesetter&, double) { return kChartHeight; },
-       [m](Typesetter& ts, double x, double y, double w) { DrawPainChart(ts, m->chart, x, y, w, kChartHeight); }, 2});
+  out.push_back({[chart_height](Typesetter&, double) { return chart_height; },
+                 [m, chart_height](Typesetter& ts, double x, double y, double w) {
+                   DrawPainChart(ts, m->chart, x, y, w, chart_height);
+                 },
+                 2});
   // Side effects on the summary: the table when short, else the count (details follow).
+  const bool side_table = m->side_effects.rows.size() <= 5 && (!summary || summary->side_effect_table);
   if (m->side_effects.rows.empty()) {
     out.push_back(Text("Side effects: none reported in the diary.", kBody, 10));
-  } else if (m->side_effects.rows.size() <= 5) {
+  } else if (side_table) {
     out.push_back(Heading("Side effects", kH2, 8));
     AddTable(out, m->side_effects, 0);
   } else {
-    out.push_back(Text(
-        fmt::format("Side effects: {} kinds reported; the table is on the next pages.", m->side_effects.rows.size()),
-        kBody, 10));
+    const size_t kinds = m->side_effects.rows.size();
+    out.push_back(Text(summary ? fmt::format("Side effects: {} kinds reported; the table is in the full report.", kinds)
+                               : fmt::format("Side effects: {} kinds reported; the table is on the next pages.", kinds),
+                       kBody, 10));
   }
 
   // Every item's change and what it means, after the pain chart (it may start the next page).
-  if (!m->item_summary.rows.empty()) {
+  if (!m->item_summary.rows.empty() && (!summary || summary->item_table)) {
     out.push_back(Heading("Every item in the evaluation window", kH2, 10));
     AddTable(out, m->item_summary, 0);
   }
+  return out;
+}
+
+std::vector<Block> BuildBlocks(const ReportModel& model) {
+  auto m = std::make_shared<const ReportModel>(model);
+  std::vector<Block> out = FirstPageBlocks(m, nullptr, 0);
 
   // Details.
   Block details = Heading("Results by diary item", kH1, 0);
@@ -503,6 +534,12 @@ Status CairoFailure(cairo_status_t s, std::string_view what) {
 
 }  // namespace
 
+Result<Scope> ParseScope(std::string_view text, std::string_view field) {
+  if (text == "full") return Scope::kFull;
+  if (text == "summary") return Scope::kSummary;
+  return Status::InvalidArgument(std::string(field), fmt::format("unknown scope '{}': use full or summary", text));
+}
+
 Result<Paper> ParsePaper(std::string_view text, std::string_view field) {
   if (text == "a4" || text == "A4") return Paper::kA4;
   if (text == "letter") return Paper::kLetter;
@@ -517,18 +554,41 @@ PageSize PaperSize(Paper paper) {
 
 namespace {
 
+// The blocks of `scope`. The summary drops its optional parts until it fits one page (measured
+// with `ts` on `size`); the head alone always fits the report models ldn makes (a test holds).
+std::vector<Block> BuildScoped(Typesetter& ts, const ReportModel& model, Scope scope, PageSize size) {
+  if (scope == Scope::kFull) return BuildBlocks(model);
+  const int full_pages = Paginate(ts, BuildBlocks(model), size).pages;
+  auto summary = std::make_shared<ReportModel>(model);
+  summary->title = model.title + ": one-page summary";
+  const std::shared_ptr<const ReportModel> m = summary;
+  for (const SummaryParts parts : {SummaryParts{true, true}, SummaryParts{true, false}, SummaryParts{false, false}}) {
+    std::vector<Block> blocks = FirstPageBlocks(m, &parts, full_pages);
+    if (parts.side_effect_table == false || Paginate(ts, blocks, size).pages == 1) return blocks;
+  }
+  return {};  // not reached: the last choice is returned
+}
+
+// The layout of `scope`: a summary keeps its first page only (BuildScoped fits it to one).
+Layout LayOut(Typesetter& ts, const std::vector<Block>& blocks, PageSize size, Scope scope) {
+  Layout layout = Paginate(ts, blocks, size);
+  if (scope == Scope::kSummary) layout.pages = 1;
+  return layout;
+}
+
 // Lays the report out on a scratch surface (measuring needs a cairo context, not a page).
-std::vector<PlacedBlock> Place(const ReportModel& model, Paper paper, int* pages) {
+std::vector<PlacedBlock> Place(const ReportModel& model, Paper paper, Scope scope, int* pages) {
   const PageSize size = PaperSize(paper);
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
   cairo_t* cr = cairo_create(surface);
   std::vector<PlacedBlock> out;
   {
     Typesetter ts(cr);
-    const std::vector<Block> blocks = BuildBlocks(model);
-    const Layout layout = Paginate(ts, blocks, size);
+    const std::vector<Block> blocks = BuildScoped(ts, model, scope, size);
+    const Layout layout = LayOut(ts, blocks, size, scope);
     const double width = size.width - 2 * kSide;
     for (size_t i = 0; i < blocks.size(); ++i) {
+      if (layout.placements[i].page >= layout.pages) continue;  // left out of a summary
       const double h = blocks[i].measure(ts, width);
       out.push_back({layout.placements[i].page, layout.placements[i].y, layout.placements[i].y + h});
     }
@@ -541,22 +601,22 @@ std::vector<PlacedBlock> Place(const ReportModel& model, Paper paper, int* pages
 
 }  // namespace
 
-int CountClinicReportPages(const ReportModel& model, Paper paper) {
+int CountClinicReportPages(const ReportModel& model, Paper paper, Scope scope) {
   int pages = 0;
-  Place(model, paper, &pages);
+  Place(model, paper, scope, &pages);
   return pages;
 }
 
-std::vector<PlacedBlock> LayOutClinicReport(const ReportModel& model, Paper paper) {
+std::vector<PlacedBlock> LayOutClinicReport(const ReportModel& model, Paper paper, Scope scope) {
   int pages = 0;
-  return Place(model, paper, &pages);
+  return Place(model, paper, scope, &pages);
 }
 
 ContentArea ClinicReportContentArea(Paper paper, int page) {
   return {ContentTop(page), PaperSize(paper).height - kBottom};
 }
 
-Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper) {
+Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper, Scope scope) {
   const PageSize size = PaperSize(paper);
   std::string pdf;
   cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, &pdf, size.width, size.height);
@@ -572,8 +632,8 @@ Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper)
   cairo_t* cr = cairo_create(surface);
   {
     Typesetter ts(cr);
-    const std::vector<Block> blocks = BuildBlocks(model);
-    const Layout layout = Paginate(ts, blocks, size);
+    const std::vector<Block> blocks = BuildScoped(ts, model, scope, size);
+    const Layout layout = LayOut(ts, blocks, size, scope);
     for (int page = 0; page < layout.pages; ++page) {
       DrawPage(ts, model, blocks, layout, size, page);
       cairo_show_page(cr);
@@ -589,13 +649,13 @@ Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper)
   return pdf;
 }
 
-Result<std::vector<std::string>> RenderClinicReportPng(const ReportModel& model, Paper paper, double dpi) {
+Result<std::vector<std::string>> RenderClinicReportPng(const ReportModel& model, Paper paper, double dpi, Scope scope) {
   if (!(dpi >= 36 && dpi <= 600)) return Status::InvalidArgument("dpi", "must be 36-600");
   const PageSize size = PaperSize(paper);
   const double scale = dpi / 72.0;
   const int pw = static_cast<int>(std::ceil(size.width * scale));
   const int ph = static_cast<int>(std::ceil(size.height * scale));
-  const std::vector<Block> blocks = BuildBlocks(model);
+  std::vector<Block> blocks;
   std::vector<std::string> pages;
   Layout layout;
   for (int page = 0; page == 0 || page < layout.pages; ++page) {
@@ -604,7 +664,10 @@ Result<std::vector<std::string>> RenderClinicReportPng(const ReportModel& model,
     cairo_scale(cr, scale, scale);
     {
       Typesetter ts(cr);
-      if (page == 0) layout = Paginate(ts, blocks, size);
+      if (page == 0) {
+        blocks = BuildScoped(ts, model, scope, size);
+        layout = LayOut(ts, blocks, size, scope);
+      }
       DrawPage(ts, model, blocks, layout, size, page);
     }
     const cairo_status_t draw_status = cairo_status(cr);

@@ -25,6 +25,16 @@ namespace ldn::report {
 
 enum class Paper { kA4, kLetter };
 
+// kFull: every page. kSummary: one page for an appointment (issue 15, item 4): the title, the
+// verdict with its limits, the key figures, the pain chart, the side effects when they fit, every
+// item's change when it fits, and a closing line naming what only the full report has. It is
+// always one page: what does not fit is left out (the side-effect table and the item table first)
+// and the closing line says the full report has it.
+enum class Scope { kFull, kSummary };
+
+// "full" or "summary". Fails with kInvalidArgument naming `field`.
+Result<Scope> ParseScope(std::string_view text, std::string_view field);
+
 // "a4" or "letter". Fails with kInvalidArgument naming `field`.
 Result<Paper> ParsePaper(std::string_view text, std::string_view field);
 
@@ -36,15 +46,16 @@ PageSize PaperSize(Paper paper);
 
 // The PDF document (bytes, starting with "%PDF-"). Text is real text (searchable, extractable
 // with pdftotext). Fails with kInternal only when cairo fails.
-Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper = Paper::kA4);
+Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper = Paper::kA4,
+                                          Scope scope = Scope::kFull);
 
 // Every page as a PNG image at `dpi` dots per inch (72 dpi: one pixel per point). Fails with
 // kInvalidArgument ("dpi") outside 36-600, kInternal when cairo fails.
 Result<std::vector<std::string>> RenderClinicReportPng(const ReportModel& model, Paper paper = Paper::kA4,
-                                                       double dpi = 96);
+                                                       double dpi = 96, Scope scope = Scope::kFull);
 
 // The number of pages the report takes on `paper` (the same for PDF and PNG).
-int CountClinicReportPages(const ReportModel& model, Paper paper = Paper::kA4);
+int CountClinicReportPages(const ReportModel& model, Paper paper = Paper::kA4, Scope scope = Scope::kFull);
 
 // Where each block of content (a heading, a paragraph, a table or part of one, the chart) lands:
 // its page (0-based) and its top and bottom in points from the top edge of the page. In page
@@ -54,7 +65,8 @@ struct PlacedBlock {
   double top = 0;
   double bottom = 0;
 };
-std::vector<PlacedBlock> LayOutClinicReport(const ReportModel& model, Paper paper = Paper::kA4);
+std::vector<PlacedBlock> LayOutClinicReport(const ReportModel& model, Paper paper = Paper::kA4,
+                                            Scope scope = Scope::kFull);
 
 // The content area of `page` (0-based), between the running header (pages after the first) and
 // the footer: top and bottom in points from the top edge.

@@ -229,6 +229,59 @@ TEST(ClinicReportLayoutTest, TwoYearSimulatedDiaryPaginatesCleanly) {
   EXPECT_EQ(CountPdfPages(*pdf), CountClinicReportPages(model));
 }
 
+// The one-page summary for an appointment (issue 15, item 4): one page on either paper, for a short
+// and a two-year diary and for one with many side effects; the verdict with its limits and the
+// chart are on it, and its note under the title names what only the full report has and how long that is.
+TEST(ClinicReportSummaryTest, OnePageWithTheVerdictItsLimitsAndWhatIsLeftOut) {
+  for (const std::string name : {"responder", "nonresponder", "early"}) {
+    SCOPED_TRACE(name);
+    const ReportModel model = testing_util::ModelFor(name);
+    for (const Paper paper : {Paper::kA4, Paper::kLetter}) {
+      auto pdf = RenderClinicReportPdf(model, paper, Scope::kSummary);
+      ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+      EXPECT_EQ(CountPdfPages(*pdf), 1);
+      EXPECT_EQ(CountClinicReportPages(model, paper, Scope::kSummary), 1);
+      for (const PlacedBlock& b : LayOutClinicReport(model, paper, Scope::kSummary)) {
+        EXPECT_EQ(b.page, 0);
+        EXPECT_LE(b.bottom, ClinicReportContentArea(paper, 0).bottom + 1e-6);
+      }
+    }
+    const std::string text = PdfText(*RenderClinicReportPdf(model, Paper::kA4, Scope::kSummary));
+    const int full = CountClinicReportPages(model);
+    for (const std::string& needle :
+         {std::string("one-page summary"), std::string("What this before/after comparison cannot tell"),
+          std::string("Pain, dose and side effects day by day"), std::string("Page 1 of 1"),
+          "The full report (" + std::to_string(full) + " pages) adds"}) {
+      EXPECT_NE(text.find(needle), std::string::npos) << "the summary lacks: " << needle << "\n" << text;
+    }
+    EXPECT_EQ(text.find("Results by diary item"), std::string::npos) << "a detail page's heading";
+  }
+}
+
+TEST(ClinicReportSummaryTest, LeavesOutTablesThatDoNotFitAndSaysSo) {
+  ReportModel model = testing_util::ModelFor("responder");
+  // Eight kinds of side effect: more than the summary's table holds.
+  while (model.side_effects.rows.size() < 8)
+    model.side_effects.rows.push_back(model.side_effects.rows.empty()
+                                          ? std::vector<std::string>(model.side_effects.header.size(), "x")
+                                          : model.side_effects.rows.back());
+  // Forty items' changes cannot fit under the chart.
+  while (model.item_summary.rows.size() < 40) model.item_summary.rows.push_back(model.item_summary.rows.back());
+  auto pdf = RenderClinicReportPdf(model, Paper::kLetter, Scope::kSummary);
+  ASSERT_TRUE(pdf.ok());
+  EXPECT_EQ(CountPdfPages(*pdf), 1);
+  const std::string text = PdfText(*pdf);
+  EXPECT_NE(text.find("Side effects: 8 kinds reported; the table is in the full report."), std::string::npos) << text;
+  EXPECT_NE(text.find("adds the table of every item's change"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Every item in the evaluation window"), std::string::npos) << text;
+}
+
+TEST(ClinicReportTest, ParseScope) {
+  EXPECT_EQ(*ParseScope("full", "scope"), Scope::kFull);
+  EXPECT_EQ(*ParseScope("summary", "scope"), Scope::kSummary);
+  EXPECT_EQ(ParseScope("page1", "scope").status().field(), "scope");
+}
+
 TEST(ClinicReportTest, ParsePaper) {
   EXPECT_EQ(*ParsePaper("a4", "--paper"), Paper::kA4);
   EXPECT_EQ(*ParsePaper("letter", "--paper"), Paper::kLetter);

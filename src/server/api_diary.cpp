@@ -239,8 +239,13 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
   if (auto it = ctx.query.find("paper"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(paper, report::ParsePaper(it->second, "paper"));
   }
+  report::Scope scope = report::Scope::kFull;
+  if (auto it = ctx.query.find("scope"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(scope, report::ParseScope(it->second, "scope"));
+  }
+  if (scope == report::Scope::kSummary) ctx.audit_detail = "one-page summary";
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  return VisitReportPdf(ctx.store(), patient, course_id, paper, ctx.now);
+  return VisitReportPdf(ctx.store(), patient, course_id, paper, ctx.now, scope);
 }
 
 // The patient's own data to take away (issue 15, item 4): the diary-format document of a course
@@ -297,7 +302,7 @@ constexpr char kDiaryBatchSchema[] =
 }  // namespace
 
 Result<ApiReply> VisitReportPdf(store::Store& store, const store::Patient& patient, std::optional<store::Id> course_id,
-                                report::Paper paper, store::Instant now) {
+                                report::Paper paper, store::Instant now, report::Scope scope) {
   LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(store, patient.id, course_id));
   LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(store, patient, course, patient.research_id));
   report::ReportModelOptions options;
@@ -306,11 +311,13 @@ Result<ApiReply> VisitReportPdf(store::Store& store, const store::Patient& patie
   options.generated_on = FormatDate(PatientToday(patient, now));
   report::ReportModel model = report::BuildReportModel(diary, *analysed, options);
   LDN_ASSIGN_OR_RETURN(model.clinician_decisions, InterlockReportLines(store, patient));
-  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper));
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderClinicReportPdf(model, paper, scope));
   ApiReply reply;
   reply.content_type = "application/pdf";
   reply.raw_body = std::move(pdf);
-  reply.headers.emplace_back("Content-Disposition", "inline; filename=\"ldn-report.pdf\"");
+  reply.headers.emplace_back("Content-Disposition", scope == report::Scope::kSummary
+                                                        ? "inline; filename=\"ldn-summary.pdf\""
+                                                        : "inline; filename=\"ldn-report.pdf\"");
   return reply;
 }
 
@@ -390,9 +397,10 @@ void AddDiaryRoutes(Api& api, RouteTable& routes) {
               p + "/report.pdf",
               PatientScoped(kPatientOrClinician, "report.read"),
               h(ReportPdf),
-              "The visit report of the analysis as PDF (paper: a4 or letter).",
+              "The visit report of the analysis as PDF (paper: a4 or letter; scope: full, the default, or "
+              "summary, one page for an appointment).",
               "",
-              {"course_id", "paper"}});
+              {"course_id", "paper", "scope"}});
 }
 
 }  // namespace ldn::server

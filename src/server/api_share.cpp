@@ -99,9 +99,15 @@ Result<ApiReply> SharedReport(Api&, RequestContext& ctx) {
     ctx.audit_detail = fmt::format("share link {} no longer live", found->id);
     return gone;
   }
-  ctx.audit_detail = fmt::format("share link {}", found->id);
+  report::Scope scope = report::Scope::kFull;
+  if (auto it = ctx.query.find("scope"); it != ctx.query.end()) {
+    LDN_ASSIGN_OR_RETURN(scope, report::ParseScope(it->second, "scope"));
+  }
+  ctx.audit_detail =
+      fmt::format("share link {}{}", found->id, scope == report::Scope::kSummary ? ", one-page summary" : "");
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(found->patient_id));
-  LDN_ASSIGN_OR_RETURN(ApiReply reply, VisitReportPdf(ctx.store(), patient, std::nullopt, report::Paper::kA4, ctx.now));
+  LDN_ASSIGN_OR_RETURN(ApiReply reply,
+                       VisitReportPdf(ctx.store(), patient, std::nullopt, report::Paper::kA4, ctx.now, scope));
   reply.headers.push_back({"X-Robots-Tag", "noindex"});
   return reply;
 }
@@ -143,9 +149,10 @@ void AddShareRoutes(Api& api, RouteTable& routes) {
               std::string(kSharedPrefix) + "{token}",
               shared,
               h(SharedReport),
-              "The visit report through a patient's share link (no other credential), while the link lives.",
+              "The visit report through a patient's share link (no other credential), while the link lives "
+              "(scope: full, the default, or summary, one page).",
               "",
-              {}});
+              {"scope"}});
 }
 
 }  // namespace ldn::server

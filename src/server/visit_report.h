@@ -17,8 +17,10 @@ namespace ldn::server {
 // application/pdf reply, dated in the patient's time zone at `now`. kNotFound "course_id" when the
 // course is not the patient's; kConflict when there is no course or the record cannot be analysed
 // yet (the message says why in words).
+// `scope` kSummary: the one-page summary for an appointment (report::Scope), named
+// ldn-summary.pdf.
 Result<ApiReply> VisitReportPdf(store::Store& store, const store::Patient& patient, std::optional<store::Id> course_id,
-                                report::Paper paper, store::Instant now);
+                                report::Paper paper, store::Instant now, report::Scope scope = report::Scope::kFull);
 
 }  // namespace ldn::server
 

@@ -77,6 +77,28 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
   EXPECT_EQ(pdf.body.size(), direct.body.size());
   EXPECT_EQ(f_->Send("GET", "/api/v1/shared/" + std::string(43, 'x') + ".pdf").status, 404);
 
+  // The one-page summary for an appointment (issue 15, item 4): through the link and to the patient
+  // directly, one page, named so; an unknown scope is a 400 naming the field.
+  auto pages = [](const std::string& pdf) {
+    int n = 0;
+    for (size_t at = 0; (at = pdf.find("/Type /Page", at)) != std::string::npos; at += 11) {
+      if (at + 11 >= pdf.size() || pdf[at + 11] != 's') ++n;
+    }
+    return n;
+  };
+  const TestResponse summary = f_->Send("GET", path + "?scope=summary");
+  ASSERT_EQ(summary.status, 200) << summary.body.substr(0, 300);
+  EXPECT_EQ(pages(summary.body), 1);
+  EXPECT_GT(pages(pdf.body), 1);
+  EXPECT_NE(summary.Header("content-disposition").find("ldn-summary.pdf"), std::string::npos);
+  const TestResponse own = f_->Send("GET", P("/report.pdf?scope=summary"), "", pat_);
+  ASSERT_EQ(own.status, 200) << own.body.substr(0, 300);
+  EXPECT_EQ(pages(own.body), 1);
+  TestResponse bad_scope = f_->Send("GET", P("/report.pdf?scope=page1"), "", pat_);
+  EXPECT_EQ(bad_scope.status, 400);
+  EXPECT_EQ(bad_scope.Json()["error"]["field"], "scope");
+  EXPECT_EQ(f_->Send("GET", path + "?scope=all").status, 400);
+
   // Listed for the patient and the clinician, never with the link.
   J list = f_->Send("GET", P("/share-links"), "", doc_).Json();
   ASSERT_EQ(list["links"].size(), 1u);
@@ -114,6 +136,7 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
   auto events = f_->store().ListAudit(q);
   ASSERT_TRUE(events.ok());
   int reads = 0;
+  int summaries = 0;
   for (const auto& e : *events) {
     EXPECT_EQ(e.object.find(token), std::string::npos) << e.action;
     EXPECT_EQ(e.detail.find(token), std::string::npos) << e.action;
@@ -121,11 +144,13 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
       ++reads;
       EXPECT_EQ(e.patient_id, std::optional<store::Id>(patient_));
       EXPECT_EQ(e.object, "visit report (share link)");
+      if (e.detail.find("one-page summary") != std::string::npos) ++summaries;
     }
   }
-  // The two served; refusals (unknown, expired, stopped) are anonymous refusals, counted per source
-  // (refusal_audit.h) so that guessing links cannot flood the trail.
-  EXPECT_EQ(reads, 2);
+  EXPECT_EQ(summaries, 1);
+  // The three served (two reports, one summary); refusals (unknown, expired, stopped) are anonymous refusals, counted
+  // per source (refusal_audit.h) so that guessing links cannot flood the trail.
+  EXPECT_EQ(reads, 3);
 }
 
 }  // namespace
