@@ -11,7 +11,7 @@
 //   and is sent once, with its client_id, when the connection is back.
 // A new version of this file installs beside the running one and waits; the page offers "Reload"
 // and sends 'skip-waiting' (web/js/app.js), then reloads under the new version.
-const VERSION = '2026-12-06.9';
+const VERSION = '2026-12-06.10';
 const SHELL_CACHE = `ldn-shell-${VERSION}`;
 const DATA_CACHE = 'ldn-data-v1';
 const SHELL = [
@@ -44,6 +44,12 @@ const SHELL = [
   'js/diary_settings.js',
   'js/share.js',
   'js/push.js',
+  'js/i18n.js',
+  'js/language.js',
+  // The message catalogs (issue 15, item 6): all three, so that the language can change offline.
+  'locales/en.json',
+  'locales/da.json',
+  'locales/nb.json',
   'vendor/qrcode.mjs',
   'vendor/uPlot.esm.js',
   'vendor/uPlot.min.css',
@@ -116,6 +122,59 @@ self.addEventListener('fetch', (event) => {
 // Web Push (issue 15, item 2b): the server's reminder, decrypted by the browser, shown as a
 // notification ({"kind", "title", "body", "url", "tag"}: server/push_reminders.h). Tapping it
 // opens the app at its page, in a window already open when there is one.
+//
+// The server writes English; the notification is shown in the app's language (issue 15, item 6):
+// the app keeps its language in the cache 'ldn-settings' (web/js/i18n.js), and the title, the body
+// before its values (body_key) and a questionnaire's name are looked up in that language's message
+// catalog (kept in the shell cache). Anything not found stays English. The texts the server sends
+// (server/push_reminders.cpp; its test checks they are catalog keys):
+const N_ = (key) => key;
+const PUSH_TEXTS = [
+  N_('Your plan changed'),
+  N_('Your clinician changed your plan. Open the app to see what is new.'),
+  N_('Time for your bedtime dose'),
+  N_('Time for your dose'),
+  N_('Today\'s dose: {mg} mg. Tap to note it in your diary.'),
+  N_('A questionnaire is due'),
+  N_('Your {title} is due. It takes a few minutes.'),
+  N_('FIQR questionnaire'),
+  N_('PGIC question'),
+  N_('Your diary'),
+  N_('How was today? Thirty seconds in your diary.'),
+  N_('Reminders are on'),
+  N_('This device will remind you of your dose, your diary and questionnaires.'),
+];
+const LOCALES = {
+  da: 'da-DK',
+  nb: 'nb-NO'
+};
+
+async function inAppLanguage(message) {
+  try {
+    const settings = await caches.open('ldn-settings');
+    const stored = await settings.match(new URL('settings/lang', self.registration.scope).href);
+    const lang = stored ? (await stored.text()).trim() : 'en';
+    if (!(lang in LOCALES)) return message;
+    const url = new URL(`locales/${lang}.json`, self.registration.scope).href;
+    const response = (await caches.match(url)) || (await fetch(url));
+    const catalog = await response.json();
+    const text = (key) => (typeof catalog[key] === 'string' ? catalog[key] : null);
+    const vars = {...(message.vars || {})};
+    if (typeof vars.mg === 'string' && Number.isFinite(Number(vars.mg)))
+      vars.mg = new Intl.NumberFormat(LOCALES[lang], {maximumFractionDigits: 3}).format(Number(vars.mg));
+    if (typeof vars.title === 'string') vars.title = text(vars.title) || vars.title;
+    const body = text(message.body_key);
+    return {
+      ...message,
+      title: text(message.title) || message.title,
+      body: body ? body.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole)) :
+                   message.body,
+    };
+  } catch {
+    return message;
+  }
+}
+
 self.addEventListener('push', (event) => {
   let message = {};
   try {
@@ -123,14 +182,16 @@ self.addEventListener('push', (event) => {
   } catch {
     message = {body: event.data ? event.data.text() : ''};
   }
-  const title = message.title || 'Reminder';
-  event.waitUntil(self.registration.showNotification(title, {
-    body: message.body || '',
-    tag: message.tag || 'ldn',
-    icon: 'icons/icon-192.png',
-    badge: 'icons/icon-192.png',
-    data: {url: typeof message.url === 'string' && message.url.startsWith('/') ? message.url : '/#/today'},
-  }));
+  event.waitUntil((async () => {
+    const shown = await inAppLanguage(message);
+    await self.registration.showNotification(shown.title || 'Reminder', {
+      body: shown.body || '',
+      tag: message.tag || 'ldn',
+      icon: 'icons/icon-192.png',
+      badge: 'icons/icon-192.png',
+      data: {url: typeof message.url === 'string' && message.url.startsWith('/') ? message.url : '/#/today'},
+    });
+  })());
 });
 
 self.addEventListener('notificationclick', (event) => {

@@ -6,7 +6,9 @@ namespace ldn::server {
 
 nlohmann::json Reminder::Payload() const {
   // The tag makes a newer notification of the same kind replace an older one on the device.
-  return {{"kind", kind}, {"title", title}, {"body", body}, {"url", url}, {"tag", "ldn-" + kind}};
+  return {{"kind", kind}, {"title", title},       {"body", body},
+          {"url", url},   {"tag", "ldn-" + kind}, {"body_key", body_key.empty() ? body : body_key},
+          {"vars", vars}};
 }
 
 namespace {
@@ -30,26 +32,39 @@ std::vector<Reminder> DueReminders(const ReminderState& s) {
   if (s.plan_changed) {
     // Kept for a day by the push service: news the patient needs before the next dose.
     out.push_back({"plan", *s.plan_changed, "Your plan changed",
-                   "Your clinician changed your plan. Open the app to see what is new.", "/#/today", 24 * 3600,
-                   "high"});
+                   "Your clinician changed your plan. Open the app to see what is new.", "/#/today", 24 * 3600, "high",
+                   "", nlohmann::json::object()});
   }
   if (s.dose_ug && *s.dose_ug > 0 && Within(s.now, s.dose_time, kDoseReminderWindowMinutes)) {
     const bool bedtime = s.dose_time.minutes >= 18 * 60;
-    out.push_back({"dose", today, bedtime ? "Time for your bedtime dose" : "Time for your dose",
-                   fmt::format("Today's dose: {} mg. Tap to note it in your diary.", Milligrams(*s.dose_ug)),
-                   "/#/today", 2 * 3600, "high"});
+    const std::string mg = Milligrams(*s.dose_ug);
+    out.push_back({"dose",
+                   today,
+                   bedtime ? "Time for your bedtime dose" : "Time for your dose",
+                   fmt::format("Today's dose: {} mg. Tap to note it in your diary.", mg),
+                   "/#/today",
+                   2 * 3600,
+                   "high",
+                   "Today's dose: {mg} mg. Tap to note it in your diary.",
+                   {{"mg", mg}}});
   }
   if (s.now.minutes >= kQuestionnairePushTime.minutes) {
     for (const auto& q : s.due) {
       if (q.due_since > s.today) continue;
-      out.push_back({"questionnaire", fmt::format("{}:{}", q.id, FormatDate(q.due_since)), "A questionnaire is due",
-                     fmt::format("Your {} is due. It takes a few minutes.", q.title), "/#/questionnaires", 12 * 3600,
-                     "normal"});
+      out.push_back({"questionnaire",
+                     fmt::format("{}:{}", q.id, FormatDate(q.due_since)),
+                     "A questionnaire is due",
+                     fmt::format("Your {} is due. It takes a few minutes.", q.title),
+                     "/#/questionnaires",
+                     12 * 3600,
+                     "normal",
+                     "Your {title} is due. It takes a few minutes.",
+                     {{"title", q.title}}});
     }
   }
   if (s.diary_reminders && !s.diary_done_today && s.now.minutes >= kDiaryPushTime.minutes) {
     out.push_back({"diary", today, "Your diary", "How was today? Thirty seconds in your diary.", "/#/today",
-                   (24 * 60 - s.now.minutes) * 60, "normal"});
+                   (24 * 60 - s.now.minutes) * 60, "normal", "", nlohmann::json::object()});
   }
   return out;
 }
@@ -61,7 +76,9 @@ Reminder TestReminder(std::string occasion) {
           "This device will remind you of your dose, your diary and questionnaires.",
           "/#/account",
           600,
-          "normal"};
+          "normal",
+          "",
+          nlohmann::json::object()};
 }
 
 }  // namespace ldn::server

@@ -54,7 +54,13 @@ struct Reminder {
   std::string url;                 // where the app opens when the notification is tapped ("/#/today")
   int ttl_seconds = 3600;          // RFC 8030 §5.2: how long the push service keeps it
   std::string urgency = "normal";  // RFC 8030 §5.3
-  // The notification as the service worker reads it (web/sw.js): {"kind", "title", "body", "url", "tag"}.
+  // The body before its values were put in ("Today's dose: {mg} mg. …") and the values
+  // ({"mg": "2.25"}): the service worker shows title and body in the app's language, looking
+  // both up in the message catalog (web/locales; issue 15, item 6). Empty: the body has no values.
+  std::string body_key;
+  nlohmann::json vars = nlohmann::json::object();
+  // The notification as the service worker reads it (web/sw.js): {"kind", "title", "body", "url",
+  // "tag", "body_key", "vars"}; title and body are English.
   nlohmann::json Payload() const;
 };
 

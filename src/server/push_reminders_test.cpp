@@ -1,5 +1,8 @@
 #include "server/push_reminders.h"
 
+#include <fstream>
+#include <set>
+
 #include <gtest/gtest.h>
 
 namespace ldn::server {
@@ -105,6 +108,53 @@ TEST(PushRemindersTest, TheWordsAreDiscreetAndTheDoseIsInMilligrams) {
   }
   s.dose_ug = 1000;
   EXPECT_EQ(DueReminders(s)[1].body, "Today's dose: 1 mg. Tap to note it in your diary.");
+}
+
+}  // namespace
+}  // namespace ldn::server
+
+namespace ldn::server {
+namespace {
+
+// The service worker shows each reminder in the app's language by looking its title, its
+// body_key and a questionnaire's name up in the message catalog (web/sw.js; issue 15, item 6):
+// every text the server can send is a key of web/locales/en.json, and the body is the body_key
+// with its values put in.
+TEST(PushRemindersTest, EveryTextIsInTheMessageCatalog) {
+  std::ifstream file(std::string(LDN_SOURCE_DIR) + "/web/locales/en.json");
+  ASSERT_TRUE(file.good());
+  const nlohmann::json catalog = nlohmann::json::parse(file);
+  std::vector<Reminder> all;
+  for (const TimeOfDay dose_time : {T(22), T(8)}) {
+    ReminderState s = OnCourse(dose_time);
+    s.dose_time = dose_time;
+    s.dose_ug = 4500;
+    s.now = T(22);
+    s.plan_changed = "snapshot-1";
+    s.due = {{"fiqr", "FIQR questionnaire", D("2026-12-06")}, {"pgic", "PGIC question", D("2026-12-06")}};
+    if (dose_time.minutes == 8 * 60) s.now = T(9);
+    for (Reminder& r : DueReminders(s)) all.push_back(std::move(r));
+  }
+  all.push_back(TestReminder("x"));
+  std::set<std::string> kinds;
+  for (const Reminder& r : all) {
+    SCOPED_TRACE(r.kind);
+    kinds.insert(r.kind);
+    const nlohmann::json p = r.Payload();
+    EXPECT_TRUE(catalog.contains(p["title"].get<std::string>())) << p["title"];
+    const std::string key = p["body_key"];
+    EXPECT_TRUE(catalog.contains(key)) << key;
+    std::string filled = key;
+    for (const auto& [name, value] : p["vars"].items()) {
+      const std::string mark = "{" + name + "}";
+      filled.replace(filled.find(mark), mark.size(), value.get<std::string>());
+      if (name == "title") {
+        EXPECT_TRUE(catalog.contains(value.get<std::string>())) << value;
+      }
+    }
+    EXPECT_EQ(filled, p["body"]);
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"dose", "diary", "plan", "questionnaire", "test"}));
 }
 
 }  // namespace

@@ -187,7 +187,8 @@ export async function runSpec(name, body, options = {}) {
   }
 
   async function settle(page) {
-    await page.waitForFunction(() => !document.querySelector('main p.muted') || document.querySelector('main p.muted').textContent !== 'Loading…');
+    await page.waitForFunction(() => !document.querySelector('main [data-loading]')
+      && (!document.querySelector('main p.muted') || document.querySelector('main p.muted').textContent !== 'Loading…'));
     await page.waitForLoadState('networkidle');
   }
 

@@ -3,6 +3,7 @@
 // loads no chart code).
 import {api, ApiError, get, keepReadsForOffline, onStoredCopy} from './api.js';
 import {h, mount} from './dom.js';
+import {loadLanguage, N_, t} from './i18n.js';
 import * as outbox from './offline.js';
 import {applyStoredTheme} from './theme.js';
 
@@ -17,17 +18,19 @@ export const session = { me: null, patient: null };
 
 const NAV = {
   patient: [
-    ['#/today', 'Today'], ['#/history', 'Past days'], ['#/plan', 'My plan'], ['#/progress', 'Progress'],
-    ['#/questionnaires', 'Questionnaires'], ['#/messages', 'Messages'], ['#/evidence', 'Evidence'],
-    ['#/account', 'Account']
+    ['#/today', N_('Today')], ['#/history', N_('Past days')], ['#/plan', N_('My plan')], ['#/progress', N_('Progress')],
+    ['#/questionnaires', N_('Questionnaires')], ['#/messages', N_('Messages')], ['#/evidence', N_('Evidence')],
+    ['#/account', N_('Account')]
   ],
-  clinician: [['#/panel', 'Patients'], ['#/inbox', 'Inbox'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  clinician: [
+    ['#/panel', N_('Patients')], ['#/inbox', N_('Inbox')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]
+  ],
   pharmacist: [
-    ['#/rx', 'Prescriptions'], ['#/batches', 'Batches'], ['#/kits', 'Kits'], ['#/lots', 'Stock'],
-    ['#/evidence', 'Evidence'], ['#/account', 'Account']
+    ['#/rx', N_('Prescriptions')], ['#/batches', N_('Batches')], ['#/kits', N_('Kits')], ['#/lots', N_('Stock')],
+    ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]
   ],
-  researcher: [['#/research', 'Research'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
-  admin: [['#/admin', 'Users'], ['#/evidence', 'Evidence'], ['#/account', 'Account']],
+  researcher: [['#/research', N_('Research')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]],
+  admin: [['#/admin', N_('Users')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]],
 };
 const HOME = { patient: '#/today', clinician: '#/panel', pharmacist: '#/rx', researcher: '#/research', admin: '#/admin' };
 
@@ -69,18 +72,31 @@ export function clearStatus() { statusEl.className = 'status'; statusEl.textCont
 
 export function setTitle(text) { document.title = `${text} · ldn`; }
 
+// The page's fixed texts (web/index.html) in the app's language.
+function renderShell() {
+  document.querySelector('a.skip').textContent = t('Skip to content');
+  nav.setAttribute('aria-label', t('Main'));
+  tabs.setAttribute('aria-label', t('Tabs'));
+  mount(
+      document.querySelector('footer.foot p'),
+      t('Decision support, not a prescriber. Every clinical number says where it comes from. LDN for fibromyalgia is off-label; the two largest placebo-controlled trials found no clear benefit.'),
+      ' ', h('a', {href: '#/evidence'}, t('See the evidence.')));
+}
+
 function renderNav() {
+  renderShell();
   // While the account is being set up (a password to change, two-step login to turn on), the
   // server refuses everything else: the menu shows nothing else either.
   const items = session.me && !session.me.setup_step ? NAV[session.me.role] || [] : [];
   const here = location.hash.split('?')[0].split('/').slice(0, 2).join('/');
-  const links = items.map(([href, label]) =>
-    h('a', { href, 'aria-current': href === here ? 'page' : null }, label));
+  const links = items.map(([href, label]) => h('a', {href, 'aria-current': href === here ? 'page' : null}, t(label)));
   const right = [];
   if (session.me) {
     const n = outbox.pending();
-    if (n) right.push(h('span.badge', { title: 'Saved on this device, sent when online' }, `${n} waiting to send`));
-    right.push(h('button.link', { type: 'button', onclick: logout }, `Log out (${session.me.username})`));
+    if (n)
+      right.push(h('span.badge', {title: t('Saved on this device, sent when online')}, t('{n} waiting to send', {n})));
+    right.push(h(
+        'button.link', {type: 'button', onclick: logout}, t('Log out ({username})', {username: session.me.username})));
   }
   mount(nav, h('div.navlinks', links), h('div.navright', right));
   renderTabs(session.me && !session.me.setup_step && session.me.role === 'patient' ? items : [], here);
@@ -119,7 +135,7 @@ function renderTabs(items, here) {
   const rest = items.filter(([href]) => !(href in TAB_ICONS));
   const menu =
       h('ul.moremenu', {id: 'more-menu', hidden: true},
-        rest.map(([href, label]) => h('li', h('a', {href, 'aria-current': href === here ? 'page' : null}, label))));
+        rest.map(([href, label]) => h('li', h('a', {href, 'aria-current': href === here ? 'page' : null}, t(label)))));
   const more =
       h('button.tab', {
         type: 'button',
@@ -132,7 +148,7 @@ function renderTabs(items, here) {
           if (open) menu.querySelector('a').focus();
         },
       },
-        h('span.tab-icon', {'aria-hidden': 'true'}, '☰'), 'More');
+        h('span.tab-icon', {'aria-hidden': 'true'}, '☰'), t('More'));
   menu.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape') return;
     setMoreMenu(false);
@@ -145,7 +161,7 @@ function renderTabs(items, here) {
         first.map(
             ([href, label]) =>
                 h('a.tab', {href, 'aria-current': href === here ? 'page' : null},
-                  h('span.tab-icon', {'aria-hidden': 'true'}, TAB_ICONS[href]), label)),
+                  h('span.tab-icon', {'aria-hidden': 'true'}, TAB_ICONS[href]), t(label))),
         more));
 }
 
@@ -154,12 +170,15 @@ function renderTabs(items, here) {
 function logout() {
   const unsent = outbox.pending();
   if (!unsent) return doLogout();
-  const dialog = h('section.card.narrow.warn', { role: 'alertdialog', 'aria-labelledby': 'unsent-title', 'aria-describedby': 'unsent-text' },
-    h('h1', { id: 'unsent-title' }, 'Entries not sent yet'),
-    h('p', { id: 'unsent-text' }, `${unsent} ${unsent === 1 ? 'entry is' : 'entries are'} saved on this device but not sent yet. If you log out now, ${unsent === 1 ? 'it is' : 'they are'} deleted from this device and lost. Go back online and wait until they are sent to keep them.`),
-    h('div.actions',
-      h('button.primary', { type: 'button', onclick: () => route() }, 'Stay logged in'),
-      h('button.danger', { type: 'button', onclick: doLogout }, 'Log out and delete them')));
+  const dialog = h(
+      'section.card.narrow.warn',
+      {role: 'alertdialog', 'aria-labelledby': 'unsent-title', 'aria-describedby': 'unsent-text'},
+      h('h1', {id: 'unsent-title'}, t('Entries not sent yet')),
+      h('p', {id: 'unsent-text'},
+        t('{n} entries are saved on this device but not sent yet. If you log out now, they are deleted from this device and lost. Go back online and wait until they are sent to keep them.',
+          {n: unsent})),
+      h('div.actions', h('button.primary', {type: 'button', onclick: () => route()}, t('Stay logged in')),
+        h('button.danger', {type: 'button', onclick: doLogout}, t('Log out and delete them'))));
   mount(main, dialog);
   dialog.querySelector('button.primary').focus();
 }
@@ -197,7 +216,7 @@ async function doLogout() {
 }
 
 function loginView() {
-  setTitle('Log in');
+  setTitle(t('Log in'));
   // A route that ends here while the login form is already shown (a request of the session that
   // just ended answered 401 late) keeps the form and what the user has typed into it.
   if (main.querySelector('form.login')) return;
@@ -206,41 +225,45 @@ function loginView() {
   const error = h('p.error', { role: 'alert' });
   const stepSlot = h('div');
   let second = null;  // the second step (a code from the app or a recovery code), once asked for
-  const submit = h('button.primary', { type: 'submit' }, 'Log in');
-  const form = h('form.card.narrow.login', {
-    onsubmit: async (e) => {
-      e.preventDefault();
-      error.textContent = '';
-      const body = { username: user.value.trim(), password: pass.value, ...(second ? second.value() : {}) };
-      try {
-        await api('POST', '/session', body);
-        await start();
-        const target = session.me.setup_step ? '#/setup' : (HOME[session.me.role] || '#/evidence');
-        if (location.hash === target) route();
-        else location.hash = target;  // the hashchange routes
-      } catch (err) {
-        if (err.status === 401 && err.field === 'totp_code' && !second) {
-          // The password was right; the account has two-step login.
-          const { secondStep } = await import('./account.js');
-          secondStep((box) => { second = box; });
-          mount(stepSlot, second);
-          user.readOnly = true;
-          pass.readOnly = true;
-          submit.textContent = 'Continue';
-          second.focusFirst();
-          return;
-        }
-        if (err.status === 401 && !err.field) error.textContent = 'Wrong username or password.';
-        else error.textContent = err.message;
-      }
-    },
-  },
-  h('h1', 'Log in'),
-  h('div.field', h('label', { for: 'username' }, 'Username'), user),
-  h('div.field', h('label', { for: 'password' }, 'Password'), pass),
-  stepSlot,
-  error,
-  submit);
+  const submit = h('button.primary', {type: 'submit'}, t('Log in'));
+  const form =
+      h('form.card.narrow.login', {
+        onsubmit: async (e) => {
+          e.preventDefault();
+          error.textContent = '';
+          const body = {username: user.value.trim(), password: pass.value, ...(second ? second.value() : {})};
+          try {
+            await api('POST', '/session', body);
+            await start();
+            const target = session.me.setup_step ? '#/setup' : (HOME[session.me.role] || '#/evidence');
+            if (location.hash === target)
+              route();
+            else
+              location.hash = target;  // the hashchange routes
+          } catch (err) {
+            if (err.status === 401 && err.field === 'totp_code' && !second) {
+              // The password was right; the account has two-step login.
+              const {secondStep} = await import('./account.js');
+              secondStep((box) => {
+                second = box;
+              });
+              mount(stepSlot, second);
+              user.readOnly = true;
+              pass.readOnly = true;
+              submit.textContent = t('Continue');
+              second.focusFirst();
+              return;
+            }
+            if (err.status === 401 && !err.field)
+              error.textContent = t('Wrong username or password.');
+            else
+              error.textContent = err.message;
+          }
+        },
+      },
+        h('h1', t('Log in')), h('div.field', h('label', { for: 'username'
+                                }, t('Username')), user), h('div.field', h('label', { for: 'password'
+                                                            }, t('Password')), pass), stepSlot, error, submit);
   mount(main, form);
 }
 
@@ -248,7 +271,7 @@ async function start() {
   session.me = await get('/me');
   await keepOfflineDataFor(session.me).catch(() => {});
   const dropped = outbox.setUser(session.me.user_id, session.me.patient_id);
-  if (dropped) notice = `${dropped} unsent ${dropped === 1 ? 'entry' : 'entries'} of another user ${dropped === 1 ? 'was' : 'were'} deleted from this device, not sent.`;
+  if (dropped) notice = t('{n} unsent entries of another user were deleted from this device, not sent.', {n: dropped});
   if (session.me.role === 'patient' && !session.me.setup_step) session.patient = await get(`/patients/${session.me.patient_id}`);
 }
 
@@ -284,7 +307,7 @@ export async function route(keepStatus) {
   renderNav();
   const [re, mod, name] = match;
   const args = hash.match(re).slice(1);
-  mount(main, h('p.muted', 'Loading…'));
+  mount(main, h('p.muted', {'data-loading': ''}, t('Loading…')));
   // The view renders into its own container, shown only if no newer route has started meanwhile.
   const view = h('div.view');
   try {
@@ -301,7 +324,7 @@ export async function route(keepStatus) {
       route();
       return;
     }
-    mount(main, h('div.card', h('h1', 'Something went wrong'), h('p.error', err.message)));
+    mount(main, h('div.card', h('h1', t('Something went wrong')), h('p.error', err.message)));
   }
   if (token === routing) {
     // A notice for the user is shown with the first page drawn to its end (not on a redirect, and
@@ -321,15 +344,19 @@ document.querySelector('a.skip').addEventListener('click', (e) => { e.preventDef
 outbox.onChange(() => renderNav());
 window.addEventListener('online', async () => {
   const sent = await outbox.flush((m) => say(m, 'error'));
-  if (sent) say(`Back online: ${sent} saved ${sent === 1 ? 'entry was' : 'entries were'} sent.`, 'ok');
+  if (sent) say(t('Back online: {n} saved entries were sent.', {n: sent}), 'ok');
   renderNav();
 });
-window.addEventListener('offline', () => say('You are offline. Entries are saved on this device and sent when you are back online.', 'warn'));
+window.addEventListener(
+    'offline',
+    () => say(t('You are offline. Entries are saved on this device and sent when you are back online.'), 'warn'));
 
 // Answers from the device's stored copy: the page drawn says so, so that nobody takes them for the
 // server's answers now.
 onStoredCopy((stored) => {
-  if (stored) notice = 'You are offline: this shows what was saved on this device when you were last online. New entries are sent when you are back online.';
+  if (stored)
+    notice = t(
+        'You are offline: this shows what was saved on this device when you were last online. New entries are sent when you are back online.');
 });
 
 // The installable app (issue 15, item 3): the service worker (web/sw.js) lets it open offline. A
@@ -338,11 +365,17 @@ onStoredCopy((stored) => {
 let updateAsked = false;
 function offerUpdate(worker) {
   if (document.querySelector('.update-banner')) return;
-  const button = h('button.primary', {
-    type: 'button',
-    onclick: () => { button.disabled = true; updateAsked = true; worker.postMessage({ type: 'skip-waiting' }); },
-  }, 'Reload to update');
-  statusEl.before(h('div.update-banner', { role: 'status' }, h('span', 'A new version of ldn is ready.'), button));
+  const button =
+      h('button.primary', {
+        type: 'button',
+        onclick: () => {
+          button.disabled = true;
+          updateAsked = true;
+          worker.postMessage({type: 'skip-waiting'});
+        },
+      },
+        t('Reload to update'));
+  statusEl.before(h('div.update-banner', {role: 'status'}, h('span', t('A new version of ldn is ready.')), button));
 }
 async function registerWorker() {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
@@ -362,6 +395,6 @@ async function registerWorker() {
 }
 registerWorker();
 
-route().then(() => {
+loadLanguage().then(() => route()).then(() => {
   if (navigator.onLine && outbox.pending()) outbox.flush((m) => say(m, 'error')).then(() => renderNav());
 });

@@ -1,6 +1,7 @@
 // What several views derive from API records: the current course, the step of a date, the
 // liquid strength that turns mg into mL, and the 0-10 scale control.
 import { h, uid } from './dom.js';
+import {formatNumber} from './i18n.js';
 
 // The course a patient is on: active first, then paused, then planned; the newest of them. A
 // discarded course (issue 12: a planned course given up) is never the current one.
@@ -35,10 +36,11 @@ export function liquidOf(prescriptions, courseId) {
   return rx ? { strength_mg: rx.formulation.strength_mg, rx } : null;
 }
 
-export function mg(x) { return `${Number(x).toLocaleString('en-GB', { maximumFractionDigits: 3 })} mg`; }
+// Amounts by the locale: "4.5 mg" in English, "4,5 mg" in Danish and Norwegian.
+export function mg(x) { return `${formatNumber(Number(x), {maximumFractionDigits: 3})} mg`; }
 
 export function ml(doseMg, strengthMgPerMl) {
-  return `${(Math.round((doseMg / strengthMgPerMl) * 100) / 100).toLocaleString('en-GB')} mL`;
+  return `${formatNumber(Math.round((doseMg / strengthMgPerMl) * 100) / 100, {maximumFractionDigits: 3})} mL`;
 }
 
 // A 0..max scale as a row of large radio buttons inside a fieldset; `value` preselects.

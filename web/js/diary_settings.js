@@ -7,28 +7,29 @@
 // controls of these items are in web/js/patient.js (diaryForm).
 import {ApiError, errorText, get, put} from './api.js';
 import {h, source, uid} from './dom.js';
+import {N_, pick, t} from './i18n.js';
 import {itemInfo, ITEMS, loadItems} from './items.js';
 import {formatInstant} from './time.js';
 
-// The kinds of an own item, as the patient reads them.
-export const KINDS = [['scale', '0 to 10'], ['yes_no', 'Yes or no'], ['number', 'A number']];
+// The kinds of an own item, as the patient reads them (catalog keys: shown with t()).
+export const KINDS = [['scale', N_('0 to 10')], ['yes_no', N_('Yes or no')], ['number', N_('A number')]];
 const MAX_CUSTOM = 20;
 
-const labelOf = (key) => (itemInfo(key) || {label: key}).label;
+const labelOf = (key) => pick(itemInfo(key) || {label: key}, 'label');
 
 // The server's message as a sentence: a capital first and a full stop.
 function sentence(text) {
-  const t = text.trim();
-  if (!t) return t;
-  const stop = /[.!?]$/.test(t) ? '' : '.';  // (kept out of the template: clang-format splits a regex there)
-  return `${t[0].toUpperCase()}${t.slice(1)}${stop}`;
+  const s = text.trim();
+  if (!s) return s;
+  const stop = /[.!?]$/.test(s) ? '' : '.';  // (kept out of the template: clang-format splits a regex there)
+  return `${s[0].toUpperCase()}${s.slice(1)}${stop}`;
 }
 
 // What an own item asks for, in words: "0 to 10", "yes or no", "a number of glasses".
 export function kindText(item) {
-  if (item.kind === 'scale') return '0 to 10';
-  if (item.kind === 'yes_no') return 'yes or no';
-  return item.unit ? `a number of ${item.unit}` : 'a number';
+  if (item.kind === 'scale') return t('0 to 10');
+  if (item.kind === 'yes_no') return t('yes or no');
+  return item.unit ? t('a number of {unit}', {unit: item.unit}) : t('a number');
 }
 
 // The settings the server gives before any were saved (version 0): every non-core item tracked,
@@ -110,8 +111,8 @@ export function trackingPanel({patientId, settings, onClose}) {
         render();
         throw new ApiError(409, {
           error: {
-            message:
-                'Your list was changed meanwhile (on another device or by your clinic). Here it is as saved now: please try again.'
+            message: t(
+                'Your list was changed meanwhile (on another device or by your clinic). Here it is as saved now: please try again.')
           }
         });
       }
@@ -127,10 +128,10 @@ export function trackingPanel({patientId, settings, onClose}) {
           others.map(
               (k) =>
                   h('li', {'data-item': k}, h('span.track-name', labelOf(k)),
-                    h('span.track-state', tracked.has(k) ? 'asked' : 'not asked')))));
+                    h('span.track-state', tracked.has(k) ? t('asked') : t('not asked'))))));
     ownList.replaceChildren(
         current.custom.length ? h('ul.track-list.own', current.custom.map(ownRow)) :
-                                h('p', 'None yet. Add one below: anything you want to follow day by day.'));
+                                h('p', t('None yet. Add one below: anything you want to follow day by day.')));
   }
 
   // One own item: its name, how it is answered, whether it is asked, and "Stop asking" / "Ask
@@ -144,8 +145,9 @@ export function trackingPanel({patientId, settings, onClose}) {
       try {
         await write(
             custom,
-            c.retired ? `${c.label} is asked again from now on.` :
-                        `${c.label} is no longer asked. The days you answered it keep their answers.`);
+            c.retired ?
+                t('{label} is asked again from now on.', {label: c.label}) :
+                t('{label} is no longer asked. The days you answered it keep their answers.', {label: c.label}));
         const again = ownList.querySelector(`li[data-custom="${c.key}"] button`);
         if (again) again.focus();
       } catch (err) {
@@ -157,10 +159,14 @@ export function trackingPanel({patientId, settings, onClose}) {
         'li', {'data-custom': c.key},
         h('span.track-name', c.label,
           h('span.track-sub', h('span.track-kind', kindText(c)), ' · ',
-            h('span.track-state', c.retired ? 'not asked any more' : 'asked'))),
-        h('button.track-toggle',
-          {type: 'button', 'aria-label': `${c.retired ? 'Ask again' : 'Stop asking'}: ${c.label}`, onclick: toggle},
-          c.retired ? 'Ask again' : 'Stop asking'));
+            h('span.track-state', c.retired ? t('not asked any more') : t('asked')))),
+        h('button.track-toggle', {
+          type: 'button',
+          'aria-label': c.retired ? t('Ask again: {label}', {label: c.label}) :
+                                    t('Stop asking: {label}', {label: c.label}),
+          onclick: toggle
+        },
+          c.retired ? t('Ask again') : t('Stop asking')));
   }
 
   // Add your own item: a name, how it is answered, and a unit for a number.
@@ -183,8 +189,8 @@ export function trackingPanel({patientId, settings, onClose}) {
         h('label',
           {for: unit.id
           },
-          'Unit (optional)'),
-        h('p.hint', {id: `${unit.id}-hint`}, 'For example: glasses, minutes, steps.'), unit, unitError);
+          t('Unit (optional)')),
+        h('p.hint', {id: `${unit.id}-hint`}, t('For example: glasses, minutes, steps.')), unit, unitError);
   const kind = () => (kindInputs.find((i) => i.checked) || kindInputs[0]).value;
   const showUnit = () => {
     unitField.hidden = kind() !== 'number';
@@ -221,12 +227,14 @@ export function trackingPanel({patientId, settings, onClose}) {
           const label = name.value.trim().replace(/\s+/g, ' ');
           const k = kind();
           const u = k === 'number' ? unit.value.trim() : '';
-          if (!label) return fieldError('name', 'Give your item a name, for example "Headache".');
-          if (label.length > 60) return fieldError('name', 'Keep the name to 60 characters or fewer.');
-          if (u.length > 20) return fieldError('unit', 'Keep the unit to 20 characters or fewer.');
+          if (!label) return fieldError('name', t('Give your item a name, for example "Headache".'));
+          if (label.length > 60) return fieldError('name', t('Keep the name to {n} characters or fewer.', {n: 60}));
+          if (u.length > 20) return fieldError('unit', t('Keep the unit to {n} characters or fewer.', {n: 20}));
           if (current.custom.length >= MAX_CUSTOM) {
             return fieldError(
-                null, `You can have up to ${MAX_CUSTOM} own items. Stop asking one you no longer need, then add it.`);
+                null,
+                t('You can have up to {n} own items. Stop asking one you no longer need, then add it.',
+                  {n: MAX_CUSTOM}));
           }
           const item =
               {key: keyFromLabel(label, new Set(current.custom.map((c) => c.key))), label, kind: k, retired: false};
@@ -235,7 +243,7 @@ export function trackingPanel({patientId, settings, onClose}) {
           const button = e.target.querySelector('button[type="submit"]');
           button.disabled = true;
           try {
-            await write([...current.custom, item], `Added: ${label}. Your diary asks it from today.`);
+            await write([...current.custom, item], t('Added: {label}. Your diary asks it from today.', {label}));
             name.value = '';
             unit.value = '';
           } catch (err) {
@@ -245,7 +253,7 @@ export function trackingPanel({patientId, settings, onClose}) {
             if (m && Number(m[1]) === at) {
               // A name the patient already has, no longer asked: "Ask again" brings it back.
               const same = current.custom.find((c) => c.retired && c.label.toLowerCase() === label.toLowerCase());
-              if (m[2] === 'label' && same) text += ` It is no longer asked: choose "Ask again" above.`;
+              if (m[2] === 'label' && same) text += ` ${t('It is no longer asked: choose "Ask again" above.')}`;
               fieldError(m[2] === 'unit' ? 'unit' : m[2] === 'kind' ? 'kind' : 'name', text);
             } else {
               fieldError(null, text);
@@ -256,15 +264,15 @@ export function trackingPanel({patientId, settings, onClose}) {
           return undefined;
         },
       },
-        h('h2', {id: 'add-own-h'}, 'Add your own item'),
+        h('h2', {id: 'add-own-h'}, t('Add your own item')),
         h('div.field',
           h('label',
             {for: name.id
             },
-            'Name'),
-          h('p.hint', {id: `${name.id}-hint`}, 'What you want to follow, for example: Headache, Glasses of water.'),
+            t('Name')),
+          h('p.hint', {id: `${name.id}-hint`}, t('What you want to follow, for example: Headache, Glasses of water.')),
           name, nameError),
-        h('fieldset.own-kind', h('legend', 'How do you answer it?'),
+        h('fieldset.own-kind', h('legend', t('How do you answer it?')),
           h('div.picks',
             KINDS.map(
                 ([v, text], i) =>
@@ -272,37 +280,38 @@ export function trackingPanel({patientId, settings, onClose}) {
                       h('label',
                         {for: kindInputs[i].id
                         },
-                        text)))),
+                        t(text))))),
           kindError),
-        unitField, addError, h('button.primary', {type: 'submit'}, 'Add this item'));
+        unitField, addError, h('button.primary', {type: 'submit'}, t('Add this item')));
   addForm.addEventListener('change', showUnit);
 
   render();
   const unavailable = settings.unavailable ?
       h('p.error', {role: 'alert'},
-        'Your choices cannot be read right now. You can change them when you are back online.') :
+        t('Your choices cannot be read right now. You can change them when you are back online.')) :
       null;
-  const heading = h('h1', {tabindex: '-1', id: 'track-h'}, 'Choose what you track');
+  const heading = h('h1', {tabindex: '-1', id: 'track-h'}, t('Choose what you track'));
   const panel = h(
       'div.track-panel', {role: 'region', 'aria-labelledby': 'track-h'}, heading,
       h('p',
-        'Your diary always asks a few questions. Your clinician chooses the others with you, and you can add your own.'),
-      h('div.actions', h('button.back', {type: 'button', onclick: close}, 'Back to the diary')), unavailable,
-      h('section.card', {'aria-labelledby': 'always-h'}, h('h2', {id: 'always-h'}, 'Always asked'),
+        t('Your diary always asks a few questions. Your clinician chooses the others with you, and you can add your own.')),
+      h('div.actions', h('button.back', {type: 'button', onclick: close}, t('Back to the diary'))), unavailable,
+      h('section.card', {'aria-labelledby': 'always-h'}, h('h2', {id: 'always-h'}, t('Always asked')),
         h('ul.track-list',
           [
             ...current.core.map(
                 (k) =>
-                    h('li', {'data-item': k}, h('span.track-name', labelOf(k)), h('span.track-state', 'always asked'))),
-            h('li', h('span.track-name', 'Your LDN dose'), h('span.track-state', 'always asked'))
+                    h('li', {'data-item': k}, h('span.track-name', labelOf(k)),
+                      h('span.track-state', t('always asked')))),
+            h('li', h('span.track-name', t('Your LDN dose')), h('span.track-state', t('always asked')))
           ]),
-        h('p.hint', 'These are asked every day: they show whether LDN helps you.')),
-      h('section.card', {'aria-labelledby': 'chosen-h'}, h('h2', {id: 'chosen-h'}, 'Chosen with your clinician'),
-        h('p.hint', 'To change which of these are asked, ask your clinician.'), clinicianList),
-      h('section.card', {'aria-labelledby': 'own-h'}, h('h2', {id: 'own-h'}, 'Your own items'),
-        h('p.hint', 'Only for you and your clinician; not part of the LDN analysis.'), ownList, listError, status),
+        h('p.hint', t('These are asked every day: they show whether LDN helps you.'))),
+      h('section.card', {'aria-labelledby': 'chosen-h'}, h('h2', {id: 'chosen-h'}, t('Chosen with your clinician')),
+        h('p.hint', t('To change which of these are asked, ask your clinician.')), clinicianList),
+      h('section.card', {'aria-labelledby': 'own-h'}, h('h2', {id: 'own-h'}, t('Your own items')),
+        h('p.hint', t('Only for you and your clinician; not part of the LDN analysis.')), ownList, listError, status),
       settings.unavailable ? null : h('section.card', addForm),
-      h('div.actions', h('button.primary.wide', {type: 'button', onclick: close}, 'Done: back to the diary')));
+      h('div.actions', h('button.primary.wide', {type: 'button', onclick: close}, t('Done: back to the diary'))));
   panel.focusHeading = () => heading.focus();
   return panel;
 }
@@ -312,13 +321,12 @@ export function trackingPanel({patientId, settings, onClose}) {
 // Which of the non-core items the patient is asked (checkboxes; the core fixed and ticked), the
 // patient's own items (read only), and Save (PUT with If-Match: a 409 reloads and says so).
 export function diaryItemsCard(patientId) {
-  const body = h('div', h('p.muted', 'Loading the diary items…'));
-  const card =
-      h('section.card', {'aria-labelledby': 'ditems-h', id: 'diary-items-card'},
-        h('h2', {id: 'ditems-h'}, 'Diary items'), body,
-        source(
-            'the items and which are core: data/diary_items.json; stored per patient (docs/api.md, ' +
-            '"What each patient tracks"). Own items are never part of the LDN analysis.'));
+  const body = h('div', h('p.muted', t('Loading the diary items…')));
+  const card = h(
+      'section.card', {'aria-labelledby': 'ditems-h', id: 'diary-items-card'},
+      h('h2', {id: 'ditems-h'}, t('Diary items')), body,
+      source(t(
+          'the items and which are core: data/diary_items.json; stored per patient (docs/api.md, "What each patient tracks"). Own items are never part of the LDN analysis.')));
 
   // `note`: what just happened (saved; or, with `warn`, changed by someone else meanwhile).
   function show(settings, note, warn) {
@@ -335,8 +343,8 @@ export function diaryItemsCard(patientId) {
             text))
       ];
     };
-    const coreRows =
-        settings.core.map((k) => row(k, {checked: true, disabled: true}, `${labelOf(k)} (always asked)`)[1]);
+    const coreRows = settings.core.map(
+        (k) => row(k, {checked: true, disabled: true}, t('{item} (always asked)', {item: labelOf(k)}))[1]);
     const otherRows = ITEMS.filter((k) => !settings.core.includes(k)).map((k) => {
       const [input, el] = row(k, {checked: tracked.has(k)}, labelOf(k));
       boxes.set(k, input);
@@ -344,12 +352,13 @@ export function diaryItemsCard(patientId) {
     });
     const error = h('p.error', {role: 'alert'});
     const saved = h(warn ? 'p.error' : 'p.saved', {role: warn ? 'alert' : 'status'}, note || '');
-    const save = h('button.primary', {type: 'submit'}, 'Save the diary items');
-    const changed = settings.updated_at ? `Last changed ${formatInstant(settings.updated_at, 'UTC')} UTC by the ${
-                                              settings.updated_by_role === 'patient' ? 'patient' : 'clinic'}.` :
-                                          'Not changed yet: the patient is asked every item.';
-    body.replaceChildren(
-        h('form.diary-items', {
+    const save = h('button.primary', {type: 'submit'}, t('Save the diary items'));
+    const when = settings.updated_at ? formatInstant(settings.updated_at, 'UTC') : '';
+    const changed = !settings.updated_at       ? t('Not changed yet: the patient is asked every item.') :
+        settings.updated_by_role === 'patient' ? t('Last changed {date} UTC by the patient.', {date: when}) :
+                                                 t('Last changed {date} UTC by the clinic.', {date: when});
+    body.replaceChildren(h(
+        'form.diary-items', {
           onsubmit: async (e) => {
             e.preventDefault();
             error.textContent = '';
@@ -357,13 +366,13 @@ export function diaryItemsCard(patientId) {
             save.disabled = true;
             const want = ITEMS.filter((k) => boxes.has(k) && boxes.get(k).checked);
             try {
-              show(await saveSettings(patientId, settings, want, settings.custom), 'Diary items saved.');
+              show(await saveSettings(patientId, settings, want, settings.custom), t('Diary items saved.'));
             } catch (err) {
               try {
                 if (!(err instanceof ApiError) || err.status !== 409) throw err;
                 show(
                     await get(`/patients/${patientId}/diary-settings`),
-                    'Someone else (the patient or a colleague) changed these meanwhile. They are shown as saved now: make your change again.',
+                    t('Someone else (the patient or a colleague) changed these meanwhile. They are shown as saved now: make your change again.'),
                     true);
               } catch (failed) {
                 error.textContent = failed.field ? `${failed.message} (${failed.field})` : failed.message;
@@ -372,16 +381,16 @@ export function diaryItemsCard(patientId) {
             }
           },
         },
-          h('fieldset', h('legend', 'Asked every day, on the first screen'), coreRows),
-          h('fieldset', h('legend', 'Asked in "More about today" (tick to ask)'), otherRows),
-          h('h3', 'The patient\'s own items'),
-          settings.custom.length ? h('ul.records',
-                                     settings.custom.map(
-                                         (c) =>
-                                             h('li.record', {'data-custom': c.key}, h('strong', c.label),
-                                               ` · ${kindText(c)} · `, c.retired ? 'no longer asked' : 'asked'))) :
-                                   h('p', 'None.'),
-          h('p.small.muted', changed), error, saved, save));
+        h('fieldset', h('legend', t('Asked every day, on the first screen')), coreRows),
+        h('fieldset', h('legend', t('Asked in "More about today" (tick to ask)')), otherRows),
+        h('h3', t('The patient\'s own items')),
+        settings.custom.length ? h('ul.records',
+                                   settings.custom.map(
+                                       (c) =>
+                                           h('li.record', {'data-custom': c.key}, h('strong', c.label),
+                                             ` · ${kindText(c)} · `, c.retired ? t('no longer asked') : t('asked')))) :
+                                 h('p', t('None.')),
+        h('p.small.muted', changed), error, saved, save));
   }
 
   Promise.all([get(`/patients/${patientId}/diary-settings`), loadItems()])

@@ -1,5 +1,6 @@
 // A very small view layer: h() builds elements, mount() replaces a container's children.
 // Text is always set as text (never innerHTML), so nothing from the API can inject markup.
+import {t} from './i18n.js';
 
 // h('button.primary', {onclick, type: 'submit'}, 'Save', child...)
 // Attributes: on* are listeners; `class`, `for`, `aria-*`, `data-*` are attributes; boolean
@@ -51,15 +52,13 @@ export function field(label, control, hint) {
 }
 
 // A source citation, shown small under a number (staff pages).
-export function source(text) {
-  return h('p.source', h('span.source-tag', 'Source: '), text);
-}
+export function source(text) { return h('p.source', h('span.source-tag', `${t('Source:')} `), text); }
 
 // "Where does this come from?": sources out of the way until asked for (what patients see:
 // plain language on the page, the citations behind this disclosure). Strings become p.source.
 export function whereFrom(...children) {
   return h(
-      'details.why', h('summary', 'Where does this come from?'),
+      'details.why', h('summary', t('Where does this come from?')),
       ...children.map((c) => (typeof c === 'string' ? h('p.source', c) : c)));
 }
 
@@ -68,7 +67,7 @@ export function whereFrom(...children) {
 export function stackTable(caption, columns, rows) {
   return h(
       'div.tablewrap', scrollAttrs(caption),
-      h('table.stack', h('caption.sr', caption), h('thead', h('tr', columns.map((t) => h('th', {scope: 'col'}, t)))),
+      h('table.stack', h('caption.sr', caption), h('thead', h('tr', columns.map((c) => h('th', {scope: 'col'}, c)))),
         h('tbody',
           rows.map(({attrs,
                      cells}) => h('tr', attrs || null, cells.map((c, i) => h('td', {'data-label': columns[i]}, c)))))));
@@ -77,7 +76,11 @@ export function stackTable(caption, columns, rows) {
 // Attributes of a box that scrolls sideways (wide tables on phones): keyboard-focusable, a region
 // with a name of its own (names must differ between regions of one page).
 let scrollCounter = 0;
-export function scrollAttrs(label = 'Table') {
+export function scrollAttrs(label = t('Table')) {
   scrollCounter += 1;
-  return { tabindex: '0', role: 'region', 'aria-label': `${label} ${scrollCounter} (scrolls sideways on small screens)` };
+  return {
+    tabindex: '0',
+    role: 'region',
+    'aria-label': t('{label} {n} (scrolls sideways on small screens)', {label, n: String(scrollCounter)}),
+  };
 }

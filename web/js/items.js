@@ -2,7 +2,8 @@
 // data/diary_items.json itself): questions, anchors, direction and scale version. The web app
 // keeps no copy of its own, so the questions a patient answers, the direction the analysis reads
 // and the scale version a write declares are the same data (issue 12; tests/web/specs/direction.mjs).
-import { get, ApiError } from './api.js';
+import {ApiError, get} from './api.js';
+import {t} from './i18n.js';
 
 const STORE_KEY = 'ldn.diary-items';
 let loaded = null;
@@ -48,11 +49,14 @@ export function lifestyleInfo(key) { return lifestyleFactors().find((f) => f.id 
 
 // The file and its version, for "Where does this come from?" on staff pages.
 export function itemsSource() {
-  return loaded ? `${loaded.file} (version ${loaded.version}, scale version ${loaded.scale_version})` : 'data/diary_items.json';
+  return loaded ? t('{file} (version {version}, scale version {scale})',
+                    {file: loaded.file, version: String(loaded.version), scale: String(loaded.scale_version)}) :
+                  'data/diary_items.json';
 }
 
 // The same in a patient's words (no file names).
 export function itemsSourcePlain() {
-  return loaded ? `the diary's list of questions, version ${loaded.version} (scale version ${loaded.scale_version})` :
-                  'the diary\'s list of questions';
+  return loaded ? t('the diary\'s list of questions, version {version} (scale version {scale})',
+                    {version: String(loaded.version), scale: String(loaded.scale_version)}) :
+                  t('the diary\'s list of questions');
 }

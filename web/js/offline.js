@@ -10,6 +10,7 @@
 // user they can belong to: a patient, when every one of them is a write to that patient's own
 // record; for anyone else they are deleted unsent.
 import { api } from './api.js';
+import {t} from './i18n.js';
 
 const KEY = 'ldn.outbox.v2';
 const LEGACY_KEY = 'ldn.outbox.v1';  // writes of no known user: never sent
@@ -73,7 +74,7 @@ export function clearForLogout() {
 
 // Queues {method, path, body, label}; body must already hold its client_id.
 export function enqueue(write) {
-  if (currentUser === null) throw new Error('not logged in');
+  if (currentUser === null) throw new Error(t('not logged in'));
   const items = loadAll();
   items.push({ ...write, user_id: currentUser, queued_at: new Date().toISOString() });
   saveAll(items);
@@ -111,7 +112,7 @@ export function flush(report = () => {}) {
         sent += 1;
       } catch (err) {
         if (err.code === 'network' || err.status === 401) break;
-        report(`A saved entry (${w.label}) was not accepted: ${err.message}`);
+        report(t('A saved entry ({label}) was not accepted: {error}', {label: String(w.label), error: err.message}));
       }
       // Remove the write just handled: the first of this user's (writes queued meanwhile come after it).
       const items = loadAll();

@@ -5,6 +5,7 @@ import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from '
 import {loadDiarySettings, trackingPanel} from './diary_settings.js';
 import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
+import {formatNumber, instrumentNote, N_, pick, t} from './i18n.js';
 import {itemInfo, ITEMS, itemsSourcePlain, lifestyleFactors, lifestyleInfo, loadItems, scaleVersion} from './items.js';
 import {SIDE_EFFECTS} from './kb.js';
 import {sendOrQueue} from './offline.js';
@@ -14,12 +15,21 @@ import {addDays, daysBetween, formatDate, formatInstant, formatLongDate, nowTime
 // The diary items come from the server (data/diary_items.json, web/js/items.js).
 export {itemInfo, ITEMS, loadItems};
 
-const SEVERITY = [[1, 'mild'], [2, 'moderate'], [3, 'severe']];
+const SEVERITY = [[1, N_('mild')], [2, N_('moderate')], [3, N_('severe')]];
 
 function pid() { return session.me.patient_id; }
 function tz() { return (session.patient && session.patient.time_zone) || 'UTC'; }
 
-function tzNote() { return h('p.muted.small', `Dates and times are in your time zone, ${tz()}.`); }
+function tzNote() { return h('p.muted.small', t('Dates and times are in your time zone, {zone}.', {zone: tz()})); }
+
+// A translated sentence with elements in it: each {name} of the text becomes nodes[name] (a
+// source's English text marked lang="en", say). The text is the catalog's, asked for without vars.
+function withNodes(text, nodes) {
+  return text.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? nodes[part] : part)).filter((x) => x !== '');
+}
+
+// Text from the server or a citation, in English whatever the app's language.
+function english(text) { return h('span', {lang: 'en'}, text); }
 
 // Course, plan and prescriptions of the patient, loaded together.
 export async function loadTreatment(patientId) {
@@ -36,10 +46,29 @@ export async function loadTreatment(patientId) {
   };
 }
 
+// A step's time of day ("bedtime" or "morning", the server's words) as the patient reads it.
+const STEP_TIME = {
+  bedtime: N_('bedtime'),
+  morning: N_('morning')
+};
+function stepTime(time) { return STEP_TIME[time] ? t(STEP_TIME[time]) : time; }
+function atStepTime(time) {
+  if (time === 'bedtime') return t('at bedtime');
+  if (time === 'morning') return t('at morning');
+  return t('at {time}', {time});
+}
+
 function doseLine(step, liquid) {
-  if (!step) return 'No dose planned for this day.';
-  const volume = liquid ? ` = ${ml(step.dose_mg, liquid.strength_mg)} of the ${mg(liquid.strength_mg)}/mL liquid` : '';
-  return `${mg(step.dose_mg)}${volume}, at ${step.time}`;
+  if (!step) return t('No dose planned for this day.');
+  if (liquid) {
+    return t('{dose} = {volume} of the {strength}/mL liquid, {when}', {
+      dose: mg(step.dose_mg),
+      volume: ml(step.dose_mg, liquid.strength_mg),
+      strength: mg(liquid.strength_mg),
+      when: atStepTime(step.time)
+    });
+  }
+  return t('{dose}, {when}', {dose: mg(step.dose_mg), when: atStepTime(step.time)});
 }
 
 // The plan's notes carry their sources, "(clinical-facts.md section 1)", "Source: ...": on the page
@@ -48,14 +77,19 @@ function withoutFileNames(text) {
   return text.replace(/\s*Source: .*$/s, '').replace(/\s*\([^()]*\b[\w/-]+\.(?:md|json)\b[^()]*\)/g, '');
 }
 
-function planSource(t) {
+function planSource(treat) {
   const parts = [];
-  if (t.plan)
-    parts.push(`Your clinician's plan, made with the protocol "${t.plan.protocol_name || t.plan.protocol}" (${
-        t.plan.source}).`);
-  if (t.liquid)
-    parts.push(`The amount in mL comes from prescription #${t.liquid.rx.id}: ${
-        mg(t.liquid.strength_mg)} per mL, made by ${t.liquid.rx.pharmacy}.`);
+  if (treat.plan) {
+    parts.push(h('p.source', withNodes(t('Your clinician\'s plan, made with the protocol "{protocol}" ({source}).'), {
+                   protocol: english(treat.plan.protocol_name || treat.plan.protocol),
+                   source: english(treat.plan.source)
+                 })));
+  }
+  if (treat.liquid) {
+    parts.push(t(
+        'The amount in mL comes from prescription #{id}: {strength} per mL, made by {pharmacy}.',
+        {id: String(treat.liquid.rx.id), strength: mg(treat.liquid.strength_mg), pharmacy: treat.liquid.rx.pharmacy}));
+  }
   return parts;
 }
 
@@ -68,13 +102,15 @@ export async function day(main, date) { return dayPage(main, date, false); }
 async function dayPage(main, date, isToday) {
   const localToday = todayIn(tz());
   if (date > localToday) {
-    mount(main, h('div.card', h('h1', 'That day has not come yet'), h('p', h('a', {href: '#/today'}, 'Go to today'))));
+    mount(
+        main,
+        h('div.card', h('h1', t('That day has not come yet')), h('p', h('a', {href: '#/today'}, t('Go to today')))));
     return;
   }
-  setTitle(isToday ? 'Today' : formatDate(date));
+  setTitle(isToday ? t('Today') : formatDate(date));
   const p = pid();
   const yesterdayDate = addDays(date, -1);
-  const [t, existing, yesterday, doses, schedule, settings, notice] = await Promise.all([
+  const [treat, existing, yesterday, doses, schedule, settings, notice] = await Promise.all([
     loadTreatment(p),
     getEntry(p, date),
     getEntry(p, yesterdayDate),
@@ -84,8 +120,8 @@ async function dayPage(main, date, isToday) {
     isToday ? get(`/patients/${p}/plan-notice`).catch(() => null) : null,
     loadItems(),
   ]);
-  const step = stepOn(t.plan, date);
-  const next = nextStep(t.plan, date);
+  const step = stepOn(treat.plan, date);
+  const next = nextStep(treat.plan, date);
   const lastOf = (d) => (doses.doses || []).filter((x) => x.date === d).slice(-1)[0] || null;
   const lastDose = lastOf(date);
   const yesterdayDose = lastOf(yesterdayDate);
@@ -93,10 +129,11 @@ async function dayPage(main, date, isToday) {
   // The dose of the day in full; the diary's first screen says it in one line (diaryForm).
   const doseCard =
       h('section.card.dose', {'aria-labelledby': 'dose-h'},
-        h('h2', {id: 'dose-h'}, isToday ? 'Today\'s dose' : `Dose on ${formatDate(date)}`),
-        h('p.big', doseLine(step, t.liquid)),
-        next ? h('p', `Next step: ${mg(next.dose_mg)} from ${formatLongDate(next.start)}.`) : null,
-        t.plan ? whereFrom(...planSource(t)) : null);
+        h('h2', {id: 'dose-h'}, isToday ? t('Today\'s dose') : t('Dose on {date}', {date: formatDate(date)})),
+        h('p.big', doseLine(step, treat.liquid)),
+        next ? h('p', t('Next step: {dose} from {date}.', {dose: mg(next.dose_mg), date: formatLongDate(next.start)})) :
+               null,
+        treat.plan ? whereFrom(...planSource(treat)) : null);
 
   // "Choose what you track" takes the diary's place and gives it back with the items as saved, the
   // answers given so far kept (the form is set aside, not rebuilt).
@@ -123,7 +160,7 @@ async function dayPage(main, date, isToday) {
     yesterday,
     yesterdayDose,
     step,
-    course: t.course,
+    course: treat.course,
     lastDose,
     settings,
     chooseTracking
@@ -133,10 +170,11 @@ async function dayPage(main, date, isToday) {
   // item 1); what is due, the dose in full and the time zone follow it.
   mount(
       main,
-      isToday ? h('h1.dayhead', 'Today ', h('span.dayhead-date', formatDate(date))) : h('h1', formatLongDate(date)),
+      isToday ? h('h1.dayhead', `${t('Today')} `, h('span.dayhead-date', formatDate(date))) :
+                h('h1', formatLongDate(date)),
       planChangedBanner(p, notice),
-      t.course && t.course.status === 'planned' ? baselineCard(t.course, localToday) : null, form, dueBanner(schedule),
-      doseCard, problemLink(), tzNote());
+      treat.course && treat.course.status === 'planned' ? baselineCard(treat.course, localToday) : null, form,
+      dueBanner(schedule), doseCard, problemLink(), tzNote());
 }
 
 // "Your plan changed" (issue 15, item 2c): what the clinic changed since the patient last said
@@ -145,45 +183,59 @@ async function dayPage(main, date, isToday) {
 function planChangedBanner(patientId, notice) {
   if (!notice || !notice.changed) return null;
   const mgOf = (ug) => mg(ug / 1000);
-  const when = (t) => (t === 'morning' ? 'in the morning' : 'at bedtime');
+  // The time and the days of a change are whole phrases, each translated as one, that the
+  // sentences below take as placeholders.
+  const when = (w) => (w === 'morning' ? t('in the morning') : t('at bedtime'));
   const today = todayIn(tz());
-  const day = (d) => (d === today ? 'today' : formatLongDate(d));
-  const span = (c) =>
-      (!c.to ? `from ${day(c.from)}` :
-           c.to === c.from ? `on ${day(c.from)}` :
-                             `from ${day(c.from)} to ${formatLongDate(c.to)}`);
-  const statusWord =
-      {active: 'going again', paused: 'paused', completed: 'completed', stopped: 'stopped', planned: 'planned'};
+  const span = (c) => {
+    const fromToday = c.from === today;
+    if (!c.to) return fromToday ? t('from today') : t('from {date}', {date: formatLongDate(c.from)});
+    if (c.to === c.from) return fromToday ? t('on today') : t('on {date}', {date: formatLongDate(c.from)});
+    return fromToday ? t('from today to {to}', {to: formatLongDate(c.to)}) :
+                       t('from {from} to {to}', {from: formatLongDate(c.from), to: formatLongDate(c.to)});
+  };
+  const statusSentence = {
+    active: N_('Your treatment is going again.'),
+    paused: N_('Your treatment is paused.'),
+    completed: N_('Your treatment is completed.'),
+    stopped: N_('Your treatment is stopped.'),
+    planned: N_('Your treatment is planned.')
+  };
   const sentence = (c) => {
     switch (c.kind) {
       case 'dose':
-        return `Your dose ${span(c)}: ${mgOf(c.now_ug)} ${when(c.now)} (it was ${c.was_ug ? mgOf(c.was_ug) : 'none'}).`;
-      case 'stop': return `No dose ${span(c)} (it was ${mgOf(c.was_ug)}).`;
-      case 'time': return `Take your dose ${when(c.now)} ${span(c)} (it was ${when(c.was)}).`;
+        return t(
+            'Your dose {span}: {dose} {when} (it was {was}).',
+            {span: span(c), dose: mgOf(c.now_ug), when: when(c.now), was: c.was_ug ? mgOf(c.was_ug) : t('none')});
+      case 'stop': return t('No dose {span} (it was {was}).', {span: span(c), was: mgOf(c.was_ug)});
+      case 'time':
+        return t('Take your dose {when} {span} (it was {was}).', {when: when(c.now), span: span(c), was: when(c.was)});
       case 'new_course':
-        return c.from ? `A new treatment plan, starting ${formatLongDate(c.from)}.` : 'A new treatment plan.';
+        return c.from ? t('A new treatment plan, starting {date}.', {date: formatLongDate(c.from)}) :
+                        t('A new treatment plan.');
       case 'status':
-        return c.now ? `Your treatment is ${statusWord[c.now] || c.now}.` : 'Your treatment plan has ended.';
-      default: return c.text;
+        if (!c.now) return t('Your treatment plan has ended.');
+        return statusSentence[c.now] ? t(statusSentence[c.now]) : t('Your treatment is {status}.', {status: c.now});
+      default: return english(c.text);
     }
   };
   const status = h('p.small', {role: 'status'});
-  const button = h('button.primary', {type: 'button'}, 'Got it');
+  const button = h('button.primary', {type: 'button'}, t('Got it'));
   const card = h(
       'section.card.plan-changed', {id: 'plan-changed', 'aria-labelledby': 'plan-changed-h'},
-      h('h2', {id: 'plan-changed-h'}, 'Your plan changed'), h('ul', notice.changes.map((c) => h('li', sentence(c)))),
+      h('h2', {id: 'plan-changed-h'}, t('Your plan changed')), h('ul', notice.changes.map((c) => h('li', sentence(c)))),
       h('p.small',
-        'Your clinic changed it. "Today\'s dose" below follows the new plan; ask your clinic if anything is unclear.'),
+        t('Your clinic changed it. "Today\'s dose" below follows the new plan; ask your clinic if anything is unclear.')),
       button, status);
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
       await post(`/patients/${patientId}/plan-notice/acknowledge`, {snapshot_id: notice.snapshot_id});
-      card.replaceChildren(h('p', {role: 'status'}, 'Noted. Your plan is shown below.'));
+      card.replaceChildren(h('p', {role: 'status'}, t('Noted. Your plan is shown below.')));
     } catch (err) {
       button.disabled = false;
       status.textContent = err instanceof ApiError && err.status === 409 ?
-          'Your plan changed again just now. Reload the page to see the latest, then tap "Got it".' :
+          t('Your plan changed again just now. Reload the page to see the latest, then tap "Got it".') :
           errorText(err);
     }
   });
@@ -194,20 +246,24 @@ function planChangedBanner(patientId, notice) {
 // (data/interlocks.json; the same rule as the Questionnaires page and the clinician's inbox).
 function dueBanner(schedule) {
   if (!schedule) return null;
-  const due = [['fiqr', 'the FIQR questionnaire (about 3 minutes)'], ['pgic', 'the PGIC question (1 question)']]
-                  .filter(([k]) => schedule[k] && schedule[k].due)
-                  .map(([, name]) => name);
-  if (!due.length) return null;
+  const isDue = (k) => !!(schedule[k] && schedule[k].due);
+  const fiqr = isDue('fiqr');
+  const pgic = isDue('pgic');
+  if (!fiqr && !pgic) return null;
+  const text = fiqr && pgic ?
+      t('Due now: the FIQR questionnaire (about 3 minutes) and the PGIC question (1 question).') :
+      fiqr ? t('Due now: the FIQR questionnaire (about 3 minutes).') :
+             t('Due now: the PGIC question (1 question).');
   return h(
-      'p.due-banner', {role: 'status', id: 'due-banner'}, h('span', `Due now: ${due.join(' and ')}.`),
-      h('a.button', {href: '#/questionnaires'}, 'Answer now'));
+      'p.due-banner', {role: 'status', id: 'due-banner'}, h('span', text),
+      h('a.button', {href: '#/questionnaires'}, t('Answer now')));
 }
 
 // Between diary days: a side effect or a serious event told to the care team (web/js/problem.js).
 function problemLink() {
   return h(
-      'p.problem-link', 'Something worrying happened? ',
-      h('a', {href: '#/problem'}, 'Report a problem to your care team'), '.');
+      'p.problem-link', `${t('Something worrying happened?')} `,
+      h('a', {href: '#/problem'}, t('Report a problem to your care team')), '.');
 }
 
 async function getEntry(patientId, date) {
@@ -240,8 +296,8 @@ export function diaryForm(
     return [
       key,
       scale(
-          key, [h('span.item-label', info.label), ' ', h('span.item-q', info.question)],
-          {value: items[key] ?? null, low: info.anchor_0, high: info.anchor_10}),
+          key, [h('span.item-label', pick(info, 'label')), ' ', h('span.item-q', pick(info, 'question'))],
+          {value: items[key] ?? null, low: pick(info, 'anchor_0'), high: pick(info, 'anchor_10')}),
       !!info.core
     ];
   });
@@ -253,7 +309,7 @@ export function diaryForm(
   // Dose taken: the last line of the first screen. The amount and time show once "Yes" is chosen.
   const doseName = uid('dose');
   const taken = lastDose ? (lastDose.taken ? 'yes' : 'no') : null;
-  const doseRadios = [['yes', 'Yes'], ['no', 'No'], ['later', 'Not yet']].map(([v, label]) => {
+  const doseRadios = [['yes', N_('Yes')], ['no', N_('No')], ['later', N_('Not yet')]].map(([v, label]) => {
     const id = `${doseName}-${v}`;
     return h(
         'span.pick', h('input.sr', {
@@ -265,7 +321,7 @@ export function diaryForm(
           onchange: showDoseDetails
         }),
         h('label', { for: id
-        }, label));
+        }, t(label)));
   });
   // Text, not a number field: "4,5" (a decimal comma) is 4.5 mg, never 45 (safety.js parseDoseMg).
   const doseMg = h('input', {
@@ -282,11 +338,12 @@ export function diaryForm(
     id: uid('time'),
     value: (lastDose && lastDose.time) || (pastDay && plannedTime(step, course)) || nowTimeIn(tz())
   });
-  const doseDetails = h('div.row.dose-details', field('Amount (mg)', doseMg), field('Time', doseTime));
+  const doseDetails = h('div.row.dose-details', field(t('Amount (mg)'), doseMg), field(t('Time'), doseTime));
   const doseBox =
       h('fieldset.box.dose-q',
-        h('legend', step ? `Did you take your ${mg(step.dose_mg)} dose?` : 'Did you take your LDN dose?'),
-        step ? null : h('p.muted.small.plan-line', 'No dose is planned for this day.'), h('div.picks', doseRadios),
+        h('legend',
+          step ? t('Did you take your {dose} dose?', {dose: mg(step.dose_mg)}) : t('Did you take your LDN dose?')),
+        step ? null : h('p.muted.small.plan-line', t('No dose is planned for this day.')), h('div.picks', doseRadios),
         doseDetails);
   function doseChoice() { return (doseBox.querySelector(`input[name="${doseName}"]:checked`) || {}).value; }
   function showDoseDetails() { doseDetails.hidden = doseChoice() !== 'yes'; }
@@ -311,37 +368,39 @@ export function diaryForm(
                 countMore();
               },
             },
-              e.label)));
+              pick(e, 'label'))));
     sevArea.replaceChildren(...[...chosen.keys()].map((name) => {
-      const label = (SIDE_EFFECTS.entries.find((e) => e.id === name) || {label: name}).label;
+      const label = pick(SIDE_EFFECTS.entries.find((e) => e.id === name) || {label: name}, 'label');
       const group = uid('sev');
-      return h('fieldset.sev', h('legend', `How bad: ${label}`), h('div.choices', SEVERITY.map(([v, text]) => {
-                 const id = `${group}-${v}`;
-                 return h(
-                     'span.choice', h('input', {
-                       type: 'radio',
-                       name: group,
-                       id,
-                       checked: chosen.get(name) === v,
-                       onchange: () => chosen.set(name, v)
-                     }),
-                     h('label', { for: id
-                     }, text));
-               })));
+      return h(
+          'fieldset.sev', h('legend', t('How bad: {effect}', {effect: label})),
+          h('div.choices', SEVERITY.map(([v, text]) => {
+            const id = `${group}-${v}`;
+            return h(
+                'span.choice', h('input', {
+                  type: 'radio',
+                  name: group,
+                  id,
+                  checked: chosen.get(name) === v,
+                  onchange: () => chosen.set(name, v)
+                }),
+                h('label', { for: id
+                }, t(text)));
+          })));
     }));
   }
   renderSideEffects();
-  const sideBox =
-      h('fieldset.box', h('legend', 'Side effects today (tap all that apply)'), chipArea, sevArea,
-        whereFrom(
-            `The list of side effects is the app's own (version ${SIDE_EFFECTS.version}); ` +
-            'the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).'));
+  const sideBox = h(
+      'fieldset.box', h('legend', t('Side effects today (tap all that apply)')), chipArea, sevArea,
+      whereFrom(t(
+          'The list of side effects is the app\'s own (version {version}); the most common on LDN were vivid dreams and headache (Younger et al., Arthritis Rheum 2013;65:529).',
+          {version: String(SIDE_EFFECTS.version)})));
 
   // Lifestyle factors (data/diary_items.json "lifestyle": hours of sleep, minutes of activity,
   // relaxation yes/no): the patient's own log, never part of the LDN analysis.
   const lifestyle = lifestyleFactors().map((f) => lifestyleControl(f, (items.lifestyle || {})[f.id]));
   const lifeBox = lifestyle.length ?
-      h('fieldset.box.lifestyle', h('legend', 'Lifestyle (for you; not part of the LDN analysis)'),
+      h('fieldset.box.lifestyle', h('legend', t('Lifestyle (for you; not part of the LDN analysis)')),
         lifestyle.map((c) => c.el)) :
       null;
 
@@ -354,10 +413,10 @@ export function diaryForm(
   const ownList = h('div.own-list');
   const keptBox = h('div.kept');
   const ownBox =
-      h('fieldset.box.own-items', h('legend', 'Your own items (for you; not part of the LDN analysis)'), ownList,
-        chooseTracking ?
-            h('button.track-open', {type: 'button', onclick: () => chooseTracking(tracking)}, 'Choose what you track') :
-            null);
+      h('fieldset.box.own-items', h('legend', t('Your own items (for you; not part of the LDN analysis)')), ownList,
+        chooseTracking ? h('button.track-open', {type: 'button', onclick: () => chooseTracking(tracking)},
+                           t('Choose what you track')) :
+                         null);
   function renderOwn() {
     const typed = new Map(own.map((c) => [c.item.key, c.get()]));
     own = tracking.custom.filter((c) => !c.retired).map((c) => {
@@ -367,16 +426,16 @@ export function diaryForm(
     const asking = new Set(own.map((c) => c.item.key));
     ownKept = Object.fromEntries(Object.entries(dayCustom).filter(([k]) => !asking.has(k)));
     ownList.replaceChildren(...own.map((c) => c.el));
-    if (!own.length) ownList.append(h('p.hint', 'None yet: add your own with "Choose what you track".'));
+    if (!own.length) ownList.append(h('p.hint', t('None yet: add your own with "Choose what you track".')));
     const lines = [
-      ...keptItems.map((k) => [`item-${k}`, (itemInfo(k) || {label: k}).label, String(items[k])]),
+      ...keptItems.map((k) => [`item-${k}`, pick(itemInfo(k) || {label: k}, 'label'), String(items[k])]),
       ...Object.entries(ownKept).map(
           ([k, v]) => [`custom-${k}`, (tracking.custom.find((c) => c.key === k) || {label: k}).label, customText(v)])
     ];
     keptBox.replaceChildren(
         ...(lines.length ?
                 [
-                  h('p.kept-title', 'No longer asked; kept with this day:'),
+                  h('p.kept-title', t('No longer asked; kept with this day:')),
                   h('ul.kept-list', lines.map(([id, label, v]) => h('li', {'data-kept': id}, `${label}: ${v}`)))
                 ] :
                 []));
@@ -395,13 +454,14 @@ export function diaryForm(
     const n = others.filter(([, s]) => s.get() !== null).length + lifestyle.filter((c) => c.filled()).length +
         own.filter((c) => c.filled()).length + keptItems.length + Object.keys(ownKept).length + chosen.size +
         (rescue.value.trim() ? 1 : 0) + (note.value.trim() ? 1 : 0);
-    moreCount.textContent = n ? ` (${n} answered)` : '';
+    moreCount.textContent = n ? ` ${t('({n} answered)', {n})}` : '';
   }
   const moreWhat = h('span.more-what');
   function describeMore() {
     moreWhat.textContent = [
-      ...others.map(([k]) => (itemInfo(k) || {label: k}).label), ...lifestyle.map((c) => c.f.label.toLowerCase()),
-      ...own.map((c) => c.item.label.toLowerCase()), 'side effects', 'medicines', 'a note'
+      ...others.map(([k]) => pick(itemInfo(k) || {label: k}, 'label')),
+      ...lifestyle.map((c) => pick(c.f, 'label').toLowerCase()), ...own.map((c) => c.item.label.toLowerCase()),
+      t('side effects'), t('medicines'), t('a note')
     ].join(', ');
   }
   describeMore();
@@ -412,9 +472,9 @@ export function diaryForm(
             !!(items.rescue_medication || []).length || !!items.lifestyle || keptItems.length > 0 ||
             Object.keys(dayCustom).length > 0
       },
-        h('summary', h('span.more-title', 'More about today'), moreCount, moreWhat), others.map(([, s]) => s.el),
-        ownBox, keptBox, lifeBox, sideBox, field('Rescue or other medication today (separate with commas)', rescue),
-        field('Note (optional)', note));
+        h('summary', h('span.more-title', t('More about today')), moreCount, moreWhat), others.map(([, s]) => s.el),
+        ownBox, keptBox, lifeBox, sideBox, field(t('Rescue or other medication today (separate with commas)'), rescue),
+        field(t('Note (optional)'), note));
   more.addEventListener('change', countMore);
   more.addEventListener('input', countMore);
   countMore();
@@ -422,7 +482,7 @@ export function diaryForm(
   const error = h('p.error', {role: 'alert'});
   const status = h('p.save-status', {'aria-live': 'polite'});
   const done = h('div');
-  const submit = h('button.primary.wide', {type: 'submit'}, existing ? 'Save changes' : 'Save today\'s entry');
+  const submit = h('button.primary.wide', {type: 'submit'}, existing ? t('Save changes') : t('Save today\'s entry'));
 
   // "Same as yesterday" ("as the day before" on a past day): yesterday's answers, side effects,
   // medicines and lifestyle, and the dose taken or skipped as yesterday (the amount stays the
@@ -445,15 +505,16 @@ export function diaryForm(
         showDoseDetails();
       }
       countMore();
-      status.textContent = `Filled in from ${pastDay ? 'the day before' : 'yesterday'}. Check, then save.`;
+      status.textContent = pastDay ? t('Filled in from the day before. Check, then save.') :
+                                     t('Filled in from yesterday. Check, then save.');
     },
   },
-                                                     pastDay ? 'Same as the day before' : 'Same as yesterday') :
+                                                     pastDay ? t('Same as the day before') : t('Same as yesterday')) :
                                                    null;
 
   const form = h(
       'form.diary', {
-        'aria-label': `Diary for ${formatLongDate(date)}`,
+        'aria-label': t('Diary for {date}', {date: formatLongDate(date)}),
         onsubmit: async (e) => {
           e.preventDefault();
           error.textContent = '';
@@ -490,7 +551,7 @@ export function diaryForm(
           }
           if (Object.keys(custom).length) entry.custom = custom;
           if (!Object.keys(entry).length) {
-            error.textContent = 'Answer at least one question before saving.';
+            error.textContent = t('Answer at least one question before saving.');
             return;
           }
           const choice = doseChoice();
@@ -536,37 +597,38 @@ export function diaryForm(
               }
             }
             const msg = queued ?
-                'Saved on this device. It will be sent automatically when you are back online.' :
-                (doseCheck ? 'Your diary is saved. Your dose needs a check: see below.' : 'Saved. Thank you.');
+                t('Saved on this device. It will be sent automatically when you are back online.') :
+                (doseCheck ? t('Your diary is saved. Your dose needs a check: see below.') : t('Saved. Thank you.'));
             say(msg, safety || doseCheck ? 'warn' : (queued ? 'warn' : 'ok'));
-            status.replaceChildren(h('span.saved', msg), ' ', h('a', {href: '#/progress'}, 'See your progress'));
+            status.replaceChildren(h('span.saved', msg), ' ', h('a', {href: '#/progress'}, t('See your progress')));
             done.replaceChildren(...[guidanceCard(safety), doseCheck].filter(Boolean));
             if (safety || doseCheck) {
               done.firstChild.setAttribute('tabindex', '-1');
               done.firstChild.focus();
             }
             if (sameAsYesterday) sameAsYesterday.remove();
-            submit.textContent = 'Save changes';
+            submit.textContent = t('Save changes');
           } catch (err) {
             error.textContent = errorText(err, (key, group) => {
               if (group === 'custom') return (tracking.custom.find((c) => c.key === key) || {label: key}).label;
-              return (itemInfo(key) || lifestyleInfo(key) || {}).label;
+              return pick(itemInfo(key) || lifestyleInfo(key), 'label') || undefined;
             });
           } finally {
             submit.disabled = false;
           }
         },
       },
-      h('section.card.core', {'aria-labelledby': 'items-h'}, h('h2', {id: 'items-h'}, 'How was your day?'),
+      h('section.card.core', {'aria-labelledby': 'items-h'}, h('h2', {id: 'items-h'}, t('How was your day?')),
         core.map(([, s]) => s.el), doseBox),
       h('section.card.more-card', more,
-        h('details.why', h('summary', 'Where does this come from?'),
+        h('details.why', h('summary', t('Where does this come from?')),
           h('p.small',
-            `Questions and anchors: ${
-                itemsSourcePlain()}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120). Pain, fatigue and waking unrefreshed come first because everyone rates them every day; which of the others you answer is chosen with your clinician, and you can add your own.`),
+            t('Questions and anchors: {source}. Every scale runs the same way, 0 = best and 10 = worst, as in the FIQR symptom questions (Bennett et al., Arthritis Res Ther 2009;11:R120). Pain, fatigue and waking unrefreshed come first because everyone rates them every day; which of the others you answer is chosen with your clinician, and you can add your own.',
+              {source: itemsSourcePlain()})),
           h('ul.small',
-            ITEMS.map(
-                (k) => h('li', `${(itemInfo(k) || {label: k}).label}: ${(itemInfo(k) || {source: ''}).source}`))))),
+            ITEMS.map((k) => h('li', `${pick(itemInfo(k) || {label: k}, 'label')}: `, english((itemInfo(k) || {
+                                                                                                source: ''
+                                                                                              }).source)))))),
       done, h('div.savebar', error, status, h('div.savebuttons', sameAsYesterday, submit)));
   // The own items as saved in "Choose what you track": a new one is asked at once, a retired one
   // leaves (unless this day has a value of it); the answers given so far stay.
@@ -588,10 +650,12 @@ export function diaryForm(
 // empty, or {error} in plain words; the server checks the range and step (data/diary_items.json).
 function lifestyleControl(f, value) {
   const control = f.kind === 'yes_no' ?
-      yesNoControl({'data-life': f.id}, f.question, value) :
-      numberControl({'data-life': f.id}, `${f.question} (${f.unit})`, value, {
+      yesNoControl({'data-life': f.id}, pick(f, 'question'), value) :
+      numberControl({'data-life': f.id}, `${pick(f, 'question')} (${pick(f, 'unit')})`, value, {
         decimal: f.step < 1,
-        bad: `${f.label}: write a number of ${f.unit}, for example ${f.step < 1 ? '7.5' : '30'}.`
+        bad:
+            t('{label}: write a number of {unit}, for example {example}.',
+              {label: pick(f, 'label'), unit: pick(f, 'unit'), example: f.step < 1 ? 7.5 : 30})
       });
   return {f, ...control};
 }
@@ -604,7 +668,8 @@ function customControl(item, value) {
   let control;
   if (item.kind === 'scale') {
     const s = scale(
-        `custom-${item.key}`, [h('span.item-label', item.label), ' ', h('span.item-q', 'From 0 to 10')],
+        `custom-${item.key}`,
+        [h('span.item-label', {'data-free-text': ''}, item.label), ' ', h('span.item-q', t('From 0 to 10'))],
         {value: v ?? null});
     s.el.removeAttribute('data-scale');
     s.el.dataset.custom = item.key;
@@ -612,21 +677,28 @@ function customControl(item, value) {
   } else if (item.kind === 'yes_no') {
     control = yesNoControl({'data-custom': item.key}, item.label, v);
   } else {
-    control = numberControl(
-        {'data-custom': item.key}, item.unit ? `${item.label} (${item.unit})` : item.label, v,
-        {decimal: true, bad: `${item.label}: write a number${item.unit ? ` of ${item.unit}` : ''}, for example 5.`});
+    control = numberControl({'data-custom': item.key}, item.unit ? `${item.label} (${item.unit})` : item.label, v, {
+      decimal: true,
+      bad: item.unit ? t('{label}: write a number of {unit}, for example {example}.',
+                         {label: item.label, unit: item.unit, example: 5}) :
+                       t('{label}: write a number, for example {example}.', {label: item.label, example: 5})
+    });
   }
   return {item, ...control};
 }
 
 // An own item's value in words, for one whose settings are unknown on this device.
-function customText(v) { return v === true ? 'yes' : v === false ? 'no' : String(v); }
+function customText(v) {
+  if (v === true) return t('yes');
+  if (v === false) return t('no');
+  return typeof v === 'number' ? formatNumber(v, {maximumFractionDigits: 20, useGrouping: false}) : String(v);
+}
 
 // Yes / No as two large boxes; a second tap on the chosen answer clears it.
 function yesNoControl(attrs, legend, value) {
   const name = uid('yn');
   const inputs = [];
-  const picks = [['yes', 'Yes'], ['no', 'No']].map(([v, label]) => {
+  const picks = [['yes', N_('Yes')], ['no', N_('No')]].map(([v, label]) => {
     const id = `${name}-${v}`;
     const input = h('input.sr', {type: 'radio', name, id, value: v, checked: value === (v === 'yes')});
     inputs.push(input);
@@ -638,7 +710,7 @@ function yesNoControl(attrs, legend, value) {
           input.checked = false;
           input.dispatchEvent(new Event('change', {bubbles: true}));
       },
-             }, label));
+             }, t(label)));
   });
   const el = h('fieldset.life', attrs, h('legend', legend), h('div.picks.two', picks));
   const get = () => {
@@ -687,113 +759,130 @@ function numberControl(attrs, label, value, {decimal, bad}) {
 function offPlanPanel(err, write, close) {
   if (err.status !== 409) {
     return h(
-        'div.confirm', {role: 'alert'}, h('p.error', err.message), h('p', 'Correct the amount above and save again.'));
+        'div.confirm', {role: 'alert'}, h('p.error', err.message),
+        h('p', t('Correct the amount above and save again.')));
   }
   const reason = h('input', {type: 'text', id: uid('why'), autocomplete: 'off'});
   const problem = h('p.error', {role: 'alert'});
-  const panel = h(
-      'div.confirm', {role: 'group', 'aria-label': 'Confirm your dose'}, h('p', err.message),
-      field('Why is it different? (your clinician sees this)', reason), problem,
-      h('div.actions',
-        h('button.primary', {
-          type: 'button',
-          onclick: async () => {
-            problem.textContent = '';
-            if (!reason.value.trim()) {
-              problem.textContent = 'Say in a few words why the dose differs.';
-              return;
-            }
-            try {
-              await sendOrQueue({...write, body: {...write.body, off_plan_reason: reason.value.trim()}});
-              panel.replaceChildren(h(
-                  'p.saved',
-                  `Dose saved: ${mg(write.body.dose_mg)}. It differs from your plan, so your clinician will see it.`));
-              say('Your dose is saved.', 'ok');
-            } catch (x) {
-              problem.textContent = x.message;
-            }
+  const panel =
+      h('div.confirm', {role: 'group', 'aria-label': t('Confirm your dose')}, h('p', err.message),
+        field(t('Why is it different? (your clinician sees this)'), reason), problem,
+        h('div.actions',
+          h('button.primary', {
+            type: 'button',
+            onclick: async () => {
+              problem.textContent = '';
+              if (!reason.value.trim()) {
+                problem.textContent = t('Say in a few words why the dose differs.');
+                return;
+              }
+              try {
+                await sendOrQueue({...write, body: {...write.body, off_plan_reason: reason.value.trim()}});
+                panel.replaceChildren(
+                    h('p.saved',
+                      t('Dose saved: {dose}. It differs from your plan, so your clinician will see it.',
+                        {dose: mg(write.body.dose_mg)})));
+                say(t('Your dose is saved.'), 'ok');
+              } catch (x) {
+                problem.textContent = x.message;
+              }
+            },
           },
-        },
-          `Yes, I took ${mg(write.body.dose_mg)}`),
-        h('button', {type: 'button', onclick: close}, 'No, I will correct the amount')));
+            t('Yes, I took {dose}', {dose: mg(write.body.dose_mg)})),
+          h('button', {type: 'button', onclick: close}, t('No, I will correct the amount'))));
   return panel;
 }
 
 export async function history(main) {
-  setTitle('Past days');
+  setTitle(t('Past days'));
   const p = pid();
   const localToday = todayIn(tz());
   const from = addDays(localToday, -27);
   const [diary] = await Promise.all([get(`/patients/${p}/diary?from=${from}&to=${localToday}`), loadItems()]);
-  const short = (k) => (itemInfo(k) || {label: k}).label.toLowerCase();
+  const short = (k) => pick(itemInfo(k) || {label: k}, 'label').toLowerCase();
   const byDate = new Map(diary.entries.map((e) => [e.date, e]));
   const rows = [];
   for (let d = localToday; d >= from; d = addDays(d, -1)) {
     const e = byDate.get(d);
-    rows.push(h(
-        'li.dayrow', h('span.daydate', formatDate(d)),
-        h('span.daysum', e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : 'no entry'),
-        h('a.button.secondary', {href: `#/day/${d}`, 'aria-label': `${e ? 'Edit' : 'Add'} ${formatLongDate(d)}`},
-          e ? 'Edit' : 'Add')));
+    rows.push(
+        h('li.dayrow', h('span.daydate', formatDate(d)),
+          h('span.daysum',
+            e ? ITEMS.slice(0, 3).map((k) => `${short(k)} ${e.items[k] ?? '–'}`).join(', ') : t('no entry')),
+          h('a.button.secondary', {
+            href: `#/day/${d}`,
+            'aria-label': e ? t('Edit {date}', {date: formatLongDate(d)}) : t('Add {date}', {date: formatLongDate(d)})
+          },
+            e ? t('Edit') : t('Add'))));
   }
   mount(
-      main, h('h1', 'Past days'), tzNote(),
-      h('p', 'Edits keep the earlier version: your clinician can see what changed and when.'), h('ul.days', rows));
+      main, h('h1', t('Past days')), tzNote(),
+      h('p', t('Edits keep the earlier version: your clinician can see what changed and when.')), h('ul.days', rows));
 }
 
 // ---- My plan ------------------------------------------------------------------------------------
 
 export async function plan(main) {
-  setTitle('My plan');
-  const t = await loadTreatment(pid());
+  setTitle(t('My plan'));
+  const treat = await loadTreatment(pid());
   const date = todayIn(tz());
-  if (!t.plan) {
+  if (!treat.plan) {
     mount(
-        main, h('h1', 'My plan'),
-        h('div.card', h('p', 'You have no treatment plan yet. Your clinician makes it after a safety screening.')),
+        main, h('h1', t('My plan')),
+        h('div.card', h('p', t('You have no treatment plan yet. Your clinician makes it after a safety screening.'))),
         problemLink());
     return;
   }
-  const step = stepOn(t.plan, date);
-  const next = nextStep(t.plan, date);
+  const step = stepOn(treat.plan, date);
+  const next = nextStep(treat.plan, date);
   const adjustments =
-      await get(`/patients/${pid()}/courses/${t.course.id}/adjustments`).catch(() => ({adjustments: []}));
+      await get(`/patients/${pid()}/courses/${treat.course.id}/adjustments`).catch(() => ({adjustments: []}));
+  // The plan's notes and warnings are the server's text, in English (marked so).
+  const sourceText = (text) => h('p.source', {lang: 'en'}, text);
   mount(
-      main, h('h1', 'My plan'), tzNote(), t.course.status === 'planned' ? baselineCard(t.course, date) : null,
-      h('section.card.dose', h('h2', 'Today'), h('p.big', doseLine(step, t.liquid)),
-        next ? h('p',
-                 `Next step: ${doseLine(next, t.liquid)}, from ${formatLongDate(next.start)} (in ${
-                     daysBetween(date, next.start)} days).`) :
-               h('p', 'You are on your target dose: no further steps are planned.'),
-        whereFrom(...planSource(t))),
-      h('section.card', h('h2', 'All steps'),
+      main, h('h1', t('My plan')), tzNote(),
+      treat.course.status === 'planned' ? baselineCard(treat.course, date) : null,
+      h('section.card.dose', h('h2', t('Today')), h('p.big', doseLine(step, treat.liquid)),
+        next ? h('p', t('Next step: {dose}, from {date} (in {n} days).', {
+                   dose: doseLine(next, treat.liquid),
+                   date: formatLongDate(next.start),
+                   n: daysBetween(date, next.start)
+                 })) :
+               h('p', t('You are on your target dose: no further steps are planned.')),
+        whereFrom(...planSource(treat))),
+      h('section.card', h('h2', t('All steps')),
         stackTable(
-            'Titration steps', ['From', 'To', 'Dose', 'When'],
-            t.plan.steps.map(
+            t('Titration steps'), [t('From'), t('To'), t('Dose'), t('When')],
+            treat.plan.steps.map(
                 (s) => ({
                   attrs: {class: s === step ? 'current' : null},
                   cells: [
-                    formatDate(s.start), s.end ? formatDate(s.end) : 'onwards',
-                    `${mg(s.dose_mg)}${t.liquid ? ` (${ml(s.dose_mg, t.liquid.strength_mg)})` : ''}`, s.time
+                    formatDate(s.start), s.end ? formatDate(s.end) : t('onwards'),
+                    `${mg(s.dose_mg)}${treat.liquid ? ` (${ml(s.dose_mg, treat.liquid.strength_mg)})` : ''}`,
+                    stepTime(s.time)
                   ],
                 })))),
-      h('section.card', h('h2', 'Why this plan'), h('ul', t.plan.notes.map((n) => h('li', withoutFileNames(n)))),
-        (t.plan.warnings || []).length ? h('ul.warn', t.plan.warnings.map((w) => h('li', withoutFileNames(w)))) : null,
-        whereFrom(...t.plan.notes, ...(t.plan.warnings || []))),
-      (adjustments.adjustments || []).length ?
-          h('section.card', h('h2', 'Changes to the plan'),
-            h('ul',
-              adjustments.adjustments.map((a) => h('li', `${a.reason} (${formatInstant(a.recorded_at, tz())})`)))) :
-          null,
+      h('section.card', h('h2', t('Why this plan')),
+        h('ul', {lang: 'en'}, treat.plan.notes.map((n) => h('li', withoutFileNames(n)))),
+        (treat.plan.warnings || []).length ?
+            h('ul.warn', {lang: 'en'}, treat.plan.warnings.map((w) => h('li', withoutFileNames(w)))) :
+            null,
+        whereFrom(...treat.plan.notes.map(sourceText), ...(treat.plan.warnings || []).map(sourceText))),
+      (adjustments.adjustments || []).length ? h('section.card', h('h2', t('Changes to the plan')),
+                                                 h('ul',
+                                                   adjustments.adjustments.map(
+                                                       (a) =>
+                                                           h('li', h('span', {'data-free-text': ''}, a.reason),
+                                                             ` (${formatInstant(a.recorded_at, tz())})`)))) :
+                                               null,
       problemLink());
 }
 
 // ---- Progress -----------------------------------------------------------------------------------
 
 export async function progress(main) {
-  setTitle('Progress');
+  setTitle(t('Progress'));
   const {progressPanel} = await import('./progress.js');
-  mount(main, h('h1', 'My progress'), tzNote());
+  mount(main, h('h1', t('My progress')), tzNote());
   const {shareCard} = await import('./share.js');
   main.append(await progressPanel(pid(), tz()), takeAway(), shareCard(pid(), tz()));
 }
@@ -804,30 +893,36 @@ function takeAway() {
   const p = pid();
   const today = todayIn(tz());
   return h(
-      'section.card', {'aria-labelledby': 'take-h'}, h('h2', {id: 'take-h'}, 'Take your data with you'),
+      'section.card', {'aria-labelledby': 'take-h'}, h('h2', {id: 'take-h'}, t('Take your data with you')),
       h('p',
-        'Download your own copy: the report your clinician sees, or your diary (your dose plan, the doses you logged, every day you answered and your questionnaires).'),
+        t('Download your own copy: the report your clinician sees, or your diary (your dose plan, the doses you logged, every day you answered and your questionnaires).')),
       h('div.actions.downloads', downloadLink({
           href: `/api/v1/patients/${p}/report.pdf`,
           file: `ldn-report-${today}.pdf`,
-          label: 'My report (PDF)',
+          label: t('My report (PDF)'),
+          what: 'report'
+        }),
+        downloadLink({
+          href: `/api/v1/patients/${p}/report.pdf?scope=summary`,
+          file: `ldn-summary-${today}.pdf`,
+          label: t('One-page summary for an appointment (PDF)'),
           what: 'report'
         }),
         downloadLink({
           href: `/api/v1/patients/${p}/export?format=csv`,
           file: `ldn-diary-${today}.csv`,
-          label: 'My diary for a spreadsheet (CSV)',
+          label: t('My diary for a spreadsheet (CSV)'),
           what: 'diary file'
         }),
         downloadLink({
           href: `/api/v1/patients/${p}/export?format=json`,
           file: `ldn-diary-${today}.json`,
-          label: 'My diary as data (JSON)',
+          label: t('My diary as data (JSON)'),
           what: 'diary file'
         })),
-      h('details.why', h('summary', 'Where does this come from?'),
+      h('details.why', h('summary', t('Where does this come from?')),
         h('p.source',
-          'The diary files follow the diary format that ldn documents and reads back; the report is the one your clinician sees at a visit.')));
+          t('The diary files follow the diary format that ldn documents and reads back; the report is the one your clinician sees at a visit, and the summary is a one-page version of it.'))));
 }
 
 // ---- Questionnaires -----------------------------------------------------------------------------
@@ -858,50 +953,50 @@ const PGIC = [
 ];
 
 export async function questionnaires(main) {
-  setTitle('Questionnaires');
+  setTitle(t('Questionnaires'));
   const p = pid();
   const date = todayIn(tz());
   // When each is due is the server's rule (data/interlocks.json, docs/clinic.md "Tasks"): the
   // clinician's inbox reads the same one.
-  const [inst, t, schedule] = await Promise.all(
+  const [inst, treat, schedule] = await Promise.all(
       [get(`/patients/${p}/instruments`), loadTreatment(p), get(`/patients/${p}/questionnaires/schedule`)]);
   const lastFiqr = schedule.fiqr.last;
   const lastPgic = schedule.pgic.last;
   // Before the first dose the baseline FIQR is due (the course's interlocks say so: docs/safety.md).
-  const baseline = t.course && t.course.interlocks && t.course.interlocks.baseline;
+  const baseline = treat.course && treat.course.interlocks && treat.course.interlocks.baseline;
   const baselineDue = !!(baseline && baseline.fiqr_due);
   const fiqrDue = schedule.fiqr.due;
   const pgicDue = schedule.pgic.due;
 
   const dueText = (name, lastDate, due) =>
-      h('p', due ? h('strong', `${name} is due.`) : `${name} is not due.`,
-        ` Last answered: ${lastDate ? formatLongDate(lastDate) : 'never'}.`);
+      h('p', due ? h('strong', t('{name} is due.', {name})) : t('{name} is not due.', {name}),
+        ` ${lastDate ? t('Last answered: {date}.', {date: formatLongDate(lastDate)}) : t('Last answered: never.')}`);
   mount(
-      main, h('h1', 'Questionnaires'), tzNote(),
-      h('section.card', h('h2', 'When they are due'),
-        baselineDue ?
-            h('p',
-              h('strong',
-                `Baseline FIQR is due: answer it before your first dose on ${formatLongDate(baseline.first_dose)}.`)) :
-            null,
+      main, h('h1', t('Questionnaires')), tzNote(),
+      h('section.card', h('h2', t('When they are due')),
+        baselineDue ? h('p', h('strong', t('Baseline FIQR is due: answer it before your first dose on {date}.', {
+                                 date: formatLongDate(baseline.first_dose)
+                               }))) :
+                      null,
         dueText('FIQR', lastFiqr, fiqrDue), dueText('PGIC', lastPgic, pgicDue),
-        whereFrom(`ldn asks every ${
-            schedule
-                .interval_days} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).`)),
+        whereFrom(t(
+            'ldn asks every {n} days (a schedule of this app, not a published rule); the trials judged response at 8-12 weeks (Younger 2009, 2013; FINAL, Bruun et al. Lancet Rheumatol 2024).',
+            {n: schedule.interval_days}))),
       fiqrForm(p, date, fiqrDue), pgicForm(p, date, pgicDue),
-      h('section.card', h('h2', 'Your answers'),
+      h('section.card', h('h2', t('Your answers')),
         inst.instruments.length ?
             h('ul',
               inst.instruments.slice()
                   .sort((a, b) => (a.date < b.date ? 1 : -1))
                   .map((r) => h('li', `${formatDate(r.date)}: ${r.instrument.toUpperCase()} ${scoreText(r)}`))) :
-            h('p', 'None yet.')));
+            h('p', t('None yet.'))));
 }
 
 export function scoreText(r) {
   const s = r.scores || {};
   if (r.instrument === 'fiqr' && s.total !== undefined)
-    return `total ${Math.round(s.total * 10) / 10} of 100${s.severity ? ` (${s.severity})` : ''}`;
+    return `${t('total {score} of 100', {score: Math.round(s.total * 10) / 10})}${
+        s.severity ? ` (${s.severity})` : ''}`;
   if (r.instrument === 'pgic') return s.label || PGIC[(r.answers.pgic || 4) - 1].toLowerCase();
   return '';
 }
@@ -914,7 +1009,7 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
     err.textContent = '';
     const answers = answersFn();
     if (!answers) {
-      err.textContent = 'Please answer the questions first.';
+      err.textContent = t('Please answer the questions first.');
       return;
     }
     try {
@@ -924,7 +1019,8 @@ function instrumentSubmit(p, instrument, date, answersFn, after) {
         label: `${instrument} ${date}`,
         body: {instrument, date, answers, client_id: clientId(instrument)}
       });
-      say(queued ? 'Saved on this device; it will be sent when you are online.' : 'Thank you: your answers are saved.',
+      say(queued ? t('Saved on this device; it will be sent when you are online.') :
+                   t('Thank you: your answers are saved.'),
           queued ? 'warn' : 'ok');
       after(true);
     } catch (x) {
@@ -937,22 +1033,29 @@ function fiqrForm(p, date, due) {
   const fn = FIQR_FUNCTION.map((q, i) => scale(`f${i}`, q, {low: 'no difficulty', high: 'very difficult'}));
   const im = FIQR_IMPACT.map((q, i) => scale(`i${i}`, q, {low: 'never', high: 'always'}));
   const sy = FIQR_SYMPTOMS.map(([q, lo, hi], i) => scale(`s${i}`, `Rate ${q}`, {low: lo, high: hi}));
+  // The instrument's questions and anchors stay in English (no validated translation in ldn).
+  for (const s of [...fn, ...im, ...sy]) s.el.setAttribute('lang', 'en');
+  const note = instrumentNote();
   const answers = () => {
     const a = {function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get())};
     return [...a.function, ...a.impact, ...a.symptoms].some((v) => v !== null) ? a : null;
   };
   const body = h(
       'form', {onsubmit: instrumentSubmit(p, 'fiqr', date, answers, route)},
+      note ? h('p.hint.instrument-note', note) : null,
       h('p',
-        'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
-      h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el), h('h3', 'Overall'), im.map((s) => s.el),
-      h('h3', 'Symptoms'), sy.map((s) => s.el),
-      whereFrom(
-          'Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored as its authors describe.'),
-      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save FIQR'));
+        t('For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.')),
+      h('h3', t('Function: how hard was it to…')), fn.map((s) => s.el), h('h3', t('Overall')), im.map((s) => s.el),
+      h('h3', t('Symptoms')), sy.map((s) => s.el),
+      whereFrom(t(
+          'Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored as its authors describe.')),
+      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, t('Save FIQR')));
   return h(
       'details.card', {open: due ? true : null},
-      h('summary', h('h2.inline', `FIQR (21 questions, about 3 minutes)${due ? ': due' : ''}`)), body);
+      h('summary',
+        h('h2.inline',
+          due ? t('FIQR (21 questions, about 3 minutes): due') : t('FIQR (21 questions, about 3 minutes)'))),
+      body);
 }
 
 function pgicForm(p, date, due) {
@@ -966,14 +1069,17 @@ function pgicForm(p, date, due) {
     const c = radios.map((r) => r.querySelector('input')).find((i) => i.checked);
     return c ? {pgic: Number(c.value)} : null;
   };
+  const note = instrumentNote();
   const body = h(
       'form', {onsubmit: instrumentSubmit(p, 'pgic', date, answers, route)},
-      h('fieldset', h('legend', 'Since you started LDN, how would you describe the change in your overall status?'),
-        radios),
-      whereFrom(
-          'Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).'),
-      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, 'Save PGIC'));
+      note ? h('p.hint.instrument-note', note) : null,
+      // The instrument's question and answers stay in English (no validated translation in ldn).
+      h('fieldset', {lang: 'en'},
+        h('legend', 'Since you started LDN, how would you describe the change in your overall status?'), radios),
+      whereFrom(t(
+          'Patient Global Impression of Change (PGIC), 7 points, public domain; "much improved" or better counts as a response (Dworkin et al., IMMPACT, J Pain 2008;9:105).')),
+      h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, t('Save PGIC')));
   return h(
-      'details.card', {open: due ? true : null}, h('summary', h('h2.inline', `PGIC (1 question)${due ? ': due' : ''}`)),
-      body);
+      'details.card', {open: due ? true : null},
+      h('summary', h('h2.inline', due ? t('PGIC (1 question): due') : t('PGIC (1 question)'))), body);
 }

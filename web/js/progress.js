@@ -6,14 +6,31 @@ import uPlot from '../vendor/uPlot.esm.js';
 
 import {errorText, get} from './api.js';
 import {session} from './app.js';
+import {mg} from './clinical.js';
 import {loadDiarySettings} from './diary_settings.js';
 import {h, scrollAttrs, source, whereFrom} from './dom.js';
+import {formatNumber, N_, pick, t} from './i18n.js';
 import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, lifestyleFactors, loadItems} from './items.js';
 import {addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn} from './time.js';
 
 const COLORS = { pain: '#b3261e', fatigue: '#1f5fa8', sleep: '#6b4fa0', mood: '#2e7d32', anxiety: '#a35200',
   cognition: '#00696f', stiffness: '#7a5c00', sensitivity: '#8e3a73', stress: '#455a64' };
 const MEAN_MIN_DAYS = 4;
+
+// An item's name in the current language (data/diary_items.json carries the translations).
+function itemLabel(key) { return pick(itemInfo(key) || {label: key}, 'label'); }
+
+// The name of an item of the server's analysis: its own label (English, from the same data)
+// unless the diary's items carry a translation of it.
+function analysisLabel(i) {
+  const info = itemInfo(i.item);
+  return info && pick(info, 'label') !== info.label ? pick(info, 'label') : i.label;
+}
+
+// A chart's x value (seconds of a date's UTC noon, time.js chartTime) as a short date by the locale.
+function chartDay(seconds) {
+  return formatDate(new Date(seconds * 1000).toISOString().slice(0, 10), {day: 'numeric', month: 'short'});
+}
 
 let cssLoaded = false;
 function loadCss() {
@@ -54,14 +71,21 @@ export function chartMarks(analysis, evaluation, from, to) {
       kind: 'baseline',
       first: a.baseline.first,
       last: a.baseline.last,
-      text: `Before LDN (the baseline): ${formatDate(a.baseline.first)} to ${formatDate(a.baseline.last)}`,
-      short: 'Before LDN'
+      text:
+          t('Before LDN (the baseline): {from} to {to}',
+            {from: formatDate(a.baseline.first), to: formatDate(a.baseline.last)}),
+      short: t('Before LDN')
     });
   }
   const start = (a && a.first_dose) || (ev && ev.first_dose);
   if (start && inChart(start, start)) {
-    marks.push(
-        {kind: 'start', first: start, last: start, text: `LDN started: ${formatDate(start)}`, short: 'LDN start'});
+    marks.push({
+      kind: 'start',
+      first: start,
+      last: start,
+      text: t('LDN started: {date}', {date: formatDate(start)}),
+      short: t('LDN start')
+    });
   }
   const primary = a ? (a.windows || []).find((w) => w.label === a.primary_window) : null;
   if (primary && inChart(primary.first, primary.last)) {
@@ -69,8 +93,10 @@ export function chartMarks(analysis, evaluation, from, to) {
       kind: 'window',
       first: primary.first,
       last: primary.last,
-      text: `Compared with the baseline: ${formatDate(primary.first)} to ${formatDate(primary.last)}`,
-      short: 'Compared'
+      text:
+          t('Compared with the baseline: {from} to {to}',
+            {from: formatDate(primary.first), to: formatDate(primary.last)}),
+      short: t('Compared')
     });
   } else if (ev && ev.opens_on && !ev.open) {
     // In the future, so after the chart's last day: said in words, not drawn.
@@ -78,8 +104,8 @@ export function chartMarks(analysis, evaluation, from, to) {
       kind: 'opens',
       first: ev.opens_on,
       last: ev.opens_on,
-      text: `Your first evaluation: from ${formatDate(ev.opens_on)}`,
-      short: 'Evaluation'
+      text: t('Your first evaluation: from {date}', {date: formatDate(ev.opens_on)}),
+      short: t('Evaluation')
     });
   }
   return marks;
@@ -176,14 +202,14 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
 
   const selected = new Set(['pain', 'fatigue', 'sleep']);
   const marks = chartMarks(analysis, evaluation, from, to);
-  const chartBox = h('div.chart', { role: 'img', 'aria-label': 'Chart of your diary items over time' });
+  const chartBox = h('div.chart', {role: 'img', 'aria-label': t('Chart of your diary items over time')});
   // The marks in words, for everyone (and for screen readers, which cannot see the chart).
   const markList = marks.length ?
       h('ul.chart-marks',
         marks.map((m) => h('li', {'data-mark': m.kind}, h('span.mark-key', {'aria-hidden': 'true'}), m.text))) :
       null;
   const summary = h('div');
-  const toggles = h('div.chips', { role: 'group', 'aria-label': 'Items shown in the chart' });
+  const toggles = h('div.chips', {role: 'group', 'aria-label': t('Items shown in the chart')});
   let plot = null;
 
   function values(key) { return dates.map((d) => { const v = (byDate.get(d) || {})[key]; return v === undefined ? null : v; }); }
@@ -193,15 +219,28 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
     const keys = ITEMS.filter((k) => selected.has(k));
     const x = dates.map(chartTime);
     const data = [x];
-    const series = [{}];
+    const series = [{value: (u, v) => (v === null || v === undefined ? '–' : chartDay(v))}];
     for (const k of keys) {
       const v = values(k);
-      const label = (itemInfo(k) || { label: k }).label;
+      const label = itemLabel(k);
       data.push(v);
-      series.push({ label: `${label} (day)`, scale: 'y', stroke: COLORS[k], width: 0, paths: () => null,
-        points: { show: true, size: 5, stroke: COLORS[k], fill: COLORS[k] } });
+      series.push({
+        label: t('{label} (day)', {label}),
+        scale: 'y',
+        stroke: COLORS[k],
+        width: 0,
+        paths: () => null,
+        points: {show: true, size: 5, stroke: COLORS[k], fill: COLORS[k]}
+      });
       data.push(sevenDayMeans(v));
-      series.push({ label: `${label} (7-day mean)`, scale: 'y', stroke: COLORS[k], width: 3, spanGaps: false, points: { show: false } });
+      series.push({
+        label: t('{label} (7-day mean)', {label}),
+        scale: 'y',
+        stroke: COLORS[k],
+        width: 3,
+        spanGaps: false,
+        points: {show: false}
+      });
     }
     // The theme's colours (app.css: light or dark) for the axes, the grid and the dose line.
     const css = getComputedStyle(document.documentElement);
@@ -210,7 +249,7 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
     const gridLine = css.getPropertyValue('--line').trim() || '#e4e4e4';
     data.push(doseSeries);
     series.push({
-      label: 'Dose taken (mg)',
+      label: t('Dose taken (mg)'),
       scale: 'mg',
       stroke: muted,
       width: 2,
@@ -221,7 +260,7 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
     });
     data.push(sideSeries);
     series.push({
-      label: 'Side effect reported',
+      label: t('Side effect reported'),
       scale: 'y',
       stroke: '#c2185b',
       width: 0,
@@ -236,10 +275,39 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
           width,
           height: width < 500 ? 260 : 340,
           scales: {x: {time: true}, y: {range: [0, 10.5]}, mg: {range: [0, Math.ceil(maxDose * 1.25)]}},
+          // Days are placed in UTC (the x values are UTC noons), so the ticks fall on the days' own
+          // midnights whatever the browser's zone; dates and numbers are written by the locale, with
+          // room between the day labels for the longer Danish and Norwegian ones ("12. jan.").
+          tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
           axes: [
-            {stroke: ink, grid: {stroke: gridLine}},
-            {scale: 'y', label: '0-10', stroke: ink, grid: {stroke: gridLine}, size: 40},
-            {scale: 'mg', side: 1, label: 'mg', stroke: muted, grid: {show: false}, size: 40},
+            {
+              stroke: ink,
+              grid: {stroke: gridLine},
+              space: 60,
+              // The labels drawn are also kept on the chart for the browser tests (the canvas has no text).
+              values: (u, splits) => {
+                const labels = splits.map(chartDay);
+                u.root.dataset.xTicks = labels.join('|');
+                return labels;
+              }
+            },
+            {
+              scale: 'y',
+              label: '0-10',
+              stroke: ink,
+              grid: {stroke: gridLine},
+              size: 40,
+              values: (u, splits) => splits.map((v) => formatNumber(v))
+            },
+            {
+              scale: 'mg',
+              side: 1,
+              label: 'mg',
+              stroke: muted,
+              grid: {show: false},
+              size: 40,
+              values: (u, splits) => splits.map((v) => formatNumber(v))
+            },
           ],
           series,
           legend: {live: false},
@@ -250,16 +318,32 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
     summary.replaceChildren(h('ul.plain', keys.map((k) => {
       const m = last(sevenDayMeans(values(k)));
       const info = itemInfo(k) || { label: k, higher_is: 'worse' };
-      return h('li', m ? `${info.label}: 7-day mean ${m[1]} on ${formatDate(m[0])} (higher is ${info.higher_is}).`
-        : `${info.label}: not enough entries for a 7-day mean yet.`);
+      const label = pick(info, 'label');
+      if (!m) return h('li', t('{label}: not enough entries for a 7-day mean yet.', {label}));
+      const vars = {label, mean: m[1], date: formatDate(m[0])};
+      return h(
+          'li',
+          info.higher_is === 'better' ? t('{label}: 7-day mean {mean} on {date} (higher is better).', vars) :
+                                        t('{label}: 7-day mean {mean} on {date} (higher is worse).', vars));
     })));
   }
 
   function renderToggles() {
-    toggles.replaceChildren(...ITEMS.map((k) => h('button.chip', {
-      type: 'button', 'aria-pressed': selected.has(k) ? 'true' : 'false',
-      onclick: () => { if (selected.has(k)) selected.delete(k); else selected.add(k); renderToggles(); draw(); },
-    }, (itemInfo(k) || { label: k }).label)));
+    toggles.replaceChildren(...ITEMS.map(
+        (k) =>
+            h('button.chip', {
+              type: 'button',
+              'aria-pressed': selected.has(k) ? 'true' : 'false',
+              onclick: () => {
+                if (selected.has(k))
+                  selected.delete(k);
+                else
+                  selected.add(k);
+                renderToggles();
+                draw();
+              },
+            },
+              itemLabel(k))));
   }
   renderToggles();
 
@@ -268,7 +352,9 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
   // shown beside the ratings, never part of the analysis.
   const life =
       lifestyleFactors().filter((f) => recent.some((d) => ((byDate.get(d) || {}).lifestyle || {})[f.id] !== undefined));
-  const lifeCell = (f, v) => (v === undefined ? '–' : (f.kind === 'yes_no' ? (v ? 'yes' : 'no') : String(v)));
+  const value = (v) =>
+      (typeof v === 'number' ? formatNumber(v, {maximumFractionDigits: 2, useGrouping: false}) : String(v));
+  const lifeCell = (f, v) => (v === undefined ? '–' : (f.kind === 'yes_no' ? (v ? t('yes') : t('no')) : value(v)));
   // The patient's own items (diary settings "custom", retired ones too) with a value in these days,
   // in the order they were added; a key the settings do not name (not readable) by its key.
   const customDefs = (settings && settings.custom) || [];
@@ -277,22 +363,22 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
     ...customDefs.filter((c) => customKeys.includes(c.key)),
     ...customKeys.filter((k) => !customDefs.some((c) => c.key === k)).map((k) => ({key: k, label: k, kind: null}))
   ];
-  const ownCell = (v) => (v === undefined ? '–' : v === true ? 'yes' : v === false ? 'no' : String(v));
+  const ownCell = (v) => (v === undefined ? '–' : v === true ? t('yes') : v === false ? t('no') : value(v));
   // Cards on a phone, a day each (table.stack.compact, app.css); a table on wider screens.
   const columns = [
-    ...ITEMS.map((k) => (itemInfo(k) || {label: k}).label), 'Dose',
-    ...life.map((f) => (f.kind === 'yes_no' ? f.label : `${f.label} (${f.unit})`)),
+    ...ITEMS.map(itemLabel), t('Dose'),
+    ...life.map((f) => (f.kind === 'yes_no' ? pick(f, 'label') : `${pick(f, 'label')} (${pick(f, 'unit')})`)),
     ...own.map((c) => (c.kind === 'number' && c.unit ? `${c.label} (${c.unit})` : c.label))
   ];
   const table =
-      h('details.card', h('summary', 'The last 14 days as a table'),
+      h('details.card', h('summary', t('The last 14 days as a table')),
         h('div.tablewrap', scrollAttrs(),
-          h('table.stack.compact', h('caption.sr', 'Diary, last 14 days'),
-            h('thead', h('tr', h('th', {scope: 'col'}, 'Day'), columns.map((c) => h('th', {scope: 'col'}, c)))),
+          h('table.stack.compact', h('caption.sr', t('Diary, last 14 days')),
+            h('thead', h('tr', h('th', {scope: 'col'}, t('Day')), columns.map((c) => h('th', {scope: 'col'}, c)))),
             h('tbody', recent.map((d) => {
               const e = byDate.get(d) || {};
               const cells = [
-                ...ITEMS.map((k) => e[k] ?? '–'), doseBy.has(d) ? `${doseBy.get(d)} mg` : '–',
+                ...ITEMS.map((k) => e[k] ?? '–'), doseBy.has(d) ? mg(doseBy.get(d)) : '–',
                 ...life.map((f) => lifeCell(f, (e.lifestyle || {})[f.id])),
                 ...own.map((c) => ownCell((e.custom || {})[c.key]))
               ];
@@ -303,13 +389,13 @@ export async function progressPanel(patientId, tz, { days = 90 } = {}) {
 
   const section = h(
       'div',
-      h('section.card', {'aria-labelledby': 'chart-h'}, h('h2', {id: 'chart-h'}, `The last ${days} days`), toggles,
-        chartBox, markList, summary,
+      h('section.card', {'aria-labelledby': 'chart-h'}, h('h2', {id: 'chart-h'}, t('The last {days} days', {days})),
+        toggles, chartBox, markList, summary,
         h('p.small',
-          `Dots are single days, thick lines the mean of the last 7 days (shown when at least ${
-              MEAN_MIN_DAYS} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported.`),
+          t('Dots are single days, thick lines the mean of the last 7 days (shown when at least {n} of them have an entry), the dashed step line the dose taken (right axis), circles at the top the days a side effect was reported.',
+            {n: MEAN_MIN_DAYS})),
         whereFrom(
-            'Your diary and your dose log. The words at the two ends of each scale are the ones the diary shows.')),
+            t('Your diary and your dose log. The words at the two ends of each scale are the ones the diary shows.'))),
       table,
       session.me && session.me.role === 'clinician' ? clinicianAnalysisCard(analysis, evaluation) :
                                                       analysisCard(analysis, evaluation));
@@ -324,8 +410,77 @@ function primaryWindow(a) {
 }
 
 function windowName(label) {
-  if (!label) return 'the evaluation window';
-  return label.startsWith('week_') ? `week ${label.slice(5)}` : `stable-dose window ${label.replace('stable_', '')}`;
+  if (!label) return t('the evaluation window');
+  return label.startsWith('week_') ? t('week {n}', {n: label.slice(5)}) :
+                                     t('stable-dose window {n}', {n: label.replace('stable_', '')});
+}
+
+// An item's comparison in plain words, as the server's `plain` says it in English
+// (analysis/response.cpp PlainItemSummary), with the words of the current language: "Pain 36%
+// lower than before LDN (somewhere between 20% and 50% lower): better". Null when the server has
+// no such sentence (no change to tell).
+export function plainComparison(i) {
+  if (i.change === null || i.change === undefined || i.baseline_mean === null || i.baseline_mean === undefined ||
+      !i.change_is) {
+    return null;
+  }
+  const item = analysisLabel(i);
+  const pct = i.baseline_mean > 0;
+  // The size of a change: a share of the baseline in whole percent, or rating points with one
+  // decimal when the baseline mean is 0; rounded half to even, as the server does.
+  const digits = pct ? 0 : 1;
+  const size = (change) => Math.abs(pct ? (100 * change) / i.baseline_mean : change);
+  const rounded = (change) => formatNumber(
+      size(change),
+      {minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'halfEven', useGrouping: false});
+  const amount = (change) =>
+      (pct ? t('{pct}%', {pct: rounded(change)}) : t('{points} points', {points: rounded(change)}));
+  const isZero = Number(new Intl.NumberFormat('en', {maximumFractionDigits: digits, roundingMode: 'halfEven'})
+                            .format(size(i.change))) === 0;
+  let text = isZero ? t('{item} about the same as before LDN', {item}) :
+      i.change < 0  ? t('{item} {amount} lower than before LDN', {item, amount: amount(i.change)}) :
+                      t('{item} {amount} higher than before LDN', {item, amount: amount(i.change)});
+  if (i.interval) {
+    const lo = Math.max(i.interval.lower, -i.baseline_mean);
+    const hi = Math.min(i.interval.upper, 10 - i.baseline_mean);
+    if (hi < 0) {
+      text = t('{text} (somewhere between {low} and {high} lower)', {text, low: amount(hi), high: amount(lo)});
+    } else if (lo > 0) {
+      text = t('{text} (somewhere between {low} and {high} higher)', {text, low: amount(lo), high: amount(hi)});
+    } else {
+      text = t('{text} (somewhere between {low} lower and {high} higher)', {text, low: amount(lo), high: amount(hi)});
+    }
+  }
+  return i.change_is === 'improvement' ? t('{text}: better', {text}) :
+      i.change_is === 'worsening'      ? t('{text}: worse', {text}) :
+                                         t('{text}: no clear change', {text});
+}
+
+// The sentences of the server's verdict (analysis/response.cpp MakeVerdict) that are always the
+// same, in the current language; a sentence not known here is shown as the server wrote it.
+const VERDICT_TEXTS = [
+  N_('A before-and-after comparison like this cannot show whether LDN caused the change: placebo effects and the natural ups and downs of fibromyalgia can look just the same.'),
+  N_('This is an open before/after comparison: it cannot separate an effect of LDN from the placebo effect, regression to the mean (people often start a treatment during a bad spell) or the natural ups and downs of fibromyalgia.'),
+  N_('Placebo responses in the LDN trials were large: pain fell 18.0% on placebo in Younger et al. 2013 (Arthritis Rheum 65:529), 28% of placebo patients had a >=30% pain reduction in FINAL (Bruun et al. 2024), and in INNOVA placebo did better than LDN. A change of this size on placebo is common.'),
+  N_('Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical placebo capsules and randomized periods is the way to know.'),
+];
+
+function verdictText(text) {
+  if (!text) return text;
+  if (VERDICT_TEXTS.includes(text)) return t(text);
+  let m =
+      /^(\d+) doses? taken differed from the plan \(first on (\S+): (\S+) mg planned, (\S+) mg taken\); the analysis uses the doses as taken\.$/
+          .exec(text);
+  if (m) {
+    return t(
+        '{n} doses taken differed from the plan (first on {date}: {planned} planned, {taken} taken); the analysis uses the doses as taken.',
+        {n: Number(m[1]), date: m[2], planned: mg(Number(m[3])), taken: mg(Number(m[4]))});
+  }
+  m = /^Only (\d+)% of planned doses were logged as taken\.$/.exec(text);
+  if (m) return t('Only {pct}% of planned doses were logged as taken.', {pct: Number(m[1])});
+  m = /^(\d+) diary days? (?:is|are) missing; (?:it was|they were) not filled in\.$/.exec(text);
+  if (m) return t('{n} diary days are missing; they were not filled in.', {n: Number(m[1])});
+  return text;
 }
 
 // The patient's "Is it working?": nothing but the date before the plan's evaluation opens; from
@@ -333,106 +488,186 @@ function windowName(label) {
 // the interval and the item's direction), one sentence on what an open comparison cannot show,
 // and the sources behind a disclosure.
 export function analysisCard(a, ev = {}) {
-  const title = h('h2', { id: 'an-h' }, 'Is it working?');
+  const title = h('h2', {id: 'an-h'}, t('Is it working?'));
   const card = (...children) => h('section.card.verdict-card', { 'aria-labelledby': 'an-h' }, title, ...children);
   const opens = ev && !ev.unavailable ? ev.opens_on : a && a.evaluation && a.evaluation.opens_on;
   const open = ev && !ev.unavailable ? ev.open : a && a.evaluation && a.evaluation.open;
   if (!opens) {
     return card(
-        h('p', 'There is nothing to evaluate yet', ev && ev.unavailable ? `: ${ev.unavailable}` : '.'),
+        h('p',
+          ev && ev.unavailable ? t('There is nothing to evaluate yet: {reason}', {reason: ev.unavailable}) :
+                                 t('There is nothing to evaluate yet.')),
         whereFrom(h(
             'p.small',
-            'The evaluation compares your diary on LDN with your diary before LDN, from the first dose of your treatment course.')));
+            t('The evaluation compares your diary on LDN with your diary before LDN, from the first dose of your treatment course.'))));
   }
   const weeks = ev && ev.first_dose ? Math.round(daysBetween(ev.first_dose, opens) / 7) : null;
   if (!open) {
     return card(
-        h('p.big', {'data-evaluation': 'closed'}, `Evaluation opens on ${formatLongDate(opens)}`),
+        h('p.big', {'data-evaluation': 'closed'}, t('Evaluation opens on {date}', {date: formatLongDate(opens)})),
         h('p',
-          `That is ${weeks ? `${weeks} weeks` : 'some weeks'} after your first dose${
-              ev && ev.first_dose ?
-                  ` (${formatLongDate(ev.first_dose)}${ev.first_dose_taken ? '' : ', as planned'})` :
-                  ''}. Until then, keep filling in your diary every day: each day makes the comparison with your weeks before LDN more reliable.`),
+          `${whenFirstDose(weeks, ev)} ${
+              t('Until then, keep filling in your diary every day: each day makes the comparison with your weeks before LDN more reliable.')}`),
         h('p',
-          'Before that date no verdict is shown: early weeks mostly reflect finding your dose and the normal ups and downs of fibromyalgia.'),
+          t('Before that date no verdict is shown: early weeks mostly reflect finding your dose and the normal ups and downs of fibromyalgia.')),
         whereFrom(h(
             'p.small',
-            `The first evaluation window is ${
-                windowName(
-                    ev &&
-                    ev.window)} after the first dose (the 14 days before it opens); the LDN trials judged response at 8 to 12 weeks (Younger et al., Arthritis Rheum 2013;65:529; FINAL, Bruun et al., Lancet Rheumatol 2024).`)));
+            t('The first evaluation window is {window} after the first dose (the 14 days before it opens); the LDN trials judged response at 8 to 12 weeks (Younger et al., Arthritis Rheum 2013;65:529; FINAL, Bruun et al., Lancet Rheumatol 2024).',
+              {window: windowName(ev && ev.window)}))));
   }
   if (!a || a.unavailable) {
     return card(
-        h('p', {'data-evaluation': 'open'}, 'The comparison cannot be made yet',
-          a && a.unavailable ? `: ${a.unavailable}` : '.'),
+        h('p', {'data-evaluation': 'open'},
+          a && a.unavailable ? t('The comparison cannot be made yet: {reason}', {reason: a.unavailable}) :
+                               t('The comparison cannot be made yet.')),
         whereFrom(h(
             'p.small',
-            'It needs at least 7 days with a pain rating in the 14 days before the first dose, and 7 in the evaluation window.')));
+            t('It needs at least 7 days with a pain rating in the 14 days before the first dose, and 7 in the evaluation window.'))));
   }
   const w = primaryWindow(a);
   if (!w || w.kind !== 'fixed_week') {
     return card(
         h('p', {'data-evaluation': 'open'},
-          'Not enough diary days in the evaluation window yet to compare with before LDN. Keep your diary going.'),
-        whereFrom(h('p.small', 'The comparison needs 7 days with ratings in the 14-day evaluation window.')));
+          t('Not enough diary days in the evaluation window yet to compare with before LDN. Keep your diary going.')),
+        whereFrom(h('p.small', t('The comparison needs 7 days with ratings in the 14-day evaluation window.'))));
   }
-  const span = `days ${w.first_day}-${w.first_day + 13} after your first dose (${formatDate(w.first)} to ${formatDate(w.last)})`;
   return card(
       h('p', {'data-evaluation': 'open'},
-        `Your ${windowName(w.label)}, ${span}, compared with the 14 days before LDN:`),
+        t('Your {window}, days {first}-{last} after your first dose ({from} to {to}), compared with the 14 days before LDN:',
+          {
+            window: windowName(w.label),
+            first: w.first_day,
+            last: w.first_day + 13,
+            from: formatDate(w.first),
+            to: formatDate(w.last)
+          })),
       h('ul.items-plain',
         w.items.map(
             (i) =>
                 h('li', {'data-item': i.item, 'data-change-is': i.change_is || 'none'},
-                  i.plain || `${i.label}: not enough days with this rating to compare.`))),
-      h('p', a.verdict && a.verdict.caveat),
+                  (i.plain && plainComparison(i)) || i.plain ||
+                      t('{label}: not enough days with this rating to compare.', {label: analysisLabel(i)})))),
+      h('p', a.verdict && verdictText(a.verdict.caveat)),
       whereFrom(
           h('p.small',
-            '"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".'),
-          h('p.small', `Scales: ${itemsSourcePlain()}; every item runs 0 = best, 10 = worst.`),
-          h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', l))),
-          a.method ? h('p.small', `Method: ${a.method.description}.`) : null));
+            t('"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".')),
+          h('p.small', t('Scales: {source}; every item runs 0 = best, 10 = worst.', {source: itemsSourcePlain()})),
+          h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', verdictText(l)))),
+          a.method ? h('p.small', `${t('Method:')} `, h('span', {lang: 'en'}, a.method.description), '.') : null));
 }
 
-const CHANGE_TEXT = { improvement: 'improvement', worsening: 'worsening', none: 'no clear change' };
+// "That is 8 weeks after your first dose (Monday 5 January 2026)." before the evaluation opens.
+function whenFirstDose(weeks, ev) {
+  const date = ev && ev.first_dose ? formatLongDate(ev.first_dose) : null;
+  const planned = ev && !ev.first_dose_taken;
+  if (weeks) {
+    if (!date) return t('That is {n} weeks after your first dose.', {n: weeks});
+    return planned ? t('That is {n} weeks after your first dose ({date}, as planned).', {n: weeks, date}) :
+                     t('That is {n} weeks after your first dose ({date}).', {n: weeks, date});
+  }
+  if (!date) return t('That is some weeks after your first dose.');
+  return planned ? t('That is some weeks after your first dose ({date}, as planned).', {date}) :
+                   t('That is some weeks after your first dose ({date}).', {date});
+}
 
-function fixed(x, d = 1) { return x === null || x === undefined ? '–' : (Math.round(x * 10 ** d) / 10 ** d).toFixed(d); }
+const CHANGE_TEXT = {
+  improvement: N_('improvement'),
+  worsening: N_('worsening'),
+  none: N_('no clear change')
+};
+const HIGHER_IS = {
+  better: N_('better'),
+  worse: N_('worse')
+};
+const COLUMNS =
+    [N_('Item'), N_('Change is'), N_('Change'), N_('95% interval'), N_('Baseline'), N_('Window'), N_('Higher is')];
+
+function fixed(x, d = 1) {
+  return x === null || x === undefined ?
+      '–' :
+      formatNumber(Math.round(x * 10 ** d) / 10 ** d, {minimumFractionDigits: d, maximumFractionDigits: d});
+}
 function signed(x) { return x === null || x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${fixed(Math.abs(x))}`; }
 
 // The clinician's card: every item of the primary window with its direction, change, interval and
 // what the change is for the patient (the analysis' change_is), the evaluation date, dose
 // deviations and the limits.
 export function clinicianAnalysisCard(a, ev = {}) {
-  const title = h('h2', { id: 'an-h' }, 'Is it working?');
-  const evText = ev && !ev.unavailable
-    ? h('p', `Evaluation ${ev.open ? 'opened' : 'opens'} on ${formatLongDate(ev.opens_on)} (${windowName(ev.window)} after the first dose${ev.first_dose_taken ? '' : ', planned'}); the patient sees no verdict before it.`)
-    : null;
+  const title = h('h2', {id: 'an-h'}, t('Is it working?'));
+  const evText = ev && !ev.unavailable ? h('p', evaluationLine(ev)) : null;
   if (!a || a.unavailable) {
-    return h('section.card', { 'aria-labelledby': 'an-h' }, title, evText,
-      h('p', 'No analysis yet', a && a.unavailable ? `: ${a.unavailable}` : '.'),
-      source('response analysis of ldn (docs/analysis.md): it needs at least 7 baseline days with pain before the first dose.'));
+    return h(
+        'section.card', {'aria-labelledby': 'an-h'}, title, evText,
+        h('p', a && a.unavailable ? t('No analysis yet: {reason}', {reason: a.unavailable}) : t('No analysis yet.')),
+        source(t(
+            'response analysis of ldn (docs/analysis.md): it needs at least 7 baseline days with pain before the first dose.')));
   }
   const w = primaryWindow(a);
   const deviations = a.dose_deviations || [];
-  return h('section.card', { 'aria-labelledby': 'an-h' }, title, evText,
-    h('p', a.verdict.summary),
-    w ? h('div.tablewrap', scrollAttrs('Items'), h('table.items-table.stack',
-      h('caption', `Every item, ${windowName(w.label)} (${formatDate(w.first)} to ${formatDate(w.last)}) against the baseline`),
-      h('thead', h('tr', ['Item', 'Change is', 'Change', '95% interval', 'Baseline', 'Window', 'Higher is'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', w.items.map((i) => h('tr', { 'data-item': i.item },
-        h('th', { scope: 'row' }, i.label),
-        h('td', { class: `change-${i.change_is || 'none'}`, 'data-label': 'Change is', 'data-change-is': i.change_is || 'none' }, CHANGE_TEXT[i.change_is] || '–'),
-        h('td', { 'data-label': 'Change' }, signed(i.change)),
-        h('td', { 'data-label': '95% interval' }, i.interval ? `${signed(i.interval.lower)} to ${signed(i.interval.upper)}` : '–'),
-        h('td', { 'data-label': 'Baseline' }, fixed(i.baseline_mean)),
-        h('td', { 'data-label': 'Window' }, fixed(i.window_mean)),
-        h('td', { 'data-label': 'Higher is', 'data-higher-is': i.higher_is }, i.higher_is))))))
-      : h('p', 'No evaluation window with enough data yet.'),
-    deviations.length ? h('div', h('h3', 'Doses taken differently from the plan'),
-      h('ul', deviations.map((d) => h('li', `${formatDate(d.date)} (day ${d.day}): planned ${d.planned_mg} mg, taken ${d.taken_mg} mg`))),
-      h('p.small', 'The analysis uses the doses as taken.')) : null,
-    h('h3', 'What this cannot tell'),
-    h('ul', (a.verdict.limits || []).map((l) => h('li', l))),
-    source(`ldn's response analysis (docs/analysis.md): ${a.method ? a.method.description : ''}. Change is "improvement" or "worsening" only when the 95% interval excludes no change, read with each item's direction from ${itemsSource()}. Responder levels: Dworkin et al., J Pain 2008;9:105 (IMMPACT).`));
+  return h(
+      'section.card', {'aria-labelledby': 'an-h'}, title, evText, h('p', a.verdict.summary),
+      w ? h(
+              'div.tablewrap', scrollAttrs(t('Items')),
+              h(
+                  'table.items-table.stack',
+                  h('caption',
+                    t('Every item, {window} ({from} to {to}) against the baseline',
+                      {window: windowName(w.label), from: formatDate(w.first), to: formatDate(w.last)})),
+                  h('thead', h('tr', COLUMNS.map((c) => h('th', {scope: 'col'}, t(c))))),
+                  h(
+                      'tbody',
+                      w.items
+                          .map(
+                              (i) =>
+                                  h('tr', {'data-item': i.item}, h('th', {scope: 'row'}, analysisLabel(i)),
+                                    h(
+                                        'td', {
+                                          class: `change-${i.change_is || 'none'}`,
+                                          'data-label': t('Change is'),
+                                          'data-change-is': i
+                                                                .change_is ||
+                                              'none'
+                                        },
+                                        CHANGE_TEXT[i.change_is] ? t(CHANGE_TEXT[i.change_is]) : '–'),
+                                    h('td', {'data-label': t('Change')}, signed(i.change)),
+                                    h('td', {'data-label': t('95% interval')},
+                                      i.interval ?
+                                          t('{lower} to {upper}',
+                                            {lower: signed(i.interval.lower), upper: signed(i.interval.upper)}) :
+                                          '–'),
+                                    h('td', {'data-label': t('Baseline')}, fixed(i.baseline_mean)),
+                                    h('td', {'data-label': t('Window')}, fixed(i.window_mean)),
+                                    h('td', {'data-label': t('Higher is'), 'data-higher-is': i.higher_is},
+                                      HIGHER_IS[i.higher_is] ? t(HIGHER_IS[i.higher_is]) : i.higher_is)))))) :
+          h('p', t('No evaluation window with enough data yet.')),
+      deviations.length ?
+          h('div', h('h3', t('Doses taken differently from the plan')),
+            h('ul',
+              deviations.map(
+                  (d) =>
+                      h('li',
+                        t('{date} (day {day}): planned {planned}, taken {taken}',
+                          {date: formatDate(d.date), day: d.day, planned: mg(d.planned_mg), taken: mg(d.taken_mg)})))),
+            h('p.small', t('The analysis uses the doses as taken.'))) :
+          null,
+      h('h3', t('What this cannot tell')), h('ul', (a.verdict.limits || []).map((l) => h('li', verdictText(l)))),
+      source(t(
+          'ldn\'s response analysis (docs/analysis.md): {method}. Change is "improvement" or "worsening" only when the 95% interval excludes no change, read with each item\'s direction from {source}. Responder levels: Dworkin et al., J Pain 2008;9:105 (IMMPACT).',
+          {method: a.method ? a.method.description : '', source: itemsSource()})));
+}
+
+// The clinician's line on the evaluation date: "Evaluation opens on … (week 8 after the first
+// dose); the patient sees no verdict before it."
+function evaluationLine(ev) {
+  const vars = {date: formatLongDate(ev.opens_on), window: windowName(ev.window)};
+  if (ev.open) {
+    return ev.first_dose_taken ?
+        t('Evaluation opened on {date} ({window} after the first dose); the patient sees no verdict before it.', vars) :
+        t('Evaluation opened on {date} ({window} after the first dose, planned); the patient sees no verdict before it.',
+          vars);
+  }
+  return ev.first_dose_taken ?
+      t('Evaluation opens on {date} ({window} after the first dose); the patient sees no verdict before it.', vars) :
+      t('Evaluation opens on {date} ({window} after the first dose, planned); the patient sees no verdict before it.',
+        vars);
 }

@@ -4,6 +4,7 @@
 // is online; it is encrypted for this browser alone. The service worker (sw.js) shows it.
 import {actingOn, del, errorText, get, post} from './api.js';
 import {h, mount} from './dom.js';
+import {t} from './i18n.js';
 import {formatInstant} from './time.js';
 
 // base64url text -> bytes (the server's VAPID key, PushManager.subscribe's applicationServerKey).
@@ -20,7 +21,7 @@ function supported() {
 
 // The browser a push service belongs to, in words (its endpoint's host; docs/api.md "Push reminders").
 function deviceName(service) {
-  if (/(^|\.)fcm\.googleapis\.com$/.test(service)) return 'Chrome, Edge or another Chromium browser';
+  if (/(^|\.)fcm\.googleapis\.com$/.test(service)) return t('Chrome, Edge or another Chromium browser');
   if (/(^|\.)push\.services\.mozilla\.com$/.test(service)) return 'Firefox';
   if (/(^|\.)push\.apple\.com$/.test(service)) return 'Safari';
   if (/(^|\.)notify\.windows\.com$/.test(service)) return 'Windows';
@@ -38,25 +39,23 @@ export function pushCard(patientId, tz) {
   const base = `/patients/${patientId}/push-subscriptions`;
   const body = h('div');
   const error = h('p.error', {role: 'alert'});
-  const card =
-      h('section.card.narrow', {'aria-labelledby': 'push-h', id: 'push-card'},
-        h('h2', {id: 'push-h'}, 'Reminders on this device'),
-        h('p',
-          'This phone or computer can remind you of your bedtime dose (22:00), your diary (20:00, only ' +
-              'if you have not filled it in), questionnaires when they are due, and changes to your plan.'),
-        h('p.hint', 'The reminders do not name your medicine, so they are discreet on a locked screen.'), body, error);
+  const card = h(
+      'section.card.narrow', {'aria-labelledby': 'push-h', id: 'push-card'},
+      h('h2', {id: 'push-h'}, t('Reminders on this device')),
+      h('p',
+        t('This phone or computer can remind you of your bedtime dose (22:00), your diary (20:00, only if you have not filled it in), questionnaires when they are due, and changes to your plan.')),
+      h('p.hint', t('The reminders do not name your medicine, so they are discreet on a locked screen.')), body, error);
 
   const act = actingOn(error);
 
   async function turnOn() {
     if (Notification.permission === 'denied') {
-      throw new Error(
-          'Notifications are blocked for ldn in this browser. Allow them in the browser\'s site ' +
-          'settings, then try again.');
+      throw new Error(t(
+          'Notifications are blocked for ldn in this browser. Allow them in the browser\'s site settings, then try again.'));
     }
     const permission = await Notification.requestPermission();
     if (permission !== 'granted') {
-      throw new Error('Reminders need your permission to show notifications. Nothing was turned on.');
+      throw new Error(t('Reminders need your permission to show notifications. Nothing was turned on.'));
     }
     const {public_key: key} = await get('/push/public-key');
     const reg = await navigator.serviceWorker.ready;
@@ -64,30 +63,33 @@ export function pushCard(patientId, tz) {
     try {
       sub = await reg.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: keyBytes(key)});
     } catch (err) {
-      throw new Error(
-          'This browser could not turn on reminders (it said: ' + (err && err.message || 'no answer') +
-          '). Try again later, or use the calendar link below.');
+      throw new Error(t(
+          'This browser could not turn on reminders (it said: {message}). Try again later, or use the calendar link below.',
+          {message: (err && err.message) || t('no answer')}));
     }
     await post(base, sub.toJSON());
-    await load('Reminders are on for this device.');
+    await load(t('Reminders are on for this device.'));
   }
 
   function deviceLine(s, here) {
     const since = formatInstant(s.created_at, tz);
     const result = h('span.hint', {'aria-live': 'polite'});
     return h(
-        'li.push-device', h('span', here ? `This device, since ${since}` : `${deviceName(s.service)}, since ${since}`),
+        'li.push-device',
+        h('span',
+          here ? t('This device, since {date}', {date: since}) :
+                 t('{device}, since {date}', {device: deviceName(s.service), date: since})),
         h('span.push-actions',
           h('button', {
             type: 'button',
             onclick: act(async () => {
-              result.textContent = 'Sending…';
+              result.textContent = t('Sending…');
               const r = await post(`${base}/${s.id}/test`, {});
-              result.textContent = r.delivered ? 'Sent: the device shows it in a moment.' : r.message;
+              result.textContent = r.delivered ? t('Sent: the device shows it in a moment.') : r.message;
               if (r.gone) await load();
             }),
           },
-            'Send a test reminder'),
+            t('Send a test reminder')),
           ' ',
           h('button', {
             type: 'button',
@@ -97,10 +99,10 @@ export function pushCard(patientId, tz) {
                 const sub = await currentSubscription();
                 if (sub) await sub.unsubscribe();
               }
-              await load('Reminders are off for that device.');
+              await load(t('Reminders are off for that device.'));
             }),
           },
-            here ? 'Turn off on this device' : 'Turn off')),
+            here ? t('Turn off on this device') : t('Turn off'))),
         result);
   }
 
@@ -111,29 +113,31 @@ export function pushCard(patientId, tz) {
     const lines = [];
     if (note) lines.push(h('p.ok-text', {role: 'status'}, note));
     if (!supported()) {
-      lines.push(h('p', 'This browser cannot show reminders. The calendar link below works on every phone.'));
+      lines.push(h('p', t('This browser cannot show reminders. The calendar link below works on every phone.')));
     } else if (!here) {
       lines.push(
           h('p',
             h('button.primary', {type: 'button', id: 'push-on', onclick: act(turnOn)},
-              'Turn on reminders on this device')));
+              t('Turn on reminders on this device'))));
     }
     if (live.length) {
       lines.push(
-          h('h3', 'Devices with reminders'),
+          h('h3', t('Devices with reminders')),
           h('ul.push-devices', ...live.map((s) => deviceLine(s, here && s.id === here.id))));
     }
     const stopped = subscriptions.filter((s) => !s.live && s.revoke_reason !== 'replaced').slice(0, 3);
     if (stopped.length) {
       lines.push(
-          h('details', h('summary', 'Devices no longer reminded'),
+          h('details', h('summary', t('Devices no longer reminded')),
             h('ul',
               ...stopped.map(
                   (s) =>
                       h('li',
-                        `${deviceName(s.service)}: stopped ${formatInstant(s.revoked_at, tz)}${
-                            (s.revoke_reason || '').startsWith('gone') ? ' (the browser no longer accepts them)' :
-                                                                         ''}`)))));
+                        (s.revoke_reason || '').startsWith('gone') ?
+                            t('{device}: stopped {date} (the browser no longer accepts them)',
+                              {device: deviceName(s.service), date: formatInstant(s.revoked_at, tz)}) :
+                            t('{device}: stopped {date}',
+                              {device: deviceName(s.service), date: formatInstant(s.revoked_at, tz)}))))));
     }
     mount(body, ...lines);
   }

@@ -2,20 +2,22 @@
 // gate, the dose check, the red-flag matching, the flags -- and these helpers only show what it
 // said: the patient's guidance after a worrying report, the baseline before the first dose, a dose
 // amount as typed on a phone, and the clinician's flags.
-import { h, source, uid } from './dom.js';
-import { formatDate, formatLongDate, daysBetween } from './time.js';
+import {h, source, uid} from './dom.js';
+import {pick, t} from './i18n.js';
+import {daysBetween, formatDate, formatLongDate} from './time.js';
 
 // A dose amount as people type it: "4.5", "4,5" (a decimal comma is a decimal point, never a
 // thousands separator: LDN doses are a few milligrams), "4.5 mg". At most three decimals (one
 // microgram). Returns {value} or {error} in plain words.
 export function parseDoseMg(text) {
-  const t = String(text || '').trim().replace(/\s*mg$/i, '').trim();
-  if (!t) return { error: 'Enter the amount you took, in mg.' };
-  if (/[.,].*[.,]/.test(t)) return { error: `"${text}" has more than one decimal mark: write it like 4.5 or 4,5.` };
-  const m = /^(\d{1,3})(?:[.,](\d{1,3}))?$/.exec(t);
-  if (!m) return { error: `"${text}" is not an amount in mg: write it like 4.5 or 4,5.` };
+  const typed = String(text || '').trim().replace(/\s*mg$/i, '').trim();
+  if (!typed) return {error: t('Enter the amount you took, in mg.')};
+  if (/[.,].*[.,]/.test(typed))
+    return {error: t('"{text}" has more than one decimal mark: write it like 4.5 or 4,5.', {text: String(text)})};
+  const m = /^(\d{1,3})(?:[.,](\d{1,3}))?$/.exec(typed);
+  if (!m) return {error: t('"{text}" is not an amount in mg: write it like 4.5 or 4,5.', {text: String(text)})};
   const value = Number(`${m[1]}.${m[2] || '0'}`);
-  if (!(value > 0)) return { error: 'The amount must be above 0 mg.' };
+  if (!(value > 0)) return {error: t('The amount must be above 0 mg.')};
   return { value };
 }
 
@@ -33,15 +35,15 @@ export function guidanceCard(safety) {
   if (!safety || safety.level === 'none') return null;
   const emergency = safety.level === 'emergency';
   const id = uid('guidance');
-  return h('section.card.alert', { class: emergency ? 'emergency' : null, role: 'alert', 'aria-labelledby': id },
-    h('h2', { id }, emergency ? 'Please act now' : 'Please contact your clinician today'),
-    h('p', 'You told us:'),
-    h('ul', (safety.reasons || []).map((r) => h('li', r))),
-    (safety.guidance || []).map((g) => h('div.guidance', { 'data-guidance': g.id },
-      h('h3', g.title), h('p', g.text))),
-    h('p.small', 'Your care team sees this report in ldn too, but do not wait for them to reply.'),
-    h('details.where', h('summary', 'Where does this come from?'),
-      h('ul', (safety.guidance || []).map((g) => h('li.small', `${g.title}: ${g.source}`)))));
+  return h(
+      'section.card.alert', {class: emergency ? 'emergency' : null, role: 'alert', 'aria-labelledby': id},
+      h('h2', {id}, emergency ? t('Please act now') : t('Please contact your clinician today')),
+      h('p', t('You told us:')), h('ul', (safety.reasons || []).map((r) => h('li', r))),
+      (safety.guidance ||
+       []).map((g) => h('div.guidance', {'data-guidance': g.id}, h('h3', pick(g, 'title')), h('p', pick(g, 'text')))),
+      h('p.small', t('Your care team sees this report in ldn too, but do not wait for them to reply.')),
+      h('details.where', h('summary', t('Where does this come from?')),
+        h('ul', (safety.guidance || []).map((g) => h('li.small', `${pick(g, 'title')}: ${g.source}`)))));
 }
 
 // The baseline of a planned course, for the patient: keep the diary for N days before the first
@@ -51,17 +53,31 @@ export function baselineCard(course, today) {
   if (!b) return null;
   const days = b.days_required;
   const left = daysBetween(today, b.first_dose);
-  return h('section.card.baseline', { 'aria-labelledby': 'baseline-h' },
-    h('h2', { id: 'baseline-h' }, `Baseline: keep your diary for ${days} days before your first dose`),
-    h('p.big', `First dose: ${formatLongDate(b.first_dose)}${left > 0 ? ` (in ${left} day${left === 1 ? '' : 's'})` : ''}`),
-    h('p', b.under_way
-      ? `Your baseline runs from ${formatDate(b.from)} to ${formatDate(b.to)}. Days with a pain rating so far: ${b.days_recorded} of ${days}.`
-      : `Your baseline starts on ${formatLongDate(b.from)}: from then, fill in your diary every day.`),
-    h('p', 'These days show how you are before LDN, so that later we can tell whether it helps you. Take no LDN before your first dose.'),
-    b.fiqr_due
-      ? h('p', h('strong', 'Baseline questionnaire (FIQR) is due: '), h('a', { href: '#/questionnaires' }, 'answer it before your first dose'), '.')
-      : (b.fiqr_date ? h('p.muted', `Baseline questionnaire answered on ${formatDate(b.fiqr_date)}.`) : null),
-    h('details.where', h('summary', 'Where does this come from?'), h('p.small', b.source)));
+  return h(
+      'section.card.baseline', {'aria-labelledby': 'baseline-h'},
+      h('h2', {id: 'baseline-h'}, t('Baseline: keep your diary for {n} days before your first dose', {n: days})),
+      h('p.big',
+        left > 0 ? t('First dose: {date} (in {n} days)', {date: formatLongDate(b.first_dose), n: left}) :
+                   t('First dose: {date}', {date: formatLongDate(b.first_dose)})),
+      h('p',
+        b.under_way ? t('Your baseline runs from {from} to {to}. Days with a pain rating so far: {recorded} of {days}.',
+                        {from: formatDate(b.from), to: formatDate(b.to), recorded: b.days_recorded, days}) :
+                      t('Your baseline starts on {date}: from then, fill in your diary every day.',
+                        {date: formatLongDate(b.from)})),
+      h('p',
+        t('These days show how you are before LDN, so that later we can tell whether it helps you. Take no LDN before your first dose.')),
+      b.fiqr_due ? fiqrDue() :
+                   (b.fiqr_date ?
+                        h('p.muted', t('Baseline questionnaire answered on {date}.', {date: formatDate(b.fiqr_date)})) :
+                        null),
+      h('details.where', h('summary', t('Where does this come from?')), h('p.small', b.source)));
+}
+
+// "Baseline questionnaire (FIQR) is due: answer it before your first dose." with the link where
+// the sentence puts {link} (word order differs between languages).
+function fiqrDue() {
+  const [before, after = ''] = t('Baseline questionnaire (FIQR) is due: {link}.').split('{link}');
+  return h('p', h('strong', before), h('a', {href: '#/questionnaires'}, t('answer it before your first dose')), after);
 }
 
 // One flag as a badge (panel) -- red or amber, with its message.
@@ -73,7 +89,7 @@ export function flagBadge(flag) {
 // The flags of the panel: only those not acknowledged; "No flags" otherwise.
 export function flagBadges(flags) {
   const open = (flags || []).filter((f) => !f.acknowledged);
-  return open.length ? open.map(flagBadge) : h('span.flag.none', 'No flags');
+  return open.length ? open.map(flagBadge) : h('span.flag.none', t('No flags'));
 }
 
 // Red first, then the number of flags: the panel's order.

@@ -4,9 +4,10 @@
 // (docs/api.md "Share links"; docs/web.md).
 import {actingOn, del, errorText, get, post} from './api.js';
 import {h, mount, uid} from './dom.js';
+import {N_, t} from './i18n.js';
 import {formatInstant} from './time.js';
 
-const CHOICES = [[1, '1 day'], [7, '7 days'], [30, '30 days']];
+const CHOICES = [[1, N_('1 day')], [7, N_('7 days')], [30, N_('30 days')]];
 
 // The Progress page's card for patient `patientId` (dates in time zone `tz`).
 export function shareCard(patientId, tz) {
@@ -19,83 +20,98 @@ export function shareCard(patientId, tz) {
       ([days], i) =>
           h('input.sr', {type: 'radio', name: group, id: `${group}-${days}`, value: String(days), checked: i === 1}));
   const picks = h('div.picks', CHOICES.map(([days, text], i) => h('span.pick', inputs[i], h('label', {for: `${group}-${days}`
-                                                                  }, text))));
-  const makeButton = h('button.primary', {type: 'button'}, 'Make a link');
+                                                                  }, t(text)))));
+  const makeButton = h('button.primary', {type: 'button'}, t('Make a link'));
 
   const act = actingOn(error);
 
   async function refresh() {
     const {links} = await get(base);
     if (!links.length) {
-      mount(list, h('p.muted', 'You have not shared your report yet.'));
+      mount(list, h('p.muted', t('You have not shared your report yet.')));
       return;
     }
     mount(
-        list, h('h3', 'Links you made'),
+        list, h('h3', t('Links you made')),
         h('ul.records.share-links',
           links.map(
-              (l) =>
-                  h('li.record', {'data-link': String(l.id)},
-                    h('span', `Made ${formatInstant(l.created_at, tz)}. `,
-                      l.revoked_at ? `Stopped ${formatInstant(l.revoked_at, tz)}.` :
-                          l.live ? h('strong', `Works until ${formatInstant(l.expires_at, tz)}.`) :
-                                   `Ended ${formatInstant(l.expires_at, tz)}.`),
-                    l.live ? h('button', {
-                      type: 'button',
-                      'aria-label': `Stop sharing: the link made ${formatInstant(l.created_at, tz)}`,
-                      onclick: act(async () => {
-                        await del(`${base}/${l.id}`);
-                        mount(made, h('p.saved', {role: 'status'}, 'Stopped. That link no longer opens your report.'));
-                        await refresh();
-                      }),
-                    },
-                               'Stop sharing') :
-                             null))));
+              (l) => h(
+                  'li.record', {'data-link': String(l.id)},
+                  h('span', t('Made {date}.', {date: formatInstant(l.created_at, tz)}), ' ',
+                    l.revoked_at ? t('Stopped {date}.', {date: formatInstant(l.revoked_at, tz)}) :
+                        l.live   ? h('strong', t('Works until {date}.', {date: formatInstant(l.expires_at, tz)})) :
+                                   t('Ended {date}.', {date: formatInstant(l.expires_at, tz)})),
+                  l.live ? h('button', {
+                    type: 'button',
+                    'aria-label': t('Stop sharing: the link made {date}', {date: formatInstant(l.created_at, tz)}),
+                    onclick: act(async () => {
+                      await del(`${base}/${l.id}`);
+                      mount(made, h('p.saved', {role: 'status'}, t('Stopped. That link no longer opens your report.')));
+                      await refresh();
+                    }),
+                  },
+                             t('Stop sharing')) :
+                           null))));
   }
 
   makeButton.addEventListener(
       'click', act(async () => {
         const days = Number((inputs.find((i) => i.checked) || inputs[1]).value);
         const link = await post(base, {days});
-        const input = h('input', {id: 'share-url', readOnly: true, value: link.url, spellcheck: 'false'});
-        const copied = h('span.hint', {'aria-live': 'polite'});
+        const summaryUrl = `${link.url}?scope=summary`;
         mount(
             made,
             h('p.ok-text',
-              `Your link works until ${formatInstant(link.expires_at, tz)}. Give it to the doctor you see:`),
-            h('label',
-              {for: 'share-url'
-              },
-              'Link to your report'),
-            input,
-            h('div.actions',
-              h('button', {
-                type: 'button',
-                onclick: async () => {
-                  try {
-                    await navigator.clipboard.writeText(link.url);
-                    copied.textContent = 'Copied.';
-                  } catch {
-                    input.select();
-                    copied.textContent = 'Select the link and copy it.';
-                  }
-                },
-              },
-                'Copy the link'),
-              h('a.button', {href: link.url, target: '_blank', rel: 'noopener'}, 'Open it'), copied),
-            h('p.hint', 'This is the only time the link is shown. Anyone with it can read your report until then.'));
+              t('Your link works until {date}. Give it to the doctor you see:',
+                {date: formatInstant(link.expires_at, tz)})),
+            linkRow('share-url', t('Link to your report'), link.url),
+            linkRow('share-summary-url', t('Link to a one-page summary of it'), summaryUrl),
+            h('p.hint', t('This is the only time the link is shown. Anyone with it can read your report until then.')));
         await refresh();
       }));
 
+  // One link shown once: its text to copy, a copy button and a button that opens it.
+  function linkRow(id, label, url) {
+    const input = h('input', {id, readOnly: true, value: url, spellcheck: 'false'});
+    const copied = h('span.hint', {'aria-live': 'polite'});
+    return h(
+        'div.share-link',
+        h('label',
+          {for: id
+          },
+          label),
+        input,
+        h('div.actions',
+          h('button', {
+            type: 'button',
+            'aria-label': `${t('Copy the link')} (${label})`,
+            onclick: async () => {
+              try {
+                await navigator.clipboard.writeText(url);
+                copied.textContent = t('Copied.');
+              } catch {
+                input.select();
+                copied.textContent = t('Select the link and copy it.');
+              }
+            },
+          },
+            t('Copy the link')),
+          h('a.button', {href: url, target: '_blank', rel: 'noopener', 'aria-label': `${t('Open it')} (${label})`},
+            t('Open it')),
+          copied));
+  }
+
   const card = h(
       'section.card', {'aria-labelledby': 'share-h', id: 'share-card'},
-      h('h2', {id: 'share-h'}, 'Share your report for an appointment'),
+      h('h2', {id: 'share-h'}, t('Share your report for an appointment')),
       h('p',
-        'Make a link that shows your report (read only) to a doctor you see elsewhere. It stops by itself, and you can stop it sooner.'),
-      h('fieldset.share-days', h('legend', 'How long should the link work?'), picks), makeButton, made, error, list,
-      h('details.why', h('summary', 'Where does this come from?'),
+        t('Make a link that shows your report (read only) to a doctor you see elsewhere. It stops by itself, and you can stop it sooner.')),
+      h('fieldset.share-days', h('legend', t('How long should the link work?')), picks), makeButton, made, error, list,
+      h('details.why', h('summary', t('Where does this come from?')),
         h('p.source',
-          'The report is the one your clinician sees at a visit. Only you can make a link; your care team can see that you did, and each time your report is opened through it is recorded.')));
+          t('The report is the one your clinician sees at a visit. Only you can make a link; your care team can see that you did, and each time your report is opened through it is recorded.')),
+        h('p.source',
+          t('The one-page summary holds the report\'s first part: the verdict and what it cannot tell, the key figures and the chart. It names what only the full report has.'))));
   refresh().catch((err) => {
     error.textContent = errorText(err);
   });

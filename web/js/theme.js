@@ -1,14 +1,15 @@
 // Light or dark (issue 15, item 7): the system's choice (CSS prefers-color-scheme) unless the user
 // picks one on the Account page; the pick is kept on this device (it is no health data).
 import {h} from './dom.js';
+import {N_, t} from './i18n.js';
 
 const KEY = 'ldn.theme';
-const CHOICES = [['system', 'As my device (system setting)'], ['light', 'Light'], ['dark', 'Dark']];
+const CHOICES = [['system', N_('As my device (system setting)')], ['light', N_('Light')], ['dark', N_('Dark')]];
 
 export function applyStoredTheme() {
-  const t = localStorage.getItem(KEY);
-  if (t === 'light' || t === 'dark')
-    document.documentElement.dataset.theme = t;
+  const theme = localStorage.getItem(KEY);
+  if (theme === 'light' || theme === 'dark')
+    document.documentElement.dataset.theme = theme;
   else
     delete document.documentElement.dataset.theme;
 }
@@ -18,8 +19,8 @@ export function themeCard() {
   const current = localStorage.getItem(KEY) || 'system';
   const group = 'theme-choice';
   return h(
-      'section.card.narrow', {'aria-labelledby': 'theme-h'}, h('h2', {id: 'theme-h'}, 'Appearance'),
-      h('fieldset', h('legend', 'Colours: dark mode is easier on eyes sensitive to light'),
+      'section.card.narrow', {'aria-labelledby': 'theme-h'}, h('h2', {id: 'theme-h'}, t('Appearance')),
+      h('fieldset', h('legend', t('Colours: dark mode is easier on eyes sensitive to light')),
         CHOICES.map(([value, label]) => {
           const id = `${group}-${value}`;
           return h(
@@ -38,6 +39,6 @@ export function themeCard() {
                 },
               }),
               h('label', { for: id
-              }, label));
+              }, t(label)));
         })));
 }

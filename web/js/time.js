@@ -1,5 +1,7 @@
 // Calendar dates in the patient's time zone. Dates are 'YYYY-MM-DD' strings (local calendar
 // dates, as the API uses them); arithmetic is done on UTC noon so that no DST shift can move a day.
+// Dates shown to people follow the app's language (web/js/i18n.js: en-GB, da-DK, nb-NO).
+import {locale} from './i18n.js';
 
 export function todayIn(tz) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' })
@@ -32,7 +34,7 @@ export function chartTime(date) {
 }
 
 export function formatDate(date, opts = { weekday: 'short', day: 'numeric', month: 'short' }) {
-  return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(new Date(toUtcNoon(date)));
+  return new Intl.DateTimeFormat(locale(), {...opts, timeZone: 'UTC'}).format(new Date(toUtcNoon(date)));
 }
 
 export function formatLongDate(date) {
@@ -41,6 +43,6 @@ export function formatLongDate(date) {
 
 // An instant ('2026-11-30T03:18:44Z') shown in the given zone.
 export function formatInstant(instant, tz) {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz || 'UTC', dateStyle: 'medium', timeStyle: 'short' })
-    .format(new Date(instant));
+  return new Intl.DateTimeFormat(locale(), {timeZone: tz || 'UTC', dateStyle: 'medium', timeStyle: 'short'})
+      .format(new Date(instant));
 }

@@ -1,6 +1,7 @@
 #include "clinical/instruments/diary_definitions.h"
 
 #include <cmath>
+#include <initializer_list>
 #include <set>
 
 #include <fmt/format.h>
@@ -26,6 +27,26 @@ template <typename T>
 Result<T> Internal(std::string_view file, Result<T> r) {
   if (r.ok()) return r;
   return Status::Internal(fmt::format("data/{}: {}", file, r.status().ToString()));
+}
+
+// An entry's "translations" (issue 15, item 6): {"da": {"label": ...}, "nb": {...}}, each
+// language's texts under the entry's own field names (a subset of `fields`), each a non-empty
+// string. Optional here: the C++ side shows only the English; the web app picks a translation
+// (web/js/i18n.js pick()), and scripts/web-kb.py --check requires every text in da and nb.
+Status CheckTranslations(JsonObject& e, const nlohmann::json& raw, std::initializer_list<std::string_view> fields) {
+  e.Consume("translations");
+  const auto it = raw.find("translations");
+  if (it == raw.end() || it->is_null()) return Status::Ok();
+  const std::string path = e.PathOf("translations");
+  if (!it->is_object()) return Status::InvalidArgument(path, "expected an object of languages");
+  for (const auto& [lang, texts] : it->items()) {
+    LDN_ASSIGN_OR_RETURN(JsonObject t, JsonObject::Of(texts, fmt::format("{}.{}", path, lang)));
+    for (std::string_view f : fields) {
+      if (t.Has(f)) LDN_RETURN_IF_ERROR(NonEmpty(t, f).status());
+    }
+    LDN_RETURN_IF_ERROR(t.RejectUnknownKeys());
+  }
+  return Status::Ok();
 }
 
 Result<ScaleDirection> ReadDirection(JsonObject& e) {
@@ -86,6 +107,11 @@ Result<std::vector<LifestyleFactor>> ReadLifestyle(const nlohmann::json& list) {
       return Status::InvalidArgument(e.PathOf("kind"), "must be number or yes_no");
     }
     LDN_ASSIGN_OR_RETURN(f.source, NonEmpty(e, "source"));
+    if (f.kind == LifestyleKind::kNumber) {
+      LDN_RETURN_IF_ERROR(CheckTranslations(e, list[i], {"label", "question", "unit"}));
+    } else {
+      LDN_RETURN_IF_ERROR(CheckTranslations(e, list[i], {"label", "question"}));
+    }
     LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
     out.push_back(std::move(f));
   }
@@ -153,6 +179,7 @@ Result<DiaryItemSet> ParseDiaryItemSet(std::string_view text) {
         item.history.push_back(std::move(r));
       }
     }
+    LDN_RETURN_IF_ERROR(CheckTranslations(e, (*entries)[i], {"label", "question", "anchor_0", "anchor_10"}));
     LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
     set.items.push_back(std::move(item));
   }
@@ -207,6 +234,7 @@ Result<SideEffectChecklist> ParseSideEffectChecklist(std::string_view text) {
       def.trial_rates.push_back(std::move(rate));
     }
     LDN_ASSIGN_OR_RETURN(def.source, NonEmpty(e, "source"));
+    LDN_RETURN_IF_ERROR(CheckTranslations(e, (*entries)[i], {"label"}));
     LDN_RETURN_IF_ERROR(e.RejectUnknownKeys());
     out.items.push_back(std::move(def));
   }

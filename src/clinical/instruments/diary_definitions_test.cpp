@@ -169,5 +169,33 @@ TEST(DiaryDefinitionsTest, ParserRejectsMalformedEntries) {
   EXPECT_EQ(bad_rate.status().field(), "entries[0].trial_rates[0].ldn_percent");
 }
 
+// Translations of an entry's texts (issue 15, item 6): the web app shows them, the C++ side only
+// checks that they are texts of the entry's own fields, not empty.
+TEST(DiaryDefinitionsTest, TranslationsAreTheEntrysOwnTexts) {
+  constexpr std::string_view kHead = R"({"version":"1","description":"d","scale_version":1,"entries":[{"id":"pain",
+      "label":"P","question":"Q","anchor_0":"a","anchor_10":"b","higher_is":"worse","source":"s","translations":)";
+  auto parse = [&](std::string_view translations) {
+    return ParseDiaryItems(std::string(kHead) + std::string(translations) + "}]}");
+  };
+  auto good = parse(R"({"da":{"label":"Smerte","question":"Hvor?"},"nb":{"label":"Smerte"}})");
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ((*good)[0].label, "P");
+  auto misspelt = parse(R"({"da":{"lable":"Smerte"}})");
+  ASSERT_FALSE(misspelt.ok());
+  EXPECT_EQ(misspelt.status().field(), "entries[0].translations.da.lable");
+  auto empty = parse(R"({"nb":{"anchor_0":""}})");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().field(), "entries[0].translations.nb.anchor_0");
+  auto not_object = parse(R"({"da":"Smerte"})");
+  ASSERT_FALSE(not_object.ok());
+  EXPECT_EQ(not_object.status().field(), "entries[0].translations.da");
+  auto side = ParseSideEffectChecklist(R"({"version":"1","description":"d","severity_scale_source":"s",
+      "severity_scale":[{"value":1,"label":"mild","description":"x"},{"value":2,"label":"moderate","description":"x"},
+      {"value":3,"label":"severe","description":"x"}],
+      "entries":[{"id":"nausea","label":"N","trial_rates":[],"source":"s","translations":{"da":{"question":"Q"}}}]})");
+  ASSERT_FALSE(side.ok());
+  EXPECT_EQ(side.status().field(), "entries[0].translations.da.question");
+}
+
 }  // namespace
 }  // namespace ldn::clinical

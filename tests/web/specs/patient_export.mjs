@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP } from '../harness.mjs';
 
-// The patient takes their data with them (issue 15, item 4): on My progress, their report (PDF) and
-// their diary as CSV and JSON download as files; the diary files are the documented diary format,
+// The patient takes their data with them (issue 15, item 4): on My progress, their report (PDF), its
+// one-page summary for an appointment and their diary as CSV and JSON download as files; the diary files are the documented diary format,
 // read back by `ldn analyze` (the same analysis the clinic sees); a refusal is said in words.
 runSpec('patient_export', async (t) => {
   const { check, newPage, login, visit, ldn, work, apiAs } = t;
@@ -23,6 +23,10 @@ runSpec('patient_export', async (t) => {
 
   const pdf = await download('My report (PDF)');
   check(pdf.bytes.subarray(0, 5).toString() === '%PDF-' && /\.pdf$/.test(pdf.name), `the report downloads as a PDF (${pdf.name}, ${pdf.bytes.length} bytes)`);
+  const summary = await download('One-page summary for an appointment (PDF)');
+  const pages = (f) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))[1]);
+  check(/^ldn-summary-.*\.pdf$/.test(summary.name) && pages(summary.path) === 1 && pages(pdf.path) > 1,
+    `the one-page summary downloads as its own PDF (${summary.name}: ${pages(summary.path)} page; the report ${pages(pdf.path)})`);
   const csv = await download('My diary for a spreadsheet (CSV)');
   const csvText = csv.bytes.toString('utf8');
   const header = csvText.split('\n').find((l) => l.startsWith('date,')) || '';

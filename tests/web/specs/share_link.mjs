@@ -59,11 +59,26 @@ runSpec('share_link', async (t) => {
   check(text.length > 200 && text === ownText, `it is the report the clinic reads (pdftotext: ${text.length} characters, same as the patient's own copy)`);
   check(/no-store/.test(r.headers.get('cache-control') || ''), `the shared report is not kept by caches (Cache-Control: ${r.headers.get('cache-control')})`);
 
+  // The one-page summary for an appointment (issue 15, item 4): its own link beside the report's,
+  // one page (pdfinfo) that says it is the summary and how long the full report is.
+  const summaryUrl = await card.locator('#share-summary-url').inputValue();
+  check(summaryUrl === `${url}?scope=summary`, 'the summary\'s link is shown beside the report\'s');
+  const sr = await fetch(summaryUrl);
+  const summaryFile = join(work, 'summary.pdf');
+  writeFileSync(summaryFile, Buffer.from(await sr.arrayBuffer()));
+  const summaryPages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [summaryFile], { encoding: 'utf8' }))[1]);
+  const fullPages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))[1]);
+  const summaryText = execFileSync('pdftotext', [summaryFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  check(sr.status === 200 && summaryPages === 1 && fullPages > 1 && summaryText.includes('One-page summary for an appointment')
+    && summaryText.includes(`The full report (${fullPages} pages)`),
+    `the summary's link opens one page (${sr.status}; ${summaryPages} page, the report ${fullPages}) that names the full report`);
+
   // The patient stops it: the same link then answers 404, like an unknown one.
   await stop.click();
   await card.getByText('Stopped. That link no longer opens your report.').waitFor();
   const after = await fetch(url);
   check(after.status === 404, `after "Stop sharing" the link answers 404 (${after.status})`);
+  check((await fetch(summaryUrl)).status === 404, 'and so does the summary\'s link');
   await card.locator('li.record', { hasText: 'Stopped' }).waitFor();
   check(await card.getByRole('button', { name: /^Stop sharing/ }).count() === 0, 'the stopped link is listed as stopped, with nothing left to stop');
   await shot(page, 'patient-progress-share-stopped', 'phone-390');
