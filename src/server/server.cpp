@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -35,30 +36,52 @@ std::string EnvString(const char* name, const std::string& fallback) {
   return v == nullptr || *v == '\0' ? fallback : std::string(v);
 }
 
-// Writes the audit chain's head to the log ({"msg":"audit_head","seq":N,"hash":"..."}): at once,
-// every `interval` when it moved, and when destroyed. The log (journald, a log host) keeps these
-// lines outside the database: anchors for `ldn audit verify --anchor` (store/audit_anchor.h).
-class AuditHeadLogger {
+// Runs `task` every `interval` on a thread of its own until destroyed (the destructor waits for a
+// round under way). An interval of zero or less runs nothing.
+class Periodic {
  public:
-  AuditHeadLogger(store::Store& store, JsonLog& log, std::chrono::seconds interval)
-      : store_(store), log_(log), interval_(interval) {
-    LogIfMoved();
+  Periodic(std::chrono::seconds interval, std::function<void()> task) : interval_(interval), task_(std::move(task)) {
+    if (interval_.count() <= 0) return;
     thread_ = std::thread([this] {
       std::unique_lock<std::mutex> lock(mu_);
       while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
         lock.unlock();
-        LogIfMoved();
+        task_();
         lock.lock();
       }
     });
   }
-  ~AuditHeadLogger() {
+  ~Periodic() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
+  }
+  Periodic(const Periodic&) = delete;
+  Periodic& operator=(const Periodic&) = delete;
+
+ private:
+  std::chrono::seconds interval_;
+  std::function<void()> task_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Writes the audit chain's head to the log ({"msg":"audit_head","seq":N,"hash":"..."}): at once,
+// every `interval` when it moved, and when destroyed. The log (journald, a log host) keeps these
+// lines outside the database: anchors for `ldn audit verify --anchor` (store/audit_anchor.h).
+class AuditHeadLogger {
+ public:
+  AuditHeadLogger(store::Store& store, JsonLog& log, std::chrono::seconds interval) : store_(store), log_(log) {
+    LogIfMoved();
+    timer_.emplace(interval, [this] { LogIfMoved(); });
+  }
+  ~AuditHeadLogger() {
+    timer_.reset();
     LogIfMoved();
   }
 
@@ -76,12 +99,8 @@ class AuditHeadLogger {
 
   store::Store& store_;
   JsonLog& log_;
-  std::chrono::seconds interval_;
-  std::optional<int64_t> last_seq_;  // used by one thread at a time (constructor, thread, destructor)
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<int64_t> last_seq_;  // used by one thread at a time (constructor, timer, destructor)
+  std::optional<Periodic> timer_;    // last: stopped before the members it uses
 };
 
 // Sends the due Web Push reminders every `interval` (push_service.h) on a thread of its own, until
@@ -89,24 +108,8 @@ class AuditHeadLogger {
 class PushReminderLoop {
  public:
   PushReminderLoop(PushService* push, const Clock& clock, JsonLog& log, std::chrono::seconds interval)
-      : push_(push), clock_(clock), log_(log), interval_(interval) {
-    if (push_ == nullptr || interval_.count() <= 0) return;
-    thread_ = std::thread([this] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
-        lock.unlock();
-        Round();
-        lock.lock();
-      }
-    });
-  }
-  ~PushReminderLoop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+      : push_(push), clock_(clock), log_(log) {
+    if (push_ != nullptr) timer_.emplace(interval, [this] { Round(); });
   }
 
  private:
@@ -128,11 +131,7 @@ class PushReminderLoop {
   PushService* push_;
   const Clock& clock_;
   JsonLog& log_;
-  std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<Periodic> timer_;  // last: stopped before the members it uses
 };
 
 // M8: the database holds health data. ldn creates its files 0600; one made otherwise (by hand, by
