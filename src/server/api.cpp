@@ -203,7 +203,8 @@ void Api::Handle(const HttpRequest& request, Responder respond) {
     }
     return HandleApi(request, segments, query, std::move(respond));
   }
-  HttpResponse file = static_files_.Serve(request.method, segments, request.Header("if-none-match").value_or(""));
+  HttpResponse file = static_files_.Serve(request.method, segments, request.Header("if-none-match").value_or(""),
+                                          request.Header("accept-encoding").value_or(""));
   // A browser checking for a new version of the service worker (web/sw.js) says so with
   // "Service-Worker: script" (W3C Service Workers, "Update"): logged apart from the app's own files.
   if (request.Header("service-worker") == "script") file.log_route = "static (service worker update check)";

@@ -11,6 +11,7 @@
 #define LDN_SERVER_STATIC_FILES_H_
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,20 +25,30 @@ namespace ldn::server {
 // application/octet-stream for anything unknown.
 std::string MimeTypeFor(std::string_view filename);
 
-// Serves files under one root directory. Thread-safe (no mutable state).
+// True when an Accept-Encoding header accepts gzip: "gzip" or "*" listed with a q-value above 0
+// (RFC 9110 12.5.3).
+bool AcceptsGzip(std::string_view accept_encoding);
+
+// Serves files under one root directory. Thread-safe (a mutex guards the cache of compressed
+// files).
 class StaticFiles {
  public:
   // `root` may not exist (yet): while it does not, every request is 404. It is resolved on each
   // request, so a directory created or replaced later is served.
-  explicit StaticFiles(std::filesystem::path root) : root_(std::move(root)) {}
+  explicit StaticFiles(std::filesystem::path root);
 
   // Answers `method` for the decoded path segments of the request (the transport's target after
   // percent-decoding; SplitPath form). `if_none_match` is the request's If-None-Match or empty.
-  HttpResponse Serve(std::string_view method, const std::vector<std::string>& segments,
-                     std::string_view if_none_match) const;
+  // Text files (HTML, CSS, JavaScript, JSON, SVG, the manifest) of 1 KB or more are sent gzipped
+  // when `accept_encoding` accepts gzip (Content-Encoding: gzip, an ETag of their own ending in
+  // "-gzip"); every text file says Vary: Accept-Encoding.
+  HttpResponse Serve(std::string_view method, const std::vector<std::string>& segments, std::string_view if_none_match,
+                     std::string_view accept_encoding = {}) const;
 
  private:
+  struct GzipCache;
   std::filesystem::path root_;
+  std::shared_ptr<GzipCache> gzip_;  // compressed files by the identity ETag
 };
 
 }  // namespace ldn::server

@@ -1,5 +1,6 @@
 #include "server/static_files.h"
 
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -53,6 +54,72 @@ TEST_F(StaticFilesTest, ServesFilesWithETagAnd304) {
   std::ofstream(dir_ / "web" / "js" / "app.js") << "export {changed}";
   EXPECT_EQ(files.Serve("GET", SplitPath("/js/app.js"), etag).status, 200);
   EXPECT_EQ(files.Serve("GET", SplitPath("/"), "").body, "<p>hi</p>");
+}
+
+std::string Header(const HttpResponse& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+// gunzip through a pipe to the system's gzip: an implementation other than the server's zlib call.
+std::string Gunzip(const std::string& bytes, const std::filesystem::path& dir) {
+  const auto file = dir / "body.gz";
+  std::ofstream(file, std::ios::binary) << bytes;
+  std::string out;
+  FILE* p = ::popen(("gzip -dc '" + file.string() + "'").c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  return out;
+}
+
+TEST(AcceptsGzipTest, ListsQValuesAndWildcards) {
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("br, deflate"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000, br"));
+  EXPECT_FALSE(AcceptsGzip("x-gzip"));
+}
+
+// Text files of 1 KB or more go gzipped to a client that accepts it, with an ETag of their own
+// and Vary; small files, images and clients that do not accept gzip get the file as it is.
+TEST_F(StaticFilesTest, GzipsTextForClientsThatAcceptIt) {
+  std::string big;
+  for (int i = 0; i < 200; ++i) big += "export const line" + std::to_string(i) + " = 'the same words again';\n";
+  std::ofstream(dir_ / "web" / "js" / "big.js") << big;
+  std::ofstream(dir_ / "web" / "icon.png", std::ios::binary) << std::string(4096, 'x');
+  StaticFiles files(dir_ / "web");
+
+  const HttpResponse plain = files.Serve("GET", SplitPath("/js/big.js"), "");
+  EXPECT_EQ(plain.body, big);
+  EXPECT_EQ(Header(plain, "Content-Encoding"), "");
+  EXPECT_EQ(Header(plain, "Vary"), "Accept-Encoding");
+
+  const HttpResponse gz = files.Serve("GET", SplitPath("/js/big.js"), "", "gzip, deflate, br");
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(Header(gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(Header(gz, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(gz.content_type, "text/javascript; charset=utf-8");
+  EXPECT_LT(gz.body.size(), big.size() / 4);
+  EXPECT_EQ(Gunzip(gz.body, dir_), big);
+  const std::string etag = Header(gz, "ETag");
+  EXPECT_EQ(etag, Header(plain, "ETag").substr(0, 33) + "-gzip\"");
+  EXPECT_EQ(files.Serve("GET", SplitPath("/js/big.js"), etag, "gzip").status, 304);
+  EXPECT_EQ(files.Serve("GET", SplitPath("/js/big.js"), etag, "").status, 200) << "the identity file is another one";
+  EXPECT_EQ(files.Serve("GET", SplitPath("/js/big.js"), "", "gzip").body, gz.body) << "served again from the cache";
+
+  EXPECT_EQ(Header(files.Serve("GET", SplitPath("/js/app.js"), "", "gzip"), "Content-Encoding"), "") << "under 1 KB";
+  const HttpResponse png = files.Serve("GET", SplitPath("/icon.png"), "", "gzip");
+  EXPECT_EQ(Header(png, "Content-Encoding"), "");
+  EXPECT_EQ(Header(png, "Vary"), "");
+  EXPECT_EQ(Header(files.Serve("GET", SplitPath("/js/big.js"), "", "gzip;q=0"), "Content-Encoding"), "");
 }
 
 TEST_F(StaticFilesTest, RefusesEscapes) {
