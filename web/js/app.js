@@ -4,6 +4,7 @@
 import {api, ApiError, get, keepReadsForOffline, onStoredCopy} from './api.js';
 import {h, mount} from './dom.js';
 import {loadLanguage, N_, t} from './i18n.js';
+import {languageSelect} from './language.js';
 import * as outbox from './offline.js';
 import {applyStoredTheme} from './theme.js';
 
@@ -261,10 +262,21 @@ function loginView() {
           }
         },
       },
-        h('h1', t('Log in')), h('div.field', h('label', { for: 'username'
-                                }, t('Username')), user), h('div.field', h('label', { for: 'password'
+        h('h1', t('Log in')), h('div.field', h('label', {for: 'username'
+                                }, t('Username')), user), h('div.field', h('label', {for: 'password'
                                                             }, t('Password')), pass), stepSlot, error, submit);
-  mount(main, form);
+  // The language can be chosen before logging in (a shared computer, a browser in another
+  // language); the form is drawn again in it, keeping the username typed.
+  const language = h('div.field.narrow.login-language', h('label', {for: 'login-language'
+                     }, t('Language')), languageSelect('login-language', () => {
+                       const typed = user.value;
+                       form.remove();
+                       renderNav();
+                       loginView();
+                       const again = document.getElementById('username');
+                       if (again) again.value = typed;
+                     }));
+  mount(main, form, language);
 }
 
 async function start() {

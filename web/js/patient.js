@@ -1033,8 +1033,6 @@ function fiqrForm(p, date, due) {
   const fn = FIQR_FUNCTION.map((q, i) => scale(`f${i}`, q, {low: 'no difficulty', high: 'very difficult'}));
   const im = FIQR_IMPACT.map((q, i) => scale(`i${i}`, q, {low: 'never', high: 'always'}));
   const sy = FIQR_SYMPTOMS.map(([q, lo, hi], i) => scale(`s${i}`, `Rate ${q}`, {low: lo, high: hi}));
-  // The instrument's questions and anchors stay in English (no validated translation in ldn).
-  for (const s of [...fn, ...im, ...sy]) s.el.setAttribute('lang', 'en');
   const note = instrumentNote();
   const answers = () => {
     const a = {function: fn.map((s) => s.get()), impact: im.map((s) => s.get()), symptoms: sy.map((s) => s.get())};
@@ -1043,10 +1041,13 @@ function fiqrForm(p, date, due) {
   const body = h(
       'form', {onsubmit: instrumentSubmit(p, 'fiqr', date, answers, route)},
       note ? h('p.hint.instrument-note', note) : null,
-      h('p',
-        t('For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.')),
-      h('h3', t('Function: how hard was it to…')), fn.map((s) => s.el), h('h3', t('Overall')), im.map((s) => s.el),
-      h('h3', t('Symptoms')), sy.map((s) => s.el),
+      // The instrument as a whole (its instruction, its parts' headings, its questions) stays in
+      // English: a validated translation would translate them together.
+      h('div', {lang: 'en'},
+        h('p',
+          'For each question, think about the past 7 days. If you did not do an activity, rate the last time you did.'),
+        h('h3', 'Function: how hard was it to…'), fn.map((s) => s.el), h('h3', 'Overall'), im.map((s) => s.el),
+        h('h3', 'Symptoms'), sy.map((s) => s.el)),
       whereFrom(t(
           'Revised Fibromyalgia Impact Questionnaire (FIQR), Bennett et al., Arthritis Res Ther 2009;11:R120; scored as its authors describe.')),
       h('p.error', {role: 'alert'}), h('button.primary', {type: 'submit'}, t('Save FIQR')));

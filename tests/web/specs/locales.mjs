@@ -50,6 +50,8 @@ runSpec('locales', async (t) => {
         await page.goto('/#/login');
         await page.getByRole('heading', { level: 1, name: L.login[2] }).waitFor();
         check(await page.evaluate(() => document.documentElement.lang) === code, `${tag}: <html lang="${code}"> from the browser's language`);
+        await audit(page, `locale-${code}-login-${scheme}`);
+        await shot(page, `locale-${code}-login`, `${label}-${scheme}`);
         await page.getByLabel(L.login[0]).fill(user);
         await page.getByLabel(L.login[1]).fill(pass);
         await page.getByRole('button', { name: L.login[2] }).click();
@@ -92,6 +94,13 @@ runSpec('locales', async (t) => {
   {
     const { context, page } = await newPage(PHONE_390, { locale: 'en-GB' });
     await page.goto('/#/login');
+    // The login page's own picker: Danish before logging in, keeping the username typed.
+    await page.getByLabel('Username').fill(user);
+    await page.getByLabel('Language', { exact: true }).selectOption('da');
+    await page.getByRole('heading', { level: 1, name: 'Log ind' }).waitFor();
+    check(await page.getByLabel('Brugernavn').inputValue() === user, 'the login page changes to Danish and keeps the username typed');
+    await page.getByLabel('Sprog', { exact: true }).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
     await page.getByLabel('Username').fill(user);
     await page.getByLabel('Password').fill(pass);
     await page.getByRole('button', { name: 'Log in' }).click();
