@@ -103,8 +103,9 @@ export async function reportProblem(main) {
         h('p',
           emergency ? pick(emergency, 'text') :
                       t('If you think your life may be at risk, call your local emergency number now.')),
-        emergency ? h('details.where', h('summary', t('Where does this come from?')), h('p.small', emergency.source)) :
-                    null),
+        emergency ?
+            h('details.where', h('summary', t('Where does this come from?')), h('p.small', pick(emergency, 'source'))) :
+            null),
       h('section.card', h('h2', t('Tell your care team')),
         h('p',
           t('For a side effect or a health problem that worries you, between visits. Your daily diary is still the place for the side effects you rate every day.')),

@@ -3,7 +3,8 @@
 // said: the patient's guidance after a worrying report, the baseline before the first dose, a dose
 // amount as typed on a phone, and the clinician's flags.
 import {h, source, uid} from './dom.js';
-import {pick, t} from './i18n.js';
+import {language, N_, pick, t} from './i18n.js';
+import {SIDE_EFFECTS} from './kb.js';
 import {daysBetween, formatDate, formatLongDate} from './time.js';
 
 // A dose amount as people type it: "4.5", "4,5" (a decimal comma is a decimal point, never a
@@ -29,8 +30,30 @@ export function plannedTime(step, course) {
   return times[step.time] || null;
 }
 
+// The server's reasons (red_flags.cpp AssessReport) are English; in another language each is said
+// again from what it names: the side effect's label from data/side_effects.json, the words the
+// patient wrote that matched (their own language), the adverse event's grade.
+const ADVERSE = [N_('Life-threatening adverse event'), N_('Serious adverse event'), N_('Severe adverse event')];
+function reasonText(reason, safety) {
+  if (language() === 'en') return reason;
+  if (ADVERSE.includes(reason)) return t(reason);
+  const severe = 'Severe side effect: ';
+  if (reason.startsWith(severe)) {
+    const label = reason.slice(severe.length);
+    const entry = SIDE_EFFECTS.entries.find((e) => e.label === label);
+    return t('Severe side effect: {name}', {name: entry ? pick(entry, 'label') : label});
+  }
+  const wrote = 'You wrote about ';
+  if (reason.startsWith(wrote)) {
+    const match = (safety.matches || []).find((m) => m.label === reason.slice(wrote.length));
+    if (match) return t('You wrote: "{words}"', {words: match.matched});
+  }
+  return h('span', {lang: 'en'}, reason);
+}
+
 // The guidance a patient sees at once after saving a severe or worrying report
-// (`safety` of the diary or adverse-event answer; red_flags.h SafetyAssessmentToJson).
+// (`safety` of the diary or adverse-event answer; red_flags.h SafetyAssessmentToJson). The
+// guidance is shown in the app's language with that country's numbers (data/red_flags.json).
 export function guidanceCard(safety) {
   if (!safety || safety.level === 'none') return null;
   const emergency = safety.level === 'emergency';
@@ -38,12 +61,12 @@ export function guidanceCard(safety) {
   return h(
       'section.card.alert', {class: emergency ? 'emergency' : null, role: 'alert', 'aria-labelledby': id},
       h('h2', {id}, emergency ? t('Please act now') : t('Please contact your clinician today')),
-      h('p', t('You told us:')), h('ul', (safety.reasons || []).map((r) => h('li', r))),
+      h('p', t('You told us:')), h('ul', (safety.reasons || []).map((r) => h('li', reasonText(r, safety)))),
       (safety.guidance ||
        []).map((g) => h('div.guidance', {'data-guidance': g.id}, h('h3', pick(g, 'title')), h('p', pick(g, 'text')))),
       h('p.small', t('Your care team sees this report in ldn too, but do not wait for them to reply.')),
       h('details.where', h('summary', t('Where does this come from?')),
-        h('ul', (safety.guidance || []).map((g) => h('li.small', `${pick(g, 'title')}: ${g.source}`)))));
+        h('ul', (safety.guidance || []).map((g) => h('li.small', `${pick(g, 'title')}: ${pick(g, 'source')}`)))));
 }
 
 // The baseline of a planned course, for the patient: keep the diary for N days before the first

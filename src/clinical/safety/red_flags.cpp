@@ -89,6 +89,20 @@ Result<RedFlagVocabulary> ParseRedFlagVocabulary(std::string_view text) {
       LDN_ASSIGN_OR_RETURN(g.title, e.String("title"));
       LDN_ASSIGN_OR_RETURN(g.text, e.String("text"));
       LDN_ASSIGN_OR_RETURN(g.source, e.String("source"));
+      if (e.Has("translations")) {
+        LDN_ASSIGN_OR_RETURN(JsonObject langs, e.Object("translations"));
+        for (const auto& [lang, tr] : (*entries)[i]["translations"].items()) {
+          LDN_ASSIGN_OR_RETURN(JsonObject t, JsonObject::Of(tr, langs.PathOf(lang)));
+          SafetyGuidance::Translation out;
+          for (auto [field, target] : {std::pair{"title", &out.title}, {"text", &out.text}, {"source", &out.source}}) {
+            LDN_ASSIGN_OR_RETURN(*target, t.String(field));
+            if (target->empty()) return Status::InvalidArgument(t.PathOf(field), "must not be empty");
+          }
+          LDN_RETURN_IF_ERROR(t.RejectUnknownKeys());
+          g.translations.emplace(lang, std::move(out));
+          langs.Consume(lang);
+        }
+      }
       v.guidance.push_back(std::move(g));
     } else if (kind == "term") {
       RedFlagTerm t;
@@ -158,6 +172,14 @@ std::vector<std::vector<std::string>> RedFlagSentences(std::string_view text) {
       i += 2;
       continue;
     }
+    // Latin-1 capitals (U+00C0-U+00DE but U+00D7 ×: Æ Ø Å É ...) as their small letters, 0x20 on.
+    if (c == 0xC3 && i + 1 < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      word.push_back(static_cast<char>(c));
+      word.push_back(static_cast<char>(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d));
+      ++i;
+      continue;
+    }
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
       word.push_back(static_cast<char>(c));
     } else if (c >= 'A' && c <= 'Z') {
@@ -211,18 +233,20 @@ std::vector<RedFlagMatch> MatchRedFlags(std::string_view text, const RedFlagVoca
   const auto sentences = RedFlagSentences(text);
   if (sentences.empty()) return out;
   for (const RedFlagTerm& t : vocabulary.terms) {
-    auto lang = t.terms.find(language);
-    if (lang == t.terms.end()) continue;
     std::string matched;
     bool hit = false;
-    for (const std::string& phrase_text : lang->second) {
-      const auto phrase_sentences = RedFlagSentences(phrase_text);
-      if (phrase_sentences.empty()) continue;
-      for (const auto& sentence : sentences) {
-        if (PhraseIn(phrase_sentences.front(), sentence, &matched)) {
-          hit = true;
-          break;
+    for (const auto& [lang, phrases] : t.terms) {
+      if (!language.empty() && lang != language) continue;
+      for (const std::string& phrase_text : phrases) {
+        const auto phrase_sentences = RedFlagSentences(phrase_text);
+        if (phrase_sentences.empty()) continue;
+        for (const auto& sentence : sentences) {
+          if (PhraseIn(phrase_sentences.front(), sentence, &matched)) {
+            hit = true;
+            break;
+          }
         }
+        if (hit) break;
       }
       if (hit) break;
     }
@@ -271,6 +295,18 @@ SafetyAssessment AssessReport(const ReportToAssess& report, const RedFlagVocabul
   return a;
 }
 
+namespace {
+
+nlohmann::json GuidanceJson(const SafetyGuidance& g) {
+  nlohmann::json translations = nlohmann::json::object();
+  for (const auto& [lang, tr] : g.translations) {
+    translations[lang] = {{"title", tr.title}, {"text", tr.text}, {"source", tr.source}};
+  }
+  return {{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}, {"translations", translations}};
+}
+
+}  // namespace
+
 nlohmann::json SafetyAssessmentToJson(const SafetyAssessment& a, const RedFlagVocabulary& vocabulary) {
   nlohmann::json matches = nlohmann::json::array();
   for (const auto& m : a.matches) {
@@ -283,7 +319,7 @@ nlohmann::json SafetyAssessmentToJson(const SafetyAssessment& a, const RedFlagVo
   nlohmann::json guidance = nlohmann::json::array();
   for (const auto& id : a.guidance) {
     if (const SafetyGuidance* g = vocabulary.Guidance(id)) {
-      guidance.push_back({{"id", g->id}, {"title", g->title}, {"text", g->text}, {"source", g->source}});
+      guidance.push_back(GuidanceJson(*g));
     }
   }
   return {{"level", RedFlagLevelName(a.level)},
@@ -308,7 +344,7 @@ nlohmann::json RedFlagVocabularyToJson(const RedFlagVocabulary& vocabulary) {
   }
   nlohmann::json guidance = nlohmann::json::array();
   for (const auto& g : vocabulary.guidance) {
-    guidance.push_back({{"id", g.id}, {"title", g.title}, {"text", g.text}, {"source", g.source}});
+    guidance.push_back(GuidanceJson(g));
   }
   return {{"version", vocabulary.version}, {"terms", terms}, {"guidance", guidance}};
 }

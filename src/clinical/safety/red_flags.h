@@ -36,6 +36,14 @@ struct SafetyGuidance {
   std::string title;
   std::string text;  // patient-facing, plain language
   std::string source;
+  // The same guidance for another country's patients in their language ("da", "nb"; issue 15,
+  // item 6): its own emergency and helpline numbers, each with its source.
+  struct Translation {
+    std::string title;
+    std::string text;
+    std::string source;
+  };
+  std::map<std::string, Translation, std::less<>> translations;
 };
 
 struct RedFlagVocabulary {
@@ -71,9 +79,11 @@ struct RedFlagMatch {
 // Every term of `vocabulary` in `language` found in `text`, once per term id, in vocabulary order.
 // A phrase matches when all its words occur within one sentence, in any order, inside a span of
 // (number of words + 3) consecutive words. Negation is not recognised ("no chest pain" matches):
-// the safety net errs towards asking. An unknown language matches nothing.
+// the safety net errs towards asking. An empty `language` (the default) matches the phrases of
+// every language the vocabulary has: a patient may write in any of them, whatever the app's
+// language. An unknown language matches nothing.
 std::vector<RedFlagMatch> MatchRedFlags(std::string_view text, const RedFlagVocabulary& vocabulary,
-                                        std::string_view language = "en");
+                                        std::string_view language = {});
 
 // One report to assess: a diary day (side effects with their 1-3 severity, the note) or an
 // adverse event (severity word, seriousness, description).
@@ -100,10 +110,11 @@ struct SafetyAssessment {
 // is life-threatening; urgent for any other match, a severe (3) side effect, or a severe or
 // serious adverse event; none otherwise (then guidance is empty).
 SafetyAssessment AssessReport(const ReportToAssess& report, const RedFlagVocabulary& vocabulary,
-                              std::string_view language = "en");
+                              std::string_view language = {});
 
 // {"level", "reasons", "severe_side_effects", "matches": [{"id","label","level","matched","source"}],
-//  "guidance": [{"id","title","text","source"}], "vocabulary_version"}.
+//  "guidance": [{"id","title","text","source","translations":{"da":{"title","text","source"}}}],
+//  "vocabulary_version"}.
 nlohmann::json SafetyAssessmentToJson(const SafetyAssessment& a, const RedFlagVocabulary& vocabulary);
 
 // The whole vocabulary and guidance as JSON (GET /api/v1/safety/red-flags, `ldn safety terms`).

@@ -67,6 +67,20 @@ TEST(RedFlagVocabularyTest, RejectsBadDocuments) {
                 .field(),
             "entries[4].x");
   EXPECT_FALSE(parse("").ok());  // no terms
+  // A guidance's translation needs its title, text and source.
+  auto with_translation = [&](const std::string& tr) {
+    return ParseRedFlagVocabulary(
+        R"({"version":"1","description":"d","entries":[{"kind":"guidance","id":"emergency","title":"t","text":"x",)"
+        R"("source":"s","translations":{"da":)" +
+        tr + "}}," + guidance.substr(guidance.find("{\"kind\":\"guidance\",\"id\":\"contact")) +
+        R"(,{"kind":"term","id":"a","label":"a","level":"urgent","terms":{"en":["x"]},"source":"s"}]})");
+  };
+  EXPECT_TRUE(with_translation(R"({"title":"t","text":"x","source":"s"})").ok());
+  EXPECT_EQ(with_translation(R"({"title":"t","source":"s"})").status().field(), "entries[0].translations.da.text");
+  EXPECT_EQ(with_translation(R"({"title":"t","text":"","source":"s"})").status().field(),
+            "entries[0].translations.da.text");
+  EXPECT_EQ(with_translation(R"({"title":"t","text":"x","source":"s","y":1})").status().field(),
+            "entries[0].translations.da.y");
   EXPECT_FALSE(ParseRedFlagVocabulary(R"({"version":"1","description":"d","entries":[]})").ok());
 }
 
@@ -75,6 +89,52 @@ TEST(RedFlagMatchTest, UnknownLanguageMatchesNothing) {
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(MatchRedFlags("chest pain", *v, "en").empty());
   EXPECT_TRUE(MatchRedFlags("chest pain", *v, "xx").empty());
+}
+
+// Danish and Norwegian (issue 15, item 6): every term and every guidance has both; a note is
+// matched against every language by default, whatever the app's language, and only against the
+// named one when a language is given; Latin-1 capitals fold (ÅNDENØD is åndenød).
+TEST(RedFlagVocabularyTest, DanishAndNorwegianTermsAndGuidanceWithTheirCountrysNumbers) {
+  const auto& v = LoadRedFlagVocabulary();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  for (const auto& t : v->terms) {
+    EXPECT_TRUE(t.terms.count("da") && t.terms.count("nb")) << t.id;
+  }
+  for (const auto& g : v->guidance) {
+    for (const char* lang : {"da", "nb"}) {
+      ASSERT_TRUE(g.translations.count(lang)) << g.id << " " << lang;
+      EXPECT_FALSE(g.translations.at(lang).source.empty()) << g.id << " " << lang;
+    }
+  }
+  // The emergency numbers: 112 in Denmark, 113 (medical) in Norway.
+  EXPECT_NE(v->Guidance("emergency")->translations.at("da").text.find("112"), std::string::npos);
+  EXPECT_NE(v->Guidance("emergency")->translations.at("nb").text.find("113"), std::string::npos);
+  EXPECT_NE(v->Guidance("crisis_support")->translations.at("da").text.find("70 201 201"), std::string::npos);
+  EXPECT_NE(v->Guidance("crisis_support")->translations.at("nb").text.find("116 123"), std::string::npos);
+  const nlohmann::json j = SafetyAssessmentToJson(AssessReport({{}, "brystsmerter", {}, false}, *v), *v);
+  EXPECT_EQ(j["guidance"][0]["translations"]["nb"]["title"], "Ring 113 nå");
+}
+
+TEST(RedFlagMatchTest, DanishAndNorwegianNotesInAnyAppLanguage) {
+  const auto& v = LoadRedFlagVocabulary();
+  ASSERT_TRUE(v.ok());
+  auto ids = [&](std::string_view text, std::string_view language = {}) {
+    std::vector<std::string> out;
+    for (const auto& m : MatchRedFlags(text, *v, language)) out.push_back(m.id);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ids("Jeg har haft brystsmerter i aftes."), V{"chest_pain"});
+  EXPECT_EQ(ids("Jeg fik ondt i brystet efter dosis"), V{"chest_pain"});
+  EXPECT_EQ(ids("ÅNDENØD hele natten"), V{"trouble_breathing"});
+  EXPECT_EQ(ids("Hjertet HAMRER, og jeg besvimede i går"), (V{"fainting", "heart_racing"}));
+  EXPECT_EQ(ids("Jeg har tenkt på å ta livet mitt"), V{"suicidal_thoughts"});
+  EXPECT_EQ(ids("Huden er gul og urinen er mørk"), (V{"jaundice", "dark_urine"}));
+  EXPECT_EQ(ids("chest pain and brystsmerter"), V{"chest_pain"}) << "once per term";
+  EXPECT_TRUE(ids("brystsmerter", "en").empty()) << "a named language only";
+  EXPECT_EQ(ids("brystsmerter", "nb"), V{"chest_pain"});
+  EXPECT_TRUE(ids("Sov godt, lidt træt i dag").empty());
+  EXPECT_EQ(AssessReport({{}, "Jeg har selvmordstanker", {}, false}, *v).level, RedFlagLevel::kEmergency);
 }
 
 TEST(AssessReportTest, SeverityAndSeriousness) {

@@ -10,11 +10,13 @@ const LANGS = {
   da: {
     locale: 'da-DK', login: ['Brugernavn', 'Adgangskode', 'Log ind'], logout: /Log ud/,
     today: 'I dag', progress: 'Udvikling', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)\.?/i,
+    problem: 'Jeg fik brystsmerter i aftes efter min dosis', emergency: 'Ring 112 nu', wrote: 'Du skrev: "brystsmerter"',
     weekdays: /\b(man|tirs|ons|tors|fre|lør|søn)\.? \d{1,2}\. (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
   },
   nb: {
     locale: 'nb-NO', login: ['Brukernavn', 'Passord', 'Logg inn'], logout: /Logg ut/,
     today: 'I dag', progress: 'Utvikling', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)\.?/i,
+    problem: 'Jeg har hatt vondt i brystet siden i går kveld', emergency: 'Ring 113 nå', wrote: 'Du skrev: «vondt i brystet»',
     weekdays: /\b(man|tir|ons|tor|fre|lør|søn)\.? \d{1,2}\. (jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
   },
 };
@@ -83,6 +85,25 @@ runSpec('locales', async (t) => {
               `${tag}: the chart's date axis is in ${code} (${ticks.slice(0, 60)})`);
           }
           await shot(page, name, `${label}-${scheme}`);
+        }
+        if (label === 'phone-390' && scheme === 'light') {
+          // A worrying report written in the patient's language is caught, and the guidance is in
+          // that language with that country's emergency number (data/red_flags.json).
+          await page.goto('/#/problem');
+          await page.locator('main h1').first().waitFor();
+          await page.locator('main textarea').fill(L.problem);
+          await page.locator('main input[type="radio"]').first().check();
+          await page.locator('main button[type="submit"]').click();
+          const card = page.locator('section.card.alert[role="alert"]');
+          await card.locator('[data-guidance="emergency"] h3').waitFor();
+          const title = await card.locator('[data-guidance="emergency"] h3').innerText();
+          const reasons = await card.locator('ul').first().innerText();
+          check(title === L.emergency && reasons.includes(L.wrote),
+            `${tag}: "${L.problem}" is caught; the guidance says "${title}", the reason "${reasons.trim()}"`);
+          const left = await page.evaluate(englishLeft);
+          check(left.length === 0, `${tag} guidance: no English sentence left${left.length ? `: ${JSON.stringify(left.slice(0, 4))}` : ''}`);
+          await audit(page, `locale-${code}-problem-guidance`);
+          await shot(page, `locale-${code}-problem-guidance`, `${label}-${scheme}`);
         }
         await context.close();
       }
