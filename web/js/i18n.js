@@ -57,6 +57,7 @@ export async function loadLanguage(code = preferredLanguage()) {
     catalog = {};
     current = LANGUAGES[0];
   }
+  rules = null;
   document.documentElement.lang = current.code;
   // For the service worker, which shows reminders in this language (web/sw.js); not health data.
   if (window.caches) {
@@ -86,6 +87,12 @@ function fill(text, vars) {
   });
 }
 
+let rules = null;  // the current language's plural rules, made once per language (loadLanguage)
+function pluralRules() {
+  if (!rules) rules = new Intl.PluralRules(current.locale);
+  return rules;
+}
+
 export function t(key, vars) {
   let text = catalog[key];
   if (text === undefined) {
@@ -94,7 +101,7 @@ export function t(key, vars) {
   }
   if (typeof text === 'object') {
     const n = vars && typeof vars.n === 'number' ? vars.n : 0;
-    text = text[new Intl.PluralRules(current.locale).select(n)] ?? text.other;
+    text = text[pluralRules().select(n)] ?? text.other;
   }
   return fill(text, vars);
 }

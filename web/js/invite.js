@@ -32,10 +32,12 @@ function done(message) {
       h('p', h('a.button', {href: '#/login'}, t('Log in'))));
 }
 
-export async function invite(main, code) {
-  setTitle(t('Set up your account'));
+// A form of a code and a new password (and any `extra` fields) that `accept({code, password})`
+// sends; its answer's username goes into `doneText`. The two passwords must match; too many
+// attempts are said in words.
+function codeForm(main, code, {title, lead, extra = [], submitLabel, accept, doneText}) {
+  setTitle(title);
   const c = codeField(decodeURIComponent(code || ''));
-  const user = h('input', { id: 'new-username', type: 'text', required: true, autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false' });
   const p = passwordFields();
   const error = h('p.error', { role: 'alert' });
   mount(
@@ -49,46 +51,43 @@ export async function invite(main, code) {
             return;
           }
           try {
-            const r = await api(
-                'POST', '/invitations/accept',
-                {code: c.input.value.trim(), username: user.value.trim(), password: p.pass.value});
-            mount(main, done(t('Your account {username} is ready. Log in with it now.', {username: r.username})));
+            const r = await accept({code: c.input.value.trim(), password: p.pass.value});
+            mount(main, done(doneText(r.username)));
           } catch (err) {
             error.textContent =
                 err.status === 429 ? t('Too many attempts. Wait a quarter of an hour and try again.') : err.message;
           }
         },
       },
-        h('h1', t('Set up your account')),
-        h('p', t('Your clinic gave you a code. With it you choose the username and password you will log in with.')),
-        c.field, field(t('Choose a username'), user, t('Letters, digits and . _ @ - only.')), p.fields, error,
-        h('button.primary', {type: 'submit'}, t('Create my account'))));
+        h('h1', title), h('p', lead), c.field, extra, p.fields, error,
+        h('button.primary', {type: 'submit'}, submitLabel)));
+}
+
+export async function invite(main, code) {
+  const user = h('input', {
+    id: 'new-username',
+    type: 'text',
+    required: true,
+    autocomplete: 'username',
+    autocapitalize: 'none',
+    spellcheck: 'false'
+  });
+  codeForm(main, code, {
+    title: t('Set up your account'),
+    lead: t('Your clinic gave you a code. With it you choose the username and password you will log in with.'),
+    extra: [field(t('Choose a username'), user, t('Letters, digits and . _ @ - only.'))],
+    submitLabel: t('Create my account'),
+    accept: (body) => api('POST', '/invitations/accept', {...body, username: user.value.trim()}),
+    doneText: (username) => t('Your account {username} is ready. Log in with it now.', {username}),
+  });
 }
 
 export async function password(main, code) {
-  setTitle(t('Set your password'));
-  const c = codeField(decodeURIComponent(code || ''));
-  const p = passwordFields();
-  const error = h('p.error', { role: 'alert' });
-  mount(
-      main,
-      h('form.card.narrow', {
-        onsubmit: async (e) => {
-          e.preventDefault();
-          error.textContent = '';
-          if (p.pass.value !== p.again.value) {
-            error.textContent = t('The two passwords differ.');
-            return;
-          }
-          try {
-            const r = await api('POST', '/password-codes/accept', {code: c.input.value.trim(), password: p.pass.value});
-            mount(main, done(t('The password of {username} is set. Log in with it now.', {username: r.username})));
-          } catch (err) {
-            error.textContent =
-                err.status === 429 ? t('Too many attempts. Wait a quarter of an hour and try again.') : err.message;
-          }
-        },
-      },
-        h('h1', t('Set your password')), h('p', t('Your administrator gave you a one-time code. It works once.')),
-        c.field, p.fields, error, h('button.primary', {type: 'submit'}, t('Set my password'))));
+  codeForm(main, code, {
+    title: t('Set your password'),
+    lead: t('Your administrator gave you a one-time code. It works once.'),
+    submitLabel: t('Set my password'),
+    accept: (body) => api('POST', '/password-codes/accept', body),
+    doneText: (username) => t('The password of {username} is set. Log in with it now.', {username}),
+  });
 }
