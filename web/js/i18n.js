@@ -142,3 +142,29 @@ export function instrumentNote() {
 // Marks a literal as a catalog key where it is written (a table of labels) for t() to translate
 // where it is shown, by t(label). The catalog check finds keys in the literal calls of t and N_.
 export function N_(key) { return key; }
+
+// A text the server wrote for the patient (src/core/message.h: {key, vars, text}) in the current
+// language: the catalog's text for `key` with each value filled in, a number by the locale and a
+// 'YYYY-MM-DD' date as the language writes dates. A key the catalog lacks (a server newer than
+// the app) shows the server's English `text`; serverTextIsTranslated() tells the caller to mark it
+// lang="en".
+export function serverText(m) {
+  if (!m || typeof m !== 'object') return m ? String(m) : '';
+  if (current.code !== 'en' && !(m.key in catalog)) {
+    missing.add(m.key);
+    return m.text || m.key;
+  }
+  const vars = {};
+  for (const [name, v] of Object.entries(m.vars || {})) {
+    const date = typeof v === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    vars[name] = date ?
+        new Intl.DateTimeFormat(current.locale, {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'})
+            .format(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 12)) :
+        v;
+  }
+  return t(m.key, vars);
+}
+
+export function serverTextIsTranslated(m) {
+  return current.code === 'en' || Boolean(m && typeof m === 'object' && m.key in catalog);
+}

@@ -5,7 +5,7 @@ import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from '
 import {loadDiarySettings, trackingPanel} from './diary_settings.js';
 import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
-import {formatNumber, instrumentNote, N_, pick, t} from './i18n.js';
+import {formatNumber, instrumentNote, N_, pick, serverText, serverTextIsTranslated, t} from './i18n.js';
 import {itemInfo, ITEMS, itemsSourcePlain, lifestyleFactors, lifestyleInfo, loadItems, scaleVersion} from './items.js';
 import {SIDE_EFFECTS} from './kb.js';
 import {sendOrQueue} from './offline.js';
@@ -73,6 +73,25 @@ function doseLine(step, liquid) {
 
 // The plan's notes carry their sources, "(clinical-facts.md section 1)", "Source: ...": on the page
 // the patient reads them without those; the full notes sit behind the disclosure.
+// The texts the server writes to explain a plan (src/clinical/titration/plan.cpp and adjust.cpp,
+// `for_patient`), listed here for the catalog check; serverText() shows them.
+export const PLAN_TEXTS = [
+  N_('Your LDN is a liquid with {strength} mg in each mL: measure each dose in mL with an oral syringe, as the table shows.'),
+  N_('Some doses are less than {ml} mL, which is hard to measure exactly with a syringe: ask your pharmacist for advice.'),
+  N_('You take LDN in the morning. This is common advice for sleep problems or vivid dreams on LDN, though no study has compared times of day.'),
+  N_('You take LDN at bedtime, as the people in the studies did. If you sleep badly or have vivid dreams, ask your clinician about taking it in the morning instead.'),
+  N_('You take the same dose, {dose} mg, every day.'),
+  N_('Your dose starts at {start} mg and rises step by step to {dose} mg, from {date}. Going up slowly gives your body time to get used to LDN.'),
+  N_('Give it time: whether LDN helps you is judged after 8 to 12 weeks on your final dose, between {from} and {to}. Keep filling in your diary until then.'),
+  N_('The studies behind this plan do not give its exact steps: these steps are ldn\'s reconstruction, and your clinician chose them.'),
+  N_('Your clinician set your highest dose at {dose} mg.'),
+  N_('Your final dose, {dose} mg, is above the usual LDN range of up to {usual} mg; your clinician confirmed it.'),
+  N_('Your doses are stopped for now: do not take LDN until your clinician tells you to start again.'),
+  N_('Because of side effects, your dose was lowered and climbs back slowly to {dose} mg. If the side effects come back, tell your clinician.'),
+  N_('After the break in your doses, you start again at a lower dose and climb back slowly to {dose} mg.'),
+  N_('After the break in your doses, you start again at the dose you took before.'),
+];
+
 function withoutFileNames(text) {
   return text.replace(/\s*Source: .*$/s, '').replace(/\s*\([^()]*\b[\w/-]+\.(?:md|json)\b[^()]*\)/g, '');
 }
@@ -862,8 +881,14 @@ export async function plan(main) {
                   ],
                 })))),
       h('section.card', h('h2', t('Why this plan')),
-        h('ul', {lang: 'en'}, treat.plan.notes.map((n) => h('li', withoutFileNames(n)))),
-        (treat.plan.warnings || []).length ?
+        // The plan explained for the patient (src/clinical/titration/plan.cpp, for_patient), in
+        // the app's language; a plan stored before that existed shows the prescriber's notes.
+        treat.plan.for_patient ?
+            h('ul.why-plan',
+              treat.plan.for_patient.map(
+                  (m) => h('li', {lang: serverTextIsTranslated(m) ? null : 'en', 'data-key': m.key}, serverText(m)))) :
+            h('ul', {lang: 'en'}, treat.plan.notes.map((n) => h('li', withoutFileNames(n)))),
+        !treat.plan.for_patient && (treat.plan.warnings || []).length ?
             h('ul.warn', {lang: 'en'}, treat.plan.warnings.map((w) => h('li', withoutFileNames(w)))) :
             null,
         whereFrom(...treat.plan.notes.map(sourceText), ...(treat.plan.warnings || []).map(sourceText))),

@@ -1,5 +1,7 @@
 #include "clinical/titration/adjust.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
@@ -327,6 +329,33 @@ Result<AdjustedPlan> AdjustPlan(const AdjustmentRequest& request) {
     out.changes.push_back(std::move(c));
   }
   FinishPlan(rules, plan);
+  // What changed, for the patient, before the rest (the reasons and sources stay in out.changes).
+  std::vector<Message> changed;
+  std::set<std::string> types;
+  for (const auto& c : out.changes) types.insert(c.type);
+  if (types.contains("hold")) {
+    changed.push_back(
+        {"Your doses are stopped for now: do not take LDN until your clinician tells you to "
+         "start again."});
+  }
+  if (types.contains("halve_dose")) {
+    changed.push_back(
+        {"Because of side effects, your dose was lowered and climbs back slowly to {dose} mg. If the side effects "
+         "come back, tell your clinician.",
+         {{"dose", plan.target.milligrams_hcl()}}});
+  }
+  if (types.contains("step_down")) {
+    changed.push_back(
+        {"After the break in your doses, you start again at a lower dose and climb back "
+         "slowly to {dose} mg.",
+         {{"dose", plan.target.milligrams_hcl()}}});
+  }
+  if (types.contains("resume")) {
+    changed.push_back({"After the break in your doses, you start again at the dose you took before."});
+  }
+  // Stopped, the rest (the climb, when to judge it) no longer applies.
+  if (types.contains("hold")) plan.for_patient.clear();
+  plan.for_patient.insert(plan.for_patient.begin(), changed.begin(), changed.end());
   if (!out.changes.empty()) {
     plan.notes.push_back(
         "Re-titration climbs back to the original target; if the side effects return at a dose, "

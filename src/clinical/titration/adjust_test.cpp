@@ -128,6 +128,9 @@ TEST(AdjustGapOpioidsTest, OpioidsWithoutANewScreeningHoldThePlan) {
   const nlohmann::json j = AdjustedPlanToJson(*a);
   EXPECT_EQ(j["findings"][0]["rule"], "gap.opioids_need_screen");
   EXPECT_NE(FormatAdjustedPlanText(*a).find("gap.opioids_need_screen"), std::string::npos);
+  // The patient reads only that the doses are stopped: no climb, no date to judge it by.
+  ASSERT_EQ(a->plan.for_patient.size(), 1u);
+  EXPECT_NE(Fill(a->plan.for_patient[0]).find("do not take LDN"), std::string::npos);
 }
 
 TEST(AdjustGapOpioidsTest, ANewScreeningSetsTheResumeDate) {

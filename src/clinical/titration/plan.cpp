@@ -133,6 +133,7 @@ Result<Plan> BuildPlan(const TitrationKnowledge& k, const PlanRequest& request, 
 void FinishPlan(const TitrationRules& rules, Plan& plan) {
   const Protocol& p = plan.protocol;
   std::vector<std::string> notes, warnings;
+  std::vector<Message> plain;  // for the patient; each says the why of a note or warning above
 
   // Liquid volumes: integer arithmetic, centi-mL = round(dose_ug * 100 / conc_ug_per_ml), halves up.
   if (plan.request.liquid_per_ml) {
@@ -148,7 +149,15 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
     }
     notes.push_back(fmt::format("Liquid {} mg/mL: volume = dose / concentration, rounded to the nearest 0.01 mL.",
                                 plan.request.liquid_per_ml->FormatMg()));
+    plain.push_back(
+        {"Your LDN is a liquid with {strength} mg in each mL: measure each dose in mL with an oral "
+         "syringe, as the table shows.",
+         {{"strength", plan.request.liquid_per_ml->milligrams_hcl()}}});
     if (small) {
+      plain.push_back(
+          {"Some doses are less than {ml} mL, which is hard to measure exactly with a syringe: ask your "
+           "pharmacist for advice.",
+           {{"ml", static_cast<double>(rules.min_syringe_volume_centi_ml) / 100.0}}});
       warnings.push_back(
           fmt::format("Some volumes are below {} mL, too small to measure well with an oral syringe "
                       "({}); consider a weaker concentration.",
@@ -165,6 +174,12 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
 
   bool any_morning = false;
   for (const PlanStep& s : plan.steps) any_morning = any_morning || s.time == DoseTime::kMorning;
+  // The patient's words for the same evidence as the notes (clinical-facts.md section 1).
+  plain.push_back(any_morning ? Message{"You take LDN in the morning. This is common advice for sleep problems or "
+                                        "vivid dreams on LDN, though no study has compared times of day."}
+                              : Message{"You take LDN at bedtime, as the people in the studies did. If you sleep "
+                                        "badly or have vivid dreams, ask your clinician about taking it in the "
+                                        "morning instead."});
   if (any_morning) {
     notes.push_back(
         "Morning dosing: switching from bedtime to morning for insomnia or vivid dreams is common advice, "
@@ -178,6 +193,22 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   }
 
   const PlanStep& last = plan.steps.back();
+  if (plan.steps.size() == 1) {
+    plain.push_back({"You take the same dose, {dose} mg, every day.", {{"dose", last.dose.milligrams_hcl()}}});
+  } else {
+    plain.push_back(
+        {"Your dose starts at {start} mg and rises step by step to {dose} mg, from {date}. Going up "
+         "slowly gives your body time to get used to LDN.",
+         {{"start", plan.steps.front().dose.milligrams_hcl()},
+          {"dose", last.dose.milligrams_hcl()},
+          {"date", FormatDate(last.start)}}});
+  }
+  // Trials judged at 8 weeks (Younger 2009), 12 weeks (Younger 2013, FINAL), 3 months (INNOVA).
+  plain.push_back(
+      {"Give it time: whether LDN helps you is judged after 8 to 12 weeks on your final dose, between "
+       "{from} and {to}. Keep filling in your diary until then.",
+       {{"from", FormatDate(AddDays(last.start, kJudgeFromDays))},
+        {"to", FormatDate(AddDays(last.start, kJudgeToDays))}}});
   notes.push_back(fmt::format(
       "Judge response after 8-12 weeks on a stable dose: {} from {}, so evaluate between {} and {} (trials: 8 weeks "
       "Younger 2009; 12 weeks Younger 2013 and FINAL; 3 months INNOVA). There is no validated stopping rule.",
@@ -186,6 +217,9 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   notes.push_back(fmt::format("Protocol {} ({}): {} Source: {}.", p.id, p.name, p.notes, p.source));
   notes.push_back("Uncertainty: " + p.uncertainty);
   if (p.reconstructed) {
+    plain.push_back(
+        {"The studies behind this plan do not give its exact steps: these steps are ldn's "
+         "reconstruction, and your clinician chose them."});
     warnings.push_back(
         fmt::format("RECONSTRUCTED STEPS: the published sources do not give the exact titration steps "
                     "of protocol {}; these steps are our reconstruction ({}).",
@@ -195,10 +229,18 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
     notes.push_back("Fine steps suit a liquid (LDN Research Trust); see --liquid.");
   }
   const bool capped = plan.request.max && plan.target == *plan.request.max && plan.target < p.target;
-  if (capped) notes.push_back(fmt::format("The target is capped at --max {}.", Mg(*plan.request.max)));
+  if (capped) {
+    notes.push_back(fmt::format("The target is capped at --max {}.", Mg(*plan.request.max)));
+    plain.push_back(
+        {"Your clinician set your highest dose at {dose} mg.", {{"dose", plan.request.max->milligrams_hcl()}}});
+  }
   Dose top = Dose::FromMicrogramsHcl(0);
   for (const PlanStep& s : plan.steps) top = std::max(top, s.dose);
   if (top > rules.usual_max) {
+    plain.push_back(
+        {"Your final dose, {dose} mg, is above the usual LDN range of up to {usual} mg; your clinician "
+         "confirmed it.",
+         {{"dose", top.milligrams_hcl()}, {"usual", rules.usual_max.milligrams_hcl()}}});
     warnings.push_back(
         fmt::format("The final dose {} is above the usual LDN range 1.5-{}, confirmed by --max {}: "
                     "{}.",
@@ -207,6 +249,7 @@ void FinishPlan(const TitrationRules& rules, Plan& plan) {
   }
   plan.notes = std::move(notes);
   plan.warnings = std::move(warnings);
+  plan.for_patient = std::move(plain);
 }
 
 nlohmann::json PlanToJson(const Plan& plan) {
@@ -221,6 +264,8 @@ nlohmann::json PlanToJson(const Plan& plan) {
     if (s.volume_centi_ml) j["volume_ml"] = static_cast<double>(*s.volume_centi_ml) / 100.0;
     steps.push_back(std::move(j));
   }
+  json for_patient = json::array();
+  for (const Message& m : plan.for_patient) for_patient.push_back(MessageToJson(m));
   json out = {{"protocol", plan.protocol.id},
               {"protocol_name", plan.protocol.name},
               {"start", FormatDate(plan.request.start)},
@@ -232,6 +277,7 @@ nlohmann::json PlanToJson(const Plan& plan) {
               {"steps", std::move(steps)},
               {"notes", plan.notes},
               {"warnings", plan.warnings},
+              {"for_patient", std::move(for_patient)},
               {"source", plan.protocol.source}};
   if (plan.request.liquid_per_ml) out["liquid_mg_per_ml"] = plan.request.liquid_per_ml->milligrams_hcl();
   return out;

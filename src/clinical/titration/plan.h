@@ -19,6 +19,7 @@
 #include "clinical/titration/protocols.h"
 #include "core/calendar.h"
 #include "core/dose.h"
+#include "core/message.h"
 #include "core/result.h"
 
 namespace ldn::clinical {
@@ -72,6 +73,10 @@ struct Plan {
   std::vector<PlanStep> steps;
   std::vector<std::string> notes;     // why bedtime, when to judge response, the source, ...
   std::vector<std::string> warnings;  // things the prescriber must look at
+  // The same plan explained to the patient, in plain words and in their language (core/message.h;
+  // the keys are in web/locales/src/plan.json): when to take it, how it climbs, when to judge it,
+  // and what the prescriber confirmed. Sources stay in `notes`.
+  std::vector<Message> for_patient;
 };
 
 // Builds the plan for `request` using the embedded knowledge (LoadTitrationKnowledge()).
@@ -96,7 +101,8 @@ void FinishPlan(const TitrationRules& rules, Plan& plan);
 
 // {"protocol", "protocol_name", "start", "target_mg", "max_mg", "step_days", "time",
 //  "liquid_mg_per_ml", "steps":[{"start","end","dose_mg","dose_ug","time","volume_ml"}], "notes",
-//  "warnings", "source", "reconstructed"}. volume_ml and liquid_mg_per_ml only with a liquid;
+//  "warnings", "for_patient":[{"key","vars","text"}] (MessageToJson), "source", "reconstructed"}. volume_ml and
+//  liquid_mg_per_ml only with a liquid;
 // end is null for the open step.
 nlohmann::json PlanToJson(const Plan& plan);
 

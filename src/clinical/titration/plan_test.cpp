@@ -96,6 +96,75 @@ TEST(PlanGoldenTest, EveryCase) {
   for (const Protocol& p : k->protocols) EXPECT_TRUE(protocols_seen.count(p.id)) << "no golden case for " << p.id;
 }
 
+// The patient's explanation of a plan (for_patient) uses the web app's catalog keys: every text the
+// golden plans and adjustments produce is in web/locales/en.json with every placeholder filled,
+// and every text of web/locales/src/plan.json is produced by some golden case.
+TEST(PlanForPatientTest, EveryTextIsInTheMessageCatalogAndEveryCatalogTextIsUsed) {
+  std::ifstream en_file(std::string(LDN_SOURCE_DIR) + "/web/locales/en.json");
+  std::ifstream src_file(std::string(LDN_SOURCE_DIR) + "/web/locales/src/plan.json");
+  ASSERT_TRUE(en_file.good() && src_file.good());
+  const json en = json::parse(en_file);
+  const json src = json::parse(src_file);
+  std::vector<Message> all;
+  const json plans = LoadGolden("plans.json"), adjustments = LoadGolden("adjustments.json");
+  for (const json& c : plans["cases"]) {
+    if (c.contains("error_field")) continue;
+    auto request = ReadAdjustmentRequest(json{{"plan", c["request"]}, {"events", json::array()}}.dump());
+    ASSERT_TRUE(request.ok()) << c["name"];
+    auto adjusted = AdjustPlan(*request);
+    ASSERT_TRUE(adjusted.ok()) << c["name"] << adjusted.status().ToString();
+    ASSERT_FALSE(adjusted->plan.for_patient.empty()) << c["name"];
+    for (const Message& m : adjusted->plan.for_patient) all.push_back(m);
+  }
+  for (const json& c : adjustments["cases"]) {
+    if (c.contains("error_field")) continue;
+    auto request = ReadAdjustmentRequest(c["input"].dump());
+    ASSERT_TRUE(request.ok()) << c["name"];
+    auto adjusted = AdjustPlan(*request);
+    ASSERT_TRUE(adjusted.ok()) << c["name"];
+    for (const Message& m : adjusted->plan.for_patient) all.push_back(m);
+  }
+  // The hold (AdjustGapOpioidsTest): opioids during a gap and no new screening.
+  auto hold = ReadAdjustmentRequest(
+      R"({"plan":{"protocol":"ldnrt-standard","start":"2026-12-01"},"titration":"easy","events":[)"
+      R"({"type":"gap","from":"2026-12-20","days":10,"opioids_taken":true}]})");
+  ASSERT_TRUE(hold.ok());
+  auto held = AdjustPlan(*hold);
+  ASSERT_TRUE(held.ok());
+  for (const Message& m : held->plan.for_patient) all.push_back(m);
+  std::set<std::string> used;
+  for (const Message& m : all) {
+    used.insert(m.key);
+    EXPECT_TRUE(en.contains(m.key)) << m.key;
+    EXPECT_TRUE(src.contains(m.key)) << m.key << " is not in web/locales/src/plan.json";
+    EXPECT_EQ(Fill(m).find('{'), std::string::npos) << Fill(m);
+    const json j = MessageToJson(m);
+    EXPECT_EQ(j["text"], Fill(m));
+  }
+  for (const auto& [key, translations] : src.items()) EXPECT_TRUE(used.contains(key)) << "no golden case says: " << key;
+}
+
+TEST(PlanForPatientTest, SaysWhenToTakeItHowItClimbsAndWhenToJudgeIt) {
+  auto request =
+      ReadAdjustmentRequest(R"({"plan": {"protocol": "ldnrt-standard", "start": "2026-01-05"}, "events": []})");
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  auto adjusted = AdjustPlan(*request);
+  ASSERT_TRUE(adjusted.ok());
+  const Plan& plan = adjusted->plan;
+  ASSERT_GE(plan.for_patient.size(), 3u);
+  EXPECT_NE(Fill(plan.for_patient[0]).find("at bedtime"), std::string::npos) << Fill(plan.for_patient[0]);
+  const Message& climb = plan.for_patient[1];
+  EXPECT_EQ(climb.vars["start"].get<double>(), plan.steps.front().dose.milligrams_hcl());
+  EXPECT_EQ(climb.vars["dose"].get<double>(), plan.steps.back().dose.milligrams_hcl());
+  EXPECT_EQ(climb.vars["date"], FormatDate(plan.steps.back().start));
+  // Judged 56 to 84 days (8 to 12 weeks) after the final step starts, as the prescriber's note says.
+  const Message& judge = plan.for_patient[2];
+  EXPECT_EQ(judge.vars["from"], FormatDate(AddDays(plan.steps.back().start, 56)));
+  EXPECT_EQ(judge.vars["to"], FormatDate(AddDays(plan.steps.back().start, 84)));
+  EXPECT_TRUE(AnyContains(PlanToJson(plan)["notes"], FormatDate(AddDays(plan.steps.back().start, 56))));
+  EXPECT_EQ(PlanToJson(plan)["for_patient"].size(), plan.for_patient.size());
+}
+
 TEST(ProtocolsTest, EmbeddedFileHasTheFourProtocolsWithSources) {
   const auto& k = LoadTitrationKnowledge();
   ASSERT_TRUE(k.ok()) << k.status().ToString();

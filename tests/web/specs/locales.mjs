@@ -78,6 +78,11 @@ runSpec('locales', async (t) => {
             const dotted = text.match(/\b\d+\.\d+ ?(mg|mL)\b/g) || [];
             const comma = text.match(/\b\d+,\d+ ?(mg|mL)\b/g) || [];
             check(dotted.length === 0 && comma.length > 0, `${tag}: doses with a decimal comma (${comma.slice(0, 3).join(', ')}; with a point: ${dotted.length})`);
+            // "Why this plan" is the server's explanation for the patient (for_patient), translated.
+            const why = await page.locator('ul.why-plan > li').evaluateAll((lis) => lis.map((li) => ({ en: li.getAttribute('lang') === 'en', text: li.textContent })));
+            const judge = why.find((w) => /\b8\b.*\b12\b/.test(w.text)) || { text: '' };
+            check(why.length >= 3 && why.every((w) => !w.en) && L.months.test(judge.text) && !/\d{4}-\d{2}-\d{2}/.test(judge.text),
+              `${tag}: "Why this plan" in ${code}, ${why.length} points, none in English; "${judge.text.slice(0, 160)}"`);
           }
           if (hash === '#/progress') {
             const ticks = (await page.locator('.uplot[data-x-ticks]').first().getAttribute('data-x-ticks')) || '';
