@@ -1,50 +1,16 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { root, runSpec, PHONE_390, DESKTOP } from '../harness.mjs';
+import { runSpec, PHONE_390, DESKTOP } from '../harness.mjs';
+import { startPushService, waitFor as poll } from '../push_service.mjs';
 
 // Reminders on this device (issue 15, item 2b): Web Push sent by the server. A local push service
-// (tests/push/push_endpoint.py, Python's `cryptography` from Debian: an implementation independent
-// of ours) checks each request as RFC 8030/8292 require (TTL, aes128gcm, the VAPID JWT's ES256
-// signature, audience and expiry) and decrypts its body per RFC 8291 with the subscription's own
-// private key. The patient turns reminders on from their Account page, sends a test reminder, the
-// clinician changes the plan and the server sends "Your plan changed" on its own, exactly once; a
-// push service that answers 410 makes the server stop that subscription; the service worker
-// shows a pushed message as a notification.
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-
-async function startPushService() {
-  const dir = mkdtempSync(join(tmpdir(), 'ldn-push-'));
-  const proc = spawn(PYTHON, [join(root, 'tests/push/push_endpoint.py'), '--port', '0', '--out', dir],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdout }).once('line', resolve);
-    proc.on('exit', (code) => reject(new Error(`push_endpoint.py exited (${code})`)));
-  });
-  const subscription = JSON.parse(line);
-  const origin = new URL(subscription.endpoint).origin;
-  return {
-    subscription, origin, proc,
-    messages: async () => (await fetch(`${origin}/messages`)).json(),
-    gone: async () => fetch(`${origin}/gone/${subscription.endpoint.split('/').pop()}`, { method: 'POST' }),
-    stop: () => { proc.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); },
-  };
-}
-
+// (tests/web/push_service.mjs: tests/push/push_endpoint.py, Python's `cryptography` from Debian: an
+// implementation independent of ours) checks each request as RFC 8030/8292 require (TTL, aes128gcm,
+// the VAPID JWT's ES256 signature, audience and expiry) and decrypts its body per RFC 8291 with the
+// subscription's own private key. The patient turns reminders on from their Account page, sends a
+// test reminder, the clinician changes the plan and the server sends "Your plan changed" on its
+// own, exactly once; a push service that answers 410 makes the server stop that subscription; the
+// service worker shows a pushed message as a notification.
 const push = await startPushService();
-process.on('exit', () => push.stop());
-
-async function waitFor(what, fn, ms = 20_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) return null;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitFor = (what, fn, ms) => poll(fn, ms);
 
 runSpec('push_reminders', async (t) => {
   const { check, newPage, login, visit, shot, apiAs } = t;
