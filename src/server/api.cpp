@@ -124,6 +124,11 @@ Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock
   LDN_RETURN_IF_ERROR(CheckProxyOptions(options.proxy, "--trusted-proxy"));
   LDN_ASSIGN_OR_RETURN(SecretSealer sealer, SecretSealer::WithKey(options.totp_key));
   std::unique_ptr<Api> api(new Api(store, clock, log, std::move(options), std::move(sealer)));
+  if (const std::string missing = api->catalogs_.missing(); !missing.empty()) {
+    log.Warn("catalogs_missing", {{"languages", missing},
+                                  {"dir", (api->options_.web_root / "locales").string()},
+                                  {"effect", "the calendar feed is in English for these languages"}});
+  }
   if (api->options_.push_enabled) {
     auto push = PushService::Open(store, api->sealer_, api->options_.push,
                                   NewHttpPushTransport(api->options_.push.timeout), clock.Now());
@@ -142,6 +147,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
       log_(log),
       options_(std::move(options)),
       static_files_(options_.web_root),
+      catalogs_(Catalogs::Load(options_.web_root / "locales")),
       sealer_(std::move(sealer)),
       refusals_(options_.refusal_window, 10000),
       pool_(std::make_unique<WorkerPool>(
@@ -425,7 +431,9 @@ Status Api::Admit(Call& call, const std::map<std::string, std::string>& query) {
   }
   if (route.request_schema.empty()) {
     if (!ctx.request.body.empty()) return Status::InvalidArgument("body", "this endpoint takes no request body");
-  } else {
+  } else if (!ctx.request.body.empty()) {
+    // An empty body has no type to check: a route whose body is optional (POST P/calendar-token)
+    // takes it; one that needs a body refuses it naming `body` (BodyObject).
     const auto ct = ctx.request.Header("content-type");
     if (!ct || !IsJsonContentType(*ct)) {
       call.protocol_error = UnsupportedMediaType("application/json");

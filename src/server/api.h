@@ -27,6 +27,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "server/auth.h"
+#include "server/catalogs.h"
 #include "server/client_address.h"
 #include "server/flag_cache.h"
 #include "server/http_types.h"
@@ -159,6 +160,9 @@ class Api {
   FlagCache& flag_cache() { return flag_cache_; }
   // Web Push (push_service.h); null when off or when its key could not be opened (logged).
   PushService* push() { return push_.get(); }
+  // The web app's message catalogs (<web_root>/locales), for texts the server writes in the
+  // patient's language (catalogs.h).
+  const Catalogs& catalogs() const { return catalogs_; }
   // Appends an audit event of its own (a lockout) and logs a failure to do so; does not wait.
   void AuditApart(store::AuditEvent event);
   ~Api();
@@ -192,6 +196,7 @@ class Api {
   ApiOptions options_;
   RouteTable routes_;
   StaticFiles static_files_;
+  Catalogs catalogs_;
   std::atomic<uint64_t> maintenance_counter_{0};
   SecretSealer sealer_;
   RefusalAggregator refusals_;

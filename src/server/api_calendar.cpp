@@ -1,11 +1,14 @@
 // The patient's calendar subscription (issue 15 item 2a; docs/api.md "Calendar", docs/web.md
 // "Reminders in the phone's calendar").
 //
-//   POST   P/calendar-token   a new secret link (replacing the one before) -> 201 {"url", "webcal_url",
-//                             "path", "created_at"}; the token is shown this once
+//   POST   P/calendar-token   {"language"?} a new secret link (replacing the one before) -> 201 {"url",
+//                             "webcal_url", "path", "created_at"}; the token is shown this once; with a
+//                             language other than English the link ends in ?lang=<code> and the
+//                             feed's texts are in that language
 //   GET    P/calendar-token   whether a link exists {"exists", "created_at", "created_by_role"}
 //   DELETE P/calendar-token   revokes it (the feed then answers 404); 404 when there is none
-//   GET    /api/v1/calendar/{token}.ics   the feed (text/calendar), with no other credential
+//   GET    /api/v1/calendar/{token}.ics[?lang=da|nb|en]   the feed (text/calendar), with no other
+//                             credential
 //
 // The patient and their clinicians may make and revoke the link (a clinician helps at the visit).
 // Only the token's SHA-256 is stored. Every read of the feed is audited against the patient, with
@@ -28,6 +31,17 @@ using store::Role;
 constexpr std::string_view kFeedPrefix = "/api/v1/calendar/";
 
 Result<ApiReply> CreateCalendarToken(Api& api, RequestContext& ctx) {
+  std::string language = "en";
+  if (!ctx.request.body.empty()) {
+    nlohmann::json holder;
+    LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+    LDN_ASSIGN_OR_RETURN(std::optional<std::string> l, o.OptionalString("language"));
+    LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+    if (l && !Catalogs::Known(*l)) {
+      return Status::InvalidArgument("language", fmt::format("'{}' is not a language of ldn (en, da, nb)", *l));
+    }
+    if (l) language = *l;
+  }
   const std::string token = NewToken();
   store::CalendarToken t;
   t.patient_id = ctx.patient();
@@ -35,7 +49,8 @@ Result<ApiReply> CreateCalendarToken(Api& api, RequestContext& ctx) {
   t.created_by = ctx.caller().user_id;
   t.created_at = ctx.now;
   LDN_RETURN_IF_ERROR(ctx.store().PutCalendarToken(t));
-  const std::string path = fmt::format("{}{}.ics", kFeedPrefix, token);
+  const std::string path =
+      fmt::format("{}{}.ics{}", kFeedPrefix, token, language == "en" ? std::string() : "?lang=" + language);
   const std::string origin = RequestOrigin(api, ctx);
   // webcal:// asks the phone to subscribe (Apple, Google via the browser); it is fetched over
   // https or http as the server is served.
@@ -77,6 +92,13 @@ Result<ApiReply> CalendarFeedOf(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, ctx.store().ListCourses(patient.id));
 
   CalendarFeedInput in;
+  in.catalogs = &api.catalogs();
+  if (auto l = ctx.query.find("lang"); l != ctx.query.end()) {
+    if (!Catalogs::Known(l->second)) {
+      return Status::InvalidArgument("lang", fmt::format("'{}' is not a language of ldn (en, da, nb)", l->second));
+    }
+    in.language = l->second;
+  }
   in.now = std::chrono::time_point_cast<std::chrono::seconds>(ctx.now);
   std::string host = RequestOrigin(api, ctx);
   host = host.substr(host.find("://") + 3);
@@ -102,7 +124,7 @@ Result<ApiReply> CalendarFeedOf(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json schedule, QuestionnaireScheduleJson(ctx.store(), patient, ctx.now));
   const int interval = schedule.value("interval_days", 28);
   for (const auto& [id, title] :
-       {std::pair<std::string, std::string>{"fiqr", "FIQR questionnaire"},
+       {std::pair<std::string, std::string>{"fiqr", "FIQR questionnaire"},  // catalog keys (catalogs.h)
         std::pair<std::string, std::string>{"pgic", "PGIC question (how you have changed)"}}) {
     const nlohmann::json& q = schedule[id];
     std::optional<LocalDate> due;
@@ -133,13 +155,15 @@ void AddCalendarRoutes(Api& api, RouteTable& routes) {
   };
   const std::string p = "/api/v1/patients/{patient_id}";
   const std::set<Role> patient_or_clinician = {Role::kPatient, Role::kClinician};
-  routes.Add({"POST",
-              p + "/calendar-token",
-              PatientScoped(patient_or_clinician, "calendar_token.create"),
-              h(CreateCalendarToken),
-              "A secret link to the patient's reminders as a calendar feed (replaces the one before; shown once).",
-              "",
-              {}});
+  routes.Add(
+      {"POST",
+       p + "/calendar-token",
+       PatientScoped(patient_or_clinician, "calendar_token.create"),
+       h(CreateCalendarToken),
+       "A secret link to the patient's reminders as a calendar feed (replaces the one before; shown once), "
+       "its texts in `language` (en, the default; da; nb).",
+       R"js({"type":"object","additionalProperties":false,"properties":{"language":{"type":"string","enum":["en","da","nb"]}}})js",
+       {}});
   routes.Add({"GET",
               p + "/calendar-token",
               PatientScoped(patient_or_clinician, "calendar_token.read"),
@@ -162,9 +186,9 @@ void AddCalendarRoutes(Api& api, RouteTable& routes) {
               feed,
               h(CalendarFeedOf),
               "The patient's reminders (dose steps, diary, questionnaires) as an iCalendar feed with alarms "
-              "(RFC 5545; the secret link of POST P/calendar-token, ending in .ics).",
+              "(RFC 5545; the secret link of POST P/calendar-token, ending in .ics), in the language `lang`.",
               "",
-              {}});
+              {"lang"}});
 }
 
 }  // namespace ldn::server

@@ -62,15 +62,18 @@ void AddDaily(std::string& out, const std::string& uid, const std::string& stamp
 }  // namespace
 
 std::string CalendarFeed(const CalendarFeedInput& in) {
+  // Every text in the patient's language (catalogs.h; the keys are listed in web/js/calendar.js).
+  const auto say = [&in](Message m) { return in.catalogs ? in.catalogs->Text(in.language, m) : Fill(m); };
   std::string out;
   const std::string stamp = UtcStamp(in.now);
+  const std::string name = say({"LDN reminders"});
   AddLine(out, "BEGIN:VCALENDAR");
   AddLine(out, "VERSION:2.0");
   AddLine(out, "PRODID:-//ldn//LDN reminders//EN");
   AddLine(out, "CALSCALE:GREGORIAN");
   AddLine(out, "METHOD:PUBLISH");
-  AddLine(out, "NAME:LDN reminders");  // RFC 7986 §5.1
-  AddLine(out, "X-WR-CALNAME:LDN reminders");
+  AddLine(out, "NAME:" + EscapeText(name));  // RFC 7986 §5.1
+  AddLine(out, "X-WR-CALNAME:" + EscapeText(name));
   // RFC 7986 §5.7: how often a client should fetch again (a changed plan shows within hours).
   AddLine(out, "REFRESH-INTERVAL;VALUE=DURATION:PT6H");
   AddLine(out, "X-PUBLISHED-TTL:PT6H");
@@ -79,31 +82,32 @@ std::string CalendarFeed(const CalendarFeedInput& in) {
   for (size_t i = 0; i < in.steps.size(); ++i) {
     const FeedDoseStep& s = in.steps[i];
     const bool morning = s.time == "morning";
-    const std::string dose = Dose::FromMicrogramsHcl(s.dose_ug).FormatMg() + " mg";
-    const std::string summary = fmt::format("LDN {} {}", dose, morning ? "in the morning" : "at bedtime");
-    std::string description = fmt::format("Take {} of LDN (naltrexone) {}, as your plan says.", dose,
-                                          morning ? "in the morning" : "at bedtime");
-    if (s.end) {
-      description += fmt::format(" This dose runs until {}.", FormatDate(*s.end));
-    }
+    const nlohmann::json dose = {{"dose", Dose::FromMicrogramsHcl(s.dose_ug).milligrams_hcl()}};
+    const std::string summary = say({morning ? "LDN {dose} mg in the morning" : "LDN {dose} mg at bedtime", dose});
+    std::string description = say({morning ? "Take {dose} mg of LDN (naltrexone) in the morning, as your plan says."
+                                           : "Take {dose} mg of LDN (naltrexone) at bedtime, as your plan says.",
+                                   dose});
+    if (s.end) description += " " + say({"This dose runs until {date}.", {{"date", FormatDate(*s.end)}}});
     AddDaily(out, fmt::format("dose-{}-{}-{}@{}", course, i + 1, s.dose_ug, in.uid_prefix), stamp, s.start, s.end,
              clinical::ClockTimeOf(morning ? clinical::DoseTime::kMorning : clinical::DoseTime::kBedtime), summary,
              description);
   }
   if (in.diary_from) {
     AddDaily(out, fmt::format("diary-{}@{}", course, in.uid_prefix), stamp, *in.diary_from, in.diary_to, kDiaryReminder,
-             "LDN diary: how was today?",
-             "Open ldn and fill in today's diary: pain, fatigue, sleep and your dose. It takes about 30 seconds.");
+             say({"LDN diary: how was today?"}),
+             say({"Open ldn and fill in today's diary: pain, fatigue, sleep and your dose. It takes about 30 "
+                  "seconds."}));
   }
   for (const FeedQuestionnaire& q : in.questionnaires) {
+    const nlohmann::json title = {{"title", say({q.title})}};
     AddLine(out, "BEGIN:VEVENT");
     AddLine(out, fmt::format("UID:{}-{}@{}", q.id, Date(q.due), in.uid_prefix));
     AddLine(out, "DTSTAMP:" + stamp);
     AddLine(out, "DTSTART;VALUE=DATE:" + Date(q.due));
-    AddLine(out, "SUMMARY:" + EscapeText(q.title + " is due"));
-    AddLine(out, "DESCRIPTION:" + EscapeText("Open ldn and answer the " + q.title + " under Questionnaires."));
+    AddLine(out, "SUMMARY:" + EscapeText(say({"{title} is due", title})));
+    AddLine(out, "DESCRIPTION:" + EscapeText(say({"Open ldn and answer the {title} under Questionnaires.", title})));
     AddLine(out, "TRANSP:TRANSPARENT");
-    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), q.title + " is due today");
+    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), say({"{title} is due today", title}));
     AddLine(out, "END:VEVENT");
   }
   AddLine(out, "END:VCALENDAR");

@@ -7,7 +7,8 @@
 // each questionnaire due, with an alarm at 09:00 that day. Times are *floating* local times (RFC
 // 5545 §3.3.5, form 1: no time zone), so a bedtime reminder rings at 22:00 wherever the phone is,
 // which is what a patient who travels wants, and no VTIMEZONE is needed. Text holds no name or
-// diagnosis beyond "LDN": what a lock screen may show.
+// diagnosis beyond "LDN": what a lock screen may show. The texts are in the language the link was
+// made in (English, Danish or Norwegian; catalogs.h), with its decimal comma and dates.
 #ifndef LDN_SERVER_CALENDAR_FEED_H_
 #define LDN_SERVER_CALENDAR_FEED_H_
 
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/calendar.h"
+#include "server/catalogs.h"
 
 namespace ldn::server {
 
@@ -36,7 +38,7 @@ struct FeedDoseStep {
 
 struct FeedQuestionnaire {
   std::string id;     // "fiqr", "pgic"
-  std::string title;  // what the patient reads
+  std::string title;  // what the patient reads, in English: a key of the catalogs
   LocalDate due;
 };
 
@@ -48,6 +50,9 @@ struct CalendarFeedInput {
   std::optional<LocalDate> diary_from;  // first day of the diary reminder; none: no reminder
   std::optional<LocalDate> diary_to;    // its last day; none: it goes on
   std::vector<FeedQuestionnaire> questionnaires;
+  // The texts' language (Catalogs::kLanguages) and the catalogs to find it in; none: English.
+  const Catalogs* catalogs = nullptr;
+  std::string language = "en";
 };
 
 // The feed's text: CRLF line ends, lines folded at 75 octets, TEXT values escaped (§3.1, §3.3.11).

@@ -1,5 +1,7 @@
 #include "server/calendar_feed.h"
 
+#include <regex>
+
 #include <gtest/gtest.h>
 
 namespace ldn::server {
@@ -88,6 +90,45 @@ TEST(CalendarFeedTest, NothingToRemindIsAnEmptyValidCalendar) {
   EXPECT_EQ(Count(ics, "BEGIN:VEVENT"), 0u);
   EXPECT_NE(ics.find("PRODID:"), std::string::npos);
   EXPECT_TRUE(ics.ends_with("END:VCALENDAR\r\n"));
+}
+
+// The feed in the language the link was made in, from the web app's catalogs (web/locales): the
+// Danish words, a decimal comma, Danish dates, and no English text of the feed left.
+TEST(CalendarFeedTest, InDanishAndNorwegianFromTheWebAppsCatalogs) {
+  const Catalogs catalogs = Catalogs::Load(std::filesystem::path(LDN_SOURCE_DIR) / "web" / "locales");
+  ASSERT_EQ(catalogs.missing(), "");
+  CalendarFeedInput in = TwoSteps();
+  in.questionnaires.push_back({"pgic", "PGIC question (how you have changed)", D(2027, 1, 7)});
+  in.catalogs = &catalogs;
+  const std::string english = CalendarFeed(in);
+  in.language = "da";
+  const std::string da = CalendarFeed(in);
+  in.language = "nb";
+  const std::string nb = CalendarFeed(in);
+  // (A comma is escaped in iCalendar text, RFC 5545 §3.3.11.)
+  EXPECT_NE(da.find("SUMMARY:LDN 1\\,5 mg ved sengetid\r\n"), std::string::npos) << da;
+  EXPECT_NE(da.find("Denne dosis gælder til og med 23.12.2026."), std::string::npos) << da;
+  EXPECT_NE(da.find("SUMMARY:Tid til FIQR-spørgeskema\r\n"), std::string::npos) << da;
+  EXPECT_NE(da.find("NAME:LDN-påmindelser\r\n"), std::string::npos);
+  EXPECT_NE(nb.find("SUMMARY:LDN 1\\,5 mg ved leggetid\r\n"), std::string::npos) << nb;
+  EXPECT_NE(nb.find("SUMMARY:LDN-dagbok: hvordan var dagen i dag?\r\n"), std::string::npos) << nb;
+  EXPECT_NE(english.find("SUMMARY:LDN 1.5 mg at bedtime\r\n"), std::string::npos);
+  EXPECT_NE(english.find("This dose runs until 2026-12-23."), std::string::npos);
+  // Every SUMMARY and DESCRIPTION line differs from the English one: nothing left untranslated.
+  const std::regex text_line("(SUMMARY|DESCRIPTION):[^\r]*");
+  auto texts = [&](const std::string& ics) {
+    std::vector<std::string> out;
+    for (auto it = std::sregex_iterator(ics.begin(), ics.end(), text_line); it != std::sregex_iterator(); ++it) {
+      out.push_back(it->str());
+    }
+    return out;
+  };
+  const std::vector<std::string> en_texts = texts(english);
+  for (const std::string& translated : {da, nb}) {
+    const std::vector<std::string> t = texts(translated);
+    ASSERT_EQ(t.size(), en_texts.size());
+    for (size_t i = 0; i < t.size(); ++i) EXPECT_NE(t[i], en_texts[i]) << t[i];
+  }
 }
 
 }  // namespace

@@ -111,5 +111,36 @@ TEST_F(CalendarApiTest, OnlyThePatientAndTheirClinicianMakeALinkAndAGuessedOneIs
             400);
 }
 
+// A link made in Danish (the app's language) gives a Danish feed, from the web app's catalogs in
+// the served web root; the language is refused naming the field when ldn has no such language.
+TEST(CalendarApiLanguageTest, ALinkMadeInDanishGivesADanishFeed) {
+  server::ApiOptions options;
+  options.web_root = std::filesystem::path(LDN_SOURCE_DIR) / "web";
+  ServerFixture f(options);
+  const ServerFixture::CourseSeed seed = f.SeedCareTeamWithCourse("Calendar Patient");
+  const std::string p = "/api/v1/patients/" + std::to_string(seed.patient_id) + "/calendar-token";
+  TestResponse made = f.Send("POST", p, R"({"language":"da"})", seed.pat, {{"Content-Type", "application/json"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string path = made.Json()["path"];
+  EXPECT_TRUE(path.ends_with(".ics?lang=da")) << path;
+  EXPECT_TRUE(made.Json()["webcal_url"].get<std::string>().ends_with(path));
+  TestResponse feed = f.Send("GET", path);
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  EXPECT_NE(feed.body.find("SUMMARY:LDN-dagbog: hvordan var i dag?"), std::string::npos) << feed.body;
+  EXPECT_NE(feed.body.find("ved sengetid"), std::string::npos);
+  EXPECT_EQ(feed.body.find("at bedtime"), std::string::npos);
+  // The same link without the language is English; a language ldn does not have is refused.
+  const std::string english = f.Send("GET", path.substr(0, path.find('?'))).body;
+  EXPECT_NE(english.find("SUMMARY:LDN diary: how was today?"), std::string::npos);
+  TestResponse bad_feed = f.Send("GET", path.substr(0, path.find('?')) + "?lang=sv");
+  EXPECT_EQ(bad_feed.status, 400);
+  EXPECT_EQ(bad_feed.Json()["error"]["field"], "lang");
+  TestResponse bad = f.Send("POST", p, R"({"language":"sv"})", seed.pat, {{"Content-Type", "application/json"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "language");
+  // The refused request left the Danish link working.
+  EXPECT_EQ(f.Send("GET", path).status, 200);
+}
+
 }  // namespace
 }  // namespace ldn::testing

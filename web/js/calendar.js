@@ -4,8 +4,26 @@
 // only a hash of the link; making a new one or stopping it ends the old one (docs/web.md).
 import {actingOn, del, errorText, get, post} from './api.js';
 import {h, mount} from './dom.js';
-import {t} from './i18n.js';
+import {language, N_, t} from './i18n.js';
 import {formatInstant} from './time.js';
+
+// The texts of the feed itself, which the server writes in the language the link is made in
+// (src/server/calendar_feed.cpp, catalogs.h), listed here for the catalog check.
+export const FEED_TEXTS = [
+  N_('LDN reminders'),
+  N_('LDN {dose} mg at bedtime'),
+  N_('LDN {dose} mg in the morning'),
+  N_('Take {dose} mg of LDN (naltrexone) at bedtime, as your plan says.'),
+  N_('Take {dose} mg of LDN (naltrexone) in the morning, as your plan says.'),
+  N_('This dose runs until {date}.'),
+  N_('LDN diary: how was today?'),
+  N_('Open ldn and fill in today\'s diary: pain, fatigue, sleep and your dose. It takes about 30 seconds.'),
+  N_('{title} is due'),
+  N_('{title} is due today'),
+  N_('Open ldn and answer the {title} under Questionnaires.'),
+  N_('PGIC question (how you have changed)'),
+  N_('FIQR questionnaire'),
+];
 
 // The Account page's card for patient `patientId` (time zone `tz` for the date shown).
 export function calendarCard(patientId, tz) {
@@ -72,7 +90,8 @@ export function calendarCard(patientId, tz) {
         'button.primary', {
           type: 'button',
           id: 'calendar-make',
-          onclick: act(async () => showLink(await post(base))),
+          // The feed speaks the app's language (a Danish link stays Danish).
+          onclick: act(async () => showLink(await post(base, {language: language()}))),
         },
         label);
   }

@@ -5,7 +5,8 @@ import { startPushService, waitFor } from '../push_service.mjs';
 
 // What each item of issue 15 does, done in Danish and in Norwegian Bokmål (the spec `locales`
 // visits every page; this one uses them): an entry saved with the network cut reaches the server
-// exactly once; a calendar link is made, read without a login and stopped (404); reminders are
+// exactly once; a calendar link is made, read without a login with its events in the language,
+// and stopped (404); reminders are
 // turned on, a test reminder reaches a local push service (tests/web/push_service.mjs) and they are
 // turned off; a link to the report is made, opened without a login and stopped (404); the diary
 // downloads as CSV. At each step: no catalog key missing, no English sentence outside what is
@@ -15,12 +16,12 @@ const LANGS = {
   da: {
     locale: 'da-DK', viewport: PHONE_390, size: 'phone-390', scheme: 'light', login: ['Brugernavn', 'Adgangskode', 'Log ind'],
     logout: /Log ud/, offline: /Du er offline/, save: /^Gem/, sentOffline: /Gemt på denne enhed/, online: /Online igen/,
-    sent: 'Sendt: enheden viser den om et øjeblik.', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
+    sent: 'Sendt: enheden viser den om et øjeblik.', dose: /SUMMARY:LDN [\d\\,]+ mg ved sengetid/, diary: 'SUMMARY:LDN-dagbog: hvordan var i dag?', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
   },
   nb: {
     locale: 'nb-NO', viewport: DESKTOP, size: 'desktop', scheme: 'dark', login: ['Brukernavn', 'Passord', 'Logg inn'],
     logout: /Logg ut/, offline: /Du er frakoblet/, save: /^Lagre/, sentOffline: /Lagret på denne enheten/, online: /Tilkoblet igjen/,
-    sent: 'Sendt: enheten viser den om et øyeblikk.', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
+    sent: 'Sendt: enheten viser den om et øyeblikk.', dose: /SUMMARY:LDN [\d\\,]+ mg ved leggetid/, diary: 'SUMMARY:LDN-dagbok: hvordan var dagen i dag?', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
   },
 };
 
@@ -104,6 +105,9 @@ runSpec('locales_items', async (t) => {
     const ics = await feed.text();
     check(feed.status === 200 && /^text\/calendar/.test(feed.headers.get('content-type')) && /BEGIN:VALARM/.test(ics),
       `${tag}: the calendar link is made and read without a login (${feed.status}, ${(ics.match(/BEGIN:VEVENT/g) || []).length} events)`);
+    // The feed is written in the language the link was made in (src/server/catalogs.h).
+    check(feedUrl.endsWith(`.ics?lang=${code}`) && L.dose.test(ics) && ics.includes(L.diary) && !/at bedtime|is due|Open ldn/.test(ics),
+      `${tag}: the calendar's own texts are in ${code} (${(ics.match(L.dose) || ['no dose event'])[0]})`);
     await inLanguage('#calendar-card', 'calendar link made');
     await shot(page, `locale-items-${code}-calendar`, `${L.size}-${L.scheme}`);
     await calendar.locator('#calendar-stop').click();

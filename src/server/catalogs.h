@@ -1,0 +1,54 @@
+// The web app's message catalogs (web/locales/{en,da,nb}.json, written by scripts/locales.mjs from
+// web/locales/src), read by the server for the texts it writes outside the app in the patient's
+// language: the calendar feed a phone's calendar shows. One source for every text a patient reads,
+// whichever door shows it.
+//
+// A text is a core::Message (core/message.h): its key is the English text with {name}
+// placeholders. Text() looks the key up in the language's catalog and fills in the values:
+//   - a number with the language's decimal separator ("1,5" in Danish and Norwegian; CLDR);
+//   - a "YYYY-MM-DD" date in the language's short date (CLDR: da and nb "31.12.2026"; English
+//     keeps "2026-12-31", which no reader takes for month/day);
+//   - other text as it is.
+// A plural entry ({"one", "other"}) takes "one" when the value `n` is 1 (the rule English, Danish
+// and Norwegian share for whole numbers; CLDR), else "other". A key missing from the catalog (or a
+// language without one) gives the English text, filled in the same way.
+#ifndef LDN_SERVER_CATALOGS_H_
+#define LDN_SERVER_CATALOGS_H_
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/message.h"
+
+namespace ldn::server {
+
+class Catalogs {
+ public:
+  // The languages ldn has catalogs for (web/js/i18n.js LANGUAGES).
+  static constexpr std::string_view kLanguages[] = {"en", "da", "nb"};
+
+  // Reads <dir>/<code>.json for each of kLanguages. A missing or unreadable file leaves that
+  // language out (logged by the caller from missing()); never fails.
+  static Catalogs Load(const std::filesystem::path& dir);
+  // From catalogs already parsed ({"da": {...}}), for tests.
+  static Catalogs FromJson(std::map<std::string, nlohmann::json> catalogs);
+
+  // Whether `lang` is one of kLanguages (whether or not its catalog was read).
+  static bool Known(std::string_view lang);
+  // The kLanguages whose catalog could not be read, comma-separated; empty when all were.
+  std::string missing() const;
+
+  // `m` in `lang` (see the file comment). An unknown `lang` is English.
+  std::string Text(std::string_view lang, const Message& m) const;
+
+ private:
+  std::map<std::string, nlohmann::json, std::less<>> catalogs_;
+};
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_CATALOGS_H_
