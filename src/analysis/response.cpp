@@ -278,38 +278,47 @@ Verdict MakeVerdict(const AnalysisReport& r) {
       v.summary += fmt::format(" Pain stayed at least 30% below baseline from day {}.", *r.time_to_response_days);
     }
   }
-  // The limits are always stated, whatever the numbers (clinical-facts.md section 2 and 6).
-  v.limits.push_back(
-      "This is an open before/after comparison: it cannot separate an effect of LDN from the placebo effect, "
-      "regression to the mean (people often start a treatment during a bad spell) or the natural ups and downs of "
-      "fibromyalgia.");
-  v.limits.push_back(
-      "Placebo responses in the LDN trials were large: pain fell 18.0% on placebo in Younger et al. 2013 "
-      "(Arthritis Rheum 65:529), 28% of placebo patients had a >=30% pain reduction in FINAL (Bruun et al. 2024), "
-      "and in INNOVA placebo did better than LDN. A change of this size on placebo is common.");
-  v.limits.push_back(
-      "Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical "
-      "placebo capsules and randomized periods is the way to know.");
-  v.caveat =
+  // The limits are always stated, whatever the numbers (clinical-facts.md section 2 and 6). Each
+  // is kept as a message (for the patient's language) and its English text.
+  const auto limit = [&v](Message m) {
+    v.limits.push_back(Fill(m));
+    v.limit_messages.push_back(std::move(m));
+  };
+  limit(
+      {"This is an open before/after comparison: it cannot separate an effect of LDN from the placebo effect, "
+       "regression to the mean (people often start a treatment during a bad spell) or the natural ups and downs of "
+       "fibromyalgia."});
+  limit(
+      {"Placebo responses in the LDN trials were large: pain fell 18.0% on placebo in Younger et al. 2013 "
+       "(Arthritis Rheum 65:529), 28% of placebo patients had a >=30% pain reduction in FINAL (Bruun et al. 2024), "
+       "and in INNOVA placebo did better than LDN. A change of this size on placebo is common."});
+  limit(
+      {"Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical "
+       "placebo capsules and randomized periods is the way to know."});
+  v.caveat_message = {
       "A before-and-after comparison like this cannot show whether LDN caused the change: placebo effects and the "
-      "natural ups and downs of fibromyalgia can look just the same.";
+      "natural ups and downs of fibromyalgia can look just the same."};
+  v.caveat = Fill(v.caveat_message);
   if (!r.deviations.empty()) {
     const DoseDeviation& d = r.deviations.front();
-    v.limits.push_back(fmt::format(
-        "{} dose{} taken differed from the plan (first on {}: {} mg planned, {} mg taken); the analysis uses the doses "
-        "as taken.",
-        r.deviations.size(), r.deviations.size() == 1 ? "" : "s", FormatDate(d.date), d.planned.FormatMg(),
-        d.taken.FormatMg()));
+    const nlohmann::json vars = {{"n", r.deviations.size()},
+                                 {"date", FormatDate(d.date)},
+                                 {"planned", d.planned.milligrams_hcl()},
+                                 {"taken", d.taken.milligrams_hcl()}};
+    limit({r.deviations.size() == 1
+               ? "1 dose taken differed from the plan (first on {date}: {planned} mg planned, {taken} mg taken); "
+                 "the analysis uses the doses as taken."
+               : "{n} doses taken differed from the plan (first on {date}: {planned} mg planned, {taken} mg taken); "
+                 "the analysis uses the doses as taken.",
+           vars});
   }
   if (r.adherence.share_taken && *r.adherence.share_taken < 0.8) {
-    v.limits.push_back(
-        fmt::format("Only {} of planned doses were logged as taken.", Pct(100 * *r.adherence.share_taken)));
+    limit({"Only {pct}% of planned doses were logged as taken.", {{"pct", Fixed(100 * *r.adherence.share_taken, 0)}}});
   }
   if (r.completeness.days_missing > 0) {
-    v.limits.push_back(
-        r.completeness.days_missing == 1
-            ? std::string("1 diary day is missing; it was not filled in.")
-            : fmt::format("{} diary days are missing; they were not filled in.", r.completeness.days_missing));
+    limit(r.completeness.days_missing == 1
+              ? Message{"1 diary day is missing; it was not filled in."}
+              : Message{"{n} diary days are missing; they were not filled in.", {{"n", r.completeness.days_missing}}});
   }
   return v;
 }
@@ -351,14 +360,10 @@ nlohmann::json ItemJson(const ItemComparison& c) {
                                {"seed", c.bootstrap->seed}};
   }
   if (!c.note.empty()) j["note"] = c.note;
-  const std::string plain = PlainItemSummary(c);
-  j["plain"] = plain.empty() ? nlohmann::json(nullptr) : nlohmann::json(plain);
+  const std::optional<Message> plain = PlainItemMessage(c);
+  j["plain"] = plain ? nlohmann::json(Fill(*plain)) : nlohmann::json(nullptr);
+  j["plain_message"] = plain ? MessageToJson(*plain) : nlohmann::json(nullptr);
   return j;
-}
-
-// "36%" of a signed percentage's size.
-std::string AbsPct(double v) {
-  return fmt::format("{:.0f}%", std::fabs(v));
 }
 
 }  // namespace
@@ -381,35 +386,50 @@ ChangeIs JudgeChange(Item item, double lower, double upper) {
   return better ? ChangeIs::kImprovement : ChangeIs::kWorsening;
 }
 
-std::string PlainItemSummary(const ItemComparison& c) {
-  if (!c.change || !c.baseline_mean || !c.change_is) return "";
-  const std::string& label = ItemLabel(c.item);
-  const std::string judgement = *c.change_is == ChangeIs::kImprovement ? "better"
-                                : *c.change_is == ChangeIs::kWorsening ? "worse"
-                                                                       : "no clear change";
-  // A change in plain words: "36%" of the baseline, or points when the baseline mean is 0.
+std::optional<Message> PlainItemMessage(const ItemComparison& c) {
+  if (!c.change || !c.baseline_mean || !c.change_is) return std::nullopt;
+  const nlohmann::json item = ItemRef(ItemName(c.item), ItemLabel(c.item));
+  // A change in plain words: "36%" of the baseline, or points when the baseline mean is 0; the
+  // size rounded here, once, so that every language shows the same digits.
   const bool pct = *c.baseline_mean > 0;
-  auto amount = [&](double change) {
-    return pct ? AbsPct(100.0 * change / *c.baseline_mean) : fmt::format("{:.1f} points", std::fabs(change));
+  auto size = [&](double change) {
+    return pct ? Fixed(std::fabs(100.0 * change / *c.baseline_mean), 0) : Fixed(std::fabs(change), 1);
   };
-  auto way = [](double change) { return change < 0 ? "lower" : "higher"; };
-  const bool same = amount(*c.change) == "0%" || amount(*c.change) == "0.0 points";
-  std::string text = same ? label + " about the same as before LDN"
-                          : fmt::format("{} {} {} than before LDN", label, amount(*c.change), way(*c.change));
+  auto amount = [&](double change) {
+    return Nested(pct ? Message{"{pct}%", {{"pct", size(change)}}}
+                      : Message{"{points} points", {{"points", size(change)}}});
+  };
+  const bool same = size(*c.change)["number"].get<double>() == 0.0;
+  Message text =
+      same ? Message{"{item} about the same as before LDN", {{"item", item}}}
+      : *c.change < 0
+          ? Message{"{item} {amount} lower than before LDN", {{"item", item}, {"amount", amount(*c.change)}}}
+          : Message{"{item} {amount} higher than before LDN", {{"item", item}, {"amount", amount(*c.change)}}};
   if (c.interval) {
     // Shown within what the 0-10 scale allows: a mean cannot fall below 0 nor rise above 10, so
     // an interval reaching past that says no more than "down to 0" ("100% lower").
     const double lo = std::max(c.interval->lower, -*c.baseline_mean);
     const double hi = std::min(c.interval->upper, 10.0 - *c.baseline_mean);
     if (hi < 0) {
-      text += fmt::format(" (somewhere between {} and {} lower)", amount(hi), amount(lo));
+      text = {"{text} (somewhere between {low} and {high} lower)",
+              {{"text", Nested(text)}, {"low", amount(hi)}, {"high", amount(lo)}}};
     } else if (lo > 0) {
-      text += fmt::format(" (somewhere between {} and {} higher)", amount(lo), amount(hi));
+      text = {"{text} (somewhere between {low} and {high} higher)",
+              {{"text", Nested(text)}, {"low", amount(lo)}, {"high", amount(hi)}}};
     } else {
-      text += fmt::format(" (somewhere between {} lower and {} higher)", amount(lo), amount(hi));
+      text = {"{text} (somewhere between {low} lower and {high} higher)",
+              {{"text", Nested(text)}, {"low", amount(lo)}, {"high", amount(hi)}}};
     }
   }
-  return text + ": " + judgement;
+  return Message{*c.change_is == ChangeIs::kImprovement ? "{text}: better"
+                 : *c.change_is == ChangeIs::kWorsening ? "{text}: worse"
+                                                        : "{text}: no clear change",
+                 {{"text", Nested(text)}}};
+}
+
+std::string PlainItemSummary(const ItemComparison& c) {
+  const std::optional<Message> m = PlainItemMessage(c);
+  return m ? Fill(*m) : std::string();
 }
 
 LocalDate EvaluationOpensOn(LocalDate first_dose, const AnalysisOptions& options) {
@@ -674,7 +694,13 @@ nlohmann::json ReportToJson(const AnalysisReport& r) {
                           {"taken_mg", d.taken.milligrams_hcl()}});
   }
   j["dose_deviations"] = std::move(deviations);
-  j["verdict"] = {{"summary", r.verdict.summary}, {"limits", r.verdict.limits}, {"caveat", r.verdict.caveat}};
+  nlohmann::json limit_messages = nlohmann::json::array();
+  for (const Message& m : r.verdict.limit_messages) limit_messages.push_back(MessageToJson(m));
+  j["verdict"] = {{"summary", r.verdict.summary},
+                  {"limits", r.verdict.limits},
+                  {"limit_messages", std::move(limit_messages)},
+                  {"caveat", r.verdict.caveat},
+                  {"caveat_message", MessageToJson(r.verdict.caveat_message)}};
   return j;
 }
 

@@ -18,6 +18,7 @@
 #include "analysis/ar1_interval.h"
 #include "analysis/block_bootstrap.h"
 #include "analysis/diary.h"
+#include "core/message.h"
 #include "core/result.h"
 
 namespace ldn::analysis {
@@ -91,6 +92,10 @@ struct ItemComparison {
 // change better or worse unless change_is says so. The interval is shown within what the 0-10
 // scale allows (never "more than 100% lower"). Empty when there is no change.
 std::string PlainItemSummary(const ItemComparison& c);
+// The same as a message for the patient's language (core/message.h), nested as the sentence is
+// built: "{text}: better" of "{text} (somewhere between {low} and {high} lower)" of "{item} {amount}
+// lower than before LDN". Empty when there is no change. PlainItemSummary is its Fill().
+std::optional<Message> PlainItemMessage(const ItemComparison& c);
 
 struct EvaluationWindow {
   std::string label;  // "week_8", "week_12", "stable_1" ...
@@ -145,9 +150,11 @@ struct DoseDeviation {
 
 struct Verdict {
   std::string summary;
-  std::vector<std::string> limits;
+  std::vector<std::string> limits;  // in English: Fill() of limit_messages
+  std::vector<Message> limit_messages;
   // One sentence for patients on what an open before/after comparison cannot show.
-  std::string caveat;
+  std::string caveat;  // in English: Fill() of caveat_message
+  Message caveat_message;
 };
 
 struct AnalysisReport {

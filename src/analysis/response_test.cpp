@@ -3,8 +3,10 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -383,6 +385,71 @@ TEST(DirectionTest, PlainWordsStayWithinTheScale) {
             "Low mood 6% lower than before LDN (somewhere between 31% lower and 19% higher): no clear change");
   c.change.reset();
   EXPECT_EQ(PlainItemSummary(c), "");
+}
+
+// The patient's words for a comparison and the verdict's limits are the web app's catalog keys
+// (core/message.h): every key the analysis writes, nested ones too, is in web/locales/en.json, and
+// every branch of the sentence is reached here.
+void CollectKeys(const nlohmann::json& m, std::set<std::string>& keys) {
+  keys.insert(m["key"].get<std::string>());
+  for (const auto& [name, v] : m["vars"].items()) {
+    if (v.is_object() && v.contains("key")) CollectKeys(v, keys);
+  }
+}
+
+TEST(DirectionTest, EveryPatientTextIsInTheMessageCatalog) {
+  std::ifstream file(std::string(LDN_SOURCE_DIR) + "/web/locales/en.json");
+  ASSERT_TRUE(file.good());
+  const nlohmann::json catalog = nlohmann::json::parse(file);
+  std::set<std::string> keys;
+  for (const double baseline : {4.0, 0.0}) {
+    for (const auto& [change, lower, upper] :
+         std::vector<std::tuple<double, double, double>>{{-1.2, -2.0, -0.4}, {1.1, 0.2, 2.0}, {-0.01, -0.5, 0.4}}) {
+      ItemComparison c;
+      c.item = Item::kPain;
+      c.baseline_mean = baseline;
+      c.window_mean = baseline + change;
+      c.change = change;
+      c.interval = DifferenceInterval{};
+      c.interval->lower = lower;
+      c.interval->upper = upper;
+      c.change_is = JudgeChange(c.item, lower, upper);
+      const std::optional<Message> m = PlainItemMessage(c);
+      ASSERT_TRUE(m.has_value());
+      EXPECT_EQ(Fill(*m), PlainItemSummary(c));
+      CollectKeys(MessageToJson(*m), keys);
+    }
+  }
+  // A verdict with every limit: two doses off the plan, few doses taken, missing days; and one with
+  // a single deviation and a single missing day.
+  for (const int deviations : {1, 2}) {
+    auto j = BuildDiaryJson(Series({6}, {4, 5}, 84));
+    for (int i = 0; i < deviations; ++i) j["doses"][20 + i]["dose_mg"] = 3;
+    for (int i = 30; i < 80; ++i) j["doses"][i]["taken"] = false;
+    j["diary"].erase(j["diary"].begin() + 40, j["diary"].begin() + 40 + deviations);
+    auto r = AnalyzeDiary(Parse(j));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    const nlohmann::json js = ReportToJson(*r);
+    ASSERT_EQ(js["verdict"]["limit_messages"].size(), js["verdict"]["limits"].size());
+    for (size_t i = 0; i < js["verdict"]["limits"].size(); ++i) {
+      EXPECT_EQ(js["verdict"]["limit_messages"][i]["text"], js["verdict"]["limits"][i]);
+      CollectKeys(js["verdict"]["limit_messages"][i], keys);
+    }
+    EXPECT_EQ(js["verdict"]["caveat_message"]["text"], js["verdict"]["caveat"]);
+    CollectKeys(js["verdict"]["caveat_message"], keys);
+  }
+  for (const std::string& key : keys) EXPECT_TRUE(catalog.contains(key)) << key;
+  for (const char* key :
+       {"{text}: better", "{text}: worse", "{text}: no clear change", "{pct}%", "{points} points",
+        "{item} about the same as before LDN", "{item} {amount} lower than before LDN",
+        "{item} {amount} higher than before LDN", "{text} (somewhere between {low} and {high} lower)",
+        "{text} (somewhere between {low} and {high} higher)",
+        "{text} (somewhere between {low} lower and {high} higher)",
+        "Only {pct}% of planned doses were logged as taken.", "1 diary day is missing; it was not filled in.",
+        "{n} diary days are missing; they were not filled in."}) {
+    EXPECT_TRUE(keys.contains(key)) << "not reached: " << key;
+  }
+  EXPECT_GE(keys.size(), 19u);
 }
 
 TEST(DirectionTest, OffPlanDoseIsADeviationNotARefusal) {

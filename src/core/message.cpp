@@ -8,6 +8,13 @@ namespace {
 
 std::string ValueText(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_object()) {
+    if (v.contains("key")) return Fill({v.value("key", ""), v.value("vars", nlohmann::json::object())});
+    if (v.contains("item")) return v.value("label", v.value("item", ""));
+    if (v.contains("number") && v["number"].is_number()) {
+      return fmt::format("{:.{}f}", v["number"].get<double>(), v.value("digits", 0));
+    }
+  }
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
   if (v.is_number_float()) return fmt::format("{}", v.get<double>());  // shortest round trip
@@ -34,6 +41,19 @@ std::string Fill(const Message& m) {
     i = close + 1;
   }
   return out;
+}
+
+nlohmann::json Fixed(double x, int digits) {
+  // Read back from the text fmt writes, so that the number sent is the one the English shows.
+  return {{"number", std::stod(fmt::format("{:.{}f}", x, digits))}, {"digits", digits}};
+}
+
+nlohmann::json ItemRef(std::string_view id, std::string_view label) {
+  return {{"item", id}, {"label", label}};
+}
+
+nlohmann::json Nested(const Message& m) {
+  return {{"key", m.key}, {"vars", m.vars.is_object() ? m.vars : nlohmann::json::object()}};
 }
 
 nlohmann::json MessageToJson(const Message& m) {

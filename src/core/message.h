@@ -4,9 +4,15 @@
 // text Fill() makes. Pure.
 //
 // The key is the English text itself with {name} placeholders, as in the catalogs ("Your dose
-// rises by {step} mg every {days} days."). A value is a JSON number (the web app writes it with
-// the language's decimal comma), a calendar date as "YYYY-MM-DD" (written as the language writes
-// dates) or other text (written as it is).
+// rises by {step} mg every {days} days."). A value is one of:
+//   - a JSON number (the web app writes it with the language's decimal comma);
+//   - {"number": x, "digits": d}: a number written with exactly d decimals ("1.0"), x already
+//     rounded by the writer so that every door shows the same digits (Fixed());
+//   - a calendar date as "YYYY-MM-DD" (written as the language writes dates);
+//   - {"item": id, "label": "Pain"}: a diary item, shown by its label in the reader's language
+//     (data/diary_items.json translations; English: `label`) (ItemRef());
+//   - {"key", "vars"}: another message, translated and filled in the same way (Nested());
+//   - other text (written as it is).
 #ifndef LDN_CORE_MESSAGE_H_
 #define LDN_CORE_MESSAGE_H_
 
@@ -24,9 +30,15 @@ struct Message {
 };
 
 // The English text: the key with each {name} replaced by its value (a number as the shortest
-// text that reads back the same, "4.5", "12"; a date or text as it is). A placeholder without a
-// value stays as it is; a value without a placeholder is ignored.
+// text that reads back the same, "4.5", "12"; a fixed number with its digits; an item by its
+// label; a nested message filled in turn; a date or text as it is). A placeholder without a value
+// stays as it is; a value without a placeholder is ignored.
 std::string Fill(const Message& m);
+
+// The values of the file comment's kinds.
+nlohmann::json Fixed(double x, int digits);  // x rounded to `digits` decimals as fmt writes it
+nlohmann::json ItemRef(std::string_view id, std::string_view label);
+nlohmann::json Nested(const Message& m);
 
 // {"key", "vars", "text"}: the key and values for the web app, and Fill()'s English text.
 nlohmann::json MessageToJson(const Message& m);

@@ -29,5 +29,14 @@ TEST(MessageTest, JsonHoldsKeyValuesAndTheEnglishText) {
   EXPECT_TRUE(MessageToJson({"x", nullptr})["vars"].is_object());
 }
 
+TEST(MessageTest, FixedNumbersItemsAndNestedMessages) {
+  EXPECT_EQ(Fill({"{p} points", {{"p", Fixed(1.0, 1)}}}), "1.0 points");
+  EXPECT_EQ(Fixed(0.35, 1)["number"], 0.3);  // 0.35 is 0.34999... in binary: fmt writes "0.3"
+  EXPECT_EQ(Fixed(36.4, 0)["number"], 36.0);
+  const Message inner{"{item} {amount} lower",
+                      {{"item", ItemRef("pain", "Pain")}, {"amount", Nested({"{pct}%", {{"pct", 36}}})}}};
+  EXPECT_EQ(Fill({"{text}: better", {{"text", Nested(inner)}}}), "Pain 36% lower: better");
+}
+
 }  // namespace
 }  // namespace ldn

@@ -9,11 +9,15 @@
 namespace ldn::server {
 namespace {
 
-// A value as `lang` writes it (catalogs.h).
+// A value as `lang` writes it (catalogs.h), but for a nested message (Catalogs::Text).
 std::string ValueText(std::string_view lang, const nlohmann::json& v) {
   const bool comma = lang == "da" || lang == "nb";  // CLDR: decimal separator ","
-  if (v.is_number_float()) {
-    std::string s = fmt::format("{}", v.get<double>());  // shortest round trip, as core::Fill
+  if (v.is_object() && v.contains("item")) return v.value("label", v.value("item", ""));
+  const bool fixed = v.is_object() && v.contains("number") && v["number"].is_number();
+  if (v.is_number_float() || fixed) {
+    // Shortest round trip, as core::Fill; a fixed number with its digits.
+    std::string s = fixed ? fmt::format("{:.{}f}", v["number"].get<double>(), v.value("digits", 0))
+                          : fmt::format("{}", v.get<double>());
     if (comma) {
       for (char& c : s) {
         if (c == '.') c = ',';
@@ -90,7 +94,11 @@ std::string Catalogs::Text(std::string_view lang, const Message& m) const {
   }
   nlohmann::json vars = nlohmann::json::object();
   if (m.vars.is_object()) {
-    for (const auto& [name, v] : m.vars.items()) vars[name] = ValueText(lang, v);
+    for (const auto& [name, v] : m.vars.items()) {
+      vars[name] = v.is_object() && v.contains("key")
+                       ? Text(lang, {v.value("key", ""), v.value("vars", nlohmann::json::object())})
+                       : ValueText(lang, v);
+    }
   }
   return Fill({text, std::move(vars)});
 }

@@ -144,23 +144,34 @@ export function instrumentNote() {
 export function N_(key) { return key; }
 
 // A text the server wrote for the patient (src/core/message.h: {key, vars, text}) in the current
-// language: the catalog's text for `key` with each value filled in, a number by the locale and a
-// 'YYYY-MM-DD' date as the language writes dates. A key the catalog lacks (a server newer than
-// the app) shows the server's English `text`; serverTextIsTranslated() tells the caller to mark it
-// lang="en".
-export function serverText(m) {
+// language: the catalog's text for `key` with each value filled in: a number by the locale, a
+// {number, digits} with exactly those decimals, a 'YYYY-MM-DD' date as the language writes dates,
+// a nested {key, vars} translated in turn, and a diary item {item, label} by opts.item(id, label)
+// (the caller's labels in the language; else the server's English label). A key the catalog lacks
+// (a server newer than the app) shows the server's English `text`; serverTextIsTranslated() tells
+// the caller to mark it lang="en".
+export function serverText(m, opts = {}) {
   if (!m || typeof m !== 'object') return m ? String(m) : '';
-  if (current.code !== 'en' && !(m.key in catalog)) {
+  if (current.code !== 'en' && !(m.key in catalog) && m.text) {
     missing.add(m.key);
-    return m.text || m.key;
+    return m.text;
   }
   const vars = {};
   for (const [name, v] of Object.entries(m.vars || {})) {
     const date = typeof v === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    vars[name] = date ?
-        new Intl.DateTimeFormat(current.locale, {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'})
-            .format(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 12)) :
-        v;
+    if (date) {
+      vars[name] =
+          new Intl.DateTimeFormat(current.locale, {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'})
+              .format(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 12));
+    } else if (v && typeof v === 'object' && 'key' in v) {
+      vars[name] = serverText(v, opts);
+    } else if (v && typeof v === 'object' && 'item' in v) {
+      vars[name] = (opts.item && opts.item(v.item, v.label)) || v.label;
+    } else if (v && typeof v === 'object' && typeof v.number === 'number') {
+      vars[name] = formatNumber(v.number, {minimumFractionDigits: v.digits || 0, maximumFractionDigits: v.digits || 0});
+    } else {
+      vars[name] = v;
+    }
   }
   return t(m.key, vars);
 }

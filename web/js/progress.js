@@ -9,7 +9,7 @@ import {session} from './app.js';
 import {mg} from './clinical.js';
 import {loadDiarySettings} from './diary_settings.js';
 import {h, scrollAttrs, source, whereFrom} from './dom.js';
-import {formatNumber, N_, pick, t} from './i18n.js';
+import {formatNumber, N_, pick, serverText, t} from './i18n.js';
 import {itemInfo, ITEMS, itemsSource, itemsSourcePlain, lifestyleFactors, loadItems} from './items.js';
 import {addDays, chartTime, daysBetween, formatDate, formatLongDate, todayIn} from './time.js';
 
@@ -415,73 +415,34 @@ function windowName(label) {
                                      t('stable-dose window {n}', {n: label.replace('stable_', '')});
 }
 
-// An item's comparison in plain words, as the server's `plain` says it in English
-// (analysis/response.cpp PlainItemSummary), with the words of the current language: "Pain 36%
-// lower than before LDN (somewhere between 20% and 50% lower): better". Null when the server has
-// no such sentence (no change to tell).
-export function plainComparison(i) {
-  if (i.change === null || i.change === undefined || i.baseline_mean === null || i.baseline_mean === undefined ||
-      !i.change_is) {
-    return null;
-  }
-  const item = analysisLabel(i);
-  const pct = i.baseline_mean > 0;
-  // The size of a change: a share of the baseline in whole percent, or rating points with one
-  // decimal when the baseline mean is 0; rounded half to even, as the server does.
-  const digits = pct ? 0 : 1;
-  const size = (change) => Math.abs(pct ? (100 * change) / i.baseline_mean : change);
-  const rounded = (change) => formatNumber(
-      size(change),
-      {minimumFractionDigits: digits, maximumFractionDigits: digits, roundingMode: 'halfEven', useGrouping: false});
-  const amount = (change) =>
-      (pct ? t('{pct}%', {pct: rounded(change)}) : t('{points} points', {points: rounded(change)}));
-  const isZero = Number(new Intl.NumberFormat('en', {maximumFractionDigits: digits, roundingMode: 'halfEven'})
-                            .format(size(i.change))) === 0;
-  let text = isZero ? t('{item} about the same as before LDN', {item}) :
-      i.change < 0  ? t('{item} {amount} lower than before LDN', {item, amount: amount(i.change)}) :
-                      t('{item} {amount} higher than before LDN', {item, amount: amount(i.change)});
-  if (i.interval) {
-    const lo = Math.max(i.interval.lower, -i.baseline_mean);
-    const hi = Math.min(i.interval.upper, 10 - i.baseline_mean);
-    if (hi < 0) {
-      text = t('{text} (somewhere between {low} and {high} lower)', {text, low: amount(hi), high: amount(lo)});
-    } else if (lo > 0) {
-      text = t('{text} (somewhere between {low} and {high} higher)', {text, low: amount(lo), high: amount(hi)});
-    } else {
-      text = t('{text} (somewhere between {low} lower and {high} higher)', {text, low: amount(lo), high: amount(hi)});
-    }
-  }
-  return i.change_is === 'improvement' ? t('{text}: better', {text}) :
-      i.change_is === 'worsening'      ? t('{text}: worse', {text}) :
-                                         t('{text}: no clear change', {text});
-}
-
-// The sentences of the server's verdict (analysis/response.cpp MakeVerdict) that are always the
-// same, in the current language; a sentence not known here is shown as the server wrote it.
-const VERDICT_TEXTS = [
+// The sentences the server's analysis writes for the patient (analysis/response.cpp
+// PlainItemMessage and MakeVerdict, as message keys with values: core/message.h), listed here for
+// the catalog check; serverText() shows them in the app's language.
+export const ANALYSIS_TEXTS = [
+  N_('{item} about the same as before LDN'),
+  N_('{item} {amount} lower than before LDN'),
+  N_('{item} {amount} higher than before LDN'),
+  N_('{pct}%'),
+  N_('{points} points'),
+  N_('{text} (somewhere between {low} and {high} lower)'),
+  N_('{text} (somewhere between {low} and {high} higher)'),
+  N_('{text} (somewhere between {low} lower and {high} higher)'),
+  N_('{text}: better'),
+  N_('{text}: worse'),
+  N_('{text}: no clear change'),
   N_('A before-and-after comparison like this cannot show whether LDN caused the change: placebo effects and the natural ups and downs of fibromyalgia can look just the same.'),
   N_('This is an open before/after comparison: it cannot separate an effect of LDN from the placebo effect, regression to the mean (people often start a treatment during a bad spell) or the natural ups and downs of fibromyalgia.'),
   N_('Placebo responses in the LDN trials were large: pain fell 18.0% on placebo in Younger et al. 2013 (Arthritis Rheum 65:529), 28% of placebo patients had a >=30% pain reduction in FINAL (Bruun et al. 2024), and in INNOVA placebo did better than LDN. A change of this size on placebo is common.'),
   N_('Where the answer matters (continuing to pay for LDN, or stopping it), a blinded N-of-1 trial with identical placebo capsules and randomized periods is the way to know.'),
+  N_('1 dose taken differed from the plan (first on {date}: {planned} mg planned, {taken} mg taken); the analysis uses the doses as taken.'),
+  N_('{n} doses taken differed from the plan (first on {date}: {planned} mg planned, {taken} mg taken); the analysis uses the doses as taken.'),
+  N_('Only {pct}% of planned doses were logged as taken.'),
+  N_('1 diary day is missing; it was not filled in.'),
+  N_('{n} diary days are missing; they were not filled in.'),
 ];
 
-function verdictText(text) {
-  if (!text) return text;
-  if (VERDICT_TEXTS.includes(text)) return t(text);
-  let m =
-      /^(\d+) doses? taken differed from the plan \(first on (\S+): (\S+) mg planned, (\S+) mg taken\); the analysis uses the doses as taken\.$/
-          .exec(text);
-  if (m) {
-    return t(
-        '{n} doses taken differed from the plan (first on {date}: {planned} planned, {taken} taken); the analysis uses the doses as taken.',
-        {n: Number(m[1]), date: m[2], planned: mg(Number(m[3])), taken: mg(Number(m[4]))});
-  }
-  m = /^Only (\d+)% of planned doses were logged as taken\.$/.exec(text);
-  if (m) return t('Only {pct}% of planned doses were logged as taken.', {pct: Number(m[1])});
-  m = /^(\d+) diary days? (?:is|are) missing; (?:it was|they were) not filled in\.$/.exec(text);
-  if (m) return t('{n} diary days are missing; they were not filled in.', {n: Number(m[1])});
-  return text;
-}
+// A sentence of the analysis in the app's language, the items by their labels in it.
+function analysisText(m) { return serverText(m, {item: (id, label) => analysisLabel({item: id, label})}); }
 
 // The patient's "Is it working?": nothing but the date before the plan's evaluation opens; from
 // then every item with its interval in plain words (the server's `plain` sentences, judged with
@@ -545,14 +506,14 @@ export function analysisCard(a, ev = {}) {
         w.items.map(
             (i) =>
                 h('li', {'data-item': i.item, 'data-change-is': i.change_is || 'none'},
-                  (i.plain && plainComparison(i)) || i.plain ||
+                  (i.plain_message && analysisText(i.plain_message)) ||
                       t('{label}: not enough days with this rating to compare.', {label: analysisLabel(i)})))),
-      h('p', a.verdict && verdictText(a.verdict.caveat)),
+      h('p', a.verdict && analysisText(a.verdict.caveat_message)),
       whereFrom(
           h('p.small',
             t('"Somewhere between" is a 95% interval that allows for good and bad spells lasting several days. "Better" or "worse" is said only when the whole interval lies on one side of no change; otherwise "no clear change".')),
           h('p.small', t('Scales: {source}; every item runs 0 = best, 10 = worst.', {source: itemsSourcePlain()})),
-          h('ul.small', ((a.verdict && a.verdict.limits) || []).map((l) => h('li', verdictText(l)))),
+          h('ul.small', ((a.verdict && a.verdict.limit_messages) || []).map((l) => h('li', analysisText(l)))),
           a.method ? h('p.small', `${t('Method:')} `, h('span', {lang: 'en'}, a.method.description), '.') : null));
 }
 
@@ -650,7 +611,8 @@ export function clinicianAnalysisCard(a, ev = {}) {
                           {date: formatDate(d.date), day: d.day, planned: mg(d.planned_mg), taken: mg(d.taken_mg)})))),
             h('p.small', t('The analysis uses the doses as taken.'))) :
           null,
-      h('h3', t('What this cannot tell')), h('ul', (a.verdict.limits || []).map((l) => h('li', verdictText(l)))),
+      h('h3', t('What this cannot tell')),
+      h('ul', (a.verdict.limit_messages || []).map((l) => h('li', analysisText(l)))),
       source(t(
           'ldn\'s response analysis (docs/analysis.md): {method}. Change is "improvement" or "worsening" only when the 95% interval excludes no change, read with each item\'s direction from {source}. Responder levels: Dworkin et al., J Pain 2008;9:105 (IMMPACT).',
           {method: a.method ? a.method.description : '', source: itemsSource()})));
