@@ -83,20 +83,7 @@ std::string Clock(int minutes) {
 
 std::vector<std::string> Notes(const ph::PkParameters& params, const ph::Profile& profile) {
   std::vector<std::string> notes;
-  if (profile.extrapolated_below_studied_range) {
-    notes.push_back(
-        fmt::format("Concentrations below {} mg are a linear extrapolation: PK linearity is shown only for 50-200 mg "
-                    "(Meyer 1984) and no PK study at 0.5-6 mg was found.",
-                    FormatMilligrams(params.linearity_studied_min_mg)));
-  }
-  notes.push_back(
-      "The one-compartment parameters are derived (trust L) from the 50 mg Cmax/Tmax and label "
-      "half-lives (pharmacology-facts.md A2).");
-  notes.push_back(
-      "Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 "
-      "dose curve cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its "
-      "EC50 calibration are assumptions. 6beta-naltrexol is not counted toward brain occupancy.");
-  notes.push_back("Between-subject variability CVs are assumptions (no oral naltrexone popPK model found).");
+  for (const Message& m : ph::ProfileNotes(params, profile)) notes.push_back(Fill(m));
   return notes;
 }
 

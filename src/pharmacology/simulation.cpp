@@ -337,4 +337,23 @@ Result<PopulationResult> SimulatePopulation(const PkParameters& params, const Si
   return result;
 }
 
+std::vector<Message> ProfileNotes(const PkParameters& params, const Profile& profile) {
+  std::vector<Message> notes;
+  if (profile.extrapolated_below_studied_range) {
+    notes.push_back(
+        {"Concentrations below {mg} mg are a linear extrapolation: PK linearity is shown only for 50-200 mg "
+         "(Meyer 1984) and no PK study at 0.5-6 mg was found.",
+         {{"mg", params.linearity_studied_min_mg}}});
+  }
+  notes.push_back(
+      {"The one-compartment parameters are derived (trust L) from the 50 mg Cmax/Tmax and the label's "
+       "half-lives, not fitted to patients' data."});
+  notes.push_back(
+      {"Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 "
+       "dose curve cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its EC50 "
+       "calibration are assumptions. 6beta-naltrexol is not counted toward brain occupancy."});
+  notes.push_back({"Between-subject variability CVs are assumptions (no oral naltrexone popPK model found)."});
+  return notes;
+}
+
 }  // namespace ldn::pharmacology

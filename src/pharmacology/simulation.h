@@ -14,6 +14,7 @@
 
 #include "core/calendar.h"
 #include "core/dose.h"
+#include "core/message.h"
 #include "core/result.h"
 #include "pharmacology/pk_parameters.h"
 
@@ -88,6 +89,13 @@ struct Profile {
 
 // The typical patient. Fails as ValidateRequest.
 Result<Profile> SimulateTypical(const PkParameters& params, const SimulationRequest& request);
+
+// What the model of `profile` cannot tell, for people (pharmacology-facts.md A2, A6; docs/
+// pharmacology.md "What is extrapolated or assumed"), as message-catalog keys with values
+// (core/message.h) so that the web app shows them in the reader's language: the extrapolation
+// below the studied doses (only when it applies), the derived parameters, occupancy beyond 8 h,
+// and the assumed between-subject variability. Fill() gives the English.
+std::vector<Message> ProfileNotes(const PkParameters& params, const Profile& profile);
 
 struct Percentiles {
   double p5 = 0, p50 = 0, p95 = 0;

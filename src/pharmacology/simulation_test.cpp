@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "pharmacology/pk_model.h"
 
@@ -24,6 +27,24 @@ SimulationRequest Request(double mg, int days = 1, int dose_minutes = 22 * 60, i
   r.wake_time = TimeOfDay{wake_minutes};
   r.days = days;
   return r;
+}
+
+// The notes say what the model cannot tell, in the web app's catalog keys (web/locales): the
+// extrapolation note only below the studied doses, naming the studied minimum.
+TEST(SimulationTest, ProfileNotesAreCatalogKeysAndNameTheExtrapolationOnlyWhenItApplies) {
+  std::ifstream file(std::string(LDN_SOURCE_DIR) + "/web/locales/en.json");
+  ASSERT_TRUE(file.good());
+  const nlohmann::json catalog = nlohmann::json::parse(file);
+  const PkParameters p = Params();
+  auto low = SimulateTypical(p, Request(4.5));
+  auto high = SimulateTypical(p, Request(50));
+  ASSERT_TRUE(low.ok() && high.ok());
+  const std::vector<Message> low_notes = ProfileNotes(p, *low), high_notes = ProfileNotes(p, *high);
+  ASSERT_EQ(low_notes.size(), 4u);
+  EXPECT_EQ(high_notes.size(), 3u);
+  EXPECT_EQ(Fill(low_notes[0]).rfind("Concentrations below 50 mg are a linear extrapolation", 0), 0u)
+      << Fill(low_notes[0]);
+  for (const Message& m : low_notes) EXPECT_TRUE(catalog.contains(m.key)) << m.key;
 }
 
 TEST(SimulationTest, RejectsOutOfRangeRequests) {

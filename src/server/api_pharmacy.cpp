@@ -123,16 +123,12 @@ Result<ApiReply> PkProfile(Api&, RequestContext& ctx) {
                           {"assumption", r.assumption},
                           {"source", r.source}});
   }
-  nlohmann::json notes = nlohmann::json::array();
-  if (profile.extrapolated_below_studied_range) {
-    notes.push_back(
-        "Concentrations below 50 mg are a linear extrapolation: PK linearity is shown only for 50-200 mg (Meyer "
-        "1984) and no PK study at 0.5-6 mg was found.");
+  // The same notes as `ldn pk` (pharmacology/simulation.h), in English and as messages.
+  nlohmann::json notes = nlohmann::json::array(), note_messages = nlohmann::json::array();
+  for (const Message& m : pk::ProfileNotes(params, profile)) {
+    notes.push_back(Fill(m));
+    note_messages.push_back(MessageToJson(m));
   }
-  notes.push_back(
-      "Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 dose curve "
-      "cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its EC50 calibration are "
-      "assumptions.");
   nlohmann::json body = {{"dose_mg_hcl", req.dose.milligrams_hcl()},
                          {"dose_mg_base", Round(req.dose.milligrams_base(), 4)},
                          {"dose_time", FormatTimeOfDay(req.dose_time)},
@@ -144,6 +140,7 @@ Result<ApiReply> PkProfile(Api&, RequestContext& ctx) {
                          {"extrapolated_below_studied_range", profile.extrapolated_below_studied_range},
                          {"series", std::move(series)},
                          {"notes", std::move(notes)},
+                         {"note_messages", std::move(note_messages)},
                          {"parameters", std::move(parameters)},
                          {"model",
                           "docs/pharmacology.md: one compartment with first-order absorption (Bateman), "

@@ -7,7 +7,17 @@
 import {get} from './api.js';
 import {setTitle} from './app.js';
 import {field, h, mount, scrollAttrs, stackTable, uid, whereFrom} from './dom.js';
-import {formatNumber, N_, t} from './i18n.js';
+import {formatNumber, N_, serverText, serverTextIsTranslated, t} from './i18n.js';
+
+// The model's notes on what it cannot tell (src/pharmacology/simulation.cpp ProfileNotes), which
+// the server writes as message keys; listed here for the catalog check.
+export const PK_NOTES = [
+  N_('Concentrations below {mg} mg are a linear extrapolation: PK linearity is shown only for 50-200 mg (Meyer 1984) and no PK study at 0.5-6 mg was found.'),
+  N_('The one-compartment parameters are derived (trust L) from the 50 mg Cmax/Tmax and the label\'s half-lives, not fitted to patients\' data.'),
+  N_('Occupancy beyond 8 h after a dose is unvalidated: PET data (Rabiner 2011) and the Troestheim 2022 dose curve cover < 8 h. The direct model is a lower bound; the effect-compartment ke0 and its EC50 calibration are assumptions. 6beta-naltrexol is not counted toward brain occupancy.'),
+  N_('Between-subject variability CVs are assumptions (no oral naltrexone popPK model found).'),
+];
+
 
 export const TRIALS = [
   {
@@ -197,7 +207,11 @@ async function pkSection() {
             t('Dose-based peak blockade (Trøstheim 2022, valid within 8 h): {pct}%.',
               {pct: pk.trostheim_peak_block_pct}))));
     notes.replaceChildren(
-        h('h3', t('How certain is this?')), h('ul', {lang: 'en'}, pk.notes.map((n) => h('li', n))),
+        h('h3', t('How certain is this?')),
+        pk.note_messages ?
+            h('ul',
+              pk.note_messages.map((m) => h('li', {lang: serverTextIsTranslated(m) ? null : 'en'}, serverText(m)))) :
+            h('ul', {lang: 'en'}, pk.notes.map((n) => h('li', n))),
         h('details', h('summary', t('Model parameters and their sources')),
           stackTable(
               t('Model parameters'), [t('Parameter'), t('Value'), t('Unit'), t('Trust'), t('Source')],

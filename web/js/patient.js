@@ -1017,11 +1017,21 @@ export async function questionnaires(main) {
             h('p', t('None yet.'))));
 }
 
+// The FIQR's severity bands (src/clinical/instruments/fiqr.cpp FiqrSeverityName; Salaffi 2021),
+// in the app's language.
+const FIQR_SEVERITY = {
+  'remission': N_('remission'),
+  'mild': N_('mild'),
+  'moderate': N_('moderate'),
+  'severe': N_('severe'),
+  'very severe': N_('very severe'),
+};
+
 export function scoreText(r) {
   const s = r.scores || {};
   if (r.instrument === 'fiqr' && s.total !== undefined)
     return `${t('total {score} of 100', {score: Math.round(s.total * 10) / 10})}${
-        s.severity ? ` (${s.severity})` : ''}`;
+        s.severity ? ` (${FIQR_SEVERITY[s.severity] ? t(FIQR_SEVERITY[s.severity]) : s.severity})` : ''}`;
   if (r.instrument === 'pgic') return s.label || PGIC[(r.answers.pgic || 4) - 1].toLowerCase();
   return '';
 }

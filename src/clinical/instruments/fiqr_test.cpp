@@ -1,6 +1,10 @@
 #include "clinical/instruments/fiqr.h"
 
+#include <fstream>
+#include <string>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace ldn::clinical {
 namespace {
@@ -14,6 +18,18 @@ json Full() {
 Status ReadError(const json& input) {
   auto r = ReadFiqrAnswers(input);
   return r.status();
+}
+
+// Each severity band's name is a key of the web app's catalogs (web/js/patient.js FIQR_SEVERITY),
+// so that the patient reads it in their language.
+TEST(FiqrTest, EverySeverityNameIsInTheMessageCatalog) {
+  std::ifstream file(std::string(LDN_SOURCE_DIR) + "/web/locales/en.json");
+  ASSERT_TRUE(file.good());
+  const nlohmann::json catalog = nlohmann::json::parse(file);
+  for (const FiqrSeverity s : {FiqrSeverity::kRemission, FiqrSeverity::kMild, FiqrSeverity::kModerate,
+                               FiqrSeverity::kSevere, FiqrSeverity::kVerySevere}) {
+    EXPECT_TRUE(catalog.contains(std::string(FiqrSeverityName(s)))) << FiqrSeverityName(s);
+  }
 }
 
 TEST(FiqrTest, ScoresFullQuestionnaire) {
