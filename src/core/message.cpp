@@ -4,24 +4,23 @@
 
 namespace ldn {
 
-namespace {
-
-std::string ValueText(const nlohmann::json& v) {
+std::string ValueText(const nlohmann::json& v, char decimal) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_object()) {
-    if (v.contains("key")) return Fill({v.value("key", ""), v.value("vars", nlohmann::json::object())});
-    if (v.contains("item")) return v.value("label", v.value("item", ""));
-    if (v.contains("number") && v["number"].is_number()) {
-      return fmt::format("{:.{}f}", v["number"].get<double>(), v.value("digits", 0));
-    }
-  }
+  if (v.is_object() && v.contains("item")) return v.value("label", v.value("item", ""));
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
-  if (v.is_number_float()) return fmt::format("{}", v.get<double>());  // shortest round trip
-  return v.dump();
+  const bool fixed = v.is_object() && v.contains("number") && v["number"].is_number();
+  if (!v.is_number_float() && !fixed) return v.dump();
+  // Shortest round trip; a fixed number with its digits.
+  std::string s = fixed ? fmt::format("{:.{}f}", v["number"].get<double>(), v.value("digits", 0))
+                        : fmt::format("{}", v.get<double>());
+  if (decimal != '.') {
+    for (char& c : s) {
+      if (c == '.') c = decimal;
+    }
+  }
+  return s;
 }
-
-}  // namespace
 
 std::string Fill(const Message& m) {
   std::string out;
@@ -37,7 +36,10 @@ std::string Fill(const Message& m) {
     out.append(m.key, i, open - i);
     const std::string name = m.key.substr(open + 1, close - open - 1);
     const auto it = m.vars.is_object() ? m.vars.find(name) : m.vars.end();
-    out += it != m.vars.end() ? ValueText(*it) : m.key.substr(open, close - open + 1);
+    out += it == m.vars.end() ? m.key.substr(open, close - open + 1)
+           : it->is_object() && it->contains("key")
+               ? Fill({it->value("key", ""), it->value("vars", nlohmann::json::object())})
+               : ValueText(*it);
     i = close + 1;
   }
   return out;

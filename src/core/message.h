@@ -35,6 +35,11 @@ struct Message {
 // stays as it is; a value without a placeholder is ignored.
 std::string Fill(const Message& m);
 
+// One value as text, but for a nested message (its caller fills that in its own language): a
+// number shortest (a fixed one with its digits) with `decimal` as the decimal separator, an item
+// by its label, a date or other text as it is. Fill() and server/catalogs.h use it.
+std::string ValueText(const nlohmann::json& v, char decimal = '.');
+
 // The values of the file comment's kinds.
 nlohmann::json Fixed(double x, int digits);  // x rounded to `digits` decimals as fmt writes it
 nlohmann::json ItemRef(std::string_view id, std::string_view label);

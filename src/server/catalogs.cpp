@@ -12,30 +12,15 @@ namespace {
 // A value as `lang` writes it (catalogs.h), but for a nested message (Catalogs::Text).
 std::string ValueText(std::string_view lang, const nlohmann::json& v) {
   const bool comma = lang == "da" || lang == "nb";  // CLDR: decimal separator ","
-  if (v.is_object() && v.contains("item")) return v.value("label", v.value("item", ""));
-  const bool fixed = v.is_object() && v.contains("number") && v["number"].is_number();
-  if (v.is_number_float() || fixed) {
-    // Shortest round trip, as core::Fill; a fixed number with its digits.
-    std::string s = fixed ? fmt::format("{:.{}f}", v["number"].get<double>(), v.value("digits", 0))
-                          : fmt::format("{}", v.get<double>());
-    if (comma) {
-      for (char& c : s) {
-        if (c == '.') c = ',';
-      }
+  if (v.is_string() && v.get<std::string>().size() == 10) {
+    if (auto d = ParseDate(v.get<std::string>(), "date"); d.ok()) {
+      const std::string iso = FormatDate(*d);  // YYYY-MM-DD
+      // CLDR short date of da and nb: "dd.MM.y". English keeps ISO 8601, which no reader takes for
+      // month/day (en-GB's "05/01/2027" is 1 May to an American).
+      return comma ? fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4)) : iso;
     }
-    return s;
   }
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  if (v.is_number_unsigned()) return std::to_string(v.get<uint64_t>());
-  if (!v.is_string()) return v.dump();
-  const std::string s = v.get<std::string>();
-  if (auto d = ParseDate(s, "date"); d.ok() && s.size() == 10) {
-    const std::string iso = FormatDate(*d);  // YYYY-MM-DD
-    // CLDR short date of da and nb: "dd.MM.y". English keeps ISO 8601, which no reader takes for
-    // month/day (en-GB's "05/01/2027" is 1 May to an American).
-    return comma ? fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4)) : iso;
-  }
-  return s;
+  return ldn::ValueText(v, comma ? ',' : '.');
 }
 
 }  // namespace

@@ -18,6 +18,9 @@
 // - Instruments (FIQR, PGIC) are shown only in validated translations; ldn has none for Danish
 //   or Norwegian, so they show in English with a note (instrumentNote()), marked lang="en".
 
+// (time.js imports this module too: its functions are used only when called, after both load.)
+import {formatDate} from './time.js';
+
 export const LANGUAGES = [
   {code: 'en', locale: 'en-GB', name: 'English'},
   {code: 'da', locale: 'da-DK', name: 'Dansk'},
@@ -158,11 +161,8 @@ export function serverText(m, opts = {}) {
   }
   const vars = {};
   for (const [name, v] of Object.entries(m.vars || {})) {
-    const date = typeof v === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-    if (date) {
-      vars[name] =
-          new Intl.DateTimeFormat(current.locale, {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'})
-              .format(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 12));
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      vars[name] = formatDate(v, {day: 'numeric', month: 'long', year: 'numeric'});
     } else if (v && typeof v === 'object' && 'key' in v) {
       vars[name] = serverText(v, opts);
     } else if (v && typeof v === 'object' && 'item' in v) {
