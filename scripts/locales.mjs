@@ -8,11 +8,17 @@
 //                                    "da": {"one": "…", "other": "…"}, "nb": {"one": "…", "other": "…"}}}
 // "en" is needed only where the English text differs from the key (plural forms).
 //
-//   node scripts/locales.mjs          writes web/locales/{en,da,nb}.json from the sources
+// Sources named server_*.json hold the texts only the server writes (the PDF reports, in C++:
+// src/report, as L.T("…") and N_("…")); they go to web/locales/server/{en,da,nb}.json, which the
+// server reads beside the app's catalogs (src/server/catalogs.h) and the app never loads.
+//
+//   node scripts/locales.mjs          writes web/locales/{en,da,nb}.json and web/locales/server/
+//                                     from the sources
 //   node scripts/locales.mjs --check  fails (exit 1) when the written catalogs are not the sources'
-//                                     output, or when a key used in web/js or web/sw.js (t('…'), N_('…')) is
-//                                     missing from a language, a catalog holds a key no code
-//                                     uses, or a translation's {placeholders} differ from the key's.
+//                                     output, or when a key used in web/js or web/sw.js (t('…'), N_('…')),
+//                                     or in src/report (T("…"), N_("…")), is missing from a language, a
+//                                     catalog holds a key no code uses, or a translation's
+//                                     {placeholders} differ from the key's.
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -20,13 +26,16 @@ import {fileURLToPath} from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = path.join(root, 'web/locales/src');
 const outDir = path.join(root, 'web/locales');
+const serverOutDir = path.join(root, 'web/locales/server');
+const serverCodeDir = path.join(root, 'src/report');
 const LANGS = ['en', 'da', 'nb'];
 const errors = [];
 
 // Merges the source files; a key in two files must carry the same translations.
-function readSources() {
+function readSources(server) {
   const merged = {};
-  for (const file of fs.readdirSync(srcDir).filter((f) => f.endsWith('.json')).sort()) {
+  const files = fs.readdirSync(srcDir).filter((f) => f.endsWith('.json') && f.startsWith('server_') === server);
+  for (const file of files.sort()) {
     let doc;
     try {
       doc = JSON.parse(fs.readFileSync(path.join(srcDir, file), 'utf8'));
@@ -87,30 +96,87 @@ function usedKeys() {
   return used;
 }
 
-const merged = readSources();
+// The keys the server's C++ uses: the string literals of the first argument of T(…) (adjacent
+// literals joined; each branch of a ?: is a key) and of N_(…), in src/report (tests excluded).
+function serverUsedKeys() {
+  const used = new Map();
+  const files = fs.readdirSync(serverCodeDir).filter((f) => f.endsWith('.cpp') && !f.endsWith('_test.cpp'));
+  for (const file of files.sort()) {
+    const text = fs.readFileSync(path.join(serverCodeDir, file), 'utf8');
+    for (const m of text.matchAll(/\b(?:T|N_)\(/g)) {
+      // The first argument: up to a ',' or ')' outside brackets and strings.
+      let i = m.index + m[0].length, depth = 0, run = null;
+      const runs = [];
+      const endRun = () => {
+        if (run !== null) runs.push(run);
+        run = null;
+      };
+      for (; i < text.length; ++i) {
+        const c = text[i];
+        if (c === '"') {
+          let j = i + 1;
+          while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+          const raw = text.slice(i + 1, j).replace(/\\'/g, "'");
+          run = (run ?? '') + JSON.parse(`"${raw}"`);
+          i = j;
+          continue;
+        }
+        if (/\s/.test(c)) continue;
+        endRun();
+        if (c === '(' || c === '[' || c === '{') ++depth;
+        else if (c === ')' || c === ']' || c === '}') {
+          if (depth === 0) break;
+          --depth;
+        } else if (c === ',' && depth === 0) break;
+      }
+      endRun();
+      for (const key of runs) if (!used.has(key)) used.set(key, `src/report/${file}`);
+    }
+  }
+  return used;
+}
+
+function sameFile(file, want) {
+  return fs.existsSync(file) && fs.readFileSync(file, 'utf8') === want;
+}
+
+const merged = readSources(false);
 const out = catalogs(merged);
+const serverMerged = readSources(true);
+const serverOut = catalogs(serverMerged);
 const check = process.argv.includes('--check');
 if (check) {
   const used = usedKeys();
   for (const [key, file] of used) if (!(key in merged)) errors.push(`"${key}" (web/${file}): not in web/locales/src`);
   for (const key of Object.keys(merged)) if (!used.has(key)) errors.push(`"${key}": in web/locales/src but no code uses it`);
+  const serverUsed = serverUsedKeys();
+  for (const [key, file] of serverUsed)
+    if (!(key in serverMerged)) errors.push(`"${key}" (${file}): not in web/locales/src/server_*.json`);
+  for (const key of Object.keys(serverMerged))
+    if (!serverUsed.has(key)) errors.push(`"${key}": in web/locales/src/server_*.json but no code in src/report uses it`);
   for (const l of LANGS) {
-    const file = path.join(outDir, `${l}.json`);
-    const want = JSON.stringify(out[l], null, 1) + '\n';
-    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== want)
+    if (!sameFile(path.join(outDir, `${l}.json`), JSON.stringify(out[l], null, 1) + '\n'))
       errors.push(`web/locales/${l}.json is not the sources' output: run node scripts/locales.mjs`);
+    if (!sameFile(path.join(serverOutDir, `${l}.json`), JSON.stringify(serverOut[l], null, 1) + '\n'))
+      errors.push(`web/locales/server/${l}.json is not the sources' output: run node scripts/locales.mjs`);
   }
   if (errors.length) {
     for (const e of errors) console.error(e);
     console.error(`${errors.length} problem(s) in the message catalogs`);
     process.exit(1);
   }
-  console.log(`catalogs: ${used.size} keys used in web/js, ${Object.keys(merged).length} in each of ${LANGS.join(', ')}`);
+  console.log(`catalogs: ${used.size} keys used in web/js, ${Object.keys(merged).length} in each of ${LANGS.join(', ')}; ` +
+              `${serverUsed.size} used in src/report, ${Object.keys(serverMerged).length} in web/locales/server`);
 } else {
   if (errors.length) {
     for (const e of errors) console.error(e);
     process.exit(1);
   }
-  for (const l of LANGS) fs.writeFileSync(path.join(outDir, `${l}.json`), JSON.stringify(out[l], null, 1) + '\n');
-  console.log(`wrote web/locales/{${LANGS.join(',')}}.json: ${Object.keys(merged).length} keys`);
+  fs.mkdirSync(serverOutDir, {recursive: true});
+  for (const l of LANGS) {
+    fs.writeFileSync(path.join(outDir, `${l}.json`), JSON.stringify(out[l], null, 1) + '\n');
+    fs.writeFileSync(path.join(serverOutDir, `${l}.json`), JSON.stringify(serverOut[l], null, 1) + '\n');
+  }
+  console.log(`wrote web/locales/{${LANGS.join(',')}}.json: ${Object.keys(merged).length} keys; ` +
+              `web/locales/server/: ${Object.keys(serverMerged).length}`);
 }

@@ -50,8 +50,10 @@ nlohmann::json Fixed(double x, int digits) {
   return {{"number", std::stod(fmt::format("{:.{}f}", x, digits))}, {"digits", digits}};
 }
 
-nlohmann::json ItemRef(std::string_view id, std::string_view label) {
-  return {{"item", id}, {"label", label}};
+nlohmann::json ItemRef(std::string_view id, std::string_view label, std::string_view field) {
+  nlohmann::json j = {{"item", id}, {"label", label}};
+  if (!field.empty()) j["field"] = field;
+  return j;
 }
 
 nlohmann::json Nested(const Message& m) {

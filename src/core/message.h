@@ -9,8 +9,10 @@
 //   - {"number": x, "digits": d}: a number written with exactly d decimals ("1.0"), x already
 //     rounded by the writer so that every door shows the same digits (Fixed());
 //   - a calendar date as "YYYY-MM-DD" (written as the language writes dates);
-//   - {"item": id, "label": "Pain"}: a diary item, shown by its label in the reader's language
-//     (data/diary_items.json translations; English: `label`) (ItemRef());
+//   - {"item": id, "label": "Pain"}: a diary item (or a side effect, data/side_effects.json), shown
+//     by its label in the reader's language (the data file's translations; English: `label`)
+//     (ItemRef()); with "field": "anchor_0" it stands for that field of the item instead of its
+//     label (the server's reports; the web app shows only labels);
 //   - {"key", "vars"}: another message, translated and filled in the same way (Nested());
 //   - other text (written as it is).
 #ifndef LDN_CORE_MESSAGE_H_
@@ -42,8 +44,14 @@ std::string ValueText(const nlohmann::json& v, char decimal = '.');
 
 // The values of the file comment's kinds.
 nlohmann::json Fixed(double x, int digits);  // x rounded to `digits` decimals as fmt writes it
-nlohmann::json ItemRef(std::string_view id, std::string_view label);
+nlohmann::json ItemRef(std::string_view id, std::string_view label, std::string_view field = {});
 nlohmann::json Nested(const Message& m);
+
+// Marks a catalog key that the code looks up later rather than where it is written (a table of
+// keys), so that scripts/locales.mjs finds it; returns it unchanged.
+constexpr const char* N_(const char* key) {
+  return key;
+}
 
 // {"key", "vars", "text"}: the key and values for the web app, and Fill()'s English text.
 nlohmann::json MessageToJson(const Message& m);

@@ -237,6 +237,12 @@ void AddTable(std::vector<Block>& out, const Table& table, double space_before, 
 
 // ---- Page 1 -------------------------------------------------------------------------------------
 
+// A model's ISO date ("2026-03-16") as the report's language writes dates.
+std::string DateIn(const ReportLocale& L, const std::string& iso) {
+  auto d = ParseDate(iso, "date");
+  return d.ok() ? L.Date(*d) : iso;
+}
+
 double TitleBlock(Typesetter& ts, const ReportModel& m, double x, double y, double w, bool draw) {
   const TextStyle title{.size = 17, .bold = true, .color = kInk};
   const TextStyle patient{.size = 10, .bold = true, .align = Align::kRight};
@@ -244,12 +250,13 @@ double TitleBlock(Typesetter& ts, const ReportModel& m, double x, double y, doub
   const double right_w = 190;
   double h = draw ? ts.Draw(x, y, w - right_w, m.title, title) : ts.Height(m.title, w - right_w, title);
   if (draw) {
-    ts.Draw(x + w - right_w, y + 1, right_w, "Patient " + m.patient_id, patient);
-    ts.Draw(x + w - right_w, y + 15, right_w, "Time zone " + m.time_zone, patient_sub);
+    ts.Draw(x + w - right_w, y + 1, right_w, m.locale.T("Patient {id}", {{"id", m.patient_id}}), patient);
+    ts.Draw(x + w - right_w, y + 15, right_w, m.locale.T("Time zone {zone}", {{"zone", m.time_zone}}), patient_sub);
   }
   h = std::max(h, 26.0) + 3;
-  std::string sub = m.period + " \u00b7 first dose " + m.first_dose;
-  if (!m.generated_on.empty()) sub += " \u00b7 generated " + m.generated_on;
+  std::string sub = m.period + " \u00b7 " + m.locale.T("first dose {date}", {{"date", DateIn(m.locale, m.first_dose)}});
+  if (!m.generated_on.empty())
+    sub += " \u00b7 " + m.locale.T("generated {date}", {{"date", DateIn(m.locale, m.generated_on)}});
   h += draw ? ts.Draw(x, y + h, w, sub, TextStyle{.size = 8, .color = kMuted})
             : ts.Height(sub, w, TextStyle{.size = 8, .color = kMuted});
   h += 5;
@@ -277,10 +284,11 @@ double VerdictBox(Typesetter& ts, const ReportModel& m, double x, double y, doub
   const TextStyle sources{.size = 6.8, .italic = true, .color = kMuted};
   auto run = [&](bool d) {
     h = kPad;
-    add((d ? ts.Draw(ix, y + h, iw, "VERDICT", label) : ts.Height("VERDICT", iw, label)) + 2);
+    const std::string verdict = m.locale.T("VERDICT");
+    add((d ? ts.Draw(ix, y + h, iw, verdict, label) : ts.Height(verdict, iw, label)) + 2);
     add((d ? ts.Draw(ix, y + h, iw, m.headline, headline) : ts.Height(m.headline, iw, headline)) + 5);
     add(Bullets(ts, m.findings, ix, y + h, iw, kBody, d) + 7);
-    const std::string head = "What this before/after comparison cannot tell";
+    const std::string head = m.locale.T("What this before/after comparison cannot tell");
     add((d ? ts.Draw(ix, y + h, iw, head, limits_head) : ts.Height(head, iw, limits_head)) + 3);
     add(Bullets(ts, m.limits, ix, y + h, iw, limits, d) + 4);
     add((d ? ts.Draw(ix, y + h, iw, m.limits_sources, sources) : ts.Height(m.limits_sources, iw, sources)) + kPad);
@@ -348,11 +356,16 @@ struct SummaryParts {
 
 // The summary's line under the title: what it is and what only the full report has.
 Block SummaryNote(const ReportModel& m, const SummaryParts& summary, int full_pages) {
-  std::string note = fmt::format(
-      "One-page summary for an appointment. The full report ({} pages) adds {}each item's results with "
-      "intervals, the pain at each dose, the doses taken, missing diary days, rescue medication, the "
-      "patient's notes, the methods and the sources.",
-      full_pages, !m.item_summary.rows.empty() && !summary.item_table ? "the table of every item's change, " : "");
+  const bool item_table_left_out = !m.item_summary.rows.empty() && !summary.item_table;
+  std::string note = m.locale.T(
+      item_table_left_out
+          ? "One-page summary for an appointment. The full report ({n} pages) adds the table of every item's change, "
+            "each item's results with intervals, the pain at each dose, the doses taken, missing diary days, rescue "
+            "medication, the patient's notes, the methods and the sources."
+          : "One-page summary for an appointment. The full report ({n} pages) adds each item's results with "
+            "intervals, the pain at each dose, the doses taken, missing diary days, rescue medication, the "
+            "patient's notes, the methods and the sources.",
+      {{"n", full_pages}});
   return Text(note, kSmall, 2);
 }
 
@@ -371,29 +384,32 @@ std::vector<Block> FirstPageBlocks(const std::shared_ptr<const ReportModel>& m, 
                  9});
   // The summary's chart is lower, to leave room for the side effects on Letter paper too.
   const double chart_height = summary ? 196 : 236;
-  out.push_back(Heading("Pain, dose and side effects day by day", kH2, 10));
+  const ReportLocale& L = m->locale;
+  out.push_back(Heading(L.T("Pain, dose and side effects day by day"), kH2, 10));
   out.push_back({[chart_height](Typesetter&, double) { return chart_height; },
                  [m, chart_height](Typesetter& ts, double x, double y, double w) {
-                   DrawPainChart(ts, m->chart, x, y, w, chart_height);
+                   DrawPainChart(ts, m->chart, x, y, w, chart_height, m->locale);
                  },
                  2});
   // Side effects on the summary: the table when short, else the count (details follow).
   const bool side_table = m->side_effects.rows.size() <= 5 && (!summary || summary->side_effect_table);
   if (m->side_effects.rows.empty()) {
-    out.push_back(Text("Side effects: none reported in the diary.", kBody, 10));
+    out.push_back(Text(L.T("Side effects: none reported in the diary."), kBody, 10));
   } else if (side_table) {
-    out.push_back(Heading("Side effects", kH2, 8));
+    out.push_back(Heading(L.T("Side effects"), kH2, 8));
     AddTable(out, m->side_effects, 0);
   } else {
     const size_t kinds = m->side_effects.rows.size();
-    out.push_back(Text(summary ? fmt::format("Side effects: {} kinds reported; the table is in the full report.", kinds)
-                               : fmt::format("Side effects: {} kinds reported; the table is on the next pages.", kinds),
+    out.push_back(Text(summary ? L.T("Side effects: {n} kinds reported; the table is in the full report.",
+                                     {{"n", static_cast<int>(kinds)}})
+                               : L.T("Side effects: {n} kinds reported; the table is on the next pages.",
+                                     {{"n", static_cast<int>(kinds)}}),
                        kBody, 10));
   }
 
   // Every item's change and what it means, after the pain chart (it may start the next page).
   if (!m->item_summary.rows.empty() && (!summary || summary->item_table)) {
-    out.push_back(Heading("Every item in the evaluation window", kH2, 10));
+    out.push_back(Heading(L.T("Every item in the evaluation window"), kH2, 10));
     AddTable(out, m->item_summary, 0);
   }
   return out;
@@ -402,76 +418,77 @@ std::vector<Block> FirstPageBlocks(const std::shared_ptr<const ReportModel>& m, 
 std::vector<Block> BuildBlocks(const ReportModel& model) {
   auto m = std::make_shared<const ReportModel>(model);
   std::vector<Block> out = FirstPageBlocks(m, nullptr, 0);
+  const ReportLocale& L = m->locale;
 
   // Details.
-  Block details = Heading("Results by diary item", kH1, 0);
+  Block details = Heading(L.T("Results by diary item"), kH1, 0);
   details.break_before = true;
   out.push_back(std::move(details));
   out.push_back(
-      Text("Each item's mean in the baseline and in every evaluation window, the change against the baseline "
-           "and its 95% interval. Interval method: AR(1)-adjusted effective sample size with a Welch t "
-           "quantile (Wilks 2011; Kendall 1954; Welch 1947), described under Methods.",
+      Text(L.T("Each item's mean in the baseline and in every evaluation window, the change against the baseline "
+               "and its 95% interval. Interval method: AR(1)-adjusted effective sample size with a Welch t "
+               "quantile (Wilks 2011; Kendall 1954; Welch 1947), described under Methods."),
            kBody, 0));
   for (const ItemDetail& d : m->items) {
     out.push_back(Heading(d.title + "  \u00b7  " + d.scale, kH2, 10));
     AddTable(out, d.table, 0);
     if (!d.notes.empty()) out.push_back(BulletBlock(d.notes, kSmall, 3));
   }
-  out.push_back(Heading("Pain at each dose (within-patient dose\u2013response)", kH1, 16));
+  out.push_back(Heading(L.T("Pain at each dose (within-patient dose\u2013response)"), kH1, 16));
   if (m->dose_response.rows.empty()) {
-    out.push_back(Text("No 14-day window on an unchanged dose yet.", kBody));
+    out.push_back(Text(L.T("No 14-day window on an unchanged dose yet."), kBody));
   } else {
     out.push_back(
-        Text("Mean pain in each 14-day block on an unchanged dose, against the baseline. The first block of a "
-             "step includes any onset lag; later blocks on the same dose show the pain after it.",
+        Text(L.T("Mean pain in each 14-day block on an unchanged dose, against the baseline. The first block of a "
+                 "step includes any onset lag; later blocks on the same dose show the pain after it."),
              kBody));
     AddTable(out, m->dose_response, 4);
   }
-  out.push_back(Heading("Side effects", kH1, 16));
+  out.push_back(Heading(L.T("Side effects"), kH1, 16));
   if (m->side_effects.rows.empty()) {
-    out.push_back(Text("None reported.", kBody));
+    out.push_back(Text(L.T("None reported."), kBody));
   } else {
     AddTable(out, m->side_effects, 0);
   }
-  out.push_back(Heading("Doses taken", kH1, 16));
+  out.push_back(Heading(L.T("Doses taken"), kH1, 16));
   AddTable(out, m->adherence, 0);
-  out.push_back(Heading("Dose deviations", kH2, 10));
+  out.push_back(Heading(L.T("Dose deviations"), kH2, 10));
   if (m->deviations.rows.empty()) {
-    out.push_back(Text("None: every dose taken was the plan's.", kBody));
+    out.push_back(Text(L.T("None: every dose taken was the plan's."), kBody));
   } else {
-    out.push_back(Text("Doses taken that differ from the plan; the analysis uses them as taken.", kBody));
+    out.push_back(Text(L.T("Doses taken that differ from the plan; the analysis uses them as taken."), kBody));
     AddTable(out, m->deviations, 4);
   }
-  out.push_back(Heading("Missing diary days", kH1, 16));
-  out.push_back(
-      Text("Counted between the first and the last diary entry. Missing days are never filled in: every "
-           "mean uses only the days with a rating.",
-           kBody));
+  out.push_back(Heading(L.T("Missing diary days"), kH1, 16));
+  out.push_back(Text(L.T("Counted between the first and the last diary entry. Missing days are never filled in: every "
+                         "mean uses only the days with a rating."),
+                     kBody));
   AddTable(out, m->missing, 4);
-  out.push_back(Heading("Rescue medication", kH1, 16));
-  out.push_back(Text("Diary days on which the patient recorded a rescue or other pain medication.", kBody));
+  out.push_back(Heading(L.T("Rescue medication"), kH1, 16));
+  out.push_back(Text(L.T("Diary days on which the patient recorded a rescue or other pain medication."), kBody));
   AddTable(out, m->rescue, 4);
-  out.push_back(Heading("Patient notes", kH1, 16));
-  if (m->notes.empty()) out.push_back(Text("No notes in the diary.", kBody));
+  out.push_back(Heading(L.T("Patient notes"), kH1, 16));
+  if (m->notes.empty()) out.push_back(Text(L.T("No notes in the diary."), kBody));
   for (const PatientNote& n : m->notes) {
     // Patient text is shown literally (escaped markup), never interpreted.
-    out.push_back(Text(fmt::format("<b>{} (day {})</b>  {}", n.date, FormatInteger(n.day), EscapeMarkup(n.text)), kBody,
-                       3,
+    const std::string when = EscapeMarkup(L.T("{date} (day {day})", {{"date", n.date}, {"day", FormatInteger(n.day)}}));
+    out.push_back(Text(fmt::format("<b>{}</b>  {}", when, EscapeMarkup(n.text)), kBody, 3,
                        /*markup=*/true));
   }
   if (!m->clinician_decisions.empty()) {
-    out.push_back(Heading("Clinician decisions at the safety gates", kH1, 16));
-    out.push_back(
-        Text("Overrides of the course gate and discarded courses, each with the clinician's reason "
-             "(docs/safety.md).",
-             kBody));
+    out.push_back(Heading(L.T("Clinician decisions at the safety gates"), kH1, 16));
+    out.push_back(Text(L.T("Overrides of the course gate and discarded courses, each with the clinician's reason "
+                           "(docs/safety.md)."),
+                       kBody));
     for (const std::string& line : m->clinician_decisions) out.push_back(BulletBlock({line}, kBody, 3));
   }
-  out.push_back(Heading("Methods", kH1, 16));
-  out.push_back(Text(m->method, kBody));
+  out.push_back(Heading(L.T("Methods"), kH1, 16));
+  // The method is a citation of statistics, in English in every language (report_model.h).
+  if (L.language != "en") out.push_back(Text(L.T("The method and the sources are given in English."), kSmall));
+  out.push_back(Text(m->method, kBody, L.language != "en" ? 3 : 0));
   for (size_t i = 0; i < m->definitions.size(); ++i)
     out.push_back(BulletBlock({m->definitions[i]}, kBody, i == 0 ? 6 : 2.5));
-  out.push_back(Heading("Sources", kH2, 10));
+  out.push_back(Heading(L.T("Sources"), kH2, 10));
   for (size_t i = 0; i < m->sources.size(); ++i) out.push_back(BulletBlock({m->sources[i]}, kSmall, i == 0 ? 0 : 2));
   return out;
 }
@@ -482,10 +499,11 @@ void DrawFurniture(Typesetter& ts, const ReportModel& m, PageSize size, int page
   cairo_t* cr = ts.cr();
   const double w = size.width - 2 * kSide;
   if (page > 0) {
-    ts.Draw(kSide, kTop - 4, w / 2, m.title + " \u00b7 patient " + m.patient_id, kSmall);
+    ts.Draw(kSide, kTop - 4, w / 2, m.title + " \u00b7 " + m.locale.T("patient {id}", {{"id", m.patient_id}}), kSmall);
     TextStyle right = kSmall;
     right.align = Align::kRight;
-    ts.Draw(kSide + w / 2, kTop - 4, w / 2, "first dose " + m.first_dose, right);
+    ts.Draw(kSide + w / 2, kTop - 4, w / 2, m.locale.T("first dose {date}", {{"date", DateIn(m.locale, m.first_dose)}}),
+            right);
     cairo_set_line_width(cr, 0.6);
     SetColor(cr, kRule);
     cairo_move_to(cr, kSide, kTop + 8);
@@ -498,11 +516,13 @@ void DrawFurniture(Typesetter& ts, const ReportModel& m, PageSize size, int page
   cairo_move_to(cr, kSide, fy - 4);
   cairo_line_to(cr, kSide + w, fy - 4);
   cairo_stroke(cr);
-  ts.Draw(kSide, fy, w * 0.8,
-          "ldn \u00b7 decision support from the patient's own diary, not a diagnosis or a prescription", kSmall);
+  ts.Draw(
+      kSide, fy, w * 0.8,
+      "ldn \u00b7 " + m.locale.T("decision support from the patient's own diary, not a diagnosis or a prescription"),
+      kSmall);
   TextStyle right = kSmall;
   right.align = Align::kRight;
-  ts.Draw(kSide + w * 0.8, fy, w * 0.2, fmt::format("Page {} of {}", page + 1, pages), right);
+  ts.Draw(kSide + w * 0.8, fy, w * 0.2, m.locale.T("Page {n} of {total}", {{"n", page + 1}, {"total", pages}}), right);
 }
 
 void DrawPage(Typesetter& ts, const ReportModel& m, const std::vector<Block>& blocks, const Layout& layout,
@@ -560,7 +580,7 @@ std::vector<Block> BuildScoped(Typesetter& ts, const ReportModel& model, Scope s
   if (scope == Scope::kFull) return BuildBlocks(model);
   const int full_pages = Paginate(ts, BuildBlocks(model), size).pages;
   auto summary = std::make_shared<ReportModel>(model);
-  summary->title = model.title + ": one-page summary";
+  summary->title = model.locale.T("{title}: one-page summary", {{"title", model.title}});
   const std::shared_ptr<const ReportModel> m = summary;
   for (const SummaryParts parts : {SummaryParts{true, true}, SummaryParts{true, false}, SummaryParts{false, false}}) {
     std::vector<Block> blocks = FirstPageBlocks(m, &parts, full_pages);
@@ -621,8 +641,9 @@ Result<std::string> RenderClinicReportPdf(const ReportModel& model, Paper paper,
   std::string pdf;
   cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, &pdf, size.width, size.height);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-                                 (model.title + " \u2013 patient " + model.patient_id).c_str());
+  cairo_pdf_surface_set_metadata(
+      surface, CAIRO_PDF_METADATA_TITLE,
+      (model.title + " \u2013 " + model.locale.T("patient {id}", {{"id", model.patient_id}})).c_str());
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
   // The creation date is the report's date, not the clock's second: the same model gives the
   // same bytes (reproducible documents, comparable in tests). Without a date cairo uses "now".

@@ -12,9 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "analysis/simulate.h"
 #include "report/report_test_util.h"
@@ -274,6 +276,64 @@ TEST(ClinicReportSummaryTest, LeavesOutTablesThatDoNotFitAndSaysSo) {
   EXPECT_NE(text.find("Side effects: 8 kinds reported; the table is in the full report."), std::string::npos) << text;
   EXPECT_NE(text.find("adds the table of every item's change"), std::string::npos) << text;
   EXPECT_EQ(text.find("Every item in the evaluation window"), std::string::npos) << text;
+}
+
+// The report's language (issue 15, item 6): every text the model and the renderers write goes
+// through the locale as a key of the catalogs (web/locales/server for the report's own texts,
+// web/locales for the analysis' limits), translated in Danish and Norwegian; numbers take the
+// locale's decimal separator and dates its order.
+TEST(ClinicReportLanguageTest, EveryTextIsACatalogKeyAndNumbersAndDatesFollowTheLocale) {
+  auto load = [](const std::string& file) {
+    return nlohmann::json::parse(
+        testing_util::ReadFile((fs::path(LDN_SOURCE_DIR) / "web" / "locales" / file).string()));
+  };
+  std::set<std::string> keys;
+  ReportLocale locale;
+  locale.language = "da";
+  locale.decimal = ',';
+  locale.day_first = true;
+  locale.text = [&keys](const Message& m) {
+    keys.insert(m.key);
+    return Fill(m);
+  };
+  for (const std::string name : {"responder", "nonresponder", "early"}) {
+    SCOPED_TRACE(name);
+    const analysis::Diary diary = testing_util::DiaryFor(name);
+    auto analysed = analysis::AnalyzeDiary(diary);
+    ASSERT_TRUE(analysed.ok());
+    ReportModelOptions options;
+    options.generated_on = "2026-11-22";
+    options.locale = locale;
+    const ReportModel model = BuildReportModel(diary, *analysed, options);
+    auto full = RenderClinicReportPdf(model);
+    auto summary = RenderClinicReportPdf(model, Paper::kLetter, Scope::kSummary);
+    ASSERT_TRUE(full.ok() && summary.ok());
+    const std::string page1 = PdfText(*full, 1, 1);
+    // Dates day first, never ISO, on the first page (the limits' citations hold no dates).
+    EXPECT_FALSE(std::regex_search(page1, std::regex("20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]"))) << page1;
+    EXPECT_NE(page1.find("22.11.2026"), std::string::npos) << "the date it was made";
+    if (name == "responder") {
+      EXPECT_NE(page1.find("6,7 \u2192 4,2"), std::string::npos) << page1;        // the key figure, decimal comma
+      EXPECT_NE(page1.find("02.03. to 15.03.2026"), std::string::npos) << page1;  // a date range, year once
+      EXPECT_NE(page1.find("1,5"), std::string::npos) << "the chart's dose in mg";
+    }
+  }
+  // The renderers' own texts go through the locale too: the page footer, the chart's month and legend.
+  for (const char* key : {"Page {n} of {total}", "VERDICT", "{d} Mar", "daily pain", "Pain (0\u201310)",
+                          "{title}: one-page summary", "Patient {id}"}) {
+    EXPECT_TRUE(keys.contains(key)) << key;
+  }
+  const nlohmann::json server_en = load("server/en.json"), server_da = load("server/da.json"),
+                       server_nb = load("server/nb.json"), app_en = load("en.json"), app_da = load("da.json"),
+                       app_nb = load("nb.json");
+  EXPECT_GT(keys.size(), 100u);
+  for (const std::string& key : keys) {
+    const bool server = server_en.contains(key);
+    EXPECT_TRUE(server || app_en.contains(key)) << "not in the catalogs: " << key;
+    EXPECT_TRUE(server ? server_da.contains(key) && server_nb.contains(key)
+                       : app_da.contains(key) && app_nb.contains(key))
+        << "not translated: " << key;
+  }
 }
 
 TEST(ClinicReportTest, ParseScope) {

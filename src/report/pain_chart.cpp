@@ -31,13 +31,15 @@ constexpr Rgb kBaselineBand = Hex(0xeef0f3);
 constexpr Rgb kResponse = Hex(0x2f7d4f);
 constexpr std::array<Rgb, 3> kSeverity = {Hex(0xf0c05a), Hex(0xe07b2e), Hex(0xa8231b)};
 
-constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+// One key per month, so each language writes day and month its own way ("30 Mar", Danish "30. mar.").
+constexpr std::array<const char*, 12> kMonths = {N_("{d} Jan"), N_("{d} Feb"), N_("{d} Mar"), N_("{d} Apr"),
+                                                 N_("{d} May"), N_("{d} Jun"), N_("{d} Jul"), N_("{d} Aug"),
+                                                 N_("{d} Sep"), N_("{d} Oct"), N_("{d} Nov"), N_("{d} Dec")};
 
 // "30 Mar" for day `day` after the first dose.
-std::string ShortDate(LocalDate origin, int day) {
+std::string ShortDate(const ReportLocale& L, LocalDate origin, int day) {
   const LocalDate d = AddDays(origin, day);
-  return fmt::format("{} {}", static_cast<unsigned>(d.day()), kMonths[static_cast<unsigned>(d.month()) - 1]);
+  return L.T(kMonths[static_cast<unsigned>(d.month()) - 1], {{"d", static_cast<unsigned>(d.day())}});
 }
 
 // A tick spacing from a fixed ladder of week multiples giving at most ~max_ticks ticks.
@@ -80,7 +82,7 @@ void Triangle(cairo_t* cr, double cx, double cy, double size, Rgb color) {
 struct LegendEntry {
   enum Kind { kDot, kLine, kDashed, kFill, kTick, kTriangles } kind;
   Rgb color;
-  const char* text;  // a literal
+  std::string text;
 };
 
 // Draws the legend entries flowing left to right, wrapping at `width`; returns the height.
@@ -125,23 +127,24 @@ double Legend(Typesetter& ts, const std::vector<LegendEntry>& entries, double x,
   return cy - y + line_h;
 }
 
-std::vector<LegendEntry> LegendEntries(const ChartModel& c) {
+std::vector<LegendEntry> LegendEntries(const ChartModel& c, const ReportLocale& L) {
   std::vector<LegendEntry> e = {
-      {LegendEntry::kDot, kDots, "daily pain"},
-      {LegendEntry::kLine, kMean, "7-day mean"},
-      {LegendEntry::kDashed, kBaseline, "baseline mean"},
-      {LegendEntry::kDashed, kThreshold, "30% below baseline"},
-      {LegendEntry::kFill, kDose, "planned dose"},
-      {LegendEntry::kTick, kMissed, "dose not taken"},
-      {LegendEntry::kTriangles, kInk, "side effect: mild, moderate, severe"},
+      {LegendEntry::kDot, kDots, L.T("daily pain")},
+      {LegendEntry::kLine, kMean, L.T("7-day mean")},
+      {LegendEntry::kDashed, kBaseline, L.T("baseline mean")},
+      {LegendEntry::kDashed, kThreshold, L.T("{pct} below baseline", {{"pct", L.Percent("30")}})},
+      {LegendEntry::kFill, kDose, L.T("planned dose")},
+      {LegendEntry::kTick, kMissed, L.T("dose not taken")},
+      {LegendEntry::kTriangles, kInk, L.T("side effect: mild, moderate, severe")},
   };
-  if (c.primary_window) e.push_back({LegendEntry::kFill, kWindow, "evaluation window of the verdict"});
+  if (c.primary_window) e.push_back({LegendEntry::kFill, kWindow, L.T("evaluation window of the verdict")});
   return e;
 }
 
 }  // namespace
 
-void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, double width, double height) {
+void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, double width, double height,
+                   const ReportLocale& L) {
   assert(c.first_day <= c.last_day);
   cairo_t* cr = ts.cr();
   cairo_save(cr);
@@ -149,7 +152,7 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
   const TextStyle lane_label{.size = 6.5, .color = kMuted, .align = Align::kRight};
 
   // Vertical budget, top to bottom.
-  const std::vector<LegendEntry> legend = LegendEntries(c);
+  const std::vector<LegendEntry> legend = LegendEntries(c, L);
   const double left = 36, right = 46;  // right: labels of the reference lines
   const double pw = width - left - right;
   const double legend_h = Legend(ts, legend, x + left, 0, pw, /*draw=*/false);
@@ -171,7 +174,8 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
   if (c.baseline_last_day >= c.baseline_first_day) {
     const double bx = XEdge(c.baseline_first_day), bw = XEdge(c.baseline_last_day + 1) - bx;
     Rect(cr, bx, py, bw, panel_h, kBaselineBand, 1.0);
-    const std::string label = ts.Width("Baseline, before LDN", axis) + 6 < bw ? "Baseline, before LDN" : "Baseline";
+    const std::string long_label = L.T("Baseline, before LDN");
+    const std::string label = ts.Width(long_label, axis) + 6 < bw ? long_label : L.T("Baseline");
     if (ts.Width(label, axis) + 4 < bw) ts.Draw(bx + 3, py - 11, -1, label, axis);
   }
   if (c.primary_window) {
@@ -188,7 +192,7 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
     cairo_save(cr);
     cairo_translate(cr, x + 6, py + panel_h / 2);
     cairo_rotate(cr, -M_PI / 2);
-    ts.Draw(0, -4, -1, "Pain (0\u201310)", TextStyle{.size = 7, .color = kMuted, .align = Align::kCenter});
+    ts.Draw(0, -4, -1, L.T("Pain (0\u201310)"), TextStyle{.size = 7, .color = kMuted, .align = Align::kCenter});
     cairo_restore(cr);
   }
   // First dose.
@@ -208,8 +212,8 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
   thr_label.color = kThreshold;
   const double base_y = Y(c.baseline_mean) - 4.5;
   const double thr_y = std::max(Y(c.response_threshold) - 4.5, base_y + 8.5);
-  ts.Draw(px + pw + 3, base_y, -1, fmt::format("baseline {:.1f}", c.baseline_mean), ref_label);
-  ts.Draw(px + pw + 3, thr_y, -1, fmt::format("\u221230% {:.1f}", c.response_threshold), thr_label);
+  ts.Draw(px + pw + 3, base_y, -1, L.T("baseline {mean}", {{"mean", L.Number(c.baseline_mean, 1)}}), ref_label);
+  ts.Draw(px + pw + 3, thr_y, -1, L.Percent("\u221230") + " " + L.Number(c.response_threshold, 1), thr_label);
   // Time to response.
   if (c.response_day && *c.response_day >= c.first_day && *c.response_day <= c.last_day) {
     cairo_save(cr);
@@ -221,7 +225,7 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
     cairo_line_to(cr, X(*c.response_day), py + panel_h);
     cairo_stroke(cr);
     cairo_restore(cr);
-    ts.Draw(X(*c.response_day) + 3, Y(10) + 1, -1, fmt::format("response from day {}", *c.response_day),
+    ts.Draw(X(*c.response_day) + 3, Y(10) + 1, -1, L.T("response from day {n}", {{"n", *c.response_day}}),
             TextStyle{.size = 6.5, .color = kResponse});
   }
   // Daily ratings and the rolling mean.
@@ -252,7 +256,7 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
   cairo_stroke(cr);
 
   // Dose lane: the plan as a step area on its own mg scale.
-  ts.Draw(px - 4, dose_y + 4, -1, "Dose", lane_label);
+  ts.Draw(px - 4, dose_y + 4, -1, L.T("Dose"), lane_label);
   ts.Draw(px - 4, dose_y + 13, -1, "mg", lane_label);
   const double dose_top = c.max_dose_mg > 0 ? c.max_dose_mg * 1.35 : 1.0;
   auto DY = [&](double mg) { return dose_y + dose_h * (1.0 - mg / dose_top); };
@@ -260,7 +264,8 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
     if (s.mg <= 0) continue;
     const double sx = XEdge(s.first_day), sw = XEdge(s.last_day + 1) - sx;
     Rect(cr, sx, DY(s.mg), sw, dose_y + dose_h - DY(s.mg), kDose, 0.18);
-    const std::string label = FormatMilligrams(s.mg);
+    std::string label = FormatMilligrams(s.mg);
+    if (L.decimal != '.') std::replace(label.begin(), label.end(), '.', L.decimal);
     const TextStyle dose_text{.size = 6.5, .bold = true, .color = kDose, .align = Align::kCenter};
     // Inside the shaded step when it is tall enough, else just above its line.
     const double inside = DY(s.mg) + 1.5, above = DY(s.mg) - 9;
@@ -293,7 +298,7 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
   cairo_stroke(cr);
 
   // Side-effect lane.
-  ts.Draw(px - 4, se_y + 1.5, -1, "Side eff.", lane_label);
+  ts.Draw(px - 4, se_y + 1.5, -1, L.T("Side eff."), lane_label);
   const double tri = std::clamp(dx * 0.9, 3.0, 6.0);
   for (const SideEffectMark& m : c.side_effects) {
     Triangle(cr, X(m.day), se_y + se_h / 2, tri, kSeverity[std::clamp(m.max_severity, 1, 3) - 1]);
@@ -312,12 +317,14 @@ void DrawPainChart(Typesetter& ts, const ChartModel& c, double x, double y, doub
     cairo_stroke(cr);
     const TextStyle tick{.size = 7, .color = kInk, .align = Align::kCenter};
     ts.Draw(X(d), axis_y, -1, FormatInteger(d), tick);
-    if (origin.ok())
-      ts.Draw(X(d), axis_y + 8.5, -1, ShortDate(*origin, d),
-              TextStyle{.size = 6.5, .color = kMuted, .align = Align::kCenter});
+    const TextStyle date_style{.size = 6.5, .color = kMuted, .align = Align::kCenter};
+    // A date that would run into the lane's label on the left ("date") is left out.
+    if (const std::string date = origin.ok() ? ShortDate(L, *origin, d) : std::string();
+        !date.empty() && X(d) - ts.Width(date, date_style) / 2 >= px - 10)
+      ts.Draw(X(d), axis_y + 8.5, -1, date, date_style);
   }
-  ts.Draw(px - 12, axis_y, -1, "day", lane_label);
-  ts.Draw(px - 12, axis_y + 8.5, -1, "date", lane_label);
+  ts.Draw(px - 12, axis_y, -1, L.T("day"), lane_label);
+  ts.Draw(px - 12, axis_y + 8.5, -1, L.T("date"), lane_label);
 
   Legend(ts, legend, px, axis_y + axis_h - 2, pw, /*draw=*/true);
   (void)axis;

@@ -23,9 +23,10 @@
 
 namespace ldn::report {
 
-// Draws the chart in the box (x, y, width, height) of ts.cr(). REQUIRES: width >= 200,
-// height >= 160, chart.first_day <= chart.last_day.
-void DrawPainChart(Typesetter& ts, const ChartModel& chart, double x, double y, double width, double height);
+// Draws the chart in the box (x, y, width, height) of ts.cr(), its labels in `locale`'s language.
+// REQUIRES: width >= 200, height >= 160, chart.first_day <= chart.last_day.
+void DrawPainChart(Typesetter& ts, const ChartModel& chart, double x, double y, double width, double height,
+                   const ReportLocale& locale = {});
 
 // The chart alone as an SVG document (cairo's SVG surface; text as glyph outlines, so it needs
 // no font) of width x height points. `id_prefix` is prepended to every id the SVG defines and

@@ -9,6 +9,7 @@
 #ifndef LDN_REPORT_REPORT_MODEL_H_
 #define LDN_REPORT_REPORT_MODEL_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +19,34 @@
 #include "analysis/diary.h"
 #include "analysis/response.h"
 #include "core/calendar.h"
+#include "core/message.h"
 
 namespace ldn::report {
+
+// ---- The report's language ------------------------------------------------------------------
+// A report is written in one language (issue 15, item 6): every text is a core Message (its key is
+// the English text with {name} placeholders, as in web/locales; the report's keys are
+// web/locales/src/server_report.json) turned into words by `text`, and numbers are written with
+// `decimal` as the decimal separator and dates day first or ISO. The default is English: Fill(),
+// '.' and ISO 8601 dates. The server passes server/catalogs.h's Text() for Danish and Norwegian,
+// with ',' and day-first dates (CLDR "dd.MM.y").
+struct ReportLocale {
+  std::function<std::string(const Message&)> text;  // empty: English (Fill)
+  char decimal = '.';
+  bool day_first = false;       // "16.03.2026" rather than "2026-03-16"
+  std::string language = "en";  // "en", "da", "nb"
+
+  // The message `key` with `vars`, in this language.
+  std::string T(const std::string& key, nlohmann::json vars = nlohmann::json::object()) const;
+  // A date: "2026-03-16", or "16.03.2026" when day_first.
+  std::string Date(LocalDate d) const;
+  // A number with `decimals` decimals and a typographic minus: "1.5", "−0.4" ("1,5" in Danish).
+  std::string Number(double value, int decimals) const;
+  // A signed change: "+1.2", "−0.4", "0.0" (a change that rounds to nothing has no sign).
+  std::string Signed(double value, int decimals) const;
+  // A percentage written as the language does ("38%", Danish "38 %"): `pct` is already text.
+  std::string Percent(const std::string& pct) const;
+};
 
 // ---- The pain chart -------------------------------------------------------------------------
 // x is the day relative to the first dose (first-dose day = 0; baseline days are negative).
@@ -106,12 +133,14 @@ struct PatientNote {
 };
 
 struct ReportModel {
+  // The language of every text below; the renderers write their own headings in it too.
+  ReportLocale locale;
   // Header.
   std::string title;  // "LDN response report"
   std::string patient_id;
   std::string time_zone;
   std::string period;        // "Diary 2026-03-02 to 2026-06-29 (120 days)"
-  std::string first_dose;    // "2026-03-16"
+  std::string first_dose;    // "2026-03-16" (ISO; the renderers write it in the report's language)
   std::string generated_on;  // as given in ReportModelOptions
 
   // Verdict: a one-line headline, the findings in plain language, and always the limits.
@@ -153,6 +182,8 @@ struct ReportModelOptions {
   // The options the analysis was run with: the chart's rolling mean and response line restate
   // its rolling_days, rolling_min_days and response_threshold_pct.
   analysis::AnalysisOptions analysis;
+  // The language of the report (default English).
+  ReportLocale locale;
 };
 
 // Builds the report. REQUIRES: `report` is AnalyzeDiary(diary, options.analysis) for this diary

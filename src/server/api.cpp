@@ -125,9 +125,10 @@ Result<std::unique_ptr<Api>> Api::Create(store::Store& store, const Clock& clock
   LDN_ASSIGN_OR_RETURN(SecretSealer sealer, SecretSealer::WithKey(options.totp_key));
   std::unique_ptr<Api> api(new Api(store, clock, log, std::move(options), std::move(sealer)));
   if (const std::string missing = api->catalogs_.missing(); !missing.empty()) {
-    log.Warn("catalogs_missing", {{"languages", missing},
-                                  {"dir", (api->options_.web_root / "locales").string()},
-                                  {"effect", "the calendar feed is in English for these languages"}});
+    log.Warn("catalogs_missing",
+             {{"languages", missing},
+              {"dir", (api->options_.web_root / "locales").string()},
+              {"effect", "the calendar feed and the PDF reports are in English for these languages"}});
   }
   if (api->options_.push_enabled) {
     auto push = PushService::Open(store, api->sealer_, api->options_.push,

@@ -230,7 +230,7 @@ Result<ApiReply> DiaryItems(Api&, RequestContext&) {
 }
 
 // The clinic's visit report (src/report) of the same analysis, as PDF.
-Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
+Result<ApiReply> ReportPdf(Api& api, RequestContext& ctx) {
   std::optional<store::Id> course_id;
   if (auto it = ctx.query.find("course_id"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(course_id, ParseId(it->second, "course_id"));
@@ -243,9 +243,13 @@ Result<ApiReply> ReportPdf(Api&, RequestContext& ctx) {
   if (auto it = ctx.query.find("scope"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(scope, report::ParseScope(it->second, "scope"));
   }
+  LDN_ASSIGN_OR_RETURN(report::ReportLocale locale, ReportLocaleFromQuery(api.catalogs(), ctx));
   if (scope == report::Scope::kSummary) ctx.audit_detail = "one-page summary";
+  if (locale.language != "en") {
+    ctx.audit_detail += fmt::format("{}in {}", ctx.audit_detail.empty() ? "" : ", ", locale.language);
+  }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  return VisitReportPdf(ctx.store(), patient, course_id, paper, ctx.now, scope);
+  return VisitReportPdf(ctx.store(), patient, course_id, paper, ctx.now, scope, locale);
 }
 
 // The patient's own data to take away (issue 15, item 4): the diary-format document of a course
@@ -301,11 +305,28 @@ constexpr char kDiaryBatchSchema[] =
 
 }  // namespace
 
+Result<report::ReportLocale> ReportLocaleFromQuery(const Catalogs& catalogs, const RequestContext& ctx) {
+  report::ReportLocale locale;
+  auto it = ctx.query.find("lang");
+  if (it == ctx.query.end() || it->second == "en") return locale;
+  if (!Catalogs::Known(it->second)) {
+    return Status::InvalidArgument("lang", fmt::format("'{}' is not a language of ldn (en, da, nb)", it->second));
+  }
+  locale.language = it->second;
+  // CLDR: Danish and Norwegian Bokmal write "1,5" and "16.03.2026".
+  locale.decimal = ',';
+  locale.day_first = true;
+  locale.text = [&catalogs, lang = locale.language](const Message& m) { return catalogs.Text(lang, m); };
+  return locale;
+}
+
 Result<ApiReply> VisitReportPdf(store::Store& store, const store::Patient& patient, std::optional<store::Id> course_id,
-                                report::Paper paper, store::Instant now, report::Scope scope) {
+                                report::Paper paper, store::Instant now, report::Scope scope,
+                                const report::ReportLocale& locale) {
   LDN_ASSIGN_OR_RETURN(store::Course course, ChooseCourse(store, patient.id, course_id));
   LDN_ASSIGN_OR_RETURN(analysis::Diary diary, AssembleDiary(store, patient, course, patient.research_id));
   report::ReportModelOptions options;
+  options.locale = locale;
   auto analysed = analysis::AnalyzeDiary(diary, options.analysis);
   if (!analysed.ok()) return NotYet(analysed.status());
   options.generated_on = FormatDate(PatientToday(patient, now));
@@ -397,10 +418,11 @@ void AddDiaryRoutes(Api& api, RouteTable& routes) {
               p + "/report.pdf",
               PatientScoped(kPatientOrClinician, "report.read"),
               h(ReportPdf),
-              "The visit report of the analysis as PDF (paper: a4 or letter; scope: full, the default, or "
+              "The visit report of the analysis as PDF (paper: a4 or letter; lang: en, the default, da or nb; "
+              "scope: full, the default, or "
               "summary, one page for an appointment).",
               "",
-              {"course_id", "paper", "scope"}});
+              {"course_id", "paper", "scope", "lang"}});
 }
 
 }  // namespace ldn::server

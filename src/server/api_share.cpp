@@ -38,12 +38,18 @@ nlohmann::json LinkJson(store::Store& store, const store::ShareLink& l, store::I
 
 Result<ApiReply> CreateLink(Api& api, RequestContext& ctx) {
   int64_t days = kDefaultDays;
+  std::string language = "en";
   if (!ctx.request.body.empty()) {
     nlohmann::json holder;
     LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
     LDN_ASSIGN_OR_RETURN(std::optional<int64_t> d, o.OptionalInteger("days", 1, kMaxDays));
     if (d) days = *d;
+    LDN_ASSIGN_OR_RETURN(std::optional<std::string> l, o.OptionalString("language"));
     LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+    if (l && !Catalogs::Known(*l)) {
+      return Status::InvalidArgument("language", fmt::format("'{}' is not a language of ldn (en, da, nb)", *l));
+    }
+    if (l) language = *l;
   }
   // The report must exist before a link to it is handed out: no course yet, or too few days for
   // an analysis, is said to the patient now (409, in words), not to the doctor later.
@@ -62,7 +68,9 @@ Result<ApiReply> CreateLink(Api& api, RequestContext& ctx) {
   l.expires_at = ctx.now + std::chrono::hours(24 * days);
   LDN_ASSIGN_OR_RETURN(store::ShareLink made, ctx.store().CreateShareLink(l));
   ctx.audit_detail = fmt::format("share link {} for {} days", made.id, days);
-  const std::string path = fmt::format("{}{}.pdf", kSharedPrefix, token);
+  // The report opens in the language the link was made in (the app's): the link says it.
+  const std::string path =
+      fmt::format("{}{}.pdf{}", kSharedPrefix, token, language == "en" ? std::string() : "?lang=" + language);
   nlohmann::json body = LinkJson(ctx.store(), made, ctx.now);
   body["path"] = path;
   body["url"] = RequestOrigin(api, ctx) + path;
@@ -86,7 +94,7 @@ Result<ApiReply> RevokeLink(Api&, RequestContext& ctx) {
   return Reply({{"revoked", true}});
 }
 
-Result<ApiReply> SharedReport(Api&, RequestContext& ctx) {
+Result<ApiReply> SharedReport(Api& api, RequestContext& ctx) {
   std::string token = ctx.params.at("token");
   if (token.size() > 4 && token.ends_with(".pdf")) token.resize(token.size() - 4);
   auto found = ctx.store().FindShareLink(TokenHash(token));
@@ -103,11 +111,13 @@ Result<ApiReply> SharedReport(Api&, RequestContext& ctx) {
   if (auto it = ctx.query.find("scope"); it != ctx.query.end()) {
     LDN_ASSIGN_OR_RETURN(scope, report::ParseScope(it->second, "scope"));
   }
+  LDN_ASSIGN_OR_RETURN(report::ReportLocale locale, ReportLocaleFromQuery(api.catalogs(), ctx));
   ctx.audit_detail =
-      fmt::format("share link {}{}", found->id, scope == report::Scope::kSummary ? ", one-page summary" : "");
+      fmt::format("share link {}{}{}", found->id, scope == report::Scope::kSummary ? ", one-page summary" : "",
+                  locale.language == "en" ? "" : ", in " + locale.language);
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(found->patient_id));
   LDN_ASSIGN_OR_RETURN(ApiReply reply,
-                       VisitReportPdf(ctx.store(), patient, std::nullopt, report::Paper::kA4, ctx.now, scope));
+                       VisitReportPdf(ctx.store(), patient, std::nullopt, report::Paper::kA4, ctx.now, scope, locale));
   reply.headers.push_back({"X-Robots-Tag", "noindex"});
   return reply;
 }
@@ -125,8 +135,9 @@ void AddShareRoutes(Api& api, RouteTable& routes) {
        p + "/share-links",
        PatientScoped({Role::kPatient}, "share_link.create"),
        h(CreateLink),
-       "A read-only link to the patient's visit report for 1-30 days (default 7); the link is shown once.",
-       R"js({"type":"object","additionalProperties":false,"properties":{"days":{"type":"integer","minimum":1,"maximum":30}}})js",
+       "A read-only link to the patient's visit report for 1-30 days (default 7), its texts in `language` (en, the "
+       "default; da; nb); the link is shown once.",
+       R"js({"type":"object","additionalProperties":false,"properties":{"days":{"type":"integer","minimum":1,"maximum":30},"language":{"type":"string","enum":["en","da","nb"]}}})js",
        {}});
   routes.Add({"GET",
               p + "/share-links",
@@ -150,9 +161,9 @@ void AddShareRoutes(Api& api, RouteTable& routes) {
               shared,
               h(SharedReport),
               "The visit report through a patient's share link (no other credential), while the link lives "
-              "(scope: full, the default, or summary, one page).",
+              "(scope: full, the default, or summary, one page; lang: en, the default, da or nb).",
               "",
-              {"scope"}});
+              {"scope", "lang"}});
 }
 
 }  // namespace ldn::server

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/calendar.h"
+#include "core/knowledge_files.h"
 
 namespace ldn::server {
 namespace {
@@ -25,17 +26,31 @@ std::string ValueText(std::string_view lang, const nlohmann::json& v) {
 
 }  // namespace
 
+namespace {
+
+// The JSON object in `path`, or null when it cannot be read.
+nlohmann::json ReadObject(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return nullptr;
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    return j.is_object() ? j : nlohmann::json(nullptr);
+  } catch (const nlohmann::json::exception&) {
+    return nullptr;  // unreadable: left out, and missing() says so
+  }
+}
+
+}  // namespace
+
 Catalogs Catalogs::Load(const std::filesystem::path& dir) {
   std::map<std::string, nlohmann::json> read;
   for (std::string_view lang : kLanguages) {
-    std::ifstream in(dir / (std::string(lang) + ".json"));
-    if (!in) continue;
-    try {
-      nlohmann::json j = nlohmann::json::parse(in);
-      if (j.is_object()) read.emplace(std::string(lang), std::move(j));
-    } catch (const nlohmann::json::exception&) {
-      // Unreadable: left out, and missing() says so.
+    nlohmann::json j = ReadObject(dir / (std::string(lang) + ".json"));
+    if (j.is_null()) continue;
+    if (nlohmann::json server = ReadObject(dir / "server" / (std::string(lang) + ".json")); !server.is_null()) {
+      j.update(server);
     }
+    read.emplace(std::string(lang), std::move(j));
   }
   return FromJson(std::move(read));
 }
@@ -43,7 +58,43 @@ Catalogs Catalogs::Load(const std::filesystem::path& dir) {
 Catalogs Catalogs::FromJson(std::map<std::string, nlohmann::json> catalogs) {
   Catalogs c;
   for (auto& [lang, j] : catalogs) c.catalogs_.emplace(lang, std::move(j));
+  c.LoadDataLabels();
   return c;
+}
+
+void Catalogs::LoadDataLabels() {
+  // The embedded files are the build's own (a parse failure is a build defect the data tests
+  // catch); here an entry without translations simply keeps its English.
+  for (std::string_view file : {"diary_items.json", "side_effects.json"}) {
+    auto text = KnowledgeFileText(file);
+    if (!text.ok()) continue;
+    const nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) continue;
+    for (const char* list : {"entries", "lifestyle"}) {
+      if (!doc.contains(list) || !doc[list].is_array()) continue;
+      for (const nlohmann::json& e : doc[list]) {
+        if (!e.is_object() || !e.contains("translations") || !e["translations"].is_object()) continue;
+        const std::string id = e.value("id", "");
+        for (const auto& [lang, fields] : e["translations"].items()) {
+          if (!fields.is_object()) continue;
+          for (const auto& [field, value] : fields.items()) {
+            if (value.is_string()) labels_[lang][id][field] = value.get<std::string>();
+          }
+        }
+      }
+    }
+  }
+}
+
+std::string Catalogs::DataText(std::string_view lang, const nlohmann::json& ref) const {
+  const std::string id = ref.value("item", "");
+  const std::string field = ref.value("field", "label");
+  if (auto l = labels_.find(lang); l != labels_.end()) {
+    if (auto i = l->second.find(id); i != l->second.end()) {
+      if (auto f = i->second.find(field); f != i->second.end()) return f->second;
+    }
+  }
+  return ref.value("label", id);
 }
 
 bool Catalogs::Known(std::string_view lang) {
@@ -82,7 +133,8 @@ std::string Catalogs::Text(std::string_view lang, const Message& m) const {
     for (const auto& [name, v] : m.vars.items()) {
       vars[name] = v.is_object() && v.contains("key")
                        ? Text(lang, {v.value("key", ""), v.value("vars", nlohmann::json::object())})
-                       : ValueText(lang, v);
+                   : v.is_object() && v.contains("item") ? DataText(lang, v)
+                                                         : ValueText(lang, v);
     }
   }
   return Fill({text, std::move(vars)});

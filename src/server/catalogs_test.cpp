@@ -1,6 +1,13 @@
 #include "server/catalogs.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
+
+#include "core/message.h"
 
 namespace ldn::server {
 namespace {
@@ -43,6 +50,44 @@ TEST(CatalogsTest, AMissingKeyOrAnUnknownLanguageIsEnglish) {
 TEST(CatalogsTest, LoadsTheWebAppsCatalogsAndSaysWhichAreMissing) {
   EXPECT_EQ(Catalogs::Load(std::filesystem::path(LDN_SOURCE_DIR) / "web" / "locales").missing(), "");
   EXPECT_EQ(Catalogs::Load("/nonexistent").missing(), "en, da, nb");
+}
+
+// The report's own texts (web/locales/server, scripts/locales.mjs) are read beside the app's and
+// win a key both hold; a language without the server file still has the app's texts.
+TEST(CatalogsTest, ReadsTheServersTextsBesideTheAppsAndTheirWin) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("ldn_catalogs_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "server");
+  std::ofstream(dir / "da.json") << R"({"Side effects": "app", "Save": "Gem"})";
+  std::ofstream(dir / "server" / "da.json")
+      << R"({"Side effects": "Bivirkninger", "Page {n} of {total}": "Side {n} af {total}"})";
+  std::ofstream(dir / "nb.json") << R"({"Save": "Lagre"})";
+  const Catalogs c = Catalogs::Load(dir);
+  EXPECT_EQ(c.Text("da", {"Side effects"}), "Bivirkninger");
+  EXPECT_EQ(c.Text("da", {"Save"}), "Gem");
+  EXPECT_EQ(c.Text("da", {"Page {n} of {total}", {{"n", 1}, {"total", 6}}}), "Side 1 af 6");
+  EXPECT_EQ(c.Text("nb", {"Save"}), "Lagre");
+  EXPECT_EQ(c.missing(), "en");
+  std::filesystem::remove_all(dir);
+  // The real files: every language has the report's texts.
+  const Catalogs real = Catalogs::Load(std::filesystem::path(LDN_SOURCE_DIR) / "web" / "locales");
+  EXPECT_EQ(real.Text("da", {"Page {n} of {total}", {{"n", 2}, {"total", 6}}}), "Side 2 af 6");
+  EXPECT_EQ(real.Text("nb", {"Page {n} of {total}", {{"n", 2}, {"total", 6}}}), "Side 2 av 6");
+}
+
+// A diary item or side effect by its label (or another field) in the language, from the
+// translations of the embedded data files; English and an id the files lack keep the given label.
+TEST(CatalogsTest, ItemsAndSideEffectsByTheDataFilesTranslations) {
+  const Catalogs c = Small();
+  EXPECT_EQ(c.Text("da", {"{item}", {{"item", ItemRef("pain", "Pain")}}}), "Smerte");
+  EXPECT_EQ(c.Text("nb", {"{item}", {{"item", ItemRef("sleep", "Waking unrefreshed")}}}),
+            "Ikke uthvilt ved oppvåkning");
+  EXPECT_EQ(c.Text("da", {"{item}", {{"item", ItemRef("pain", "no pain", "anchor_0")}}}), "ingen smerter");
+  EXPECT_EQ(c.Text("da", {"{item}", {{"item", ItemRef("vivid_dreams", "Vivid dreams")}}}),
+            "Livlige drømme eller mareridt");
+  EXPECT_EQ(c.Text("nb", {"{item}", {{"item", ItemRef("sleep_hours", "Sleep")}}}), "Søvn");
+  EXPECT_EQ(c.Text("en", {"{item}", {{"item", ItemRef("pain", "Pain")}}}), "Pain");
+  EXPECT_EQ(c.Text("da", {"{item}", {{"item", ItemRef("my_own_item", "Headache at work")}}}), "Headache at work");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // PDF the clinic reads, listed and stopped by the patient or their clinician, dead after their
 // days (the fixture's clock) or when stopped, unknown tokens alike; every read audited against the
 // patient without the token.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "server_fixture.h"
@@ -151,6 +152,77 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
   // The three served (two reports, one summary); refusals (unknown, expired, stopped) are anonymous refusals, counted
   // per source (refusal_audit.h) so that guessing links cannot flood the trail.
   EXPECT_EQ(reads, 3);
+}
+
+// The report in the app's language (issue 15, item 6): the patient's own download and a share link
+// made in Danish or Norwegian give the report in that language; another language is refused
+// naming the field; the reads are audited with their language.
+TEST(ShareApiLanguageTest, TheReportAndTheShareLinkInThePatientsLanguage) {
+  // The catalogs are read from the served web root.
+  server::ApiOptions options;
+  options.web_root = std::filesystem::path(LDN_SOURCE_DIR) / "web";
+  auto f_ = std::make_unique<ServerFixture>(options);
+  const ServerFixture::CourseSeed seed = f_->SeedCareTeamWithCourse("Share Patient");
+  const store::Id patient_ = seed.patient_id;
+  const std::string pat_ = seed.pat;
+  auto P = [&](const std::string& rest) { return "/api/v1/patients/" + std::to_string(patient_) + rest; };
+  std::vector<store::DiaryEntry> entries;
+  const LocalDate first = *ParseDate("2026-11-22", "d");
+  for (int d = 0; d < 14; ++d) {
+    store::DiaryEntry e;
+    e.patient_id = patient_;
+    e.local_date = AddDays(first, d);
+    e.items_json = R"({"pain":6,"fatigue":5,"sleep":6})";
+    e.client_id = "baseline-" + std::to_string(d);
+    e.recorded_by = f_->store().GetUserByUsername("pat")->id;
+    e.recorded_at = f_->clock().Now();
+    entries.push_back(e);
+  }
+  ASSERT_TRUE(f_->store().UpsertDiaryBatch(entries).ok());
+  // The PDF's text: cairo writes each line as its own text object; the title metadata carries
+  // the report's title in UTF-16BE, which is enough to tell the language without a PDF reader.
+  auto utf16_hex = [](const std::string& ascii) {
+    std::string out;
+    for (char c : ascii) out += fmt::format("00{:02X}", static_cast<unsigned char>(c));
+    return out;
+  };
+  const TestResponse en = f_->Send("GET", P("/report.pdf?scope=summary"), "", pat_);
+  const TestResponse da = f_->Send("GET", P("/report.pdf?scope=summary&lang=da"), "", pat_);
+  ASSERT_EQ(en.status, 200) << en.body.substr(0, 300);
+  ASSERT_EQ(da.status, 200) << da.body.substr(0, 300);
+  EXPECT_NE(en.body.find(utf16_hex("LDN response report")), std::string::npos);
+  EXPECT_NE(da.body.find(utf16_hex("LDN-effektrapport")), std::string::npos);
+  EXPECT_EQ(da.body.find(utf16_hex("LDN response report")), std::string::npos);
+  const TestResponse sv = f_->Send("GET", P("/report.pdf?lang=sv"), "", pat_);
+  EXPECT_EQ(sv.status, 400);
+  EXPECT_EQ(sv.Json()["error"]["field"], "lang");
+
+  TestResponse refused = f_->Send("POST", P("/share-links"), J{{"days", 3}, {"language", "sv"}}.dump(), pat_);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(refused.Json()["error"]["field"], "language");
+  TestResponse made = f_->Send("POST", P("/share-links"), J{{"days", 3}, {"language", "nb"}}.dump(), pat_);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string path = made.Json()["path"];
+  EXPECT_TRUE(path.ends_with(".pdf?lang=nb")) << path;
+  EXPECT_TRUE(made.Json()["url"].get<std::string>().ends_with(path));
+  const TestResponse shared = f_->Send("GET", path + "&scope=summary");
+  ASSERT_EQ(shared.status, 200) << shared.body.substr(0, 300);
+  EXPECT_NE(shared.body.find(utf16_hex("LDN-effektrapport")), std::string::npos);
+  EXPECT_NE(shared.body.find(utf16_hex("pasient")), std::string::npos);  // "– pasient R-…" (Danish: "patient")
+  EXPECT_EQ(f_->Send("GET", path.substr(0, path.find('?')) + "?lang=xx").status, 400);
+
+  store::AuditQuery q;
+  q.limit = 1000;
+  auto events = f_->store().ListAudit(q);
+  ASSERT_TRUE(events.ok());
+  int in_nb = 0, in_da = 0;
+  for (const auto& e : *events) {
+    if (e.outcome != "ok") continue;
+    if (e.action == "share.read" && e.detail.find("one-page summary, in nb") != std::string::npos) ++in_nb;
+    if (e.action != "share.read" && e.detail == "one-page summary, in da") ++in_da;
+  }
+  EXPECT_EQ(in_nb, 1);
+  EXPECT_EQ(in_da, 1);
 }
 
 }  // namespace

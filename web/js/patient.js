@@ -5,7 +5,7 @@ import {currentCourse, liquidOf, mg, ml, nextStep, planOf, scale, stepOn} from '
 import {loadDiarySettings, trackingPanel} from './diary_settings.js';
 import {field, h, mount, stackTable, uid, whereFrom} from './dom.js';
 import {downloadLink} from './download.js';
-import {formatNumber, instrumentNote, N_, pick, serverText, serverTextIsTranslated, t} from './i18n.js';
+import {formatNumber, instrumentNote, language, N_, pick, serverText, serverTextIsTranslated, t} from './i18n.js';
 import {itemInfo, ITEMS, itemsSourcePlain, lifestyleFactors, lifestyleInfo, loadItems, scaleVersion} from './items.js';
 import {SIDE_EFFECTS} from './kb.js';
 import {sendOrQueue} from './offline.js';
@@ -912,6 +912,9 @@ export async function progress(main) {
   main.append(await progressPanel(pid(), tz()), takeAway(), shareCard(pid(), tz()));
 }
 
+// The report in the app's language (the server writes it; English needs no query).
+function reportLang(separator) { return language() === 'en' ? '' : `${separator}lang=${language()}`; }
+
 // The patient's own copies (issue 15, item 4): the report and the diary to keep, to open in a
 // spreadsheet or to bring to another clinic. Each download is recorded in the audit trail.
 function takeAway() {
@@ -922,13 +925,13 @@ function takeAway() {
       h('p',
         t('Download your own copy: the report your clinician sees, or your diary (your dose plan, the doses you logged, every day you answered and your questionnaires).')),
       h('div.actions.downloads', downloadLink({
-          href: `/api/v1/patients/${p}/report.pdf`,
+          href: `/api/v1/patients/${p}/report.pdf${reportLang('?')}`,
           file: `ldn-report-${today}.pdf`,
           label: t('My report (PDF)'),
           what: 'report'
         }),
         downloadLink({
-          href: `/api/v1/patients/${p}/report.pdf?scope=summary`,
+          href: `/api/v1/patients/${p}/report.pdf?scope=summary${reportLang('&')}`,
           file: `ldn-summary-${today}.pdf`,
           label: t('One-page summary for an appointment (PDF)'),
           what: 'report'

@@ -4,7 +4,7 @@
 // (docs/api.md "Share links"; docs/web.md).
 import {actingOn, del, errorText, get, post} from './api.js';
 import {h, mount, uid} from './dom.js';
-import {N_, t} from './i18n.js';
+import {language, N_, t} from './i18n.js';
 import {formatInstant} from './time.js';
 
 const CHOICES = [[1, N_('1 day')], [7, N_('7 days')], [30, N_('30 days')]];
@@ -57,8 +57,9 @@ export function shareCard(patientId, tz) {
   makeButton.addEventListener(
       'click', act(async () => {
         const days = Number((inputs.find((i) => i.checked) || inputs[1]).value);
-        const link = await post(base, {days});
-        const summaryUrl = `${link.url}?scope=summary`;
+        // The report speaks the app's language (a Danish link stays Danish).
+        const link = await post(base, {days, language: language()});
+        const summaryUrl = `${link.url}${link.url.includes('?') ? '&' : '?'}scope=summary`;
         mount(
             made,
             h('p.ok-text',

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP, LOGINS } from '../harness.mjs';
 import { startPushService, waitFor } from '../push_service.mjs';
@@ -8,8 +9,9 @@ import { startPushService, waitFor } from '../push_service.mjs';
 // exactly once; a calendar link is made, read without a login with its events in the language,
 // and stopped (404); reminders are
 // turned on, a test reminder reaches a local push service (tests/web/push_service.mjs) and they are
-// turned off; a link to the report is made, opened without a login and stopped (404); the diary
-// downloads as CSV. At each step: no catalog key missing, no English sentence outside what is
+// turned off; a link to the report is made, opened without a login, its report and one-page summary
+// in the language (poppler's pdftotext reads them), and stopped (404); the one-page summary
+// downloads in the language; the diary downloads as CSV. At each step: no catalog key missing, no English sentence outside what is
 // marked lang="en", axe clean. Danish at 390×844 in the light theme, Norwegian at 1280×900 in the
 // dark one (the spec `locales` covers both sizes and themes of every page in both languages).
 const LANGS = {
@@ -17,13 +19,28 @@ const LANGS = {
     locale: 'da-DK', viewport: PHONE_390, size: 'phone-390', scheme: 'light', login: ['Brugernavn', 'Adgangskode', 'Log ind'],
     logout: /Log ud/, offline: /Du er offline/, save: /^Gem/, sentOffline: /Gemt på denne enhed/, online: /Online igen/,
     sent: 'Sendt: enheden viser den om et øjeblik.', dose: /SUMMARY:LDN [\d\\,]+ mg ved sengetid/, diary: 'SUMMARY:LDN-dagbog: hvordan var i dag?', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
+    report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dosis og bivirkninger dag for dag', 'Side 1 af'],
   },
   nb: {
     locale: 'nb-NO', viewport: DESKTOP, size: 'desktop', scheme: 'dark', login: ['Brukernavn', 'Passord', 'Logg inn'],
     logout: /Logg ut/, offline: /Du er frakoblet/, save: /^Lagre/, sentOffline: /Lagret på denne enheten/, online: /Tilkoblet igjen/,
     sent: 'Sendt: enheten viser den om et øyeblikk.', dose: /SUMMARY:LDN [\d\\,]+ mg ved leggetid/, diary: 'SUMMARY:LDN-dagbok: hvordan var dagen i dag?', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
+    report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dose og bivirkninger dag for dag', 'Side 1 av'],
   },
 };
+
+// The text of a PDF (poppler's pdftotext), whitespace collapsed.
+function pdfText(bytes, file) {
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString().replace(/\s+/g, ' ');
+}
+
+// The report's texts in the language, and none of its English headings.
+function reportInLanguage(text, L) {
+  const missing = L.report.filter((s) => !text.includes(s));
+  const english = ['VERDICT', 'Pain change', 'Page 1 of', 'What this before/after'].filter((s) => text.includes(s));
+  return {ok: missing.length === 0 && english.length === 0, why: `missing ${JSON.stringify(missing)}, English ${JSON.stringify(english)}`};
+}
 
 // English sentences left inside `root` (as the spec `locales` counts them): text outside lang="en"
 // and data-free-text with two or more English function words.
@@ -155,6 +172,14 @@ runSpec('locales_items', async (t) => {
     const pdf = await fetch(shareUrl);
     const bytes = Buffer.from(await pdf.arrayBuffer());
     check(pdf.status === 200 && bytes.subarray(0, 5).toString() === '%PDF-', `${tag}: the link opens the report without a login (${pdf.status}, ${bytes.length} bytes)`);
+    const shared = reportInLanguage(pdfText(bytes, join(t.work, `${code}-shared.pdf`)), L);
+    check(shared.ok && shareUrl.endsWith(`?lang=${code}`), `${tag}: the shared report is in ${code} (${shareUrl.replace(/.*\//, '…/')}; ${shared.why})`);
+    const summaryUrl = await share.locator('#share-summary-url').inputValue();
+    const summary = await fetch(summaryUrl);
+    const summaryText = pdfText(Buffer.from(await summary.arrayBuffer()), join(t.work, `${code}-shared-summary.pdf`));
+    const sharedSummary = reportInLanguage(summaryText, L);
+    check(summary.status === 200 && sharedSummary.ok && summaryText.includes(L.report[3] + ' 1'),
+          `${tag}: the shared one-page summary is in ${code} and one page (${sharedSummary.why})`);
     const until = await share.locator('.ok-text').innerText();
     check(L.months.test(until) && !/\d{4}-\d{2}-\d{2}/.test(until), `${tag}: it says until when in ${code} ("${until}")`);
     await inLanguage('#share-card', 'share link made');
@@ -163,6 +188,11 @@ runSpec('locales_items', async (t) => {
     await share.getByText(/^Stoppet\./).waitFor();
     check((await fetch(shareUrl)).status === 404, `${tag}: the stopped link answers 404`);
     await inLanguage('#share-card', 'share link stopped');
+    const [own] = await Promise.all([page.waitForEvent('download'), page.locator(`a[href$="report.pdf?scope=summary&lang=${code}"]`).click()]);
+    const ownPath = join(t.work, `${code}-${own.suggestedFilename()}`);
+    await own.saveAs(ownPath);
+    const ownSummary = reportInLanguage(pdfText(readFileSync(ownPath), ownPath), L);
+    check(ownSummary.ok, `${tag}: the patient's own one-page summary downloads in ${code} (${own.suggestedFilename()}; ${ownSummary.why})`);
     const [file] = await Promise.all([page.waitForEvent('download'), page.locator('a[href$="export?format=csv"]').click()]);
     const csvPath = join(t.work, `${code}-${file.suggestedFilename()}`);
     await file.saveAs(csvPath);
