@@ -1,5 +1,7 @@
 #include "core/result.h"
 
+#include "core/message.h"
+
 namespace ldn {
 
 std::string_view CodeName(Code code) {
@@ -29,7 +31,15 @@ Status Status::WithFieldPrefix(std::string_view prefix) const {
     if (field_.front() != '[') joined += '.';
     joined += field_;
   }
-  return Status(code_, std::move(joined), message_);
+  Status s(code_, std::move(joined), message_);
+  s.text_ = text_;
+  return s;
+}
+
+Status Status::WithText(const Message& text) const {
+  Status s = *this;
+  s.text_ = std::make_shared<const Message>(text);
+  return s;
 }
 
 }  // namespace ldn

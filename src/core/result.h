@@ -9,12 +9,15 @@
 #define LDN_CORE_RESULT_H_
 
 #include <cassert>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 
 namespace ldn {
+
+struct Message;  // core/message.h
 
 // The closed set of failure codes. Add one only when a caller must act differently on it.
 enum class Code {
@@ -63,12 +66,19 @@ class [[nodiscard]] Status {
   // a dot. An empty prefix leaves the field unchanged.
   Status WithFieldPrefix(std::string_view prefix) const;
 
+  // A refusal a patient reads, also as a message-catalog key with its values (core/message.h), so
+  // that the web app shows it in the reader's language; message() stays the English (Fill() of
+  // it). Returns a copy carrying `text`. text() is null when none was given.
+  Status WithText(const Message& text) const;
+  const Message* text() const { return text_.get(); }
+
  private:
   Status(Code code, std::string field, std::string message)
       : code_(code), field_(std::move(field)), message_(std::move(message)) {}
   Code code_;
   std::string field_;
   std::string message_;
+  std::shared_ptr<const Message> text_;  // shared: a Status stays cheap to copy
 };
 
 // Either a value of T or a non-OK Status; never an OK status without a value.

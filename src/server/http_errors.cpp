@@ -19,26 +19,31 @@ int HttpStatusFor(Code code) {
   return 500;
 }
 
-std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field) {
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field, const Message* text) {
   nlohmann::json e = {{"code", code}, {"message", message}, {"field", nullptr}};
   if (!field.empty()) e["field"] = field;
+  if (text != nullptr) {
+    e["message_key"] = text->key;
+    e["vars"] = text->vars.is_object() ? text->vars : nlohmann::json::object();
+  }
   // Replace invalid UTF-8 (a message may quote bytes of a malformed request) instead of throwing.
   return nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace {
 
-HttpResponse Make(int status, std::string_view code, std::string_view message, std::string_view field) {
+HttpResponse Make(int status, std::string_view code, std::string_view message, std::string_view field,
+                  const Message* text = nullptr) {
   HttpResponse r;
   r.status = status;
-  r.body = ErrorBody(code, message, field);
+  r.body = ErrorBody(code, message, field, text);
   return r;
 }
 
 }  // namespace
 
 HttpResponse ErrorResponse(const Status& status) {
-  return Make(HttpStatusFor(status.code()), CodeName(status.code()), status.message(), status.field());
+  return Make(HttpStatusFor(status.code()), CodeName(status.code()), status.message(), status.field(), status.text());
 }
 
 HttpResponse BadRequest(std::string message, std::string field) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/message.h"
 #include "core/result.h"
 #include "server/http_types.h"
 
@@ -19,8 +20,11 @@ namespace ldn::server {
 //   kConflict 409, kInternal 500, kUnavailable 503.
 int HttpStatusFor(Code code);
 
-// The JSON error document; `field` empty gives "field": null.
-std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field);
+// The JSON error document; `field` empty gives "field": null. With `text` (a refusal a patient
+// reads, Status::text()), also "message_key" and "vars" (core/message.h), which the web app
+// shows in the reader's language; "message" stays the English.
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view field,
+                      const Message* text = nullptr);
 
 // An error response for a non-OK `status`: HttpStatusFor(status.code()), code CodeName(),
 // the status's message and field. REQUIRES: !status.ok().

@@ -357,12 +357,20 @@ TEST_F(InterlocksApiTest, SafeDoseEntry) {
   ExpectRefused(r, 400, "dose_mg", "ten times the step");
   EXPECT_NE(r.Json()["error"]["message"].get<std::string>().find("was not saved"), std::string::npos) << r.body;
   EXPECT_EQ(r.Json()["error"]["message"].get<std::string>().find("doses["), std::string::npos);
+  // The same words as a catalog key with values, which the web app shows in the patient's
+  // language (web/js/api.js): the amounts as numbers, the reason and the plan nested.
+  EXPECT_EQ(r.Json()["error"]["message_key"].get<std::string>().rfind("{dose} mg was not saved: {why};", 0), 0u)
+      << r.body;
+  EXPECT_EQ(r.Json()["error"]["vars"]["dose"], 45);
+  EXPECT_EQ(r.Json()["error"]["vars"]["why"]["vars"]["times"], 11.3);  // 45 / 4 mg, to one decimal
+  EXPECT_EQ(r.Json()["error"]["vars"]["what"]["vars"]["date"], "2026-11-22");
   ExpectRefused(f_->Send("POST", P("/doses"), R"({"date":"2026-11-22","taken":true,"dose_mg":9})", pat_), 400,
                 "dose_mg", "above the course maximum");
   // Off the plan: the patient confirms it with a reason.
   r = f_->Send("POST", P("/doses"), R"({"date":"2026-11-22","taken":true,"dose_mg":3,"client_id":"d1"})", pat_);
   ExpectRefused(r, 409, "dose_mg", "differs from the plan");
   EXPECT_NE(r.Json()["error"]["message"].get<std::string>().find("Your plan says 4 mg"), std::string::npos) << r.body;
+  EXPECT_EQ(r.Json()["error"]["vars"], (J{{"planned", 4}, {"date", "2026-11-22"}, {"dose", 3}}));
   ExpectRefused(
       f_->Send("POST", P("/doses"), R"({"date":"2026-11-22","taken":true,"dose_mg":3,"off_plan_reason":"  "})", pat_),
       400, "off_plan_reason", "an empty reason");

@@ -1,10 +1,18 @@
 // The HTTP JSON API (docs/api.md): cookie session + CSRF header on writes, errors as ApiError.
+import {serverText} from './i18n.js';
+
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
-    super(e.message || `HTTP ${status}`);
+    // A refusal written for a patient carries its catalog key and values (message_key, vars;
+    // src/core/result.h Status::text): shown in the app's language, with the server's English
+    // as the fallback for a key the catalog lacks.
+    super(
+        e.message_key ? serverText({key: e.message_key, vars: e.vars, text: e.message}) :
+                        e.message || `HTTP ${status}`);
+    this.english = e.message || null;
     this.status = status;
     this.code = e.code || 'network';
     this.field = e.field || null;

@@ -33,11 +33,22 @@ std::string_view DoseCheckOutcomeName(DoseCheckOutcome o) {
 
 namespace {
 
-// "10 times", "1.5 times": how the amount compares, in words.
-std::string Times(Dose dose, Dose reference) {
+// A dose as a message value: the number of mg, written as FormatMg() writes it ("4.5", "0.75").
+nlohmann::json Mg(Dose d) {
+  return std::stod(d.FormatMg());
+}
+
+// How the amount compares with the reference: 10, 1.5 ("10 times").
+nlohmann::json Times(Dose dose, Dose reference) {
   const double ratio = dose.milligrams_hcl() / reference.milligrams_hcl();
-  const double rounded = std::round(ratio * 10) / 10;
-  return fmt::format("{} times", FormatMilligrams(rounded));
+  return std::round(ratio * 10) / 10;
+}
+
+// Every text of the check, in the keys the web app's catalogs hold (web/locales/src/safety.json;
+// DoseCheckTest.EveryTextIsInTheMessageCatalog).
+void Say(DoseCheckResult& r, std::string key, nlohmann::json vars) {
+  r.text = Message{std::move(key), std::move(vars)};
+  r.message = Fill(r.text);
 }
 
 }  // namespace
@@ -45,21 +56,21 @@ std::string Times(Dose dose, Dose reference) {
 DoseCheckResult CheckLoggedDose(const DoseCheckInput& in, const InterlockRules& rules, Dose low_dose_ceiling) {
   DoseCheckResult r;
   const std::string day = FormatDate(in.date);
-  const std::string entered = in.dose.FormatMg() + " mg";
   if (!in.plan || in.plan->steps.empty()) {
     r.limit = low_dose_ceiling;
     if (in.dose > r.limit) {
       r.outcome = DoseCheckOutcome::kRefused;
-      r.message = fmt::format(
-          "{} was not saved: it is above {} mg, the highest low dose ldn accepts, and you have no LDN plan in ldn. "
-          "Check the amount. If you really took {}, tell your clinician.",
-          entered, r.limit.FormatMg(), entered);
+      Say(r,
+          "{dose} mg was not saved: it is above {limit} mg, the highest low dose ldn accepts, and you have no LDN plan "
+          "in ldn. Check the amount. If you really took {dose} mg, tell your clinician.",
+          {{"dose", Mg(in.dose)}, {"limit", Mg(r.limit)}});
       return r;
     }
     r.outcome = in.off_plan_reason ? DoseCheckOutcome::kOffPlanConfirmed : DoseCheckOutcome::kNeedsConfirmation;
-    r.message = fmt::format(
-        "You have no LDN plan in ldn for {}. If you took {}, confirm it and say why; your clinician will see it.", day,
-        entered);
+    Say(r,
+        "You have no LDN plan in ldn for {date}. If you took {dose} mg, confirm it and say why; your clinician will "
+        "see it.",
+        {{"date", day}, {"dose", Mg(in.dose)}});
     return r;
   }
   const CoursePlanView& plan = *in.plan;
@@ -83,42 +94,48 @@ DoseCheckResult CheckLoggedDose(const DoseCheckInput& in, const InterlockRules& 
   }
   if (in.dose > r.limit) {
     r.outcome = DoseCheckOutcome::kRefused;
-    const std::string what =
-        r.planned ? fmt::format("Your plan sets {} mg for {}", r.planned->FormatMg(), day)
-                  : fmt::format("No dose is planned for {} (the nearest step is {} mg)", day, r.reference->FormatMg());
-    std::string why;
-    if (in.dose > factor_limit) {
-      why = r.planned ? fmt::format("it is {} the planned {} mg", Times(in.dose, *r.reference), r.reference->FormatMg())
-                      : fmt::format("it is {} the {} mg of the nearest step", Times(in.dose, *r.reference),
-                                    r.reference->FormatMg());
+    const Message what =
+        r.planned ? Message{"Your plan sets {planned} mg for {date}", {{"planned", Mg(*r.planned)}, {"date", day}}}
+                  : Message{"No dose is planned for {date} (the nearest step is {reference} mg)",
+                            {{"date", day}, {"reference", Mg(*r.reference)}}};
+    const bool over_factor = in.dose > factor_limit, over_maximum = in.dose > maximum;
+    const nlohmann::json why_vars = {
+        {"times", Times(in.dose, *r.reference)}, {"reference", Mg(*r.reference)}, {"maximum", Mg(maximum)}};
+    std::string why_key;
+    if (over_factor && over_maximum) {
+      why_key = r.planned ? "it is {times} times the planned {reference} mg and above the highest dose of your "
+                            "course, {maximum} mg"
+                          : "it is {times} times the {reference} mg of the nearest step and above the highest dose "
+                            "of your course, {maximum} mg";
+    } else if (over_factor) {
+      why_key = r.planned ? "it is {times} times the planned {reference} mg"
+                          : "it is {times} times the {reference} mg of the nearest step";
+    } else {
+      why_key = "it is above the highest dose of your course, {maximum} mg";
     }
-    if (in.dose > maximum) {
-      why += fmt::format("{}above the highest dose of your course, {} mg", why.empty() ? "it is " : " and ",
-                         maximum.FormatMg());
-    }
-    why += fmt::format("; ldn accepts at most {} mg for that day", r.limit.FormatMg());
-    r.message = fmt::format(
-        "{} was not saved: {}. LDN doses are a few milligrams, so check the amount (a typing slip such as 45 for "
-        "4.5 is common). If you really took {}, tell your clinician or pharmacist today. ({}.)",
-        entered, why, entered, what);
+    Say(r,
+        "{dose} mg was not saved: {why}; ldn accepts at most {limit} mg for that day. LDN doses are a few milligrams, "
+        "so check the amount (a typing slip such as 45 for 4.5 is common). If you really took {dose} mg, tell your "
+        "clinician or pharmacist today. ({what}.)",
+        {{"dose", Mg(in.dose)}, {"why", Nested({why_key, why_vars})}, {"limit", Mg(r.limit)}, {"what", Nested(what)}});
     return r;
   }
   r.outcome = in.off_plan_reason ? DoseCheckOutcome::kOffPlanConfirmed : DoseCheckOutcome::kNeedsConfirmation;
   if (r.planned) {
-    r.message = fmt::format(
-        "Your plan says {} mg on {}, and you entered {}. If you took {}, confirm it and say why (for example: "
-        "'felt unwell, took less'); your clinician will see it.",
-        r.planned->FormatMg(), day, entered, entered);
+    Say(r,
+        "Your plan says {planned} mg on {date}, and you entered {dose} mg. If you took {dose} mg, confirm it and say "
+        "why (for example: 'felt unwell, took less'); your clinician will see it.",
+        {{"planned", Mg(*r.planned)}, {"date", day}, {"dose", Mg(in.dose)}});
   } else if (in.date < plan.steps.front().start) {
-    r.message = fmt::format(
-        "Your course starts on {}: no dose is planned for {}. If you took {}, confirm it and say why; your clinician "
-        "will see it.",
-        FormatDate(plan.steps.front().start), day, entered, entered);
+    Say(r,
+        "Your course starts on {start}: no dose is planned for {date}. If you took {dose} mg, confirm it and say why; "
+        "your clinician will see it.",
+        {{"start", FormatDate(plan.steps.front().start)}, {"date", day}, {"dose", Mg(in.dose)}});
   } else {
-    r.message = fmt::format(
-        "No dose is planned for {} (a break in your plan). If you took {}, confirm it and say why; your clinician "
-        "will see it.",
-        day, entered);
+    Say(r,
+        "No dose is planned for {date} (a break in your plan). If you took {dose} mg, confirm it and say why; your "
+        "clinician will see it.",
+        {{"date", day}, {"dose", Mg(in.dose)}});
   }
   return r;
 }
@@ -127,8 +144,9 @@ Status DoseCheckStatus(const DoseCheckResult& r) {
   switch (r.outcome) {
     case DoseCheckOutcome::kOnPlan:
     case DoseCheckOutcome::kOffPlanConfirmed: return Status::Ok();
-    case DoseCheckOutcome::kNeedsConfirmation: return Status::Conflict(r.message).WithFieldPrefix("dose_mg");
-    case DoseCheckOutcome::kRefused: return Status::InvalidArgument("dose_mg", r.message);
+    case DoseCheckOutcome::kNeedsConfirmation:
+      return Status::Conflict(r.message).WithFieldPrefix("dose_mg").WithText(r.text);
+    case DoseCheckOutcome::kRefused: return Status::InvalidArgument("dose_mg", r.message).WithText(r.text);
   }
   return Status::Ok();
 }

@@ -18,6 +18,7 @@
 #include "clinical/titration/plan.h"
 #include "core/calendar.h"
 #include "core/dose.h"
+#include "core/message.h"
 #include "core/result.h"
 
 namespace ldn::clinical {
@@ -55,6 +56,9 @@ struct DoseCheckResult {
   std::optional<Dose> reference;            // what "twice the step" is measured against
   Dose limit = Dose::FromMicrogramsHcl(0);  // the highest dose accepted for the day
   std::string message;                      // plain words for the patient (empty when on plan)
+  // The same words as a message-catalog key with its values (core/message.h: the web app shows
+  // it in the patient's language); message == Fill(text).
+  Message text;
 };
 
 // Checks one logged dose. `low_dose_ceiling` is the limit when there is no course
@@ -64,7 +68,8 @@ struct DoseCheckResult {
 DoseCheckResult CheckLoggedDose(const DoseCheckInput& input, const InterlockRules& rules, Dose low_dose_ceiling);
 
 // OK for kOnPlan and kOffPlanConfirmed; kConflict naming "dose_mg" for kNeedsConfirmation;
-// kInvalidArgument naming "dose_mg" for kRefused. The message is the result's.
+// kInvalidArgument naming "dose_mg" for kRefused. The message is the result's, its text too
+// (Status::text()).
 Status DoseCheckStatus(const DoseCheckResult& result);
 
 // {"outcome","planned_mg"(|null),"limit_mg","message"}.

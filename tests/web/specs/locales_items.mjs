@@ -12,7 +12,7 @@ import { startPushService, waitFor } from '../push_service.mjs';
 // turned off; a link to the report is made, opened without a login, its report and one-page summary
 // in the language (poppler's pdftotext reads them), and stopped (404); the one-page summary
 // downloads in the language; the diary downloads as CSV. At each step: no catalog key missing, no English sentence outside what is
-// marked lang="en", axe clean. Danish at 390×844 in the light theme, Norwegian at 1280×900 in the
+// marked lang="en", axe clean. A dose ten times the plan is refused by the server in the language. Danish at 390×844 in the light theme, Norwegian at 1280×900 in the
 // dark one (the spec `locales` covers both sizes and themes of every page in both languages).
 const LANGS = {
   da: {
@@ -20,12 +20,14 @@ const LANGS = {
     logout: /Log ud/, offline: /Du er offline/, save: /^Gem/, sentOffline: /Gemt på denne enhed/, online: /Online igen/,
     sent: 'Sendt: enheden viser den om et øjeblik.', dose: /SUMMARY:LDN [\d\\,]+ mg ved sengetid/, diary: 'SUMMARY:LDN-dagbog: hvordan var i dag?', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
     report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dosis og bivirkninger dag for dag', 'Side 1 af'],
+    yes: /^Ja$/, amount: 'Mængde (mg)', refused: /45 mg blev ikke gemt: det er 10 gange de planlagte 4,5 mg.*; ldn tager højst imod [\d,]+ mg den dag\..*\(Din plan er 4,5 mg den \d+\. [a-zæøå]+ \d{4}\.\)/,
   },
   nb: {
     locale: 'nb-NO', viewport: DESKTOP, size: 'desktop', scheme: 'dark', login: ['Brukernavn', 'Passord', 'Logg inn'],
     logout: /Logg ut/, offline: /Du er frakoblet/, save: /^Lagre/, sentOffline: /Lagret på denne enheten/, online: /Tilkoblet igjen/,
     sent: 'Sendt: enheten viser den om et øyeblikk.', dose: /SUMMARY:LDN [\d\\,]+ mg ved leggetid/, diary: 'SUMMARY:LDN-dagbok: hvordan var dagen i dag?', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
     report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dose og bivirkninger dag for dag', 'Side 1 av'],
+    yes: /^Ja$/, amount: 'Mengde (mg)', refused: /45 mg ble ikke lagret: det er 10 ganger de planlagte 4,5 mg.*; ldn tar høyst imot [\d,]+ mg den dagen\..*\(Planen din er 4,5 mg den \d+\. [a-zæøå]+ \d{4}\.\)/,
   },
 };
 
@@ -111,6 +113,20 @@ runSpec('locales_items', async (t) => {
     const revisions = (await apiAs(page, 'GET', `/patients/1/diary/${today}/revisions`)).json.revisions || [];
     const mine = revisions.filter((r) => r.client_id === (write && write.body.client_id));
     check(mine.length === 1, `${tag}: after reconnecting the entry reached the server exactly once (${mine.length} revision)`);
+
+    // ---- A dose ten times the plan (a "4,5" typed as 45): the server refuses it and says why, in
+    // the patient's language (its key and values, web/js/api.js) ----
+    await page.goto('/#/today');
+    await page.locator('fieldset[data-scale="pain"]').waitFor();
+    await page.locator('.dose-q label', { hasText: L.yes }).click();
+    await page.getByLabel(L.amount).fill('45');
+    await page.getByRole('button', { name: L.save }).first().click();
+    const refusal = page.locator('div.confirm p.error');
+    await refusal.waitFor();
+    const refusalText = await refusal.innerText();
+    check(L.refused.test(refusalText), `${tag}: a 10× dose is refused in ${code} ("${refusalText.slice(0, 150)}…")`);
+    await inLanguage('main', 'a 10× dose refused');
+    await shot(page, `locale-items-${code}-dose-refused`, `${L.size}-${L.scheme}`);
 
     // ---- Item 2a: the calendar link ----
     await page.goto('/#/account');
