@@ -22,7 +22,6 @@ using analysis::ItemComparison;
 constexpr const char* kMinus = "\u2212";  // typographic minus sign
 constexpr const char* kEnDash = "\u2013";
 constexpr const char* kArrow = "\u2192";
-constexpr const char* kGe = "\u2265";
 
 // Replaces a leading '-' (fmt's minus) with the typographic minus and drops a negative zero.
 std::string Typographic(std::string s) {

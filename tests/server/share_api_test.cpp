@@ -13,6 +13,24 @@ namespace {
 
 using J = nlohmann::json;
 
+// Fourteen baseline days of `patient`, written as an earlier device would have (the fixture's
+// today is the screening date; the course starts 14 days later): enough for a report.
+Status SeedBaseline(ServerFixture& f, store::Id patient) {
+  std::vector<store::DiaryEntry> entries;
+  const LocalDate first = *ParseDate("2026-11-22", "d");
+  for (int d = 0; d < 14; ++d) {
+    store::DiaryEntry e;
+    e.patient_id = patient;
+    e.local_date = AddDays(first, d);
+    e.items_json = R"({"pain":6,"fatigue":5,"sleep":6})";
+    e.client_id = "baseline-" + std::to_string(d);
+    e.recorded_by = f.store().GetUserByUsername("pat")->id;
+    e.recorded_at = f.clock().Now();
+    entries.push_back(e);
+  }
+  return f.store().UpsertDiaryBatch(entries).status();
+}
+
 class ShareApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -37,21 +55,8 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
   EXPECT_EQ(early.status, 409) << early.body;
   EXPECT_NE(early.Json()["error"]["message"].get<std::string>().find("no report to share yet"), std::string::npos);
   EXPECT_TRUE(f_->Send("GET", P("/share-links"), "", pat_).Json()["links"].empty());
-  // Fourteen baseline days, written as an earlier device would have (the fixture's today is the
-  // screening date; the course starts 14 days later).
-  std::vector<store::DiaryEntry> entries;
-  const LocalDate first = *ParseDate("2026-11-22", "d");
-  for (int d = 0; d < 14; ++d) {
-    store::DiaryEntry e;
-    e.patient_id = patient_;
-    e.local_date = AddDays(first, d);
-    e.items_json = R"({"pain":6,"fatigue":5,"sleep":6})";
-    e.client_id = "baseline-" + std::to_string(d);
-    e.recorded_by = f_->store().GetUserByUsername("pat")->id;
-    e.recorded_at = f_->clock().Now();
-    entries.push_back(e);
-  }
-  ASSERT_TRUE(f_->store().UpsertDiaryBatch(entries).ok());
+  // Fourteen baseline days.
+  ASSERT_TRUE(SeedBaseline(*f_, patient_).ok());
   const TestResponse direct = f_->Send("GET", P("/report.pdf"), "", doc_);
   ASSERT_EQ(direct.status, 200) << direct.body.substr(0, 300);
 
@@ -166,19 +171,7 @@ TEST(ShareApiLanguageTest, TheReportAndTheShareLinkInThePatientsLanguage) {
   const store::Id patient_ = seed.patient_id;
   const std::string pat_ = seed.pat;
   auto P = [&](const std::string& rest) { return "/api/v1/patients/" + std::to_string(patient_) + rest; };
-  std::vector<store::DiaryEntry> entries;
-  const LocalDate first = *ParseDate("2026-11-22", "d");
-  for (int d = 0; d < 14; ++d) {
-    store::DiaryEntry e;
-    e.patient_id = patient_;
-    e.local_date = AddDays(first, d);
-    e.items_json = R"({"pain":6,"fatigue":5,"sleep":6})";
-    e.client_id = "baseline-" + std::to_string(d);
-    e.recorded_by = f_->store().GetUserByUsername("pat")->id;
-    e.recorded_at = f_->clock().Now();
-    entries.push_back(e);
-  }
-  ASSERT_TRUE(f_->store().UpsertDiaryBatch(entries).ok());
+  ASSERT_TRUE(SeedBaseline(*f_, patient_).ok());
   // The PDF's text: cairo writes each line as its own text object; the title metadata carries
   // the report's title in UTF-16BE, which is enough to tell the language without a PDF reader.
   auto utf16_hex = [](const std::string& ascii) {
