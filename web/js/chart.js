@@ -93,14 +93,16 @@ export async function newPatient(main) {
 
 // ---- The chart ---------------------------------------------------------------------------------------
 
-export async function chart(main, id) {
+// `carry` lives across the chart's reloads: an invitation code just issued stays on screen when
+// another card's save reloads the chart (it is shown only once, so it must not be lost).
+export async function chart(main, id, carry = {}) {
   const base = `/patients/${id}`;
   const [patient, meds, conds, allergies, events, courses, access] = await Promise.all([
     get(base), get(`${base}/medications`), get(`${base}/conditions`), get(`${base}/allergies`), get(`${base}/adverse-events`),
     get(`${base}/courses`), get(`${base}/invitations`)]);
   const today = todayIn(patient.time_zone);
   setTitle(`Chart: ${patient.display_name}`);
-  const reload = () => chart(main, id);
+  const reload = () => chart(main, id, carry);
   const diary = h('div', h('p.muted', 'Loading the diary history…'));
   mount(
       main, h('h1', `Chart: ${patient.display_name}`),
@@ -110,7 +112,7 @@ export async function chart(main, id) {
         h('a.button', {href: `#/patient/${id}/timeline`}, 'Timeline'),
         h('a.button', {href: `#/patient/${id}/messages`}, 'Messages'),
         h('a.button', {href: `#/patient/${id}/new-course`}, 'Start a new course')),
-      demographicsCard(patient, reload), accessCard(id, access, reload),
+      demographicsCard(patient, reload), accessCard(id, access, carry),
       medicationsCard(id, meds.medications, today, reload), conditionsCard(id, conds.conditions, today, reload),
       allergiesCard(id, allergies.allergies, reload),
       adverseEventsCard(id, events.adverse_events, courses.courses, today, reload), diaryItemsCard(id),
@@ -134,8 +136,17 @@ function demographicsCard(p, reload) {
     source('sex at birth: US Core birth sex (FHIR R4); language: BCP 47; jurisdiction: ISO 3166.'));
 }
 
-function accessCard(id, access, reload) {
-  const out = h('div', { 'aria-live': 'polite' });
+function inviteBox(inv) {
+  const link = `${location.origin}${inv.link}`;
+  return h(
+      'div.code-box',
+      h('p', 'Give this code to the patient now. It is shown only once, works once and expires ',
+        h('strong', formatInstant(inv.expires_at, 'UTC')), ' UTC.'),
+      h('p.code', {'data-code': inv.code}, inv.code), h('p.small', 'Or the link: ', h('a', {href: inv.link}, link)));
+}
+
+function accessCard(id, access, carry) {
+  const out = h('div', {id: 'invite-out', 'aria-live': 'polite'}, carry.invite ? inviteBox(carry.invite) : null);
   const list = access.invitations.slice().reverse();
   return h('section.card', { 'aria-labelledby': 'acc-h' }, h('h2', { id: 'acc-h' }, 'Access to the app'),
     access.account
@@ -147,12 +158,12 @@ function accessCard(id, access, reload) {
             e.target.disabled = true;
             try {
               const inv = await post(`/patients/${id}/invitations`);
-              const link = `${location.origin}${inv.link}`;
-              out.replaceChildren(h('div.code-box',
-                h('p', 'Give this code to the patient now. It is shown only once, works once and expires ', h('strong', formatInstant(inv.expires_at, 'UTC')), ' UTC.'),
-                h('p.code', { 'data-code': inv.code }, inv.code),
-                h('p.small', 'Or the link: ', h('a', { href: inv.link }, link))));
-            } catch (err) { out.replaceChildren(h('p.error', errorText(err))); }
+              carry.invite = inv;
+              // The chart may have been drawn again while the request ran: write into the one on screen.
+              (document.getElementById('invite-out') || out).replaceChildren(inviteBox(inv));
+            } catch (err) {
+              (document.getElementById('invite-out') || out).replaceChildren(h('p.error', errorText(err)));
+            }
             e.target.disabled = false;
           },
         }, list.length ? 'Send a new invitation' : 'Invite to the app')),
