@@ -3,11 +3,8 @@
 // that keeps every block inside the page without overlaps, for short and two-year diaries.
 #include "report/clinic_report.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +17,7 @@
 
 #include "analysis/simulate.h"
 #include "report/report_test_util.h"
+#include "support/command_output.h"
 
 namespace ldn::report {
 namespace {
@@ -50,39 +48,9 @@ bool IsPng(const std::string& bytes) {
   return bytes.size() > 24 && bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0;
 }
 
-// A scratch directory removed with the object.
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("ldn_report_test_" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string RunCommand(const std::string& command) {
-  std::string out;
-  FILE* p = ::popen(command.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
-
-// pdftotext's text of `pdf` (pages first..last), whitespace collapsed to single spaces.
-std::string PdfText(const std::string& pdf, int first = 0, int last = 0) {
-  TempDir dir;
-  const fs::path file = dir.path() / "report.pdf";
-  std::ofstream(file, std::ios::binary) << pdf;
-  std::string range = first > 0 ? " -f " + std::to_string(first) + " -l " + std::to_string(last) : "";
-  const std::string text = RunCommand("pdftotext -enc UTF-8" + range + " '" + file.string() + "' - 2>&1");
-  return std::regex_replace(text, std::regex("\\s+"), " ");
-}
+using test_support::CommandOutput;
+using test_support::PdfText;
+using TempDir = test_support::ScratchDir;
 
 TEST(ClinicReportPdfTest, IsAPdfWithTheExpectedPages) {
   const ReportModel model = testing_util::ModelFor("responder");
@@ -174,8 +142,8 @@ TEST(ClinicReportPngTest, SimulatedPatientFirstPageRendersWithPoppler) {
   ASSERT_TRUE(pdf.ok());
   TempDir dir;
   std::ofstream(dir.path() / "sim.pdf", std::ios::binary) << *pdf;
-  RunCommand("pdftoppm -png -r 70 -f 1 -l 1 '" + (dir.path() / "sim.pdf").string() + "' '" +
-             (dir.path() / "page").string() + "' 2>&1");
+  CommandOutput("pdftoppm -png -r 70 -f 1 -l 1 '" + (dir.path() / "sim.pdf").string() + "' '" +
+                (dir.path() / "page").string() + "' 2>&1");
   std::string png;
   for (const auto& e : fs::directory_iterator(dir.path())) {
     if (e.path().extension() == ".png") png = testing_util::ReadFile(e.path().string());

@@ -2,36 +2,14 @@
 // scripts/setup) holds every item of a prescription's legal content.
 #include "report/prescription_pdf.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <regex>
-
 #include <gtest/gtest.h>
+
+#include "support/command_output.h"
 
 namespace ldn::report {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string PdfText(const std::string& pdf) {
-  std::string tmpl = (fs::temp_directory_path() / "ldn-rx-pdf-XXXXXX").string();
-  const fs::path dir = ::mkdtemp(tmpl.data());
-  const fs::path file = dir / "rx.pdf";
-  std::ofstream(file, std::ios::binary) << pdf;
-  std::string out;
-  FILE* p = ::popen(("pdftotext -enc UTF-8 '" + file.string() + "' - 2>&1").c_str(), "r");
-  if (p != nullptr) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  fs::remove_all(dir);
-  return std::regex_replace(out, std::regex("\\s+"), " ");
-}
+using test_support::PdfText;
 
 PrescriptionDocument Document() {
   PrescriptionDocument d;

@@ -313,9 +313,8 @@ Result<report::ReportLocale> ReportLocaleFromQuery(const Catalogs& catalogs, con
     return Status::InvalidArgument("lang", fmt::format("'{}' is not a language of ldn (en, da, nb)", it->second));
   }
   locale.language = it->second;
-  // CLDR: Danish and Norwegian Bokmal write "1,5" and "16.03.2026".
-  locale.decimal = ',';
-  locale.day_first = true;
+  locale.decimal = Catalogs::DecimalSeparator(locale.language);
+  locale.day_first = Catalogs::DayFirst(locale.language);
   locale.text = [&catalogs, lang = locale.language](const Message& m) { return catalogs.Text(lang, m); };
   return locale;
 }

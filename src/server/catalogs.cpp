@@ -12,19 +12,40 @@ namespace {
 
 // A value as `lang` writes it (catalogs.h), but for a nested message (Catalogs::Text).
 std::string ValueText(std::string_view lang, const nlohmann::json& v) {
-  const bool comma = lang == "da" || lang == "nb";  // CLDR: decimal separator ","
   if (v.is_string() && v.get<std::string>().size() == 10) {
     if (auto d = ParseDate(v.get<std::string>(), "date"); d.ok()) {
       const std::string iso = FormatDate(*d);  // YYYY-MM-DD
-      // CLDR short date of da and nb: "dd.MM.y". English keeps ISO 8601, which no reader takes for
-      // month/day (en-GB's "05/01/2027" is 1 May to an American).
-      return comma ? fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4)) : iso;
+      return Catalogs::DayFirst(lang) ? fmt::format("{}.{}.{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4))
+                                      : iso;
     }
   }
-  return ldn::ValueText(v, comma ? ',' : '.');
+  return ldn::ValueText(v, Catalogs::DecimalSeparator(lang));
+}
+
+// CLDR number and date patterns of each language of kLanguages (decimal symbol; short date
+// "dd.MM.y" in da and nb). English keeps ISO 8601 dates, which no reader takes for month/day.
+struct LanguageForms {
+  std::string_view lang;
+  char decimal;
+  bool day_first;
+};
+constexpr LanguageForms kForms[] = {{"en", '.', false}, {"da", ',', true}, {"nb", ',', true}};
+
+const LanguageForms& FormsOf(std::string_view lang) {
+  for (const LanguageForms& f : kForms) {
+    if (f.lang == lang) return f;
+  }
+  return kForms[0];
 }
 
 }  // namespace
+
+char Catalogs::DecimalSeparator(std::string_view lang) {
+  return FormsOf(lang).decimal;
+}
+bool Catalogs::DayFirst(std::string_view lang) {
+  return FormsOf(lang).day_first;
+}
 
 namespace {
 

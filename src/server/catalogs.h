@@ -44,6 +44,11 @@ class Catalogs {
 
   // Whether `lang` is one of kLanguages (whether or not its catalog was read).
   static bool Known(std::string_view lang);
+  // How `lang` writes numbers and dates (CLDR): Danish and Norwegian Bokmal "1,5" and
+  // "31.12.2026"; English "1.5" and ISO 8601 "2026-12-31". An unknown `lang` is English. The one
+  // place these conventions are decided, for the catalogs' values and the reports alike.
+  static char DecimalSeparator(std::string_view lang);
+  static bool DayFirst(std::string_view lang);
   // The kLanguages whose catalog could not be read, comma-separated; empty when all were.
   std::string missing() const;
 

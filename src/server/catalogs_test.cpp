@@ -29,6 +29,18 @@ TEST(CatalogsTest, TranslatesWithTheLanguagesDecimalCommaAndDates) {
   EXPECT_EQ(c.Text("en", {"LDN {dose} mg at bedtime", {{"dose", 1.5}}}), "LDN 1.5 mg at bedtime");
 }
 
+TEST(CatalogsTest, NumberAndDateFormsOfEachLanguage) {
+  // CLDR: da and nb write "1,5" and "31.12.2026"; English "1.5" and ISO dates; unknown is English.
+  EXPECT_EQ(Catalogs::DecimalSeparator("da"), ',');
+  EXPECT_EQ(Catalogs::DecimalSeparator("nb"), ',');
+  EXPECT_EQ(Catalogs::DecimalSeparator("en"), '.');
+  EXPECT_EQ(Catalogs::DecimalSeparator("xx"), '.');
+  EXPECT_TRUE(Catalogs::DayFirst("da"));
+  EXPECT_TRUE(Catalogs::DayFirst("nb"));
+  EXPECT_FALSE(Catalogs::DayFirst("en"));
+  EXPECT_FALSE(Catalogs::DayFirst("xx"));
+}
+
 TEST(CatalogsTest, PluralFormsByTheCount) {
   const Catalogs c = Small();
   EXPECT_EQ(c.Text("da", {"{n} days", {{"n", 1}}}), "1 dag");

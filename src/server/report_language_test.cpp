@@ -3,9 +3,7 @@
 // stays one page and every block stays inside its page in Danish and Norwegian, whose texts are
 // longer; no English text of the report is left on the page; numbers and dates are written as
 // the language writes them.
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -17,27 +15,14 @@
 #include "report/clinic_report.h"
 #include "report/report_test_util.h"
 #include "server/catalogs.h"
+#include "support/command_output.h"
 
 namespace ldn::server {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string PdfText(const std::string& pdf, int first, int last) {
-  const fs::path file = fs::temp_directory_path() / ("ldn_report_language_" + std::to_string(::getpid()) + ".pdf");
-  std::ofstream(file, std::ios::binary) << pdf;
-  const std::string command = "pdftotext -enc UTF-8 -f " + std::to_string(first) + " -l " + std::to_string(last) +
-                              " '" + file.string() + "' - 2>&1";
-  std::string out;
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  fs::remove(file);
-  return std::regex_replace(out, std::regex("\\s+"), " ");
-}
+using test_support::PdfText;
 
 struct Expected {
   std::string lang;

@@ -1,12 +1,12 @@
 #include "server/static_files.h"
 
-#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "server/auth.h"
 #include "server/router.h"
+#include "support/command_output.h"
 
 namespace ldn::server {
 namespace {
@@ -67,13 +67,7 @@ std::string Header(const HttpResponse& r, std::string_view name) {
 std::string Gunzip(const std::string& bytes, const std::filesystem::path& dir) {
   const auto file = dir / "body.gz";
   std::ofstream(file, std::ios::binary) << bytes;
-  std::string out;
-  FILE* p = ::popen(("gzip -dc '" + file.string() + "'").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
+  return test_support::CommandOutput("gzip -dc '" + file.string() + "'");
 }
 
 TEST(AcceptsGzipTest, ListsQValuesAndWildcards) {

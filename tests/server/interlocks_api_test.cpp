@@ -3,12 +3,9 @@
 // severe reports and the flags with their acknowledgement -- and that a refusal stores nothing.
 // Run twice: ldn_server_tests (SQLite) and ctest server_postgres (PostgreSQL,
 // under pg_virtualenv; LDN_TEST_SERVER_DB=postgresql, tests/server/server_fixture.h).
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -16,6 +13,7 @@
 #include "analysis/response.h"
 #include "clinical/safety/interlock_rules.h"
 #include "server_fixture.h"
+#include "support/command_output.h"
 
 namespace ldn::testing {
 namespace {
@@ -27,22 +25,7 @@ std::string StoreUrl() {
   return "";
 }
 
-// The text of a PDF as poppler's pdftotext reads it (a dependency in scripts/setup), whitespace
-// collapsed to single spaces.
-std::string PdfText(const std::string& pdf) {
-  const std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("ldn-interlocks-" + std::to_string(::getpid()) + ".pdf");
-  std::ofstream(file, std::ios::binary) << pdf;
-  std::string out;
-  if (FILE* p = ::popen(("pdftotext -enc UTF-8 '" + file.string() + "' - 2>&1").c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ::pclose(p);
-  }
-  std::filesystem::remove(file);
-  return std::regex_replace(out, std::regex("\\s+"), " ");
-}
+using test_support::PdfText;
 
 class InterlocksApiTest : public ::testing::Test {
  protected:
