@@ -16,7 +16,8 @@
 //                                     from the sources
 //   node scripts/locales.mjs --check  fails (exit 1) when the written catalogs are not the sources'
 //                                     output, or when a key used in web/js or web/sw.js (t('…'), N_('…')),
-//                                     or in src/report (T("…"), N_("…")), is missing from a language, a
+//                                     in src/report (T("…"), N_("…")) or as a refusal's text in the rest
+//                                     of src (N_("…")), is missing from a language, a
 //                                     catalog holds a key no code uses, or a translation's
 //                                     {placeholders} differ from the key's.
 import fs from 'node:fs';
@@ -96,14 +97,17 @@ function usedKeys() {
   return used;
 }
 
-// The keys the server's C++ uses: the string literals of the first argument of T(…) (adjacent
-// literals joined; each branch of a ?: is a key) and of N_(…), in src/report (tests excluded).
-function serverUsedKeys() {
+// The keys C++ code uses: the string literals of the first argument of the calls `names` (adjacent
+// literals joined; each branch of a ?: is a key), in the .cpp files under `dir` (tests excluded).
+function cppUsedKeys(dir, names, skip = []) {
   const used = new Map();
-  const files = fs.readdirSync(serverCodeDir).filter((f) => f.endsWith('.cpp') && !f.endsWith('_test.cpp'));
+  const files = fs.readdirSync(dir, {recursive: true})
+                    .filter((f) => f.endsWith('.cpp') && !f.endsWith('_test.cpp'))
+                    .filter((f) => !skip.some((s) => f === s || f.startsWith(`${s}/`)));
+  const call = new RegExp(`\\b(?:${names.join('|')})\\(`, 'g');
   for (const file of files.sort()) {
-    const text = fs.readFileSync(path.join(serverCodeDir, file), 'utf8');
-    for (const m of text.matchAll(/\b(?:T|N_)\(/g)) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const m of text.matchAll(call)) {
       // The first argument: up to a ',' or ')' outside brackets and strings.
       let i = m.index + m[0].length, depth = 0, run = null;
       const runs = [];
@@ -130,11 +134,18 @@ function serverUsedKeys() {
         } else if (c === ',' && depth === 0) break;
       }
       endRun();
-      for (const key of runs) if (!used.has(key)) used.set(key, `src/report/${file}`);
+      const where = `${path.relative(root, dir)}/${file}`;
+      for (const key of runs) if (!used.has(key)) used.set(key, where);
     }
   }
   return used;
 }
+
+// The report's keys: T(…) and N_(…) in src/report. The refusals a patient reads (a Status's text,
+// src/core/result.h WithText): N_(…) in the rest of src, keys of the app's catalogs (the app
+// translates the error's message_key).
+const serverUsedKeys = () => cppUsedKeys(serverCodeDir, ['T', 'N_']);
+const refusalKeys = () => cppUsedKeys(path.join(root, 'src'), ['N_'], ['report']);
 
 function sameFile(file, want) {
   return fs.existsSync(file) && fs.readFileSync(file, 'utf8') === want;
@@ -147,7 +158,11 @@ const serverOut = catalogs(serverMerged);
 const check = process.argv.includes('--check');
 if (check) {
   const used = usedKeys();
-  for (const [key, file] of used) if (!(key in merged)) errors.push(`"${key}" (web/${file}): not in web/locales/src`);
+  for (const [key, file] of refusalKeys()) if (!used.has(key)) used.set(key, `../${file}`);
+  for (const [key, file] of used) {
+    const where = file.startsWith('../') ? file.slice(3) : `web/${file}`;
+    if (!(key in merged)) errors.push(`"${key}" (${where}): not in web/locales/src`);
+  }
   for (const key of Object.keys(merged)) if (!used.has(key)) errors.push(`"${key}": in web/locales/src but no code uses it`);
   const serverUsed = serverUsedKeys();
   for (const [key, file] of serverUsed)
@@ -165,7 +180,7 @@ if (check) {
     console.error(`${errors.length} problem(s) in the message catalogs`);
     process.exit(1);
   }
-  console.log(`catalogs: ${used.size} keys used in web/js, ${Object.keys(merged).length} in each of ${LANGS.join(', ')}; ` +
+  console.log(`catalogs: ${used.size} keys used in web/js and src (N_), ${Object.keys(merged).length} in each of ${LANGS.join(', ')}; ` +
               `${serverUsed.size} used in src/report, ${Object.keys(serverMerged).length} in web/locales/server`);
 } else {
   if (errors.length) {

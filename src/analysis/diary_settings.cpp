@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/json_reader.h"
+#include "core/message.h"
 #include "core/text.h"
 
 namespace ldn::analysis {
@@ -64,7 +65,8 @@ Result<std::vector<CustomItem>> ReadCustom(const nlohmann::json& arr, const std:
     if (!keys.insert(c.key).second) return Status::InvalidArgument(o.PathOf("key"), "\"" + c.key + "\" is used twice");
     LDN_ASSIGN_OR_RETURN(c.label, o.Line("label", kMaxCustomLabelChars));
     if (!labels.insert(LowerAscii(c.label)).second) {
-      return Status::InvalidArgument(o.PathOf("label"), "another of your items is already called \"" + c.label + "\"");
+      return Status::InvalidArgument(o.PathOf("label"), "another of your items is already called \"" + c.label + "\"")
+          .WithText({N_("Another of your items is already called \"{label}\"."), {{"label", c.label}}});
     }
     LDN_ASSIGN_OR_RETURN(std::string kind, o.String("kind"));
     LDN_ASSIGN_OR_RETURN(c.kind, ReadKind(kind, o.PathOf("kind")));

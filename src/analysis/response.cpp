@@ -66,8 +66,13 @@ ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDa
   c.n_baseline = static_cast<int>(b.values.size());
   c.n_window = static_cast<int>(w.values.size());
   if (c.n_baseline < options.min_baseline_days_with_data || c.n_window < options.min_window_days_with_data) {
-    c.note = fmt::format("too few days with data (baseline {}, window {}; need {} and {})", c.n_baseline, c.n_window,
-                         options.min_baseline_days_with_data, options.min_window_days_with_data);
+    c.note_text = {N_("too few days with data (baseline {baseline}, window {window}; need {need_baseline} and "
+                      "{need_window})"),
+                   {{"baseline", c.n_baseline},
+                    {"window", c.n_window},
+                    {"need_baseline", options.min_baseline_days_with_data},
+                    {"need_window", options.min_window_days_with_data}}};
+    c.note = Fill(c.note_text);
     return c;
   }
   c.baseline_mean = Mean(b.values);
@@ -76,11 +81,15 @@ ItemComparison Compare(const Diary& diary, Item item, LocalDate b_first, LocalDa
   if (*c.baseline_mean != 0) {
     c.pct_change = 100.0 * *c.change / *c.baseline_mean;
   } else {
-    c.note = "baseline mean is 0: no percentage change";
+    c.note_text = {N_("baseline mean is 0: no percentage change")};
+    c.note = Fill(c.note_text);
   }
   // phi comes from the whole record (RecordAutocorrelation); 0 when the item never varies.
   c.interval = Ar1DifferenceInterval(b.values, w.values, phi.value_or(0.0), options.confidence_level);
-  if (!c.interval) c.note = "effective sample size too small for an interval";
+  if (!c.interval) {
+    c.note_text = {N_("effective sample size too small for an interval")};
+    c.note = Fill(c.note_text);
+  }
   // Without an interval nothing says the change is more than day-to-day noise: "none".
   c.change_is = c.interval ? JudgeChange(item, c.interval->lower, c.interval->upper) : ChangeIs::kNone;
   if (options.bootstrap_seed) {
@@ -535,10 +544,18 @@ Result<AnalysisReport> AnalyzeDiary(const Diary& diary, const AnalysisOptions& o
   const DailySeries baseline_pain = Collect(diary, Item::kPain, r.baseline_first, r.baseline_last, r.first_dose);
   if (static_cast<int>(baseline_pain.values.size()) < options.min_baseline_days_with_data) {
     return Status::InvalidArgument(
-        "diary", fmt::format("only {} of the {} days before the first dose ({} to {}) have a pain rating; at least {} "
-                             "are needed for a baseline",
-                             baseline_pain.values.size(), options.baseline_days, FormatDate(r.baseline_first),
-                             FormatDate(r.baseline_last), options.min_baseline_days_with_data));
+               "diary",
+               fmt::format("only {} of the {} days before the first dose ({} to {}) have a pain rating; at least {} "
+                           "are needed for a baseline",
+                           baseline_pain.values.size(), options.baseline_days, FormatDate(r.baseline_first),
+                           FormatDate(r.baseline_last), options.min_baseline_days_with_data))
+        .WithText({N_("Only {n} of the {days} days before the first dose ({from} to {to}) have a pain rating; at least "
+                      "{min} are needed to compare with."),
+                   {{"n", baseline_pain.values.size()},
+                    {"days", options.baseline_days},
+                    {"from", FormatDate(r.baseline_first)},
+                    {"to", FormatDate(r.baseline_last)},
+                    {"min", options.min_baseline_days_with_data}}});
   }
   const LocalDate last_day = diary.days.back().date;
   std::array<std::optional<double>, kItemCount> phi;

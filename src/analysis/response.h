@@ -85,6 +85,7 @@ struct ItemComparison {
   std::optional<BootstrapInterval> bootstrap;  // for `change`, when options.bootstrap_seed is set
   std::optional<ChangeIs> change_is;           // absent when there is no change (too few days)
   std::string note;                            // why a value is absent; empty otherwise
+  Message note_text;                           // `note` as a catalog key with values (Fill() is `note`)
 };
 
 // The comparison in plain words for patients, from the item's label and direction, e.g.

@@ -296,8 +296,8 @@ std::vector<std::string> Findings(const ReportLocale& L, const AnalysisReport& r
                        {"low", L.Number(p.interval->lower, 1)},
                        {"high", L.Number(p.interval->upper, 1)}}));
     } else {
-      // The analysis' reason, in English (analysis/response.h ItemComparison::note).
-      f.push_back(L.T("No interval for the change: {reason}.", {{"reason", p.note}}));
+      // The analysis' reason (analysis/response.h ItemComparison::note_text), in the report's language.
+      f.push_back(L.T("No interval for the change: {reason}.", {{"reason", Nested(p.note_text)}}));
     }
     json vars = {{"class", L.T(std::string(analysis::ResponderClassName(*r.responder_class)))},
                  {"farrar", *r.farrar_two_point ? L.T("yes") : L.T("no")}};

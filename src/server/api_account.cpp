@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "server/accounts.h"
 #include "server/api.h"
 #include "server/api_util.h"
@@ -47,9 +48,9 @@ ApiReply Throttled(const AttemptAdmission& a) {
 }
 
 Status LockedStatus() {
-  return Status::PermissionDenied(
-             "this account is locked after too many failed logins; an administrator can unlock it")
-      .WithFieldPrefix("username");
+  return Status::PermissionDenied("this account is locked after too many failed logins; an administrator can unlock it")
+      .WithFieldPrefix("username")
+      .WithText({N_("This account is locked after too many failed logins. An administrator can unlock it.")});
 }
 
 // The TOTP secret of an enrolled user, opened with the server's key.
@@ -278,13 +279,17 @@ Status Reauthenticate(Api& api, RequestContext& ctx, const store::User& user, co
   if (!admission.allowed) {
     if (admission.locked) return LockedStatus();
     return Status::PermissionDenied(fmt::format("too many wrong passwords; wait {} s", admission.retry_after.count()))
-        .WithFieldPrefix(std::string(field));
+        .WithFieldPrefix(std::string(field))
+        .WithText(
+            {N_("Too many wrong passwords. Wait {n} seconds and try again."), {{"n", admission.retry_after.count()}}});
   }
   if (password.size() > kMaxPasswordBytes || !VerifyPassword(password, user.password_hash)) {
     ctx.audit_detail = "wrong current password";
     LDN_ASSIGN_OR_RETURN(bool locked_now, AttemptFailed(st, keys, ctx.now, api.options().throttle));
     if (locked_now) api.log().Warn("account_locked", {{"user_id", user.id}, {"address", ctx.client_address}});
-    return Status::Unauthenticated("the current password is wrong").WithFieldPrefix(std::string(field));
+    return Status::Unauthenticated("the current password is wrong")
+        .WithFieldPrefix(std::string(field))
+        .WithText({N_("The current password is wrong.")});
   }
   return AttemptSucceeded(st, keys);
 }
@@ -301,7 +306,8 @@ Result<ApiReply> ChangePassword(Api& api, RequestContext& ctx) {
   LDN_RETURN_IF_ERROR(Reauthenticate(api, ctx, user, current, "current_password"));
   LDN_RETURN_IF_ERROR(CheckNewPassword(next, user.username, "new_password"));
   if (VerifyPassword(next, user.password_hash)) {
-    return Status::InvalidArgument("new_password", "must differ from the current password");
+    return Status::InvalidArgument("new_password", "must differ from the current password")
+        .WithText({N_("The new password must differ from the current one.")});
   }
   LDN_ASSIGN_OR_RETURN(user.password_hash, HashPassword(next, api.options().password_cost));
   user.must_change_password = false;

@@ -19,8 +19,9 @@
 
 #include <fmt/format.h>
 
-#include "server/account_codes.h"
+#include "core/message.h"
 #include "core/text.h"
+#include "server/account_codes.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/auth.h"
@@ -83,17 +84,43 @@ Result<store::AccountCode> UsableCode(RequestContext& ctx, const std::string& te
                                   : ctx.store().FindAccountCode(CodeHash(normalized));
   if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
   if (!found.ok() || found->purpose != purpose) {
-    return Status::InvalidArgument("code", "this code is not valid: check it, or ask for a new one");
+    return Status::InvalidArgument("code", "this code is not valid: check it, or ask for a new one")
+        .WithText({N_("This code is not valid. Check it, or ask for a new one.")});
   }
   const std::string unusable = CodeUnusableReason(*found, ctx.now);
   if (!unusable.empty()) LDN_RETURN_IF_ERROR(ctx.store().UncountLoginAttempt(throttle_key));
-  if (unusable == "used") return Status::Conflict("this code was already used: ask for a new one").WithFieldPrefix("code");
+  if (unusable == "used") {
+    return Status::Conflict("this code was already used: ask for a new one")
+        .WithFieldPrefix("code")
+        .WithText({N_("This code was already used. Ask for a new one.")});
+  }
   if (unusable == "replaced") {
     return Status::Conflict("a newer code replaced this one: use the newest, or ask for a new one")
-        .WithFieldPrefix("code");
+        .WithFieldPrefix("code")
+        .WithText({N_("A newer code replaced this one. Use the newest, or ask for a new one.")});
   }
-  if (unusable == "expired") return Status::Conflict("this code has expired: ask for a new one").WithFieldPrefix("code");
+  if (unusable == "expired") {
+    return Status::Conflict("this code has expired: ask for a new one")
+        .WithFieldPrefix("code")
+        .WithText({N_("This code has expired. Ask for a new one.")});
+  }
   return found;
+}
+
+// A username a patient chooses from an invitation: the store's rule (store::CheckUsername) and free
+// (the store compares names case-insensitively), said in the patient's words. The store checks both
+// again when it writes (two people choosing the same name at once).
+Status CheckChosenUsername(store::Store& st, const std::string& username) {
+  if (Status s = store::CheckUsername(username); !s.ok()) {
+    return s.WithText({N_("A username has 1 to 64 characters: letters, digits and . _ @ - (no spaces).")});
+  }
+  auto taken = st.GetUserByUsername(username);
+  if (taken.ok()) {
+    return Status::Conflict(fmt::format("username '{}' is taken", username))
+        .WithFieldPrefix("username")
+        .WithText({N_("This username is taken. Choose another.")});
+  }
+  return taken.status().code() == Code::kNotFound ? Status::Ok() : taken.status();
 }
 
 // ---- Invitations ------------------------------------------------------------------------------
@@ -150,6 +177,7 @@ Result<ApiReply> AcceptInvitation(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::AccountCode code,
                        UsableCode(ctx, code_text, store::AccountCodePurpose::kInvitation, key));
   ctx.audit_patient_id = code.patient_id;
+  LDN_RETURN_IF_ERROR(CheckChosenUsername(ctx.store(), username));
   LDN_RETURN_IF_ERROR(CheckNewPassword(password, username, "password"));
   LDN_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, api.options().password_cost));
   store::User created;

@@ -15,6 +15,7 @@
 // the object "calendar feed" (never the token, which is in the path).
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/auth.h"
@@ -72,7 +73,10 @@ Result<ApiReply> GetCalendarToken(Api&, RequestContext& ctx) {
 
 Result<ApiReply> DeleteCalendarToken(Api&, RequestContext& ctx) {
   const Status s = ctx.store().DeleteCalendarToken(ctx.patient());
-  if (s.code() == Code::kNotFound) return Status::NotFound("there is no calendar link to stop");
+  if (s.code() == Code::kNotFound) {
+    return Status::NotFound("there is no calendar link to stop")
+        .WithText({N_("There is no calendar link to stop (it may have been stopped already).")});
+  }
   LDN_RETURN_IF_ERROR(s);
   return Reply({{"revoked", true}});
 }

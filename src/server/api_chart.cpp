@@ -272,7 +272,7 @@ Result<nlohmann::json> PastDate(JsonObject& o, const nlohmann::json& body, const
     return nlohmann::json();
   }
   LDN_ASSIGN_OR_RETURN(LocalDate d, o.Date(key));
-  if (d > today) return Status::InvalidArgument(key, "is in the future (in the patient's time zone)");
+  LDN_RETURN_IF_ERROR(CheckNotFuture(d, today, key));
   return nlohmann::json(FormatDate(d));
 }
 

@@ -244,9 +244,7 @@ Result<ApiReply> AddDose(Api&, RequestContext& ctx) {
   }
   if (note) d.note = *note;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  if (d.local_date > PatientToday(patient, ctx.now)) {
-    return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
-  }
+  LDN_RETURN_IF_ERROR(CheckNotFuture(d.local_date, PatientToday(patient, ctx.now), "date"));
   d.patient_id = ctx.patient();
   d.recorded_by = ctx.caller().user_id;
   d.recorded_at = ctx.now;
@@ -312,9 +310,7 @@ Result<ApiReply> AddInstrument(Api&, RequestContext& ctx) {
     return s.WithFieldPrefix("answers");
   }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  if (r.local_date > PatientToday(patient, ctx.now)) {
-    return Status::InvalidArgument("date", "is in the future (in the patient's time zone)");
-  }
+  LDN_RETURN_IF_ERROR(CheckNotFuture(r.local_date, PatientToday(patient, ctx.now), "date"));
   r.patient_id = ctx.patient();
   r.answers_json = answers.dump();
   r.scores_json = scores->dump();
@@ -357,9 +353,7 @@ Result<ApiReply> AddAdverseEvent(Api&, RequestContext& ctx) {
   if (action) details["action_taken"] = *action;
   if (outcome) details["outcome"] = *outcome;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  if (e.onset_date > PatientToday(patient, ctx.now)) {
-    return Status::InvalidArgument("onset_date", "is in the future (in the patient's time zone)");
-  }
+  LDN_RETURN_IF_ERROR(CheckNotFuture(e.onset_date, PatientToday(patient, ctx.now), "onset_date"));
   e.details_json = details.dump();
   e.patient_id = ctx.patient();
   e.recorded_by = ctx.caller().user_id;

@@ -7,6 +7,7 @@
 #include "analysis/diary_csv.h"
 #include "analysis/response.h"
 #include "core/knowledge_files.h"
+#include "core/message.h"
 #include "report/clinic_report.h"
 #include "report/report_model.h"
 #include "server/api.h"
@@ -26,7 +27,10 @@ const std::set<Role> kPatientOrClinician = {Role::kPatient, Role::kClinician};
 // people; the analysis' field ("diary", "doses") stays in the error's field.
 Status NotYet(const Status& s) {
   if (s.code() != Code::kInvalidArgument) return s;
-  return Status::Conflict("the record cannot be analysed yet: " + s.message()).WithFieldPrefix(s.field());
+  const Status out = Status::Conflict("the record cannot be analysed yet: " + s.message()).WithFieldPrefix(s.field());
+  // The analysis' own words when it has them (too few baseline days), else a general one.
+  return out.WithText(
+      s.text() != nullptr ? *s.text() : Message{N_("ldn cannot analyse the diary yet. Your clinician can see why.")});
 }
 
 std::string_view OutcomeName(store::DiaryUpsertOutcome o) {
@@ -67,14 +71,6 @@ void AddScaleFields(nlohmann::json& body, int client_scale) {
   if (client_scale != analysis::CurrentScaleVersion()) body["converted_from_scale_version"] = client_scale;
 }
 
-Status CheckNotFuture(const store::Patient& patient, LocalDate date, const RequestContext& ctx,
-                      const std::string& field) {
-  if (date > PatientToday(patient, ctx.now)) {
-    return Status::InvalidArgument(field, "is in the future (in the patient's time zone)");
-  }
-  return Status::Ok();
-}
-
 Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(LocalDate date, PathDate(ctx, "date"));
   LDN_ASSIGN_OR_RETURN(auto expected, IfMatchVersion(ctx, "the entry's revision"));
@@ -84,7 +80,7 @@ Result<ApiReply> PutDiary(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(analysis::DiarySettings settings, PatientDiarySettings(ctx.store(), ctx.patient()));
   LDN_ASSIGN_OR_RETURN(store::DiaryEntry e, ReadEntry(o, holder["items"], date, ctx, settings, &scale));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
-  LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, "date"));
+  LDN_RETURN_IF_ERROR(CheckNotFuture(date, PatientToday(patient, ctx.now), "date"));
   LDN_ASSIGN_OR_RETURN(store::DiaryUpsertResult r, ctx.store().UpsertDiary(e, expected));
   nlohmann::json body = ToJson(r.entry);
   body["outcome"] = OutcomeName(r.outcome);
@@ -133,10 +129,14 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* entries, o.Array("entries"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (entries->empty()) return Status::InvalidArgument("entries", "must hold at least one entry");
+  if (entries->empty()) {
+    return Status::InvalidArgument("entries", "must hold at least one entry")
+        .WithText({N_("There was nothing to send.")});
+  }
   const int max = api.options().max_batch;
   if (entries->size() > static_cast<size_t>(max)) {
-    return Status::InvalidArgument("entries", fmt::format("at most {} entries per batch", max));
+    return Status::InvalidArgument("entries", fmt::format("at most {} entries per batch", max))
+        .WithText({N_("Too many days at once: at most {max} days can be sent together."), {{"max", max}}});
   }
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   // Read once, outside the write's transaction: own items are only ever added (never removed or
@@ -148,7 +148,7 @@ Result<ApiReply> PutDiaryBatch(Api& api, RequestContext& ctx) {
     const std::string path = IndexPath("entries", i);
     LDN_ASSIGN_OR_RETURN(JsonObject e, JsonObject::Of((*entries)[i], path));
     LDN_ASSIGN_OR_RETURN(LocalDate date, e.Date("date"));
-    LDN_RETURN_IF_ERROR(CheckNotFuture(patient, date, ctx, e.PathOf("date")));
+    LDN_RETURN_IF_ERROR(CheckNotFuture(date, PatientToday(patient, ctx.now), e.PathOf("date")));
     int scale = 0;
     LDN_ASSIGN_OR_RETURN(store::DiaryEntry entry,
                          ReadEntry(e, (*entries)[i].value("items", nlohmann::json()), date, ctx, settings, &scale));

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "analysis/diary_settings.h"
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/diary_assembly.h"
@@ -60,7 +61,8 @@ Result<ApiReply> PutSettings(Api&, RequestContext& ctx) {
   if (ctx.caller().role == Role::kPatient && after.tracked != before.tracked) {
     return Status::PermissionDenied(
                "the diary's questions are chosen with your clinician: ask them to change which are asked")
-        .WithFieldPrefix("tracked");
+        .WithFieldPrefix("tracked")
+        .WithText({N_("The diary's questions are chosen with your clinician: ask them to change which are asked.")});
   }
   LDN_RETURN_IF_ERROR(analysis::CheckSettingsChange(before, after));
   store::DiarySettingsRecord rec;
@@ -71,8 +73,10 @@ Result<ApiReply> PutSettings(Api&, RequestContext& ctx) {
   auto saved = ctx.store().PutDiarySettings(rec, expected);
   if (!saved.ok() && saved.status().code() == Code::kConflict) {
     return Status::Conflict(
-        "the diary settings were changed meanwhile (by the patient or their clinician): "
-        "reload them and try again");
+               "the diary settings were changed meanwhile (by the patient or their clinician): "
+               "reload them and try again")
+        .WithText({N_("Your diary settings were changed meanwhile (by you on another device, or by your "
+                      "clinician). Open the page again and try once more.")});
   }
   LDN_RETURN_IF_ERROR(saved.status());
   ctx.audit_detail = fmt::format("diary settings version {}", saved->version);

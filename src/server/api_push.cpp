@@ -11,6 +11,7 @@
 // browsers' push services over HTTPS, or an origin the operator allowed (ApiOptions).
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/push_service.h"
@@ -47,9 +48,11 @@ Status CheckEndpoint(const Api& api, std::string_view endpoint) {
     }
   }
   return Status::InvalidArgument(
-      "endpoint", fmt::format("{} is not a browser push service this server sends to (it sends to the push "
-                              "services of Chrome, Edge, Firefox and Safari over HTTPS)",
-                              origin));
+             "endpoint", fmt::format("{} is not a browser push service this server sends to (it sends to the push "
+                                     "services of Chrome, Edge, Firefox and Safari over HTTPS)",
+                                     origin))
+      .WithText({N_("This browser's reminder service is not one ldn can send to. Reminders work in Chrome, Edge, "
+                    "Firefox and Safari; the calendar link works everywhere.")});
 }
 
 nlohmann::json SubscriptionJson(const store::PushSubscription& s, bool with_endpoint) {
@@ -65,9 +68,16 @@ nlohmann::json SubscriptionJson(const store::PushSubscription& s, bool with_endp
   return j;
 }
 
+Status NoSuchDevice() {
+  return Status::NotFound("no such device with reminders")
+      .WithText({N_("That device has no reminders from ldn (they may have been turned off already).")});
+}
+
 Result<PushService*> Service(Api& api) {
   if (api.push() == nullptr) {
-    return Status::Unavailable("reminders on this device are not available on this server (see its log)");
+    return Status::Unavailable("reminders on this device are not available on this server (see its log)")
+        .WithText({N_("Reminders on this device are not available on this server. The calendar link works "
+                      "instead; tell your clinic.")});
   }
   return api.push();
 }
@@ -117,7 +127,7 @@ Result<ApiReply> ListSubscriptions(Api&, RequestContext& ctx) {
 Result<ApiReply> Unsubscribe(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "subscription_id"));
   const Status s = ctx.store().RevokePushSubscription(ctx.patient(), id, ctx.now, "turned off");
-  if (s.code() == Code::kNotFound) return Status::NotFound("no such device with reminders");
+  if (s.code() == Code::kNotFound) return NoSuchDevice();
   LDN_RETURN_IF_ERROR(s);
   ctx.audit_detail = fmt::format("push subscription {} turned off", id);
   return Reply({{"id", id}, {"live", false}});
@@ -135,8 +145,11 @@ Result<ApiReply> SendTest(Api& api, RequestContext& ctx) {
   for (const auto& s : subs) {
     if (s.id == id) sub = &s;
   }
-  if (sub == nullptr) return Status::NotFound("no such device with reminders");
-  if (sub->revoked_at) return Status::Conflict("reminders on that device are off: turn them on again first");
+  if (sub == nullptr) return NoSuchDevice();
+  if (sub->revoked_at) {
+    return Status::Conflict("reminders on that device are off: turn them on again first")
+        .WithText({N_("Reminders on that device are off: turn them on again first.")});
+  }
   LDN_ASSIGN_OR_RETURN(PushService::Sent sent, push->Send(*sub, TestReminder(InstantText(ctx.now)), ctx.now));
   ctx.audit_detail = fmt::format("test reminder to push subscription {}: {}", id, sent.status);
   const bool delivered = sent.status >= 200 && sent.status < 300;

@@ -11,6 +11,7 @@
 // audited against the patient with the object "share link <id>" (never the token).
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/auth.h"
@@ -57,7 +58,10 @@ Result<ApiReply> CreateLink(Api& api, RequestContext& ctx) {
   auto report = VisitReportPdf(ctx.store(), patient, std::nullopt, report::Paper::kA4, ctx.now);
   if (!report.ok()) {
     if (report.status().code() != Code::kConflict) return report.status();
-    return Status::Conflict("there is no report to share yet: " + report.status().message());
+    const Status& why = report.status();
+    return Status::Conflict("there is no report to share yet: " + why.message())
+        .WithText({N_("There is no report to share yet. {why}"),
+                   {{"why", why.text() != nullptr ? Nested(*why.text()) : nlohmann::json(why.message())}}});
   }
   const std::string token = NewToken();
   store::ShareLink l;
@@ -87,8 +91,12 @@ Result<ApiReply> ListLinks(Api&, RequestContext& ctx) {
 Result<ApiReply> RevokeLink(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, ParseId(ctx.params.at("link_id"), "link_id"));
   const Status s = ctx.store().RevokeShareLink(ctx.patient(), id, ctx.now);
-  if (s.code() == Code::kNotFound) return Status::NotFound("no such share link");
-  if (s.code() == Code::kConflict) return Status::Conflict("this link was already stopped");
+  if (s.code() == Code::kNotFound) {
+    return Status::NotFound("no such share link").WithText({N_("This link is not one of yours, or it is gone.")});
+  }
+  if (s.code() == Code::kConflict) {
+    return Status::Conflict("this link was already stopped").WithText({N_("This link was already stopped.")});
+  }
   LDN_RETURN_IF_ERROR(s);
   ctx.audit_detail = fmt::format("share link {} stopped", id);
   return Reply({{"revoked", true}});

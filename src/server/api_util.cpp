@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/dose.h"
+#include "core/message.h"
 
 namespace ldn::server {
 
@@ -86,6 +87,12 @@ std::string InstantText(store::Instant t) {
 LocalDate PatientToday(const store::Patient& patient, store::Instant now) {
   auto tz = TimeZone::Named(patient.time_zone, "time_zone");
   return (tz.ok() ? *tz : TimeZone::Utc()).LocalDateAt(now);
+}
+
+Status CheckNotFuture(LocalDate date, LocalDate today, std::string_view field) {
+  if (date <= today) return Status::Ok();
+  return Status::InvalidArgument(std::string(field), "is in the future (in the patient's time zone)")
+      .WithText({N_("{date} is in the future. Choose today or an earlier day."), {{"date", FormatDate(date)}}});
 }
 
 Result<std::optional<std::string>> OptionalClientId(JsonObject& o, std::string_view key) {

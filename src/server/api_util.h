@@ -57,6 +57,11 @@ std::string InstantText(store::Instant t);
 // The patient's local calendar date at `now` (UTC when the stored zone is unknown).
 LocalDate PatientToday(const store::Patient& patient, store::Instant now);
 
+// Ok when `date` is not after `today` (the patient's: PatientToday); else kInvalidArgument naming
+// `field` ("is in the future (in the patient's time zone)"), with the words the app shows the
+// patient in their language (Status::text).
+Status CheckNotFuture(LocalDate date, LocalDate today, std::string_view field);
+
 // Reads an optional client-generated id: 1-64 characters of [A-Za-z0-9._:-].
 Result<std::optional<std::string>> OptionalClientId(JsonObject& o, std::string_view key);
 

@@ -64,6 +64,23 @@ TEST(CatalogsTest, LoadsTheWebAppsCatalogsAndSaysWhichAreMissing) {
   EXPECT_EQ(Catalogs::Load("/nonexistent").missing(), "en, da, nb");
 }
 
+// The analysis' reason for a missing interval (analysis/response.h note_text) is an app key nested
+// in a report key: the report's sentence is whole in the language.
+TEST(CatalogsTest, TheAnalysisNoteInAReportIsInTheLanguage) {
+  const Catalogs c = Catalogs::Load(std::filesystem::path(LDN_SOURCE_DIR) / "web" / "locales");
+  const Message m{"No interval for the change: {reason}.",
+                  {{"reason", Nested({"effective sample size too small for an interval"})}}};
+  EXPECT_EQ(c.Text("da", m),
+            "Intet interval for ændringen: den effektive stikprøvestørrelse er for lille til et interval.");
+  EXPECT_EQ(c.Text("en", m), "No interval for the change: effective sample size too small for an interval.");
+  const Message few{"No interval for the change: {reason}.",
+                    {{"reason", Nested({"too few days with data (baseline {baseline}, window {window}; need "
+                                        "{need_baseline} and {need_window})",
+                                        {{"baseline", 3}, {"window", 5}, {"need_baseline", 7}, {"need_window", 7}}})}}};
+  EXPECT_EQ(c.Text("nb", few),
+            "Intet intervall for endringen: for få dager med data (før LDN 3, i perioden 5; det trengs 7 og 7).");
+}
+
 // The report's own texts (web/locales/server, scripts/locales.mjs) are read beside the app's and
 // win a key both hold; a language without the server file still has the app's texts.
 TEST(CatalogsTest, ReadsTheServersTextsBesideTheAppsAndTheirWin) {

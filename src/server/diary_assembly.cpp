@@ -9,6 +9,7 @@
 
 #include "core/dose.h"
 #include "core/json_reader.h"
+#include "core/message.h"
 
 namespace ldn::server {
 namespace {
@@ -108,7 +109,10 @@ Result<store::Course> ChooseCourse(store::Store& store, store::Id patient_id, st
     return c;
   }
   LDN_ASSIGN_OR_RETURN(std::vector<store::Course> courses, store.ListCourses(patient_id));
-  if (courses.empty()) return Status::Conflict("the patient has no treatment course to analyse");
+  if (courses.empty()) {
+    return Status::Conflict("the patient has no treatment course to analyse")
+        .WithText({N_("There is no LDN course in ldn yet.")});
+  }
   for (auto it = courses.rbegin(); it != courses.rend(); ++it) {
     if (it->status == store::CourseStatus::kActive || it->status == store::CourseStatus::kPaused ||
         it->status == store::CourseStatus::kCompleted) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "core/text.h"
 
 namespace ldn::server {
@@ -100,32 +101,43 @@ bool IsCommonPassword(std::string_view password) {
 Status CheckNewPassword(std::string_view password, std::string_view username, std::string_view field) {
   const std::string f(field);
   if (password.size() > kMaxPasswordBytes) {
-    return Status::InvalidArgument(f, fmt::format("must be at most {} bytes", kMaxPasswordBytes));
+    return Status::InvalidArgument(f, fmt::format("must be at most {} bytes", kMaxPasswordBytes))
+        .WithText({N_("The password is too long: at most {max} characters."), {{"max", kMaxPasswordChars}}});
   }
   // Control characters first: the code-point count below (core/text.h) refuses a NUL as not text.
   for (char c : password) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return Status::InvalidArgument(f, "must not contain control characters (tabs, line breaks, NUL)");
+      return Status::InvalidArgument(f, "must not contain control characters (tabs, line breaks, NUL)")
+          .WithText({N_("The password must not contain tabs or line breaks.")});
     }
   }
   const long chars = Utf8Length(password);
-  if (chars < 0) return Status::InvalidArgument(f, "must be valid UTF-8 text");
+  if (chars < 0) {
+    return Status::InvalidArgument(f, "must be valid UTF-8 text")
+        .WithText({N_("The password holds characters that cannot be read. Type it again.")});
+  }
   if (chars < static_cast<long>(kMinPasswordChars)) {
     return Status::InvalidArgument(
-        f, fmt::format("must be at least {} characters long (this one has {}); a few unrelated words make a "
-                       "good one",
-                       kMinPasswordChars, chars));
+               f, fmt::format("must be at least {} characters long (this one has {}); a few unrelated words make a "
+                              "good one",
+                              kMinPasswordChars, chars))
+        .WithText({N_("The password must be at least {min} characters long; this one has {n}. A few unrelated words "
+                      "make a good one."),
+                   {{"min", kMinPasswordChars}, {"n", chars}}});
   }
   if (chars > static_cast<long>(kMaxPasswordChars)) {
-    return Status::InvalidArgument(f, fmt::format("must be at most {} characters long", kMaxPasswordChars));
+    return Status::InvalidArgument(f, fmt::format("must be at most {} characters long", kMaxPasswordChars))
+        .WithText({N_("The password is too long: at most {max} characters."), {{"max", kMaxPasswordChars}}});
   }
   const std::string lower = LowerAscii(password);
   const std::string user = LowerAscii(username);
   if (!user.empty() && (lower == user || (Utf8Length(user) >= 3 && lower.find(user) != std::string::npos))) {
-    return Status::InvalidArgument(f, "must not contain the username");
+    return Status::InvalidArgument(f, "must not contain the username")
+        .WithText({N_("The password must not contain the username.")});
   }
   if (IsRunOrRepeat(lower)) {
-    return Status::InvalidArgument(f, "must not be one character repeated or a run like 'abcdef' or '123456'");
+    return Status::InvalidArgument(f, "must not be one character repeated or a run like 'abcdef' or '123456'")
+        .WithText({N_("The password must not be one character repeated or a run such as 'abcdef' or '123456'.")});
   }
   const std::string_view core = LetterCore(lower);
   const std::string_view unit = RepeatedUnit(lower);
@@ -135,7 +147,9 @@ Status CheckNewPassword(std::string_view password, std::string_view username, st
   };
   if (listed(lower) || listed(core) || listed(unit) || listed(core_unit) || (!unit.empty() && unit.size() <= 3)) {
     return Status::InvalidArgument(
-        f, "is too common: it is (or is built from) one of the most used passwords, which attackers try first");
+               f, "is too common: it is (or is built from) one of the most used passwords, which attackers try first")
+        .WithText({N_("This password is too common: it is (or is built from) one of the most used passwords, which "
+                      "attackers try first. Choose another.")});
   }
   return Status::Ok();
 }

@@ -110,6 +110,10 @@ struct User {
   bool totp_enabled = false;
 };
 
+// Whether `username` follows User's rule (1-64 characters of [A-Za-z0-9._@-]): Ok, or
+// kInvalidArgument naming "username". (Whether it is taken is the store's to say.)
+Status CheckUsername(std::string_view username);
+
 // A person whose health data is kept. research_id is the pseudonym researchers see: unique,
 // [A-Za-z0-9-] 1-64 characters; when left empty on creation the store assigns a random one
 // ("R-" + 16 lower-case hex digits). time_zone: an IANA zone name (checked against the tz

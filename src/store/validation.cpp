@@ -64,12 +64,7 @@ bool JsonEqual(std::string_view a, std::string_view b) {
 }
 
 Status ValidateUser(const User& user) {
-  LDN_RETURN_IF_ERROR(CheckText(user.username, "username", 1, 64));
-  for (char c : user.username) {
-    if (!IsUsernameChar(c)) {
-      return Status::InvalidArgument("username", "may hold only letters, digits and . _ @ -");
-    }
-  }
+  LDN_RETURN_IF_ERROR(store::CheckUsername(user.username));
   LDN_RETURN_IF_ERROR(CheckText(user.password_hash, "password_hash", 1, 1000));
   if (user.role == Role::kPatient) {
     if (!user.patient_id) return Status::InvalidArgument("patient_id", "is required for a patient user");
@@ -206,3 +201,17 @@ Status ValidateAuditEvent(const AuditEvent& event) {
 }
 
 }  // namespace ldn::store::internal
+
+namespace ldn::store {
+
+Status CheckUsername(std::string_view username) {
+  LDN_RETURN_IF_ERROR(internal::CheckText(username, "username", 1, 64));
+  for (char c : username) {
+    if (!internal::IsUsernameChar(c)) {
+      return Status::InvalidArgument("username", "may hold only letters, digits and . _ @ -");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace ldn::store

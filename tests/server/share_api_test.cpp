@@ -54,6 +54,10 @@ TEST_F(ShareApiTest, ThePatientSharesTheReportForAFewDaysAndStopsIt) {
   TestResponse early = f_->Send("POST", P("/share-links"), J{{"days", 3}}.dump(), pat_);
   EXPECT_EQ(early.status, 409) << early.body;
   EXPECT_NE(early.Json()["error"]["message"].get<std::string>().find("no report to share yet"), std::string::npos);
+  // The patient is told why in their words: the analysis' own reason, nested (RefusalTextTest).
+  EXPECT_EQ(early.Json()["error"]["message_key"], "There is no report to share yet. {why}");
+  EXPECT_EQ(early.Json()["error"]["vars"]["why"]["vars"]["n"], 0) << early.body;
+  EXPECT_EQ(early.Json()["error"]["vars"]["why"]["vars"]["min"], 7) << early.body;
   EXPECT_TRUE(f_->Send("GET", P("/share-links"), "", pat_).Json()["links"].empty());
   // Fourteen baseline days.
   ASSERT_TRUE(SeedBaseline(*f_, patient_).ok());

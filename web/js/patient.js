@@ -773,24 +773,6 @@ function numberControl(attrs, label, value, {decimal, bad}) {
   };
 }
 
-// The dose check's words (src/clinical/safety/dose_check.cpp), which the server sends as catalog
-// keys with values and api.js shows in the app's language.
-export const DOSE_CHECK_TEXTS = [
-  N_('{dose} mg was not saved: it is above {limit} mg, the highest low dose ldn accepts, and you have no LDN plan in ldn. Check the amount. If you really took {dose} mg, tell your clinician.'),
-  N_('You have no LDN plan in ldn for {date}. If you took {dose} mg, confirm it and say why; your clinician will see it.'),
-  N_('Your plan sets {planned} mg for {date}'),
-  N_('No dose is planned for {date} (the nearest step is {reference} mg)'),
-  N_('it is {times} times the planned {reference} mg and above the highest dose of your course, {maximum} mg'),
-  N_('it is {times} times the {reference} mg of the nearest step and above the highest dose of your course, {maximum} mg'),
-  N_('it is {times} times the planned {reference} mg'),
-  N_('it is {times} times the {reference} mg of the nearest step'),
-  N_('it is above the highest dose of your course, {maximum} mg'),
-  N_('{dose} mg was not saved: {why}; ldn accepts at most {limit} mg for that day. LDN doses are a few milligrams, so check the amount (a typing slip such as 45 for 4.5 is common). If you really took {dose} mg, tell your clinician or pharmacist today. ({what}.)'),
-  N_('Your plan says {planned} mg on {date}, and you entered {dose} mg. If you took {dose} mg, confirm it and say why (for example: \'felt unwell, took less\'); your clinician will see it.'),
-  N_('Your course starts on {start}: no dose is planned for {date}. If you took {dose} mg, confirm it and say why; your clinician will see it.'),
-  N_('No dose is planned for {date} (a break in your plan). If you took {dose} mg, confirm it and say why; your clinician will see it.'),
-];
-
 // A dose the server did not take as entered: refused (400, plain words), or different from the
 // plan (409): the patient confirms it with a reason, or corrects the amount.
 function offPlanPanel(err, write, close) {

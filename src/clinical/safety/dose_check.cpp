@@ -45,7 +45,7 @@ nlohmann::json Times(Dose dose, Dose reference) {
 }
 
 // Every text of the check, in the keys the web app's catalogs hold (web/locales/src/safety.json;
-// DoseCheckTest.EveryTextIsInTheMessageCatalog).
+// N_() marks them for scripts/locales.mjs --check; DoseCheckTest.EveryTextIsInTheMessageCatalog).
 void Say(DoseCheckResult& r, std::string key, nlohmann::json vars) {
   r.text = Message{std::move(key), std::move(vars)};
   r.message = Fill(r.text);
@@ -61,15 +61,16 @@ DoseCheckResult CheckLoggedDose(const DoseCheckInput& in, const InterlockRules& 
     if (in.dose > r.limit) {
       r.outcome = DoseCheckOutcome::kRefused;
       Say(r,
-          "{dose} mg was not saved: it is above {limit} mg, the highest low dose ldn accepts, and you have no LDN plan "
-          "in ldn. Check the amount. If you really took {dose} mg, tell your clinician.",
+          N_("{dose} mg was not saved: it is above {limit} mg, the highest low dose ldn accepts, and you have no LDN "
+             "plan "
+             "in ldn. Check the amount. If you really took {dose} mg, tell your clinician."),
           {{"dose", Mg(in.dose)}, {"limit", Mg(r.limit)}});
       return r;
     }
     r.outcome = in.off_plan_reason ? DoseCheckOutcome::kOffPlanConfirmed : DoseCheckOutcome::kNeedsConfirmation;
     Say(r,
-        "You have no LDN plan in ldn for {date}. If you took {dose} mg, confirm it and say why; your clinician will "
-        "see it.",
+        N_("You have no LDN plan in ldn for {date}. If you took {dose} mg, confirm it and say why; your clinician will "
+           "see it."),
         {{"date", day}, {"dose", Mg(in.dose)}});
     return r;
   }
@@ -95,46 +96,49 @@ DoseCheckResult CheckLoggedDose(const DoseCheckInput& in, const InterlockRules& 
   if (in.dose > r.limit) {
     r.outcome = DoseCheckOutcome::kRefused;
     const Message what =
-        r.planned ? Message{"Your plan sets {planned} mg for {date}", {{"planned", Mg(*r.planned)}, {"date", day}}}
-                  : Message{"No dose is planned for {date} (the nearest step is {reference} mg)",
+        r.planned ? Message{N_("Your plan sets {planned} mg for {date}"), {{"planned", Mg(*r.planned)}, {"date", day}}}
+                  : Message{N_("No dose is planned for {date} (the nearest step is {reference} mg)"),
                             {{"date", day}, {"reference", Mg(*r.reference)}}};
     const bool over_factor = in.dose > factor_limit, over_maximum = in.dose > maximum;
     const nlohmann::json why_vars = {
         {"times", Times(in.dose, *r.reference)}, {"reference", Mg(*r.reference)}, {"maximum", Mg(maximum)}};
     std::string why_key;
     if (over_factor && over_maximum) {
-      why_key = r.planned ? "it is {times} times the planned {reference} mg and above the highest dose of your "
-                            "course, {maximum} mg"
-                          : "it is {times} times the {reference} mg of the nearest step and above the highest dose "
-                            "of your course, {maximum} mg";
+      why_key = r.planned ? N_("it is {times} times the planned {reference} mg and above the highest dose of your "
+                               "course, {maximum} mg")
+                          : N_("it is {times} times the {reference} mg of the nearest step and above the highest "
+                               "dose of your course, {maximum} mg");
     } else if (over_factor) {
-      why_key = r.planned ? "it is {times} times the planned {reference} mg"
-                          : "it is {times} times the {reference} mg of the nearest step";
+      why_key = r.planned ? N_("it is {times} times the planned {reference} mg")
+                          : N_("it is {times} times the {reference} mg of the nearest step");
     } else {
-      why_key = "it is above the highest dose of your course, {maximum} mg";
+      why_key = N_("it is above the highest dose of your course, {maximum} mg");
     }
     Say(r,
-        "{dose} mg was not saved: {why}; ldn accepts at most {limit} mg for that day. LDN doses are a few milligrams, "
-        "so check the amount (a typing slip such as 45 for 4.5 is common). If you really took {dose} mg, tell your "
-        "clinician or pharmacist today. ({what}.)",
+        N_("{dose} mg was not saved: {why}; ldn accepts at most {limit} mg for that day. LDN doses are a few "
+           "milligrams, "
+           "so check the amount (a typing slip such as 45 for 4.5 is common). If you really took {dose} mg, tell your "
+           "clinician or pharmacist today. ({what}.)"),
         {{"dose", Mg(in.dose)}, {"why", Nested({why_key, why_vars})}, {"limit", Mg(r.limit)}, {"what", Nested(what)}});
     return r;
   }
   r.outcome = in.off_plan_reason ? DoseCheckOutcome::kOffPlanConfirmed : DoseCheckOutcome::kNeedsConfirmation;
   if (r.planned) {
     Say(r,
-        "Your plan says {planned} mg on {date}, and you entered {dose} mg. If you took {dose} mg, confirm it and say "
-        "why (for example: 'felt unwell, took less'); your clinician will see it.",
+        N_("Your plan says {planned} mg on {date}, and you entered {dose} mg. If you took {dose} mg, confirm it and "
+           "say "
+           "why (for example: 'felt unwell, took less'); your clinician will see it."),
         {{"planned", Mg(*r.planned)}, {"date", day}, {"dose", Mg(in.dose)}});
   } else if (in.date < plan.steps.front().start) {
     Say(r,
-        "Your course starts on {start}: no dose is planned for {date}. If you took {dose} mg, confirm it and say why; "
-        "your clinician will see it.",
+        N_("Your course starts on {start}: no dose is planned for {date}. If you took {dose} mg, confirm it and say "
+           "why; "
+           "your clinician will see it."),
         {{"start", FormatDate(plan.steps.front().start)}, {"date", day}, {"dose", Mg(in.dose)}});
   } else {
     Say(r,
-        "No dose is planned for {date} (a break in your plan). If you took {dose} mg, confirm it and say why; your "
-        "clinician will see it.",
+        N_("No dose is planned for {date} (a break in your plan). If you took {dose} mg, confirm it and say why; your "
+           "clinician will see it."),
         {{"date", day}, {"dose", Mg(in.dose)}});
   }
   return r;

@@ -173,7 +173,7 @@ c.commit()`]);
       const alert = lockedPage.page.getByRole('alert').filter({ hasText: /locked/ });
       await alert.waitFor();
       const text = await alert.textContent();
-      check(/locked after too many failed logins; an administrator can unlock it/.test(text),
+      check(/locked after too many failed logins\. An administrator can unlock it\./.test(text),
         `the login page says the account is locked and who can unlock it ("${text}")`);
       await shot(lockedPage.page, 'login-locked', 'phone');
       await lockedPage.context.close();

@@ -21,6 +21,7 @@ const LANGS = {
     sent: 'Sendt: enheden viser den om et øjeblik.', dose: /SUMMARY:LDN [\d\\,]+ mg ved sengetid/, diary: 'SUMMARY:LDN-dagbog: hvordan var i dag?', months: /\b(jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)/i,
     report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dosis og bivirkninger dag for dag', 'Side 1 af'],
     yes: /^Ja$/, amount: 'Mængde (mg)', refused: /45 mg blev ikke gemt: det er 10 gange de planlagte 4,5 mg.*; ldn tager højst imod [\d,]+ mg den dag\..*\(Din plan er 4,5 mg den \d+\. [a-zæøå]+ \d{4}\.\)/,
+    wrongPassword: 'Den nuværende adgangskode er forkert.',
   },
   nb: {
     locale: 'nb-NO', viewport: DESKTOP, size: 'desktop', scheme: 'dark', login: ['Brukernavn', 'Passord', 'Logg inn'],
@@ -28,6 +29,7 @@ const LANGS = {
     sent: 'Sendt: enheten viser den om et øyeblikk.', dose: /SUMMARY:LDN [\d\\,]+ mg ved leggetid/, diary: 'SUMMARY:LDN-dagbok: hvordan var dagen i dag?', months: /\b(jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)/i,
     report: ['LDN-effektrapport', 'VURDERING', 'Smerte, dose og bivirkninger dag for dag', 'Side 1 av'],
     yes: /^Ja$/, amount: 'Mengde (mg)', refused: /45 mg ble ikke lagret: det er 10 ganger de planlagte 4,5 mg.*; ldn tar høyst imot [\d,]+ mg den dagen\..*\(Planen din er 4,5 mg den \d+\. [a-zæøå]+ \d{4}\.\)/,
+    wrongPassword: 'Det nåværende passordet er feil.',
   },
 };
 
@@ -215,6 +217,15 @@ runSpec('locales_items', async (t) => {
     const header = readFileSync(csvPath, 'utf8').split('\n').find((l) => l.startsWith('date,')) || '';
     check(header.includes('pain'), `${tag}: the diary downloads as CSV (${file.suggestedFilename()})`);
     await audit(page, `locale-items-${code}-progress`);
+    // ---- A refusal of the account page (the server's words, src/server/api_account.cpp): in the language.
+    await page.goto('/#/account');
+    await page.locator('#current-password').fill('not my password at all');
+    await page.locator('#new-password').fill('a new and long passphrase');
+    await page.locator('#new-password-again').fill('a new and long passphrase');
+    await page.locator('form:has(#current-password) button[type="submit"]').click();
+    const wrong = page.locator('form:has(#current-password) p.error');
+    await wrong.filter({ hasText: /\S/ }).waitFor();
+    check((await wrong.innerText()) === L.wrongPassword, `${tag}: a wrong current password is said in ${code} ("${await wrong.innerText()}")`);
     check(page.errors.length === 0, `${tag}: no page errors (${page.errors.join('; ')})`);
     await context.close();
   }
