@@ -9,6 +9,9 @@
 #include <limits>
 #include <map>
 
+#include <fmt/format.h>
+
+#include "core/message.h"
 #include "core/text.h"
 #include "server/api.h"
 #include "server/api_util.h"
@@ -17,6 +20,10 @@ namespace ldn::server {
 namespace {
 
 using store::Role;
+
+// The longest message: the store's limit (ValidateMessage) and the web app's maxlength
+// (web/js/messages.js). A message is read up to this, not the 2000 of a note.
+constexpr size_t kMaxMessageChars = 5000;
 
 const std::set<Role> kPatientOrClinician = {Role::kPatient, Role::kClinician};
 
@@ -91,7 +98,7 @@ Result<ApiReply> PostMessage(Api&, RequestContext& ctx) {
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
   store::Message m;
-  LDN_ASSIGN_OR_RETURN(m.body, o.Text("body", 0, kMaxNoteChars));
+  LDN_ASSIGN_OR_RETURN(m.body, o.String("body"));
   LDN_ASSIGN_OR_RETURN(m.client_id, OptionalClientId(o, "client_id"));
   LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
   // Trailing white space is not part of a message; an empty one is not a message.
@@ -99,8 +106,15 @@ Result<ApiReply> PostMessage(Api&, RequestContext& ctx) {
                              m.body.back() == '\t')) {
     m.body.pop_back();
   }
-  if (m.body.empty()) return Status::InvalidArgument("body", "write a message");
-  if (m.body.size() > 20000) return Status::InvalidArgument("body", "must be at most 5000 characters");
+  if (m.body.empty()) {
+    return Status::InvalidArgument("body", "write a message").WithText({N_("Write a message first.")});
+  }
+  // Counted in characters (a Danish "æ" is two bytes), as the web app's maxlength counts them.
+  if (Utf8Length(m.body) > static_cast<long>(kMaxMessageChars)) {
+    return Status::InvalidArgument("body", fmt::format("must be at most {} characters", kMaxMessageChars))
+        .WithText({N_("A message can be at most {max} characters long."), {{"max", kMaxMessageChars}}});
+  }
+  LDN_RETURN_IF_ERROR(CheckText(m.body, "body", 1, kMaxMessageChars));  // UTF-8, no NUL
   m.patient_id = ctx.patient();
   m.sender_user_id = ctx.caller().user_id;
   m.sent_at = ctx.now;

@@ -9,6 +9,7 @@
 // (to see what the patient has yet to see) but cannot make it go away for them.
 #include <fmt/format.h>
 
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/course_plans.h"
@@ -40,7 +41,8 @@ Result<ApiReply> Acknowledge(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(PlanSnapshot current, CurrentPlanSnapshot(ctx.store(), ctx.patient(), &course, holder_course));
   if (snapshot_id != current.Id()) {
     return Status::Conflict("your plan changed again since this page was loaded: reload to see the latest")
-        .WithFieldPrefix("snapshot_id");
+        .WithFieldPrefix("snapshot_id")
+        .WithText({N_("Your plan changed again since this page was opened. Open it again to see the latest.")});
   }
   store::PlanAcknowledgment ack;
   ack.patient_id = ctx.patient();

@@ -86,6 +86,22 @@ TEST_F(RefusalTextTest, TheDiaryAndTheShareLinkSayWhyInThePatientsLanguage) {
   Said(push, "nb");
 }
 
+// A message to the clinic is up to 5000 characters, as the app's text box allows (it was 2000 on
+// the server: a long Danish message failed in English).
+TEST_F(RefusalTextTest, AMessageUpTo5000CharactersIsSentAndALongerOneIsRefusedInWords) {
+  std::string longest;
+  for (int i = 0; i < 5000; ++i) longest += "\u00e6";  // "æ": 5000 characters, 10000 bytes
+  const TestResponse sent = f_->Send("POST", P("/messages"), J{{"body", longest}}.dump(), pat_);
+  EXPECT_EQ(sent.status, 201) << sent.body.substr(0, 300);
+  const TestResponse longer = f_->Send("POST", P("/messages"), J{{"body", longest + "x"}}.dump(), pat_);
+  ASSERT_EQ(longer.status, 400) << longer.body.substr(0, 300);
+  EXPECT_EQ(longer.Json()["error"]["field"], "body");
+  EXPECT_EQ(Said(longer, "da"), "En besked må højst være 5000 tegn lang.");
+  const TestResponse blank = f_->Send("POST", P("/messages"), J{{"body", " \n"}}.dump(), pat_);
+  ASSERT_EQ(blank.status, 400) << blank.body;
+  EXPECT_EQ(Said(blank, "nb"), "Skriv en melding først.");
+}
+
 TEST_F(RefusalTextTest, PasswordsAreRefusedInWords) {
   auto change = [&](const std::string& current, const std::string& next) {
     return f_->Send("POST", "/api/v1/me/password", J{{"current_password", current}, {"new_password", next}}.dump(),
