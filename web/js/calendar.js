@@ -109,6 +109,9 @@ export function calendarCard(patientId, tz) {
                 t('You have a calendar link, made {date}.', {date: formatInstant(state.created_at, tz)})),
           h('p.hint',
             t('For your safety the link is shown only when it is made. Make a new one to add it to another calendar: the old one stops.')),
+          // The feed's language is fixed in the link (?lang=), not followed from the app's.
+          h('p.hint',
+            t('The reminders are in the language the link was made in. If you change the language of the app, make a new link to have them in that language too.')),
           h('p', makeButton(t('Make a new calendar link')), ' ', stopButton()));
     } else {
       lines.push(makeButton(t('Make my calendar link')));

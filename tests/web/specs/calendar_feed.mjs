@@ -84,6 +84,8 @@ runSpec('calendar_feed', async (t) => {
   await page.getByText(/You have a calendar link, made/).waitFor();
   await shot(page, 'patient-account-calendar-exists', 'phone-390');
   check(!(await page.locator('#calendar-url').count()), 'the page says a link exists and since when, and does not show it again');
+  check(await page.getByText('The reminders are in the language the link was made in.').isVisible(),
+    'the page says the reminders keep the language the link was made in');
   await page.getByRole('button', { name: 'Stop my calendar link' }).click();
   await page.getByText('Your calendar link is stopped.', { exact: false }).waitFor();
   const stopped = await readFeed('stopped');
