@@ -7,7 +7,8 @@ import {field, h, mount} from './dom.js';
 import {t} from './i18n.js';
 
 function passwordFields() {
-  const pass = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' });
+  const pass =
+      h('input', {id: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: '12'});
   const again = h('input', { id: 'new-password-again', type: 'password', autocomplete: 'new-password', required: true });
   return {
     pass,
@@ -15,7 +16,7 @@ function passwordFields() {
     fields: [
       field(
           t('Choose a password'), pass,
-          t('At least 8 characters; not your username. A long phrase is easiest to remember.')),
+          t('At least 12 characters, not your username. A few unrelated words make a good one; very common passwords are refused.')),
       field(t('The same password again'), again)
     ]
   };
