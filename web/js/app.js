@@ -171,6 +171,9 @@ function renderTabs(items, here) {
 function logout() {
   const unsent = outbox.pending();
   if (!unsent) return doLogout();
+  // A page still being drawn (a route started just before, e.g. by "Stay logged in") must not
+  // replace this dialog when it finishes: it is shown only while no newer route has started.
+  routing += 1;
   const dialog = h(
       'section.card.narrow.warn',
       {role: 'alertdialog', 'aria-labelledby': 'unsent-title', 'aria-describedby': 'unsent-text'},
