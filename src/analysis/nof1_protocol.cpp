@@ -127,6 +127,22 @@ Status ValidateProtocol(const TrialProtocol& p) {
   return Status::Ok();
 }
 
+nlohmann::json ConsequencesToJson(const DesignConsequences& c) {
+  // Six decimals: 0.25, 0.03125 and 0.015625 exactly; 1/2^12 = 0.000244 to the sixth.
+  const auto six = [](double v) { return std::round(v * 1e6) / 1e6; };
+  return {{"allocations", c.allocations},
+          {"smallest_p_two_sided", six(c.smallest_p_two_sided)},
+          {"smallest_p_one_sided", six(c.smallest_p_one_sided)},
+          {"two_sided_can_reach_005", c.two_sided_can_reach_005},
+          {"one_sided_can_reach_005", c.one_sided_can_reach_005},
+          {"pairs_needed_two_sided_005", kPairsForTwoSided005},
+          {"pairs_needed_one_sided_005", kPairsForOneSided005},
+          {"paired_t_degrees_of_freedom", c.paired_t_degrees_of_freedom},
+          {"analysed_days_per_period", c.analysed_days_per_period},
+          {"total_days", c.total_days},
+          {"notes", c.notes}};
+}
+
 DesignConsequences ConsequencesOf(const TrialProtocol& p) {
   DesignConsequences c;
   c.allocations = 1 << p.pairs;

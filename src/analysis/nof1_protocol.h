@@ -89,6 +89,12 @@ inline constexpr int kPairsForTwoSided005 = 6;  // 2/2^6 = 0.031 <= 0.05 < 2/2^5
 inline constexpr int kPairsForOneSided005 = 5;  // 1/2^5 = 0.031 <= 0.05 < 1/2^4 = 0.0625
 // REQUIRES: ValidateProtocol(protocol).ok().
 DesignConsequences ConsequencesOf(const TrialProtocol& protocol);
+// The consequences as JSON, as the CLI (`ldn trial design`) and the server's design screen show them:
+// {"allocations", "smallest_p_two_sided", "smallest_p_one_sided" (6 decimals),
+// "two_sided_can_reach_005", "one_sided_can_reach_005", "pairs_needed_two_sided_005",
+// "pairs_needed_one_sided_005", "paired_t_degrees_of_freedom", "analysed_days_per_period",
+// "total_days", "notes"}.
+nlohmann::json ConsequencesToJson(const DesignConsequences& consequences);
 
 // Parses a protocol from JSON, strictly (unknown keys are errors). Every key is optional and
 // defaults as in TrialProtocol: pairs, period_days, run_in_days, primary_outcome,

@@ -157,20 +157,6 @@ Result<TrialProtocol> BuildProtocol(const ProtocolArgs& a) {
   return p;
 }
 
-nlohmann::json ConsequencesJson(const DesignConsequences& c) {
-  return {{"allocations", c.allocations},
-          {"smallest_p_two_sided", Round(c.smallest_p_two_sided, 6)},
-          {"smallest_p_one_sided", Round(c.smallest_p_one_sided, 6)},
-          {"two_sided_can_reach_005", c.two_sided_can_reach_005},
-          {"one_sided_can_reach_005", c.one_sided_can_reach_005},
-          {"pairs_needed_two_sided_005", kPairsForTwoSided005},
-          {"pairs_needed_one_sided_005", kPairsForOneSided005},
-          {"paired_t_degrees_of_freedom", c.paired_t_degrees_of_freedom},
-          {"analysed_days_per_period", c.analysed_days_per_period},
-          {"total_days", c.total_days},
-          {"notes", c.notes}};
-}
-
 void Finish(Context& ctx, std::string_view verb, const Status& s) {
   ctx.exit_code = s.ok() ? kExitOk : ReportError(verb, s);
 }
@@ -190,7 +176,7 @@ Status RunDesign(const DesignArgs& a) {
     PrintJson({{"protocol", nlohmann::json::parse(canonical)},
                {"canonical", canonical},
                {"sha256", Sha256Hex(canonical)},
-               {"allows", ConsequencesJson(c)}});
+               {"allows", ConsequencesToJson(c)}});
     return Status::Ok();
   }
   std::cout << fmt::format("N-of-1 trial of LDN against placebo: {} pairs x 2 periods x {} days, run-in {} days.\n",
@@ -323,7 +309,7 @@ Status RunSimulate(const SimulateArgs& a) {
                    {"onset_days", s.onset_days},
                    {"offset_days", s.offset_days},
                    {"whole_points", s.whole_points}};
-  j["allows"] = ConsequencesJson(ConsequencesOf(p));
+  j["allows"] = ConsequencesToJson(ConsequencesOf(p));
   if (a.json) {
     PrintJson(j);
     return Status::Ok();

@@ -162,6 +162,7 @@ Api::Api(store::Store& store, const Clock& clock, JsonLog& log, ApiOptions optio
   AddPharmacyRoutes(*this, routes_);
   AddBatchRoutes(*this, routes_);
   AddKitRoutes(*this, routes_);
+  AddTrialRoutes(*this, routes_);
   AddChartRoutes(*this, routes_);  // issue 13: the clinic's workspace
   AddOrderRoutes(*this, routes_);
   AddInvitationRoutes(*this, routes_);

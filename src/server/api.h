@@ -213,6 +213,7 @@ void AddClinicalRoutes(Api& api, RouteTable& routes);  // api_clinical.cpp: pati
 void AddDiaryRoutes(Api& api, RouteTable& routes);     // api_diary.cpp: diary, analysis
 void AddPharmacyRoutes(Api& api, RouteTable& routes);  // api_pharmacy.cpp: worksheet, PK profile
 void AddKitRoutes(Api& api, RouteTable& routes);       // api_kits.cpp: placebo-twin kits (issue 14)
+void AddTrialRoutes(Api& api, RouteTable& routes);     // api_trials.cpp: blinded N-of-1 trials (issue 16)
 void AddBatchRoutes(Api& api, RouteTable& routes);     // api_batches.cpp: lots, batches, checks (issue 14)
 // The clinic's workspace (issue 13).
 void AddChartRoutes(Api& api, RouteTable& routes);          // api_chart.cpp: record, medications, timeline

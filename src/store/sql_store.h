@@ -255,6 +255,18 @@ class SqlStore final : public Store {
   Result<std::vector<Kit>> ListKits(Id pharmacy_id) override;
   Result<KitUnblinding> UnblindKit(const KitUnblinding& unblinding) override;
   Result<std::vector<KitUnblinding>> ListKitUnblindings(Id kit_id) override;
+  Result<Trial> CreateTrial(const Trial& trial) override;
+  Result<Trial> GetTrial(Id trial_id) override;
+  Result<std::vector<Trial>> ListTrials(Id patient_id) override;
+  Result<std::vector<Trial>> ListPharmacyTrials(Id pharmacy_id) override;
+  Result<Trial> ReplaceTrialProtocol(Id trial_id, const std::string& protocol_json,
+                                     const std::string& protocol_sha256) override;
+  Result<Trial> MoveTrial(Id trial_id, TrialStatus to, const Trial& change) override;
+  Result<Trial> UnblindTrial(Id trial_id, const Trial& change) override;
+  Result<TrialKit> AssignTrialKit(const TrialKit& kit) override;
+  Result<std::vector<TrialKit>> ListTrialKits(Id trial_id) override;
+  Result<TrialAnswer> RecordTrialAnswer(const TrialAnswer& answer) override;
+  Result<std::vector<TrialAnswer>> ListTrialAnswers(Id trial_id) override;
 
   // The clinician's panel (issue 13, item 5): sql_store_panel.cpp.
   Result<std::vector<std::pair<Id, LocalDate>>> ListLatestDiaryDates(Id user_id) override;

@@ -31,6 +31,7 @@ constexpr std::array<std::string_view, 5> kRoleNames = {"patient", "clinician", 
 constexpr std::array<std::string_view, 5> kCourseStatusNames = {"planned", "active", "paused", "completed", "stopped"};
 constexpr std::array<std::string_view, 4> kPrescriptionStatusNames = {"issued", "verified", "dispensed", "cancelled"};
 constexpr std::array<std::string_view, 4> kSeverityNames = {"mild", "moderate", "severe", "life_threatening"};
+constexpr std::array<std::string_view, 4> kTrialStatusNames = {"designed", "started", "ended", "cancelled"};
 
 }  // namespace
 
@@ -57,6 +58,12 @@ std::string_view SeverityName(Severity severity) {
 }
 Result<Severity> ParseSeverity(std::string_view text, std::string_view field) {
   return ParseName<Severity>(text, field, kSeverityNames, "severity");
+}
+std::string_view TrialStatusName(TrialStatus status) {
+  return kTrialStatusNames[static_cast<size_t>(status)];
+}
+Result<TrialStatus> ParseTrialStatus(std::string_view text) {
+  return ParseName<TrialStatus>(text, "status", kTrialStatusNames, "trial status");
 }
 std::string_view BatchStatusName(BatchStatus status) {
   switch (status) {

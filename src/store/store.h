@@ -769,6 +769,57 @@ struct KitUnblinding {
   std::string reason;  // 1-2000 characters
 };
 
+// A blinded N-of-1 trial of LDN against placebo (issue 16; migration 0015; docs/nof1.md "In the
+// clinic"). The protocol is src/analysis/nof1_protocol.h's canonical JSON and its SHA-256, written
+// by the server; the store keeps them and refuses to change them once the trial has started.
+enum class TrialStatus { kDesigned, kStarted, kEnded, kCancelled };
+std::string_view TrialStatusName(TrialStatus s);  // "designed", "started", "ended", "cancelled"
+Result<TrialStatus> ParseTrialStatus(std::string_view text);
+
+struct Trial {
+  Id id = 0;  // set by the store
+  Id patient_id = 0;
+  Id prescription_id = 0;  // the order at the stable dose whose kits the trial uses
+  std::string protocol_json;
+  std::string protocol_sha256;  // 64 lower-case hex digits
+  TrialStatus status = TrialStatus::kDesigned;
+  std::optional<LocalDate> start_date;  // trial day 1 (set when started)
+  Id designed_by = 0;
+  Instant designed_at{};
+  std::optional<Id> started_by;
+  std::optional<Instant> started_at;
+  std::optional<Id> ended_by;
+  std::optional<Instant> ended_at;
+  std::string end_reason;  // 0-2000 characters
+  std::optional<Id> unblinded_by;
+  std::optional<Instant> unblinded_at;
+  std::string unblind_reason;  // 0-2000 characters
+  bool emergency_unblinding = false;
+};
+
+// The kit the pharmacy gave one pair of a trial: pack A in the pair's first period, pack B in its
+// second. Append-only.
+struct TrialKit {
+  Id trial_id = 0;
+  Id patient_id = 0;  // the trial's, set by the store
+  int pair = 0;       // 1-12
+  Id kit_id = 0;
+  Id assigned_by = 0;
+  Instant assigned_at{};
+};
+
+// The patient's answers at the end of one period: the blinding question and the PGIC (1-7, or none).
+// Append-only.
+struct TrialAnswer {
+  Id trial_id = 0;
+  Id patient_id = 0;  // the trial's, set by the store
+  int period = 0;     // 1-24
+  std::string guess;  // "ldn", "placebo" or "dont_know"
+  std::optional<int> pgic;
+  Id answered_by = 0;
+  Instant answered_at{};
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Store {
@@ -1302,6 +1353,44 @@ class Store {
   virtual Result<KitUnblinding> UnblindKit(const KitUnblinding& unblinding) = 0;
   // A kit's unblindings, oldest first.
   virtual Result<std::vector<KitUnblinding>> ListKitUnblindings(Id kit_id) = 0;
+
+  // ---- Blinded N-of-1 trials (issue 16) -----------------------------------------------------
+  // Stores a designed trial (status kDesigned; the other state fields are ignored). kNotFound
+  // "patient_id" / "prescription_id" (not the patient's) / "designed_by"; kInvalidArgument
+  // "protocol_json" (empty or over 8000 bytes) / "protocol_sha256" (not 64 hex digits); kConflict
+  // "patient_id" when the patient has a trial that is designed or started.
+  virtual Result<Trial> CreateTrial(const Trial& trial) = 0;
+  // kNotFound when absent.
+  virtual Result<Trial> GetTrial(Id trial_id) = 0;
+  // A patient's trials, newest first.
+  virtual Result<std::vector<Trial>> ListTrials(Id patient_id) = 0;
+  // The trials whose order is routed to the pharmacy, newest first.
+  virtual Result<std::vector<Trial>> ListPharmacyTrials(Id pharmacy_id) = 0;
+  // Replaces the protocol of a designed trial. kNotFound "trial_id"; kConflict "status" unless it is
+  // designed; kInvalidArgument as CreateTrial.
+  virtual Result<Trial> ReplaceTrialProtocol(Id trial_id, const std::string& protocol_json,
+                                             const std::string& protocol_sha256) = 0;
+  // Moves a trial on: designed -> started (start_date, started_by, started_at), designed ->
+  // cancelled or started -> ended (ended_by, ended_at, end_reason), all from `change`. kNotFound
+  // "trial_id"; kConflict "status" for any other move (the message names both states).
+  virtual Result<Trial> MoveTrial(Id trial_id, TrialStatus to, const Trial& change) = 0;
+  // Records that the blind of a started or ended trial is broken (unblinded_by/at, unblind_reason
+  // of 1-2000 characters, emergency_unblinding from `change`); the first unblinding is kept, a
+  // later one is kConflict "trial_id". kNotFound "trial_id".
+  virtual Result<Trial> UnblindTrial(Id trial_id, const Trial& change) = 0;
+  // Gives a kit to a pair of a designed trial. kNotFound "trial_id" / "kit_id" / "assigned_by";
+  // kConflict "status" unless the trial is designed; kConflict "kit_id" when the kit is of another
+  // patient or order, or already given to a pair; kConflict "pair" when the pair has a kit;
+  // kInvalidArgument "pair" outside 1-12.
+  virtual Result<TrialKit> AssignTrialKit(const TrialKit& kit) = 0;
+  // A trial's kits by pair.
+  virtual Result<std::vector<TrialKit>> ListTrialKits(Id trial_id) = 0;
+  // Records the answers of a period. kNotFound "trial_id" / "answered_by"; kConflict "status" unless
+  // the trial is started; kConflict "period" when the period was answered; kInvalidArgument
+  // "period" (1-24), "guess", "pgic" (1-7).
+  virtual Result<TrialAnswer> RecordTrialAnswer(const TrialAnswer& answer) = 0;
+  // A trial's answers by period.
+  virtual Result<std::vector<TrialAnswer>> ListTrialAnswers(Id trial_id) = 0;
 
   // ---- Audit head and batched appends (issue 17) ----------------------------------------------
   // The newest event's seq and hash (AuditHead{} for an empty trail). One indexed read.

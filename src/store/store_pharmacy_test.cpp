@@ -409,6 +409,120 @@ TEST_P(StorePharmacyTest, KitsDownPathKeepsKits) {
   EXPECT_EQ(store_->ListKits(apotek_.id)->size(), 1u);
 }
 
+// Issue 16 (migration 0015): a trial on the order, its pairs' kits, the move to started that freezes
+// the protocol, the patient's answers, one unblinding; append-only where it must be.
+TEST_P(StorePharmacyTest, ATrialFreezesItsProtocolWhenItStarts) {
+  const std::string sha(64, 'c');
+  Trial t;
+  t.patient_id = patient1_.id;
+  t.prescription_id = rx_.id;
+  t.protocol_json = R"({"pairs":1})";
+  t.protocol_sha256 = sha;
+  t.designed_by = clinician_.id;
+  t.designed_at = At(10);
+  const Result<Trial> designed = store_->CreateTrial(t);
+  ASSERT_TRUE(designed.ok()) << designed.status().ToString();
+  EXPECT_EQ(designed->status, TrialStatus::kDesigned);
+  EXPECT_FALSE(designed->start_date.has_value());
+  // One open trial per patient; a bad hash or another patient's order is refused.
+  EXPECT_EQ(store_->CreateTrial(t).status().code(), Code::kConflict);
+  Trial bad = t;
+  bad.protocol_sha256 = "C" + sha.substr(1);
+  EXPECT_EQ(store_->CreateTrial(bad).status().field(), "protocol_sha256");
+  bad = t;
+  bad.patient_id = patient2_.id;
+  EXPECT_EQ(store_->CreateTrial(bad).status().code(), Code::kNotFound);
+  // While designed: the protocol may change; answers wait for the start.
+  ASSERT_TRUE(store_->ReplaceTrialProtocol(designed->id, R"({"pairs":1,"mcid":1.5})", std::string(64, 'd')).ok());
+  TrialAnswer answer{designed->id, 0, 1, "dont_know", 4, patient_user_.id, At(20)};
+  EXPECT_EQ(store_->RecordTrialAnswer(answer).status().code(), Code::kConflict);
+  // The pair's kit: of the trial's order, once.
+  const Batch active = *store_->CreateBatch(Capsules());
+  const Batch placebo = *store_->CreateBatch(Placebo());
+  const Kit kit = *store_->CreateKit(KitOf(active, placebo));
+  TrialKit tk{designed->id, 0, 1, kit.id, anna_.id, At(12)};
+  const Result<TrialKit> given = store_->AssignTrialKit(tk);
+  ASSERT_TRUE(given.ok()) << given.status().ToString();
+  EXPECT_EQ(given->patient_id, patient1_.id);
+  EXPECT_EQ(store_->AssignTrialKit(tk).status().code(), Code::kConflict);
+  tk.pair = 13;
+  EXPECT_EQ(store_->AssignTrialKit(tk).status().field(), "pair");
+  ASSERT_EQ(store_->ListTrialKits(designed->id)->size(), 1u);
+  // Started: frozen.
+  Trial change;
+  change.start_date = *ParseDate("2026-12-10", "d");
+  change.started_by = clinician_.id;
+  change.started_at = At(30);
+  const Result<Trial> started = store_->MoveTrial(designed->id, TrialStatus::kStarted, change);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_EQ(started->status, TrialStatus::kStarted);
+  EXPECT_EQ(FormatDate(*started->start_date), "2026-12-10");
+  EXPECT_EQ(started->protocol_sha256, std::string(64, 'd'));
+  EXPECT_EQ(store_->ReplaceTrialProtocol(designed->id, "{}", sha).status().code(), Code::kConflict);
+  EXPECT_EQ(store_->MoveTrial(designed->id, TrialStatus::kCancelled, change).status().code(), Code::kConflict);
+  tk.pair = 1;
+  EXPECT_EQ(store_->AssignTrialKit(tk).status().code(), Code::kConflict);
+  // Answers, once per period.
+  const Result<TrialAnswer> answered = store_->RecordTrialAnswer(answer);
+  ASSERT_TRUE(answered.ok()) << answered.status().ToString();
+  EXPECT_EQ(store_->RecordTrialAnswer(answer).status().code(), Code::kConflict);
+  answer.period = 2;
+  answer.guess = "maybe";
+  EXPECT_EQ(store_->RecordTrialAnswer(answer).status().field(), "guess");
+  answer.guess = "ldn";
+  answer.pgic = 8;
+  EXPECT_EQ(store_->RecordTrialAnswer(answer).status().field(), "pgic");
+  answer.pgic.reset();
+  ASSERT_TRUE(store_->RecordTrialAnswer(answer).ok());
+  const auto answers = *store_->ListTrialAnswers(designed->id);
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].pgic, 4);
+  EXPECT_FALSE(answers[1].pgic.has_value());
+  // One unblinding is kept.
+  Trial unblind;
+  unblind.unblinded_by = clinician_.id;
+  unblind.unblinded_at = At(40);
+  unblind.unblind_reason = "emergency: surgery with opioid analgesia";
+  unblind.emergency_unblinding = true;
+  const Result<Trial> unblinded = store_->UnblindTrial(designed->id, unblind);
+  ASSERT_TRUE(unblinded.ok()) << unblinded.status().ToString();
+  EXPECT_TRUE(unblinded->emergency_unblinding);
+  EXPECT_EQ(store_->UnblindTrial(designed->id, unblind).status().code(), Code::kConflict);
+  // Ended; a new trial may be designed.
+  Trial end;
+  end.ended_by = clinician_.id;
+  end.ended_at = At(50);
+  end.end_reason = "stopped early after the unblinding";
+  ASSERT_EQ(store_->MoveTrial(designed->id, TrialStatus::kEnded, end)->status, TrialStatus::kEnded);
+  EXPECT_TRUE(store_->CreateTrial(t).ok());
+  EXPECT_EQ(store_->ListTrials(patient1_.id)->size(), 2u);
+  EXPECT_EQ(store_->ListPharmacyTrials(apotek_.id)->size(), 2u);
+  EXPECT_TRUE(store_->ListPharmacyTrials(other_.id)->empty());
+  if (IsMemory()) return;
+  EXPECT_ANY_THROW(RawSql("UPDATE trials SET protocol_json = '{\"pairs\":6}' WHERE status = 'ended'"));
+  EXPECT_ANY_THROW(RawSql("UPDATE trial_kits SET pair = 2"));
+  EXPECT_ANY_THROW(RawSql("UPDATE trial_answers SET guess = 'placebo'"));
+  EXPECT_EQ(store_->GetTrial(designed->id)->protocol_sha256, std::string(64, 'd'));
+}
+
+// Migration 0015's down path: refused while a trial exists.
+TEST_P(StorePharmacyTest, TrialsDownPathKeepsTrials) {
+  if (IsMemory()) GTEST_SKIP() << "needs to reopen the same database";
+  Trial t;
+  t.patient_id = patient1_.id;
+  t.prescription_id = rx_.id;
+  t.protocol_json = R"({"pairs":1})";
+  t.protocol_sha256 = std::string(64, 'e');
+  t.designed_by = clinician_.id;
+  t.designed_at = At(10);
+  ASSERT_TRUE(store_->CreateTrial(t).ok());
+  const Status refused = store_->MigrateDown(14);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(refused.message(), HasSubstr("N-of-1 trials exist"));
+  EXPECT_EQ(*store_->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(store_->ListTrials(patient1_.id)->size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StorePharmacyTest, LDN_STORE_TEST_BACKENDS, BackendName);
 
 }  // namespace

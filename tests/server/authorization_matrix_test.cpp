@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/nof1_protocol.h"
 #include "server/account_codes.h"
 #include "server/auth.h"
 #include "server/course_plans.h"
@@ -245,9 +246,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
 
   // A released active capsule batch and its released placebo twin, for a new signed order of `d`
   // at pharmacy A (issue 14 kits), written through the store: {order, active, placebo}.
-  std::array<store::Id, 3> NewKitPair(const PatientData& d) {
-    const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
-                                         *f_->store().GetUser(d.author), pharmacy_a_, true, true);
+  std::array<store::Id, 3> NewKitPair(const PatientData& d, store::Id order = 0) {
+    const store::Id rx = order ? order
+                               : NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                                 *f_->store().GetUser(d.author), pharmacy_a_, true, true);
     const store::Id checker = f_->store().GetUserByUsername("pharm")->id;
     std::array<store::Id, 3> out{rx, 0, 0};
     for (int i = 1; i <= 2; ++i) {
@@ -275,8 +277,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
 
   // A kit of NewKitPair's batches, written through the store.
-  store::Id NewKit(const PatientData& d) {
-    const auto [rx, active, placebo] = NewKitPair(d);
+  store::Id NewKit(const PatientData& d, store::Id order = 0) {
+    const auto [rx, active, placebo] = NewKitPair(d, order);
     store::Kit k;
     k.pharmacy_id = pharmacy_a_;
     k.kit_code = "K" + std::to_string(1000 + ++counter_);
@@ -289,6 +291,48 @@ class AuthorizationMatrixTest : public ::testing::Test {
     auto r = f_->store().CreateKit(k);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->id : 0;
+  }
+
+  // Cancels or ends the patient's open trial (a patient has one at most), through the store.
+  void CloseTrials(const PatientData& d) {
+    const auto trials = f_->store().ListTrials(d.patient_id);
+    ASSERT_TRUE(trials.ok());
+    for (const store::Trial& t : *trials) {
+      store::Trial end;
+      end.ended_by = d.author;
+      end.ended_at = f_->clock().Now();
+      if (t.status == store::TrialStatus::kDesigned) {
+        EXPECT_TRUE(f_->store().MoveTrial(t.id, store::TrialStatus::kCancelled, end).ok());
+      } else if (t.status == store::TrialStatus::kStarted) {
+        EXPECT_TRUE(f_->store().MoveTrial(t.id, store::TrialStatus::kEnded, end).ok());
+      }
+    }
+  }
+
+  // A designed one-pair trial of `d` on a new signed capsule order at pharmacy A, written through
+  // the store (issue 16), with its pair's kit when `with_kit`: {trial, order}.
+  std::pair<store::Id, store::Id> NewTrial(const PatientData& d, bool with_kit) {
+    CloseTrials(d);
+    // The order goes to the patient's own pharmacy (the other patient's is not pharm's).
+    const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                         *f_->store().GetUser(d.author), d.pharmacy_id, true, true);
+    analysis::TrialProtocol p;
+    p.pairs = 1;
+    store::Trial t;
+    t.patient_id = d.patient_id;
+    t.prescription_id = rx;
+    t.protocol_json = analysis::CanonicalProtocolJson(p);
+    t.protocol_sha256 = analysis::ProtocolSha256(p);
+    t.designed_by = d.author;
+    t.designed_at = f_->clock().Now();
+    auto stored = f_->store().CreateTrial(t);
+    EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+    if (!stored.ok()) return {0, rx};
+    if (with_kit && d.pharmacy_id == pharmacy_a_) {
+      auto k = f_->store().AssignTrialKit({stored->id, 0, 1, NewKit(d, rx), d.author, f_->clock().Now()});
+      EXPECT_TRUE(k.ok()) << k.status().ToString();
+    }
+    return {stored->id, rx};
   }
 
   // A patient in team A without an account (for invitations).
@@ -608,6 +652,32 @@ class AuthorizationMatrixTest : public ::testing::Test {
            return Example{{{"kit_id", std::to_string(NewKit(d))}},
                           J{{"password", kTestPassword}, {"reason", "matrix"}}.dump(),
                           ""};
+         }},
+        // Issue 16: blinded N-of-1 trials; the link stays with the pharmacy.
+        {"GET " + p + "/trials", none},
+        {"POST " + p + "/trials",
+         [this](const PatientData& d, const Account&) {
+           CloseTrials(d);
+           const store::Id rx = NewPrescription(d.patient_id, std::stoll(d.params.at("course_id")),
+                                                *f_->store().GetUser(d.author), d.pharmacy_id, true, true);
+           return Example{{}, J{{"prescription_id", rx}, {"protocol", {{"pairs", 1}}}}.dump(), ""};
+         }},
+        {"POST " + p + "/trials/{trial_id}/start",
+         [this](const PatientData& d, const Account&) {
+           return Example{
+               {{"trial_id", std::to_string(NewTrial(d, true).first)}}, J{{"start_date", "2026-11-23"}}.dump(), ""};
+         }},
+        {"POST " + p + "/trials/{trial_id}/cancel",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(NewTrial(d, false).first)}}, J{{"reason", "matrix"}}.dump(), ""};
+         }},
+        {"POST /api/v1/trial-designs/simulate",
+         body({{"protocol", {{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}}}, {"trials", 5}})},
+        {"GET /api/v1/pharmacy/trials", none},
+        {"POST /api/v1/pharmacy/trials/{trial_id}/kits",
+         [this](const PatientData& d, const Account&) {
+           const auto [trial, rx] = NewTrial(d, false);
+           return Example{{{"trial_id", std::to_string(trial)}}, J{{"pair", 1}, {"kit_id", NewKit(d, rx)}}.dump(), ""};
          }},
         {"GET /api/v1/prescriptions/verify", none},
         {"GET " + p + "/allergies", none},

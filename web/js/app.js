@@ -27,8 +27,8 @@ const NAV = {
     ['#/panel', N_('Patients')], ['#/inbox', N_('Inbox')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]
   ],
   pharmacist: [
-    ['#/rx', N_('Prescriptions')], ['#/batches', N_('Batches')], ['#/kits', N_('Kits')], ['#/lots', N_('Stock')],
-    ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]
+    ['#/rx', N_('Prescriptions')], ['#/batches', N_('Batches')], ['#/kits', N_('Kits')], ['#/trials', N_('Trials')],
+    ['#/lots', N_('Stock')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]
   ],
   researcher: [['#/research', N_('Research')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]],
   admin: [['#/admin', N_('Users')], ['#/evidence', N_('Evidence')], ['#/account', N_('Account')]],
@@ -51,6 +51,8 @@ const ROUTES = [
   [/^#\/batches\/(\d+)$/, './batches.js', 'batch'], [/^#\/evidence$/, './evidence.js', 'evidence'],
   [/^#\/dispensings\/(\d+)$/, './batches.js', 'dispensingLog'], [/^#\/kits$/, './kits.js', 'kits'],
   [/^#\/kits\/(\d+)$/, './kits.js', 'kit'],  // blinded kits (issue 14)
+  // Blinded N-of-1 trials (issue 16): the clinician's trial page, the pharmacy's trials.
+  [/^#\/patient\/(\d+)\/trial$/, './trial.js', 'trialPage'], [/^#\/trials$/, './trial.js', 'pharmacyTrials'],
   [/^#\/research$/, './other.js', 'research'], [/^#\/admin$/, './admin.js', 'admin'],
   [/^#\/account$/, './account.js', 'account'], [/^#\/setup$/, './account.js', 'setup'],
   // The clinic's workspace (issue 13).

@@ -1,0 +1,16 @@
+-- Down path of 0015_trials.sql: back to schema version 14. A trial holds a frozen protocol and the
+-- patient's answers; an ldn at version 14 cannot keep them, so this path runs only while no trial is
+-- stored. With any row it fails, the transaction rolls back and the database stays at version 15
+-- with nothing lost.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM trials) THEN
+    RAISE EXCEPTION 'N-of-1 trials exist (trials): version 15 kept so that none is lost';
+  END IF;
+END
+$$;
+
+DROP TABLE trial_answers;
+DROP TABLE trial_kits;
+DROP TABLE trials;
+DROP FUNCTION ldn_trial_frozen();

@@ -1,0 +1,368 @@
+// Blinded N-of-1 trials in the clinic through the API (issue 16; api_trials.cpp): the clinician
+// designs a trial on a signed capsule order of a patient on a stable dose, the pharmacy gives each
+// pair a placebo-twin kit, the clinician starts it and the protocol freezes with its hash in the
+// audit chain; the clinician and the patient see kit and pack codes only, never which pack holds
+// naltrexone; the design form's simulation.
+#include <gtest/gtest.h>
+
+#include "analysis/nof1_protocol.h"
+#include "server/orders.h"
+#include "server_fixture.h"
+
+namespace ldn::testing {
+namespace {
+
+using store::Role;
+using J = nlohmann::json;
+
+class TrialsApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f_ = std::make_unique<ServerFixture>();
+    const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Trial Patient");
+    patient_ = seed.patient_id;
+    doc_ = seed.doc;
+    pharm_ = seed.pharm;
+    pat_ = seed.pat;
+    // ldnrt-standard from 2026-10-01: 4.5 mg from 2026-10-29, before the fixture's today (2026-11-22).
+    course_ = f_->ActiveCourse(patient_, doc_, "2026-10-01");
+    ASSERT_NE(course_, 0);
+    store::Store& st = f_->store();
+    const auto now = f_->clock().Now();
+    auto pharmacy = st.CreatePharmacy({0, "Trial Pharmacy", "Apotekgata 2, Oslo", "+47 22 00 00 01", now});
+    ASSERT_TRUE(pharmacy.ok());
+    pharmacy_ = pharmacy->id;
+    ASSERT_TRUE(st.SetUserPharmacy(f_->Login("pharm").user_id, pharmacy_, now).ok());
+    const store::User second = f_->AddUser("pharm2", Role::kPharmacist);
+    ASSERT_TRUE(st.SetUserPharmacy(second.id, pharmacy_, now).ok());
+    pharm2_ = f_->Login("pharm2").token;
+    doc_user_ = *st.GetUserByUsername("doc");
+    ASSERT_TRUE(
+        st.PutPrescriberProfile({doc_user_.id, "Dr Trial Prescriber", "physician", "HPR 8", "Clinic 1", "", now}).ok());
+    store::PatientDemographics demographics;
+    demographics.patient_id = patient_;
+    demographics.date_of_birth = *ParseDate("1971-03-02", "d");
+    demographics.jurisdiction = "NO";
+    demographics.updated_by = doc_user_.id;
+    demographics.updated_at = now;
+    ASSERT_TRUE(st.PutPatientDemographics(demographics).ok());
+    rx_ = Order(true);
+    tablets_ = Lot("naltrexone HCl 50 mg tablets", "NX2401", "2027-06-30", 60, "tablet");
+    filler_ = Lot("microcrystalline cellulose (Avicel PH-105)", "MCC-90", "2028-01-31", 900, "g");
+  }
+  std::string P(const std::string& rest = "") const { return "/api/v1/patients/" + std::to_string(patient_) + rest; }
+
+  // A signed order of 0.5 mg capsules (or 1 mg/mL liquid) from the course, verified by the pharmacy.
+  store::Id Order(bool capsules) {
+    server::DraftOrderRequest order;
+    order.patient_id = patient_;
+    order.course_id = course_;
+    order.pharmacy_id = pharmacy_;
+    order.capsules = capsules;
+    order.strength_mg = capsules ? 0.5 : 1;
+    order.prescriber_user_id = doc_user_.id;
+    auto draft = server::DraftOrder(f_->store(), order, f_->clock().Now());
+    EXPECT_TRUE(draft.ok()) << draft.status().ToString();
+    if (!draft.ok()) return 0;
+    EXPECT_TRUE(server::SignDraftOrder(f_->store(), patient_, draft->id, doc_user_, kTestPassword, f_->clock().Now(),
+                                       f_->api().options().password_cost)
+                    .ok());
+    quantity_ = J::parse(draft->formulation_json)["quantity"].get<int64_t>();
+    const auto r = f_->Send("PUT", P("/prescriptions/" + std::to_string(draft->id) + "/status"),
+                            R"({"status":"verified"})", pharm_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return draft->id;
+  }
+
+  int64_t Lot(const std::string& ingredient, const std::string& lot, const std::string& expiry, double quantity,
+              const std::string& unit) {
+    const J body = {{"ingredient", ingredient}, {"manufacturer", "Acme"}, {"lot", lot},
+                    {"expiry", expiry},         {"quantity", quantity},   {"unit", unit}};
+    auto r = f_->Send("POST", "/api/v1/lots", body.dump(), pharm_);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.Json()["id"].get<int64_t>() : 0;
+  }
+
+  // A released batch of the order: the active capsules or their placebo twin.
+  int64_t Batch(bool placebo) {
+    J body = {{"prescription_ids", {rx_}},
+              {"quantity", quantity_},
+              {"capsule_size", "1"},
+              {"fill_weight_mg", 250},
+              {"date", "2026-11-20"}};
+    if (placebo) {
+      body["master_formula_id"] = "ldn-caps-placebo-mcc";
+      body["master_formula_version"] = 1;
+      body["lots"] = {{{"lot_id", filler_}, {"amount", 25}}};
+    } else {
+      body["master_formula_id"] = "ldn-caps-0.5mg-mcc";
+      body["master_formula_version"] = 1;
+      body["source"] = "tablets";
+      body["tablet_weight_mg"] = 300;
+      body["lots"] = {{{"lot_id", tablets_}, {"amount", 3}}, {{"lot_id", filler_}, {"amount", 25}}};
+    }
+    auto r = f_->Send("POST", "/api/v1/batches", body.dump(), pharm_);
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return 0;
+    const int64_t id = r.Json()["id"].get<int64_t>();
+    const J check = {
+        {"password", kTestPassword},
+        {"decision", "release"},
+        {"qc",
+         {{"appearance", "pass"},
+          {"capsule_weights_mg", {251.0, 249.5, 250.2, 248.9, 252.3, 250.0, 249.1, 250.8, 251.7, 247.9}}}}};
+    auto c = f_->Send("POST", "/api/v1/batches/" + std::to_string(id) + "/check", check.dump(), pharm2_);
+    EXPECT_EQ(c.status, 200) << c.body;
+    return id;
+  }
+
+  // A kit of the order (POST /kits): its id and code.
+  std::pair<int64_t, std::string> Kit() {
+    const int64_t active = Batch(false), placebo = Batch(true);
+    const J body = {{"prescription_id", rx_}, {"active_batch_id", active}, {"placebo_batch_id", placebo}};
+    auto r = f_->Send("POST", "/api/v1/kits", body.dump(), pharm_);
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return {0, ""};
+    return {r.Json()["id"].get<int64_t>(), r.Json()["kit_code"].get<std::string>()};
+  }
+
+  TestResponse Design(const J& protocol, store::Id rx = 0) {
+    return f_->Send("POST", P("/trials"), J{{"prescription_id", rx ? rx : rx_}, {"protocol", protocol}}.dump(), doc_);
+  }
+
+  std::vector<store::AuditEvent> Audit(const std::string& action) {
+    store::AuditQuery q;
+    q.limit = 10000;
+    const auto events = f_->store().ListAudit(q);
+    EXPECT_TRUE(events.ok());
+    std::vector<store::AuditEvent> out;
+    for (const auto& e : *events) {
+      if (e.action == action) out.push_back(e);
+    }
+    return out;
+  }
+
+  std::unique_ptr<ServerFixture> f_;
+  store::Id patient_ = 0, pharmacy_ = 0, rx_ = 0, course_ = 0;
+  store::User doc_user_;
+  int64_t quantity_ = 0, tablets_ = 0, filler_ = 0;
+  std::string doc_, pharm_, pharm2_, pat_;
+};
+
+// The field a conflict names: the start of its message ("kits: ...").
+std::string ConflictField(const TestResponse& r) {
+  const std::string m = r.Json()["error"]["message"].get<std::string>();
+  return m.substr(0, m.find(':'));
+}
+
+// Nothing a clinician or patient reads says which pack holds naltrexone.
+void ExpectNoLink(const J& trial) {
+  for (const auto& pair : trial["pairs"]) {
+    EXPECT_FALSE(pair.contains("active_pack")) << pair.dump();
+    EXPECT_FALSE(pair.contains("order")) << pair.dump();
+    EXPECT_FALSE(pair.contains("kit_id")) << pair.dump();
+  }
+  EXPECT_EQ(trial["blind"], "held by the pharmacy");
+}
+
+TEST_F(TrialsApiTest, TheClinicDesignsThePharmacyGivesKitsAndTheStartFreezesTheProtocol) {
+  auto designed = Design({{"pairs", 2}});
+  ASSERT_EQ(designed.status, 201) << designed.body;
+  const J t = designed.Json();
+  const int64_t id = t["id"].get<int64_t>();
+  EXPECT_EQ(t["status"], "designed");
+  EXPECT_FALSE(t["frozen"].get<bool>());
+  EXPECT_EQ(t["allows"]["allocations"], 4);
+  EXPECT_DOUBLE_EQ(t["allows"]["smallest_p_two_sided"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(t["stable_dose"]["mg"].get<double>(), 4.5);
+  EXPECT_EQ(t["stable_dose"]["since"], "2026-10-29");
+  EXPECT_FALSE(t["kits_complete"].get<bool>());
+  // Left-out fields take the defaults; the stored form is the canonical one and its hash.
+  analysis::TrialProtocol expected;
+  expected.pairs = 2;
+  EXPECT_EQ(t["protocol_sha256"], analysis::ProtocolSha256(expected));
+  EXPECT_EQ(t["protocol"]["period_days"], 28);
+  EXPECT_EQ(t["protocol"]["run_in_days"], 14);
+  EXPECT_EQ(t["protocol"]["model"], "ar1");
+  ExpectNoLink(t);
+  EXPECT_EQ(Audit("trial.design").size(), 1u);
+
+  // One open trial per patient.
+  auto again = Design({{"pairs", 3}});
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(ConflictField(again), "patient_id");
+
+  // It cannot start before every pair has its kit.
+  const std::string start = P("/trials/" + std::to_string(id) + "/start");
+  auto early = f_->Send("POST", start, R"({"start_date":"2026-11-23"})", doc_);
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(ConflictField(early), "kits");
+
+  // The pharmacy sees the trial of its order and gives each pair a kit.
+  auto queue = f_->Send("GET", "/api/v1/pharmacy/trials", "", pharm_);
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  ASSERT_EQ(queue.Json()["trials"].size(), 1u);
+  EXPECT_EQ(queue.Json()["trials"][0]["patient"]["display_name"], "Trial Patient");
+  const auto [kit1, code1] = Kit();
+  const auto [kit2, code2] = Kit();
+  const std::string assign = "/api/v1/pharmacy/trials/" + std::to_string(id) + "/kits";
+  auto a1 = f_->Send("POST", assign, J{{"pair", 1}, {"kit_id", kit1}}.dump(), pharm_);
+  ASSERT_EQ(a1.status, 201) << a1.body;
+  const J pharmacy_view = a1.Json();
+  const std::string active = pharmacy_view["pairs"][0]["active_pack"];
+  EXPECT_TRUE(active == "A" || active == "B");
+  EXPECT_EQ(pharmacy_view["pairs"][0]["order"], active == "A" ? "BA" : "AB");
+  EXPECT_EQ(pharmacy_view["pairs"][0]["kit_code"], code1);
+  // A kit serves one pair; a pair has one kit; the trial has two pairs.
+  auto twice = f_->Send("POST", assign, J{{"pair", 2}, {"kit_id", kit1}}.dump(), pharm_);
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(ConflictField(twice), "kit_id");
+  auto third = f_->Send("POST", assign, J{{"pair", 3}, {"kit_id", kit2}}.dump(), pharm_);
+  EXPECT_EQ(third.status, 400) << third.body;
+  EXPECT_EQ(third.Json()["error"]["field"], "pair");
+  // The clinician cannot give kits.
+  EXPECT_EQ(f_->Send("POST", assign, J{{"pair", 2}, {"kit_id", kit2}}.dump(), doc_).status, 403);
+  ASSERT_EQ(f_->Send("POST", assign, J{{"pair", 2}, {"kit_id", kit2}}.dump(), pharm_).status, 201);
+
+  // The clinician sees the kit codes, not the link.
+  auto seen = f_->Send("GET", P("/trials"), "", doc_);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  const J listed = seen.Json()["trials"][0];
+  ExpectNoLink(listed);
+  EXPECT_EQ(listed["pairs"][0]["kit_code"], code1);
+  EXPECT_TRUE(listed["kits_complete"].get<bool>());
+
+  // A start in the past (the patient's calendar) is refused; tomorrow starts it.
+  auto past = f_->Send("POST", start, R"({"start_date":"2026-11-21"})", doc_);
+  EXPECT_EQ(past.status, 400) << past.body;
+  EXPECT_EQ(past.Json()["error"]["field"], "start_date");
+  auto started = f_->Send("POST", start, R"({"start_date":"2026-11-23"})", doc_);
+  ASSERT_EQ(started.status, 200) << started.body;
+  const J s = started.Json();
+  EXPECT_EQ(s["status"], "started");
+  EXPECT_TRUE(s["frozen"].get<bool>());
+  EXPECT_EQ(s["end_date"], "2027-03-14");  // 2 pairs x 2 periods x 28 days from 2026-11-23: 112 days
+  ASSERT_EQ(s["schedule"].size(), 4u);
+  EXPECT_EQ(s["schedule"][0]["pack_code"], code1 + "-A");
+  EXPECT_EQ(s["schedule"][1]["pack_code"], code1 + "-B");
+  EXPECT_EQ(s["schedule"][2]["pack_code"], code2 + "-A");
+  EXPECT_EQ(s["schedule"][1]["first_day"], "2026-12-21");
+  EXPECT_EQ(s["schedule"][1]["analysed_from"], "2027-01-04");
+  EXPECT_EQ(s["schedule"][3]["last_day"], "2027-03-14");
+  ExpectNoLink(s);
+  // The frozen protocol's hash is in the audit chain.
+  // (The refused starts above are audited too: the kits missing, the date in the past.)
+  const auto events = Audit("trial.start");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].outcome, "ok");
+  EXPECT_NE(events[2].detail.find(t["protocol_sha256"].get<std::string>()), std::string::npos) << events[2].detail;
+  EXPECT_EQ(events[0].outcome, "conflict");
+
+  // Frozen: no kit changes, no second start, no protocol change (the store refuses it too).
+  auto late = f_->Send("POST", assign, J{{"pair", 1}, {"kit_id", kit2}}.dump(), pharm_);
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(f_->Send("POST", start, R"({"start_date":"2026-11-24"})", doc_).status, 409);
+  EXPECT_EQ(f_->store().ReplaceTrialProtocol(id, "{}", std::string(64, 'a')).status().code(), Code::kConflict);
+
+  // The patient sees the schedule with pack codes, and nothing more.
+  auto mine = f_->Send("GET", P("/trials"), "", pat_);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ExpectNoLink(mine.Json()["trials"][0]);
+  EXPECT_EQ(mine.Json()["trials"][0]["schedule"][0]["pack_code"], code1 + "-A");
+}
+
+TEST_F(TrialsApiTest, ADesignIsRefusedWithTheReasonNamed) {
+  // A liquid has no placebo twin.
+  const store::Id liquid = Order(false);
+  auto r = Design(J::object(), liquid);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(ConflictField(r), "prescription_id");
+  EXPECT_NE(r.body.find("capsules"), std::string::npos) << r.body;
+  // Protocol fields are named under "protocol".
+  r = Design({{"pairs", 13}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["error"]["field"], "protocol.pairs");
+  r = Design({{"primary_outcome", "happiness"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["error"]["field"], "protocol.primary_outcome");
+  r = Design({{"run_in_days", 25}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.Json()["error"]["field"], "protocol.run_in_days");
+  r = Design({{"colour", "blue"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  // Another patient's order is not found.
+  r = Design(J::object(), 999999);
+  EXPECT_EQ(r.status, 404) << r.body;
+  // Nothing was stored.
+  EXPECT_TRUE(f_->store().ListTrials(patient_)->empty());
+  // A cancelled design makes room for a new one.
+  auto d = Design(J::object());
+  ASSERT_EQ(d.status, 201) << d.body;
+  const std::string cancel = P("/trials/" + d.Json()["id"].dump() + "/cancel");
+  EXPECT_EQ(f_->Send("POST", cancel, R"({"reason":""})", doc_).status, 400);
+  auto c = f_->Send("POST", cancel, R"({"reason":"The patient wants to wait until after the holidays."})", doc_);
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(c.Json()["status"], "cancelled");
+  EXPECT_EQ(f_->Send("POST", cancel, R"({"reason":"again"})", doc_).status, 409);
+  EXPECT_EQ(Design(J::object()).status, 201);
+}
+
+TEST_F(TrialsApiTest, APatientStillTitratingCannotBeginATrial) {
+  // A second patient whose course reaches its last step after today.
+  const store::User other = f_->AddUser("pat_titrating", Role::kPatient, "Titrating Patient");
+  store::Store& st = f_->store();
+  const auto teams = st.ListCareTeams();
+  ASSERT_TRUE(teams.ok() && !teams->empty());
+  ASSERT_TRUE(st.AddCareTeamPatient(teams->front().id, *other.patient_id, f_->clock().Now()).ok());
+  ASSERT_NE(f_->ActiveCourse(*other.patient_id, doc_, "2026-11-15"), 0);
+  const store::Id saved_patient = patient_, saved_course = course_;
+  patient_ = *other.patient_id;
+  course_ = st.ListCourses(patient_)->front().id;
+  store::PatientDemographics demographics;
+  demographics.patient_id = patient_;
+  demographics.date_of_birth = *ParseDate("1969-08-08", "d");
+  demographics.jurisdiction = "NO";
+  demographics.updated_by = doc_user_.id;
+  demographics.updated_at = f_->clock().Now();
+  ASSERT_TRUE(st.PutPatientDemographics(demographics).ok());
+  const store::Id rx = Order(true);
+  auto r = Design(J::object(), rx);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(ConflictField(r), "prescription_id");
+  EXPECT_NE(r.body.find("still titrating"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("2026-12-13"), std::string::npos) << r.body;  // 4.5 mg from week 5
+  patient_ = saved_patient;
+  course_ = saved_course;
+}
+
+TEST_F(TrialsApiTest, TheDesignFormSimulatesOperatingCharacteristics) {
+  const J body = {{"protocol", {{"pairs", 3}}}, {"scenario", {{"effect", 1.5}}}, {"trials", 40}, {"seed", 7}};
+  auto r = f_->Send("POST", "/api/v1/trial-designs/simulate", body.dump(), doc_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const J oc = r.Json();
+  const double total = oc["p_continue"].get<double>() + oc["p_stop"].get<double>() + oc["p_uncertain"].get<double>();
+  EXPECT_NEAR(total, 1.0, 1e-9);
+  EXPECT_TRUE(oc.contains("under_null")) << r.body;
+  // A real effect is continued more often than no effect.
+  EXPECT_GT(oc["p_continue"].get<double>(), oc["under_null"]["p_continue"].get<double>()) << r.body;
+  EXPECT_EQ(oc["allows"]["allocations"], 8);
+  EXPECT_DOUBLE_EQ(oc["scenario"]["effect"].get<double>(), 1.5);
+  // The same seed, the same answer.
+  EXPECT_EQ(f_->Send("POST", "/api/v1/trial-designs/simulate", body.dump(), doc_).Json(), oc);
+  // Limits named.
+  J too_many = body;
+  too_many["trials"] = 501;
+  auto bad = f_->Send("POST", "/api/v1/trial-designs/simulate", too_many.dump(), doc_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "trials");
+  J bad_rho = body;
+  bad_rho["scenario"]["rho"] = 1.2;
+  bad = f_->Send("POST", "/api/v1/trial-designs/simulate", bad_rho.dump(), doc_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "scenario.rho");
+  // Patients and pharmacists do not run it.
+  EXPECT_EQ(f_->Send("POST", "/api/v1/trial-designs/simulate", body.dump(), pat_).status, 403);
+}
+
+}  // namespace
+}  // namespace ldn::testing
