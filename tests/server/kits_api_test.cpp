@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pharmacy_seed.h"
 #include "server/orders.h"
 #include "server_fixture.h"
 
@@ -70,46 +71,13 @@ class KitsApiTest : public ::testing::Test {
 
   int64_t Lot(const std::string& ingredient, const std::string& lot, const std::string& expiry, double quantity,
               const std::string& unit) {
-    const J body = {{"ingredient", ingredient}, {"manufacturer", "Acme"}, {"lot", lot},
-                    {"expiry", expiry},         {"quantity", quantity},   {"unit", unit}};
-    auto r = f_->Send("POST", "/api/v1/lots", body.dump(), pharm_);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? r.Json()["id"].get<int64_t>() : 0;
+    return RecordLot(*f_, pharm_, ingredient, lot, expiry, quantity, unit);
   }
 
   // The active batch (from tablets) or its placebo twin (the placebo master formula, filler only).
   int64_t MakeBatch(bool placebo, bool release = true) {
-    J body = {{"prescription_ids", {rx_}},
-              {"quantity", quantity_},
-              {"capsule_size", "1"},
-              {"fill_weight_mg", 250},
-              {"date", "2026-12-04"}};
-    if (placebo) {
-      body["master_formula_id"] = "ldn-caps-placebo-mcc";
-      body["master_formula_version"] = 1;
-      body["lots"] = {{{"lot_id", filler_}, {"amount", 25}}};
-    } else {
-      body["master_formula_id"] = "ldn-caps-0.5mg-mcc";
-      body["master_formula_version"] = 1;
-      body["source"] = "tablets";
-      body["tablet_weight_mg"] = 300;
-      body["lots"] = {{{"lot_id", tablets_}, {"amount", 3}}, {{"lot_id", filler_}, {"amount", 25}}};
-    }
-    auto r = f_->Send("POST", "/api/v1/batches", body.dump(), pharm_);
-    EXPECT_EQ(r.status, 201) << r.body;
-    if (r.status != 201) return 0;
-    const int64_t id = r.Json()["id"].get<int64_t>();
-    EXPECT_EQ(r.Json()["placebo"].get<bool>(), placebo);
-    if (release) {
-      const J check = {
-          {"password", kTestPassword},
-          {"decision", "release"},
-          {"qc",
-           {{"appearance", "pass"},
-            {"capsule_weights_mg", {251.0, 249.5, 250.2, 248.9, 252.3, 250.0, 249.1, 250.8, 251.7, 247.9}}}}};
-      auto c = f_->Send("POST", "/api/v1/batches/" + std::to_string(id) + "/check", check.dump(), pharm2_);
-      EXPECT_EQ(c.status, 200) << c.body;
-    }
+    const int64_t id = RecordCapsuleBatch(*f_, pharm_, rx_, quantity_, placebo, tablets_, filler_, "2026-12-04");
+    if (id != 0 && release) ReleaseBatch(*f_, pharm2_, id);
     return id;
   }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { patientWithCapsuleOrder } from '../clinic_seed.mjs';
 import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 
 // Issue 14 item 5, placebo-twin kits: pharmacist A computes the placebo twin's worksheet and records
@@ -18,24 +19,11 @@ runSpec('kits', async (t) => {
   // The clinician: a patient with an active course and a signed order of 4.5 mg capsules.
   const { context: docContext, page: doc } = await newPage(DESKTOP);
   await login(doc, 'clinician');
-  const teams = await apiAs(doc, 'GET', '/care-teams');
-  const teamId = teams.json.care_teams.find((x) => x.name === 'Demo clinic').id;
-  let r = await apiAs(doc, 'POST', '/patients', { display_name: NAME, time_zone: TZ, care_team_id: teamId });
-  const pid = r.json.id;
-  const overrides = [{ code: 'screening.missing', reason: 'Screened at the visit; see the consultation note.' },
-    { code: 'start.before_baseline', reason: 'Baseline diary kept on paper before the app.' }];
-  r = await apiAs(doc, 'POST', `/patients/${pid}/courses`, { protocol: 'ldnrt-standard', start: day(-40), overrides });
-  const courseId = r.json.id;
-  await apiAs(doc, 'PUT', `/patients/${pid}/courses/${courseId}/status`, { status: 'active', overrides });
-  await apiAs(doc, 'PATCH', `/patients/${pid}`, { date_of_birth: '1979-08-21', address: 'Kirkeveien 3, 0368 Oslo', jurisdiction: 'NO' });
-  const pharmacy = (await apiAs(doc, 'GET', '/pharmacies')).json.pharmacies.find((p) => p.name === 'Demo Pharmacy');
-  r = await apiAs(doc, 'POST', `/patients/${pid}/prescriptions`, { course_id: courseId, pharmacy_id: pharmacy.id,
-    formulation: { form: 'capsule', strength_mg: 4.5 } });
-  check(r.status === 201, `a capsule order for the trial (${r.status})`);
-  const rxId = r.json.id;
-  const ordered = r.json.formulation.quantity;
-  r = await apiAs(doc, 'POST', `/patients/${pid}/prescriptions/${rxId}/sign`, { password: 'ldn-demo-clinician' });
-  check(r.status === 200, `the prescriber signs it (${r.status})`);
+  const seeded = await patientWithCapsuleOrder(t, doc, { name: NAME, timeZone: TZ, courseStart: day(-40),
+    dateOfBirth: '1979-08-21', address: 'Kirkeveien 3, 0368 Oslo' });
+  const { pid } = seeded;
+  const { rxId, ordered } = await seeded.order();
+  let r;
 
   // Pharmacist A: lots, the active batch (as in pharmacy_record), then the placebo twin in the web app.
   const { context: aContext, page: a } = await newPage(DESKTOP);

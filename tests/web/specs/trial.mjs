@@ -1,3 +1,4 @@
+import { patientWithCapsuleOrder } from '../clinic_seed.mjs';
 import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 
 // Issue 16, blinded N-of-1 trials in the clinic (this part: design, kits, start). The clinician, on a
@@ -15,17 +16,10 @@ runSpec('trial', async (t) => {
 
   const { context: docContext, page: doc } = await newPage(PHONE_390);
   await login(doc, 'clinician');
-  const teams = await apiAs(doc, 'GET', '/care-teams');
-  const teamId = teams.json.care_teams.find((x) => x.name === 'Demo clinic').id;
-  let r = await apiAs(doc, 'POST', '/patients', { display_name: NAME, time_zone: TZ, care_team_id: teamId });
-  const pid = r.json.id;
-  const overrides = [{ code: 'screening.missing', reason: 'Screened at the visit; see the consultation note.' },
-    { code: 'start.before_baseline', reason: 'Baseline diary kept on paper before the app.' }];
-  r = await apiAs(doc, 'POST', `/patients/${pid}/courses`, { protocol: 'ldnrt-standard', start: day(-60), overrides });
-  const courseId = r.json.id;
-  await apiAs(doc, 'PUT', `/patients/${pid}/courses/${courseId}/status`, { status: 'active', overrides });
-  await apiAs(doc, 'PATCH', `/patients/${pid}`, { date_of_birth: '1974-02-11', address: 'Trondheimsveien 9, 0560 Oslo', jurisdiction: 'NO' });
-  const pharmacy = (await apiAs(doc, 'GET', '/pharmacies')).json.pharmacies.find((p) => p.name === 'Demo Pharmacy');
+  const seeded = await patientWithCapsuleOrder(t, doc, { name: NAME, timeZone: TZ, courseStart: day(-60),
+    dateOfBirth: '1974-02-11', address: 'Trondheimsveien 9, 0560 Oslo' });
+  const { pid } = seeded;
+  let r;
 
   // No capsule order yet: the page says what is missing and cannot save.
   await doc.goto(`/#/patient/${pid}/chart`);
@@ -33,12 +27,7 @@ runSpec('trial', async (t) => {
   await doc.getByRole('heading', { name: 'Design a blinded trial' }).waitFor();
   check(await doc.locator('[data-no-order]').count() === 1 && await doc.getByRole('button', { name: 'Save the design' }).isDisabled(),
     'without a capsule order the page asks for one and cannot save');
-  r = await apiAs(doc, 'POST', `/patients/${pid}/prescriptions`, { course_id: courseId, pharmacy_id: pharmacy.id,
-    formulation: { form: 'capsule', strength_mg: 4.5 } });
-  const rxId = r.json.id;
-  const ordered = r.json.formulation.quantity;
-  r = await apiAs(doc, 'POST', `/patients/${pid}/prescriptions/${rxId}/sign`, { password: 'ldn-demo-clinician' });
-  check(r.status === 200, `the prescriber signs a 4.5 mg capsule order (${r.status})`);
+  const { rxId, ordered } = await seeded.order();
 
   // The design: 2 pairs; what it can tell, from the server's simulation.
   await doc.reload();
