@@ -9,6 +9,8 @@
 //   POST /patients/{patient_id}/trials                       design a trial (clinician)
 //   POST /patients/{patient_id}/trials/{trial_id}/start      start it on a date: the protocol freezes
 //   POST /patients/{patient_id}/trials/{trial_id}/cancel     cancel a trial that has not started
+//   POST /patients/{patient_id}/trials/{trial_id}/periods/{period}/answer
+//                                                            the end-of-period question and PGIC
 //   POST /trial-designs/simulate                             a design's operating characteristics
 //   GET  /pharmacy/trials                                    trials of the pharmacy's orders, with the link
 //   POST /pharmacy/trials/{trial_id}/kits                    give a pair its kit (pharmacist)
@@ -21,6 +23,7 @@
 #include "analysis/nof1_protocol.h"
 #include "analysis/nof1_simulate.h"
 #include "core/json_reader.h"
+#include "core/message.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/batches.h"
@@ -37,6 +40,10 @@ using store::Role;
 constexpr int kMaxFormTrials = 500;
 // How far ahead a trial may be started.
 constexpr int kMaxStartAheadDays = 90;
+// The end-of-period question ("which do you think you took?", PGIC) is asked from this many days
+// before a period's last day: the patient answers near the end of what they judge, and a day or two
+// early when they will not open the app on the last day.
+constexpr int kAnswerDaysBeforeEnd = 2;
 
 Result<store::Trial> PatientTrial(RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "trial_id"));
@@ -141,7 +148,8 @@ Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool w
                           {"pack_code", pack},
                           {"first_day", FormatDate(s.first)},
                           {"analysed_from", FormatDate(s.analysed_first)},
-                          {"last_day", FormatDate(s.last)}});
+                          {"last_day", FormatDate(s.last)},
+                          {"answer_from", FormatDate(AddDays(s.last, -kAnswerDaysBeforeEnd))}});
     }
   }
   nlohmann::json answers_json = nlohmann::json::array();
@@ -285,6 +293,66 @@ Result<ApiReply> CancelTrial(Api&, RequestContext& ctx) {
   return Reply(std::move(j));
 }
 
+// Body: {"guess": "ldn" | "placebo" | "dont_know", "pgic"?: 1-7 or null}: the patient's answers at
+// the end of a period of a running trial, once per period, from kAnswerDaysBeforeEnd days before
+// its last day (the patient's calendar).
+Result<ApiReply> AnswerPeriod(Api&, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::string guess, o.String("guess"));
+  std::optional<int64_t> pgic;
+  if (o.HasNonNull("pgic")) {
+    LDN_ASSIGN_OR_RETURN(pgic, o.OptionalInteger("pgic", 1, 7));
+  } else {
+    o.Consume("pgic");
+  }
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (guess != "ldn" && guess != "placebo" && guess != "dont_know") {
+    return Status::InvalidArgument("guess", "one of ldn, placebo, dont_know")
+        .WithText({N_("Choose one: LDN, placebo, or don't know.")});
+  }
+  LDN_ASSIGN_OR_RETURN(store::Trial t, PatientTrial(ctx));
+  if (t.status != store::TrialStatus::kStarted || !t.start_date) {
+    return Status::Conflict(fmt::format("status: trial {} is {}: only a running trial asks its questions", t.id,
+                                        store::TrialStatusName(t.status)))
+        .WithText({N_("This trial is not running, so it asks nothing now.")});
+  }
+  LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
+  const std::string& text = ctx.params.at("period");
+  int period = 0;
+  const bool number = !text.empty() && text.size() <= 2 &&
+                      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (number) period = std::stoi(text);
+  if (period < 1 || period > 2 * p.pairs) {
+    return Status::InvalidArgument("period", fmt::format("the trial has periods 1-{}", 2 * p.pairs));
+  }
+  const PeriodSpan span = Periods(p, *t.start_date)[static_cast<size_t>(period - 1)];
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  const LocalDate from = AddDays(span.last, -kAnswerDaysBeforeEnd);
+  if (PatientToday(patient, ctx.now) < from) {
+    return Status::Conflict(fmt::format("period: period {} ends on {}; its question is asked from {}", period,
+                                        FormatDate(span.last), FormatDate(from)))
+        .WithText(
+            {N_("This question is asked from {date}, near the end of the period."), {{"date", FormatDate(from)}}});
+  }
+  store::TrialAnswer a;
+  a.trial_id = t.id;
+  a.period = period;
+  a.guess = guess;
+  if (pgic) a.pgic = static_cast<int>(*pgic);
+  a.answered_by = ctx.caller().user_id;
+  a.answered_at = ctx.now;
+  Result<store::TrialAnswer> stored = ctx.store().RecordTrialAnswer(a);
+  if (!stored.ok() && stored.status().code() == Code::kConflict && stored.status().message().rfind("period", 0) == 0) {
+    return stored.status().WithText({N_("You have answered for this period already.")});
+  }
+  LDN_RETURN_IF_ERROR(stored.status());
+  ctx.audit_detail = fmt::format("trial {} period {} answered", t.id, period);
+  LDN_ASSIGN_OR_RETURN(store::Trial now, ctx.store().GetTrial(t.id));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), now, false));
+  return Reply(std::move(j), 201);
+}
+
 // Body: {"protocol": {...}, "scenario"?: {"effect", "sd", "rho", "placebo_response",
 // "drift_per_28_days", "missing_probability"}, "trials"? (1-500, default 200), "seed"?}.
 Result<ApiReply> SimulateDesign(Api&, RequestContext& ctx) {
@@ -399,6 +467,8 @@ constexpr char kStartSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["start_date"],"properties":{"start_date":{"type":"string","format":"date"}}})js";
 constexpr char kCancelSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1,"maxLength":2000}}})js";
+constexpr char kAnswerSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["guess"],"properties":{"guess":{"enum":["ldn","placebo","dont_know"]},"pgic":{"type":["integer","null"],"minimum":1,"maximum":7}}})js";
 constexpr char kAssignSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["pair","kit_id"],"properties":{"pair":{"type":"integer","minimum":1,"maximum":12},"kit_id":{"type":"integer"}}})js";
 
@@ -439,6 +509,14 @@ void AddTrialRoutes(Api& api, RouteTable& routes) {
               h(CancelTrial),
               "Cancel a trial that has not started (with a reason).",
               kCancelSchema,
+              {}});
+  routes.Add({"POST",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/periods/{period}/answer",
+              PatientScoped({Role::kPatient, Role::kClinician}, "trial.answer"),
+              h(AnswerPeriod),
+              "The end-of-period answers of a running trial: which the patient thinks they took (LDN, placebo, "
+              "don't know) and the PGIC; once per period, from two days before its last day.",
+              kAnswerSchema,
               {}});
   Access simulate = Authenticated({Role::kClinician, Role::kResearcher});
   simulate.on_worker_pool = true;  // about a second of computing for 200 trials

@@ -671,6 +671,20 @@ class AuthorizationMatrixTest : public ::testing::Test {
          [this](const PatientData& d, const Account&) {
            return Example{{{"trial_id", std::to_string(NewTrial(d, false).first)}}, J{{"reason", "matrix"}}.dump(), ""};
          }},
+        {"POST " + p + "/trials/{trial_id}/periods/{period}/answer",
+         [this](const PatientData& d, const Account&) {
+           // A trial started in the past (through the store): its first period has ended.
+           const auto [trial, rx] = NewTrial(d, d.pharmacy_id == pharmacy_a_);
+           (void)rx;
+           store::Trial start;
+           start.start_date = *ParseDate("2026-10-01", "d");
+           start.started_by = d.author;
+           start.started_at = f_->clock().Now();
+           EXPECT_TRUE(f_->store().MoveTrial(trial, store::TrialStatus::kStarted, start).ok());
+           return Example{{{"trial_id", std::to_string(trial)}, {"period", "1"}},
+                          J{{"guess", "dont_know"}, {"pgic", 4}}.dump(),
+                          ""};
+         }},
         {"POST /api/v1/trial-designs/simulate",
          body({{"protocol", {{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}}}, {"trials", 5}})},
         {"GET /api/v1/pharmacy/trials", none},

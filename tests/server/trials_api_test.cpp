@@ -235,6 +235,38 @@ TEST_F(TrialsApiTest, TheClinicDesignsThePharmacyGivesKitsAndTheStartFreezesTheP
   ASSERT_EQ(mine.status, 200) << mine.body;
   ExpectNoLink(mine.Json()["trials"][0]);
   EXPECT_EQ(mine.Json()["trials"][0]["schedule"][0]["pack_code"], code1 + "-A");
+  EXPECT_EQ(mine.Json()["trials"][0]["schedule"][0]["answer_from"], "2026-12-18");
+
+  // The end-of-period question: from two days before the period's last day, once, in the
+  // patient's words when refused.
+  const std::string answer = P("/trials/" + std::to_string(id) + "/periods/1/answer");
+  auto soon = f_->Send("POST", answer, R"({"guess":"ldn","pgic":3})", pat_);
+  EXPECT_EQ(soon.status, 409) << soon.body;
+  EXPECT_EQ(soon.Json()["error"]["message_key"], "This question is asked from {date}, near the end of the period.");
+  EXPECT_EQ(soon.Json()["error"]["vars"]["date"], "2026-12-18");
+  f_->clock().Advance(std::chrono::hours(24 * 26));  // 2026-12-18 in Oslo
+  pat_ = f_->Login("pat").token;                     // the session of 26 days ago has expired
+  auto bad = f_->Send("POST", answer, R"({"guess":"maybe"})", pat_);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.Json()["error"]["field"], "guess");
+  EXPECT_EQ(f_->Send("POST", answer, R"({"guess":"ldn","pgic":8})", pat_).status, 400);
+  auto p9 = f_->Send("POST", P("/trials/" + std::to_string(id) + "/periods/5/answer"), R"({"guess":"ldn"})", pat_);
+  EXPECT_EQ(p9.status, 400) << p9.body;
+  EXPECT_EQ(p9.Json()["error"]["field"], "period");
+  // Period 2 (from 2026-12-21) is not open yet.
+  EXPECT_EQ(
+      f_->Send("POST", P("/trials/" + std::to_string(id) + "/periods/2/answer"), R"({"guess":"ldn"})", pat_).status,
+      409);
+  auto answered = f_->Send("POST", answer, R"({"guess":"dont_know","pgic":3})", pat_);
+  ASSERT_EQ(answered.status, 201) << answered.body;
+  ASSERT_EQ(answered.Json()["answers"].size(), 1u);
+  EXPECT_EQ(answered.Json()["answers"][0]["guess"], "dont_know");
+  EXPECT_EQ(answered.Json()["answers"][0]["pgic"], 3);
+  ExpectNoLink(answered.Json());
+  auto twice_answered = f_->Send("POST", answer, R"({"guess":"placebo"})", pat_);
+  EXPECT_EQ(twice_answered.status, 409) << twice_answered.body;
+  EXPECT_EQ(twice_answered.Json()["error"]["message_key"], "You have answered for this period already.");
+  EXPECT_EQ(f_->store().ListTrialAnswers(id)->size(), 1u);
 }
 
 TEST_F(TrialsApiTest, ADesignIsRefusedWithTheReasonNamed) {

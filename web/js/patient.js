@@ -129,7 +129,7 @@ async function dayPage(main, date, isToday) {
   setTitle(isToday ? t('Today') : formatDate(date));
   const p = pid();
   const yesterdayDate = addDays(date, -1);
-  const [treat, existing, yesterday, doses, schedule, settings, notice] = await Promise.all([
+  const [treat, existing, yesterday, doses, schedule, settings, notice, trials] = await Promise.all([
     loadTreatment(p),
     getEntry(p, date),
     getEntry(p, yesterdayDate),
@@ -137,6 +137,7 @@ async function dayPage(main, date, isToday) {
     isToday ? get(`/patients/${p}/questionnaires/schedule`).catch(() => null) : null,
     loadDiarySettings(p),
     isToday ? get(`/patients/${p}/plan-notice`).catch(() => null) : null,
+    isToday ? get(`/patients/${p}/trials`).catch(() => null) : null,
     loadItems(),
   ]);
   const step = stepOn(treat.plan, date);
@@ -193,7 +194,91 @@ async function dayPage(main, date, isToday) {
                 h('h1', formatLongDate(date)),
       planChangedBanner(p, notice),
       treat.course && treat.course.status === 'planned' ? baselineCard(treat.course, localToday) : null, form,
-      dueBanner(schedule), doseCard, problemLink(), tzNote());
+      dueBanner(schedule), doseCard, trialCard(p, trials, localToday), problemLink(), tzNote());
+}
+
+// A running blinded trial (issue 16, item 4; docs/nof1.md "In the clinic"): which pack the capsules
+// come from today and from when the next one, and near the end of each period its two questions
+// (which the patient thinks they took, and the PGIC). The dates and packs are the server's.
+function trialCard(patientId, trials, today) {
+  const trial = trials && trials.trials.find((x) => x.status === 'started');
+  if (!trial || !trial.schedule) return null;
+  const periods = trial.schedule;
+  const current = periods.find((s) => s.first_day <= today && today <= s.last_day);
+  const next = periods.find((s) => s.first_day > today);
+  const answered = new Set(trial.answers.map((a) => a.period));
+  const open = periods.find((s) => s.answer_from <= today && !answered.has(s.period));
+  const parts = [h('h2', {id: 'trial-h'}, t('Your blinded trial'))];
+  if (current) {
+    parts.push(
+        h('p.big', {'data-pack': current.pack_code},
+          t('Take your capsules from pack {pack} until {date}.',
+            {pack: current.pack_code, date: formatLongDate(current.last_day)})),
+        h('p', t('Period {period} of {periods}.', {period: current.period, periods: periods.length})));
+    if (next)
+      parts.push(
+          h('p', t('Next: pack {pack} from {date}.', {pack: next.pack_code, date: formatLongDate(next.first_day)})));
+  } else if (next) {
+    parts.push(
+        h('p.big',
+          t('Your trial starts on {date} with pack {pack}.',
+            {date: formatLongDate(next.first_day), pack: next.pack_code})));
+  } else {
+    parts.push(
+        h('p', t('The trial periods are over. Keep your diary; your clinic will go through the results with you.')));
+  }
+  if (open) parts.push(trialQuestions(patientId, trial, open));
+  parts.push(whereFrom(t(
+      'Neither you nor your clinic knows which pack holds LDN and which holds placebo: the pharmacy keeps the key until the end. Keep filling in your diary as usual.')));
+  return h('section.card', {'data-trial-card': '', 'aria-labelledby': 'trial-h'}, parts);
+}
+
+function trialQuestions(patientId, trial, period) {
+  const radios = (name, options) => options.map(([value, label]) => {
+    const id = `${name}-${value}`;
+    return h('span.choice.block', h('input', {type: 'radio', name, id, value}), h('label', {for: id
+             }, label));
+  });
+  const guessName = uid('guess');
+  const pgicName = uid('tpgic');
+  const error = h('p.error', {role: 'alert'});
+  const note = instrumentNote();
+  const picked = (name) => {
+    const c = document.querySelector(`input[name="${name}"]:checked`);
+    return c ? c.value : null;
+  };
+  return h(
+      'form', {
+        'data-trial-questions': String(period.period),
+        onsubmit: async (e) => {
+          e.preventDefault();
+          error.textContent = '';
+          const guess = picked(guessName);
+          const pgic = picked(pgicName);
+          if (!guess) {
+            error.textContent = t('Please answer the questions first.');
+            return;
+          }
+          try {
+            await post(
+                `/patients/${patientId}/trials/${trial.id}/periods/${period.period}/answer`,
+                {guess, pgic: pgic ? Number(pgic) : null});
+            say(t('Thank you: your answers for period {period} are saved.', {period: period.period}), 'ok');
+            route();
+          } catch (err) {
+            error.textContent = errorText(err);
+          }
+        },
+      },
+      h('h3', t('End of period {period}: two questions', {period: period.period})),
+      h('fieldset', h('legend', t('Which do you think you took in this period?')),
+        radios(guessName, [['ldn', t('LDN')], ['placebo', t('Placebo')], ['dont_know', t('I don\'t know')]])),
+      note ? h('p.hint.instrument-note', note) : null,
+      // The PGIC's words stay in English (no validated translation in ldn), as on Questionnaires.
+      h('fieldset', {lang: 'en'},
+        h('legend', 'Since the start of this period, how would you describe the change in your overall status?'),
+        radios(pgicName, PGIC.map((label, i) => [String(i + 1), `${i + 1}. ${label}`]))),
+      error, h('button.primary', {type: 'submit'}, t('Save my answers')));
 }
 
 // "Your plan changed" (issue 15, item 2c): what the clinic changed since the patient last said

@@ -115,7 +115,7 @@ runSpec('trial', async (t) => {
   await doc.getByRole('heading', { name: /designed, not started/ }).waitFor();
   const pairText = await doc.locator('[data-pair]').allTextContents();
   check(kitCodes.every((code, i) => pairText[i].includes(code)), `the clinician sees the kit codes (${pairText.join(' | ')})`);
-  await doc.getByLabel(/First day of period 1/).fill(day(1));
+  await doc.getByLabel(/First day of period 1/).fill(day(0));
   await doc.getByRole('button', { name: 'Start the trial' }).click();
   await doc.getByRole('heading', { name: /Trial #\d+: running/ }).waitFor();
   const periods = await doc.locator('[data-period]').allTextContents();
@@ -129,5 +129,44 @@ runSpec('trial', async (t) => {
   check(!/active_pack|"order"/.test(JSON.stringify(seen.json)), 'nor does the API answer the clinician reads');
   await audit(doc, 'trial-running');
   await shot(doc, 'trial-running', 'phone');
+
+  // The patient (invited to the app): Today says which pack to take, until when, and what comes next.
+  const invitation = await apiAs(doc, 'POST', `/patients/${pid}/invitations`);
+  check(invitation.status === 201, `the clinic invites the patient (${invitation.status})`);
   await docContext.close();
+  const { context: patContext, page: pat } = await newPage(PHONE_390);
+  r = await pat.request.post('/api/v1/invitations/accept', { data: { code: invitation.json.code, username: 'tove.trial',
+    password: 'tove-trial-diary-2026' } });
+  check(r.status() === 201, `the patient accepts the invitation (${r.status()})`);
+  await login(pat, ['tove.trial', 'tove-trial-diary-2026']);
+  await pat.goto('/#/today');
+  const trialCard = pat.locator('[data-trial-card]');
+  await trialCard.waitFor();
+  const cardText = await trialCard.textContent();
+  check(cardText.includes(`${kitCodes[0]}-A`) && /Period 1 of 4/.test(cardText) && cardText.includes(`Next: pack ${kitCodes[0]}-B`),
+    `Today names the pack of the day, the period and the next pack ("${cardText.slice(0, 150)}")`);
+  check(!/order (AB|BA)|holds naltrexone \(/.test(cardText), 'and nothing that says which pack is active');
+  check(await pat.locator('[data-trial-questions]').count() === 0, 'the end-of-period questions are not asked in the first days');
+  await audit(pat, 'patient-trial');
+  await shot(pat, 'patient-trial', 'phone');
+  // Shown before their day (the page is given a schedule that opens them today), the questions are
+  // refused by the server, which says from when they are asked.
+  await pat.route('**/api/v1/patients/*/trials', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.trials[0].schedule[0].answer_from = day(0);
+    await route.fulfill({ response, json: body });
+  });
+  await pat.reload();
+  const questions = pat.locator('[data-trial-questions="1"]');
+  await questions.waitFor();
+  await questions.getByLabel('LDN', { exact: true }).check();
+  await questions.getByLabel('4. No change').check();
+  await questions.getByRole('button', { name: 'Save my answers' }).click();
+  const refusedAnswer = questions.locator('p.error');
+  await refusedAnswer.filter({ hasText: /This question is asked from/ }).waitFor();
+  check(true, `the server refuses an answer before its day: "${await refusedAnswer.textContent()}"`);
+  const stored = (await apiAs(pat, 'GET', `/patients/${pid}/trials`)).json.trials[0].answers;
+  check(stored.length === 0, 'nothing is stored');
+  await patContext.close();
 });
