@@ -2,6 +2,7 @@
 // the clinic report as HTML or PDF (docs/analysis.md, docs/report.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
@@ -23,7 +24,7 @@ namespace ldn::cli {
 namespace {
 
 struct AnalyzeOptions {
-  std::string input;
+  std::vector<std::string> inputs;
   bool json = false;
   std::string format = "text";
   std::string output;
@@ -89,11 +90,15 @@ Status Run(AnalyzeOptions o, const Context& ctx) {
   if (o.format == "pdf" && o.output.empty() && isatty(STDOUT_FILENO)) {
     return Status::InvalidArgument("--output", "a PDF is binary: name a file with -o FILE (or redirect stdout)");
   }
-  std::string input_format = o.input_format;
-  if (input_format.empty()) input_format = EndsWith(o.input, ".csv") || EndsWith(o.input, ".CSV") ? "csv" : "json";
-  if (input_format != "json" && input_format != "csv") {
+  if (o.inputs.size() > 1 && o.format != "json") {
+    return Status::InvalidArgument("input", "several diaries are analysed with --json only (one JSON line each)");
+  }
+  if (o.inputs.size() > 1 && std::count(o.inputs.begin(), o.inputs.end(), "-") > 0) {
+    return Status::InvalidArgument("input", "standard input (-) is read for a single diary only");
+  }
+  if (o.input_format != "" && o.input_format != "json" && o.input_format != "csv") {
     return Status::InvalidArgument("--input-format",
-                                   fmt::format("unknown input format '{}': use json or csv", input_format));
+                                   fmt::format("unknown input format '{}': use json or csv", o.input_format));
   }
 
   analysis::AnalysisOptions options;
@@ -103,15 +108,38 @@ Status Run(AnalyzeOptions o, const Context& ctx) {
     options.bootstrap_seed = static_cast<uint64_t>(*o.bootstrap_seed);
   }
 
-  LDN_ASSIGN_OR_RETURN(std::string text, ReadInput(o.input, "FILE"));
-  LDN_ASSIGN_OR_RETURN(analysis::Diary diary,
-                       input_format == "csv" ? analysis::ParseDiaryCsv(text) : analysis::ParseDiaryJson(text));
-  if (diary.days.empty()) {
-    return Status::InvalidArgument("diary", "the diary has no entries: there is no baseline to compare with");
+  // Several diaries (a folder of simulated patients, a research export): one compact JSON document
+  // per line, each with its "input"; the first diary that cannot be analysed stops the run, named.
+  const bool lines = o.inputs.size() > 1;
+  std::string out;
+  for (const std::string& input : o.inputs) {
+    std::string input_format = o.input_format;
+    if (input_format.empty()) input_format = EndsWith(input, ".csv") || EndsWith(input, ".CSV") ? "csv" : "json";
+    // Which of several diaries failed: said on standard error before the error itself.
+    const auto named = [&](const Status& s) {
+      if (lines)
+        std::cerr << "ldn analyze: " << input << " (file " << (&input - o.inputs.data()) + 1 << " of "
+                  << o.inputs.size() << "):\n";
+      return s;
+    };
+    auto text = ReadInput(input, "FILE");
+    if (!text.ok()) return named(text.status());
+    auto diary = input_format == "csv" ? analysis::ParseDiaryCsv(*text) : analysis::ParseDiaryJson(*text);
+    if (!diary.ok()) return named(diary.status());
+    if (diary->days.empty()) {
+      return named(Status::InvalidArgument("diary", "the diary has no entries: there is no baseline to compare with"));
+    }
+    auto report = analysis::AnalyzeDiary(*diary, options);
+    if (!report.ok()) return named(InFlagTerms(report.status()));
+    if (lines) {
+      nlohmann::json j = analysis::ReportToJson(*report);
+      j["patient"] = {{"id", diary->patient_id}, {"time_zone", diary->time_zone.name()}};
+      j["input"] = input;
+      out += j.dump() + "\n";
+    } else {
+      LDN_ASSIGN_OR_RETURN(out, Render(o, *diary, *report, options, ctx));
+    }
   }
-  auto report = analysis::AnalyzeDiary(diary, options);
-  if (!report.ok()) return InFlagTerms(report.status());
-  LDN_ASSIGN_OR_RETURN(std::string out, Render(o, diary, *report, options, ctx));
   if (!o.output.empty() && o.output != "-") return WriteOutput(o.output, out);
   std::cout << out;
   std::cout.flush();
@@ -129,9 +157,9 @@ void AddAnalyzeCommand(CLI::App& app, Context& ctx) {
       "responder classes, AR(1)-adjusted intervals, time to response, side effects, adherence) and state what an "
       "open before/after comparison cannot tell. Text by default; --json for machines; --format html|pdf for the "
       "clinic report (docs/analysis.md, docs/report.md).");
-  cmd->add_option("input", opts->input,
+  cmd->add_option("input", opts->inputs,
                   "Diary file (JSON, or CSV when it ends in .csv; docs/diary-format.md), or - "
-                  "for standard input")
+                  "for standard input; several files with --json give one JSON line each")
       ->required();
   cmd->add_flag("--json", opts->json, "Print the analysis as JSON (same as --format json)");
   cmd->add_option("--format", opts->format, "text (default), json, html (self-contained page) or pdf (clinic report)");
