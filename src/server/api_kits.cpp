@@ -224,21 +224,15 @@ Result<ApiReply> UnblindKit(Api& api, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Id id, PathId(ctx, "kit_id"));
   nlohmann::json holder;
   LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
-  LDN_ASSIGN_OR_RETURN(std::string password, o.String("password"));
-  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", 2000));
-  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
-  if (password.empty() || password.size() > 1024) return Status::InvalidArgument("password", "must be 1-1024 bytes");
-  if (!reason || reason->empty()) {
-    return Status::InvalidArgument("reason",
-                                   "say why the kit is unblinded (an emergency, the end of the trial): it is "
-                                   "recorded");
-  }
+  LDN_ASSIGN_OR_RETURN(
+      PasswordAndReason body,
+      ReadPasswordAndReason(o, "say why the kit is unblinded (an emergency, the end of the trial): it is recorded"));
   LDN_ASSIGN_OR_RETURN(store::Kit k, PharmacyKit(ctx, pharmacy_id, id));
   ctx.audit_patient_id = k.patient_id;
-  ctx.audit_detail = fmt::format("kit {} unblinded: {}", k.kit_code, *reason);
+  ctx.audit_detail = fmt::format("kit {} unblinded: {}", k.kit_code, body.reason);
   // Re-authentication last: a malformed request does not count against the password.
-  LDN_ASSIGN_OR_RETURN(store::User who, ReauthenticateCaller(api, ctx, password));
-  LDN_RETURN_IF_ERROR(ctx.store().UnblindKit({0, k.id, k.patient_id, who.id, ctx.now, *reason}).status());
+  LDN_ASSIGN_OR_RETURN(store::User who, ReauthenticateCaller(api, ctx, body.password));
+  LDN_RETURN_IF_ERROR(ctx.store().UnblindKit({0, k.id, k.patient_id, who.id, ctx.now, body.reason}).status());
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, KitJson(ctx.store(), k));
   return Reply(std::move(j));
 }

@@ -85,6 +85,15 @@ Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::str
   return signer;
 }
 
+Result<PasswordAndReason> ReadPasswordAndReason(JsonObject& o, std::string_view why) {
+  LDN_ASSIGN_OR_RETURN(std::string password, o.String("password"));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", 2000));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if (password.empty() || password.size() > 1024) return Status::InvalidArgument("password", "must be 1-1024 bytes");
+  if (!reason || reason->empty()) return Status::InvalidArgument("reason", std::string(why));
+  return PasswordAndReason{std::move(password), std::move(*reason)};
+}
+
 // How many of the order's fills (the first and each renewal, pharmacy/order.h) have been
 // dispensed, from its "dispensed" events: {"fills_total", "fills_dispensed", "refills_remaining",
 // "next_fill": {"number", "from", "to", "quantity"} or null}.

@@ -9,8 +9,12 @@
 //   POST /patients/{patient_id}/trials                       design a trial (clinician)
 //   POST /patients/{patient_id}/trials/{trial_id}/start      start it on a date: the protocol freezes
 //   POST /patients/{patient_id}/trials/{trial_id}/cancel     cancel a trial that has not started
+//   POST /patients/{patient_id}/trials/{trial_id}/end        end it (early: with a reason); unblinds, analyses
+//   POST /patients/{patient_id}/trials/{trial_id}/unblind    emergency unblinding (password, reason)
+//   GET  /patients/{patient_id}/trials/{trial_id}/analysis   the analysis of an ended trial
 //   POST /patients/{patient_id}/trials/{trial_id}/periods/{period}/answer
 //                                                            the end-of-period question and PGIC
+//   GET  /trial-designs/defaults                             the design form's starting values
 //   POST /trial-designs/simulate                             a design's operating characteristics
 //   GET  /pharmacy/trials                                    trials of the pharmacy's orders, with the link
 //   POST /pharmacy/trials/{trial_id}/kits                    give a pair its kit (pharmacist)
@@ -20,7 +24,9 @@
 
 #include <fmt/format.h>
 
+#include "analysis/nof1_analysis.h"
 #include "analysis/nof1_protocol.h"
+#include "analysis/nof1_record.h"
 #include "analysis/nof1_simulate.h"
 #include "core/json_reader.h"
 #include "core/message.h"
@@ -28,6 +34,7 @@
 #include "server/api_util.h"
 #include "server/batches.h"
 #include "server/course_plans.h"
+#include "server/orders.h"
 
 namespace ldn::server {
 namespace {
@@ -38,6 +45,7 @@ using store::Role;
 // Simulations the design form may ask for in one request: about one second of one core
 // (docs/benchmarks.md, `ldn trial simulate`); 200 give a share within +/- 3.5% (Monte Carlo SE).
 constexpr int kMaxFormTrials = 500;
+constexpr int kFormTrials = 200;  // the default
 // How far ahead a trial may be started.
 constexpr int kMaxStartAheadDays = 90;
 // The end-of-period question ("which do you think you took?", PGIC) is asked from this many days
@@ -85,8 +93,8 @@ Result<StableDose> StableDoseOf(RequestContext& ctx, LocalDate today) {
 // The protocol of the body's "protocol" object (defaults for what it leaves out), validated; errors
 // name "protocol.<field>".
 Result<TrialProtocol> BodyProtocol(JsonObject& o, const nlohmann::json& body) {
-  LDN_ASSIGN_OR_RETURN(JsonObject p, o.Object("protocol"));
-  (void)p;  // read whole below: ProtocolFromJson is the one reader of a protocol
+  // Present and an object; read whole below: ProtocolFromJson is the one reader of a protocol.
+  LDN_RETURN_IF_ERROR(o.Object("protocol").status());
   Result<TrialProtocol> protocol = analysis::ProtocolFromJson(body.at("protocol"));
   if (!protocol.ok()) return protocol.status().WithFieldPrefix("protocol");
   Status valid = analysis::ValidateProtocol(*protocol);
@@ -109,8 +117,16 @@ std::vector<PeriodSpan> Periods(const TrialProtocol& p, LocalDate start) {
   return out;
 }
 
+// Whether the caller of a patient route may read which pack is active: once the trial has ended
+// (it is unblinded then), and for the care team after an emergency unblinding (the patient stays
+// blind for the rest of the trial unless the clinician tells them).
+bool LinkVisible(const RequestContext& ctx, const store::Trial& t) {
+  if (!t.unblinded_at) return false;
+  return t.status == store::TrialStatus::kEnded || ctx.caller().role == Role::kClinician;
+}
+
 // The trial as clinician and patient see it: kit and pack codes, never which pack is active.
-// `with_link` (the pharmacy's view) adds each kit's active pack and the pair's order.
+// `with_link` (the pharmacy's view, or LinkVisible) adds each kit's active pack and the pair's order.
 Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool with_link) {
   LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
   LDN_ASSIGN_OR_RETURN(auto kits, st.ListTrialKits(t.id));
@@ -184,7 +200,9 @@ Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool w
       {"end_reason", t.end_reason},
       {"unblinded_at", opt_time(t.unblinded_at)},
       {"emergency_unblinding", t.emergency_unblinding},
-      {"blind", with_link ? "pharmacy view: the link is shown" : "held by the pharmacy"}};
+      {"unblind_reason", t.unblind_reason},
+      {"blind",
+       !with_link ? "held by the pharmacy" : (t.unblinded_at ? "lifted" : "pharmacy view: the link is shown")}};
   return j;
 }
 
@@ -192,7 +210,7 @@ Result<ApiReply> ListTrials(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(auto trials, ctx.store().ListTrials(ctx.patient()));
   nlohmann::json out = nlohmann::json::array();
   for (const auto& t : trials) {
-    LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), t, false));
+    LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), t, LinkVisible(ctx, t)));
     out.push_back(std::move(j));
   }
   return Reply({{"trials", std::move(out)}});
@@ -231,7 +249,7 @@ Result<ApiReply> DesignTrial(Api&, RequestContext& ctx) {
   t.designed_at = ctx.now;
   LDN_ASSIGN_OR_RETURN(store::Trial stored, ctx.store().CreateTrial(t));
   ctx.audit_detail = fmt::format("trial {} designed: protocol sha256 {}", stored.id, stored.protocol_sha256);
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), stored, false));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), stored, LinkVisible(ctx, stored)));
   j["stable_dose"] = {{"mg", stable.dose.milligrams_hcl()}, {"since", FormatDate(stable.since)}};
   return Reply(std::move(j), 201);
 }
@@ -262,8 +280,7 @@ Result<ApiReply> StartTrial(Api&, RequestContext& ctx) {
                     kits.size(), p.pairs));
   }
   // The dose must still be stable on the day the trial starts.
-  LDN_ASSIGN_OR_RETURN(StableDose stable, StableDoseOf(ctx, start));
-  (void)stable;
+  LDN_RETURN_IF_ERROR(StableDoseOf(ctx, start).status());
   store::Trial change;
   change.start_date = start;
   change.started_by = ctx.caller().user_id;
@@ -272,7 +289,7 @@ Result<ApiReply> StartTrial(Api&, RequestContext& ctx) {
   // The frozen protocol's hash in the audit chain (issue 16 item 1).
   ctx.audit_detail =
       fmt::format("trial {} started {}: protocol frozen, sha256 {}", t.id, FormatDate(start), started.protocol_sha256);
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), started, false));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), started, LinkVisible(ctx, started)));
   return Reply(std::move(j));
 }
 
@@ -289,7 +306,194 @@ Result<ApiReply> CancelTrial(Api&, RequestContext& ctx) {
   change.end_reason = reason;
   LDN_ASSIGN_OR_RETURN(store::Trial cancelled, ctx.store().MoveTrial(t.id, store::TrialStatus::kCancelled, change));
   ctx.audit_detail = fmt::format("trial {} cancelled", t.id);
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), cancelled, false));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), cancelled, LinkVisible(ctx, cancelled)));
+  return Reply(std::move(j));
+}
+
+// The trial's last planned day.
+LocalDate PlannedLastDay(const TrialProtocol& p, LocalDate start) {
+  return AddDays(start, 2 * p.pairs * p.period_days - 1);
+}
+
+// The allocation the kits hold: pack A is taken in a pair's first period, so a placebo pack A is
+// the order AB. kInternal when a pair has no kit (a started trial has every kit: StartTrial).
+Result<analysis::Allocation> AllocationOf(store::Store& st, const store::Trial& t, const TrialProtocol& p) {
+  LDN_ASSIGN_OR_RETURN(auto kits, st.ListTrialKits(t.id));
+  analysis::Allocation a;
+  for (int pair = 1; pair <= p.pairs; ++pair) {
+    const auto tk = std::find_if(kits.begin(), kits.end(), [&](const store::TrialKit& k) { return k.pair == pair; });
+    if (tk == kits.end()) return Status::Internal(fmt::format("trial {} has no kit for pair {}", t.id, pair));
+    LDN_ASSIGN_OR_RETURN(store::Kit k, st.GetKit(tk->kit_id));
+    LDN_ASSIGN_OR_RETURN(store::Batch pack_a, st.GetBatch(k.pack_a_batch_id));
+    a.pairs.push_back(pack_a.placebo ? analysis::PairOrder::kAB : analysis::PairOrder::kBA);
+  }
+  return a;
+}
+
+// The patient's diary and dose log from `from` to `until`, by day (the dose log's last entry of a
+// day counts, as in the response analysis).
+Result<analysis::TrialRecord> RecordOf(store::Store& st, store::Id patient_id, LocalDate from, LocalDate until) {
+  analysis::TrialRecord record;
+  LDN_ASSIGN_OR_RETURN(auto diary, st.ListDiary(patient_id, from, until));
+  for (const auto& e : diary) {
+    nlohmann::json items = nlohmann::json::parse(e.items_json, nullptr, false);
+    if (items.is_object()) record[e.local_date].items = std::move(items);
+  }
+  LDN_ASSIGN_OR_RETURN(auto doses, st.ListDoseLog(patient_id, from, until));
+  for (const auto& d : doses) record[d.local_date].dose_taken = d.taken;
+  return record;
+}
+
+analysis::BlindingGuess GuessOf(const std::string& g) {
+  return g == "ldn" ? analysis::BlindingGuess::kLdn
+                    : (g == "placebo" ? analysis::BlindingGuess::kPlacebo : analysis::BlindingGuess::kDontKnow);
+}
+
+// One outcome's analysis, or why there is none ({"outcome", "higher_is_better", "analysis" | "error"}).
+nlohmann::json OutcomeAnalysis(const std::vector<analysis::PeriodDates>& calendar, const analysis::TrialRecord& record,
+                               const std::map<int, analysis::BlindingGuess>& guesses, LocalDate until,
+                               const TrialProtocol& p, const std::string& outcome) {
+  analysis::TrialAnalysisOptions options = analysis::AnalysisOptionsFor(p);
+  Result<bool> higher = analysis::OutcomeHigherIsBetter(outcome, "outcome");
+  if (higher.ok()) options.higher_is_better = *higher;
+  nlohmann::json j = {{"outcome", outcome}, {"higher_is_better", options.higher_is_better}};
+  Result<analysis::TrialData> data = analysis::TrialDataFromRecord(calendar, record, outcome, guesses, until);
+  Result<analysis::TrialAnalysis> a =
+      data.ok() ? analysis::AnalyzeTrial(*data, options) : Result<analysis::TrialAnalysis>(data.status());
+  if (a.ok()) {
+    j["analysis"] = analysis::TrialAnalysisToJson(*a);
+  } else {
+    j["error"] = a.status().message();
+  }
+  return j;
+}
+
+// The analysis of an ended trial from the stored record (issue 16 item 5): the primary outcome
+// by the frozen protocol's model and decision rule, each secondary outcome beside it (the rule
+// decides on the primary only), and how each period was conducted.
+Result<nlohmann::json> AnalysisJson(store::Store& st, const store::Trial& t, const store::Patient& patient) {
+  LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
+  LDN_ASSIGN_OR_RETURN(analysis::Allocation allocation, AllocationOf(st, t, p));
+  const LocalDate start = *t.start_date;
+  const LocalDate planned_last = PlannedLastDay(p, start);
+  LocalDate until = planned_last;
+  if (t.ended_at) until = std::min(until, PatientToday(patient, *t.ended_at));
+  const auto calendar = analysis::TrialCalendar(p, allocation, start);
+  LDN_ASSIGN_OR_RETURN(analysis::TrialRecord record, RecordOf(st, t.patient_id, start, until));
+  LDN_ASSIGN_OR_RETURN(auto answers, st.ListTrialAnswers(t.id));
+  std::map<int, analysis::BlindingGuess> guesses;
+  for (const auto& a : answers) guesses[a.period] = GuessOf(a.guess);
+  nlohmann::json secondary = nlohmann::json::array();
+  for (const std::string& outcome : p.secondary_outcomes) {
+    secondary.push_back(OutcomeAnalysis(calendar, record, guesses, until, p, outcome));
+  }
+  nlohmann::json arms = nlohmann::json::array();
+  for (const auto& d : calendar) arms.push_back(d.arm == analysis::TrialArm::kLdn ? "ldn" : "placebo");
+  std::vector<std::string> limits = {
+      "One patient's trial answers for this patient, at this dose, over these months; it says nothing of others.",
+      "Days in each period's run-in are not analysed: they let the previous period's effect wash out.",
+  };
+  if (until < planned_last) {
+    limits.push_back(
+        fmt::format("The trial stopped early on {} ({} of {} planned days): fewer days make the answer "
+                    "less certain.",
+                    FormatDate(until), DaysBetween(start, until) + 1, DaysBetween(start, planned_last) + 1));
+  }
+  if (t.emergency_unblinding && t.unblinded_at) {
+    limits.push_back(fmt::format("The blind was broken on {} ({}): days after it were not blinded.",
+                                 FormatDate(PatientToday(patient, *t.unblinded_at)), t.unblind_reason));
+  }
+  return nlohmann::json{{"trial_id", t.id},
+                        {"until", FormatDate(until)},
+                        {"planned_last_day", FormatDate(planned_last)},
+                        {"stopped_early", until < planned_last},
+                        {"allocation", allocation.ToString()},
+                        {"arms", std::move(arms)},
+                        {"primary", OutcomeAnalysis(calendar, record, guesses, until, p, p.primary_outcome)},
+                        {"secondary", std::move(secondary)},
+                        {"conduct", analysis::ConductToJson(analysis::ConductByPeriod(calendar, record, until), false)},
+                        {"limits", limits}};
+}
+
+// Body: {"reason"?}: ends a running trial (the reason is required before its last planned day: an
+// early stop). The blind is lifted for the care team and the patient (unless an emergency did it
+// already) and the analysis is answered with the trial.
+Result<ApiReply> EndTrial(Api&, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> reason, o.OptionalText("reason", 2000));
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  LDN_ASSIGN_OR_RETURN(store::Trial t, PatientTrial(ctx));
+  if (t.status != store::TrialStatus::kStarted || !t.start_date) {
+    return Status::Conflict(
+        fmt::format("status: trial {} is {}: only a running trial ends", t.id, store::TrialStatusName(t.status)));
+  }
+  LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  const LocalDate today = PatientToday(patient, ctx.now);
+  const LocalDate last = PlannedLastDay(p, *t.start_date);
+  const bool early = today <= last;
+  if (early && (!reason || reason->empty())) {
+    return Status::InvalidArgument(
+        "reason",
+        fmt::format("the trial runs until {}: say why it stops early (it is recorded and reported)", FormatDate(last)));
+  }
+  store::Trial change;
+  change.ended_by = ctx.caller().user_id;
+  change.ended_at = ctx.now;
+  change.end_reason = reason && !reason->empty() ? *reason : "completed as planned";
+  LDN_ASSIGN_OR_RETURN(store::Trial ended, ctx.store().MoveTrial(t.id, store::TrialStatus::kEnded, change));
+  if (!ended.unblinded_at) {
+    store::Trial unblind;
+    unblind.unblinded_by = ctx.caller().user_id;
+    unblind.unblinded_at = ctx.now;
+    unblind.unblind_reason = "end of the trial: the analysis";
+    LDN_ASSIGN_OR_RETURN(ended, ctx.store().UnblindTrial(t.id, unblind));
+  }
+  ctx.audit_detail =
+      fmt::format("trial {} ended{}: {}; unblinded for the analysis", t.id, early ? " early" : "", ended.end_reason);
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), ended, LinkVisible(ctx, ended)));
+  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), ended, patient));
+  return Reply(std::move(j));
+}
+
+// Body: {"password", "reason"}: emergency unblinding of a running trial by the clinician, who
+// re-authenticates; the trial goes on, marked, and its report says from when it was not blind.
+Result<ApiReply> EmergencyUnblind(Api& api, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(PasswordAndReason body,
+                       ReadPasswordAndReason(o, "say why the blind must be broken now: it is recorded and reported"));
+  LDN_ASSIGN_OR_RETURN(store::Trial t, PatientTrial(ctx));
+  if (t.status != store::TrialStatus::kStarted) {
+    return Status::Conflict(fmt::format("status: trial {} is {}: only a running trial is unblinded in an emergency",
+                                        t.id, store::TrialStatusName(t.status)));
+  }
+  if (t.unblinded_at) return Status::Conflict(fmt::format("trial_id: trial {} is unblinded already", t.id));
+  ctx.audit_detail = fmt::format("trial {} unblinded in an emergency: {}", t.id, body.reason);
+  // Re-authentication last: a malformed request does not count against the password.
+  LDN_ASSIGN_OR_RETURN(store::User who, ReauthenticateCaller(api, ctx, body.password));
+  store::Trial change;
+  change.unblinded_by = who.id;
+  change.unblinded_at = ctx.now;
+  change.unblind_reason = body.reason;
+  change.emergency_unblinding = true;
+  LDN_ASSIGN_OR_RETURN(store::Trial unblinded, ctx.store().UnblindTrial(t.id, change));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), unblinded, LinkVisible(ctx, unblinded)));
+  return Reply(std::move(j));
+}
+
+// The analysis of an ended trial (clinician, patient); 409 "status" before the end.
+Result<ApiReply> GetAnalysis(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Trial t, PatientTrial(ctx));
+  if (t.status != store::TrialStatus::kEnded || !t.start_date) {
+    return Status::Conflict(fmt::format("status: trial {} is {}: the analysis opens when the trial ends", t.id,
+                                        store::TrialStatusName(t.status)))
+        .WithText({N_("The answer comes when the trial ends.")});
+  }
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), t, LinkVisible(ctx, t)));
+  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), t, patient));
   return Reply(std::move(j));
 }
 
@@ -349,8 +553,32 @@ Result<ApiReply> AnswerPeriod(Api&, RequestContext& ctx) {
   LDN_RETURN_IF_ERROR(stored.status());
   ctx.audit_detail = fmt::format("trial {} period {} answered", t.id, period);
   LDN_ASSIGN_OR_RETURN(store::Trial now, ctx.store().GetTrial(t.id));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), now, false));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), now, LinkVisible(ctx, now)));
   return Reply(std::move(j), 201);
+}
+
+// The scenario fields the design form may set (SimulateDesign reads the same keys).
+nlohmann::json ScenarioJson(const analysis::TrialScenario& s) {
+  return {{"effect", s.effect},
+          {"sd", s.sd},
+          {"rho", s.rho},
+          {"placebo_response", s.placebo_response},
+          {"drift_per_28_days", s.drift_per_28_days},
+          {"missing_probability", s.missing_probability}};
+}
+
+// The design form's starting values: the protocol's defaults (canonical form: every field, with
+// the outcomes' directions) and the assumed patient's (TrialScenario, from data/simulation.json),
+// so that the web app holds none of these numbers itself.
+Result<ApiReply> DesignDefaults(Api&, RequestContext&) {
+  const TrialProtocol protocol;
+  nlohmann::json j;
+  j["protocol"] = nlohmann::json::parse(analysis::CanonicalProtocolJson(protocol));
+  j["allows"] = analysis::ConsequencesToJson(analysis::ConsequencesOf(protocol));
+  j["scenario"] = ScenarioJson(analysis::TrialScenario{});
+  j["trials"] = kFormTrials;
+  j["max_trials"] = kMaxFormTrials;
+  return Reply(std::move(j));
 }
 
 // Body: {"protocol": {...}, "scenario"?: {"effect", "sd", "rho", "placebo_response",
@@ -387,17 +615,12 @@ Result<ApiReply> SimulateDesign(Api&, RequestContext& ctx) {
     return valid.WithFieldPrefix("scenario");
   }
   analysis::DesignSimulationOptions opt;
-  opt.trials = static_cast<int>(trials.value_or(200));
+  opt.trials = static_cast<int>(trials.value_or(kFormTrials));
   opt.seed = static_cast<uint64_t>(seed.value_or(1));
   LDN_ASSIGN_OR_RETURN(analysis::OperatingCharacteristics oc, analysis::SimulateTrialDesign(protocol, s, opt));
   nlohmann::json j = analysis::OperatingCharacteristicsToJson(oc);
   j["allows"] = analysis::ConsequencesToJson(analysis::ConsequencesOf(protocol));
-  j["scenario"] = {{"effect", s.effect},
-                   {"sd", s.sd},
-                   {"rho", s.rho},
-                   {"placebo_response", s.placebo_response},
-                   {"drift_per_28_days", s.drift_per_28_days},
-                   {"missing_probability", s.missing_probability}};
+  j["scenario"] = ScenarioJson(s);
   return Reply(std::move(j));
 }
 
@@ -438,8 +661,6 @@ Result<ApiReply> AssignKit(Api&, RequestContext& ctx) {
   }
   auto k = ctx.store().GetKit(kit_id);
   if (!k.ok() || k->pharmacy_id != pharmacy_id) return Status::NotFound("kit_id: no such kit at your pharmacy");
-  LDN_ASSIGN_OR_RETURN(auto dispensed, ctx.store().ListBatchDispensings(k->pack_a_batch_id));
-  (void)dispensed;
   store::TrialKit tk;
   tk.trial_id = t->id;
   tk.pair = static_cast<int>(pair);
@@ -465,6 +686,11 @@ const std::string kSimulateSchema =
     kProtocolSchema + "}}";
 constexpr char kStartSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["start_date"],"properties":{"start_date":{"type":"string","format":"date"}}})js";
+constexpr char kEndSchema[] =
+    R"js({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":2000}}})js";
+constexpr char kUnblindSchema[] =
+    R"js({"type":"object","additionalProperties":false,"required":["password","reason"],
+"properties":{"password":{"type":"string"},"reason":{"type":"string","maxLength":2000}}})js";
 constexpr char kCancelSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1,"maxLength":2000}}})js";
 constexpr char kAnswerSchema[] =
@@ -511,6 +737,30 @@ void AddTrialRoutes(Api& api, RouteTable& routes) {
               kCancelSchema,
               {}});
   routes.Add({"POST",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/end",
+              PatientScoped(kClinician, "trial.end"),
+              h(EndTrial),
+              "End a running trial (a reason is required before its last planned day): the blind is lifted and the "
+              "analysis of the stored diary is answered.",
+              kEndSchema,
+              {}});
+  routes.Add({"POST",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/unblind",
+              AuditApart(PatientScoped(kClinician, "trial.unblind")),
+              h(EmergencyUnblind),
+              "Emergency unblinding of a running trial (the clinician re-authenticates and says why): the care team "
+              "sees which pack is active; the trial is marked.",
+              kUnblindSchema,
+              {}});
+  routes.Add({"GET",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/analysis",
+              PatientScoped({Role::kClinician, Role::kPatient}, "trial.analysis"),
+              h(GetAnalysis),
+              "The analysis of an ended trial from the stored diary: the primary outcome by the frozen protocol's "
+              "model and rule, the secondary outcomes, the conduct of each period.",
+              "",
+              {}});
+  routes.Add({"POST",
               "/api/v1/patients/{patient_id}/trials/{trial_id}/periods/{period}/answer",
               PatientScoped({Role::kPatient, Role::kClinician}, "trial.answer"),
               h(AnswerPeriod),
@@ -527,6 +777,14 @@ void AddTrialRoutes(Api& api, RouteTable& routes) {
               "A design's operating characteristics under a scenario: P(continue), P(stop), P(uncertain) when LDN "
               "works and when it does nothing.",
               kSimulateSchema,
+              {}});
+  routes.Add({"GET",
+              "/api/v1/trial-designs/defaults",
+              Authenticated({Role::kClinician, Role::kResearcher}),
+              h(DesignDefaults),
+              "The design form's starting values: the default protocol (canonical form), what it allows, and the "
+              "assumed patient of the simulation.",
+              "",
               {}});
   routes.Add({"GET",
               "/api/v1/pharmacy/trials",

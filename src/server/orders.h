@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/calendar.h"
+#include "core/json_reader.h"
 #include "core/result.h"
 #include "server/api.h"
 #include "store/store.h"
@@ -62,6 +63,15 @@ Result<store::Prescription> SignDraftOrder(store::Store& store, store::Id patien
 // by the login throttle's keys like a login. The caller's account; kInvalidArgument "password" when
 // it is wrong; kPermissionDenied "password" while throttled or locked.
 Result<store::User> ReauthenticateCaller(Api& api, RequestContext& ctx, std::string_view password);
+
+// The body of a request that re-authenticates the caller to record a serious act with its reason
+// (unblinding a kit or a trial): {"password": 1-1024 bytes, "reason": 1-2000 characters}, no other
+// key. kInvalidArgument "password", or "reason" with `why` (what the reason is for) as message.
+struct PasswordAndReason {
+  std::string password;
+  std::string reason;
+};
+Result<PasswordAndReason> ReadPasswordAndReason(JsonObject& o, std::string_view why);
 
 // How many of the order's fills (the first and each renewal, pharmacy/order.h) have been
 // dispensed, counted from its "dispensed" events (`events`: the patient's):

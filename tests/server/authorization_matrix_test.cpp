@@ -335,6 +335,29 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return {stored->id, rx};
   }
 
+  // A trial started on 2026-10-01 (through the store), with its kit for the own patient; `ended`
+  // ends it too (as the end route would: ended and unblinded).
+  store::Id StartedTrial(const PatientData& d, bool ended) {
+    const auto [trial, rx] = NewTrial(d, true);
+    (void)rx;
+    store::Trial change;
+    change.start_date = *ParseDate("2026-10-01", "d");
+    change.started_by = d.author;
+    change.started_at = f_->clock().Now();
+    EXPECT_TRUE(f_->store().MoveTrial(trial, store::TrialStatus::kStarted, change).ok());
+    if (ended) {
+      change.ended_by = d.author;
+      change.ended_at = f_->clock().Now();
+      change.end_reason = "matrix";
+      EXPECT_TRUE(f_->store().MoveTrial(trial, store::TrialStatus::kEnded, change).ok());
+      change.unblinded_by = d.author;
+      change.unblinded_at = f_->clock().Now();
+      change.unblind_reason = "matrix";
+      EXPECT_TRUE(f_->store().UnblindTrial(trial, change).ok());
+    }
+    return trial;
+  }
+
   // A patient in team A without an account (for invitations).
   store::Id NewTeamPatient() {
     const store::Id id = NewPatient();
@@ -684,6 +707,21 @@ class AuthorizationMatrixTest : public ::testing::Test {
            return Example{{{"trial_id", std::to_string(trial)}, {"period", "1"}},
                           J{{"guess", "dont_know"}, {"pgic", 4}}.dump(),
                           ""};
+         }},
+        {"GET /api/v1/trial-designs/defaults", none},
+        {"POST " + p + "/trials/{trial_id}/end",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(StartedTrial(d, false))}}, J{{"reason", "matrix"}}.dump(), ""};
+         }},
+        {"POST " + p + "/trials/{trial_id}/unblind",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(StartedTrial(d, false))}},
+                          J{{"password", kTestPassword}, {"reason", "matrix"}}.dump(),
+                          ""};
+         }},
+        {"GET " + p + "/trials/{trial_id}/analysis",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(StartedTrial(d, true))}}, "", ""};
          }},
         {"POST /api/v1/trial-designs/simulate",
          body({{"protocol", {{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}}}, {"trials", 5}})},

@@ -96,6 +96,21 @@ class TrialsApiTest : public ::testing::Test {
     return f_->Send("POST", P("/trials"), J{{"prescription_id", rx ? rx : rx_}, {"protocol", protocol}}.dump(), doc_);
   }
 
+  // A designed trial of one pair of 14-day periods (7 run-in days) whose pair has its kit: {trial
+  // id, the pharmacy's order: "AB" (placebo first) or "BA"}; {0, ""} on a failure (reported).
+  std::pair<int64_t, std::string> OnePairTrialWithKit() {
+    auto designed = Design({{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}});
+    EXPECT_EQ(designed.status, 201) << designed.body;
+    if (designed.status != 201) return {0, ""};
+    const int64_t id = designed.Json()["id"].get<int64_t>();
+    const auto [kit, code] = Kit();
+    auto given = f_->Send("POST", "/api/v1/pharmacy/trials/" + std::to_string(id) + "/kits",
+                          J{{"pair", 1}, {"kit_id", kit}}.dump(), pharm_);
+    EXPECT_EQ(given.status, 201) << given.body;
+    if (given.status != 201) return {0, ""};
+    return {id, given.Json()["pairs"][0]["order"].get<std::string>()};
+  }
+
   std::vector<store::AuditEvent> Audit(const std::string& action) {
     store::AuditQuery q;
     q.limit = 10000;
@@ -269,6 +284,153 @@ TEST_F(TrialsApiTest, TheClinicDesignsThePharmacyGivesKitsAndTheStartFreezesTheP
   EXPECT_EQ(f_->store().ListTrialAnswers(id)->size(), 1u);
 }
 
+TEST_F(TrialsApiTest, TheEndLiftsTheBlindAndAnalysesTheStoredDiary) {
+  const auto [id, order] = OnePairTrialWithKit();
+  ASSERT_NE(id, 0);
+  const std::string trial = P("/trials/" + std::to_string(id));
+  ASSERT_EQ(f_->Send("POST", trial + "/start", R"({"start_date":"2026-11-23"})", doc_).status, 200);
+
+  // The patient's record through the trial (2026-11-23..2026-12-20): pain about 3 on LDN and about
+  // 6 on placebo; a dose every day but one; vivid dreams twice on LDN; paracetamol once on placebo.
+  store::Store& st = f_->store();
+  const store::User pat_user = *st.GetUserByUsername("pat");
+  const LocalDate start = *ParseDate("2026-11-23", "d");
+  for (int day = 0; day < 28; ++day) {
+    const LocalDate d = AddDays(start, day);
+    const bool first_period = day < 14;
+    const bool ldn = first_period == (order == "BA");
+    J items = {{"pain", (ldn ? 3 : 6) + day % 2}, {"fatigue", 5 + day % 2}, {"sleep", 4 + day % 3}};
+    if (ldn && (day == 2 || day == 20)) items["side_effects"] = J::array({{{"name", "vivid_dreams"}, {"severity", 1}}});
+    if (!ldn && (day == 9 || day == 24)) items["rescue_medication"] = J::array({"paracetamol 1 g"});
+    store::DiaryEntry e;
+    e.patient_id = patient_;
+    e.local_date = d;
+    e.items_json = items.dump();
+    e.client_id = "trial-" + FormatDate(d);
+    e.recorded_by = pat_user.id;
+    e.recorded_at = f_->clock().Now();
+    ASSERT_TRUE(st.UpsertDiary(e).ok());
+    store::DoseLogEntry dose;
+    dose.patient_id = patient_;
+    dose.local_date = d;
+    dose.dose_micrograms_hcl = 4500;
+    dose.taken = day != 5;
+    dose.recorded_by = pat_user.id;
+    dose.recorded_at = f_->clock().Now();
+    ASSERT_TRUE(st.AddDoseLogEntry(dose).ok());
+  }
+
+  // Before the end there is no analysis, and the allocation stays with the pharmacy.
+  auto closed = f_->Send("GET", trial + "/analysis", "", pat_);
+  EXPECT_EQ(closed.status, 409) << closed.body;
+  EXPECT_EQ(closed.Json()["error"]["message_key"], "The answer comes when the trial ends.");
+  // An early end needs its reason.
+  auto early = f_->Send("POST", trial + "/end", "{}", doc_);
+  EXPECT_EQ(early.status, 400) << early.body;
+  EXPECT_EQ(early.Json()["error"]["field"], "reason");
+  EXPECT_NE(early.body.find("2026-12-20"), std::string::npos) << early.body;
+  EXPECT_EQ(st.GetTrial(id)->status, store::TrialStatus::kStarted);
+
+  f_->clock().Advance(std::chrono::hours(24 * 30));  // 2026-12-22: the last period is over
+  doc_ = f_->Login("doc").token;
+  pat_ = f_->Login("pat").token;
+  pharm_ = f_->Login("pharm").token;
+  EXPECT_EQ(f_->Send("POST", trial + "/end", "{}", pat_).status, 403);
+  auto ended = f_->Send("POST", trial + "/end", "{}", doc_);
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  const J e = ended.Json();
+  EXPECT_EQ(e["status"], "ended");
+  EXPECT_EQ(e["end_reason"], "completed as planned");
+  EXPECT_EQ(e["blind"], "lifted");
+  EXPECT_EQ(e["pairs"][0]["order"], order);  // the care team now reads the allocation
+  const J& a = e["analysis"];
+  EXPECT_EQ(a["allocation"], order);
+  EXPECT_FALSE(a["stopped_early"].get<bool>());
+  EXPECT_EQ(a["until"], "2026-12-20");
+  EXPECT_EQ(a["arms"][0], order == "AB" ? "placebo" : "ldn");
+  // The primary outcome: LDN lowers pain by about 3 points; the frozen rule says continue.
+  const J& primary = a["primary"];
+  EXPECT_EQ(primary["outcome"], "pain");
+  EXPECT_FALSE(primary["higher_is_better"].get<bool>());
+  ASSERT_TRUE(primary.contains("analysis")) << primary.dump();
+  EXPECT_NEAR(primary["analysis"]["diff"]["mean"].get<double>(), -3.0, 0.5) << primary.dump();
+  EXPECT_EQ(primary["analysis"]["decision"], "continue") << primary.dump();
+  // The secondary outcomes beside it: fatigue does not differ between the arms.
+  ASSERT_EQ(a["secondary"].size(), 2u);
+  EXPECT_EQ(a["secondary"][0]["outcome"], "fatigue");
+  EXPECT_LT(std::abs(a["secondary"][0]["analysis"]["diff"]["mean"].get<double>()), 0.5) << a["secondary"][0].dump();
+  // The conduct of each period, the run-in included.
+  const J& conduct = a["conduct"];
+  ASSERT_EQ(conduct.size(), 2u);
+  const J& on_ldn = conduct[order == "BA" ? 0 : 1];
+  const J& on_placebo = conduct[order == "BA" ? 1 : 0];
+  EXPECT_EQ(on_ldn["arm"], "ldn");
+  EXPECT_EQ(conduct[0]["days"], 14);
+  EXPECT_EQ(conduct[0]["doses_missed"], 1);  // day 6
+  EXPECT_EQ(conduct[1]["doses_taken"], 14);
+  EXPECT_EQ(on_ldn["side_effects"]["vivid_dreams"], 1);
+  EXPECT_EQ(on_ldn["side_effect_days"], 1);
+  EXPECT_EQ(on_placebo["rescue_days"], 1);
+  EXPECT_FALSE(a["limits"].empty());
+  // The end and the unblinding are audited; the patient reads the same analysis.
+  int ended_audit = 0;
+  for (const auto& ev : Audit("trial.end")) {
+    if (ev.outcome == "ok" && ev.detail.find("unblinded for the analysis") != std::string::npos) ++ended_audit;
+  }
+  EXPECT_EQ(ended_audit, 1);
+  auto mine = f_->Send("GET", trial + "/analysis", "", pat_);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.Json()["analysis"], a);
+  EXPECT_EQ(f_->Send("POST", trial + "/end", "{}", doc_).status, 409);  // once
+}
+
+TEST_F(TrialsApiTest, AnEmergencyUnblindingIsForTheCareTeamAndMarksTheTrial) {
+  const auto [id, order] = OnePairTrialWithKit();
+  ASSERT_NE(id, 0);
+  const std::string trial = P("/trials/" + std::to_string(id));
+  // Not before it runs.
+  const std::string unblind = trial + "/unblind";
+  const J body = {{"password", kTestPassword}, {"reason", "Palpitations: is she on naltrexone?"}};
+  EXPECT_EQ(f_->Send("POST", unblind, body.dump(), doc_).status, 409);
+  ASSERT_EQ(f_->Send("POST", trial + "/start", R"({"start_date":"2026-11-23"})", doc_).status, 200);
+  // A reason and the clinician's password; the patient cannot.
+  auto no_reason = f_->Send("POST", unblind, J{{"password", kTestPassword}}.dump(), doc_);
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(no_reason.Json()["error"]["field"], "reason");
+  auto wrong = f_->Send("POST", unblind, J{{"password", "not the password"}, {"reason", "x"}}.dump(), doc_);
+  EXPECT_GE(wrong.status, 400) << wrong.body;
+  EXPECT_FALSE(f_->store().GetTrial(id)->unblinded_at.has_value());
+  EXPECT_EQ(f_->Send("POST", unblind, body.dump(), pat_).status, 403);
+  auto broken = f_->Send("POST", unblind, body.dump(), doc_);
+  ASSERT_EQ(broken.status, 200) << broken.body;
+  EXPECT_TRUE(broken.Json()["emergency_unblinding"].get<bool>());
+  EXPECT_EQ(broken.Json()["pairs"][0]["order"], order);
+  EXPECT_EQ(f_->Send("POST", unblind, body.dump(), doc_).status, 409);  // once
+  // The patient stays blind while the trial runs; the clinician reads the link.
+  ExpectNoLink(f_->Send("GET", P("/trials"), "", pat_).Json()["trials"][0]);
+  EXPECT_EQ(f_->Send("GET", P("/trials"), "", doc_).Json()["trials"][0]["pairs"][0]["order"], order);
+  // An early stop says why; the analysis says the trial stopped early and when the blind was broken.
+  f_->clock().Advance(std::chrono::hours(24 * 10));  // 2026-12-02: in period 1's analysed days
+  doc_ = f_->Login("doc").token;
+  auto stopped = f_->Send("POST", trial + "/end", R"({"reason":"Stopped after palpitations."})", doc_);
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  const J a = stopped.Json()["analysis"];
+  EXPECT_TRUE(a["stopped_early"].get<bool>());
+  EXPECT_EQ(a["until"], "2026-12-02");
+  EXPECT_EQ(a["conduct"].size(), 1u);
+  // No diary was kept: no analysis, said plainly rather than failing the request.
+  EXPECT_TRUE(a["primary"].contains("error")) << a["primary"].dump();
+  const std::string limits = a["limits"].dump();
+  EXPECT_NE(limits.find("stopped early on 2026-12-02"), std::string::npos) << limits;
+  EXPECT_NE(limits.find("The blind was broken on 2026-11-22"), std::string::npos) << limits;
+  // The unblinding is audited with its reason (and so are the refusals).
+  int audited = 0;
+  for (const auto& ev : Audit("trial.unblind")) {
+    if (ev.outcome == "ok" && ev.detail.find("Palpitations") != std::string::npos) ++audited;
+  }
+  EXPECT_EQ(audited, 1);
+}
+
 TEST_F(TrialsApiTest, ADesignIsRefusedWithTheReasonNamed) {
   // A liquid has no placebo twin.
   const store::Id liquid = Order(false);
@@ -333,8 +495,33 @@ TEST_F(TrialsApiTest, APatientStillTitratingCannotBeginATrial) {
   course_ = saved_course;
 }
 
+TEST_F(TrialsApiTest, TheDesignFormStartsFromTheServersDefaults) {
+  auto r = f_->Send("GET", "/api/v1/trial-designs/defaults", "", doc_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const J d = r.Json();
+  // The protocol's defaults, in the canonical form that is frozen at the start (issue 16 item 1).
+  const analysis::TrialProtocol defaults;
+  EXPECT_EQ(d["protocol"].dump(), analysis::CanonicalProtocolJson(defaults));
+  EXPECT_EQ(d["protocol"]["pairs"], 3);
+  EXPECT_EQ(d["protocol"]["period_days"], 28);
+  EXPECT_EQ(d["protocol"]["run_in_days"], 14);
+  EXPECT_EQ(d["protocol"]["higher_is_better"]["pain"], false);
+  EXPECT_EQ(d["allows"]["allocations"], 8);
+  // The assumed patient: data/simulation.json's noise.sd and noise.ar1_phi.
+  EXPECT_DOUBLE_EQ(d["scenario"]["sd"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(d["scenario"]["rho"].get<double>(), 0.6);
+  EXPECT_EQ(d["trials"], 200);
+  EXPECT_EQ(d["max_trials"], 500);
+  // What the form sends back with these values is a valid simulation request.
+  const J body = {{"protocol", d["protocol"]}, {"scenario", d["scenario"]}, {"trials", 5}};
+  EXPECT_EQ(f_->Send("POST", "/api/v1/trial-designs/simulate", body.dump(), doc_).status, 200);
+  EXPECT_EQ(f_->Send("GET", "/api/v1/trial-designs/defaults", "", pat_).status, 403);
+}
+
 TEST_F(TrialsApiTest, TheDesignFormSimulatesOperatingCharacteristics) {
-  const J body = {{"protocol", {{"pairs", 3}}}, {"scenario", {{"effect", 1.5}}}, {"trials", 40}, {"seed", 7}};
+  // Model 1 (mean) fits in about 0.1 ms, a tenth of AR(1): quick under the sanitizers too.
+  const J body = {
+      {"protocol", {{"pairs", 3}, {"model", "mean"}}}, {"scenario", {{"effect", 1.5}}}, {"trials", 40}, {"seed", 7}};
   auto r = f_->Send("POST", "/api/v1/trial-designs/simulate", body.dump(), doc_);
   ASSERT_EQ(r.status, 200) << r.body;
   const J oc = r.Json();

@@ -61,7 +61,9 @@ export function totpCode(secretBase32, step) {
   const binary = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
   return String(binary % 1_000_000).padStart(6, '0');
 }
-export const totpStep = (ms = Date.now()) => Math.floor(ms / 1000 / 30);
+// A test server's fixed clock (restart({at})), in ms since the epoch; null: the real clock.
+let fixedClockMs = null;
+export const totpStep = (ms = fixedClockMs ?? Date.now()) => Math.floor(ms / 1000 / 30);
 // A code the server will accept for `user` now: of a step not used before by these tests (a code
 // is good once); waits for the next step when the three around now are used.
 export async function nextTotpCode(user) {
@@ -91,25 +93,38 @@ export async function runSpec(name, body, options = {}) {
 
   const work = mkdtempSync(join(tmpdir(), `ldn-web-${name}-`));
   mkdirSync(shots, { recursive: true });
-  const server = spawn(ldn, ['serve', '--db', `sqlite:${join(work, 'web.db')}`, '--port', '0', '--bind', '127.0.0.1',
-    '--demo', '--web', options.webRoot || join(root, 'web'), '--threads', '2', ...(options.serveArgs || [])],
-  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}) } });
+  // The server on the spec's database; restart() starts it again on the same database (with
+  // `extra.env` and `extra.serveArgs`), e.g. with a test clock months later.
+  let server;
   let serverLog = '';
-  server.stderr.on('data', (d) => { serverLog += d; if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000); });
   let serverOut = '';
-  const base = await new Promise((resolveBase, reject) => {
-    server.stdout.on('data', (d) => {
-      serverOut += d;
-      const m = serverOut.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) resolveBase(m[1]);
+  async function startServer(extra = {}) {
+    server = spawn(ldn, ['serve', '--db', `sqlite:${join(work, 'web.db')}`, '--port', '0', '--bind', '127.0.0.1',
+      '--demo', '--web', options.webRoot || join(root, 'web'), '--threads', '2', ...(options.serveArgs || []),
+      ...(extra.serveArgs || [])],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env || {}), ...(extra.env || {}) } });
+    server.stderr.on('data', (d) => { serverLog += d; if (serverLog.length > 200_000) serverLog = serverLog.slice(-100_000); });
+    serverOut = '';
+    const url = await new Promise((resolveBase, reject) => {
+      server.stdout.on('data', (d) => {
+        serverOut += d;
+        const m = serverOut.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (m) resolveBase(m[1]);
+      });
+      server.on('exit', (code) => reject(new Error(`ldn serve exited (${code}) before listening:\n${serverOut}\n${serverLog}`)));
     });
-    server.on('exit', (code) => reject(new Error(`ldn serve exited (${code}) before listening:\n${serverOut}\n${serverLog}`)));
-  });
-  for (let i = 0; ; i += 1) {
-    try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
-    if (i > 600) throw new Error('the server never became healthy');
-    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; ; i += 1) {
+      try { const r = await fetch(`${url}/api/v1/health`); if (r.ok) break; } catch { /* not yet */ }
+      if (i > 600) throw new Error('the server never became healthy');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return url;
   }
+  async function stopServer() {
+    server.kill('SIGTERM');
+    return new Promise((r) => { if (server.exitCode !== null) r(server.exitCode); else server.on('exit', (c) => r(c)); });
+  }
+  let base = await startServer();
   console.log(`[${name}] server ${base}, screenshots in ${shots}`);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true,
@@ -120,6 +135,9 @@ export async function runSpec(name, body, options = {}) {
     // Service workers are blocked unless a spec allows them ({serviceWorkers: 'allow'}, as the
     // offline-app spec does): the other specs test the pages and the API, not the offline cache.
     const context = await browser.newContext({ viewport, baseURL: base, locale: 'en-GB', serviceWorkers: 'block', ...contextOptions });
+    // After restart({at}) the browser's clock is the server's: Date.now() and new Date() return
+    // that fixed time (timers keep running), so "today" is the same day on both sides.
+    if (fixedClockMs !== null) await context.clock.setFixedTime(fixedClockMs);
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     page.errors = [];
@@ -237,8 +255,20 @@ export async function runSpec(name, body, options = {}) {
     return { status: r.status(), json, response: r };
   }
 
-  const t = { base, shots, work, check, newPage, login, settle, audit, shot, visit, apiAs, heading, localDate,
-    serverLog: () => serverLog, serverOut: () => serverOut, browser, ldn };
+  // Stops the server and starts it again on the same database. `at` (an ISO instant) runs the new
+  // server on a test clock fixed at that time (LDN_NOW with --test-fixed-clock): weeks or months
+  // of a patient's life pass between two steps of a spec. Pages opened before are of the old
+  // server: open new ones. TOTP codes are then computed for the server's time.
+  async function restart({ at } = {}) {
+    const code = await stopServer();
+    check(code === 0, `ldn serve stopped cleanly on SIGTERM before the restart (exit ${code})`);
+    fixedClockMs = at ? Date.parse(at) : null;
+    base = await startServer(at ? { env: { LDN_NOW: at }, serveArgs: ['--test-fixed-clock'] } : {});
+    console.log(`[${name}] restarted: server ${base}${at ? `, its clock fixed at ${at}` : ''}`);
+  }
+
+  const t = { get base() { return base; }, shots, work, check, newPage, login, settle, audit, shot, visit, apiAs, heading,
+    localDate, restart, serverLog: () => serverLog, serverOut: () => serverOut, browser, ldn };
   let exitCode = 1;
   try {
     await body(t);
@@ -248,8 +278,7 @@ export async function runSpec(name, body, options = {}) {
     console.error(err);
   } finally {
     await browser.close().catch(() => {});
-    server.kill('SIGTERM');
-    const code = await new Promise((r) => { if (server.exitCode !== null) r(server.exitCode); else server.on('exit', (c) => r(c)); });
+    const code = await stopServer();
     check(code === 0, `ldn serve stopped cleanly on SIGTERM (exit ${code})`);
     if (code !== 0) exitCode = 1;
     rmSync(work, { recursive: true, force: true });

@@ -140,6 +140,12 @@ async function dayPage(main, date, isToday) {
     isToday ? get(`/patients/${p}/trials`).catch(() => null) : null,
     loadItems(),
   ]);
+  // The answer of a trial that ended in the last 90 days, when no other trial runs.
+  const latest = trials && trials.trials.length ? trials.trials[0] : null;
+  const trialAnswer = latest && latest.status === 'ended' && latest.ended_at &&
+          daysBetween(latest.ended_at.slice(0, 10), localToday) <= 90 ?
+      await get(`/patients/${p}/trials/${latest.id}/analysis`).catch(() => null) :
+      null;
   const step = stepOn(treat.plan, date);
   const next = nextStep(treat.plan, date);
   const lastOf = (d) => (doses.doses || []).filter((x) => x.date === d).slice(-1)[0] || null;
@@ -194,7 +200,8 @@ async function dayPage(main, date, isToday) {
                 h('h1', formatLongDate(date)),
       planChangedBanner(p, notice),
       treat.course && treat.course.status === 'planned' ? baselineCard(treat.course, localToday) : null, form,
-      dueBanner(schedule), doseCard, trialCard(p, trials, localToday), problemLink(), tzNote());
+      dueBanner(schedule), doseCard, trialCard(p, trials, localToday), trialAnswerCard(trialAnswer), problemLink(),
+      tzNote());
 }
 
 // A running blinded trial (issue 16, item 4; docs/nof1.md "In the clinic"): which pack the capsules
@@ -231,6 +238,47 @@ function trialCard(patientId, trials, today) {
   parts.push(whereFrom(t(
       'Neither you nor your clinic knows which pack holds LDN and which holds placebo: the pharmacy keeps the key until the end. Keep filling in your diary as usual.')));
   return h('section.card', {'data-trial-card': '', 'aria-labelledby': 'trial-h'}, parts);
+}
+
+// The answer of an ended trial, in plain words (the letter to the patient; issue 16 item 6): what
+// the rule agreed before the start says, the averages on LDN and on placebo, and which pack held
+// LDN. The statistics stay with the clinic.
+function trialAnswerCard(answer) {
+  if (!answer || !answer.analysis) return null;
+  const a = answer.analysis;
+  const r = a.primary.analysis;
+  const outcome = pick(itemInfo(a.primary.outcome), 'label') || a.primary.outcome;
+  const parts = [h('h2', {id: 'trial-answer-h'}, t('The answer of your blinded trial'))];
+  if (!r) {
+    parts.push(h('p', t('Your trial has ended, but there were too few diary days to answer the question.')));
+  } else {
+    const said = {
+      continue: N_(
+          'In your trial, {outcome} was better in the periods on LDN than on placebo, by enough to matter. The rule you and your clinic agreed before the start says: continue LDN.'),
+      stop: N_(
+          'In your trial, LDN did no better than placebo for {outcome}. The rule you and your clinic agreed before the start says: stop LDN.'),
+      uncertain: N_('Your trial could not tell clearly whether LDN helps {outcome} more than placebo.'),
+    }[r.decision];
+    parts.push(h('p', {'data-answer': r.decision}, h('strong', t(said, {outcome: outcome.toLowerCase()}))));
+    const mean = (arm) => {
+      const v =
+          r.periods
+              .filter((x) => x.treatment === (arm === 'ldn' ? 'B' : 'A') && x.mean !== null && x.mean !== undefined)
+              .map((x) => x.mean);
+      return v.length ? formatNumber(v.reduce((x, y) => x + y, 0) / v.length, {maximumFractionDigits: 1}) : '–';
+    };
+    parts.push(
+        h('p',
+          t('On average {outcome} was {ldn} on LDN and {placebo} on placebo (0 to 10).',
+            {outcome: outcome.toLowerCase(), ldn: mean('ldn'), placebo: mean('placebo')})));
+  }
+  const packs = (answer.schedule || []).filter((s, i) => a.arms[i] === 'ldn').map((s) => s.pack_code);
+  if (packs.length)
+    parts.push(h('p', {'data-ldn-packs': ''}, t('The packs with LDN were: {packs}.', {packs: packs.join(', ')})));
+  parts.push(h('p', t('Talk it through with your clinic before you change anything.')));
+  parts.push(whereFrom(t(
+      'You and your clinic agreed how the answer would be decided before the trial began, and the pharmacy kept which pack was which until the end. Days at the start of each period were left out, so that the previous period had worn off.')));
+  return h('section.card', {'data-trial-answer': '', 'aria-labelledby': 'trial-answer-h'}, parts);
 }
 
 function trialQuestions(patientId, trial, period) {

@@ -30,6 +30,8 @@ const FIELD_LABELS = {
   'scenario.placebo_response': 'Placebo response',
   'scenario.missing_probability': 'Missing diary days',
   start_date: 'First day of period 1',
+  reason: 'Why',
+  password: 'Your password',
 };
 // A refusal as staff read it: the form's name of the field (or the server's), then the reason.
 function errorText(err) {
@@ -43,29 +45,36 @@ function numberInput(value, attrs) {
       'input', {id: uid('n'), type: 'number', inputmode: 'decimal', value: String(value), required: true, ...attrs});
 }
 
-// The form's protocol and scenario controls.
-function designControls() {
+// The form's protocol and scenario controls, starting from the server's defaults (GET
+// /trial-designs/defaults: the protocol's and the simulated patient's; none are held here).
+function designControls(d) {
+  const p = d.protocol;
+  const s = d.scenario;
   const outcomes = ITEMS.filter((k) => (itemInfo(k) || {}).kind !== 'yes_no' && (itemInfo(k) || {}).core);
   const c = {
-    pairs: numberInput(3, {min: 1, max: 12, step: 1, 'data-field': 'pairs'}),
-    weeks: numberInput(4, {min: 1, max: 26, step: 1, 'data-field': 'period_weeks'}),
-    runIn: numberInput(14, {min: 0, max: 175, step: 1, 'data-field': 'run_in_days'}),
+    pairs: numberInput(p.pairs, {min: 1, max: 12, step: 1, 'data-field': 'pairs'}),
+    weeks: numberInput(p.period_days / 7, {min: 1, max: 26, step: 1, 'data-field': 'period_weeks'}),
+    runIn: numberInput(p.run_in_days, {min: 0, max: 175, step: 1, 'data-field': 'run_in_days'}),
     outcome:
         h('select', {id: uid('o'), 'data-field': 'primary_outcome'},
           outcomes.map(
               (k) =>
-                  h('option', {value: k, selected: k === 'pain' ? true : null},
+                  h('option', {value: k, selected: k === p.primary_outcome ? true : null},
                     `${(itemInfo(k) || {}).label || k} (${
                         (itemInfo(k) || {}).higher_is === 'better' ? 'higher is better' : 'lower is better'})`))),
-    mcid: numberInput(1, {min: 0.1, max: 10, step: 0.1, 'data-field': 'mcid'}),
-    cont: numberInput(0.8, {min: 0.5, max: 0.99, step: 0.01, 'data-field': 'continue_probability'}),
-    stop: numberInput(0.5, {min: 0.01, max: 0.95, step: 0.01, 'data-field': 'stop_probability'}),
-    model: h('select', {id: uid('m'), 'data-field': 'model'}, MODELS.map(([v, t]) => h('option', {value: v}, t))),
-    effect: numberInput(1, {min: 0, max: 10, step: 0.1, 'data-field': 'effect'}),
-    sd: numberInput(1, {min: 0.1, max: 5, step: 0.1, 'data-field': 'sd'}),
-    rho: numberInput(0.6, {min: -0.9, max: 0.95, step: 0.05, 'data-field': 'rho'}),
-    placebo: numberInput(0, {min: 0, max: 5, step: 0.1, 'data-field': 'placebo_response'}),
-    missing: numberInput(0, {min: 0, max: 50, step: 5, 'data-field': 'missing_percent'}),
+    mcid: numberInput(p.mcid, {min: 0.1, max: 10, step: 0.1, 'data-field': 'mcid'}),
+    cont: numberInput(
+        p.decision_rule.continue_probability, {min: 0.5, max: 0.99, step: 0.01, 'data-field': 'continue_probability'}),
+    stop: numberInput(
+        p.decision_rule.stop_probability, {min: 0.01, max: 0.95, step: 0.01, 'data-field': 'stop_probability'}),
+    model:
+        h('select', {id: uid('m'), 'data-field': 'model'},
+          MODELS.map(([v, t]) => h('option', {value: v, selected: v === p.model ? true : null}, t))),
+    effect: numberInput(s.effect, {min: 0, max: 10, step: 0.1, 'data-field': 'effect'}),
+    sd: numberInput(s.sd, {min: 0.1, max: 5, step: 0.1, 'data-field': 'sd'}),
+    rho: numberInput(s.rho, {min: -0.9, max: 0.95, step: 0.05, 'data-field': 'rho'}),
+    placebo: numberInput(s.placebo_response, {min: 0, max: 5, step: 0.1, 'data-field': 'placebo_response'}),
+    missing: numberInput(s.missing_probability * 100, {min: 0, max: 50, step: 5, 'data-field': 'missing_percent'}),
   };
   c.protocol = () => ({
     pairs: Number(c.pairs.value),
@@ -106,8 +115,9 @@ function characteristics(oc, scenario) {
             scenario.rho}, placebo response ${scenario.placebo_response}.`));
 }
 
-function designForm(id, orders, reload) {
-  const c = designControls();
+function designForm(id, orders, defaults, reload) {
+  const c = designControls(defaults);
+  const p = defaults.protocol;
   const order =
       h('select', {id: uid('rx'), 'data-field': 'prescription_id'},
         orders.map(
@@ -123,10 +133,11 @@ function designForm(id, orders, reload) {
         onclick: async () => {
           error.textContent = '';
           simulate.disabled = true;
-          result.textContent = 'Simulating 200 trials of this design…';
+          result.textContent = `Simulating ${defaults.trials} trials of this design…`;
           try {
             const scenario = c.scenario();
-            const oc = await post('/trial-designs/simulate', {protocol: c.protocol(), scenario, trials: 200});
+            const oc =
+                await post('/trial-designs/simulate', {protocol: c.protocol(), scenario, trials: defaults.trials});
             mount(result, h('h3', 'What this design can tell'), allowsList(oc.allows), characteristics(oc, scenario));
           } catch (err) {
             result.textContent = '';
@@ -167,12 +178,14 @@ function designForm(id, orders, reload) {
               'The pharmacy makes each pair\'s active and placebo packs for this order.') :
           h('p.error', {'data-no-order': ''},
             'No signed capsule order of this patient: prescribe capsules at the stable dose first (there is no placebo twin of the liquid).'),
-      h('div.row', field('Pairs of periods', c.pairs, 'Default 3 (AHRQ 2014: at least 3).'),
-        field('Weeks per period', c.weeks, 'Default 4: LDN takes weeks to act.')),
+      h('div.row', field('Pairs of periods', c.pairs, `Default ${p.pairs} (AHRQ 2014: at least 3).`),
+        field('Weeks per period', c.weeks, `Default ${p.period_days / 7}: LDN takes weeks to act.`)),
       h('div.row',
-        field('Run-in days not analysed', c.runIn, 'Default 14: the analytic washout at the start of each period.'),
+        field(
+            'Run-in days not analysed', c.runIn,
+            `Default ${p.run_in_days}: the analytic washout at the start of each period.`),
         field('Primary outcome', c.outcome)),
-      h('div.row', field('Smallest important difference (points)', c.mcid, 'Default 1 point.'),
+      h('div.row', field('Smallest important difference (points)', c.mcid, `Default ${p.mcid} point(s).`),
         field('Model', c.model)),
       h('div.row', field('Continue LDN if P(better by that much) is at least', c.cont),
         field('Stop LDN if P(better at all) is below', c.stop)),
@@ -273,21 +286,193 @@ function designedCard(id, t, today, reload) {
         h('h3', 'Cancel the design'), field('Why', reason), h('button', {type: 'submit'}, 'Cancel the design')));
 }
 
-function startedCard(t) {
+// Which pack held naltrexone, once the blind is lifted (the end, or an emergency for the care team).
+function linkList(t) {
+  return h(
+      'ul', {'data-link': ''},
+      t.pairs.map(
+          (p) =>
+              h('li',
+                `Pair ${p.pair}, kit ${p.kit_code}: pack ${p.active_pack} held naltrexone (order ${p.order}: ${
+                    p.order === 'AB' ? 'placebo first' : 'LDN first'})`)));
+}
+
+function startedCard(id, t, today, reload) {
+  const error = h('p.error', {role: 'alert'});
+  const over = today > t.end_date;
+  const reason = h('textarea', {id: uid('stop'), rows: 2, required: true});
+  const end = async (body) => {
+    error.textContent = '';
+    try {
+      await post(`/patients/${id}/trials/${t.id}/end`, body);
+      say('The trial has ended: the blind is lifted and the answer is below.', 'ok');
+      reload();
+    } catch (err) {
+      error.textContent = errorText(err);
+    }
+  };
+  const password = h('input', {id: uid('pw'), type: 'password', autocomplete: 'current-password', required: true});
+  const why = h('textarea', {id: uid('ub'), rows: 2, required: true});
+  const unblindError = h('p.error', {role: 'alert'});
   return h(
       'section.card', {'data-trial': String(t.id), 'data-status': t.status},
       h('h2', `Trial #${t.id}: running, ${formatLongDate(t.start_date)} to ${formatLongDate(t.end_date)}`),
       h('p',
         'The patient takes the pack of each period from its first day and keeps the diary as usual; which pack holds naltrexone stays with the pharmacy.'),
+      t.emergency_unblinding ?
+          h('div', {'data-emergency': ''},
+            h('p.error',
+              `Unblinded in an emergency on ${formatInstant(t.unblinded_at)}: ${
+                  t.unblind_reason}. The patient stays blind unless you tell them; the report will say so.`),
+            linkList(t)) :
+          null,
       scheduleTable(t), protocolTable(t),
       h('p.small', {'data-sha': t.protocol_sha256},
-        `Protocol frozen on ${formatInstant(t.started_at)}; SHA-256 ${t.protocol_sha256} (in the audit trail).`));
+        `Protocol frozen on ${formatInstant(t.started_at)}; SHA-256 ${t.protocol_sha256} (in the audit trail).`),
+      over ?
+          h('div', {'data-end': 'due'}, h('h3', 'The last period is over'),
+            h('p', 'Ending the trial lifts the blind and analyses the diary by the frozen protocol.'), error,
+            h('button.primary', {type: 'button', onclick: () => end({})}, 'End the trial and see the answer')) :
+          h('form', {
+            'data-end': 'early',
+            onsubmit: (e) => {
+              e.preventDefault();
+              end({reason: reason.value.trim()});
+            },
+          },
+            h('h3', 'Stop early'),
+            h('p',
+              `The trial runs until ${
+                  formatLongDate(
+                      t.end_date)}. Stopping now lifts the blind and analyses the days so far; the report says it stopped early and why.`),
+            field('Why it stops early', reason), error, h('button', {type: 'submit'}, 'Stop the trial early')),
+      t.emergency_unblinding ?
+          null :
+          h('details', {'data-unblind': ''}, h('summary', 'Emergency unblinding'),
+            h('form', {
+              onsubmit: async (e) => {
+                e.preventDefault();
+                unblindError.textContent = '';
+                try {
+                  await post(
+                      `/patients/${id}/trials/${t.id}/unblind`, {password: password.value, reason: why.value.trim()});
+                  say('The blind is broken for the care team; this is recorded.', 'ok');
+                  reload();
+                } catch (err) {
+                  unblindError.textContent = errorText(err);
+                }
+              },
+            },
+              h('p',
+                'Only when knowing whether the patient takes naltrexone changes what you do now (a serious adverse event, an operation needing opioids). The patient stays blind; the trial goes on, marked.'),
+              field('Why the blind must be broken', why), field('Your password', password), unblindError,
+              h('button', {type: 'submit'}, 'Break the blind'))));
+}
+
+const num = (x, d = 2) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
+
+// The answer of an ended trial (GET P/trials/{id}/analysis).
+function endedCard(t) {
+  const a = t.analysis;
+  const primary = a.primary;
+  const r = primary.analysis;
+  const direction = primary.higher_is_better ? 'higher is better' : 'lower is better';
+  const answers = new Map((t.answers || []).map((x) => [x.period, x]));
+  const periods = r ? new Map(r.periods.map((p) => [p.period, p])) : new Map();
+  const guessText = {ldn: 'LDN', placebo: 'placebo', dont_know: 'don\'t know'};
+  const outcomeRow = (o) => {
+    const x = o.analysis;
+    return {
+      attrs: {'data-outcome': o.outcome},
+      cells: x ?
+          [
+            `${o.outcome} (${o.higher_is_better ? 'higher' : 'lower'} is better)`, num(x.diff.mean),
+            `${num(x.diff.q025)} to ${num(x.diff.q975)}`, num(x.p_b_better), num(x.p_b_better_by_mcid)
+          ] :
+          [o.outcome, o.error, '–', '–', '–'],
+    };
+  };
+  return h(
+      'section.card', {'data-trial': String(t.id), 'data-status': t.status},
+      h('h2', `Trial #${t.id}: ended ${formatInstant(t.ended_at)}`),
+      h('p',
+        `Ended: ${t.end_reason}. ${
+            a.stopped_early ? `Stopped early: analysed up to ${formatLongDate(a.until)}.` : ''}`),
+      r ? h('div', {'data-decision': r.decision},
+            h('h3',
+              `The pre-specified rule says: ${
+                  r.decision === 'continue' ? 'continue LDN' :
+                      r.decision === 'stop' ? 'stop LDN' :
+                                              'uncertain'}`),
+            h('p', r.decision_meaning),
+            h('p',
+              `LDN − placebo on ${primary.outcome} (${direction}): ${num(r.diff.mean)} points, 95% credible interval ${
+                  num(r.diff.q025)} to ${num(r.diff.q975)}; P(LDN better) ${num(r.p_b_better)}, P(LDN better by ≥ ${
+                  t.protocol.mcid}) ${num(r.p_b_better_by_mcid)}, P(placebo better by ≥ ${t.protocol.mcid}) ${
+                  num(r.p_a_better_by_mcid)} (${r.model || t.protocol.model} model).`),
+            r.mean_model ? h('p.small',
+                             `Model 1 (mean, ignores autocorrelation) for comparison with published Trialist results: ${
+                                 num(r.mean_model.diff.mean)} (${num(r.mean_model.diff.q025)} to ${
+                                 num(r.mean_model.diff.q975)}).`) :
+                           null,
+            r.randomization_test ? h('p.small',
+                                     `Exact randomization test: two-sided p = ${
+                                         num(r.randomization_test.p_two_sided,
+                                             3)} (the smallest possible with ${r.randomization_test.pairs} pair(s) is ${
+                                         num(r.randomization_test.smallest_possible_p_two_sided, 3)}).`) :
+                                   null) :
+          h('p.error', {'data-decision': 'none'}, `No analysis of ${primary.outcome}: ${primary.error}`),
+      h('h3', 'The blind, lifted'), linkList(t),
+      stackTable(
+          'Periods', ['Period', 'Pack', 'Took', `Mean ${primary.outcome}`, 'Days rated', 'Patient\'s guess', 'PGIC'],
+          a.arms.map((arm, i) => {
+            const n = i + 1;
+            const s = (t.schedule || [])[i] || {};
+            const p = periods.get(n) || {};
+            const ans = answers.get(n);
+            return {
+              attrs: {'data-period': String(n)},
+              cells: [
+                String(n), s.pack_code || '–', arm === 'ldn' ? 'LDN' : 'placebo', num(p.mean),
+                p.rated === undefined ? '–' : String(p.rated), ans ? guessText[ans.guess] : '–',
+                ans && ans.pgic ? String(ans.pgic) : '–'
+              ],
+            };
+          })),
+      stackTable(
+          'All outcomes: LDN − placebo',
+          ['Outcome', 'Difference', '95% interval', 'P(LDN better)', 'P(better by MCID)'],
+          [outcomeRow(primary), ...a.secondary.map(outcomeRow)]),
+      stackTable(
+          'How each period went',
+          ['Period', 'Took', 'Doses taken', 'Missed', 'Not recorded', 'Side-effect days', 'Severe', 'Rescue days'],
+          a.conduct.map(
+              (c) => ({
+                attrs: {'data-conduct': String(c.period)},
+                cells: [
+                  String(c.period), c.arm === 'ldn' ? 'LDN' : 'placebo', `${c.doses_taken} of ${c.days}`,
+                  String(c.doses_missed), String(c.doses_unrecorded),
+                  `${c.side_effect_days}${
+                      Object.keys(c.side_effects).length ? ` (${
+                                                               Object.entries(c.side_effects)
+                                                                   .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`)
+                                                                   .join(', ')})` :
+                                                           ''}`,
+                  String(c.severe_side_effect_days), String(c.rescue_days)
+                ],
+              }))),
+      h('h3', 'What this trial cannot show'),
+      h('ul', {'data-limits': ''}, [...a.limits, ...(r ? r.notes || [] : [])].map((x) => h('li', x))),
+      whereFrom(source(
+          'Analysis: the frozen protocol\'s model (TrialistNof1 and nof1ins, computed exactly; docs/nof1.md), the exact randomization test (Edgington 1980), Bang\'s blinding index (2004); reporting: CENT 2015.')));
 }
 
 // #/patient/{id}/trial: the clinician's page of the patient's trial.
 export async function trialPage(main, id) {
-  const [patient, trials, orders] = await Promise.all(
-      [get(`/patients/${id}`), get(`/patients/${id}/trials`), get(`/patients/${id}/prescriptions`), loadItems()]);
+  const [patient, trials, orders, defaults] = await Promise.all([
+    get(`/patients/${id}`), get(`/patients/${id}/trials`), get(`/patients/${id}/prescriptions`),
+    get('/trial-designs/defaults'), loadItems()
+  ]);
   const today = todayIn(patient.time_zone);
   setTitle(`Blinded trial: ${patient.display_name}`);
   const reload = () => trialPage(main, id);
@@ -295,14 +480,17 @@ export async function trialPage(main, id) {
   const capsules = orders.prescriptions.filter(
       (o) => o.signed && o.formulation && o.formulation.form === 'capsule' && o.status !== 'cancelled' &&
           o.status !== 'dispensed');
-  const past = trials.trials.filter((t) => t !== open);
+  const ended = trials.trials.find((t) => t.status === 'ended');
+  const answer = ended ? await get(`/patients/${id}/trials/${ended.id}/analysis`) : null;
+  const past = trials.trials.filter((t) => t !== open && t !== ended);
   mount(
       main, h('h1', `Blinded trial: ${patient.display_name}`),
       h('div.actions', h('a.button', {href: `#/patient/${id}/chart`}, 'Chart'),
         h('a.button', {href: `#/patient/${id}`}, 'Patient page')),
-      !open                          ? designForm(id, capsules, reload) :
+      !open                          ? null :
           open.status === 'designed' ? designedCard(id, open, today, reload) :
-                                       startedCard(open),
+                                       startedCard(id, open, today, reload),
+      answer ? endedCard(answer) : null, !open ? designForm(id, capsules, defaults, reload) : null,
       past.length ? h('section.card', h('h2', 'Earlier trials'),
                       h('ul',
                         past.map(

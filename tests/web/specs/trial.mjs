@@ -32,6 +32,17 @@ runSpec('trial', async (t) => {
   // The design: 2 pairs; what it can tell, from the server's simulation.
   await doc.reload();
   await doc.getByRole('heading', { name: 'Design a blinded trial' }).waitFor();
+  // The form starts from the server's defaults (none are held in the web app).
+  const defaults = (await apiAs(doc, 'GET', '/trial-designs/defaults')).json;
+  const shown = {
+    pairs: await doc.getByLabel('Pairs of periods').inputValue(),
+    weeks: await doc.getByLabel('Weeks per period').inputValue(),
+    sd: await doc.locator('[data-field=sd]').inputValue(),
+    rho: await doc.locator('[data-field=rho]').inputValue(),
+  };
+  check(Number(shown.pairs) === defaults.protocol.pairs && Number(shown.weeks) * 7 === defaults.protocol.period_days &&
+    Number(shown.sd) === defaults.scenario.sd && Number(shown.rho) === defaults.scenario.rho,
+  `the form shows the server's defaults (${JSON.stringify(shown)})`);
   await doc.getByLabel('Pairs of periods').fill('2');
   await doc.getByRole('button', { name: 'What can this design tell?' }).click();
   await doc.locator('[data-characteristics]').waitFor({ timeout: 60_000 });
@@ -169,4 +180,84 @@ runSpec('trial', async (t) => {
   const stored = (await apiAs(pat, 'GET', `/patients/${pid}/trials`)).json.trials[0].answers;
   check(stored.length === 0, 'nothing is stored');
   await patContext.close();
+
+  // Sixteen weeks later (the same database, the server's clock fixed on day 114): the patient has
+  // kept the diary, pain about 3 on LDN and about 6 on placebo; the clinician ends the trial and
+  // reads the answer with the blind lifted.
+  const orders = pharmacyRows.map((x) => x.match(/order (AB|BA)/)[1]);
+  const addDays = (iso, n) => {
+    const d = new Date(`${iso}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  };
+  const start = day(0);
+  await t.restart({ at: `${addDays(start, 113)}T09:00:00Z` });
+  const armOf = (i) => {  // day i (0-based) of the trial: 4 periods of 28 days
+    const period = Math.floor(i / 28) + 1;
+    const order = orders[Math.ceil(period / 2) - 1];
+    return order[(period - 1) % 2] === 'A' ? 'placebo' : 'ldn';
+  };
+  const { context: pat2Context, page: pat2 } = await newPage(PHONE_390);
+  await login(pat2, ['tove.trial', 'tove-trial-diary-2026']);
+  const entries = [];
+  for (let i = 0; i < 112; i += 1) {
+    const ldn = armOf(i) === 'ldn';
+    entries.push({ date: addDays(start, i), client_id: `trial-${i}`, scale_version: 2,
+      items: { pain: (ldn ? 3 : 6) + (i % 2), fatigue: 5 + (i % 3 === 0 ? 1 : 0), sleep: 4 + (i % 2) } });
+  }
+  r = await apiAs(pat2, 'POST', `/patients/${pid}/diary:batch`, { entries });
+  check(r.status === 200 || r.status === 201, `112 diary days written (${r.status}: ${JSON.stringify(r.json).slice(0, 120)})`);
+  // The end-of-period question of period 1 on Today (the others through the API).
+  await pat2.goto('/#/today');
+  const q1 = pat2.locator('[data-trial-questions="1"]');
+  await q1.waitFor();
+  await q1.getByLabel(armOf(0) === 'ldn' ? 'LDN' : 'Placebo', { exact: true }).check();
+  await q1.getByLabel('4. No change').check();
+  await q1.getByRole('button', { name: 'Save my answers' }).click();
+  await pat2.locator('[data-trial-questions="2"]').waitFor();
+  for (const period of [2, 3, 4]) {
+    r = await apiAs(pat2, 'POST', `/patients/${pid}/trials/${trialId}/periods/${period}/answer`, { guess: 'dont_know', pgic: 4 });
+    check(r.status === 201, `period ${period} answered (${r.status})`);
+  }
+  r = await apiAs(pat2, 'GET', `/patients/${pid}/trials/${trialId}/analysis`);
+  check(r.status === 409, `the patient has no answer before the clinic ends the trial (${r.status})`);
+
+  const { context: doc2Context, page: doc2 } = await newPage(PHONE_390);
+  await login(doc2, 'clinician');
+  await doc2.goto(`/#/patient/${pid}/trial`);
+  await doc2.getByRole('heading', { name: 'The last period is over' }).waitFor();
+  await doc2.getByRole('button', { name: 'End the trial and see the answer' }).click();
+  const decision = doc2.locator('[data-decision]');
+  await decision.waitFor();
+  check(await decision.getAttribute('data-decision') === 'continue',
+    `the frozen rule's answer: "${(await decision.locator('h3').textContent()).trim()}"`);
+  const said = await decision.textContent();
+  const diff = Number((said.match(/LDN − placebo on pain \(lower is better\): (-?[\d.]+) points/) || [])[1]);
+  check(diff < -2.5 && diff > -3.5, `LDN − placebo on pain is about −3 points (${diff})`);
+  const link = await doc2.locator('[data-link] li').allTextContents();
+  check(link.length === 2 && link.every((x, i) => x.includes(`order ${orders[i]}`)),
+    `the blind is lifted: the pharmacy's orders are shown (${link.join(' | ')})`);
+  const took = await doc2.locator('table [data-period]').evaluateAll((rows) => rows.map((row) => row.cells[2].textContent));
+  check(took.length === 4 && took.every((x, i) => x === (armOf(i * 28) === 'ldn' ? 'LDN' : 'placebo')),
+    `each period says what it held (${took.join(', ')})`);
+  check(await doc2.locator('[data-conduct]').count() === 4 && await doc2.locator('[data-limits] li').count() >= 2,
+    'how each period went, and what the trial cannot show');
+  await audit(doc2, 'trial-ended');
+  await shot(doc2, 'trial-ended', 'phone');
+  await doc2Context.close();
+  r = await apiAs(pat2, 'GET', `/patients/${pid}/trials/${trialId}/analysis`);
+  check(r.status === 200 && r.json.analysis.allocation === orders.join(','), `the patient's app reads the answer too (${r.status})`);
+  // The patient's letter on Today, in plain words: the rule's answer, the averages, the LDN packs.
+  await pat2.reload();  // Today, drawn again now that the trial has ended
+  const letter = pat2.locator('[data-trial-answer]');
+  await letter.waitFor();
+  const letterText = await letter.textContent();
+  const ldnPacks = [0, 1, 2, 3].filter((k) => armOf(k * 28) === 'ldn').map((k) => `${kitCodes[Math.floor(k / 2)]}-${'AB'[k % 2]}`);
+  check(await letter.locator('[data-answer]').getAttribute('data-answer') === 'continue' && /continue LDN/.test(letterText),
+    `the patient reads the answer in plain words ("${letterText.slice(0, 170)}")`);
+  check(ldnPacks.every((code) => letterText.includes(code)), `and which packs held LDN (${ldnPacks.join(', ')})`);
+  check(!/P\(|credible|interval|posterior|p =/.test(letterText), 'with no statistics jargon');
+  await audit(pat2, 'patient-trial-answer');
+  await shot(pat2, 'patient-trial-answer', 'phone-390');
+  await pat2Context.close();
 });
