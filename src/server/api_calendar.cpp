@@ -22,6 +22,7 @@
 #include "server/calendar_feed.h"
 #include "server/course_plans.h"
 #include "server/inbox.h"
+#include "server/trials.h"
 
 namespace ldn::server {
 namespace {
@@ -142,6 +143,16 @@ Result<ApiReply> CalendarFeedOf(Api& api, RequestContext& ctx) {
     // One already due (or overdue) is put on today, so that its alarm still rings.
     if (due && *due < today) due = today;
     if (due) in.questionnaires.push_back({id, title, *due});
+  }
+  // A running blinded trial: a reminder on the first day of each period still to come (today's too).
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Trial> trial, RunningTrial(ctx.store(), patient.id));
+  if (trial) {
+    LDN_ASSIGN_OR_RETURN(auto periods, TrialPackSchedule(ctx.store(), *trial));
+    in.trial_id = trial->id;
+    for (const TrialPackPeriod& p : periods) {
+      if (p.first < today || !p.pack_code) continue;
+      in.trial_periods.push_back({p.period, static_cast<int>(periods.size()), *p.pack_code, p.first});
+    }
   }
   ApiReply r;
   r.content_type = "text/calendar; charset=utf-8";

@@ -35,6 +35,7 @@
 #include "server/batches.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
+#include "server/trials.h"
 
 namespace ldn::server {
 namespace {
@@ -131,7 +132,6 @@ Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool w
   LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
   LDN_ASSIGN_OR_RETURN(auto kits, st.ListTrialKits(t.id));
   LDN_ASSIGN_OR_RETURN(auto answers, st.ListTrialAnswers(t.id));
-  std::map<int, store::Kit> kit_of_pair;
   nlohmann::json pairs = nlohmann::json::array();
   for (int pair = 1; pair <= p.pairs; ++pair) {
     nlohmann::json j = {{"pair", pair}, {"kit_code", nullptr}};
@@ -139,7 +139,6 @@ Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool w
       if (tk.pair != pair) continue;
       LDN_ASSIGN_OR_RETURN(store::Kit k, st.GetKit(tk.kit_id));
       LDN_ASSIGN_OR_RETURN(auto dispensed, st.ListBatchDispensings(k.pack_a_batch_id));
-      kit_of_pair[pair] = k;
       j["kit_code"] = k.kit_code;
       j["dispensed"] = !dispensed.empty();
       if (with_link) {
@@ -155,13 +154,11 @@ Result<nlohmann::json> TrialJson(store::Store& st, const store::Trial& t, bool w
   nlohmann::json schedule = nullptr;
   if (t.start_date) {
     schedule = nlohmann::json::array();
-    for (const PeriodSpan& s : Periods(p, *t.start_date)) {
-      const auto k = kit_of_pair.find(s.pair);
-      nlohmann::json pack = nullptr;
-      if (k != kit_of_pair.end()) pack = k->second.kit_code + (s.period % 2 == 1 ? "-A" : "-B");
+    LDN_ASSIGN_OR_RETURN(auto periods, TrialPackSchedule(st, t));
+    for (const TrialPackPeriod& s : periods) {
       schedule.push_back({{"period", s.period},
                           {"pair", s.pair},
-                          {"pack_code", pack},
+                          {"pack_code", s.pack_code ? nlohmann::json(*s.pack_code) : nlohmann::json()},
                           {"first_day", FormatDate(s.first)},
                           {"analysed_from", FormatDate(s.analysed_first)},
                           {"last_day", FormatDate(s.last)},
@@ -699,6 +696,34 @@ constexpr char kAssignSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["pair","kit_id"],"properties":{"pair":{"type":"integer","minimum":1,"maximum":12},"kit_id":{"type":"integer"}}})js";
 
 }  // namespace
+
+Result<std::vector<TrialPackPeriod>> TrialPackSchedule(store::Store& st, const store::Trial& t) {
+  std::vector<TrialPackPeriod> out;
+  if (!t.start_date) return out;
+  LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
+  LDN_ASSIGN_OR_RETURN(auto kits, st.ListTrialKits(t.id));
+  std::map<int, std::string> code_of_pair;
+  for (const auto& tk : kits) {
+    LDN_ASSIGN_OR_RETURN(store::Kit k, st.GetKit(tk.kit_id));
+    code_of_pair[tk.pair] = k.kit_code;
+  }
+  for (const PeriodSpan& s : Periods(p, *t.start_date)) {
+    TrialPackPeriod period{s.period, s.pair, std::nullopt, s.first, s.analysed_first, s.last};
+    if (const auto c = code_of_pair.find(s.pair); c != code_of_pair.end()) {
+      period.pack_code = c->second + (s.period % 2 == 1 ? "-A" : "-B");
+    }
+    out.push_back(std::move(period));
+  }
+  return out;
+}
+
+Result<std::optional<store::Trial>> RunningTrial(store::Store& st, store::Id patient_id) {
+  LDN_ASSIGN_OR_RETURN(auto trials, st.ListTrials(patient_id));
+  for (const auto& t : trials) {
+    if (t.status == store::TrialStatus::kStarted) return std::optional<store::Trial>(t);
+  }
+  return std::optional<store::Trial>();
+}
 
 void AddTrialRoutes(Api& api, RouteTable& routes) {
   Api* a = &api;

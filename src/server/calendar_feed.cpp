@@ -110,6 +110,20 @@ std::string CalendarFeed(const CalendarFeedInput& in) {
     AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), say({"{title} is due today", title}));
     AddLine(out, "END:VEVENT");
   }
+  for (const FeedTrialPeriod& t : in.trial_periods) {
+    const nlohmann::json vars = {{"pack", t.pack_code}, {"period", t.period}, {"periods", t.periods}};
+    AddLine(out, "BEGIN:VEVENT");
+    AddLine(out, fmt::format("UID:trial-{}-p{}@{}", in.trial_id.value_or(0), t.period, in.uid_prefix));
+    AddLine(out, "DTSTAMP:" + stamp);
+    AddLine(out, "DTSTART;VALUE=DATE:" + Date(t.first));
+    AddLine(out, "SUMMARY:" + EscapeText(say({"LDN trial: start pack {pack}", vars})));
+    AddLine(out, "DESCRIPTION:" + EscapeText(say({"Period {period} of {periods} of your blinded trial begins today: "
+                                                  "take your capsules from pack {pack} from tonight.",
+                                                  vars})));
+    AddLine(out, "TRANSP:TRANSPARENT");
+    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), say({"Start pack {pack} today", vars}));
+    AddLine(out, "END:VEVENT");
+  }
   AddLine(out, "END:VCALENDAR");
   return out;
 }

@@ -58,6 +58,28 @@ TEST(CalendarFeedTest, StepsDiaryAndQuestionnairesEachWithAnAlarm) {
   EXPECT_EQ(start, ics.size());
 }
 
+TEST(CalendarFeedTest, EachPeriodOfABlindedTrialRemindsOfItsPack) {
+  CalendarFeedInput in = TwoSteps();
+  in.trial_id = 4;
+  in.trial_periods = {{2, 4, "K0001-B", D(2027, 1, 4)}, {3, 4, "K0002-A", D(2027, 2, 1)}};
+  const std::string ics = CalendarFeed(in);
+  EXPECT_EQ(Count(ics, "BEGIN:VEVENT"), 6u);
+  EXPECT_EQ(Count(ics, "BEGIN:VALARM"), 6u);
+  EXPECT_NE(ics.find("UID:trial-4-p2@p7.ldn.example.org\r\nDTSTAMP:20261205T190500Z\r\nDTSTART;VALUE=DATE:20270104\r\n"
+                     "SUMMARY:LDN trial: start pack K0001-B\r\n"),
+            std::string::npos)
+      << ics;
+  EXPECT_NE(ics.find("DTSTART;VALUE=DATE:20270201\r\nSUMMARY:LDN trial: start pack K0002-A\r\n"), std::string::npos);
+  // The description (folded at 75 octets) names the period and the pack, never what it holds.
+  std::string unfolded = std::regex_replace(ics, std::regex("\r\n "), "");
+  EXPECT_NE(unfolded.find("Period 2 of 4 of your blinded trial begins today: take your capsules from pack K0001-B "
+                          "from tonight."),
+            std::string::npos)
+      << unfolded;
+  EXPECT_NE(unfolded.find("DESCRIPTION:Start pack K0002-A today"), std::string::npos);
+  EXPECT_EQ(unfolded.find("placebo"), std::string::npos);
+}
+
 TEST(CalendarFeedTest, MorningDosesAndTextEscapingAndFolding) {
   CalendarFeedInput in = TwoSteps();
   in.steps = {{D(2026, 12, 10), D(2026, 12, 11), 500, "morning"}};

@@ -245,6 +245,18 @@ TEST_F(TrialsApiTest, TheClinicDesignsThePharmacyGivesKitsAndTheStartFreezesTheP
   EXPECT_EQ(f_->Send("POST", start, R"({"start_date":"2026-11-24"})", doc_).status, 409);
   EXPECT_EQ(f_->store().ReplaceTrialProtocol(id, "{}", std::string(64, 'a')).status().code(), Code::kConflict);
 
+  // The patient's calendar reminds of each switch of pack (issue 16 item 4): periods 1-4 from today.
+  auto link = f_->Send("POST", P("/calendar-token"), "", pat_);
+  ASSERT_EQ(link.status, 201) << link.body;
+  auto feed = f_->Send("GET", link.Json()["path"].get<std::string>());
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  EXPECT_NE(feed.body.find("DTSTART;VALUE=DATE:20261221\r\nSUMMARY:LDN trial: start pack " + code1 + "-B\r\n"),
+            std::string::npos)
+      << feed.body;
+  EXPECT_NE(feed.body.find("SUMMARY:LDN trial: start pack " + code2 + "-A\r\n"), std::string::npos);
+  EXPECT_NE(feed.body.find("UID:trial-" + std::to_string(id) + "-p4@"), std::string::npos);
+  EXPECT_EQ(feed.body.find("placebo"), std::string::npos);
+
   // The patient sees the schedule with pack codes, and nothing more.
   auto mine = f_->Send("GET", P("/trials"), "", pat_);
   ASSERT_EQ(mine.status, 200) << mine.body;

@@ -23,6 +23,9 @@ export const FEED_TEXTS = [
   N_('Open ldn and answer the {title} under Questionnaires.'),
   N_('PGIC question (how you have changed)'),
   N_('FIQR questionnaire'),
+  N_('LDN trial: start pack {pack}'),
+  N_('Period {period} of {periods} of your blinded trial begins today: take your capsules from pack {pack} from tonight.'),
+  N_('Start pack {pack} today'),
 ];
 
 // The Account page's card for patient `patientId` (time zone `tz` for the date shown).

@@ -1,0 +1,37 @@
+// What other parts of the server read of a blinded N-of-1 trial (api_trials.cpp; docs/nof1.md "In
+// the clinic"). Internal to the server layer.
+#ifndef LDN_SERVER_TRIALS_H_
+#define LDN_SERVER_TRIALS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/calendar.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace ldn::server {
+
+// One period of a started trial as the clinician and the patient see it: its dates and the code of
+// the pack taken in it ("K0001-A": pack A in a pair's first period, B in its second), never what
+// the pack holds.
+struct TrialPackPeriod {
+  int period = 1;
+  int pair = 1;
+  std::optional<std::string> pack_code;  // none while the pair has no kit
+  LocalDate first;
+  LocalDate analysed_first;  // after the run-in
+  LocalDate last;
+};
+
+// The periods of trial `t` from its start date (empty when it has none: not started). Fails when
+// the stored protocol or a kit cannot be read (kInternal/kNotFound from the store).
+Result<std::vector<TrialPackPeriod>> TrialPackSchedule(store::Store& st, const store::Trial& t);
+
+// The patient's running trial (status started), if any.
+Result<std::optional<store::Trial>> RunningTrial(store::Store& st, store::Id patient_id);
+
+}  // namespace ldn::server
+
+#endif  // LDN_SERVER_TRIALS_H_
