@@ -59,6 +59,20 @@ void AddDaily(std::string& out, const std::string& uid, const std::string& stamp
   AddLine(out, "END:VEVENT");
 }
 
+// An all-day event (free time) with its alarm at kQuestionnaireAlarmHour that day.
+void AddAllDay(std::string& out, const std::string& uid, const std::string& stamp, LocalDate day,
+               const std::string& summary, const std::string& description, const std::string& alarm) {
+  AddLine(out, "BEGIN:VEVENT");
+  AddLine(out, "UID:" + uid);
+  AddLine(out, "DTSTAMP:" + stamp);
+  AddLine(out, "DTSTART;VALUE=DATE:" + Date(day));
+  AddLine(out, "SUMMARY:" + EscapeText(summary));
+  AddLine(out, "DESCRIPTION:" + EscapeText(description));
+  AddLine(out, "TRANSP:TRANSPARENT");
+  AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), alarm);
+  AddLine(out, "END:VEVENT");
+}
+
 }  // namespace
 
 std::string CalendarFeed(const CalendarFeedInput& in) {
@@ -100,29 +114,18 @@ std::string CalendarFeed(const CalendarFeedInput& in) {
   }
   for (const FeedQuestionnaire& q : in.questionnaires) {
     const nlohmann::json title = {{"title", say({q.title})}};
-    AddLine(out, "BEGIN:VEVENT");
-    AddLine(out, fmt::format("UID:{}-{}@{}", q.id, Date(q.due), in.uid_prefix));
-    AddLine(out, "DTSTAMP:" + stamp);
-    AddLine(out, "DTSTART;VALUE=DATE:" + Date(q.due));
-    AddLine(out, "SUMMARY:" + EscapeText(say({"{title} is due", title})));
-    AddLine(out, "DESCRIPTION:" + EscapeText(say({"Open ldn and answer the {title} under Questionnaires.", title})));
-    AddLine(out, "TRANSP:TRANSPARENT");
-    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), say({"{title} is due today", title}));
-    AddLine(out, "END:VEVENT");
+    AddAllDay(out, fmt::format("{}-{}@{}", q.id, Date(q.due), in.uid_prefix), stamp, q.due,
+              say({"{title} is due", title}), say({"Open ldn and answer the {title} under Questionnaires.", title}),
+              say({"{title} is due today", title}));
   }
   for (const FeedTrialPeriod& t : in.trial_periods) {
     const nlohmann::json vars = {{"pack", t.pack_code}, {"period", t.period}, {"periods", t.periods}};
-    AddLine(out, "BEGIN:VEVENT");
-    AddLine(out, fmt::format("UID:trial-{}-p{}@{}", in.trial_id.value_or(0), t.period, in.uid_prefix));
-    AddLine(out, "DTSTAMP:" + stamp);
-    AddLine(out, "DTSTART;VALUE=DATE:" + Date(t.first));
-    AddLine(out, "SUMMARY:" + EscapeText(say({"LDN trial: start pack {pack}", vars})));
-    AddLine(out, "DESCRIPTION:" + EscapeText(say({"Period {period} of {periods} of your blinded trial begins today: "
-                                                  "take your capsules from pack {pack} from tonight.",
-                                                  vars})));
-    AddLine(out, "TRANSP:TRANSPARENT");
-    AddAlarm(out, fmt::format("PT{}H", kQuestionnaireAlarmHour), say({"Start pack {pack} today", vars}));
-    AddLine(out, "END:VEVENT");
+    AddAllDay(out, fmt::format("trial-{}-p{}@{}", in.trial_id.value_or(0), t.period, in.uid_prefix), stamp, t.first,
+              say({"LDN trial: start pack {pack}", vars}),
+              say({"Period {period} of {periods} of your blinded trial begins today: take your capsules from pack "
+                   "{pack} from tonight.",
+                   vars}),
+              say({"Start pack {pack} today", vars}));
   }
   AddLine(out, "END:VCALENDAR");
   return out;
