@@ -199,11 +199,18 @@ runSpec('trial', async (t) => {
   };
   const { context: pat2Context, page: pat2 } = await newPage(PHONE_390);
   await login(pat2, ['tove.trial', 'tove-trial-diary-2026']);
+  // Day-to-day ups and downs of -2 to +2 points, the same on every run (a linear congruential
+  // generator): a diary, not a pattern a model could fit exactly.
+  let seed = 16;
+  const wobble = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor((seed / 2147483648) * 5) - 2;
+  };
   const entries = [];
   for (let i = 0; i < 112; i += 1) {
     const ldn = armOf(i) === 'ldn';
     entries.push({ date: addDays(start, i), client_id: `trial-${i}`, scale_version: 2,
-      items: { pain: (ldn ? 3 : 6) + (i % 2), fatigue: 5 + (i % 3 === 0 ? 1 : 0), sleep: 4 + (i % 2) } });
+      items: { pain: (ldn ? 3 : 6) + wobble(), fatigue: 5 + wobble(), sleep: 4 + wobble() } });
   }
   r = await apiAs(pat2, 'POST', `/patients/${pid}/diary:batch`, { entries });
   check(r.status === 200 || r.status === 201, `112 diary days written (${r.status}: ${JSON.stringify(r.json).slice(0, 120)})`);
@@ -233,7 +240,7 @@ runSpec('trial', async (t) => {
     `the frozen rule's answer: "${(await decision.locator('h3').textContent()).trim()}"`);
   const said = await decision.textContent();
   const diff = Number((said.match(/LDN − placebo on pain \(lower is better\): (-?[\d.]+) points/) || [])[1]);
-  check(diff < -2.5 && diff > -3.5, `LDN − placebo on pain is about −3 points (${diff})`);
+  check(diff < -2 && diff > -4, `LDN − placebo on pain is about −3 points (${diff})`);
   const link = await doc2.locator('[data-link] li').allTextContents();
   check(link.length === 2 && link.every((x, i) => x.includes(`order ${orders[i]}`)),
     `the blind is lifted: the pharmacy's orders are shown (${link.join(' | ')})`);
