@@ -11,7 +11,7 @@
 //   and is sent once, with its client_id, when the connection is back.
 // A new version of this file installs beside the running one and waits; the page offers "Reload"
 // and sends 'skip-waiting' (web/js/app.js), then reloads under the new version.
-const VERSION = '2026-12-07.7';
+const VERSION = '2026-12-07.8';
 const SHELL_CACHE = `ldn-shell-${VERSION}`;
 const DATA_CACHE = 'ldn-data-v1';
 const SHELL = [
@@ -143,6 +143,8 @@ const PUSH_TEXTS = [
   N_('How was today? Thirty seconds in your diary.'),
   N_('Reminders are on'),
   N_('This device will remind you of your dose, your diary and questionnaires.'),
+  N_('New pack from tonight'),
+  N_('From tonight, take your capsules from pack {pack}.'),
 ];
 const LOCALES = {
   da: 'da-DK',

@@ -35,6 +35,18 @@ std::vector<Reminder> DueReminders(const ReminderState& s) {
                    "Your clinician changed your plan. Open the app to see what is new.", "/#/today", 24 * 3600, "high",
                    "", nlohmann::json::object()});
   }
+  if (s.trial_pack_from_today && s.now.minutes >= kQuestionnairePushTime.minutes) {
+    // Discreet: the pack's code, not what the trial compares.
+    out.push_back({"trial",
+                   today,
+                   "New pack from tonight",
+                   fmt::format("From tonight, take your capsules from pack {}.", *s.trial_pack_from_today),
+                   "/#/today",
+                   (24 * 60 - s.now.minutes) * 60,
+                   "normal",
+                   "From tonight, take your capsules from pack {pack}.",
+                   {{"pack", *s.trial_pack_from_today}}});
+  }
   if (s.dose_ug && *s.dose_ug > 0 && Within(s.now, s.dose_time, kDoseReminderWindowMinutes)) {
     const bool bedtime = s.dose_time.minutes >= 18 * 60;
     const std::string mg = Milligrams(*s.dose_ug);

@@ -6,8 +6,9 @@
 // The times are the calendar feed's (calendar_feed.h): the dose at the step's clock time
 // (clinical::ClockTimeOf: bedtime 22:00, morning 08:00), the diary at 20:00 when the day has no
 // entry yet, a due questionnaire from 09:00. Each is sent only within its window (dose: two hours;
-// diary: until midnight; questionnaire: that day), so a server that was down does not wake a
-// patient at 03:00 with last evening's reminder. A plan change is sent at once, once per plan.
+// diary: until midnight; questionnaire and a trial's switch of pack: that day), so a server that was down does not wake
+// a patient at 03:00 with last evening's reminder. A plan change is sent at once, once per plan. On the first day of
+// each period of a blinded trial, from 09:00, the pack to take from that night.
 //
 // The words are discreet: a lock screen may be seen by others, so no text names the medicine or
 // the condition (the app, once opened, does).
@@ -44,10 +45,12 @@ struct ReminderState {
   };
   std::vector<Questionnaire> due;           // questionnaires due today or overdue
   std::optional<std::string> plan_changed;  // the changed plan's snapshot id, while not acknowledged
+  // The pack of a blinded trial's period that begins today (its code only: "K0001-B").
+  std::optional<std::string> trial_pack_from_today;
 };
 
 struct Reminder {
-  std::string kind;      // "dose", "diary", "questionnaire", "plan", "test"
+  std::string kind;      // "dose", "diary", "questionnaire", "plan", "trial", "test"
   std::string occasion;  // once per (subscription, kind, occasion): a date, "fiqr:2026-12-01", a snapshot id
   std::string title;
   std::string body;
@@ -64,7 +67,8 @@ struct Reminder {
   nlohmann::json Payload() const;
 };
 
-// The reminders due now, in a fixed order (plan, dose, questionnaire, diary). Pure; no failure.
+// The reminders due now, in a fixed order (plan, trial, dose, questionnaire, diary). Pure; no
+// failure.
 std::vector<Reminder> DueReminders(const ReminderState& state);
 
 // The message sent when the patient asks for a test on a device (occasion: the caller's).

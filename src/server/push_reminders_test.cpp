@@ -86,6 +86,24 @@ TEST(PushRemindersTest, APlanChangeIsSentAtOnceOncePerPlan) {
   EXPECT_EQ(due.front().ttl_seconds, 86400);
 }
 
+// On the first day of a blinded trial's period, from 09:00 that day: the pack to take from tonight,
+// by its code, with nothing on the lock screen about what the trial compares.
+TEST(PushRemindersTest, ATrialsSwitchOfPackFromNineThatDay) {
+  ReminderState s = OnCourse(T(8, 30));
+  s.trial_pack_from_today = "K0001-B";
+  EXPECT_TRUE(DueReminders(s).empty());
+  s.now = T(9, 0);
+  const auto due = DueReminders(s);
+  ASSERT_EQ(Kinds(due), V{"trial@" + FormatDate(s.today)});
+  EXPECT_EQ(due.front().title, "New pack from tonight");
+  EXPECT_EQ(due.front().body, "From tonight, take your capsules from pack K0001-B.");
+  EXPECT_EQ(due.front().ttl_seconds, 15 * 3600);  // until midnight
+  for (const char* word : {"LDN", "placebo", "naltrexone", "trial"}) {
+    EXPECT_EQ(due.front().body.find(word), std::string::npos) << word;
+    EXPECT_EQ(due.front().title.find(word), std::string::npos) << word;
+  }
+}
+
 // The words on a lock screen name neither the medicine nor the condition; the dose is in mg.
 TEST(PushRemindersTest, TheWordsAreDiscreetAndTheDoseIsInMilligrams) {
   ReminderState s = OnCourse(T(22, 0));
@@ -131,6 +149,7 @@ TEST(PushRemindersTest, EveryTextIsInTheMessageCatalog) {
     s.dose_ug = 4500;
     s.now = T(22);
     s.plan_changed = "snapshot-1";
+    s.trial_pack_from_today = "K0001-B";
     s.due = {{"fiqr", "FIQR questionnaire", D("2026-12-06")}, {"pgic", "PGIC question", D("2026-12-06")}};
     if (dose_time.minutes == 8 * 60) s.now = T(9);
     for (Reminder& r : DueReminders(s)) all.push_back(std::move(r));
@@ -154,7 +173,7 @@ TEST(PushRemindersTest, EveryTextIsInTheMessageCatalog) {
     }
     EXPECT_EQ(filled, p["body"]);
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"dose", "diary", "plan", "questionnaire", "test"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"dose", "diary", "plan", "questionnaire", "test", "trial"}));
 }
 
 }  // namespace

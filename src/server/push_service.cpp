@@ -9,6 +9,7 @@
 #include "server/api_util.h"
 #include "server/course_plans.h"
 #include "server/inbox.h"
+#include "server/trials.h"
 
 namespace ldn::server {
 
@@ -234,6 +235,13 @@ Result<ReminderState> GatherReminderState(store::Store& store, const store::Pati
   }
   LDN_ASSIGN_OR_RETURN(PlanNotice notice, BuildPlanNotice(store, patient, now));
   if (!notice.changes.empty()) s.plan_changed = notice.current.Id();
+  LDN_ASSIGN_OR_RETURN(std::optional<store::Trial> trial, RunningTrial(store, patient.id));
+  if (trial) {
+    LDN_ASSIGN_OR_RETURN(auto periods, TrialPackSchedule(store, *trial));
+    for (const TrialPackPeriod& p : periods) {
+      if (p.first == s.today && p.pack_code) s.trial_pack_from_today = *p.pack_code;
+    }
+  }
   return s;
 }
 

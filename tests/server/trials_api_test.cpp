@@ -8,6 +8,8 @@
 #include "analysis/nof1_protocol.h"
 #include "pharmacy_seed.h"
 #include "server/orders.h"
+#include "server/push_reminders.h"
+#include "server/push_service.h"
 #include "server_fixture.h"
 
 namespace ldn::testing {
@@ -256,6 +258,15 @@ TEST_F(TrialsApiTest, TheClinicDesignsThePharmacyGivesKitsAndTheStartFreezesTheP
   EXPECT_NE(feed.body.find("SUMMARY:LDN trial: start pack " + code2 + "-A\r\n"), std::string::npos);
   EXPECT_NE(feed.body.find("UID:trial-" + std::to_string(id) + "-p4@"), std::string::npos);
   EXPECT_EQ(feed.body.find("placebo"), std::string::npos);
+  // A device with reminders on is told on the morning of each switch (10:30 in Oslo on 2026-12-21).
+  const store::Patient patient = *f_->store().GetPatient(patient_);
+  auto state = server::GatherReminderState(f_->store(), patient, *ParseUtcInstant("2026-12-21T09:30:00Z", "t"));
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_EQ(state->trial_pack_from_today, code1 + "-B");
+  EXPECT_EQ(server::DueReminders(*state).front().body, "From tonight, take your capsules from pack " + code1 + "-B.");
+  state = server::GatherReminderState(f_->store(), patient, *ParseUtcInstant("2026-12-22T09:30:00Z", "t"));
+  ASSERT_TRUE(state.ok());
+  EXPECT_FALSE(state->trial_pack_from_today.has_value());
 
   // The patient sees the schedule with pack codes, and nothing more.
   auto mine = f_->Send("GET", P("/trials"), "", pat_);
