@@ -94,7 +94,9 @@ runSpec('direction', async (t) => {
       localStorage.setItem('ldn.outbox.v1', JSON.stringify(legacy));
       window.dispatchEvent(new Event('online'));
     }, { d: day2, p: PAT });
-    await pat.waitForFunction(() => JSON.parse(localStorage.getItem('ldn.outbox.v1') || '[]').length === 0);
+    // Sent when the old queue is empty and the user's queue (v2, which adopts it at once) too: v2's
+    // entry is removed only after the server answered (waiting on v1 alone raced the PUT).
+    await pat.waitForFunction(() => ['ldn.outbox.v1', 'ldn.outbox.v2'].every((k) => JSON.parse(localStorage.getItem(k) || '[]').length === 0));
     const legacy = (await apiAs(pat, 'GET', `/patients/${PAT}/diary/${day2}`)).json;
     check(legacy.client_id === 'legacy-outbox-1' && legacy.items.mood === 1,
       `an entry queued by the old app is sent as scale 1 and stored converted (mood 9 -> ${legacy.items && legacy.items.mood})`);
