@@ -24,18 +24,22 @@
 
 #include <fmt/format.h>
 
+#include "analysis/diary.h"
 #include "analysis/nof1_analysis.h"
 #include "analysis/nof1_protocol.h"
 #include "analysis/nof1_record.h"
 #include "analysis/nof1_simulate.h"
 #include "core/json_reader.h"
 #include "core/message.h"
+#include "report/flow_pdf.h"
+#include "report/trial_report.h"
 #include "server/api.h"
 #include "server/api_util.h"
 #include "server/batches.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
 #include "server/trials.h"
+#include "server/visit_report.h"
 
 namespace ldn::server {
 namespace {
@@ -346,70 +350,119 @@ analysis::BlindingGuess GuessOf(const std::string& g) {
                     : (g == "placebo" ? analysis::BlindingGuess::kPlacebo : analysis::BlindingGuess::kDontKnow);
 }
 
-// One outcome's analysis, or why there is none ({"outcome", "higher_is_better", "analysis" | "error"}).
-nlohmann::json OutcomeAnalysis(const std::vector<analysis::PeriodDates>& calendar, const analysis::TrialRecord& record,
-                               const std::map<int, analysis::BlindingGuess>& guesses, LocalDate until,
-                               const TrialProtocol& p, const std::string& outcome) {
+// One outcome's analysis, or why there is none.
+report::TrialOutcomeResult OutcomeAnalysis(const std::vector<analysis::PeriodDates>& calendar,
+                                           const analysis::TrialRecord& record,
+                                           const std::map<int, analysis::BlindingGuess>& guesses, LocalDate until,
+                                           const TrialProtocol& p, const std::string& outcome) {
   analysis::TrialAnalysisOptions options = analysis::AnalysisOptionsFor(p);
   Result<bool> higher = analysis::OutcomeHigherIsBetter(outcome, "outcome");
   if (higher.ok()) options.higher_is_better = *higher;
-  nlohmann::json j = {{"outcome", outcome}, {"higher_is_better", options.higher_is_better}};
+  report::TrialOutcomeResult r;
+  r.outcome = outcome;
+  r.label = outcome;
+  for (analysis::Item item : analysis::kAllItems) {
+    if (analysis::ItemName(item) == outcome) r.label = analysis::ItemLabel(item);
+  }
+  r.higher_is_better = options.higher_is_better;
   Result<analysis::TrialData> data = analysis::TrialDataFromRecord(calendar, record, outcome, guesses, until);
   Result<analysis::TrialAnalysis> a =
       data.ok() ? analysis::AnalyzeTrial(*data, options) : Result<analysis::TrialAnalysis>(data.status());
   if (a.ok()) {
-    j["analysis"] = analysis::TrialAnalysisToJson(*a);
+    r.analysis = std::move(*a);
   } else {
-    j["error"] = a.status().message();
+    r.error = a.status().message();
+  }
+  return r;
+}
+
+// {"outcome", "higher_is_better", "analysis" | "error"}.
+nlohmann::json OutcomeJson(const report::TrialOutcomeResult& r) {
+  nlohmann::json j = {{"outcome", r.outcome}, {"higher_is_better", r.higher_is_better}};
+  if (r.analysis) {
+    j["analysis"] = analysis::TrialAnalysisToJson(*r.analysis);
+  } else {
+    j["error"] = r.error;
   }
   return j;
 }
 
-// The analysis of an ended trial from the stored record (issue 16 item 5): the primary outcome
-// by the frozen protocol's model and decision rule, each secondary outcome beside it (the rule
-// decides on the primary only), and how each period was conducted.
-Result<nlohmann::json> AnalysisJson(store::Store& st, const store::Trial& t, const store::Patient& patient) {
-  LDN_ASSIGN_OR_RETURN(TrialProtocol p, analysis::ParseProtocolJson(t.protocol_json));
+// Everything the analysis, the clinician's report and the patient's letter read of an ended trial,
+// from the stored record (issue 16 items 5 and 6): the primary outcome by the frozen protocol's
+// model and decision rule, each secondary outcome beside it (the rule decides on the primary
+// only), and how each period was conducted.
+Result<report::TrialReportInput> EndedTrialOf(store::Store& st, const store::Trial& t, const store::Patient& patient,
+                                              store::Instant now) {
+  report::TrialReportInput in;
+  LDN_ASSIGN_OR_RETURN(in.protocol, analysis::ParseProtocolJson(t.protocol_json));
+  const TrialProtocol& p = in.protocol;
   LDN_ASSIGN_OR_RETURN(analysis::Allocation allocation, AllocationOf(st, t, p));
-  const LocalDate start = *t.start_date;
-  const LocalDate planned_last = PlannedLastDay(p, start);
-  LocalDate until = planned_last;
-  if (t.ended_at) until = std::min(until, PatientToday(patient, *t.ended_at));
-  const auto calendar = analysis::TrialCalendar(p, allocation, start);
-  LDN_ASSIGN_OR_RETURN(analysis::TrialRecord record, RecordOf(st, t.patient_id, start, until));
+  in.patient = fmt::format("{}, patient {}", patient.display_name, patient.id);
+  in.time_zone = patient.time_zone;
+  in.trial_id = t.id;
+  in.protocol_sha256 = t.protocol_sha256;
+  in.allocation = allocation.ToString();
+  in.start = *t.start_date;
+  in.planned_last = PlannedLastDay(p, in.start);
+  in.until = in.planned_last;
+  if (t.ended_at) in.until = std::min(in.until, PatientToday(patient, *t.ended_at));
+  in.stopped_early = in.until < in.planned_last;
+  in.end_reason = t.end_reason;
+  if (t.unblinded_at) in.unblinded_on = PatientToday(patient, *t.unblinded_at);
+  in.unblind_reason = t.unblind_reason;
+  in.emergency_unblinding = t.emergency_unblinding;
+  in.calendar = analysis::TrialCalendar(p, allocation, in.start);
+  LDN_ASSIGN_OR_RETURN(auto schedule, TrialPackSchedule(st, t));
+  for (const auto& s : schedule) in.packs.push_back(s.pack_code.value_or(""));
+  LDN_ASSIGN_OR_RETURN(analysis::TrialRecord record, RecordOf(st, t.patient_id, in.start, in.until));
   LDN_ASSIGN_OR_RETURN(auto answers, st.ListTrialAnswers(t.id));
   std::map<int, analysis::BlindingGuess> guesses;
   for (const auto& a : answers) guesses[a.period] = GuessOf(a.guess);
-  nlohmann::json secondary = nlohmann::json::array();
+  in.primary = OutcomeAnalysis(in.calendar, record, guesses, in.until, p, p.primary_outcome);
   for (const std::string& outcome : p.secondary_outcomes) {
-    secondary.push_back(OutcomeAnalysis(calendar, record, guesses, until, p, outcome));
+    in.secondary.push_back(OutcomeAnalysis(in.calendar, record, guesses, in.until, p, outcome));
   }
-  nlohmann::json arms = nlohmann::json::array();
-  for (const auto& d : calendar) arms.push_back(d.arm == analysis::TrialArm::kLdn ? "ldn" : "placebo");
-  std::vector<std::string> limits = {
+  in.conduct = analysis::ConductByPeriod(in.calendar, record, in.until);
+  in.limits = {
       "One patient's trial answers for this patient, at this dose, over these months; it says nothing of others.",
       "Days in each period's run-in are not analysed: they let the previous period's effect wash out.",
   };
-  if (until < planned_last) {
-    limits.push_back(
-        fmt::format("The trial stopped early on {} ({} of {} planned days): fewer days make the answer "
-                    "less certain.",
-                    FormatDate(until), DaysBetween(start, until) + 1, DaysBetween(start, planned_last) + 1));
+  if (in.stopped_early) {
+    in.limits.push_back(fmt::format(
+        "The trial stopped early on {} ({} of {} planned days): fewer days make the answer "
+        "less certain.",
+        FormatDate(in.until), DaysBetween(in.start, in.until) + 1, DaysBetween(in.start, in.planned_last) + 1));
   }
-  if (t.emergency_unblinding && t.unblinded_at) {
-    limits.push_back(fmt::format("The blind was broken on {} ({}): days after it were not blinded.",
-                                 FormatDate(PatientToday(patient, *t.unblinded_at)), t.unblind_reason));
+  if (t.emergency_unblinding && in.unblinded_on) {
+    in.limits.push_back(fmt::format("The blind was broken on {} ({}): days after it were not blinded.",
+                                    FormatDate(*in.unblinded_on), t.unblind_reason));
   }
-  return nlohmann::json{{"trial_id", t.id},
-                        {"until", FormatDate(until)},
-                        {"planned_last_day", FormatDate(planned_last)},
-                        {"stopped_early", until < planned_last},
-                        {"allocation", allocation.ToString()},
+  in.generated_on = PatientToday(patient, now);
+  return in;
+}
+
+// The analysis of an ended trial as JSON (docs/nof1.md "In the clinic").
+nlohmann::json AnalysisJson(const report::TrialReportInput& in) {
+  nlohmann::json secondary = nlohmann::json::array();
+  for (const auto& o : in.secondary) secondary.push_back(OutcomeJson(o));
+  nlohmann::json arms = nlohmann::json::array();
+  for (const auto& d : in.calendar) arms.push_back(d.arm == analysis::TrialArm::kLdn ? "ldn" : "placebo");
+  return nlohmann::json{{"trial_id", in.trial_id},
+                        {"until", FormatDate(in.until)},
+                        {"planned_last_day", FormatDate(in.planned_last)},
+                        {"stopped_early", in.stopped_early},
+                        {"allocation", in.allocation},
                         {"arms", std::move(arms)},
-                        {"primary", OutcomeAnalysis(calendar, record, guesses, until, p, p.primary_outcome)},
+                        {"primary", OutcomeJson(in.primary)},
                         {"secondary", std::move(secondary)},
-                        {"conduct", analysis::ConductToJson(analysis::ConductByPeriod(calendar, record, until), false)},
-                        {"limits", limits}};
+                        {"conduct", analysis::ConductToJson(in.conduct, false)},
+                        {"limits", in.limits}};
+}
+
+Result<nlohmann::json> AnalysisJson(store::Store& st, const store::Trial& t, const store::Patient& patient,
+                                    store::Instant now) {
+  LDN_ASSIGN_OR_RETURN(report::TrialReportInput in, EndedTrialOf(st, t, patient, now));
+  return AnalysisJson(in);
 }
 
 // Body: {"reason"?}: ends a running trial (the reason is required before its last planned day: an
@@ -450,7 +503,7 @@ Result<ApiReply> EndTrial(Api&, RequestContext& ctx) {
   ctx.audit_detail =
       fmt::format("trial {} ended{}: {}; unblinded for the analysis", t.id, early ? " early" : "", ended.end_reason);
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), ended, LinkVisible(ctx, ended)));
-  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), ended, patient));
+  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), ended, patient, ctx.now));
   return Reply(std::move(j));
 }
 
@@ -480,17 +533,52 @@ Result<ApiReply> EmergencyUnblind(Api& api, RequestContext& ctx) {
   return Reply(std::move(j));
 }
 
-// The analysis of an ended trial (clinician, patient); 409 "status" before the end.
-Result<ApiReply> GetAnalysis(Api&, RequestContext& ctx) {
+// The ended trial the request names; 409 "status" (with the patient's words) before the end.
+Result<store::Trial> EndedTrialOfRequest(RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(store::Trial t, PatientTrial(ctx));
   if (t.status != store::TrialStatus::kEnded || !t.start_date) {
     return Status::Conflict(fmt::format("status: trial {} is {}: the analysis opens when the trial ends", t.id,
                                         store::TrialStatusName(t.status)))
         .WithText({N_("The answer comes when the trial ends.")});
   }
+  return t;
+}
+
+ApiReply PdfReply(std::string pdf, const std::string& file) {
+  ApiReply reply;
+  reply.content_type = "application/pdf";
+  reply.raw_body = std::move(pdf);
+  reply.headers.emplace_back("Content-Disposition", fmt::format("inline; filename=\"{}\"", file));
+  return reply;
+}
+
+// The clinician's CENT 2015 report of an ended trial (report/trial_report.h), as a PDF.
+Result<ApiReply> TrialReportPdf(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Trial t, EndedTrialOfRequest(ctx));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(report::TrialReportInput in, EndedTrialOf(ctx.store(), t, patient, ctx.now));
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderFlowPdf(report::TrialReportDocument(in)));
+  ctx.audit_detail = fmt::format("trial {} report", t.id);
+  return PdfReply(std::move(pdf), fmt::format("ldn-trial-{}-report.pdf", t.id));
+}
+
+// The patient's letter of an ended trial in ?lang= (en, the default, da or nb), as a PDF.
+Result<ApiReply> TrialLetterPdf(Api& api, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(report::ReportLocale locale, ReportLocaleFromQuery(api.catalogs(), ctx));
+  LDN_ASSIGN_OR_RETURN(store::Trial t, EndedTrialOfRequest(ctx));
+  LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
+  LDN_ASSIGN_OR_RETURN(report::TrialReportInput in, EndedTrialOf(ctx.store(), t, patient, ctx.now));
+  LDN_ASSIGN_OR_RETURN(std::string pdf, report::RenderFlowPdf(report::TrialLetterDocument(in, locale)));
+  ctx.audit_detail = fmt::format("trial {} letter ({})", t.id, locale.language);
+  return PdfReply(std::move(pdf), fmt::format("ldn-trial-{}-letter.pdf", t.id));
+}
+
+// The analysis of an ended trial (clinician, patient); 409 "status" before the end.
+Result<ApiReply> GetAnalysis(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Trial t, EndedTrialOfRequest(ctx));
   LDN_ASSIGN_OR_RETURN(store::Patient patient, ctx.store().GetPatient(ctx.patient()));
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), t, LinkVisible(ctx, t)));
-  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), t, patient));
+  LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), t, patient, ctx.now));
   return Reply(std::move(j));
 }
 
@@ -769,6 +857,22 @@ void AddTrialRoutes(Api& api, RouteTable& routes) {
               "analysis of the stored diary is answered.",
               kEndSchema,
               {}});
+  routes.Add({"GET",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/report.pdf",
+              PatientScoped(kClinician, "trial.report"),
+              h(TrialReportPdf),
+              "The clinician's report of an ended trial after CENT 2015 (design, allocation, adherence, missing "
+              "data, period means, posterior and its density, randomization test, blinding, adverse events by "
+              "arm, decision) as PDF.",
+              "",
+              {}});
+  routes.Add({"GET",
+              "/api/v1/patients/{patient_id}/trials/{trial_id}/letter.pdf",
+              PatientScoped({Role::kClinician, Role::kPatient}, "trial.letter"),
+              h(TrialLetterPdf),
+              "The patient's letter of an ended trial in plain words as PDF (lang: en, the default, da or nb).",
+              "",
+              {"lang"}});
   routes.Add({"POST",
               "/api/v1/patients/{patient_id}/trials/{trial_id}/unblind",
               AuditApart(PatientScoped(kClinician, "trial.unblind")),

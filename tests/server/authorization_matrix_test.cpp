@@ -723,6 +723,14 @@ class AuthorizationMatrixTest : public ::testing::Test {
          [this](const PatientData& d, const Account&) {
            return Example{{{"trial_id", std::to_string(StartedTrial(d, true))}}, "", ""};
          }},
+        {"GET " + p + "/trials/{trial_id}/report.pdf",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(StartedTrial(d, true))}}, "", ""};
+         }},
+        {"GET " + p + "/trials/{trial_id}/letter.pdf",
+         [this](const PatientData& d, const Account&) {
+           return Example{{{"trial_id", std::to_string(StartedTrial(d, true))}}, "", ""};
+         }},
         {"POST /api/v1/trial-designs/simulate",
          body({{"protocol", {{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}}}, {"trials", 5}})},
         {"GET /api/v1/pharmacy/trials", none},

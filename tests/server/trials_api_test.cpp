@@ -11,6 +11,7 @@
 #include "server/push_reminders.h"
 #include "server/push_service.h"
 #include "server_fixture.h"
+#include "support/command_output.h"
 
 namespace ldn::testing {
 namespace {
@@ -21,7 +22,9 @@ using J = nlohmann::json;
 class TrialsApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    f_ = std::make_unique<ServerFixture>();
+    server::ApiOptions options;
+    options.web_root = std::filesystem::path(LDN_SOURCE_DIR) / "web";  // the catalogs of the patient's letter
+    f_ = std::make_unique<ServerFixture>(options);
     const ServerFixture::CareTeamSeed seed = f_->SeedCareTeam("Trial Patient");
     patient_ = seed.patient_id;
     doc_ = seed.doc;
@@ -347,6 +350,7 @@ TEST_F(TrialsApiTest, TheEndLiftsTheBlindAndAnalysesTheStoredDiary) {
   auto closed = f_->Send("GET", trial + "/analysis", "", pat_);
   EXPECT_EQ(closed.status, 409) << closed.body;
   EXPECT_EQ(closed.Json()["error"]["message_key"], "The answer comes when the trial ends.");
+  EXPECT_EQ(f_->Send("GET", trial + "/report.pdf", "", doc_).status, 409);
   // An early end needs its reason.
   auto early = f_->Send("POST", trial + "/end", "{}", doc_);
   EXPECT_EQ(early.status, 400) << early.body;
@@ -405,6 +409,31 @@ TEST_F(TrialsApiTest, TheEndLiftsTheBlindAndAnalysesTheStoredDiary) {
   ASSERT_EQ(mine.status, 200) << mine.body;
   EXPECT_EQ(mine.Json()["analysis"], a);
   EXPECT_EQ(f_->Send("POST", trial + "/end", "{}", doc_).status, 409);  // once
+
+  // The clinician's report (CENT 2015) and the patient's letter, both from the stored record.
+  auto report = f_->Send("GET", trial + "/report.pdf", "", doc_);
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(report.Header("content-type"), "application/pdf");
+  const std::string text = test_support::PdfText(report.body);
+  for (const std::string& want :
+       {std::string("Decision by the rule agreed before the start"), std::string("Continue LDN"),
+        "Order within each pair (A = placebo first): " + order, std::string("vivid_dreams"),
+        std::string("Adherence and missing data by period"), std::string("13 / 1 / 0")}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  }
+  EXPECT_EQ(f_->Send("GET", trial + "/report.pdf", "", pat_).status, 403);  // the care team's document
+  auto letter = f_->Send("GET", trial + "/letter.pdf?lang=nb", "", pat_);
+  ASSERT_EQ(letter.status, 200) << letter.body;
+  const std::string words = test_support::PdfText(letter.body);
+  EXPECT_NE(words.find("Svaret fra det blindede forsøket ditt"), std::string::npos) << words;
+  EXPECT_NE(words.find("20.12.2026"), std::string::npos) << words;
+  EXPECT_EQ(words.find("posterior"), std::string::npos);
+  auto bad = f_->Send("GET", trial + "/letter.pdf?lang=xx", "", pat_);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["error"]["field"], "lang");
+  int letters = 0;
+  for (const auto& ev : Audit("trial.letter")) letters += ev.detail == "trial " + std::to_string(id) + " letter (nb)";
+  EXPECT_EQ(letters, 1);
 }
 
 TEST_F(TrialsApiTest, AnEmergencyUnblindingIsForTheCareTeamAndMarksTheTrial) {

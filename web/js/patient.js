@@ -276,6 +276,12 @@ function trialAnswerCard(answer) {
   if (packs.length)
     parts.push(h('p', {'data-ldn-packs': ''}, t('The packs with LDN were: {packs}.', {packs: packs.join(', ')})));
   parts.push(h('p', t('Talk it through with your clinic before you change anything.')));
+  parts.push(h('div', {'data-trial-letter': ''}, downloadLink({
+                 href: `/api/v1/patients/${answer.patient_id}/trials/${answer.id}/letter.pdf${reportLang('?')}`,
+                 file: `ldn-trial-letter-${answer.id}.pdf`,
+                 label: t('My letter with the answer (PDF)'),
+                 what: 'report',
+               })));
   parts.push(whereFrom(t(
       'You and your clinic agreed how the answer would be decided before the trial began, and the pharmacy kept which pack was which until the end. Days at the start of each period were left out, so that the previous period had worn off.')));
   return h('section.card', {'data-trial-answer': '', 'aria-labelledby': 'trial-answer-h'}, parts);

@@ -6,6 +6,7 @@
 import {get, post} from './api.js';
 import {say, setTitle} from './app.js';
 import {field, h, mount, source, stackTable, uid, whereFrom} from './dom.js';
+import {downloadLink} from './download.js';
 import {itemInfo, ITEMS, loadItems} from './items.js';
 import {formatInstant, formatLongDate, todayIn} from './time.js';
 
@@ -422,6 +423,18 @@ function endedCard(t) {
                                          num(r.randomization_test.smallest_possible_p_two_sided, 3)}).`) :
                                    null) :
           h('p.error', {'data-decision': 'none'}, `No analysis of ${primary.outcome}: ${primary.error}`),
+      h('div.actions', {'data-trial-documents': ''}, downloadLink({
+          href: `/api/v1/patients/${t.patient_id}/trials/${t.id}/report.pdf`,
+          file: `ldn-trial-${t.id}-report.pdf`,
+          label: 'Trial report (PDF, CENT 2015)',
+          what: 'report',
+        }),
+        downloadLink({
+          href: `/api/v1/patients/${t.patient_id}/trials/${t.id}/letter.pdf`,
+          file: `ldn-trial-${t.id}-letter.pdf`,
+          label: 'Letter for the patient (PDF)',
+          what: 'report',
+        })),
       h('h3', 'The blind, lifted'), linkList(t),
       stackTable(
           'Periods', ['Period', 'Pack', 'Took', `Mean ${primary.outcome}`, 'Days rated', 'Patient\'s guess', 'PGIC'],

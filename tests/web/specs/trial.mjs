@@ -1,5 +1,10 @@
 import { patientWithCapsuleOrder } from '../clinic_seed.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
+
+// The text of a PDF (poppler's pdftotext), whitespace collapsed.
+const pdfText = (file) => execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString().replace(/\s+/g, ' ');
 
 // Issue 16, blinded N-of-1 trials in the clinic (this part: design, kits, start). The clinician, on a
 // phone, designs a 2-pair trial for a patient on a stable dose of 4.5 mg capsules: the page shows what
@@ -9,7 +14,7 @@ import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 // naltrexone; the clinician starts the trial: the schedule shows the pack codes per period, and
 // nothing the clinician reads says which pack is active.
 runSpec('trial', async (t) => {
-  const { check, newPage, login, audit, shot, apiAs } = t;
+  const { check, newPage, login, audit, shot, apiAs, shots } = t;
   const TZ = 'Europe/Oslo';
   const day = (n) => localDate(TZ, n);
   const NAME = 'Tove Trialpatient';
@@ -197,6 +202,7 @@ runSpec('trial', async (t) => {
     const order = orders[Math.ceil(period / 2) - 1];
     return order[(period - 1) % 2] === 'A' ? 'placebo' : 'ldn';
   };
+  const ldnPacks = () => [0, 1, 2, 3].filter((k) => armOf(k * 28) === 'ldn').map((k) => `${kitCodes[Math.floor(k / 2)]}-${'AB'[k % 2]}`);
   const { context: pat2Context, page: pat2 } = await newPage(PHONE_390);
   await login(pat2, ['tove.trial', 'tove-trial-diary-2026']);
   // Day-to-day ups and downs of -2 to +2 points, the same on every run (a linear congruential
@@ -251,6 +257,25 @@ runSpec('trial', async (t) => {
     'how each period went, and what the trial cannot show');
   await audit(doc2, 'trial-ended');
   await shot(doc2, 'trial-ended', 'phone');
+  // The clinician's report (CENT 2015), downloaded from the page and read back as text.
+  const [reportFile] = await Promise.all([doc2.waitForEvent('download'),
+    doc2.getByRole('link', { name: 'Trial report (PDF, CENT 2015)' }).click()]);
+  const reportPath = join(shots, 'trial-report.pdf');
+  await reportFile.saveAs(reportPath);
+  const report = pdfText(reportPath);
+  check(reportFile.suggestedFilename() === `ldn-trial-${trialId}-report.pdf` && report.includes('Decision by the rule agreed before the start')
+    && report.includes('Continue LDN'), `the trial report downloads and leads with the decision (${reportFile.suggestedFilename()})`);
+  check(report.includes(`Order within each pair (A = placebo first): ${orders.join(',')}`) && ldnPacks().every((code) => report.includes(code)),
+    'the report gives the pharmacy\'s allocation and every pack');
+  for (const section of ['Design, as frozen when the trial started', 'Adherence and missing data by period', 'Posterior of the difference',
+    'Exact randomization test over all 4 allocations', 'Bang\'s blinding index', 'Adverse events and rescue medication by arm',
+    'What this trial can and cannot tell']) {
+    check(report.includes(section), `the report has "${section}"`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '60', reportPath, join(shots, 'trial-report-page')]);
+  // The same page at a desk (1280 px).
+  await doc2.setViewportSize(DESKTOP);
+  await shot(doc2, 'trial-ended', 'desktop');
   await doc2Context.close();
   r = await apiAs(pat2, 'GET', `/patients/${pid}/trials/${trialId}/analysis`);
   check(r.status === 200 && r.json.analysis.allocation === orders.join(','), `the patient's app reads the answer too (${r.status})`);
@@ -259,12 +284,21 @@ runSpec('trial', async (t) => {
   const letter = pat2.locator('[data-trial-answer]');
   await letter.waitFor();
   const letterText = await letter.textContent();
-  const ldnPacks = [0, 1, 2, 3].filter((k) => armOf(k * 28) === 'ldn').map((k) => `${kitCodes[Math.floor(k / 2)]}-${'AB'[k % 2]}`);
   check(await letter.locator('[data-answer]').getAttribute('data-answer') === 'continue' && /continue LDN/.test(letterText),
     `the patient reads the answer in plain words ("${letterText.slice(0, 170)}")`);
-  check(ldnPacks.every((code) => letterText.includes(code)), `and which packs held LDN (${ldnPacks.join(', ')})`);
+  check(ldnPacks().every((code) => letterText.includes(code)), `and which packs held LDN (${ldnPacks().join(', ')})`);
   check(!/P\(|credible|interval|posterior|p =/.test(letterText), 'with no statistics jargon');
   await audit(pat2, 'patient-trial-answer');
   await shot(pat2, 'patient-trial-answer', 'phone-390');
+  // The same answer as a letter to keep (PDF), in plain words.
+  const [letterFile] = await Promise.all([pat2.waitForEvent('download'),
+    pat2.getByRole('link', { name: 'My letter with the answer (PDF)' }).click()]);
+  const letterPath = join(shots, 'trial-letter.pdf');
+  await letterFile.saveAs(letterPath);
+  const letterPdf = pdfText(letterPath);
+  check(letterPdf.includes('The answer of your blinded trial') && /continue LDN/.test(letterPdf) && ldnPacks().every((code) => letterPdf.includes(code)),
+    `the patient's letter downloads with the answer and the packs (${letterFile.suggestedFilename()})`);
+  check(!/P\(|credible|posterior|randomization|Bang/.test(letterPdf), 'the letter has no statistics jargon');
+  execFileSync('pdftoppm', ['-png', '-r', '60', letterPath, join(shots, 'trial-letter-page')]);
   await pat2Context.close();
 });
