@@ -11,7 +11,7 @@
 //   and is sent once, with its client_id, when the connection is back.
 // A new version of this file installs beside the running one and waits; the page offers "Reload"
 // and sends 'skip-waiting' (web/js/app.js), then reloads under the new version.
-const VERSION = '2026-12-07.9';
+const VERSION = '2026-12-07.10';
 const SHELL_CACHE = `ldn-shell-${VERSION}`;
 const DATA_CACHE = 'ldn-data-v1';
 const SHELL = [

@@ -26,6 +26,7 @@
 
 #include "analysis/diary.h"
 #include "analysis/nof1_analysis.h"
+#include "analysis/nof1_pool.h"
 #include "analysis/nof1_protocol.h"
 #include "analysis/nof1_record.h"
 #include "analysis/nof1_simulate.h"
@@ -38,6 +39,7 @@
 #include "server/batches.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
+#include "server/research_summary.h"
 #include "server/trials.h"
 #include "server/visit_report.h"
 
@@ -414,7 +416,10 @@ Result<report::TrialReportInput> EndedTrialOf(store::Store& st, const store::Tri
   in.calendar = analysis::TrialCalendar(p, allocation, in.start);
   LDN_ASSIGN_OR_RETURN(auto schedule, TrialPackSchedule(st, t));
   for (const auto& s : schedule) in.packs.push_back(s.pack_code.value_or(""));
-  LDN_ASSIGN_OR_RETURN(analysis::TrialRecord record, RecordOf(st, t.patient_id, in.start, in.until));
+  analysis::TrialRecord record;  // empty when the trial ended before its first day
+  if (in.until >= in.start) {
+    LDN_ASSIGN_OR_RETURN(record, RecordOf(st, t.patient_id, in.start, in.until));
+  }
   LDN_ASSIGN_OR_RETURN(auto answers, st.ListTrialAnswers(t.id));
   std::map<int, analysis::BlindingGuess> guesses;
   for (const auto& a : answers) guesses[a.period] = GuessOf(a.guess);
@@ -428,10 +433,11 @@ Result<report::TrialReportInput> EndedTrialOf(store::Store& st, const store::Tri
       "Days in each period's run-in are not analysed: they let the previous period's effect wash out.",
   };
   if (in.stopped_early) {
-    in.limits.push_back(fmt::format(
-        "The trial stopped early on {} ({} of {} planned days): fewer days make the answer "
-        "less certain.",
-        FormatDate(in.until), DaysBetween(in.start, in.until) + 1, DaysBetween(in.start, in.planned_last) + 1));
+    in.limits.push_back(
+        fmt::format("The trial stopped early on {} ({} of {} planned days): fewer days make the answer "
+                    "less certain.",
+                    FormatDate(in.until), std::max(0, DaysBetween(in.start, in.until) + 1),
+                    DaysBetween(in.start, in.planned_last) + 1));
   }
   if (t.emergency_unblinding && in.unblinded_on) {
     in.limits.push_back(fmt::format("The blind was broken on {} ({}): days after it were not blinded.",
@@ -580,6 +586,58 @@ Result<ApiReply> GetAnalysis(Api&, RequestContext& ctx) {
   LDN_ASSIGN_OR_RETURN(nlohmann::json j, TrialJson(ctx.store(), t, LinkVisible(ctx, t)));
   LDN_ASSIGN_OR_RETURN(j["analysis"], AnalysisJson(ctx.store(), t, patient, ctx.now));
   return Reply(std::move(j));
+}
+
+// ?mcid= (default 1, 0 < mcid <= 10): the pooled summaries' smallest important difference.
+Result<analysis::PoolOptions> PoolOptionsFromQuery(const RequestContext& ctx) {
+  analysis::PoolOptions options;
+  auto it = ctx.query.find("mcid");
+  if (it != ctx.query.end()) {
+    char* end = nullptr;
+    const double v = std::strtod(it->second.c_str(), &end);
+    if (it->second.empty() || *end != '\0' || !(v > 0 && v <= 10)) {
+      return Status::InvalidArgument("mcid", "a number of points above 0 and at most 10");
+    }
+    options.mcid = v;
+  }
+  return options;
+}
+
+// The clinic's ended trials pooled, by primary outcome (researcher; de-identified).
+Result<ApiReply> PoolClinicTrials(Api& api, RequestContext& ctx) {
+  store::Store& source = api.options().research_store != nullptr ? *api.options().research_store : ctx.store();
+  LDN_ASSIGN_OR_RETURN(analysis::PoolOptions options, PoolOptionsFromQuery(ctx));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, PoolEndedTrials(source, ctx.now, options.mcid, kMinCellSize));
+  return Reply(std::move(j));
+}
+
+// Body: {"csv": "id,estimate,sd\n..."} or {"trials": [{"id"?, "estimate", "sd"}, ...]}, with
+// "mcid"? (default 1) and "higher_is_better"? (default false): trials from elsewhere (a published
+// series, another clinic) pooled the same way (researcher).
+Result<ApiReply> PoolGivenTrials(Api&, RequestContext& ctx) {
+  nlohmann::json holder;
+  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+  LDN_ASSIGN_OR_RETURN(std::optional<std::string> csv, o.OptionalText("csv", 4'000'000));
+  LDN_ASSIGN_OR_RETURN(const nlohmann::json* trials, o.OptionalArray("trials", analysis::kMaxPooledTrials));
+  analysis::PoolOptions options;
+  LDN_ASSIGN_OR_RETURN(std::optional<double> mcid, o.OptionalNumber("mcid", 1e-9, 10));
+  if (mcid) options.mcid = *mcid;
+  LDN_ASSIGN_OR_RETURN(std::optional<bool> higher, o.OptionalBool("higher_is_better"));
+  options.higher_is_better = higher.value_or(false);
+  LDN_RETURN_IF_ERROR(o.RejectUnknownKeys());
+  if ((csv.has_value() && !csv->empty()) == (trials != nullptr)) {
+    return Status::InvalidArgument("csv", "give the trials either as CSV (id,estimate,sd) or as a \"trials\" list");
+  }
+  Result<std::vector<analysis::PooledTrialInput>> input =
+      trials != nullptr ? analysis::ParsePoolInput(nlohmann::json{{"trials", *trials}}.dump(), false)
+                        : analysis::ParsePoolInput(*csv, true);
+  if (!input.ok() && trials == nullptr) {  // a CSV's line and column, under the body's field
+    return Status::InvalidArgument("csv", fmt::format("{}: {}", input.status().field(), input.status().message()));
+  }
+  LDN_RETURN_IF_ERROR(input.status());
+  LDN_ASSIGN_OR_RETURN(analysis::PoolResult pooled, analysis::PoolTrials(*input, options));
+  ctx.audit_detail = fmt::format("{} trials pooled", pooled.trials);
+  return Reply(nlohmann::json{{"pool", analysis::PoolResultToJson(pooled, options)}});
 }
 
 // Body: {"guess": "ldn" | "placebo" | "dont_know", "pgic"?: 1-7 or null}: the patient's answers at
@@ -771,6 +829,11 @@ const std::string kSimulateSchema =
     kProtocolSchema + "}}";
 constexpr char kStartSchema[] =
     R"js({"type":"object","additionalProperties":false,"required":["start_date"],"properties":{"start_date":{"type":"string","format":"date"}}})js";
+constexpr char kPoolSchema[] =
+    R"js({"type":"object","additionalProperties":false,"properties":{"csv":{"type":"string"},
+"trials":{"type":"array","items":{"type":"object","required":["estimate","sd"],"properties":{"id":{"type":"string"},
+"estimate":{"type":"number"},"sd":{"type":"number","exclusiveMinimum":0}}}},"mcid":{"type":"number","exclusiveMinimum":0,
+"maximum":10},"higher_is_better":{"type":"boolean"}}})js";
 constexpr char kEndSchema[] =
     R"js({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":2000}}})js";
 constexpr char kUnblindSchema[] =
@@ -811,6 +874,64 @@ Result<std::optional<store::Trial>> RunningTrial(store::Store& st, store::Id pat
     if (t.status == store::TrialStatus::kStarted) return std::optional<store::Trial>(t);
   }
   return std::optional<store::Trial>();
+}
+
+Result<nlohmann::json> PoolEndedTrials(store::Store& st, store::Instant now, double mcid, int min_trials) {
+  struct Group {
+    bool higher_is_better = false;
+    std::string label;
+    int ended = 0;
+    std::vector<analysis::PooledTrialInput> trials;
+  };
+  std::map<std::string, Group> groups;  // by primary outcome
+  int unreadable = 0;
+  LDN_ASSIGN_OR_RETURN(std::vector<store::Patient> patients, st.ListPatients());
+  for (const auto& patient : patients) {
+    LDN_ASSIGN_OR_RETURN(auto trials, st.ListTrials(patient.id));
+    for (const auto& t : trials) {
+      if (t.status != store::TrialStatus::kEnded || !t.start_date) continue;
+      Result<report::TrialReportInput> gathered = EndedTrialOf(st, t, patient, now);
+      if (!gathered.ok()) {
+        // A trial whose stored record cannot be read (StartTrial makes that impossible) is
+        // counted, never silently left out, and does not hide every other trial's result.
+        if (gathered.status().code() == Code::kUnavailable) return gathered.status();
+        ++unreadable;
+        continue;
+      }
+      const report::TrialReportInput& in = *gathered;
+      Group& g = groups[in.primary.outcome];
+      g.higher_is_better = in.primary.higher_is_better;
+      g.label = in.primary.label;
+      ++g.ended;
+      // Each trial's posterior of LDN - placebo under its frozen headline model, as its estimate
+      // and standard error (nof1_pool.h); no id, date or name leaves this function.
+      if (in.primary.analysis) {
+        g.trials.push_back({"", in.primary.analysis->bayes.diff.mean, in.primary.analysis->bayes.diff.sd});
+      }
+    }
+  }
+  nlohmann::json outcomes = nlohmann::json::array();
+  for (auto& [outcome, g] : groups) {
+    const bool shown = static_cast<int>(g.trials.size()) >= std::max(2, min_trials);
+    nlohmann::json o = {{"outcome", outcome},
+                        {"label", g.label},
+                        {"higher_is_better", g.higher_is_better},
+                        {"trials", shown ? nlohmann::json(g.trials.size()) : nlohmann::json()},
+                        {"pool", nullptr}};
+    if (shown) {
+      analysis::PoolOptions options;
+      options.mcid = mcid;
+      options.higher_is_better = g.higher_is_better;
+      options.per_trial = false;  // single patients' results stay with their clinics
+      std::sort(g.trials.begin(), g.trials.end(), [](const auto& a, const auto& b) { return a.estimate < b.estimate; });
+      for (size_t i = 0; i < g.trials.size(); ++i) g.trials[i].id = fmt::format("trial {}", i + 1);
+      LDN_ASSIGN_OR_RETURN(analysis::PoolResult pooled, analysis::PoolTrials(g.trials, options));
+      o["pool"] = analysis::PoolResultToJson(pooled, options);
+    }
+    outcomes.push_back(std::move(o));
+  }
+  return nlohmann::json{
+      {"min_trials", min_trials}, {"mcid", mcid}, {"outcomes", std::move(outcomes)}, {"unreadable_trials", unreadable}};
 }
 
 void AddTrialRoutes(Api& api, RouteTable& routes) {
@@ -873,6 +994,27 @@ void AddTrialRoutes(Api& api, RouteTable& routes) {
               "The patient's letter of an ended trial in plain words as PDF (lang: en, the default, da or nb).",
               "",
               {"lang"}});
+  const auto on_pool = [](Access acc) {
+    acc.on_worker_pool = true;  // every ended trial is analysed
+    return acc;
+  };
+  routes.Add({"GET",
+              "/api/v1/research/trials/pool",
+              on_pool(Authenticated({Role::kResearcher}, "research.trials_pool")),
+              h(PoolClinicTrials),
+              "Every ended blinded trial's primary-outcome difference pooled by outcome (normal random effects, "
+              "Zucker 1997), de-identified: no trial, patient or date; an outcome with fewer than 5 analysed trials "
+              "is not pooled (trials: null).",
+              "",
+              {"mcid"}});
+  routes.Add({"POST",
+              "/api/v1/research/trials/pool",
+              on_pool(Authenticated({Role::kResearcher}, "research.trials_pool_given")),
+              h(PoolGivenTrials),
+              "Pool trials given as CSV (id,estimate,sd) or a list ({id?, estimate, sd}) the same way, with their "
+              "shrunken estimates.",
+              kPoolSchema,
+              {}});
   routes.Add({"POST",
               "/api/v1/patients/{patient_id}/trials/{trial_id}/unblind",
               AuditApart(PatientScoped(kClinician, "trial.unblind")),

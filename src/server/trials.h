@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/calendar.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -31,6 +33,15 @@ Result<std::vector<TrialPackPeriod>> TrialPackSchedule(store::Store& st, const s
 
 // The patient's running trial (status started), if any.
 Result<std::optional<store::Trial>> RunningTrial(store::Store& st, store::Id patient_id);
+
+// Every ended trial's primary-outcome posterior of LDN - placebo (its mean and SD under the frozen
+// headline model) pooled by primary outcome (analysis/nof1_pool.h, without per-trial estimates):
+// {"min_trials", "mcid", "outcomes": [{"outcome", "label", "higher_is_better", "trials": n | null,
+// "pool": PoolResultToJson | null}], "unreadable_trials": ended trials whose stored record could
+// not be read (counted, not pooled)}. An outcome with fewer than max(2, min_trials) analysed
+// trials is not pooled (trials and pool null): the disclosure control of research_summary.h. No
+// trial id, patient, date or name is in the answer. Fails when the store is unavailable.
+Result<nlohmann::json> PoolEndedTrials(store::Store& st, store::Instant now, double mcid, int min_trials);
 
 }  // namespace ldn::server
 

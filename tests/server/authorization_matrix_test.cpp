@@ -733,6 +733,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
          }},
         {"POST /api/v1/trial-designs/simulate",
          body({{"protocol", {{"pairs", 1}, {"period_days", 14}, {"run_in_days", 7}}}, {"trials", 5}})},
+        {"GET /api/v1/research/trials/pool", none},
+        {"POST /api/v1/research/trials/pool", body({{"csv", "id,estimate,sd\na,-1,0.5\nb,0,0.5\n"}})},
         {"GET /api/v1/pharmacy/trials", none},
         {"POST /api/v1/pharmacy/trials/{trial_id}/kits",
          [this](const PatientData& d, const Account&) {

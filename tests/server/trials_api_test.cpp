@@ -7,9 +7,11 @@
 
 #include "analysis/nof1_protocol.h"
 #include "pharmacy_seed.h"
+#include "server/api_util.h"
 #include "server/orders.h"
 #include "server/push_reminders.h"
 #include "server/push_service.h"
+#include "server/trials.h"
 #include "server_fixture.h"
 #include "support/command_output.h"
 
@@ -434,6 +436,90 @@ TEST_F(TrialsApiTest, TheEndLiftsTheBlindAndAnalysesTheStoredDiary) {
   int letters = 0;
   for (const auto& ev : Audit("trial.letter")) letters += ev.detail == "trial " + std::to_string(id) + " letter (nb)";
   EXPECT_EQ(letters, 1);
+}
+
+TEST_F(TrialsApiTest, ResearchersPoolTheEndedTrialsDeidentified) {
+  // Two one-pair trials of the patient, one after the other: pain about 3 on LDN and 6 on placebo,
+  // then about 5 on LDN and 6 on placebo; each ended after its last day.
+  store::Store& st = f_->store();
+  const store::User pat_user = *st.GetUserByUsername("pat");
+  f_->AddUser("res", Role::kResearcher);
+  for (int k = 0; k < 2; ++k) {
+    const auto [id, order] = OnePairTrialWithKit();
+    ASSERT_NE(id, 0) << "trial " << k;
+    const std::string trial = P("/trials/" + std::to_string(id));
+    const LocalDate start = server::PatientToday(*st.GetPatient(patient_), f_->clock().Now());
+    ASSERT_EQ(f_->Send("POST", trial + "/start", J{{"start_date", FormatDate(start)}}.dump(), doc_).status, 200);
+    for (int day = 0; day < 28; ++day) {
+      const bool ldn = (day < 14) == (order == "BA");
+      store::DiaryEntry e;
+      e.patient_id = patient_;
+      e.local_date = AddDays(start, day);
+      e.items_json = J{{"pain", (ldn ? (k == 0 ? 3 : 5) : 6) + day % 2}}.dump();
+      e.client_id = "pool-" + std::to_string(k) + "-" + std::to_string(day);
+      e.recorded_by = pat_user.id;
+      e.recorded_at = f_->clock().Now();
+      ASSERT_TRUE(st.UpsertDiary(e).ok());
+    }
+    if (k == 0) {
+      // One ended trial is one patient's result: never pooled, at any threshold.
+      f_->clock().Advance(std::chrono::hours(24 * 29));
+      doc_ = f_->Login("doc").token;
+      ASSERT_EQ(f_->Send("POST", trial + "/end", "{}", doc_).status, 200);
+      auto one = server::PoolEndedTrials(st, f_->clock().Now(), 1.0, 1);
+      ASSERT_TRUE(one.ok()) << one.status().ToString();
+      ASSERT_EQ((*one)["outcomes"].size(), 1u);
+      EXPECT_TRUE((*one)["outcomes"][0]["trials"].is_null()) << one->dump();
+      EXPECT_TRUE((*one)["outcomes"][0]["pool"].is_null());
+      pharm_ = f_->Login("pharm").token;
+      pharm2_ = f_->Login("pharm2").token;
+    } else {
+      f_->clock().Advance(std::chrono::hours(24 * 29));
+      doc_ = f_->Login("doc").token;
+      ASSERT_EQ(f_->Send("POST", trial + "/end", "{}", doc_).status, 200);
+    }
+  }
+  // Two trials pooled when the threshold allows it: the population difference lies between the
+  // two trials' (about -3 and -1), and the answer holds no id, name or date.
+  auto two = server::PoolEndedTrials(st, f_->clock().Now(), 1.0, 2);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  const J& pain = (*two)["outcomes"][0];
+  EXPECT_EQ(pain["outcome"], "pain");
+  EXPECT_EQ(pain["trials"], 2);
+  EXPECT_EQ((*two)["unreadable_trials"], 0);
+  const double mu = pain["pool"]["mu"]["mean"].get<double>();
+  EXPECT_LT(mu, -1.0) << pain.dump();
+  EXPECT_GT(mu, -3.5) << pain.dump();
+  EXPECT_FALSE(pain["pool"].contains("per_trial"));
+  const std::string text = two->dump();
+  EXPECT_EQ(text.find("Trial Patient"), std::string::npos);
+  EXPECT_EQ(text.find("2026-"), std::string::npos);
+  EXPECT_EQ(text.find("trial_id"), std::string::npos);
+  // Through the API the disclosure threshold is 5: two trials are not pooled yet.
+  const std::string res2 = f_->Login("res").token;
+  auto api = f_->Send("GET", "/api/v1/research/trials/pool", "", res2);
+  ASSERT_EQ(api.status, 200) << api.body;
+  EXPECT_EQ(api.Json()["min_trials"], 5);
+  EXPECT_TRUE(api.Json()["outcomes"][0]["trials"].is_null()) << api.body;
+  EXPECT_EQ(f_->Send("GET", "/api/v1/research/trials/pool", "", doc_).status, 403);
+  EXPECT_EQ(f_->Send("GET", "/api/v1/research/trials/pool?mcid=0", "", res2).Json()["error"]["field"], "mcid");
+
+  // Trials from elsewhere, as CSV: pooled with their shrunken estimates; a bad cell is named.
+  auto given = f_->Send("POST", "/api/v1/research/trials/pool",
+                        J{{"csv", "id,estimate,sd\na,-2.0,0.5\nb,-1.0,0.5\nc,0.2,0.6\n"}, {"mcid", 1}}.dump(), res2);
+  ASSERT_EQ(given.status, 200) << given.body;
+  EXPECT_EQ(given.Json()["pool"]["trials"], 3);
+  EXPECT_EQ(given.Json()["pool"]["per_trial"].size(), 3u);
+  auto bad =
+      f_->Send("POST", "/api/v1/research/trials/pool", J{{"csv", "id,estimate,sd\na,-2.0,0\nb,1,1\n"}}.dump(), res2);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.Json()["error"]["field"], "csv");
+  EXPECT_NE(bad.Json()["error"]["message"].get<std::string>().find("line 2"), std::string::npos) << bad.body;
+  auto listed =
+      f_->Send("POST", "/api/v1/research/trials/pool",
+               J{{"trials", J::array({{{"estimate", -1}, {"sd", 0.5}}, {{"estimate", -2}, {"sd", -1}}})}}.dump(), res2);
+  EXPECT_EQ(listed.status, 400) << listed.body;
+  EXPECT_EQ(listed.Json()["error"]["field"], "trials[1].sd") << listed.body;
 }
 
 TEST_F(TrialsApiTest, AnEmergencyUnblindingIsForTheCareTeamAndMarksTheTrial) {

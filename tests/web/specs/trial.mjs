@@ -1,5 +1,6 @@
 import { patientWithCapsuleOrder } from '../clinic_seed.mjs';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSpec, PHONE_390, DESKTOP, localDate } from '../harness.mjs';
 
@@ -301,4 +302,36 @@ runSpec('trial', async (t) => {
   check(!/P\(|credible|posterior|randomization|Bang/.test(letterPdf), 'the letter has no statistics jargon');
   execFileSync('pdftoppm', ['-png', '-r', '60', letterPath, join(shots, 'trial-letter-page')]);
   await pat2Context.close();
+
+  // The researcher: this clinic's one ended trial is not pooled (one patient's result); a series of
+  // trials from elsewhere pasted as CSV is, with the same numbers as `ldn trial pool` on that file.
+  const { context: resContext, page: res } = await newPage(PHONE_390);
+  await login(res, 'researcher');
+  await res.goto('/#/research');
+  await res.locator('[data-clinic-trials]').waitFor();
+  check(await res.locator('[data-clinic-pool="suppressed"]').count() === 1,
+    `the clinic's single ended trial is not pooled ("${(await res.locator('[data-clinic-trials]').textContent()).slice(0, 160)}")`);
+  const series = 'id,estimate,sd\n' + [[-2.1, 0.6], [-0.4, 0.5], [-1.6, 0.7], [0.3, 0.6], [-1.1, 0.4], [-2.6, 0.8],
+    [-0.8, 0.5], [0.1, 0.9], [-1.4, 0.6], [-0.9, 0.5]].map(([e, sd], i) => `z${i + 1},${e},${sd}`).join('\n') + '\n';
+  const csvPath = join(t.work, 'pool-series.csv');
+  writeFileSync(csvPath, series);
+  const cli = JSON.parse(execFileSync(t.ldn, ['trial', 'pool', csvPath, '--json']).toString());
+  const bad = 'id,estimate,sd\nz1,-1,0.5\nz2,-2,zero\n';
+  await res.getByLabel('Trials (CSV: id,estimate,sd)').fill(bad);
+  await res.getByRole('button', { name: 'Pool these trials' }).click();
+  const error = res.locator('[data-given-pool]').locator('..').locator('p.error');
+  await error.filter({ hasText: /line 3/ }).waitFor();
+  check(/line 3, column sd/.test(await error.textContent()), `a bad cell is named ("${await error.textContent()}")`);
+  await res.getByLabel('Trials (CSV: id,estimate,sd)').fill(series);
+  await res.getByRole('button', { name: 'Pool these trials' }).click();
+  const mu = res.locator('[data-given-pool] [data-pool="mu"] td').nth(1);
+  await mu.waitFor();
+  const muText = await mu.textContent();
+  const fmt2 = (x) => x.toFixed(2).replace('-', '−');
+  check(muText === `${fmt2(cli.mu.mean)} (${fmt2(cli.mu.q025)} to ${fmt2(cli.mu.q975)})`,
+    `the pooled average effect is the CLI's: ${muText} (ldn trial pool: ${cli.mu.mean.toFixed(3)})`);
+  check(await res.locator('[data-given-pool] [data-trial-row]').count() === 10, 'each of the 10 trials with its shrunken estimate');
+  await audit(res, 'research-trial-pool');
+  await shot(res, 'research-trial-pool', 'phone-390');
+  await resContext.close();
 });
