@@ -206,11 +206,14 @@ Result<ApiReply> ListLots(Api&, RequestContext& ctx) {
 // Body: the worksheet's inputs (compounding.h) and {"prescription_ids": [ids], "quantity",
 // "lots": [{"lot_id", "amount"}], "master_formula_id"?, "master_formula_version"?,
 // "measurements"?: {"weighings_mg": [one per weighing of the worksheet]}, "deviation_reason"?}.
-Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
-  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
-  store::Store& st = ctx.store();
-  nlohmann::json holder;
-  LDN_ASSIGN_OR_RETURN(JsonObject o, BodyObject(ctx, holder));
+}  // namespace
+
+Result<store::Batch> PrepareBatch(store::Store& st, store::Id pharmacy_id, store::Id prepared_by, store::Instant now,
+                                  const nlohmann::json& body) {
+  nlohmann::json holder = body;
+  if (!holder.is_object())
+    return Status::InvalidArgument("body", "expected a JSON object, got " + JsonTypeName(holder));
+  LDN_ASSIGN_OR_RETURN(JsonObject o, JsonObject::Of(holder, ""));
   LDN_ASSIGN_OR_RETURN(PreparationInputs in, ReadPreparationInputs(o));
   LDN_ASSIGN_OR_RETURN(const nlohmann::json* ids, o.Array("prescription_ids", kMaxOrdersPerBatch));
   if (ids->empty()) return Status::InvalidArgument("prescription_ids", "name the order(s) this batch fills");
@@ -273,13 +276,12 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
                                                        : f.value("quantity", int64_t{0});
     orders.push_back(rx);
   }
-  ctx.audit_patient_id = orders.front().patient_id;
   LDN_ASSIGN_OR_RETURN(store::Patient patient, st.GetPatient(orders.front().patient_id));
 
   // The lots, with their expiries: the BUD is capped by the earliest (USP <795> 2023 §14).
   std::vector<store::BatchLotUse> uses;
   std::vector<LocalDate> expiries;
-  const LocalDate prepared = in.date.value_or(PatientToday(patient, ctx.now));
+  const LocalDate prepared = in.date.value_or(PatientToday(patient, now));
   for (size_t i = 0; i < lots_json->size(); ++i) {
     const std::string at = fmt::format("lots[{}]", i);
     LDN_ASSIGN_OR_RETURN(JsonObject l, JsonObject::Of((*lots_json)[i], at));
@@ -344,7 +346,7 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
     }
   }
   LDN_ASSIGN_OR_RETURN(ComputedPreparation c,
-                       ComputePreparation(in, orders.front(), patient, ctx.now, quantity, expiries, "PENDING"));
+                       ComputePreparation(in, orders.front(), patient, now, quantity, expiries, "PENDING"));
   nlohmann::json measurements = nullptr;
   if (measured) {
     const auto& kb = ph::LoadCompoundingKnowledge();
@@ -377,11 +379,21 @@ Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
   b.record_json = record.dump();
   b.prepared_on = c.prepared;
   b.bud_date = c.bud;
-  b.prepared_by = ctx.caller().user_id;
-  b.prepared_at = ctx.now;
+  b.prepared_by = prepared_by;
+  b.prepared_at = now;
   b.lots = uses;
-  LDN_ASSIGN_OR_RETURN(store::Batch stored, st.CreateBatch(b));
-  LDN_ASSIGN_OR_RETURN(nlohmann::json j, BatchJson(st, stored));
+  return st.CreateBatch(b);
+}
+
+namespace {
+
+Result<ApiReply> CreateBatch(Api&, RequestContext& ctx) {
+  LDN_ASSIGN_OR_RETURN(store::Id pharmacy_id, CallerPharmacy(ctx));
+  LDN_ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
+  LDN_ASSIGN_OR_RETURN(store::Batch stored,
+                       PrepareBatch(ctx.store(), pharmacy_id, ctx.caller().user_id, ctx.now, body));
+  ctx.audit_patient_id = stored.orders.front().patient_id;
+  LDN_ASSIGN_OR_RETURN(nlohmann::json j, BatchJson(ctx.store(), stored));
   return Reply(std::move(j), 201);
 }
 

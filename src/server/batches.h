@@ -22,6 +22,14 @@ Result<store::Id> CallerPharmacy(RequestContext& ctx);
 // same answer: a pharmacy cannot learn another's batch ids).
 Result<store::Batch> PharmacyBatch(RequestContext& ctx, store::Id pharmacy_id, store::Id batch_id);
 
+// Records a batch prepared by `prepared_by` at `pharmacy_id` at `now` from `body`, the body of
+// POST /batches (docs/api.md, "Pharmacy": the orders it fills, the quantity, the lots and amounts
+// used, the master formula, the preparation inputs): the worksheet is computed and stored with it.
+// Fails with kInvalidArgument naming the body's field, kNotFound for an order or lot that is not
+// this pharmacy's, kConflict for a dispensed or cancelled order; the store's failures.
+Result<store::Batch> PrepareBatch(store::Store& st, store::Id pharmacy_id, store::Id prepared_by, store::Instant now,
+                                  const nlohmann::json& body);
+
 // Thousandths as a decimal: 12500 -> "12.5".
 std::string FormatMilli(int64_t milli);
 

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <tuple>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/diary_csv.h"
+#include "analysis/nof1_protocol.h"
 #include "analysis/simulate.h"
 #include "clinical/instruments/fiqr.h"
 #include "clinical/instruments/pgic.h"
@@ -14,12 +17,12 @@
 #include "clinical/screening/screening.h"
 #include "core/calendar.h"
 #include "core/dose.h"
+#include "pharmacy/batch_record.h"
 #include "server/accounts.h"
 #include "server/auth.h"
+#include "server/batches.h"
 #include "server/course_plans.h"
 #include "server/orders.h"
-
-#include <fmt/format.h>
 
 namespace ldn::server {
 namespace {
@@ -139,8 +142,13 @@ struct DemoOrders {
 // Records of one patient: medications, a condition, a screening-ready record, an active course
 // with its plan, the dose log, diary entries, instruments and a signed order routed to the demo
 // pharmacy.
+// Changes one simulated diary day's items before they are stored (the demo trial's placebo
+// periods).
+using DiaryAdjust = std::function<void(LocalDate, nlohmann::json&)>;
+
 Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id author, const DemoPatient& p,
-                         store::Instant now, const DemoOrders& orders) {
+                         store::Instant now, const DemoOrders& orders, const DiaryAdjust& adjust = {},
+                         store::Id* course_id = nullptr) {
   auto tz = TimeZone::Named(p.time_zone, "time_zone");
   if (!tz.ok()) return tz.status();
   const LocalDate today = tz->LocalDateAt(now);
@@ -184,6 +192,7 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   course.recorded_at = now;
   course.recorded_at = DaysAgo(now, p.days_on_treatment + 15);
   LDN_ASSIGN_OR_RETURN(store::Course stored_course, tx.CreateCourse(course));
+  if (course_id != nullptr) *course_id = stored_course.id;
 
   // The current order: the 1 mg/mL liquid for the next 28 days, signed by the demo prescriber.
   DraftOrderRequest order;
@@ -235,6 +244,7 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
     store::DiaryEntry e;
     e.patient_id = patient_id;
     e.local_date = AddDays(sim->diary.days[i].date, shift);
+    if (adjust) adjust(e.local_date, items);
     e.items_json = items.dump();
     e.client_id = "demo-diary-" + FormatDate(e.local_date);
     e.recorded_by = author;
@@ -266,6 +276,163 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
   pgic.recorded_by = author;
   pgic.recorded_at = now;
   return tx.CreateInstrumentResponse(pgic).status();
+}
+
+// ---- The blinded N-of-1 trial of the demo (issue 16; docs/nof1.md) ---------------------------
+// Nora Trial (patient 6, Demo clinic, no login) reached the stable 4.5 mg on day 28 of her course
+// and began a blinded trial on day 44: 2 pairs of 28-day periods (14 run-in days), on a signed
+// order of 4.5 mg capsules. Demo Pharmacy made each pair's kit as a pharmacist would: an active
+// batch and its placebo twin from recorded lots (PrepareBatch, the route's own code), released by
+// the second pharmacist with ten capsule weights, then the kit. The allocation is fixed (pair 1
+// BA: LDN first; pair 2 AB) so that the demo is the same on every machine; a real kit's pack
+// letters are drawn with libsodium (api_kits.cpp). Her diary is the simulated responder's, with
+// the LDN effect withdrawn in the placebo periods (pain 2 points and fatigue 1 point higher from
+// the 4th day of each: the previous period wearing off first), and her four end-of-period answers.
+// The last period ended 5 days ago: the trial waits for the clinician to end it and read the
+// answer, the report and the patient's letter.
+inline constexpr int kTrialDemoDaysOnTreatment = 160;
+inline constexpr int kTrialDemoStartDay = 44;  // after the first dose
+
+Status SeedTrialPatient(store::Store& tx, store::Id patient_id, const store::User& doc, const store::User& pharm,
+                        const store::User& pharm2, const DemoPatient& p, store::Instant now, const DemoOrders& orders) {
+  auto tz = TimeZone::Named(p.time_zone, "time_zone");
+  if (!tz.ok()) return tz.status();
+  const LocalDate today = tz->LocalDateAt(now);
+  const LocalDate first_dose = AddDays(today, -p.days_on_treatment);
+  const LocalDate start = AddDays(first_dose, kTrialDemoStartDay);
+  const int start_ago = DaysBetween(start, today);
+  analysis::TrialProtocol protocol;
+  protocol.pairs = 2;
+  analysis::Allocation allocation;
+  allocation.pairs = {analysis::PairOrder::kBA, analysis::PairOrder::kAB};
+  const auto calendar = analysis::TrialCalendar(protocol, allocation, start);
+  const DiaryAdjust placebo_wears_on = [&calendar](LocalDate d, nlohmann::json& items) {
+    for (const auto& period : calendar) {
+      if (period.arm != analysis::TrialArm::kPlacebo || d < AddDays(period.first, 3) || d > period.last) continue;
+      for (const auto& [item, more] : {std::pair{"pain", 2}, std::pair{"fatigue", 1}}) {
+        if (items.contains(item) && items[item].is_number_integer()) {
+          items[item] = std::min(10, items[item].get<int>() + more);
+        }
+      }
+    }
+  };
+  store::Id course_id = 0;
+  LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, patient_id, doc.id, p, now, orders, placebo_wears_on, &course_id));
+
+  // The order of capsules at the stable dose, signed a week before the trial.
+  const store::Instant ordered_at = DaysAgo(now, start_ago + 12);
+  DraftOrderRequest order;
+  order.patient_id = patient_id;
+  order.course_id = course_id;
+  order.pharmacy_id = orders.pharmacy_id;
+  order.capsules = true;
+  order.strength_mg = 4.5;
+  order.start = AddDays(start, -7);
+  order.prescriber_user_id = orders.prescriber.id;
+  auto draft = DraftOrder(tx, order, ordered_at);
+  if (!draft.ok()) return Status::Internal("demo trial order: " + draft.status().ToString());
+  LDN_ASSIGN_OR_RETURN(store::Prescription rx, SignDraftOrder(tx, patient_id, draft->id, orders.prescriber,
+                                                              orders.prescriber_password, ordered_at));
+  const int64_t quantity = nlohmann::json::parse(rx.formulation_json).value("quantity", int64_t{0});
+
+  // The pharmacy's lots and each pair's two batches, prepared and released 10 days before the start.
+  const store::Instant made_at = DaysAgo(now, start_ago + 10);
+  const store::Instant released_at = DaysAgo(now, start_ago + 9);
+  const auto lot = [&](const char* ingredient, const char* number, const char* unit,
+                       int64_t quantity_milli) -> Result<store::Id> {
+    store::IngredientLot l;
+    l.pharmacy_id = orders.pharmacy_id;
+    l.ingredient = ingredient;
+    l.manufacturer = "Accord (demo)";
+    l.lot = number;
+    l.expiry = AddDays(today, 400);
+    l.unit = unit;
+    l.quantity_milli = quantity_milli;
+    l.received_by = pharm.id;
+    l.received_at = DaysAgo(now, start_ago + 14);
+    LDN_ASSIGN_OR_RETURN(store::IngredientLot stored, tx.CreateIngredientLot(l));
+    return stored.id;
+  };
+  LDN_ASSIGN_OR_RETURN(store::Id tablets, lot("naltrexone HCl 50 mg tablets", "NX-DEMO-01", "tablet", 100'000));
+  LDN_ASSIGN_OR_RETURN(store::Id filler,
+                       lot("microcrystalline cellulose (Avicel PH-105)", "MCC-DEMO-01", "g", 1'000'000));
+  const std::vector<double> weights = {251.0, 249.5, 250.2, 248.9, 252.3, 250.0, 249.1, 250.8, 251.7, 247.9};
+  LDN_ASSIGN_OR_RETURN(pharmacy::WeightVariation variation, pharmacy::CapsuleWeightVariation(weights, 100, "qc"));
+  const std::string qc = nlohmann::json{{"appearance", "pass"},
+                                        {"appearance_note", ""},
+                                        {"capsule_weights_mg", weights},
+                                        {"weight_variation", pharmacy::WeightVariationToJson(variation)},
+                                        {"failures", nlohmann::json::array()}}
+                             .dump();
+  const auto batch = [&](bool placebo) -> Result<store::Id> {
+    nlohmann::json body = {{"prescription_ids", {rx.id}},
+                           {"quantity", quantity},
+                           {"capsule_size", "1"},
+                           {"fill_weight_mg", 250},
+                           {"date", FormatDate(AddDays(start, -10))}};
+    if (placebo) {
+      body.update({{"master_formula_id", "ldn-caps-placebo-mcc"},
+                   {"master_formula_version", 1},
+                   {"lots", {{{"lot_id", filler}, {"amount", 20}}}}});
+    } else {
+      const int64_t tablets_used = (quantity * 4500 + 49'999) / 50'000;  // whole 50 mg tablets
+      body.update({{"master_formula_id", "ldn-caps-4.5mg-mcc"},
+                   {"master_formula_version", 1},
+                   {"source", "tablets"},
+                   {"tablet_weight_mg", 300},
+                   {"lots", {{{"lot_id", tablets}, {"amount", tablets_used}}, {{"lot_id", filler}, {"amount", 20}}}}});
+    }
+    auto made = PrepareBatch(tx, orders.pharmacy_id, pharm.id, made_at, body);
+    if (!made.ok()) return Status::Internal("demo trial batch: " + made.status().ToString());
+    LDN_RETURN_IF_ERROR(tx.CheckBatch(made->id, store::BatchStatus::kReleased, pharm2.id, released_at, qc, ""));
+    return made->id;
+  };
+
+  // The trial as designed by the clinician, its kits, and its start.
+  store::Trial trial;
+  trial.patient_id = patient_id;
+  trial.prescription_id = rx.id;
+  trial.protocol_json = analysis::CanonicalProtocolJson(protocol);
+  trial.protocol_sha256 = analysis::ProtocolSha256(protocol);
+  trial.designed_by = doc.id;
+  trial.designed_at = DaysAgo(now, start_ago + 11);
+  LDN_ASSIGN_OR_RETURN(store::Trial designed, tx.CreateTrial(trial));
+  for (int pair = 1; pair <= protocol.pairs; ++pair) {
+    LDN_ASSIGN_OR_RETURN(store::Id active, batch(false));
+    LDN_ASSIGN_OR_RETURN(store::Id placebo, batch(true));
+    const bool active_first = allocation.pairs[static_cast<size_t>(pair - 1)] == analysis::PairOrder::kBA;
+    store::Kit kit;
+    kit.pharmacy_id = orders.pharmacy_id;
+    kit.kit_code = fmt::format("K{:04}", pair);
+    kit.patient_id = patient_id;
+    kit.prescription_id = rx.id;
+    kit.pack_a_batch_id = active_first ? active : placebo;
+    kit.pack_b_batch_id = active_first ? placebo : active;
+    kit.created_by = pharm.id;
+    kit.created_at = released_at;
+    LDN_ASSIGN_OR_RETURN(store::Kit made_kit, tx.CreateKit(kit));
+    LDN_RETURN_IF_ERROR(
+        tx.AssignTrialKit({designed.id, patient_id, pair, made_kit.id, pharm.id, DaysAgo(now, start_ago + 8)})
+            .status());
+  }
+  store::Trial started;
+  started.start_date = start;
+  started.started_by = doc.id;
+  started.started_at = DaysAgo(now, start_ago + 3);
+  LDN_RETURN_IF_ERROR(tx.MoveTrial(designed.id, store::TrialStatus::kStarted, started).status());
+  // The patient's answers at the end of each period (which she thinks she took; the PGIC).
+  const std::vector<std::pair<std::string, int>> answers = {{"ldn", 3}, {"dont_know", 4}, {"placebo", 4}, {"ldn", 3}};
+  for (size_t i = 0; i < calendar.size(); ++i) {
+    store::TrialAnswer a;
+    a.trial_id = designed.id;
+    a.period = calendar[i].period;
+    a.guess = answers[i].first;
+    a.pgic = answers[i].second;
+    a.answered_by = doc.id;
+    a.answered_at = DaysAgo(now, DaysBetween(calendar[i].last, today) + 1);
+    LDN_RETURN_IF_ERROR(tx.RecordTrialAnswer(a).status());
+  }
+  return Status::Ok();
 }
 
 // A patient in the baseline of a planned course: tramadol stopped 8 days ago (the screening
@@ -468,6 +635,17 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     LDN_ASSIGN_OR_RETURN(store::Patient kim_stored, tx.CreatePatient(kim));
     LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, kim_stored.id, now));
     LDN_RETURN_IF_ERROR(SeedBaselinePatient(tx, kim_stored.id, doc.id, now));
+    // Patient 6: the blinded trial, its last period over.
+    const DemoPatient nora{"Nora Trial", "Europe/Oslo", 4,    kTrialDemoDaysOnTreatment,      "1968-11-03",
+                           "female",     "nb",          "NO", "Trondheimsveien 10, 0560 Oslo"};
+    store::Patient nora_record;
+    nora_record.display_name = nora.display_name;
+    nora_record.time_zone = nora.time_zone;
+    nora_record.created_at = now;
+    LDN_ASSIGN_OR_RETURN(store::Patient nora_stored, tx.CreatePatient(nora_record));
+    LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, nora_stored.id, now));
+    LDN_RETURN_IF_ERROR(SeedDemographics(tx, nora_stored.id, doc.id, nora, now));
+    LDN_RETURN_IF_ERROR(SeedTrialPatient(tx, nora_stored.id, doc, pharm, users[3], nora, now, orders));
     return Status::Ok();
   }));
   seed.created = true;

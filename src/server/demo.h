@@ -14,6 +14,13 @@
 // login) is in the baseline of a planned course: screened 5 days ago with tramadol stopped 8 days
 // ago (wait), 5 diary days, the first dose at the end of the 14-day baseline.
 //
+// "Nora Trial" (Demo clinic, no login; patient 6) is in a blinded N-of-1 trial of LDN against
+// placebo (issue 16; docs/nof1.md) whose last period ended 5 days ago: 2 pairs of 28-day periods on
+// a signed order of 4.5 mg capsules, each pair's kit made by Demo Pharmacy from recorded lots (an
+// active batch and its placebo twin, released by the second pharmacist), her diary and her
+// end-of-period answers. The clinician ends it in the app and reads the answer, the report and the
+// letter; the allocation is fixed (BA, AB) so that the demo is the same everywhere.
+//
 // Every course passed the course gate (docs/safety.md): a screening 16 days before its first dose,
 // the create and activate decisions stored with it, the baseline diary and a baseline FIQR.
 //

@@ -22,6 +22,23 @@ runSpec('trial', async (t) => {
 
   const { context: docContext, page: doc } = await newPage(PHONE_390);
   await login(doc, 'clinician');
+
+  // The demo's own trial (Nora Trial, as `make run` has it): its last period ended 5 days ago; the
+  // clinician ends it and reads the frozen rule's answer from her stored diary.
+  const nora = (await apiAs(doc, 'GET', '/patients?q=Nora')).json.patients.find((p) => p.display_name === 'Nora Trial');
+  const noraTrial = nora && (await apiAs(doc, 'GET', `/patients/${nora.id}/trials`)).json.trials[0];
+  check(noraTrial && noraTrial.status === 'started' && noraTrial.pairs.length === 2,
+    `the demo has a running 2-pair trial (${noraTrial && noraTrial.status})`);
+  await doc.goto(`/#/patient/${nora.id}/trial`);
+  await doc.getByRole('heading', { name: 'The last period is over' }).waitFor();
+  await doc.getByRole('button', { name: 'End the trial and see the answer' }).click();
+  const noraDecision = doc.locator('[data-decision]');
+  await noraDecision.waitFor();
+  check(await noraDecision.getAttribute('data-decision') === 'continue',
+    `the demo trial's answer: "${(await noraDecision.locator('h3').textContent()).trim()}"`);
+  check(await doc.locator('[data-conduct]').count() === 4 && await doc.getByRole('link', { name: 'Trial report (PDF, CENT 2015)' }).count() === 1,
+    'its four periods and its report');
+  await shot(doc, 'demo-trial-ended', 'phone');
   const seeded = await patientWithCapsuleOrder(t, doc, { name: NAME, timeZone: TZ, courseStart: day(-60),
     dateOfBirth: '1974-02-11', address: 'Trondheimsveien 9, 0560 Oslo' });
   const { pid } = seeded;
@@ -303,14 +320,14 @@ runSpec('trial', async (t) => {
   execFileSync('pdftoppm', ['-png', '-r', '60', letterPath, join(shots, 'trial-letter-page')]);
   await pat2Context.close();
 
-  // The researcher: this clinic's one ended trial is not pooled (one patient's result); a series of
+  // The researcher: this clinic's two ended trials are not pooled (fewer than 5); a series of
   // trials from elsewhere pasted as CSV is, with the same numbers as `ldn trial pool` on that file.
   const { context: resContext, page: res } = await newPage(PHONE_390);
   await login(res, 'researcher');
   await res.goto('/#/research');
   await res.locator('[data-clinic-trials]').waitFor();
   check(await res.locator('[data-clinic-pool="suppressed"]').count() === 1,
-    `the clinic's single ended trial is not pooled ("${(await res.locator('[data-clinic-trials]').textContent()).slice(0, 160)}")`);
+    `the clinic's two ended trials are not pooled ("${(await res.locator('[data-clinic-trials]').textContent()).slice(0, 160)}")`);
   const series = 'id,estimate,sd\n' + [[-2.1, 0.6], [-0.4, 0.5], [-1.6, 0.7], [0.3, 0.6], [-1.1, 0.4], [-2.6, 0.8],
     [-0.8, 0.5], [0.1, 0.9], [-1.4, 0.6], [-0.9, 0.5]].map(([e, sd], i) => `z${i + 1},${e},${sd}`).join('\n') + '\n';
   const csvPath = join(t.work, 'pool-series.csv');
