@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include "report/pdf_output.h"
 #include "report/typesetter.h"
 
 namespace ldn::report {
@@ -65,11 +65,6 @@ constexpr double kWidth = kPageWidth - 2 * kMargin;
 constexpr double kBottom = kPageHeight - kMargin - 22;
 constexpr double kPad = 3;
 constexpr double kPlotHeight = 190;
-
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 double MixtureDensity(const FlowCurve& c, double x) {
   double f = 0;
@@ -384,31 +379,14 @@ class Renderer {
 };
 
 Result<int> Render(const FlowDocument& doc, int total, std::string* pdf) {
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, pdf, kPageWidth, kPageHeight);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
-  if (!doc.date.empty()) {
-    const std::string date = doc.date + "T00:00:00";
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
-  }
-  cairo_t* cr = cairo_create(surface);
+  PdfOutput out(kPageWidth, kPageHeight, doc.title, doc.date);
   int pages = 0;
   {
-    Renderer r(cr, doc, total);
+    Renderer r(out.cr(), doc, total);
     pages = r.Render();
   }
-  cairo_show_page(cr);
-  const cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t surface_status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
-    return Status::Internal(
-        fmt::format("cairo could not draw '{}': {}", doc.title,
-                    cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)));
-  }
+  cairo_show_page(out.cr());
+  LDN_ASSIGN_OR_RETURN(*pdf, out.Finish(fmt::format("'{}'", doc.title)));
   return pages;
 }
 

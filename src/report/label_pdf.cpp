@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include "report/pdf_output.h"
 #include "report/typesetter.h"
 
 namespace ldn::report {
@@ -22,11 +22,6 @@ const TextStyle kSheetText{10.5};
 const TextStyle kSheetTitle{14, true};
 const TextStyle kCaption{7, false, false, Hex(0x333333), Align::kCenter};
 
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 }  // namespace
 
 Result<std::string> RenderLabelPdf(const LabelDocument& doc) {
@@ -35,16 +30,8 @@ Result<std::string> RenderLabelPdf(const LabelDocument& doc) {
   const double margin = doc.sheet ? 15 * kMm : 6 * kMm;
   const double content = width - 2 * margin;
   const TextStyle& body = doc.sheet ? kSheetText : kLabelText;
-  std::string pdf;
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, &pdf, width, height);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
-  if (!doc.date.empty()) {
-    const std::string date = doc.date + "T00:00:00";
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
-  }
-  cairo_t* cr = cairo_create(surface);
+  PdfOutput out(width, height, doc.title, doc.date);
+  cairo_t* cr = out.cr();
   {
     Typesetter ts(cr);
     const double barcode_block = doc.barcode.empty() ? 0 : kBarHeight + 14;
@@ -79,17 +66,7 @@ Result<std::string> RenderLabelPdf(const LabelDocument& doc) {
     }
   }
   cairo_show_page(cr);
-  const cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t surface_status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
-    return Status::Internal(
-        fmt::format("cairo could not draw the label: {}",
-                    cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)));
-  }
-  return pdf;
+  return out.Finish("the label");
 }
 
 }  // namespace ldn::report

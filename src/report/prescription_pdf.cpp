@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include "report/pdf_output.h"
 #include "report/typesetter.h"
 
 namespace ldn::report {
@@ -26,11 +26,6 @@ const TextStyle kLabel{8.5, true, false, Hex(0x333333)};
 const TextStyle kSmall{7, false, false, Hex(0x333333)};
 const TextStyle kMono{7, false, false, Hex(0x333333)};
 const TextStyle kWatermark{11, true, false, Hex(0xb00020)};
-
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 class Renderer {
  public:
@@ -161,26 +156,14 @@ class Renderer {
 };
 
 Result<int> Render(const PrescriptionDocument& doc, int total, std::string* pdf) {
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, pdf, kPageWidth, kPageHeight);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.title.c_str());
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
-  cairo_t* cr = cairo_create(surface);
+  PdfOutput out(kPageWidth, kPageHeight, doc.title);
   int pages = 0;
   {
-    Renderer r(cr, doc, total);
+    Renderer r(out.cr(), doc, total);
     pages = r.Render();
   }
-  cairo_show_page(cr);
-  const cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t surface_status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
-    return Status::Internal(
-        fmt::format("cairo could not draw the prescription: {}",
-                    cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)));
-  }
+  cairo_show_page(out.cr());
+  LDN_ASSIGN_OR_RETURN(*pdf, out.Finish("the prescription"));
   return pages;
 }
 

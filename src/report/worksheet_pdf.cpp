@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <fmt/format.h>
 
+#include "report/pdf_output.h"
 #include "report/typesetter.h"
 
 namespace ldn::report {
@@ -31,11 +31,6 @@ const TextStyle kColumnTitle{7.5, true};
 const TextStyle kSources{6.5, false, false, Hex(0x333333)};
 const TextStyle kTitle{15, true};
 const TextStyle kSubtitle{11};
-
-cairo_status_t AppendToString(void* closure, const unsigned char* data, unsigned int length) {
-  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-  return CAIRO_STATUS_SUCCESS;
-}
 
 struct Column {
   std::string title;
@@ -287,26 +282,14 @@ class SheetRenderer {
 // Returns each sheet's page count.
 Result<std::vector<int>> Render(const std::vector<Worksheet>& sheets, const std::vector<int>& totals,
                                 std::string* pdf) {
-  cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(AppendToString, pdf, kPageWidth, kPageHeight);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Compounding record");
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ldn");
-  cairo_t* cr = cairo_create(surface);
+  PdfOutput out(kPageWidth, kPageHeight, "Compounding record");
   std::vector<int> pages;
   for (size_t i = 0; i < sheets.size(); ++i) {
-    SheetRenderer r(cr, sheets[i], totals.empty() ? 0 : totals[i]);
+    SheetRenderer r(out.cr(), sheets[i], totals.empty() ? 0 : totals[i]);
     pages.push_back(r.Render());
-    cairo_show_page(cr);
+    cairo_show_page(out.cr());
   }
-  const cairo_status_t status = cairo_status(cr);
-  cairo_destroy(cr);
-  cairo_surface_finish(surface);
-  const cairo_status_t surface_status = cairo_surface_status(surface);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
-    return Status::Internal(
-        fmt::format("cairo could not draw the worksheet: {}",
-                    cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)));
-  }
+  LDN_ASSIGN_OR_RETURN(*pdf, out.Finish("the worksheet"));
   return pages;
 }
 

@@ -142,6 +142,19 @@ struct DemoOrders {
 // Records of one patient: medications, a condition, a screening-ready record, an active course
 // with its plan, the dose log, diary entries, instruments and a signed order routed to the demo
 // pharmacy.
+// A patient of the care team `team_id` with `p`'s name, time zone and demographics; its id.
+Result<store::Id> CreateDemoPatient(store::Store& tx, store::Id team_id, store::Id author, const DemoPatient& p,
+                                    store::Instant now) {
+  store::Patient record;
+  record.display_name = p.display_name;
+  record.time_zone = p.time_zone;
+  record.created_at = now;
+  LDN_ASSIGN_OR_RETURN(store::Patient stored, tx.CreatePatient(record));
+  LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(team_id, stored.id, now));
+  LDN_RETURN_IF_ERROR(SeedDemographics(tx, stored.id, author, p, now));
+  return stored.id;
+}
+
 // Changes one simulated diary day's items before they are stored (the demo trial's placebo
 // periods).
 using DiaryAdjust = std::function<void(LocalDate, nlohmann::json&)>;
@@ -587,14 +600,8 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
         {"Alex Example", "America/New_York", 0, 70, "1985-09-02", "male", "en", "US-NY", "12 Elm Street, Albany, NY"},
         {"Sam Sample", "Australia/Sydney", 7, 42, "1972-03-30", "female", "en", "AU", "4 Harbour Road, Sydney NSW"}};
     for (const DemoPatient& p : others) {
-      store::Patient record;
-      record.display_name = p.display_name;
-      record.time_zone = p.time_zone;
-      record.created_at = now;
-      LDN_ASSIGN_OR_RETURN(store::Patient stored, tx.CreatePatient(record));
-      LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, stored.id, now));
-      LDN_RETURN_IF_ERROR(SeedDemographics(tx, stored.id, doc.id, p, now));
-      LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, stored.id, doc.id, p, now, orders));
+      LDN_ASSIGN_OR_RETURN(store::Id id, CreateDemoPatient(tx, demo_team.id, doc.id, p, now));
+      LDN_RETURN_IF_ERROR(SeedPatientRecord(tx, id, doc.id, p, now, orders));
     }
     // A few messages: Pat asked about dreams and the clinic answered (both read); Pat's next
     // question waits unread in the clinic's inbox.
@@ -638,14 +645,8 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     // Patient 6: the blinded trial, its last period over.
     const DemoPatient nora{"Nora Trial", "Europe/Oslo", 4,    kTrialDemoDaysOnTreatment,      "1968-11-03",
                            "female",     "nb",          "NO", "Trondheimsveien 10, 0560 Oslo"};
-    store::Patient nora_record;
-    nora_record.display_name = nora.display_name;
-    nora_record.time_zone = nora.time_zone;
-    nora_record.created_at = now;
-    LDN_ASSIGN_OR_RETURN(store::Patient nora_stored, tx.CreatePatient(nora_record));
-    LDN_RETURN_IF_ERROR(tx.AddCareTeamPatient(demo_team.id, nora_stored.id, now));
-    LDN_RETURN_IF_ERROR(SeedDemographics(tx, nora_stored.id, doc.id, nora, now));
-    LDN_RETURN_IF_ERROR(SeedTrialPatient(tx, nora_stored.id, doc, pharm, users[3], nora, now, orders));
+    LDN_ASSIGN_OR_RETURN(store::Id nora_id, CreateDemoPatient(tx, demo_team.id, doc.id, nora, now));
+    LDN_RETURN_IF_ERROR(SeedTrialPatient(tx, nora_id, doc, pharm, users[3], nora, now, orders));
     return Status::Ok();
   }));
   seed.created = true;

@@ -107,16 +107,19 @@ runSpec('push_reminders', async (t) => {
   const registrations = [];
   cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
   await cdp.send('ServiceWorker.enable');
-  const reg = await waitFor('the service worker registration', async () => registrations.find((r) => !r.isDeleted), 10_000);
-  if (reg) {
+  const reg = await waitFor('the service worker registration', async () => registrations.find((r) => !r.isDeleted), 20_000);
+  // Delivered a second time when the first found the worker not yet running (seen once on a
+  // loaded machine: the notification never came).
+  let shown = null;
+  for (let attempt = 0; reg && attempt < 2 && !shown; attempt += 1) {
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(page.url()).origin, registrationId: reg.registrationId,
       data: JSON.stringify(plan ? plan.payload : { title: 'Your plan changed', body: 'x', url: '/#/today', tag: 'ldn-plan' }) });
+    shown = await waitFor('the notification', async () => page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      const list = r ? await r.getNotifications() : [];
+      return list.length ? list.map((n) => `${n.title}: ${n.body}`).join('; ') : null;
+    }), 10_000);
   }
-  const shown = await waitFor('the notification', async () => page.evaluate(async () => {
-    const r = await navigator.serviceWorker.getRegistration();
-    const list = r ? await r.getNotifications() : [];
-    return list.length ? list.map((n) => `${n.title}: ${n.body}`).join('; ') : null;
-  }), 10_000);
   check(!!reg && /^Your plan changed: /.test(shown || ''), `the service worker shows the pushed message as a notification (${shown})`);
 
   // Turned off from the card: no longer live, and nothing more is sent to it.
