@@ -292,7 +292,7 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
 }
 
 // ---- The blinded N-of-1 trial of the demo (issue 16; docs/nof1.md) ---------------------------
-// Nora Trial (patient 6, Demo clinic, no login) reached the stable 4.5 mg on day 28 of her course
+// Nora Trial (patient 6, Demo clinic, login nora) reached the stable 4.5 mg on day 28 of her course
 // and began a blinded trial on day 44: 2 pairs of 28-day periods (14 run-in days), on a signed
 // order of 4.5 mg capsules. Demo Pharmacy made each pair's kit as a pharmacist would: an active
 // batch and its placebo twin from recorded lots (PrepareBatch, the route's own code), released by
@@ -305,9 +305,11 @@ Status SeedPatientRecord(store::Store& tx, store::Id patient_id, store::Id autho
 // answer, the report and the patient's letter.
 inline constexpr int kTrialDemoDaysOnTreatment = 160;
 inline constexpr int kTrialDemoStartDay = 44;  // after the first dose
+inline constexpr char kTrialDemoLogin[] = "nora";
 
 Status SeedTrialPatient(store::Store& tx, store::Id patient_id, const store::User& doc, const store::User& pharm,
-                        const store::User& pharm2, const DemoPatient& p, store::Instant now, const DemoOrders& orders) {
+                        const store::User& pharm2, const store::User& patient, const DemoPatient& p, store::Instant now,
+                        const DemoOrders& orders) {
   auto tz = TimeZone::Named(p.time_zone, "time_zone");
   if (!tz.ok()) return tz.status();
   const LocalDate today = tz->LocalDateAt(now);
@@ -441,7 +443,7 @@ Status SeedTrialPatient(store::Store& tx, store::Id patient_id, const store::Use
     a.period = calendar[i].period;
     a.guess = answers[i].first;
     a.pgic = answers[i].second;
-    a.answered_by = doc.id;
+    a.answered_by = patient.id;
     a.answered_at = DaysAgo(now, DaysBetween(calendar[i].last, today) + 1);
     LDN_RETURN_IF_ERROR(tx.RecordTrialAnswer(a).status());
   }
@@ -530,6 +532,8 @@ std::vector<DemoLogin> DemoLogins() {
           // A second pharmacist of the same pharmacy: a batch is released by someone other than
           // the pharmacist who prepared it (issue 14).
           {"pharm2", "ldn-demo-second-check", "pharmacist"},
+          // The patient of the demo's blinded trial (Nora Trial), made with her record below.
+          {"nora", "ldn-demo-trial-answer", "patient"},
           {"res", "ldn-demo-outcomes", "researcher"},
           {"admin", "ldn-demo-accounts", "admin"}};
 }
@@ -560,6 +564,7 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
   LDN_RETURN_IF_ERROR(store.RunInTransaction([&](store::Store& tx) -> Status {
     std::vector<store::User> users;
     for (const DemoLogin& l : seed.logins) {
+      if (l.username == kTrialDemoLogin) continue;  // linked to her record once it exists
       NewAccount a;
       a.username = l.username;
       LDN_ASSIGN_OR_RETURN(a.role, store::ParseRole(l.role, "role"));
@@ -646,7 +651,15 @@ Result<DemoSeed> SeedDemo(store::Store& store, store::Instant now) {
     const DemoPatient nora{"Nora Trial", "Europe/Oslo", 4,    kTrialDemoDaysOnTreatment,      "1968-11-03",
                            "female",     "nb",          "NO", "Trondheimsveien 10, 0560 Oslo"};
     LDN_ASSIGN_OR_RETURN(store::Id nora_id, CreateDemoPatient(tx, demo_team.id, doc.id, nora, now));
-    LDN_RETURN_IF_ERROR(SeedTrialPatient(tx, nora_id, doc, pharm, users[3], nora, now, orders));
+    NewAccount nora_login;
+    nora_login.username = kTrialDemoLogin;
+    nora_login.role = store::Role::kPatient;
+    for (const DemoLogin& l : seed.logins) {
+      if (l.username == kTrialDemoLogin) nora_login.password = l.password;
+    }
+    nora_login.patient_id = nora_id;
+    LDN_ASSIGN_OR_RETURN(store::User nora_user, CreateAccount(tx, nora_login, now));
+    LDN_RETURN_IF_ERROR(SeedTrialPatient(tx, nora_id, doc, pharm, users[3], nora_user, nora, now, orders));
     return Status::Ok();
   }));
   seed.created = true;

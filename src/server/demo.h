@@ -5,6 +5,7 @@
 //   pat / ldn-demo-diary          patient "Pat Demo" (Europe/Oslo), in the Demo clinic
 //   doc / ldn-demo-clinician      clinician, member of the Demo clinic
 //   pharm / ldn-demo-compounding  pharmacist, member of the Demo clinic
+//   nora / ldn-demo-trial-answer  patient "Nora Trial" (Europe/Oslo), in the demo's blinded trial
 //   res / ldn-demo-outcomes       researcher
 //   admin / ldn-demo-accounts     admin
 // The clinician, pharmacist and admin set up two-step login (TOTP) at their first login, like any
@@ -14,7 +15,7 @@
 // login) is in the baseline of a planned course: screened 5 days ago with tramadol stopped 8 days
 // ago (wait), 5 diary days, the first dose at the end of the 14-day baseline.
 //
-// "Nora Trial" (Demo clinic, no login; patient 6) is in a blinded N-of-1 trial of LDN against
+// "Nora Trial" (Demo clinic, login nora; patient 6) is in a blinded N-of-1 trial of LDN against
 // placebo (issue 16; docs/nof1.md) whose last period ended 5 days ago: 2 pairs of 28-day periods on
 // a signed order of 4.5 mg capsules, each pair's kit made by Demo Pharmacy from recorded lots (an
 // active batch and its placebo twin, released by the second pharmacist), her diary and her

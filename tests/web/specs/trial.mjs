@@ -39,6 +39,15 @@ runSpec('trial', async (t) => {
   check(await doc.locator('[data-conduct]').count() === 4 && await doc.getByRole('link', { name: 'Trial report (PDF, CENT 2015)' }).count() === 1,
     'its four periods and its report');
   await shot(doc, 'demo-trial-ended', 'phone');
+  // Nora (her own demo login), on her phone, reads the answer on Today with her letter to download.
+  const { context: noraContext, page: noraPage } = await newPage(PHONE_390);
+  await login(noraPage, ['nora', 'ldn-demo-trial-answer']);
+  await noraPage.goto('/#/today');
+  const noraAnswer = noraPage.locator('[data-trial-answer] [data-answer]');
+  await noraAnswer.waitFor();
+  check(await noraAnswer.getAttribute('data-answer') === 'continue' && await noraPage.locator('[data-trial-letter] a').count() === 1,
+    'Nora reads the answer on Today, with her letter to download');
+  await noraContext.close();
   const seeded = await patientWithCapsuleOrder(t, doc, { name: NAME, timeZone: TZ, courseStart: day(-60),
     dateOfBirth: '1974-02-11', address: 'Trondheimsveien 9, 0560 Oslo' });
   const { pid } = seeded;
