@@ -260,7 +260,7 @@ class Renderer {
       hi = std::max(hi, mk.x + 0.5);
     }
     const double left = kMargin + 34, right = kMargin + kWidth - 10;
-    const double top = y_ + 14, bottom = y_ + kPlotHeight - 30;
+    const double top = y_ + 24, bottom = y_ + kPlotHeight - 30;
     double peak = 0;
     constexpr int kSteps = 400;
     for (const FlowCurve& c : d.curves) {
@@ -308,8 +308,12 @@ class Renderer {
     cairo_rotate(cr_, -std::numbers::pi / 2);
     ts_.Draw(0, 0, bottom - top, "density", vertical);
     cairo_restore(cr_);
-    // Marks.
+    // Marks; a label that would overlap the previous one goes a line higher.
+    double previous_x = -1e9;
+    int row = 0;
     for (const FlowMark& mk : d.marks) {
+      row = std::abs(X(mk.x) - previous_x) < 92 ? 1 - row : 0;
+      previous_x = X(mk.x);
       SetColor(cr_, Hex(0x555555));
       cairo_set_line_width(cr_, 0.6);
       const double dash[] = {2.0, 2.0};
@@ -320,7 +324,7 @@ class Renderer {
       cairo_set_dash(cr_, nullptr, 0, 0);
       TextStyle label = small_;
       label.align = Align::kCenter;
-      ts_.Draw(X(mk.x) - 45, top - 14, 90, mk.label, label);
+      ts_.Draw(X(mk.x) - 45, top - 14 - 10 * row, 90, mk.label, label);
     }
     // Curves.
     const Rgb colours[] = {Hex(0x1f4e8c), Hex(0x8c3a1f), Hex(0x555555)};
