@@ -100,6 +100,7 @@ TEST(SimulationTest, SummaryAgreesWithTheSeries) {
     hours50 += profile->series[i].occupancy_direct_pct >= 50 ? 5.0 / 60 : 0;
     hours25 += profile->series[i].occupancy_direct_pct >= 25 ? 5.0 / 60 : 0;
   }
+  EXPECT_EQ(hours50, 0.0);
   EXPECT_EQ(s.occupancy_direct_hours_above_50, 0.0);
   EXPECT_NEAR(s.occupancy_direct_hours_above_25, hours25, 5.0 / 60);
   EXPECT_GT(s.occupancy_direct_hours_above_25, 5.0);

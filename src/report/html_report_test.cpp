@@ -2,6 +2,8 @@
 // the chart inline as SVG with ids that cannot collide.
 #include "report/html_report.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <string>
 
@@ -44,7 +46,19 @@ TEST(HtmlReportTest, SelfContainedAndWithoutScript) {
   EXPECT_EQ(lower.find("@import"), std::string::npos);
   EXPECT_EQ(lower.find("url(http"), std::string::npos);
   EXPECT_EQ(lower.find("javascript:"), std::string::npos);
-  EXPECT_FALSE(std::regex_search(lower, std::regex("<[a-z]+[^>]* on[a-z]+\\s*="))) << "an event handler attribute";
+  // No event handler attribute (" on<letters>=" inside a tag). Scanned by hand: libstdc++'s regex
+  // recurses once per character of "[^>]*", and the chart's long path data overflows the stack of
+  // the clang sanitizer build.
+  for (size_t at = lower.find('<'); at != std::string::npos; at = lower.find('<', at + 1)) {
+    const size_t end = std::min(lower.find('>', at), lower.size());
+    for (size_t on = lower.find(" on", at); on < end; on = lower.find(" on", on + 1)) {
+      size_t i = on + 3;
+      while (i < end && lower[i] >= 'a' && lower[i] <= 'z') ++i;
+      const bool named = i > on + 3;
+      while (i < end && std::isspace(static_cast<unsigned char>(lower[i]))) ++i;
+      EXPECT_FALSE(named && i < end && lower[i] == '=') << "an event handler attribute: " << lower.substr(on, 40);
+    }
+  }
   // The only URLs are XML namespace names, which nothing fetches.
   const std::regex url("https?://[^\"' )]+");
   for (auto it = std::sregex_iterator(html->begin(), html->end(), url); it != std::sregex_iterator(); ++it) {

@@ -138,7 +138,7 @@ TEST_F(InterlocksApiTest, ACourseNeedsAScreeningFromTheLast30Days) {
   J body = Course("2026-11-22");
   body["overrides"] = {{{"code", "screening.stale"}, {"reason", "ok"}}};
   ExpectRefused(CreateCourse(body), 400, "overrides[0].reason", "a reason that is not a sentence");
-  body["overrides"] = {Override("screening.stale")};
+  body["overrides"] = J::array({Override("screening.stale")});
   r = CreateCourse(body);
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.Json()["interlocks"]["overrides"][0]["code"], "screening.stale");
@@ -173,7 +173,7 @@ TEST_F(InterlocksApiTest, WaitForbidsAFirstDoseBeforeTheEarliestStart) {
   EXPECT_EQ(CreateCourse(Course("2026-11-30")).status, 201);
   // Overridden: the course may start early, and once started it carries a red flag.
   J body = Course("2026-11-25");
-  body["overrides"] = {Override("start.before_earliest")};
+  body["overrides"] = J::array({Override("start.before_earliest")});
   r = CreateCourse(body);
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = std::to_string(r.Json()["id"].get<int64_t>());
@@ -201,7 +201,7 @@ TEST_F(InterlocksApiTest, NotEligibleForbidsACourse) {
   ASSERT_EQ(Screen().Json()["verdict"], "not_eligible");
   ExpectRefused(CreateCourse(Course("2026-12-06")), 409, "screening", "not eligible");
   J body = Course("2026-12-06");
-  body["overrides"] = {Override("screening.not_eligible")};
+  body["overrides"] = J::array({Override("screening.not_eligible")});
   const TestResponse r = CreateCourse(body);
   ASSERT_EQ(r.status, 201) << r.body;
   const J flags = Flags();
@@ -220,7 +220,7 @@ TEST_F(InterlocksApiTest, ReviewNeedsEachFindingAcknowledged) {
   ASSERT_EQ(review.size(), 2u) << gate.body;
   ExpectRefused(CreateCourse(Course("2026-12-06")), 409, "screening", "review not acknowledged");
   J body = Course("2026-12-06");
-  body["acknowledged_findings"] = {review[0]["key"]};
+  body["acknowledged_findings"] = J::array({review[0]["key"]});
   ExpectRefused(CreateCourse(body), 409, "screening", "one of two acknowledged");
   body["acknowledged_findings"] = {review[0]["key"], "surgery.planned@planned_surgery"};
   ExpectRefused(CreateCourse(body), 409, "acknowledged_findings[1]", "a finding the screening does not have");
@@ -469,7 +469,7 @@ TEST_F(InterlocksApiTest, TheReportShowsTheOverrides) {
   Diary("2026-08-18", "2026-11-21", 6);
   ASSERT_EQ(Screen().status, 201);
   J body = Course("2026-09-01");
-  body["overrides"] = {Override("start.before_earliest")};
+  body["overrides"] = J::array({Override("start.before_earliest")});
   TestResponse r = CreateCourse(body);
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = std::to_string(r.Json()["id"].get<int64_t>());
