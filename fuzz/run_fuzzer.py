@@ -82,7 +82,8 @@ def run(args, name):
 
     execs = stat("number_of_executed_units")
     if execs is None:
-        m = re.findall(r"#(\d+)\s+(?:DONE|pulse|NEW|REDUCE|INITED)", text)
+        # -fork=N prints no final stats: its progress lines are "#<executions>: cov: ...".
+        m = re.findall(r"#(\d+)(?::|\s+(?:DONE|pulse|NEW|REDUCE|INITED))", text)
         execs = int(m[-1]) if m else 0
     units = len(os.listdir(corpus))
     problems = re.findall(r"(ERROR: libFuzzer: [^\n]*|==\d+==ERROR: [A-Za-z]+Sanitizer[^\n]*|runtime error: [^\n]*|"

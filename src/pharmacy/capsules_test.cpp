@@ -67,6 +67,21 @@ TEST(CapsulesTest, BatchIdIsStableAndDependsOnTheRequest) {
   EXPECT_EQ(CompoundCapsules(K(), named).status().field(), "--batch-id");
 }
 
+TEST(CapsulesTest, LabelTextMustBeUtf8) {
+  // Found by fuzz_compound: a lone continuation byte reached the JSON writer, which threw.
+  CapsuleRequest r = WorkedExample();
+  r.dispensing.patient =
+      "Ann\x82"
+      "e";
+  EXPECT_EQ(CompoundCapsules(K(), r).status().field(), "--patient");
+  r = WorkedExample();
+  r.dispensing.directions = "Take \xc3";
+  EXPECT_EQ(CompoundCapsules(K(), r).status().field(), "--directions");
+  r = WorkedExample();
+  r.dispensing.patient = "Ann\xc3\xa6 S\xc3\xb8rensen";  // æ, ø
+  EXPECT_TRUE(CompoundCapsules(K(), r).ok());
+}
+
 TEST(CapsulesTest, RejectsMisplacedOptions) {
   CapsuleRequest r = WorkedExample();
   r.tablet_weight_mg = 250;

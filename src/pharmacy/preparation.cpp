@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace ldn::pharmacy {
 
 std::string_view DrugSourceName(DrugSource s) {
@@ -59,6 +61,9 @@ Status CheckText(const std::string& text, std::string_view field) {
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) return Status::InvalidArgument(std::string(field), "contains a control character");
   }
+  // The text goes into the JSON output and the label: bytes that are not UTF-8 made the JSON writer
+  // throw, and `ldn compound ... --patient $'\x82' --json` ended in "internal error" (fuzz_compound).
+  if (Utf8Length(text) < 0) return Status::InvalidArgument(std::string(field), "is not valid UTF-8 text");
   return Status::Ok();
 }
 }  // namespace

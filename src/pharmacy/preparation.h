@@ -101,7 +101,7 @@ std::string DefaultBatchId(LocalDate prepared, std::string_view key);
 
 // Validates the shared inputs. Fails with kInvalidArgument naming "--batch-id" (not 1-40 letters,
 // digits, '-', '_' or '.'), "--patient" / "--pharmacy" / "--directions" (longer than 200
-// characters or with a control character).
+// characters, with a control character, or not valid UTF-8).
 Status CheckDispensing(const Dispensing& d);
 
 // {"kind", "batch_id", "placebo", "title", "prepared", "source", "api_mg", "api_mg_hcl",
