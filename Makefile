@@ -6,7 +6,8 @@
 #   make test-fuzz ... only those brief fuzz runs (build-asan/)
 #   make bench    ... build the benchmarks in release mode and write docs/benchmarks.md
 #   make fuzz     ... build the libFuzzer targets with clang (build-fuzz/) and run each for
-#                 FUZZ_SECONDS (default 60; FUZZ_TARGETS="json http" for some; docs/fuzzing.md)
+#                 FUZZ_SECONDS (default 60; FUZZ_TARGETS="json http" for some; FUZZ_RUNS=10000000
+#                 to stop a target at that many executions; FUZZ_JOBS processes each; docs/fuzzing.md)
 #   make soak     ... build, then 30 minutes of mixed load on ldn serve, sampled each minute (not in CI)
 #   make package  ... build, then the Debian package (build/ldn_*.deb, CPack)
 #   make format   clang-format the tree
@@ -23,6 +24,8 @@ DEBUG_INFO ?= -g1
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
+FUZZ_RUNS ?= 0
+FUZZ_JOBS ?= $(JOBS)
 # The fuzz build: clang, libFuzzer's instrumentation and ASan+UBSan on every library (CMakeLists.txt
 # LDN_FUZZ), -O1 with line tables (enough for symbolised stacks, quicker to build), no tests.
 FUZZ_CONFIGURE = cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
@@ -74,7 +77,8 @@ test-fuzz: setup
 fuzz: setup
 	@$(FUZZ_CONFIGURE) >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
-	python3 fuzz/run_fuzzer.py --build build-fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp python3 fuzz/run_fuzzer.py --build build-fuzz \
+	  --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS) --jobs $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 run: build
 	./build/ldn serve --db sqlite:ldn.db --demo

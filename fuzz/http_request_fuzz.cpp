@@ -136,10 +136,26 @@ class World {
   std::vector<Credentials> credentials_;
 };
 
-void CheckAnswer(const HttpResponse& res, const std::string& what) {
+// True when `text` holds the secret. Compiled without coverage instrumentation and written without
+// memcmp or std::string::find, which libFuzzer intercepts: otherwise the fuzzer learns the secret
+// from this very check, puts it in a request, and the server rightly quotes it back in an error
+// ("'2LDN-FUZZ-SECRET-...' is not a date YYYY-MM-DD"): a fault of the harness, not of the server
+// (fuzz/regressions/http/, docs/fuzzing.md "Findings").
+__attribute__((no_sanitize("coverage"))) bool HoldsSecret(std::string_view text) {
+  const size_t n = sizeof(kSecret) - 1;
+  for (size_t i = 0; i + n <= text.size(); ++i) {
+    size_t k = 0;
+    while (k < n && text[i + k] == kSecret[k]) ++k;
+    if (k == n) return true;
+  }
+  return false;
+}
+
+// `sent_secret`: the connection's own bytes carried the secret, which an error may rightly echo.
+void CheckAnswer(const HttpResponse& res, const std::string& what, bool sent_secret) {
   LDN_FUZZ_CHECK(res.status >= 100 && res.status <= 599, what + " -> " + std::to_string(res.status));
   LDN_FUZZ_CHECK(res.status < 500, what + " -> " + std::to_string(res.status) + " " + res.body.substr(0, 500));
-  LDN_FUZZ_CHECK(res.body.find(kSecret) == std::string::npos, what + " leaked the file outside the web root");
+  LDN_FUZZ_CHECK(sent_secret || !HoldsSecret(res.body), what + " leaked the file outside the web root");
   if (res.status >= 400) {
     LDN_FUZZ_CHECK(res.content_type == "application/json", what + ": an error that is not JSON");
     auto j = ldn::ParseJson(res.body);
@@ -161,6 +177,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int credentials = data[0] % 11;
   const size_t step = data[1] == 0 ? size : data[1];
   std::string_view stream = ldn::fuzz::AsText(data + 2, size - 2);
+  const bool sent_secret = HoldsSecret(stream);
 
   ldn::server::RequestLimits limits;
   std::string pending;  // bytes read but not yet used, as in the transport's buffer
@@ -186,7 +203,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (reader.error()) {
         const HttpResponse& e = *reader.error();
         LDN_FUZZ_CHECK(e.status >= 400 && e.status < 500, "the reader answered " + std::to_string(e.status));
-        CheckAnswer(e, "a refused request");
+        CheckAnswer(e, "a refused request", sent_secret);
       } else {
         LDN_FUZZ_CHECK(eof, "the reader gave up without an answer before the stream ended");
       }
@@ -195,7 +212,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     HttpRequest r = reader.TakeRequest("127.0.0.1");
     const std::string what = r.method + " " + r.target.substr(0, 200);
     world->Authorize(r, credentials);
-    CheckAnswer(world->Answer(r), what);
+    CheckAnswer(world->Answer(r), what, sent_secret);
     if (!reader.keep_alive() || (stream.empty() && pending.empty())) return 0;
   }
   return 0;
