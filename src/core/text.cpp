@@ -1,8 +1,11 @@
 #include "core/text.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -134,6 +137,59 @@ Status CheckText(std::string_view text, std::string_view field, size_t min_chars
   }
   if (min_chars > 0 && s.blank) return Status::InvalidArgument(std::string(field), "must not be blank");
   return Status::Ok();
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  // A shared prefix or suffix never changes the distance: set it aside.
+  while (!a.empty() && !b.empty() && a.front() == b.front()) {
+    a.remove_prefix(1);
+    b.remove_prefix(1);
+  }
+  while (!a.empty() && !b.empty() && a.back() == b.back()) {
+    a.remove_suffix(1);
+    b.remove_suffix(1);
+  }
+  if (a.size() > b.size()) std::swap(a, b);  // a is the shorter: the pattern
+  if (a.empty()) return b.size();
+  if (a.size() <= 64) {
+    // Myers' bit-vector algorithm in Hyyrö's form for the whole-string distance (G. Myers, "A fast
+    // bit-vector algorithm for approximate string matching based on dynamic programming", J. ACM
+    // 46(3):395-415, 1999; H. Hyyrö, "Explaining and extending the bit-parallel approximate string
+    // matching algorithm of Myers", Tech. Rep. A-2001-10, Univ. of Tampere, 2001). Bit i of Pv/Mv
+    // says the cell below row i of the current column is one more/less than the cell above; the
+    // top row counts up by one per column of b, hence the 1 shifted into Ph.
+    std::array<uint64_t, 256> peq{};
+    for (size_t i = 0; i < a.size(); ++i) peq[static_cast<unsigned char>(a[i])] |= uint64_t{1} << i;
+    const uint64_t last = uint64_t{1} << (a.size() - 1);
+    uint64_t pv = ~uint64_t{0};
+    uint64_t mv = 0;
+    size_t score = a.size();
+    for (const char c : b) {
+      const uint64_t eq = peq[static_cast<unsigned char>(c)];
+      const uint64_t xv = eq | mv;
+      const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+      uint64_t ph = mv | ~(xh | pv);
+      uint64_t mh = pv & xh;
+      if (ph & last) ++score;
+      if (mh & last) --score;
+      ph = (ph << 1) | 1;
+      mh <<= 1;
+      pv = mh | ~(xv | ph);
+      mv = ph & xv;
+    }
+    return score;
+  }
+  // The textbook dynamic programme, one row at a time.
+  std::vector<size_t> prev(a.size() + 1), cur(a.size() + 1);
+  for (size_t i = 0; i <= a.size(); ++i) prev[i] = i;
+  for (size_t j = 1; j <= b.size(); ++j) {
+    cur[0] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[i] = std::min({prev[i] + 1, cur[i - 1] + 1, prev[i - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[a.size()];
 }
 
 }  // namespace ldn

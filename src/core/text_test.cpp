@@ -1,6 +1,9 @@
 #include "core/text.h"
 
+#include <algorithm>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +64,51 @@ TEST(TextTest, TextAllowsLineBreaksButNoOtherControls) {
   const Status long_note = CheckText(std::string(2001, 'x'), "note", 0, 2000);
   ASSERT_FALSE(long_note.ok());
   EXPECT_EQ(long_note.message(), "must be at most 2000 characters (got 2001)");
+}
+
+// The textbook full-matrix distance (Wagner and Fischer, J. ACM 21(1):168-173, 1974), kept here as
+// the oracle for the bit-parallel one.
+size_t MatrixDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+TEST(TextTest, EditDistanceOfKnownPairs) {
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("oxycodine", "oxycodone"), 1u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("abc", ""), 3u);
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("tramadol", "tramadol"), 0u);
+  EXPECT_EQ(EditDistance("flaw", "lawn"), 2u);
+  EXPECT_EQ(EditDistance(std::string(64, 'a'), std::string(64, 'b')), 64u);
+  EXPECT_EQ(EditDistance(std::string(65, 'a'), std::string(65, 'b')), 65u);
+  EXPECT_EQ(EditDistance("\xC3\xA9", "e"), 2u);  // bytes, not characters
+}
+
+TEST(TextTest, EditDistanceMatchesTheFullMatrixOnRandomStrings) {
+  // Lengths up to 150 take both paths (a pattern of at most 64 bytes, and longer); a small alphabet
+  // makes shared prefixes, suffixes and runs common; bytes above 0x7F check the table's indexing.
+  std::mt19937 rng(20261207);
+  const std::string alphabet = "abc\x80\xFF";
+  for (int trial = 0; trial < 4000; ++trial) {
+    auto make = [&] {
+      std::string s(std::uniform_int_distribution<size_t>(0, trial % 4 == 0 ? 150 : 70)(rng), ' ');
+      for (char& c : s) c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+      return s;
+    };
+    const std::string a = make();
+    const std::string b = trial % 7 == 0 ? a.substr(0, a.size() / 2) + "c" + a.substr(a.size() / 2) : make();
+    ASSERT_EQ(EditDistance(a, b), MatrixDistance(a, b)) << "trial " << trial;
+    ASSERT_EQ(EditDistance(b, a), MatrixDistance(a, b)) << "trial " << trial;
+  }
 }
 
 }  // namespace

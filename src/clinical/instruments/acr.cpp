@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "core/json_reader.h"
+#include "core/text.h"
 
 namespace ldn::clinical {
 namespace {
@@ -35,19 +36,6 @@ constexpr std::array<Area, 19> kAreas{{
 }};
 constexpr std::array<std::string_view, 5> kRegionNames{"left_upper", "right_upper", "left_lower", "right_lower",
                                                        "axial"};
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string_view ClosestArea(std::string_view name) {
   std::string_view best = kAreas[0].name;

@@ -10,6 +10,7 @@
 
 #include "core/json_reader.h"
 #include "core/knowledge_files.h"
+#include "core/text.h"
 
 namespace ldn::clinical {
 namespace {
@@ -162,20 +163,6 @@ bool HasExtendedReleaseMarker(std::string_view name) {
     if (!t.number && t.word_class == WordClass::kRelease) return true;
   }
   return false;
-}
-
-int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const int substitution = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitution});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // ---- Loading ------------------------------------------------------------------------------------
@@ -1038,11 +1025,11 @@ ConditionAnalysis DrugKnowledgeBase::AnalyseCondition(std::string_view text) con
 
 std::vector<std::string> DrugKnowledgeBase::SuggestDrugs(std::string_view name, size_t n) const {
   const std::string query = NormalizeName(name);
-  std::map<std::string, std::pair<int, std::string>> best;  // entry -> (distance, display)
+  std::map<std::pair<int, size_t>, std::pair<size_t, std::string>> best;  // entry -> (distance, display)
   for (const auto& [key, value] : drug_index_) {
-    const int d = EditDistance(query, key);
+    const size_t d = EditDistance(query, key);
     for (size_t i = 0; i < value.entries.size(); ++i) {
-      const std::string id = fmt::format("{}:{}", static_cast<int>(value.entries[i].kind), value.entries[i].index);
+      const std::pair<int, size_t> id{static_cast<int>(value.entries[i].kind), value.entries[i].index};
       auto it = best.find(id);
       if (it == best.end() || d < it->second.first ||
           (d == it->second.first && value.displays[i] < it->second.second)) {
@@ -1050,7 +1037,7 @@ std::vector<std::string> DrugKnowledgeBase::SuggestDrugs(std::string_view name, 
       }
     }
   }
-  std::vector<std::pair<int, std::string>> ranked;
+  std::vector<std::pair<size_t, std::string>> ranked;
   for (const auto& [id, v] : best) ranked.push_back(v);
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;
@@ -1062,15 +1049,15 @@ std::vector<std::string> DrugKnowledgeBase::SuggestDrugs(std::string_view name, 
 
 std::vector<std::string> DrugKnowledgeBase::SuggestConditions(std::string_view name, size_t n) const {
   const std::string query = NormalizeName(name);
-  std::map<std::string, std::pair<int, std::string>> best;
+  std::map<std::string, std::pair<size_t, std::string>> best;
   for (const auto& [key, value] : condition_index_) {
-    const int d = EditDistance(query, key);
+    const size_t d = EditDistance(query, key);
     auto it = best.find(value.id);
     if (it == best.end() || d < it->second.first || (d == it->second.first && value.display < it->second.second)) {
       best[value.id] = {d, value.display};
     }
   }
-  std::vector<std::pair<int, std::string>> ranked;
+  std::vector<std::pair<size_t, std::string>> ranked;
   for (const auto& [id, v] : best) ranked.push_back(v);
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> out;

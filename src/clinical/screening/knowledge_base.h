@@ -222,9 +222,6 @@ std::string NormalizeName(std::string_view name);
 // True when `name` has a modified-release or transdermal marker word (ER, SR, XR, MR, patch...).
 bool HasExtendedReleaseMarker(std::string_view name);
 
-// Levenshtein distance between two strings (bytes).
-int EditDistance(std::string_view a, std::string_view b);
-
 // The text documents of the knowledge base (file name -> text).
 struct KnowledgeDocuments {
   std::string_view drugs;
